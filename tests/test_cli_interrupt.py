@@ -1,0 +1,50 @@
+"A study killed mid-run keeps every completed trial, and the same command resumes it instead of starting over."
+import os, signal, sqlite3, subprocess, time
+from pathlib import Path
+import pytest
+from metahpo.repository import Repository
+
+STUDY = 'titanic-random_forest-grid-seed0'
+
+def _count(db: Path) -> int:
+    if not db.exists(): return 0
+    try:
+        con = sqlite3.connect(db, timeout=5)
+        try: return con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+        finally: con.close()
+    except sqlite3.OperationalError: return 0  # the schema is not written yet
+
+def _start(cmd, db, budget):
+    return subprocess.Popen([cmd, 'tune', '--task', 'titanic', '--tuner', 'grid', '--budget', str(budget), '--repo', str(db), '--no-progress'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def _wait_for(db, n, p, timeout=120):
+    t0 = time.time()
+    while _count(db) < n:
+        assert p.poll() is None, f"the study ended before {n} trials: {p.communicate()}"
+        assert time.time() - t0 < timeout, "no progress"
+        time.sleep(0.1)
+
+@pytest.mark.parametrize('sig', [signal.SIGKILL, signal.SIGINT], ids=['kill', 'ctrl-c'])
+def test_interrupted_study_resumes(tmp_path, metahpo_cmd, sig):
+    db = tmp_path / 'exp.db'
+    p = _start(metahpo_cmd, db, 7)
+    _wait_for(db, 2, p)
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert p.returncode == 130, (out, err)
+        assert 'run the same command again to resume' in err
+    else: assert p.returncode == -signal.SIGKILL
+    with Repository(db) as r: before = r.trials(STUDY)
+    assert 2 <= len(before) < 7 and all(t.ok for t in before)
+    r2 = subprocess.run([metahpo_cmd, 'tune', '--task', 'titanic', '--tuner', 'grid', '--budget', '7', '--repo', str(db), '--no-progress'],
+                        capture_output=True, text=True, timeout=300)
+    assert r2.returncode == 0, r2.stderr
+    assert f"resuming study '{STUDY}': {len(before)} trial(s)" in r2.stderr
+    assert f"7 (7 complete, 0 failed, {len(before)} resumed)" in r2.stdout
+    with Repository(db) as r: after = r.trials(STUDY)
+    assert [t.uid for t in after[:len(before)]] == [t.uid for t in before]  # kept, not redone
+    assert len({str(sorted(t.config.items())) for t in after}) == 7  # grid: no configuration twice
+    from metahpo.space import get_space
+    assert [t.config for t in after] == list(get_space('random_forest').grid())[:7]  # the order of an uninterrupted run
