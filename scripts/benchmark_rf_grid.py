@@ -16,7 +16,7 @@ def main(experience=None, budget=10, seeds=3, out='results/rf_grid', members=3, 
     ex = load_experience(experience).select(space='random_forest')
     ex.evaluations = [e for e in ex if len(e) >= 27]
     mf = {t.name: t.meta_features for t in ex.tasks}
-    tuners = {'grid-shuffled': lambda s, seed, rest, task: make_tuner('grid-shuffled', s, seed),
+    tuners = {'grid': lambda s, seed, rest, task: make_tuner('grid', s, seed),
               'random': lambda s, seed, rest, task: make_tuner('random', s, seed),
               'meta': lambda s, seed, rest, task: MetaTuner(s, seed, experience=rest, task=task, meta_features=mf.get(task),
                                                             surrogate=MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=seed))}
