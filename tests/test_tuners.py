@@ -1,7 +1,30 @@
-"Every registered tuner passes the shared conformance check; a new tuner in TUNERS is checked automatically."
+"Every registered tuner and peer passes the shared conformance check; a new one in TUNERS or PEERS is checked automatically."
+import importlib.util
 import pytest
 from metahpo.tuners import TUNERS, make_tuner, check_tuner
+from metahpo.peers import PEERS, PEER_REQUIRES, make_peer, toy_experience
 
 @pytest.mark.parametrize('name', sorted(TUNERS))
 def test_conformance(name):
     check_tuner(lambda space, seed: make_tuner(name, space, seed))
+
+def _skip_unless_installed(name):
+    missing = [m for m in PEER_REQUIRES.get(name, ()) if importlib.util.find_spec(m) is None]
+    if missing: pytest.skip(f"peer {name!r} needs {', '.join(missing)}, not installed here: pip install 'metahpo[bench]'")
+
+@pytest.mark.parametrize('with_experience', [False, True], ids=['no-experience', 'experience'])
+@pytest.mark.parametrize('name', sorted(PEERS))
+def test_peer_conformance(name, with_experience):
+    _skip_unless_installed(name)
+    def make(space, seed):
+        experience = toy_experience(space) if with_experience else None
+        return make_peer(name, space, seed, experience, task='toy1', meta_features={'shift': 0.5})
+    check_tuner(make, n_steps=14)
+
+@pytest.mark.parametrize('name', sorted(PEERS))
+def test_peer_leaves_the_tuned_task_out(name):
+    _skip_unless_installed(name)
+    from metahpo.space import get_space
+    space = get_space('random_forest')
+    tuner = make_peer(name, space, 0, toy_experience(space), task='toy1', meta_features={'shift': 0.5})
+    if hasattr(tuner, 'past'): assert [p.name for p in tuner.past] == ['toy0', 'toy2', 'toy3']
