@@ -17,8 +17,8 @@ a CPU). `--smoke` checks the script end to end in a minute on a CPU (two points 
 At the end it prints the trials ranked by validation accuracy and writes a JSON summary (each point's metrics and
 cost, the device) and a CSV next to the repository.
 """
-import argparse, json, logging, os, platform, sys, time
-from pathlib import Path
+import argparse, logging, os, sys, time
+from _grid_report import report  # scripts/, beside this file
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -43,7 +43,6 @@ def main(argv=None):
 
     import torch, transformers
     if args.threads: torch.set_num_threads(args.threads)
-    from metahpo.core import device_name, package_version
     from metahpo.trainers.bert import BertTrainer, IMDB_PROFILES
     from metahpo.tuners import tune
     if args.device is None and not torch.cuda.is_available() and args.profile == 'full' and not args.smoke:
@@ -62,27 +61,9 @@ def main(argv=None):
              repository=args.repository, study=study, progress=not args.no_progress)
     wall = time.perf_counter() - t0
 
-    df = s.to_frame()
     keep = ('val_accuracy', 'val_f1', 'test_accuracy', 'test_f1', 'train_s', 'eval_s', 'steps', 'epochs_run', 'n_train', 'cuda', 'amp')
-    cols = ['number', 'status', 'value'] + [c for c in df.columns if c.startswith('params_')] + [f'metric_{k}' for k in keep] + ['wall_s', 'gpu_s']
-    print(df.sort_values('value', ascending=False)[[c for c in cols if c in df]].to_string(index=False))
-    stem = Path(args.repository).with_suffix('').as_posix() + f"-{study.replace('/', '_')}"
-    df.to_csv(stem + '.csv', index=False)
-    best, cost = s.best_trial, s.cost
-    summary = dict(
-        study=study, repository=str(args.repository), task=dict(name=trainer.task.name, fingerprint=trainer.task.fingerprint),
-        profile=tag, profile_detail=trainer.profile, settings=settings, seed=args.seed, space=args.space,
-        device=device_name(), gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None, host=platform.node(),
-        versions=dict(metahpo=package_version(), torch=torch.__version__, transformers=transformers.__version__),
-        n_complete=len(s.complete), n_failed=s.n_failed, n_resumed=s.n_resumed, wall_s_this_run=wall,
-        cost=dict(wall_s=cost.wall_s, cpu_s=cost.cpu_s, gpu_s=cost.gpu_s, cpu_hours=cost.cpu_hours, gpu_hours=cost.gpu_hours),
-        best=None if best is None else dict(number=best.number, config=best.config, metrics=best.metrics),
-        points=[dict(number=t.number, config=t.config, status=t.status.value, value=t.value, metrics=t.metrics, error=t.error,
-                     wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s, device=t.device) for t in s.trials])
-    out = Path(args.summary or stem + '.json')
-    out.write_text(json.dumps(summary, indent=1))
-    print(f"\n{len(s.complete)} complete, {s.n_failed} failed, {wall:.0f} s this run ({cost.gpu_hours:.2f} GPU h, {cost.cpu_hours:.2f} CPU h in all); "
-          f"summary {out}, table {stem}.csv")
+    report(s, trainer, study, args.repository, keep, tag, settings, wall, dict(transformers=transformers.__version__), args.summary, seed=args.seed, space=args.space)
+    best = s.best_trial
     if best is not None:
         m = best.metrics
         print(f"best {best.config}: val accuracy {m['val_accuracy']:.4f}, test accuracy {m['test_accuracy']:.4f}, test F1 {m['test_f1']:.4f}, "
