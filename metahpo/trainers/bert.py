@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space
+from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
 
 # %% auto #0
@@ -194,13 +194,7 @@ class BertTrainer:
                  amp:bool=True, # mixed precision (bf16 where supported, else fp16) on CUDA
                  eval_batch_size:int=64, # batch size when predicting
                  progress:bool=False): # a progress bar over steps
-        if isinstance(space, str):
-            if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
-            space = get_space('bert', wide=space == 'wide')
-        unknown = [n for n in space.names if n not in BERT_PARAMS]
-        if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that the BERT trainer does not take; allowed: {list(BERT_PARAMS)}")
-        lacking = [n for n in BERT_PARAMS if n not in space.names and n not in BERT_DEFAULTS]
-        if lacking: raise ConfigError(f"the space lacks parameter(s) {lacking}, which have no default; add them")
+        space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
         if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
         if not (isinstance(max_length, int) and 8 <= max_length <= 512): raise MetahpoError(f"max_length={max_length!r} is not allowed: give tokens in [8, 512]")

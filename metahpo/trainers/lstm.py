@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space
+from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
 
 # %% auto #0
@@ -178,13 +178,7 @@ class LSTMTrainer:
                  max_train_windows:int|None=None, # CPU profile: train on at most this many windows, evenly spaced in time
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (at least one)
                  progress:bool=False): # a progress bar over epochs
-        if isinstance(space, str):
-            if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
-            space = get_space('lstm', wide=space == 'wide')
-        unknown = [n for n in space.names if n not in LSTM_PARAMS]
-        if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that the LSTM here does not take; allowed: {list(LSTM_PARAMS)}")
-        lacking = [n for n in LSTM_PARAMS if n not in space.names and n not in LSTM_DEFAULTS]
-        if lacking: raise ConfigError(f"the space lacks parameter(s) {lacking}, which have no default; add them")
+        space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
         if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
         if max_train_windows is not None and not (isinstance(max_train_windows, int) and max_train_windows >= 1):

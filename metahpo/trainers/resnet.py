@@ -8,7 +8,7 @@ import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space
+from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
 from .bert import holdout_split, stratified_subset, own_rng, resolve_device
 
@@ -146,13 +146,7 @@ class ResNetTrainer:
                  amp:bool=True, # mixed precision (bf16 where supported, else fp16) on CUDA
                  eval_batch_size:int=500, # batch size when scoring
                  progress:bool=False): # a progress bar over steps
-        if isinstance(space, str):
-            if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
-            space = get_space('resnet50', wide=space == 'wide')
-        unknown = [n for n in space.names if n not in RESNET_PARAMS]
-        if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that the ResNet trainer does not take; allowed: {list(RESNET_PARAMS)}")
-        lacking = [n for n in RESNET_PARAMS if n not in space.names and n not in RESNET_DEFAULTS]
-        if lacking: raise ConfigError(f"the space lacks parameter(s) {lacking}, which have no default; add them")
+        space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
