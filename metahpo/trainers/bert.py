@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_trainers.bert.ipynb #8ffb35c0
 from __future__ import annotations
-import logging, math, os, random, tempfile, time
+import logging, math, os, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
@@ -12,11 +12,11 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
+from .common import stratified_subset, holdout_split, own_rng, resolve_device
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
-           'load_text_task', 'stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'minilm_path',
-           'model_path', 'BertTrainer']
+           'load_text_task', 'minilm_path', 'model_path', 'BertTrainer']
 
 # %% ../../nbs/13_trainers.bert.ipynb #faddafed
 logger = logging.getLogger(__name__)
@@ -76,51 +76,6 @@ def load_text_task(name:str, # a name in `TEXT_TASKS`
     test_idx = stratified_subset(df.label.to_numpy(), int(round(len(df) * test_fraction)), split_seed)
     is_test = np.zeros(len(df), bool); is_test[test_idx] = True
     return df[~is_test].reset_index(drop=True), df[is_test].reset_index(drop=True)
-
-# %% ../../nbs/13_trainers.bert.ipynb #4ea0e20c
-def stratified_subset(y:np.ndarray, # labels
-                      n:int, # how many to keep
-                      seed:int=0) -> np.ndarray:
-    "Sorted indices of a seeded sample of `n` items with the classes in proportion (all indices when `n >= len(y)`)."
-    y = np.asarray(y)
-    if n >= len(y): return np.arange(len(y))
-    if n < 1: raise MetahpoError(f"cannot keep {n} of {len(y)} items: give at least 1")
-    from sklearn.model_selection import train_test_split
-    counts = pd.Series(y).value_counts()
-    strat = y if counts.min() >= 2 and len(counts) <= min(n, len(y) - n) else None
-    idx, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=strat, random_state=seed)
-    return np.sort(idx)
-
-def holdout_split(y:np.ndarray, # labels of the training split
-                  val_fraction:float=0.1, # share held out for validation (stratified)
-                  max_train:int|None=None, # keep at most this many of the rest for training
-                  max_val:int|None=None, # keep at most this many for validation
-                  seed:int=0) -> tuple[np.ndarray, np.ndarray]:
-    "Indices (train, validation) into a training split: a stratified validation share, each part optionally capped."
-    y = np.asarray(y)
-    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
-        raise MetahpoError(f"val_fraction={val_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.1")
-    n_val = int(round(len(y) * val_fraction))
-    if n_val < 1 or n_val >= len(y): raise MetahpoError(f"val_fraction={val_fraction} of {len(y)} items leaves no validation or no training part")
-    val = stratified_subset(y, n_val, seed)
-    rest = np.setdiff1d(np.arange(len(y)), val)
-    if max_train is not None: rest = rest[stratified_subset(y[rest], max_train, seed)]
-    if max_val is not None: val = val[stratified_subset(y[val], max_val, seed)]
-    return rest, val
-
-@contextmanager
-def own_rng(torch, device=None):
-    "Run a block that seeds the global generators (Python, NumPy, torch) and restore them afterwards."
-    py, nps = random.getstate(), np.random.get_state()
-    try:
-        with torch.random.fork_rng(devices=[device.index or 0] if device is not None and device.type == 'cuda' else []): yield
-    finally: random.setstate(py); np.random.set_state(nps)
-
-def resolve_device(device:str|None, torch):
-    "`device` as a torch device; default CUDA when torch sees a GPU, else the CPU."
-    dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise MetahpoError(f"device={device!r} but torch sees no CUDA GPU; give device='cpu' or None")
-    return dev
 
 # %% ../../nbs/13_trainers.bert.ipynb #51fcabad
 def minilm_path() -> Path:

@@ -11,6 +11,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
+from .common import resolve_device
 
 # %% auto #0
 __all__ = ['logger', 'UCI_FILE', 'ETTH1_FILE', 'TAYLOR_FILE', 'UCI_CLIENTS', 'ETTH1_COLUMNS', 'LSTM_PARAMS', 'LSTM_DEFAULTS',
@@ -217,10 +218,7 @@ class LSTMTrainer:
         "Epochs actually run for `epochs` configured, under `epoch_scale`."
         return max(1, int(round(epochs * self.epoch_scale)))
 
-    def _device(self, torch):
-        dev = torch.device(self.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-        if dev.type == 'cuda' and not torch.cuda.is_available(): raise MetahpoError(f"device={self.device!r} but torch sees no CUDA GPU; give device='cpu' or None")
-        return dev
+    def _device(self, torch): return resolve_device(self.device, torch)
 
     def __call__(self, config:Mapping) -> dict:
         "Train on `config`; return validation and test errors on the original scale, the seasonal-naive baseline and the profile."

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, ConfigError, get_space, trainer_space
 from ..repository import TaskRecord
-from .bert import holdout_split, stratified_subset, own_rng, resolve_device
+from .common import holdout_split, stratified_subset, own_rng, resolve_device
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
