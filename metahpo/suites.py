@@ -84,7 +84,7 @@ def get_suite(suite:str|Suite) -> Suite:
     return SUITES[suite]
 
 # %% ../nbs/24_suites.ipynb #ae4a60fd
-def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='ranked-portfolio'):
+def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='consensus'):
     fitted = {}  # task -> surrogate meta-trained without it: meta-training is the costly part, so seeds share it
     def make(space, seed, rest, task):
         sur = fitted.get(task) or MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=0)
@@ -209,12 +209,12 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                      levels:Sequence[float]=(0.5, 0.68, 0.9, 0.95), n_ask_trials:int=10_000, seed:int=0,
                      progress:bool=True) -> dict:
     "Meta-training time, ask latency, held-out ranking quality and calibration of the surrogate on a suite's tasks."
-    from scipy.stats import norm, spearmanr
+    from scipy.stats import spearmanr
     from tqdm.auto import tqdm
     s = get_suite(suite)
     space = experience.evaluations[0].space
     mf = {e.task.name: e.task.meta_features for e in experience}
-    report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed,
+    report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed, n_folds=n_folds,
                   device=device_name(), package_version=package_version())
     for algo in ('reptile', 'fomaml'):  # the target: meta-training on all the suite's tasks
         mt = MetaTuner(space, seed, experience=experience, surrogate=MetaSurrogate(algo, n_members=members, meta_steps=meta_steps, seed=seed))
@@ -253,12 +253,12 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                 sur.adapt(X[:0], y[:0], z); mu0, _ = sur.predict(X[rest], z)
                 sur.adapt(X[obs], y[obs], z); mu, sd = sur.predict(X[rest], z)
                 yo = (y - y[obs].mean()) / (y[obs].std() or 1.0)  # the scale adapt trains on: the observed trials'
-                zs[algo].append((yo[rest] - mu) / sd)
+                zs[algo].append(np.abs(yo[rest] - mu) / sd / np.array([[sur.interval(l)] for l in levels]))  # < 1: inside that level's interval
                 rho = lambda a, b: spearmanr(a, b).statistic if np.ptp(a) > 0 and np.ptp(b) > 0 else np.nan
                 rows.append(dict(algorithm=algo, task=e.task.name, spearman_zero_shot=rho(mu0, y[rest]), spearman_adapted=rho(mu, y[rest])))
     per_task = pd.DataFrame(rows)
-    cal = pd.DataFrame([dict(algorithm=a, nominal=l, observed=float(np.mean(np.abs(np.concatenate(zs[a])) <= norm.ppf(0.5 + l / 2))))
-                        for a in zs for l in levels])
+    cal = pd.DataFrame([dict(algorithm=a, nominal=l, observed=float(np.mean(np.concatenate(zs[a], 1)[i] <= 1)))
+                        for a in zs for i, l in enumerate(levels)])
     for a, g in per_task.groupby('algorithm'):
         report[f'spearman_zero_shot_{a}'] = round(float(g.spearman_zero_shot.median()), 3)
         report[f'spearman_adapted_{a}'] = round(float(g.spearman_adapted.median()), 3)
