@@ -15,8 +15,11 @@ def _count(db: Path) -> int:
     except sqlite3.OperationalError: return 0  # the schema is not written yet
 
 def _start(cmd, db, budget):
+    # Ctrl-C must reach the study even when pytest itself was started in the background, where the shell
+    # ignores SIGINT and every child would inherit that: the child restores the default handler first.
     return subprocess.Popen([cmd, 'tune', '--task', 'titanic', '--tuner', 'grid', '--budget', str(budget), '--repo', str(db), '--no-progress'],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 def _wait_for(db, n, p, timeout=120):
     t0 = time.time()
