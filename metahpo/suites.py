@@ -237,7 +237,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
         v = obj.get(mt.space.key(c)); mt.tell(c, -v if v is not None and first.direction == 'maximize' else (v if v is not None else math.inf))
     report.update(ask_experience_trials=big.n_evaluations, ask_ms_median=round(1000 * float(np.median(times)), 2),
                   ask_ms_max=round(1000 * float(np.max(times)), 2))
-    rows, zs = [], {a: [] for a in ('reptile', 'fomaml')}
+    rows, inside = [], {a: [] for a in ('reptile', 'fomaml')}
     rng = np.random.default_rng(seed)
     folds = _folds(experience.task_names, n_folds, seed)
     for algo in ('reptile', 'fomaml'):
@@ -253,12 +253,12 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                 sur.adapt(X[:0], y[:0], z); mu0, _ = sur.predict(X[rest], z)
                 sur.adapt(X[obs], y[obs], z); mu, sd = sur.predict(X[rest], z)
                 yo = (y - y[obs].mean()) / (y[obs].std() or 1.0)  # the scale adapt trains on: the observed trials'
-                zs[algo].append(np.abs(yo[rest] - mu) / sd / np.array([[sur.interval(l)] for l in levels]))  # < 1: inside that level's interval
+                inside[algo].append(np.abs(yo[rest] - mu) / sd <= np.array([[sur.interval(l)] for l in levels]))  # (levels, trials)
                 rho = lambda a, b: spearmanr(a, b).statistic if np.ptp(a) > 0 and np.ptp(b) > 0 else np.nan
                 rows.append(dict(algorithm=algo, task=e.task.name, spearman_zero_shot=rho(mu0, y[rest]), spearman_adapted=rho(mu, y[rest])))
     per_task = pd.DataFrame(rows)
-    cal = pd.DataFrame([dict(algorithm=a, nominal=l, observed=float(np.mean(np.concatenate(zs[a], 1)[i] <= 1)))
-                        for a in zs for i, l in enumerate(levels)])
+    cal = pd.DataFrame([dict(algorithm=a, nominal=l, observed=float(np.concatenate(inside[a], 1)[i].mean()))
+                        for a in inside for i, l in enumerate(levels)])
     for a, g in per_task.groupby('algorithm'):
         report[f'spearman_zero_shot_{a}'] = round(float(g.spearman_zero_shot.median()), 3)
         report[f'spearman_adapted_{a}'] = round(float(g.spearman_adapted.median()), 3)
