@@ -28,3 +28,28 @@ def report(s, trainer, study:str, repository:str, keep:tuple, tag:str, settings:
     print(f"\n{len(s.complete)} complete, {s.n_failed} failed, {wall:.0f} s this run ({cost.gpu_hours:.2f} GPU h, {cost.cpu_hours:.2f} CPU h in all); "
           f"summary {out}, table {stem}.csv")
     return out, stem
+
+def restrict(space, only:list[str]|None) -> tuple[object, str]:
+    """The grid `space` with the axes named in `only` (items 'name=v1,v2') cut to those values, and a tag for the study name.
+
+    A cut grid is its own study ('...-grid-only-batch_size128-...'), so its trials never mix with the whole grid's."""
+    if not only: return space, ''
+    from metahpo.space import SearchSpace, Ordinal, ConfigError
+    params, cuts = {p.name: p for p in space.params}, {}
+    for item in only:
+        name, sep, vals = item.partition('=')
+        if not sep or not vals: raise ConfigError(f"--only {item!r}: give NAME=V1[,V2...], e.g. batch_size=128")
+        if name not in params: raise ConfigError(f"--only {item!r}: no parameter {name!r}; the grid has {list(params)}")
+        p = params[name]
+        if not isinstance(p, Ordinal): raise ConfigError(f"--only {item!r}: {name} is not a grid axis")
+        def match(v):
+            hit = [g for g in p.values if str(g) == v or (not isinstance(g, str) and _num(v) is not None and float(g) == _num(v))]
+            if not hit: raise ConfigError(f"--only {item!r}: {v!r} is not on the {name} axis; allowed: {list(p.values)}")
+            return hit[0]
+        cuts[name] = tuple(dict.fromkeys(match(v.strip()) for v in vals.split(',')))
+    cut = SearchSpace([Ordinal(n, values=cuts[n]) if n in cuts else p for n, p in params.items()], name=space.name, defaults=space.defaults)
+    return cut, '-only-' + '-'.join(f"{n}{'_'.join(str(v) for v in vs)}" for n, vs in cuts.items())
+
+def _num(v:str) -> float|None:
+    try: return float(v)
+    except ValueError: return None

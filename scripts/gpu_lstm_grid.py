@@ -2,7 +2,8 @@
 
 Full scale means every configured epoch (20, 50 or 100) on every training window (4009 for a UCI client with
 the default one-week window and one-day horizon): about 224,000 optimiser steps for the grid, an hour or more
-on a CPU and minutes on a GPU. One command, from the repository root:
+on a CPU. On one H200 the batch-64 row (9 points) took 98 s and the batch-32 row 185 s (`results/gpu/`), and
+`scripts/gpu_cost_probe.py` projects 10 minutes of training for the whole grid. One command, from the repository root:
 
     METAHPO_DATA_DIR=../shared/data python scripts/gpu_lstm_grid.py [--series MT_001] [--repository lstm_grid.db]
 
@@ -11,47 +12,51 @@ when the same command is given again. The study is named after the series, the p
 ('electricity/uci/MT_001-lstm-grid-full-seed0'), so full-scale numbers never mix with CPU-profile ones.
 `--epoch-scale 0.1 --max-train-windows 2000` runs the CPU profile instead (a smoke test: a few minutes on a CPU).
 At the end it prints the trials ranked by validation MSE, beside the seasonal-naive baseline, and writes them to
-a CSV next to the repository.
+a CSV and a JSON summary (each point's metrics and cost, the device) next to the repository.
 """
 import argparse, logging, sys, time
-from pathlib import Path
+from _grid_report import report, restrict  # scripts/, beside this file
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--series', default='MT_001', help="a name from metahpo.trainers.lstm.electricity_series(), e.g. MT_001, etth1/OT, taylor")
     ap.add_argument('--data-dir', default=None, help="folder holding electricity/ (default $METAHPO_DATA_DIR)")
     ap.add_argument('--repository', default='lstm_grid.db', help="SQLite repository the trials are recorded into (and resumed from)")
+    ap.add_argument('--summary', default=None, help="JSON summary to write (default: next to the repository, named after the study)")
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--device', default=None, help="'cuda', 'cpu', ...; default CUDA when available")
     ap.add_argument('--epoch-scale', type=float, default=1.0, help="fraction of the configured epochs (1: full scale)")
     ap.add_argument('--max-train-windows', type=int, default=None, help="train on at most this many windows (default all)")
     ap.add_argument('--space', default='grid', choices=['grid', 'wide'])
+    ap.add_argument('--only', nargs='+', default=None, metavar='NAME=V1,V2', help="run only the grid points with these values, e.g. batch_size=128 epochs=10 (a study of its own)")
     ap.add_argument('--budget', default=None, help="evaluations and/or time, e.g. '27' or '27,2h' (default: the whole grid)")
+    ap.add_argument('--no-progress', action='store_true', help="no progress bars")
     args = ap.parse_args(argv)
+    if args.space == 'wide' and args.budget is None: ap.error("the wide space is continuous: give --budget")
+    if args.space == 'wide' and args.only: ap.error("--only cuts the grid; it does not apply to the wide space")
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(message)s')
 
     import torch
     from metahpo.trainers.lstm import LSTMTrainer
     from metahpo.tuners import tune
+    from metahpo.space import get_space
+    space, cut = restrict(get_space('lstm'), args.only) if args.space == 'grid' else (args.space, '')
     if args.device is None and not torch.cuda.is_available():
         logging.warning("torch sees no CUDA GPU: the grid runs on the CPU (hours at full scale)")
-    trainer = LSTMTrainer.electricity(args.series, args.data_dir, space=args.space, seed=args.seed, device=args.device,
-                                      epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows, progress=True)
+    trainer = LSTMTrainer.electricity(args.series, args.data_dir, space=space, seed=args.seed, device=args.device,
+                                      epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows, progress=not args.no_progress)
     profile = 'full' if trainer.is_full_scale else f"cpu{args.epoch_scale:g}x{trainer.n_train_windows}"
-    study = f"{trainer.task.name}-lstm-{args.space}-{profile}-seed{args.seed}"
+    study = f"{trainer.task.name}-lstm-{args.space}{cut}-{profile}-seed{args.seed}"
     print(trainer, f"\nstudy {study!r} in {args.repository}", flush=True)
-    if args.space == 'wide' and args.budget is None: ap.error("the wide space is continuous: give --budget")
     t0 = time.perf_counter()
     s = tune(trainer, tuner='grid' if args.space == 'grid' else 'random', budget=args.budget, seed=args.seed,
-             repository=args.repository, study=study, progress=True)
-    df = s.to_frame()
-    keep = ('val_mse', 'test_mse', 'test_mae', 'snaive_mse', 'snaive_mae', 'test_mse_ratio', 'epochs_run', 'n_train_windows')
-    cols = ['number', 'status', 'value'] + [c for c in df.columns if c.startswith('params_')] + [f'metric_{k}' for k in keep if f'metric_{k}' in df] + ['wall_s']
-    print(df.sort_values('value')[[c for c in cols if c in df]].to_string(index=False))
-    out = Path(args.repository).with_suffix('').as_posix() + f"-{study.replace('/', '_')}.csv"
-    df.to_csv(out, index=False)
+             repository=args.repository, study=study, progress=not args.no_progress)
+    wall = time.perf_counter() - t0
+    keep = ('val_mse', 'test_mse', 'test_mae', 'snaive_mse', 'snaive_mae', 'test_mse_ratio', 'epochs_run', 'n_train_windows', 'train_s', 'cuda')
+    settings = dict(epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows)
+    report(s, trainer, study, args.repository, keep, profile, settings, wall, {}, args.summary, ascending=True,
+           series=args.series, seed=args.seed, space=args.space, only=args.only)
     best = s.best_trial
-    print(f"\n{len(s.complete)} complete, {s.n_failed} failed, {time.perf_counter() - t0:.0f} s this run; results in {out}")
     if best is not None:
         m = best.metrics
         print(f"best {best.config}: val_mse {m['val_mse']:.4f}, test_mse {m['test_mse']:.4f} vs seasonal naive {m['snaive_mse']:.4f}"

@@ -2,8 +2,9 @@
 
 Full scale means 45,000 training images (5,000 more are the validation split the grid is ranked on), the 10,000
 test images, the CIFAR stem and every configured epoch (10, 20 or 30) with mixed precision: 24 million image passes
-for the grid, a GPU job of a few hours on one H100-class GPU (an estimate, not a measurement). One command, from
-the repository root:
+for the grid. On one H200, `scripts/gpu_cost_probe.py` projects 2.5 hours of training from measured step times
+(evaluation and loading on top), and a real 10-epoch point at batch 128 trained in 84-98 s (`results/gpu/`). One
+command, from the repository root:
 
     METAHPO_DATA_DIR=../shared/data python scripts/gpu_resnet_grid.py [--repository resnet_grid.db]
 
@@ -18,7 +19,7 @@ trials ranked by validation accuracy and writes a JSON summary (each point's met
 CSV next to the repository.
 """
 import argparse, logging, sys, time
-from _grid_report import report  # scripts/, beside this file
+from _grid_report import report, restrict  # scripts/, beside this file
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,27 +32,31 @@ def main(argv=None):
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--device', default=None, help="'cuda', 'cuda:1', 'cpu', ...; default CUDA when available")
     ap.add_argument('--space', default='grid', choices=['grid', 'wide'])
+    ap.add_argument('--only', nargs='+', default=None, metavar='NAME=V1,V2', help="run only the grid points with these values, e.g. batch_size=128 epochs=10 (a study of its own)")
     ap.add_argument('--budget', default=None, help="evaluations and/or time, e.g. '27' or '27,4h' (default: the whole grid)")
     ap.add_argument('--smoke', action='store_true', help="a tiny end-to-end check on a CPU: 2 grid points, 200 images")
     ap.add_argument('--no-progress', action='store_true', help="no progress bars")
     ap.add_argument('--threads', type=int, default=None, help="CPU threads for torch (default torch's: all cores; 1 is faster on a busy machine)")
     args = ap.parse_args(argv)
     if args.space == 'wide' and args.budget is None: ap.error("the wide space is continuous: give --budget")
+    if args.space == 'wide' and args.only: ap.error("--only cuts the grid; it does not apply to the wide space")
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(message)s')
 
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     from metahpo.trainers.resnet import ResNetTrainer, CIFAR10_PROFILES
     from metahpo.tuners import tune
+    from metahpo.space import get_space
+    space, cut = restrict(get_space('resnet50'), args.only) if args.space == 'grid' else (args.space, '')
     if args.device is None and not torch.cuda.is_available() and args.profile == 'full' and not args.smoke:
         logging.warning("torch sees no CUDA GPU: the full grid runs on the CPU (weeks)")
     settings = dict(CIFAR10_PROFILES[args.profile])
     if args.smoke: settings.update(stem='imagenet', max_train_examples=200, max_eval_examples=100, epoch_scale=0.05)
     if args.stem: settings['stem'] = args.stem
-    trainer = ResNetTrainer.cifar10(args.data_dir, classes=args.classes, space=args.space, seed=args.seed, device=args.device,
+    trainer = ResNetTrainer.cifar10(args.data_dir, classes=args.classes, space=space, seed=args.seed, device=args.device,
                                     progress=not args.no_progress, **settings)
     tag = 'smoke' if args.smoke else ('full' if trainer.is_full_scale else 'cpu')
-    study = f"{trainer.task.name}-resnet50-{args.space}-{tag}-seed{args.seed}"
+    study = f"{trainer.task.name}-resnet50-{args.space}{cut}-{tag}-seed{args.seed}"
     budget = args.budget or ('2' if args.smoke else None)
     print(trainer, f"\nstudy {study!r} in {args.repository}", flush=True)
     t0 = time.perf_counter()
@@ -60,7 +65,7 @@ def main(argv=None):
     wall = time.perf_counter() - t0
 
     keep = ('val_accuracy', 'val_top5', 'test_top1', 'test_top5', 'train_s', 'eval_s', 'steps', 'epochs_run', 'n_train', 'cuda', 'amp')
-    report(s, trainer, study, args.repository, keep, tag, settings, wall, {}, args.summary, classes=args.classes, seed=args.seed, space=args.space)
+    report(s, trainer, study, args.repository, keep, tag, settings, wall, {}, args.summary, classes=args.classes, seed=args.seed, space=args.space, only=args.only)
     best = s.best_trial
     if best is not None:
         m = best.metrics
