@@ -42,10 +42,9 @@ def restrict(space, only:list[str]|None) -> tuple[object, str]:
         if name not in params: raise ConfigError(f"--only {item!r}: no parameter {name!r}; the grid has {list(params)}")
         p = params[name]
         if not isinstance(p, Ordinal): raise ConfigError(f"--only {item!r}: {name} is not a grid axis")
-        def match(v):
-            hit = [g for g in p.values if str(g) == v or (not isinstance(g, str) and _num(v) is not None and float(g) == _num(v))]
-            if not hit: raise ConfigError(f"--only {item!r}: {v!r} is not on the {name} axis; allowed: {list(p.values)}")
-            return hit[0]
+        def match(v):  # the axis's own check matches numbers by value and returns its canonical one
+            try: return p.check(_num(v) if _num(v) is not None else v)
+            except ConfigError: raise ConfigError(f"--only {item!r}: {v!r} is not on the {name} axis; allowed: {list(p.values)}") from None
         cuts[name] = tuple(dict.fromkeys(match(v.strip()) for v in vals.split(',')))
     cut = SearchSpace([Ordinal(n, values=cuts[n]) if n in cuts else p for n, p in params.items()], name=space.name, defaults=space.defaults)
     return cut, '-only-' + '-'.join(f"{n}{'_'.join(str(v) for v in vs)}" for n, vs in cuts.items())

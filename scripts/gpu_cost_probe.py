@@ -23,18 +23,7 @@ It prints one row a model and batch size, then each grid's projected training ho
 """
 import argparse, itertools, json, math, platform, sys, time
 
-GRIDS = {  # the seed plan's grids (metahpo.space presets) and the full-scale training examples an epoch
-    'resnet50': dict(n_train=45_000, batch_size=(32, 64, 128), epochs=(10, 20, 30), learning_rate=3),
-    'bert': dict(n_train=22_500, batch_size=(16, 32, 64), epochs=(3, 4, 5), learning_rate=3),
-    'lstm': dict(n_train=4_009, batch_size=(16, 32, 64), epochs=(20, 50, 100), learning_rate=3)}
-
-def _check_grids():
-    "The batch sizes and epochs above are the presets' (so that the projection is of the grid the trainers run)."
-    from metahpo.space import get_space
-    for name, g in GRIDS.items():
-        sp = get_space(name)
-        assert tuple(sp['batch_size'].values) == g['batch_size'] and tuple(sp['epochs'].values) == g['epochs'], name
-        assert len(sp['learning_rate'].values) == g['learning_rate'], name
+N_TRAIN = {'resnet50': 45_000, 'bert': 22_500, 'lstm': 4_009}  # full-scale training examples an epoch (the grids are the presets')
 
 def _builder(name:str, bs:int, dev, torch):
     "A step function for model `name` at batch size `bs`: it runs one optimiser step on synthetic data."
@@ -64,7 +53,7 @@ def _builder(name:str, bs:int, dev, torch):
         x, y = torch.randn(bs, 168, device=dev, generator=g), torch.randn(bs, 24, device=dev, generator=g)
         fwd = lambda: torch.nn.functional.mse_loss(net(x), y)
         amp = None  # the LSTM trainer trains in fp32
-    else: raise ValueError(f"model {name!r} is not one of {list(GRIDS)}")
+    else: raise ValueError(f"model {name!r} is not one of {list(N_TRAIN)}")
     net.train()
     def step():
         with torch.autocast(dev.type, dtype=amp, enabled=amp is not None):
@@ -90,7 +79,7 @@ def probe(name:str, bs:int, steps:int, warmup:int, dev, torch) -> dict:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--models', nargs='+', default=list(GRIDS), choices=list(GRIDS))
+    ap.add_argument('--models', nargs='+', default=list(N_TRAIN), choices=list(N_TRAIN))
     ap.add_argument('--steps', type=int, default=30, help="timed steps a model and batch size")
     ap.add_argument('--warmup', type=int, default=5, help="untimed steps first (kernel selection, allocator)")
     ap.add_argument('--device', default=None, help="'cuda', 'cpu', ...; default CUDA when available")
@@ -99,14 +88,15 @@ def main(argv=None):
     if args.steps < 1 or args.warmup < 0: ap.error(f"--steps must be >= 1 and --warmup >= 0, got {args.steps} and {args.warmup}")
     import torch
     from metahpo.trainers.common import resolve_device
-    _check_grids()
+    from metahpo.space import get_space
     dev = resolve_device(args.device, torch)
     if dev.type == 'cuda': torch.backends.cudnn.benchmark = True
     gpu = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else None
     print(f"device {dev} ({gpu or platform.processor() or 'cpu'}), torch {torch.__version__}", flush=True)
     rows, grids = [], {}
     for name in args.models:
-        g = GRIDS[name]
+        sp = get_space(name)  # the seed plan's grid
+        g = dict(n_train=N_TRAIN[name], batch_size=sp['batch_size'].values, epochs=sp['epochs'].values, learning_rate=len(sp['learning_rate'].values))
         for bs in g['batch_size']:
             r = probe(name, bs, args.steps, args.warmup, dev, torch); rows.append(r)
             print(f"{name:9s} batch {bs:4d}: {1000 * r['s_per_step']:8.2f} ms/step (mean {1000 * r['s_per_step_mean']:.2f}), "
