@@ -4,14 +4,15 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, logging, math, os, sys
-from .core import MetahpoError, Trial, choices_msg
-from .repository import Repository, DEFAULT_REPOSITORY
-from .tuners import tune, TUNERS, Budget, Study
-from .tasks import TASKS, make_objective
+import argparse, logging, math, os, sqlite3, sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+if TYPE_CHECKING: from metahpo.tuners import Study
+# metahpo's own modules (numpy, pandas, scikit-learn behind them) are imported inside the functions, after `main` has
+# started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['CLI_TUNERS', 'summary_table', 'main']
+__all__ = ['summary_table', 'cli_tuners', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _fmt(v) -> str:
@@ -37,8 +38,45 @@ def summary_table(st:Study, repo_path:str|None=None) -> str:
     return '\n'.join(f"{k:<{w}}  {v}" for k, v in rows)
 
 # %% ../nbs/30_cli.ipynb #59f56e11
+class _Parser(argparse.ArgumentParser):
+    "argparse with a one-line error: what was wrong and where to read more (no usage dump)."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+def _seed_arg(text:str) -> int:
+    from metahpo.core import MetahpoError, MAX_SEED, check_seed
+    try: return check_seed(int(text), allow_none=False)
+    except (ValueError, MetahpoError): raise argparse.ArgumentTypeError(f"seed {text!r} is not allowed: give a whole number from 0 to {MAX_SEED}") from None
+
+def _whole(least:int):
+    "An argparse type: a whole number, `least` or more."
+    def conv(text:str) -> int:
+        try: v = int(text)
+        except ValueError: v = None
+        if v is None or v < least: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a whole number, {least} or more")
+        return v
+    conv.__name__ = f'whole number >= {least}'
+    return conv
+
+def _seconds(text:str) -> float:
+    try: v = float(text)
+    except ValueError: v = math.nan
+    if not 0 < v < math.inf: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a positive, finite number of seconds")
+    return v
+
+def _out_file(path:str|os.PathLike, what:str) -> Path:
+    "An output file path whose folder exists and which is not itself a folder."
+    from metahpo.core import MetahpoError
+    p = Path(path).expanduser()
+    if p.is_dir(): raise MetahpoError(f"{what} {str(p)!r} is a folder: give a file path inside it, such as {str(p / 'experience.parquet')!r}")
+    if not p.parent.is_dir(): raise MetahpoError(f"the folder {str(p.parent)!r} of {what} {str(p)!r} does not exist: create it first")
+    return p
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
+    from metahpo.core import MAX_SEED
+    from metahpo.repository import DEFAULT_REPOSITORY
+    from metahpo.tasks import TASKS
+    CLI_TUNERS = cli_tuners()
+    p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
     sub = p.add_subparsers(dest='command', required=True, metavar='{tune,metadataset,experience,benchmark,docs,list,export,import}')
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default='titanic', help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
@@ -48,20 +86,20 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default) or 'full' (for a GPU)")
     t.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
-    t.add_argument('--seed', default=0, type=int, help='seed of the tuner and the objective (default 0)')
+    t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
     t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}); the same name resumes')
     t.add_argument('--data-dir', default=None, help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
-    t.add_argument('--trial-timeout', default=None, type=float, help='seconds after which a trial is stopped and recorded as failed')
+    t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) the random-forest meta-dataset over PMLB and Titanic',
                        description='Evaluate the grid or the wider forest space on every task into the repository; resumable.')
     m.add_argument('--space', default='grid', help="'grid' (27 points, 2x5-fold CV) or 'wide' (random configurations, 5-fold CV)")
     m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
-    m.add_argument('--n-configs', default=None, type=int, help='configurations per task (default 27 on the grid, 50 on the wide space)')
-    m.add_argument('--max-rows', default=2000, type=int, help='subsample larger tables to this many rows (default 2000)')
+    m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid, 50 on the wide space)')
+    m.add_argument('--max-rows', default=2000, type=_whole(20), help='subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help='comma-separated task names (default: titanic and every PMLB classification set)')
-    m.add_argument('--workers', default=1, type=int, help='parallel processes (default 1)')
-    m.add_argument('--seed', default=0, type=int)
+    m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')
+    m.add_argument('--seed', default=0, type=_seed_arg, help='seed of the splits and configurations (default 0)')
     m.add_argument('--data-dir', default=None, help='data directory with pmlb/ (default $METAHPO_DATA_DIR)')
     m.add_argument('--seed-tasks', action='store_true', help="also record the meta-features of the seed plan's datasets (Titanic, IMDB, CIFAR-10, electricity)")
     m.add_argument('--no-progress', action='store_true')
@@ -75,16 +113,16 @@ def _parser() -> argparse.ArgumentParser:
                                    'writes runs, regret, rank and convergence tables, a figure, summary.json and tasks.csv; resumable.')
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, or 'all'")
     b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite> (default results)')
-    b.add_argument('--seeds', default=5, type=int, help='seeds 0..N-1 (default 5)')
+    b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
-    b.add_argument('--budget', default=None, type=int, help="evaluations per run (default: the suite's)")
+    b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
     b.add_argument('--tasks', default=None, help='comma-separated task names (default: all of the suite)')
     b.add_argument('--experience', default=None, help='experience base for the random-forest suites (default: the shipped one)')
-    b.add_argument('--n-candidates', default=100, type=int, help='YAHPO suites: random configurations per task (default 100)')
+    b.add_argument('--n-candidates', default=100, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
     b.add_argument('--data-dir', default=None, help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
-    b.add_argument('--members', default=3, type=int, help="MetaTuner's ensemble size (default 3)")
-    b.add_argument('--meta-steps', default=100, type=int, help="MetaTuner's meta-training steps (default 100)")
-    b.add_argument('--n-warm', default=5, type=int, help="MetaTuner's warm-start proposals (default 5)")
+    b.add_argument('--members', default=3, type=_whole(1), help="MetaTuner's ensemble size (default 3)")
+    b.add_argument('--meta-steps', default=100, type=_whole(1), help="MetaTuner's meta-training steps (default 100)")
+    b.add_argument('--n-warm', default=5, type=_whole(0), help="MetaTuner's warm-start proposals (default 5)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
     b.add_argument('--no-progress', action='store_true')
     d = sub.add_parser('docs', help='build the documentation site from the notebooks (offline, no Quarto)',
@@ -99,13 +137,21 @@ def _parser() -> argparse.ArgumentParser:
         e = sub.add_parser(name, help=f'{verb} a Parquet file')
         e.add_argument('parquet', help='Parquet file')
         e.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
+        if name == 'import':
+            g = e.add_mutually_exclusive_group()
+            g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
+            g.add_argument('--skip-invalid', dest='skip_invalid', action='store_true', help='import the valid rows and list the rejected ones')
     return p
 
-CLI_TUNERS = [*TUNERS, 'meta']  # 'meta': MetaTuner warm-started from the shipped experience base
+def cli_tuners() -> list[str]:
+    "The tuners `metahpo tune` takes: the registered ones and 'meta' (MetaTuner warm-started from the shipped experience base)."
+    from metahpo.tuners import TUNERS
+    return [*TUNERS, 'meta']
 
 def _make_tuner(name:str, obj, seed:int):
     "A registered tuner's name, or for 'meta' a MetaTuner on the shipped experience (the tuned task left out)."
-    if name not in CLI_TUNERS: raise MetahpoError(choices_msg('tuner', name, CLI_TUNERS))
+    from metahpo.core import MetahpoError, choices_msg
+    if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
     if name != 'meta': return name
     from metahpo.experience import load_experience
     from metahpo.metatuner import MetaTuner
@@ -117,6 +163,9 @@ def _make_tuner(name:str, obj, seed:int):
     return MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
 
 def _tune(a) -> int:
+    from metahpo.repository import Repository
+    from metahpo.tuners import tune, Budget, Terminated
+    from metahpo.tasks import make_objective
     obj = make_objective(a.task, a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed)
     budget = Budget.parse(a.budget)
@@ -128,17 +177,20 @@ def _tune(a) -> int:
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             n = len(repo.trials(study))
-            print(f"\ninterrupted: {n} completed trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
-            return 130
+            print(f"\n{'stopped by SIGTERM' if isinstance(e, Terminated) else 'interrupted'}: {n} finished trial(s) are saved in {a.repo}; "
+                  "run the same command again to resume", file=sys.stderr)
+            return 143 if isinstance(e, Terminated) else 130
     print(summary_table(st, a.repo))
     return 0
 
 def _metadataset(a) -> int:
+    from metahpo.core import MetahpoError
     from metahpo.metadataset import RFProtocol, build_rf_metadataset, cv_noise
     proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
-    tasks = [t.strip() for t in a.tasks.split(',') if t.strip()] if a.tasks else None
+    tasks = _split(a.tasks) if a.tasks is not None else None
+    if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")
     if a.seed_tasks:
         from metahpo.metadataset import record_seed_metafeatures
         for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
@@ -165,11 +217,10 @@ def _split(text:str|None) -> list[str]|None:
 def _benchmark(a) -> int:
     import pandas as pd
     from pathlib import Path
+    from metahpo.core import MetahpoError, choices_msg
     from metahpo.suites import SUITES, run_suite, summarise, surrogate_report, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
-    if a.seeds < 1: raise MetahpoError(f"--seeds {a.seeds} is not allowed: give a positive number of seeds")
-    if a.n_warm < 0: raise MetahpoError(f"--n-warm {a.n_warm} is not allowed: give 0 or more warm-start proposals")
     for name in names:
         out = Path(a.out) / name
         try:
@@ -216,29 +267,67 @@ def _docs(a) -> int:
     for p in c['problems']: print('  ' + p)
     return 1 if c['problems'] else 0
 
+def _import(a) -> int:
+    from metahpo.repository import Repository
+    new = not Path(a.repo).exists()
+    try:
+        with Repository(a.repo) as repo: r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)
+    except BaseException:
+        if new:  # a refused import does not leave an empty repository behind
+            for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)
+        raise
+    print(f"added {r['tasks']} task(s), {r['studies']} study(ies) and {r['trials']} trial(s) to {a.repo}"
+          + (f"; {r['rejected']} invalid row(s) skipped" if r['rejected'] else ''))
+    for reason in r['reasons'][:10]: print(f"  skipped {reason}", file=sys.stderr)
+    if len(r['reasons']) > 10: print(f"  ... and {len(r['reasons']) - 10} more", file=sys.stderr)
+    return 0
+
 def main(argv:list[str]|None=None) -> int:
-    "Entry point of the `metahpo` command."
+    "Entry point of the `metahpo` command: exit status 0 on success, 2 on a user error (one line on stderr), 130/143 when interrupted."
+    try: return _main(argv)
+    except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse: --help, or a bad argument (already printed)
+    except KeyboardInterrupt as e:
+        term = type(e).__name__ == 'Terminated'  # metahpo.tuners.Terminated: a SIGTERM during a study
+        print(f"\n{'stopped by SIGTERM' if term else 'interrupted'}", file=sys.stderr)
+        return 143 if term else 130
+    except Exception as e: return _report(e)
+
+def _report(e:Exception) -> int:
+    "Print one line for an error that escaped a command; its exit status."
+    from metahpo.core import MetahpoError
+    if isinstance(e, MetahpoError): msg = str(e)
+    elif isinstance(e, sqlite3.DatabaseError): msg = f"the repository cannot be used: {e}"
+    elif isinstance(e, OSError): msg = str(e)
+    else:
+        if os.environ.get('METAHPO_DEBUG'): raise e
+        print(f"metahpo: internal error: {type(e).__name__}: {e} (a bug: please report it; METAHPO_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
+    print(f"metahpo: error: {msg}", file=sys.stderr)
+    return 2
+
+def _main(argv:list[str]|None=None) -> int:
+    from metahpo.repository import Repository
+    from metahpo.tasks import TASKS
     a = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
-    try:
-        if a.command == 'tune': return _tune(a)
-        if a.command == 'metadataset': return _metadataset(a)
-        if a.command == 'benchmark': return _benchmark(a)
-        if a.command == 'docs': return _docs(a)
-        if a.command == 'experience':
-            import time
-            from metahpo.experience import build_experience, load_experience
-            t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
-            print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
-                  f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
-            return 0
-        if a.command == 'list':
-            for t in TASKS.values(): print(f"task {t.name} ({t.modality}): models {', '.join(t.models)}\n    {t.description}")
-            print(f"tuners: {', '.join(CLI_TUNERS)}")
-            return 0
-        with Repository(a.repo) as repo:
-            if a.command == 'export': print(f"wrote {repo.n_trials()} trials to {repo.export_parquet(a.parquet)}")
-            else: print(f"added {repo.import_parquet(a.parquet)} to {a.repo}")
+    if a.command == 'tune': return _tune(a)
+    if a.command == 'metadataset': return _metadataset(a)
+    if a.command == 'benchmark': return _benchmark(a)
+    if a.command == 'docs': return _docs(a)
+    if a.command == 'import': return _import(a)
+    if a.command == 'experience':
+        import time
+        from metahpo.experience import build_experience, load_experience
+        if a.out is not None: _out_file(a.out, 'experience file')
+        Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
+        t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
+        print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
+              f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
         return 0
-    except MetahpoError as e:
-        print(f"metahpo: error: {e}", file=sys.stderr); return 2
+    if a.command == 'list':
+        for t in TASKS.values(): print(f"task {t.name} ({t.modality}): models {', '.join(t.models)}\n    {t.description}")
+        print(f"tuners: {', '.join(cli_tuners())}")
+        return 0
+    out = _out_file(a.parquet, 'export file')  # 'export'
+    with Repository(a.repo, create=False) as repo: print(f"wrote {repo.n_trials()} trials to {repo.export_parquet(out)}")
+    return 0

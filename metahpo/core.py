@@ -11,9 +11,9 @@ from typing import Any, Mapping
 import numpy as np
 
 # %% auto #0
-__all__ = ['DIRECTIONS', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction', 'make_rng',
-           'seed_everything', 'lazy_import', 'data_dir', 'package_version', 'device_name', 'utcnow', 'to_json',
-           'from_json', 'fingerprint']
+__all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
+           'check_seed', 'make_rng', 'seed_everything', 'lazy_import', 'data_dir', 'package_version', 'device_name',
+           'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -81,6 +81,15 @@ def check_direction(direction:str) -> str:
     return direction
 
 # %% ../nbs/00_core.ipynb #e0b3e376
+MAX_SEED = 2**32 - 1  # NumPy's legacy seeding, scikit-learn's random_state and torch all accept 0..2**32-1
+
+def check_seed(seed, allow_none:bool=True) -> int|None:
+    "Return `seed` as an int if it is a whole number in 0..2**32-1 (or None when allowed), else raise naming it."
+    if seed is None and allow_none: return None
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
+        raise MetahpoError(f"seed {seed!r} is not allowed: give a whole number from 0 to {MAX_SEED}" + (" (or None)" if allow_none else ''))
+    return int(seed)
+
 def make_rng(seed:int|np.random.Generator|None=None) -> np.random.Generator:
     "A NumPy generator of one's own from a seed (or pass a generator through)."
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

@@ -4,15 +4,15 @@
 
 # %% ../nbs/25_docs.ipynb #5fcea974
 from __future__ import annotations
-import ast, copy, html, importlib, inspect, json, os, re, shutil, time
+import ast, copy, hashlib, html, importlib, inspect, json, os, re, shutil, tempfile, time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from .core import MetahpoError
 
 # %% auto #0
-__all__ = ['cell_directives', 'exported_names', 'anchor', 'api_doc', 'page_url', 'Page', 'nb_page', 'fix_links', 'prepare_nb',
-           'render_body', 'find_notebooks', 'build_site', 'find_chromium', 'check_site']
+__all__ = ['SITE_MANIFEST', 'cell_directives', 'exported_names', 'anchor', 'api_doc', 'page_url', 'Page', 'nb_page', 'fix_links',
+           'prepare_nb', 'render_body', 'find_notebooks', 'build_site', 'find_chromium', 'check_site']
 
 # %% ../nbs/25_docs.ipynb #268aca15
 _re_directive = re.compile(r'^\s*#\|\s*([\w-]+):?\s*(.*?)\s*$')
@@ -62,7 +62,7 @@ def api_doc(module, name:str) -> str:
     target = obj.fget if isinstance(obj, property) else obj
     level = 4 if '.' in name else 3
     try: md = show_doc(target, name=name, title_level=level)._repr_markdown_()
-    except (OSError, TypeError):  # no source to read the parameter comments from: the signature and docstring alone
+    except (OSError, TypeError, NameError):  # no source for the parameter comments, or an annotation only a type checker imports
         try: sig = str(inspect.signature(target))
         except (TypeError, ValueError): sig = '(...)'
         md = f"{'#' * level} {name}\n\n```python\ndef {name}{sig}\n```\n\n*{inspect.getdoc(target) or ''}*"
@@ -365,6 +365,30 @@ def find_notebooks(nbs_path:Path) -> list[Path]:
            if not any(part.startswith(('_', '.')) for part in p.relative_to(nbs_path).parts)]
     return sorted(nbs, key=lambda p: (len(p.relative_to(nbs_path).parts), str(p)))
 
+# %% ../nbs/25_docs.ipynb #e8eb6dcf
+SITE_MANIFEST = '.site-files'  # in the output folder: {relative path: sha256} of every file the last build wrote
+
+def _inside(root:Path, path:Path) -> bool:
+    "Whether `path` (links resolved) lies inside `root`."
+    try: path.resolve().relative_to(root.resolve()); return True
+    except ValueError: return False
+
+def _sha256(path:Path) -> str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+def _stale_files(out:Path, keep:list[str]=()) -> list[str]:
+    "Files of the last build in `out` that are still exactly as built and not in `keep`: the only files a build may delete."
+    manifest = out/SITE_MANIFEST
+    try: listed = json.loads(manifest.read_text()) if manifest.is_file() and not manifest.is_symlink() else {}
+    except (ValueError, UnicodeDecodeError): listed = {}
+    if not isinstance(listed, dict): return []  # an older plain-text manifest or a foreign file: delete nothing
+    stale = []
+    for rel, digest in listed.items():
+        if not isinstance(rel, str) or rel in keep or Path(rel).is_absolute() or '..' in Path(rel).parts: continue
+        f = out/rel
+        if f.is_symlink() or not f.is_file() or not _inside(out, f): continue
+        if _sha256(f) == digest: stale.append(rel)
+    return stale
+
 # %% ../nbs/25_docs.ipynb #6043afab
 def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progress:bool=True) -> dict:
     """Build the docs site from the notebooks under `repo`/nbs and its README into `out`; return a summary
@@ -397,8 +421,8 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
         if hasattr(bar, 'set_postfix_str'): bar.set_postfix_str(p.url)
         try: p.body, p.headings, p.sections = render_body(prepare_nb(_read_nb(p.src), p, symbols, pages))
         except Exception as e: raise MetahpoError(f"building the page of {p.src}: {type(e).__name__}: {e}") from e
-    tmp = out.with_name(out.name + '.building')
-    if tmp.exists(): shutil.rmtree(tmp)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix='.building-', dir=out))  # a fresh staging folder inside `out`, never a user's
     (tmp/'assets').mkdir(parents=True)
     (tmp/'assets'/'style.css').write_text(_CSS)
     (tmp/'assets'/'pygments.css').write_text(_pygments_css())
@@ -415,16 +439,17 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(page_html, encoding='utf-8')
     (tmp/'assets'/'search_index.js').write_text('window.METAHPO_SEARCH = ' + json.dumps(index, ensure_ascii=False) + ';\n', encoding='utf-8')
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = out/'.site-files'
-    for old in (manifest.read_text().split('\n') if manifest.exists() else []):
-        if old and (out/old).is_file(): (out/old).unlink()
-    made = sorted(f.relative_to(tmp).as_posix() for f in tmp.rglob('*') if f.is_file())
-    for f in made:
-        (out/f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(tmp/f, out/f)
-    shutil.rmtree(tmp)
-    manifest.write_text('\n'.join(made))
+    try:
+        made = sorted(f.relative_to(tmp).as_posix() for f in tmp.rglob('*') if f.is_file())
+        for rel in _stale_files(out, made): (out/rel).unlink()
+        for f in made:
+            dest = out/f
+            if not _inside(out, dest.parent): raise MetahpoError(f"{str(dest.parent)!r} leads outside the output folder {str(out)!r} (a link?); remove it and build again")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.is_symlink(): dest.unlink()  # replace a link by the page, never write through it
+            shutil.move(tmp/f, dest)
+        (out/SITE_MANIFEST).write_text(json.dumps({f: _sha256(out/f) for f in made}, indent=0))
+    finally: shutil.rmtree(tmp, ignore_errors=True)
     return {'out': str(out), 'pages': len(all_pages), 'seconds': round(time.perf_counter() - t0, 1), 'figures': figures,
             'search_entries': len(index)}
 

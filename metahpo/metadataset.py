@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, data_dir as resolve_data_dir
+from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir
 from .repository import Repository, TaskRecord
 from .experience import Experience
 from .metafeatures import metafeatures
@@ -35,6 +35,11 @@ class RFProtocol:
 
     def __post_init__(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
+        for k, least in (('n_configs', 1), ('n_splits', 2), ('n_repeats', 1), ('max_rows', 20)):
+            v = getattr(self, k)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
+                raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+        check_seed(self.seed, allow_none=False)
 
     @property
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 50)
@@ -97,7 +102,9 @@ def build_rf_metadataset(repository:str|os.PathLike, # repository file; created 
     "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task."
     from tqdm.auto import tqdm
     tasks = list(tasks) if tasks is not None else rf_tasks(data_dir)
-    if any(t != 'titanic' for t in tasks): pmlb_index(data_dir)  # fail now, with the reason, if there is no PMLB folder
+    if any(t != 'titanic' for t in tasks):  # fail now, with the reason, if there is no PMLB folder or a task is not in it
+        if unknown := sorted(set(tasks) - set(rf_tasks(data_dir))):
+            raise MetahpoError(f"unknown meta-dataset task(s) {unknown}: give titanic or PMLB classification sets listed in pmlb/INDEX.csv")
     if not (isinstance(workers, int) and workers >= 1): raise MetahpoError(f"workers={workers!r} is not allowed: give a positive integer")
     Repository(repository).close()  # create the file and check it before forking
     jobs = [(t, protocol, str(repository), data_dir) for t in tasks]

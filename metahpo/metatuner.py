@@ -82,11 +82,12 @@ class MetaTuner(Tuner):
         self._pool_, self._S, self._prior, self._src = None, None, None, {}
         self.surrogate = surrogate or MetaSurrogate(n_members=3, meta_steps=100, seed=0 if seed is None else seed)
         self._seen, self._queue, self._fitted = set(), [], False
-        past = [] if experience is None else [e for e in experience.select(space=space.name, exclude=task or ()) if len(e)]
-        self.past = [e for e in past if e.space == space or e.space.names == space.names]
+        past = [] if experience is None else [e for e in experience.select(exclude=task or ()) if len(e)]
+        # the same space: by name with the same parameters' names, or under another name with identical parameters
+        self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
         self._z = np.zeros(0)
         if self.past:
-            mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float)
+            mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)
             self._mu, self._sd = _zscore_frame(mf) if mf.shape[1] else (pd.Series(dtype=float), pd.Series(dtype=float))
             Z = ((mf - self._mu) / self._sd).fillna(0.0).to_numpy()
             self._Z = Z
@@ -117,7 +118,8 @@ class MetaTuner(Tuner):
     def task_vector(self, meta_features:Mapping[str, float]|None) -> np.ndarray:
         "A task's meta-features standardised as the past tasks' are (zeros where unknown)."
         if not self.past or not self._Z.shape[1] or meta_features is None: return np.zeros(self._Z.shape[1] if self.past else 0)
-        return ((pd.Series(meta_features, dtype=float).reindex(self._mu.index) - self._mu) / self._sd).fillna(0.0).to_numpy()
+        mf = pd.Series(meta_features, dtype=float).replace([np.inf, -np.inf], np.nan)  # an unknown or infinite feature counts as average
+        return ((mf.reindex(self._mu.index) - self._mu) / self._sd).fillna(0.0).to_numpy()
 
     def past_tasks(self) -> list[MetaTask]:
         "The past tasks as the surrogate meta-trains on them: encoded configurations, standardised scores, standardised meta-features."
@@ -232,3 +234,7 @@ class MetaTuner(Tuner):
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss); self._seen.add(self.space.key(config))
+
+    def pending(self, config:Mapping) -> None:
+        "Another worker of the study is evaluating `config`: never propose it."
+        self._seen.add(self.space.key(config))

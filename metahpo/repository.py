@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, json, os, sqlite3, time, uuid
+import dataclasses, datetime as dt, json, logging, math, numbers, os, socket, sqlite3, time, uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -14,16 +14,26 @@ from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, ut
 from .space import SearchSpace
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'Repository']
+__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'CLAIM_TTL_S', 'METRIC_BOUND', 'RepositoryError',
+           'TaskRecord', 'StudyRecord', 'Repository', 'metric_range']
 
 # %% ../nbs/02_repository.ipynb #e5894949
-SCHEMA_VERSION = 1  # bump with a migration in `_MIGRATIONS` whenever the tables change
+SCHEMA_VERSION = 2  # bump with a migration in `_MIGRATIONS` whenever the tables change
 APPLICATION_ID = 0x4D485030  # 'MHP0' in SQLite's header: marks the file as a metahpo repository
 DEFAULT_REPOSITORY = 'metahpo.db'
+logger = logging.getLogger(__name__)
 
 class RepositoryError(MetahpoError):
     "The repository file is unreadable, foreign, too new, or inconsistent with a request."
 
+_CLAIMS = """
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id INTEGER PRIMARY KEY,
+    study_id INTEGER NOT NULL REFERENCES studies(study_id),
+    config_key TEXT NOT NULL, config TEXT NOT NULL,
+    host TEXT NOT NULL, pid INTEGER NOT NULL, token TEXT NOT NULL, claimed_at TEXT NOT NULL,
+    UNIQUE (study_id, config_key));
+"""  # schema 2: configurations being evaluated right now, one row per running trial (see `claim`)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
     task_id INTEGER PRIMARY KEY,
@@ -43,8 +53,12 @@ CREATE TABLE IF NOT EXISTS trials (
     started_at TEXT, finished_at TEXT,
     UNIQUE (study_id, number));
 CREATE INDEX IF NOT EXISTS trials_by_study ON trials(study_id, number);
-"""
-_MIGRATIONS: dict[int, str] = {}  # {from_version: SQL that upgrades it to from_version + 1}
+""" + _CLAIMS
+_MIGRATIONS: dict[int, str] = {1: _CLAIMS}  # {from_version: SQL that upgrades it to from_version + 1}
+_COLUMNS = {'tasks': {'task_id', 'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'created_at'},
+            'studies': {'study_id', 'name', 'task_id', 'space', 'tuner', 'metric', 'direction', 'seed', 'created_at'},
+            'trials': {'trial_id', 'uid', 'study_id', 'number', 'config', 'metrics', 'value', 'status', 'error', 'wall_s', 'cpu_s',
+                       'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at'}}
 
 # %% ../nbs/02_repository.ipynb #216aa4c9
 @dataclass(frozen=True)
@@ -82,18 +96,25 @@ def _check_file(path:Path):
 class Repository:
     "The experience store: tasks, studies and trials in one SQLite file."
     def __init__(self, path:str|os.PathLike=DEFAULT_REPOSITORY, # the SQLite file; created if absent
-                 timeout_s:float=60.0): # how long a writer waits for another one's lock
+                 timeout_s:float=60.0, # how long a writer waits for another one's lock
+                 create:bool=True): # create the file if it is absent (False: refuse a path with no repository)
+        if not isinstance(path, (str, os.PathLike)) or str(path) == '':
+            raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
         self.path = Path(path).expanduser()
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist")
+        if not create and not self.path.is_file():
+            raise RepositoryError(f"no repository at {str(self.path)!r}: check the path (a new one is created only by commands that write, such as tune)")
         try:
             self._con = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
             self._con.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+            self._init_schema()  # checked before anything changes the file: a foreign or damaged file is left exactly as it was
             self._con.execute("PRAGMA journal_mode = WAL")
             self._con.execute("PRAGMA foreign_keys = ON")
-            self._init_schema()
-        except sqlite3.DatabaseError as e:
-            raise RepositoryError(f"cannot open repository {str(self.path)!r}: {e}") from e
+        except (sqlite3.DatabaseError, RepositoryError) as e:
+            if hasattr(self, '_con'): self._con.close()
+            if isinstance(e, RepositoryError): raise
+            raise RepositoryError(f"cannot open repository {str(self.path)!r}: {' '.join(str(e).split())}") from e
 
     def _init_schema(self):
         c = self._con
@@ -110,6 +131,13 @@ class Repository:
                                       "not a metahpo repository; give another path")
             if ver > SCHEMA_VERSION:
                 raise RepositoryError(f"{str(self.path)!r} has schema version {ver}, newer than this metahpo ({package_version()}, schema {SCHEMA_VERSION}); upgrade metahpo")
+            for table, cols in _COLUMNS.items():
+                have = {r[1] for r in c.execute(f"PRAGMA table_info({table})")}
+                if not cols <= have:
+                    raise RepositoryError(f"{str(self.path)!r} carries metahpo's application id but its table {table!r} lacks the column(s) "
+                                          f"{sorted(cols - have)}: it is not a metahpo repository (or it is damaged); give another path")
+            bad = c.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if bad != 'ok': raise RepositoryError(f"{str(self.path)!r} is damaged ({' '.join(bad.split())}); restore it from a copy or an export")
             while ver < SCHEMA_VERSION:
                 for stmt in _MIGRATIONS[ver].split(';'):
                     if stmt.strip(): c.execute(stmt)
@@ -138,18 +166,20 @@ def _task_from_row(r) -> TaskRecord:
 
 _TASK_COLS = "task_id, name, model_family, modality, fingerprint, meta_features"
 
+def _add_task(c, task:TaskRecord) -> TaskRecord:
+    "Inside an open write transaction: insert `task` if new (meta-features, when given, replace the stored ones)."
+    c.execute("INSERT OR IGNORE INTO tasks (name, model_family, modality, fingerprint, meta_features, created_at) VALUES (?,?,?,?,?,?)",
+              (task.name, task.model_family, task.modality, task.fingerprint, to_json(task.meta_features) if task.meta_features is not None else None, utcnow()))
+    if task.meta_features is not None:
+        c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?",
+                  (to_json(task.meta_features), task.name, task.model_family, task.fingerprint))
+    return _task_from_row(c.execute(f"SELECT {_TASK_COLS} FROM tasks WHERE name=? AND model_family=? AND fingerprint=?",
+                                    (task.name, task.model_family, task.fingerprint)).fetchone())
+
 @patch
 def add_task(self:Repository, task:TaskRecord) -> TaskRecord:
     "Insert `task` if new (meta-features, when given, replace the stored ones); return it with its id."
-    with self._tx() as c:
-        c.execute("INSERT OR IGNORE INTO tasks (name, model_family, modality, fingerprint, meta_features, created_at) VALUES (?,?,?,?,?,?)",
-                  (task.name, task.model_family, task.modality, task.fingerprint, to_json(task.meta_features) if task.meta_features is not None else None, utcnow()))
-        if task.meta_features is not None:
-            c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?",
-                      (to_json(task.meta_features), task.name, task.model_family, task.fingerprint))
-        r = c.execute(f"SELECT {_TASK_COLS} FROM tasks WHERE name=? AND model_family=? AND fingerprint=?",
-                      (task.name, task.model_family, task.fingerprint)).fetchone()
-    return _task_from_row(r)
+    with self._tx() as c: return _add_task(c, task)
 
 @patch
 def tasks(self:Repository) -> list[TaskRecord]:
@@ -184,13 +214,17 @@ def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:s
         c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at) VALUES (?,?,?,?,?,?,?,?)",
                   (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow()))
     s = self.get_study(name)
-    theirs = dict(task=(s.task.name, s.task.model_family, s.task.fingerprint), space=s.space, metric=s.metric, direction=s.direction)
-    ours = dict(task=(task.name, task.model_family, task.fingerprint), space=space, metric=metric, direction=direction)
-    diff = [k for k in ours if ours[k] != theirs[k]]
-    if diff:
-        raise RepositoryError(f"study {name!r} in {str(self.path)!r} was recorded with another {' and '.join(diff)} "
-                              f"({', '.join(f'{k}: {theirs[k]!r}' for k in diff)}); choose another study name to start a new study")
+    if msg := _study_mismatch(s, (task.name, task.model_family, task.fingerprint), space, metric, direction):
+        raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
     return s
+
+def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, direction:str) -> str|None:
+    "What differs between the recorded study `s` and the one asked for, or None."
+    theirs = dict(task=(s.task.name, s.task.model_family, s.task.fingerprint), space=s.space, metric=s.metric, direction=s.direction)
+    ours = dict(task=tuple(task), space=space, metric=metric, direction=direction)
+    diff = [k for k in ours if ours[k] != theirs[k]]
+    if not diff: return None
+    return f"study {s.name!r} was recorded with another {' and '.join(diff)} ({', '.join(f'{k}: {theirs[k]!r}' for k in diff)})"
 
 # %% ../nbs/02_repository.ipynb #e0955da4
 _TRIAL_COLS = "uid, number, config, metrics, value, status, error, wall_s, cpu_s, gpu_s, seed, package_version, device, started_at, finished_at"
@@ -212,11 +246,13 @@ def _insert_trial(c, sid:int, trial:Trial) -> int|None:
     return number
 
 @patch
-def record(self:Repository, study:StudyRecord|int, trial:Trial) -> Trial:
+def record(self:Repository, study:StudyRecord|int, trial:Trial,
+           claim:int|None=None) -> Trial: # the claim (from `claim`) that this trial ends, released in the same transaction
     "Store a finished `trial` in `study` at once; return it with its repository number (idempotent on `trial.uid`)."
     sid = study if isinstance(study, int) else study.study_id
     trial = trial if trial.uid else dataclasses.replace(trial, uid=uuid.uuid4().hex)
     with self._tx() as c:
+        if claim is not None: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
         number = _insert_trial(c, sid, trial)
         if number is None: return _trial_from_row(c.execute(f"SELECT {_TRIAL_COLS} FROM trials WHERE uid=?", (trial.uid,)).fetchone())
     return dataclasses.replace(trial, number=number)
@@ -239,9 +275,67 @@ def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
     return [_trial_from_row(r) for r in rows]
 
 @patch
-def n_trials(self:Repository) -> int:
-    "How many trials the repository holds."
-    return self._con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+def n_trials(self:Repository, study:StudyRecord|None=None) -> int:
+    "How many trials the repository (or one study) holds."
+    if study is None: return self._con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+    return self._con.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (study.study_id,)).fetchone()[0]
+
+# %% ../nbs/02_repository.ipynb #4171b887
+CLAIM_TTL_S = 24 * 3600.0  # a claim made on another host counts as live for this long
+
+def _process_token(pid:int) -> str|None:
+    "'pid:start time' of a running process (None if it is gone or a zombie); on systems without /proc, 'pid' if it runs."
+    try:
+        stat = Path(f'/proc/{pid}/stat').read_text()
+        fields = stat[stat.rindex(')') + 2:].split()  # after the command name: state is field 3, start time field 22
+        return None if fields[0] in 'ZXx' else f"{pid}:{fields[19]}"
+    except FileNotFoundError: return None
+    except OSError: pass
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return None
+    except PermissionError: pass
+    return str(pid)
+
+def _claim_live(host:str, pid:int, token:str, claimed_at:str, now:dt.datetime) -> bool:
+    if host != socket.gethostname(): return (now - dt.datetime.fromisoformat(claimed_at)).total_seconds() < CLAIM_TTL_S
+    return pid == os.getpid() or _process_token(pid) == token
+
+@patch
+def claim(self:Repository, study:StudyRecord, config:Mapping,
+          limit:int|None=None, # the study's budget of evaluations: refuse when recorded trials + others' running claims reach it
+          no_repeat:bool=True, # refuse a configuration the study has recorded already
+         ) -> tuple[str, int|None]:
+    "Reserve `config` of `study` for this process: ('claimed', claim id), ('taken', None) or ('full', None)."
+    key = study.space.key(config)
+    now = dt.datetime.now(dt.timezone.utc)
+    with self._tx() as c:
+        rows = c.execute("SELECT claim_id, config_key, host, pid, token, claimed_at FROM claims WHERE study_id=?", (study.study_id,)).fetchall()
+        dead = [r[0] for r in rows if not _claim_live(*r[2:], now)]
+        c.executemany("DELETE FROM claims WHERE claim_id=?", [(i,) for i in dead])
+        live = [r for r in rows if r[0] not in dead]
+        n_recorded = c.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (study.study_id,)).fetchone()[0]
+        if limit is not None and n_recorded + sum(r[3] != os.getpid() for r in live) >= limit: return 'full', None
+        if any(r[1] == key for r in live): return 'taken', None
+        if no_repeat:
+            for (cfg,) in c.execute("SELECT config FROM trials WHERE study_id=?", (study.study_id,)):
+                try:
+                    if study.space.key(from_json(cfg)) == key: return 'taken', None
+                except (MetahpoError, ValueError, TypeError): continue
+        pid = os.getpid()
+        cur = c.execute("INSERT INTO claims (study_id, config_key, config, host, pid, token, claimed_at) VALUES (?,?,?,?,?,?,?)",
+                        (study.study_id, key, to_json(dict(config)), socket.gethostname(), pid, _process_token(pid) or str(pid), now.isoformat()))
+        return 'claimed', cur.lastrowid
+
+@patch
+def release(self:Repository, claim:int) -> None:
+    "Give up a claim without recording a trial (the evaluation was interrupted)."
+    with self._tx() as c: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
+
+@patch
+def claims(self:Repository, study:StudyRecord) -> list[dict]:
+    "The claims of `study` now in the table (live or not yet found dead): config, host, pid, claimed_at."
+    return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[3]) for r in
+            self._con.execute("SELECT config, host, pid, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,))]
 
 # %% ../nbs/02_repository.ipynb #c7333240
 @patch
@@ -290,32 +384,131 @@ def export_parquet(self:Repository, path:str|os.PathLike,
     path = Path(path); pq.write_table(table, path, compression='zstd')
     return path
 
+_EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'number', 'config', 'metrics', 'value', 'status', 'error',
+                   'wall_s', 'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
+_TASK_KEYS = {'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'task_id'}
+_STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed'}
+METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
+
+def metric_range(name:str) -> tuple[float, float]:
+    "The plausible values of metric `name`: scores (accuracy, AUC, F1, top-k) 0..100, errors (MSE, MAE, loss) 0 and up."
+    n = name.lower()
+    if any(k in n for k in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall')): return 0.0, 100.0
+    if any(k in n for k in ('mse', 'mae', 'rmse', 'loss', 'error')): return 0.0, METRIC_BOUND
+    return -METRIC_BOUND, METRIC_BOUND
+
+class _Bad(Exception): "One invalid row or declaration of an import."
+
+def _need(ok:bool, msg:str):
+    if not ok: raise _Bad(msg)
+
+def _is_num(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool)
+def _na(v): return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+def _check_task(t) -> TaskRecord:
+    _need(isinstance(t, dict), f"a task is {type(t).__name__}, not a mapping")
+    _need(not (extra := set(t) - _TASK_KEYS), f"task has unknown key(s) {sorted(extra)}")
+    _need(not (miss := {'name', 'model_family', 'modality'} - set(t)), f"task lacks {sorted(miss)}")
+    for k in ('name', 'model_family', 'modality', 'fingerprint'):
+        _need(isinstance(t.get(k, ''), str) and (k == 'fingerprint' or t[k]), f"task {k} {t.get(k)!r} is not a non-empty text")
+    mf = t.get('meta_features')
+    _need(mf is None or (isinstance(mf, dict) and all(isinstance(k, str) and (v is None or _is_num(v) and math.isfinite(v)) for k, v in mf.items())),
+          f"meta-features of task {t['name']!r} must map names to finite numbers (or null)")
+    return TaskRecord(t['name'], t['model_family'], t['modality'], t.get('fingerprint', ''), mf)
+
+def _check_study(s, tasks:dict) -> dict:
+    _need(isinstance(s, dict), f"a study is {type(s).__name__}, not a mapping")
+    _need(not (extra := set(s) - _STUDY_KEYS), f"study has unknown key(s) {sorted(extra)}")
+    _need(not (miss := _STUDY_KEYS - {'seed'} - set(s)), f"study lacks {sorted(miss)}")
+    _need(isinstance(s['name'], str) and s['name'], f"study name {s['name']!r} is not a non-empty text")
+    _need(isinstance(s['task'], list) and tuple(s['task']) in tasks, f"study {s['name']!r} names task {s['task']!r}, which the file does not declare")
+    try: space = SearchSpace.from_dict(s['space'])
+    except Exception as e: raise _Bad(f"study {s['name']!r} has an unreadable space: {type(e).__name__}: {e}")
+    _need(s['direction'] in ('maximize', 'minimize'), f"study {s['name']!r} has direction {s['direction']!r}; allowed: maximize, minimize")
+    _need(isinstance(s['metric'], str) and s['metric'] and isinstance(s['tuner'], str), f"study {s['name']!r} needs a metric and a tuner name")
+    seed = s.get('seed')
+    _need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool)), f"study {s['name']!r} has seed {seed!r}; give a whole number or null")
+    return dict(s, space=space, task=tuple(s['task']))
+
+def _check_row(r, s:dict, seen:set) -> Trial:
+    _need(isinstance(r.uid, str) and r.uid != '', f"uid {_na(r.uid)!r} is not a non-empty text")
+    _need(r.uid not in seen, f"uid {r.uid!r} appears twice in the file"); seen.add(r.uid)
+    _need((r.task, r.model_family, r.fingerprint) == s['task'], f"trial of study {r.study!r} names task {(r.task, r.model_family, r.fingerprint)!r}, not the study's {s['task']!r}")
+    _need(r.status in ('complete', 'failed'), f"status {r.status!r}; allowed: complete, failed")
+    try: config, metrics = from_json(r.config), from_json(r.metrics)
+    except (TypeError, ValueError) as e: raise _Bad(f"config or metrics is not JSON: {e}")
+    _need(isinstance(config, dict), f"config {r.config!r} is not a mapping")
+    try: valid = s['space'].validate(config)
+    except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}")
+    _need(valid == config, f"config {config} is not in the study's space (it reads as {valid})")
+    _need(isinstance(metrics, dict), f"metrics {r.metrics!r} is not a mapping")
+    for k, v in metrics.items():
+        lo, hi = metric_range(k)
+        _need(v is None or (_is_num(v) and lo <= v <= hi), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}")
+    value = _na(r.value)
+    if r.status == 'complete':
+        lo, hi = metric_range(s['metric'])
+        _need(_is_num(value) and lo <= value <= hi, f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}")
+        _need(metrics.get(s['metric']) in (None, value), f"value {value!r} differs from its metric {s['metric']}={metrics.get(s['metric'])!r}")
+    else: _need(value is None, f"a failed trial has value {value!r}; it should have none")
+    costs = [_na(r.wall_s), _na(r.cpu_s), _na(r.gpu_s)]
+    _need(all(c is None or (_is_num(c) and 0 <= c < math.inf) for c in costs), f"costs {costs} must be finite seconds, 0 or more")
+    seed = _na(r.seed)
+    _need(seed is None or (_is_num(seed) and float(seed).is_integer()), f"seed {seed!r} is not a whole number")
+    text = lambda v: None if _na(v) is None else str(v)
+    return Trial(0, config, TrialStatus(r.status), None if value is None else float(value), metrics, Cost(costs[0] or 0.0, costs[1] or 0.0, costs[2]),
+                 text(r.error), None if seed is None else int(seed), text(r.started_at), text(r.finished_at), text(r.package_version), text(r.device), r.uid)
+
 @patch
-def import_parquet(self:Repository, path:str|os.PathLike) -> dict:
-    "Add the tasks, studies and trials of a `export_parquet` file that are not here yet; return counts of what was added."
+def import_parquet(self:Repository, path:str|os.PathLike,
+                   skip_invalid:bool=False, # import the valid rows and report the others (default: refuse the whole file)
+                  ) -> dict:
+    "Add what is new in an `export_parquet` file, all or nothing, after checking every row: counts added, rows rejected and why."
     import pyarrow.parquet as pq
     path = Path(path)
+    if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
     try: table = pq.read_table(path)
     except Exception as e: raise RepositoryError(f"cannot read {str(path)!r} as Parquet: {e}") from e
     raw = (table.schema.metadata or {}).get(_EXPORT_KEY)
     if raw is None: raise RepositoryError(f"{str(path)!r} is a Parquet file but not a metahpo export (no metahpo metadata)")
-    meta = from_json(raw.decode())
-    if meta.get('schema_version', 0) > SCHEMA_VERSION:
-        raise RepositoryError(f"{str(path)!r} was exported with schema version {meta['schema_version']}, newer than this metahpo's {SCHEMA_VERSION}; upgrade metahpo")
-    n0_tasks, n0_studies, n0_trials = len(self.tasks()), len(self.studies()), self.n_trials()
-    tasks = {}
-    for t in meta['tasks']:
-        rec = self.add_task(TaskRecord(**t)); tasks[(rec.name, rec.model_family, rec.fingerprint)] = rec
-    studies = {}
-    for s in meta['studies']:
-        studies[s['name']] = self.study(s['name'], tasks[tuple(s['task'])], SearchSpace.from_dict(s['space']), s['tuner'], s['metric'],
-                                        s['direction'], s['seed'])
-    df = table.to_pandas()
+    where = f"import of {str(path)!r}"
+    try: meta = from_json(raw.decode())
+    except (UnicodeDecodeError, ValueError) as e: raise RepositoryError(f"{where}: its metahpo metadata is not valid JSON ({e})") from e
+    if not isinstance(meta, dict) or not isinstance(meta.get('tasks'), list) or not isinstance(meta.get('studies'), list):
+        raise RepositoryError(f"{where}: its metahpo metadata must be a mapping with lists 'tasks' and 'studies'")
+    if not isinstance(meta.get('schema_version', 0), int) or meta.get('schema_version', 0) > SCHEMA_VERSION:
+        raise RepositoryError(f"{str(path)!r} was exported with schema version {meta.get('schema_version')!r}, newer than this metahpo's {SCHEMA_VERSION}; upgrade metahpo")
+    if missing := [c for c in _EXPORT_COLUMNS if c not in table.column_names]:
+        raise RepositoryError(f"{where}: the file lacks the column(s) {missing}")
+    try:
+        tasks = {(t.name, t.model_family, t.fingerprint): t for t in map(_check_task, meta['tasks'])}
+        studies = {}
+        for s in meta['studies']:
+            s = _check_study(s, tasks)
+            _need(s['name'] not in studies, f"study {s['name']!r} is declared twice")
+            here = self.get_study(s['name'])
+            if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'])): raise _Bad(msg + ' here')
+            studies[s['name']] = s
+    except _Bad as e: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
+    good, rejected, seen = [], [], set()
+    for i, r in enumerate(table.select(_EXPORT_COLUMNS).to_pandas().itertuples(index=False)):
+        try:
+            _need(r.study in studies, f"study {r.study!r} is not declared in the file's metadata")
+            good.append((r.study, _check_row(r, studies[r.study], seen)))
+        except _Bad as e: rejected.append(f"row {i}: {e}")
+    if rejected and not skip_invalid:
+        raise RepositoryError(f"{where}: {len(rejected)} invalid row(s), nothing was imported (skip_invalid imports the rest): "
+                              + '; '.join(rejected[:3]) + ('; ...' if len(rejected) > 3 else ''))
+    n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
-        na = lambda v: None if v is None or (isinstance(v, float) and v != v) else v
-        for r in df.itertuples(index=False):
-            t = Trial(int(r.number), from_json(r.config), TrialStatus(r.status), na(r.value), from_json(r.metrics),
-                      Cost(r.wall_s, r.cpu_s, na(r.gpu_s)), na(r.error), None if na(r.seed) is None else int(r.seed), na(r.started_at),
-                      na(r.finished_at), na(r.package_version), na(r.device), r.uid)
-            _insert_trial(c, studies[r.study].study_id, t)
-    return dict(tasks=len(self.tasks()) - n0_tasks, studies=len(self.studies()) - n0_studies, trials=self.n_trials() - n0_trials)
+        recs = {k: _add_task(c, t) for k, t in tasks.items()}
+        ids = {}
+        for name, s in studies.items():
+            c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow()))
+            ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
+        for name, t in good: _insert_trial(c, ids[name], t)
+    if rejected: logger.warning("%s: %d invalid row(s) skipped: %s", where, len(rejected), '; '.join(rejected[:3]))
+    return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
+                rejected=len(rejected), reasons=rejected)
+

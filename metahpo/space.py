@@ -45,6 +45,8 @@ class _Range(Param):
 
     def __post_init__(self):
         if not (_is_real(self.low) and _is_real(self.high)): raise ConfigError(f"{self.name}: low and high must be numbers, got {self.low!r}, {self.high!r}")
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} must be finite numbers (no nan or inf)")
         if self.low > self.high: raise ConfigError(f"{self.name}: low={self.low} is above high={self.high}")
         if self.log and self.low <= 0: raise ConfigError(f"{self.name}: a log scale needs low > 0, got low={self.low}")
 

@@ -4,12 +4,12 @@
 
 # %% ../nbs/24_suites.ipynb #d2041a07
 from __future__ import annotations
-import json, math, os, platform, time
+import json, math, os, platform, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, device_name, package_version, to_json
+from .core import MetahpoError, check_seed, choices_msg, device_name, package_version, to_json
 from .experience import Experience, TaskEvaluations, load_experience
 from .tuners import make_tuner
 from .metatuner import MetaTuner
@@ -131,19 +131,16 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
-    (out / 'runs').mkdir(parents=True, exist_ok=True)
-    ex = suite_experience(s, experience, data_dir, n_candidates, cache=out / 'candidates.db' if s.source == 'yahpo' else None)
-    if tasks is not None: ex = Experience([e for e in ex if e.task.name in tasks])
-    prev = json.loads((out / 'suite.json').read_text()) if (out / 'suite.json').exists() else {}
-    if prev.get('tasks') is not None and any((out / 'runs').glob('*.parquet')) and sorted(prev['tasks']) != ex.task_names:
-        raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
-                           "give another results folder, or the experience and tasks those runs used")
-    ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
-    changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
-    if changed and any((out / 'runs').glob('meta*-seed*.parquet')):
-        raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
-                           "give another results folder, or delete its runs/meta*-seed*.parquet to rerun them")
-    r = roster(s, ex, tuners, members, meta_steps, n_warm)
+    for k, v, least in (('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0),
+                        ('budget', budget, 1)):
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
+            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+    for seed in seeds: check_seed(seed, allow_none=False)
+    made = next((d for d in [*reversed(out.absolute().parents), out.absolute()] if not d.exists()), None)  # the first folder this run creates
+    try: ex, r, prev = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm)
+    except MetahpoError:
+        if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
+        raise
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     for name, seed in tqdm(todo, desc=f'{s.name}', disable=not progress):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -159,6 +156,25 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                  package_version=package_version(), device=device_name(),
                                                  python=platform.python_version())))
     return load_runs(out)
+
+def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm):
+    "The suite's experience (only `tasks`), its roster and what the folder held, after checking that this run may go into `out`."
+    (out / 'runs').mkdir(parents=True, exist_ok=True)
+    ex = suite_experience(s, experience, data_dir, n_candidates, cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    if tasks is not None:
+        if unknown := sorted(set(tasks) - set(ex.task_names)):
+            raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}; it has {len(ex.task_names)}, e.g. {', '.join(ex.task_names[:5])}")
+        ex = Experience([e for e in ex if e.task.name in tasks])
+    prev = json.loads((out / 'suite.json').read_text()) if (out / 'suite.json').exists() else {}
+    if prev.get('tasks') is not None and any((out / 'runs').glob('*.parquet')) and sorted(prev['tasks']) != ex.task_names:
+        raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
+                           "give another results folder, or the experience and tasks those runs used")
+    ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
+    changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
+    if changed and any((out / 'runs').glob('meta*-seed*.parquet')):
+        raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
+                           "give another results folder, or delete its runs/meta*-seed*.parquet to rerun them")
+    return ex, roster(s, ex, tuners, members, meta_steps, n_warm), prev
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."

@@ -4,18 +4,18 @@
 
 # %% ../nbs/04_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import math, multiprocessing, os, re, signal, sys, time, traceback, uuid, logging, numbers
+import copy, math, multiprocessing, os, re, signal, sys, threading, time, traceback, uuid, logging, numbers
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, utcnow, package_version,
-                          device_name)
+from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
+                          package_version, device_name)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space
 from .repository import Repository, TaskRecord, StudyRecord
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
-           'StopStudy', 'Study', 'tune']
+           'StopStudy', 'Study', 'Terminated', 'tune']
 
 # %% ../nbs/04_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ class Tuner:
     def tell(self, config:Mapping, loss:float) -> None:
         "Report the `loss` of `config` (`inf` if it failed); `config` need not come from `ask` (warm starts, resumes)."
         self.observations.append((self.space.validate(config), float(loss)))
+
+    def pending(self, config:Mapping) -> None:
+        "Note that `config` is being evaluated elsewhere (another worker of the study): do not propose it now."
 
     @property
     def name(self) -> str: return type(self).__name__
@@ -64,6 +67,8 @@ class GridSearch(Tuner):
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss); self._seen.add(self.space.key(config))
+
+    def pending(self, config:Mapping) -> None: self._seen.add(self.space.key(config))
 
 # %% ../nbs/04_tuners.ipynb #463622b8
 class RandomSearch(Tuner):
@@ -95,6 +100,8 @@ class RandomSearch(Tuner):
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss); self._seen.add(self.space.key(config))
+
+    def pending(self, config:Mapping) -> None: self._seen.add(self.space.key(config))
 
 # %% ../nbs/04_tuners.ipynb #06bc08b4
 TUNERS: dict[str, Callable[..., Tuner]] = {
@@ -206,12 +213,37 @@ def _gpu_used() -> bool:
 def _run_inline(objective, config):
     "Run the objective here: (result or None, error or None, cpu_s, gpu_used)."
     c0 = time.process_time()
-    try: res, err = objective(config), None
+    try: res, err = objective(copy.deepcopy(dict(config))), None  # a copy: what the objective does to it never reaches the record
     except Exception as e: res, err = None, f"{type(e).__name__}: {e}"
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
     return res, err, time.process_time() - c0, _gpu_used()
 
-def _child(objective, config, conn):
+def _die_with(parent:int) -> None:
+    "In a trial's child: when the tuner's process `parent` dies, kill this trial's process group (it and all it started)."
+    def stop(*_):
+        try: os.killpg(0, signal.SIGKILL)
+        finally: os._exit(1)
+    signal.signal(signal.SIGTERM, stop)
+    if sys.platform.startswith('linux'):
+        import ctypes
+        try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: SIGTERM as soon as the parent dies
+        except (OSError, AttributeError): pass
+    if os.getppid() != parent: stop()
+    def watch():  # also where there is no PDEATHSIG, or while the trial's main thread is busy in C code
+        while os.getppid() == parent: time.sleep(0.5)
+        stop()
+    threading.Thread(target=watch, daemon=True).start()
+
+def _kill_group(p) -> None:
+    "Kill a trial's process and everything it started (its process group)."
+    try: os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError): pass
+    if p.is_alive(): p.kill()
+
+def _child(objective, config, conn, parent:int):
+    try: os.setpgid(0, 0)  # its own process group: a timeout kills whatever the trial started too
+    except OSError: pass
+    _die_with(parent)
     try: conn.send(_run_inline(objective, config))
     except Exception as e: conn.send((None, f"{type(e).__name__} while returning the result: {e}", 0.0, False))
     finally: conn.close()
@@ -221,20 +253,22 @@ def _run_forked(objective, config, timeout_s:float):
         raise MetahpoError("a per-trial time limit needs the 'fork' start method, which this platform lacks; run without trial_timeout_s")
     ctx = multiprocessing.get_context('fork')
     recv, send = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(objective, config, send), daemon=True)
+    p = ctx.Process(target=_child, args=(objective, config, send, os.getpid()), daemon=True)
     p.start(); send.close()
+    try: os.setpgid(p.pid, p.pid)  # set from both sides: no moment where a kill of the group misses it
+    except OSError: pass
     try:
         out = None
         if recv.poll(timeout_s):  # a result, or the end of the pipe when the child died without one
             try: out = recv.recv()
             except EOFError: pass
         else:
-            p.kill(); out = (None, f"TimeoutError: the trial ran past its limit of {timeout_s:g} s and was stopped", float('nan'), False)
+            _kill_group(p); out = (None, f"TimeoutError: the trial ran past its limit of {timeout_s:g} s and was stopped", float('nan'), False)
         p.join(5.0)
         if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {p.exitcode} and no result", float('nan'), False)
         return out
-    finally:
-        if p.is_alive(): p.kill(); p.join()
+    finally:  # also on Ctrl-C or SIGTERM of the tuner: the trial's processes never outlive it
+        _kill_group(p); p.join()
         recv.close()
 
 def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
@@ -309,6 +343,31 @@ def _resolve(objective, name, given):
     if v is None: raise MetahpoError(f"give `{name}`: the objective has no attribute `{name}` to take it from")
     return v
 
+class Terminated(KeyboardInterrupt):
+    "The tuner's process was asked to stop (SIGTERM): handled like Ctrl-C, so the running trial is stopped and nothing recorded is lost."
+
+class _on_sigterm:
+    "While a study runs in the main thread, turn SIGTERM into `Terminated` so that cleanup (the trial's process group, the claim) runs."
+    def __enter__(self):
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            def stop(signum, frame): raise Terminated(f"signal {signum}")
+            self.old = signal.signal(signal.SIGTERM, stop)
+        return self
+    def __exit__(self, *exc):
+        if self.old is not None: signal.signal(signal.SIGTERM, self.old)
+        return False
+
+def _check_args(tuner, seed, repository, trial_timeout_s):
+    if not isinstance(tuner, (str, Tuner)) and not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
+        raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
+    check_seed(seed)
+    if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
+        raise MetahpoError(f"repository={repository!r} is not allowed: give a Repository, a file path, or None")
+    if trial_timeout_s is not None and not (isinstance(trial_timeout_s, numbers.Real) and not isinstance(trial_timeout_s, bool)
+                                            and 0 < trial_timeout_s < math.inf):
+        raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
+
 def tune(objective:Callable, # config -> number or mapping of metrics
          space:SearchSpace|None=None, # defaults to `objective.space`
          tuner:str|Tuner='random', # a name from `TUNERS` or a tuner instance
@@ -322,18 +381,18 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          trial_timeout_s:float|None=None, # stop a trial after this long and record it as failed
          callbacks:Sequence[Callable[[Study, Trial], None]]=(), # called after each trial; raise `StopStudy` to end
          progress:bool=True, # show a progress bar
+         wait_s:float=0.5, # with other workers on the study: how long to wait when all it would propose is running elsewhere
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
+    _check_args(tuner, seed, repository, trial_timeout_s)
     space = _resolve(objective, 'space', space)
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
     budget = Budget.parse(budget)
-    if trial_timeout_s is not None and not (isinstance(trial_timeout_s, numbers.Real) and trial_timeout_s > 0):
-        raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive number of seconds or None")
     tuner_name = tuner if isinstance(tuner, str) else type(tuner).__name__
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
-    exhaustible = tuner.unique and space.size <= 100_000
+    exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
     name = study or _default_study_name(task, tuner_name, seed)
@@ -341,8 +400,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
 
     repo, own_repo, record = None, False, None
     if repository is not None:
-        repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         if task is None: raise MetahpoError("give `task` (a TaskRecord) to record into a repository")
+        repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         record = repo.study(name, task, space, tuner_name, metric, direction, seed)
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     pending = _replay(tuner, st)
@@ -351,32 +410,54 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     from tqdm.auto import tqdm
     total = budget.n_trials if budget.n_trials is not None else (int(space.size) if exhaustible else None)
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
-    t_start, version = time.perf_counter(), package_version()
+    t_start, version, n_taken = time.perf_counter(), package_version(), 0
     try:
-        while True:
-            if budget.n_trials is not None and len(st.trials) >= budget.n_trials: break
-            if budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds: break
-            config = pending.pop(0) if pending else tuner.ask()
-            if config is None: break
-            config = space.validate(config)
-            started = utcnow()
-            status, value, metrics, error, cost = evaluate(objective, config, metric, trial_timeout_s)
-            # the device is read per trial: a trainer may import torch (and find a GPU) only in its first call
-            trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, device_name(), uuid.uuid4().hex)
-            if repo is not None: trial = repo.record(record, trial)
-            st.trials.append(trial)
-            tuner.tell(config, trial.loss(direction))
-            if error: logger.warning("trial %d failed: %s", trial.number, error)
-            best = st.best_trial
-            bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
-            try:
-                for cb in callbacks: cb(st, trial)
-            except StopStudy: break
+        with _on_sigterm():
+            while True:
+                if repo is not None: _sync(repo, record, st, tuner, bar)
+                if budget.n_trials is not None and len(st.trials) >= budget.n_trials: break
+                if budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds: break
+                config = pending.pop(0) if pending else tuner.ask()
+                if config is None: break
+                config, claim = space.validate(config), None
+                if repo is not None:  # the study's budget is shared with any other worker on it
+                    outcome, claim = repo.claim(record, config, budget.n_trials, no_repeat=getattr(tuner, 'unique', False))
+                    if outcome == 'full': break
+                    if outcome == 'taken':  # another worker runs (or ran) it: look elsewhere, and wait if nothing else is proposed
+                        if hasattr(tuner, 'pending'): tuner.pending(config)
+                        n_taken += 1
+                        if n_taken % 3 == 0: time.sleep(wait_s)
+                        continue
+                n_taken = 0
+                started = utcnow()
+                try: status, value, metrics, error, cost = evaluate(objective, config, metric, trial_timeout_s)
+                except BaseException:
+                    if claim is not None: repo.release(claim)
+                    raise
+                # the device is read per trial: a trainer may import torch (and find a GPU) only in its first call
+                trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, device_name(), uuid.uuid4().hex)
+                if repo is not None: trial = repo.record(record, trial, claim=claim)
+                st.trials.append(trial)
+                tuner.tell(config, trial.loss(direction))
+                if error: logger.warning("trial %d failed: %s", trial.number, error)
+                best = st.best_trial
+                bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
+                try:
+                    for cb in callbacks: cb(st, trial)
+                except StopStudy: break
     finally:
         st.wall_s = time.perf_counter() - t_start
         bar.close()
         if own_repo: repo.close()
     return st
+
+def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> None:
+    "Tell `tuner` the trials other workers recorded in the study since we last looked."
+    if repo.n_trials(record) == len(st.trials): return
+    known = {t.uid for t in st.trials}
+    for t in repo.trials(record):
+        if t.uid in known: continue
+        st.trials.append(t); tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 
 def _replay(tuner:Tuner, st:Study) -> list[dict]:
     "Tell `tuner` the recorded trials as if it had proposed them; return what it asked that is still unevaluated."

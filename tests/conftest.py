@@ -11,3 +11,34 @@ def metahpo_cmd():
     found = str(exe) if exe.exists() else shutil.which('metahpo')
     if not found: pytest.fail("the `metahpo` command is not installed: run pip install -e '.[dev]'")
     return found
+
+# Suites that report figures (the bad-input and fault suites) write one JSON line per result into FIGURES;
+# the summary at the end of the run adds them up, so CI prints the figures beside pytest's own line.
+FIGURES = ROOT / '.pytest_cache' / 'metahpo-figures'
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, 'workerinput'):  # the controller (or a run without xdist) starts afresh
+        shutil.rmtree(FIGURES, ignore_errors=True)
+    FIGURES.mkdir(parents=True, exist_ok=True)
+
+def record_figure(suite:str, **fields):
+    "Add one result line to `suite`'s figures (any process, any xdist worker)."
+    import json
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    with open(FIGURES / f'{suite}.{os.getpid()}.jsonl', 'a') as f: f.write(json.dumps(fields) + '\n')
+
+def pytest_terminal_summary(terminalreporter):
+    import json
+    rows = {}
+    for p in sorted(FIGURES.glob('*.jsonl')) if FIGURES.is_dir() else []:
+        rows.setdefault(p.name.split('.')[0], []).extend(json.loads(l) for l in p.read_text().splitlines() if l.strip())
+    if not rows: return
+    terminalreporter.section('metahpo figures')
+    if bad := rows.get('bad_inputs'):
+        n = len(bad)
+        terminalreporter.write_line(
+            f"bad inputs: {n} kinds ({sum(r['via'] == 'cli' for r in bad)} command line, {sum(r['via'] == 'api' for r in bad)} Python API, "
+            f"{sum(r['via'] == 'process' for r in bad)} as real processes): {sum(r['traceback'] for r in bad)} tracebacks, "
+            f"{sum(r['silent'] for r in bad)} silent wrong results, {sum(r['exit0'] for r in bad)} errors with exit status 0, "
+            f"{sum(r['left_behind'] for r in bad)} left files behind, {sum(not r['names_value'] for r in bad)} did not name the value")
+    for r in rows.get('faults', []): terminalreporter.write_line(f"faults: {r['line']}")

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_trainers.rf.ipynb #362b0a02
 from __future__ import annotations
-import io, logging, os, time
+import io, logging, os, re, time
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
@@ -35,9 +35,15 @@ def titanic_path(data_dir:str|os.PathLike|None=None) -> Path:
 def load_titanic(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
     "The Kaggle Titanic training table, checked for the expected columns."
     p = titanic_path(data_dir)
-    df = pd.read_csv(p)
+    try: df = pd.read_csv(p)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:  # EmptyDataError is a ValueError
+        raise MetahpoError(f"cannot read {str(p)!r} as the Titanic CSV: {e}") from e
     missing = [c for c in TITANIC_COLUMNS if c not in df.columns]
     if missing: raise MetahpoError(f"{str(p)!r} lacks the Titanic column(s) {missing}; expected Kaggle's train.csv with {TITANIC_COLUMNS}")
+    labels = pd.to_numeric(df['Survived'], errors='coerce')
+    if labels.isna().any() or not labels.isin([0, 1]).all() or labels.nunique() < 2 or len(df) < 10:
+        raise MetahpoError(f"{str(p)!r} has {len(df)} row(s) and Survived values {sorted(map(str, df['Survived'].unique()[:5]))}: "
+                           "give at least 10 rows whose Survived is 0 or 1, with both present")
     return df
 
 # %% ../../nbs/10_trainers.rf.ipynb #fe51ecc3
@@ -75,13 +81,27 @@ def pmlb_index(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds pmlb/")
     if not (d / 'pmlb' / 'INDEX.csv').exists(): raise MetahpoError(f"no pmlb/INDEX.csv under data directory {str(d)!r}; give a folder that holds pmlb/")
-    idx = pd.read_csv(d / 'pmlb' / 'INDEX.csv')
-    return idx[idx.problem_type == 'classification'].reset_index(drop=True)
+    try: idx = pd.read_csv(d / 'pmlb' / 'INDEX.csv')
+    except (ValueError, pd.errors.ParserError) as e: raise MetahpoError(f"cannot read {str(d / 'pmlb' / 'INDEX.csv')!r}: {e}") from e
+    missing = {'dataset', 'problem_type'} - set(idx.columns)
+    if missing: raise MetahpoError(f"{str(d / 'pmlb' / 'INDEX.csv')!r} lacks the column(s) {sorted(missing)}")
+    bad = [n for n in idx.dataset.astype(str) if not _safe_name(n)]
+    if bad: logger.warning("pmlb/INDEX.csv: ignoring %d name(s) that are not plain file names: %s", len(bad), bad[:3])
+    idx = idx[idx.dataset.astype(str).map(_safe_name) & (idx.problem_type == 'classification')]
+    return idx.reset_index(drop=True)
+
+_re_safe_name = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.+-]*')
+
+def _safe_name(name:str) -> bool:
+    "A dataset name that is a plain file name: no folder, no `..`, nothing that leads out of the data folder."
+    return isinstance(name, str) and bool(_re_safe_name.fullmatch(name)) and '..' not in name
 
 def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFrame, np.ndarray]:
     "Features and labels of the PMLB dataset `name`."
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds pmlb/")
+    if not _safe_name(name):
+        raise MetahpoError(f"PMLB dataset name {name!r} is not allowed: give a plain name (letters, digits, '_', '.', '-', '+'; no folders or '..')")
     p = d / 'pmlb' / f'{name}.tsv.gz'
     if not p.exists():
         known = list(pmlb_index(data_dir).dataset) if (d / 'pmlb' / 'INDEX.csv').exists() else []

@@ -1,0 +1,261 @@
+"""The bad-input suite: every mistake a user can make on the command line or through the Python API ends in one line
+that names the bad value and what is allowed, a non-zero exit status (2), no traceback, and nothing left behind.
+The figures (kinds, tracebacks, silent wrong results, errors with exit status 0) are printed at the end of the run."""
+import contextlib, io, json, math, os, signal, sqlite3, subprocess, sys, time
+from pathlib import Path
+import numpy as np, pandas as pd, pytest
+from conftest import ROOT, record_figure
+from metahpo.core import MetahpoError, Trial, to_json, from_json
+from metahpo.repository import Repository, TaskRecord, APPLICATION_ID, _EXPORT_KEY
+from metahpo.space import get_space, Float
+from metahpo.cli import main
+
+DATA = Path(os.environ.get('METAHPO_DATA_DIR', ROOT.parent / 'shared' / 'data')).resolve()
+
+@pytest.fixture(scope='module')
+def m(tmp_path_factory):
+    "Materials for the cases: good and bad repositories, exports and data folders (paths by name)."
+    d = tmp_path_factory.mktemp('materials'); p = {}
+    sp = get_space('random_forest')
+    with Repository(d / 'r.db') as r:
+        s = r.study('titanic-rf', TaskRecord('titanic', 'random_forest', 'tabular', 'abc'), sp, 'grid', 'accuracy')
+        for i, c in enumerate(list(sp.grid())[:6]): r.record(s, Trial(0, c, value=0.7 + i / 100, metrics={'accuracy': 0.7 + i / 100}, seed=0))
+        r.export_parquet(d / 'e.parquet')
+    (d / 'notes.txt').write_text('not a database'); (d / 'adir').mkdir()
+    con = sqlite3.connect(d / 'other.db'); con.execute("CREATE TABLE t (x)"); con.close()
+    con = sqlite3.connect(d / 'newer.db'); con.execute(f"PRAGMA application_id = {APPLICATION_ID}"); con.execute("PRAGMA user_version = 99")
+    con.execute("CREATE TABLE t (x)"); con.close()
+    con = sqlite3.connect(d / 'spoofed.db'); con.execute(f"PRAGMA application_id = {APPLICATION_ID}"); con.execute("PRAGMA user_version = 2")
+    con.execute("CREATE TABLE tasks (x)"); con.close()
+    b = bytearray((d / 'r.db').read_bytes())
+    for off in range(4096 + 100, min(len(b), 4096 * 3), 7): b[off] = (b[off] * 31 + 7) % 256
+    (d / 'garbled.db').write_bytes(bytes(b))
+    pd.DataFrame({'a': [1]}).to_parquet(d / 'plain.parquet')
+    import pyarrow as pa, pyarrow.parquet as pq
+    def crafted(name, rows=None, meta=None, drop=None):
+        t = pq.read_table(d / 'e.parquet'); df = t.to_pandas(); md = from_json(t.schema.metadata[_EXPORT_KEY].decode())
+        for i, change in (rows or {}).items():
+            for k, v in change.items(): df[k] = df[k].astype(object); df.loc[i, k] = v
+        if 'value' in df: df['value'] = pd.to_numeric(df['value'], errors='coerce')
+        if drop: df = df.drop(columns=drop)
+        raw = md if isinstance(md := (meta(md) if meta else md), bytes) else to_json(md).encode()
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata({_EXPORT_KEY: raw}), d / name)
+    crafted('huge.parquet', {2: {'value': 1e308, 'metrics': '{"accuracy": 1e308}'}})
+    crafted('strmetric.parquet', {2: {'metrics': '{"accuracy": "high"}'}})
+    crafted('outside.parquet', {2: {'config': '{"n_estimators": 7, "max_depth": 10, "min_samples_split": 2}'}})
+    crafted('nocolumn.parquet', drop=['status'])
+    crafted('undeclared.parquet', {2: {'study': 'ghost'}})
+    crafted('badstatus.parquet', {2: {'status': 'done'}})
+    crafted('brokenmeta.parquet', meta=lambda md: b'{broken')
+    crafted('extrakey.parquet', meta=lambda md: {**md, 'tasks': [{**md['tasks'][0], 'colour': 'red'}]})
+    crafted('listmeta.parquet', meta=lambda md: [md])
+    crafted('nulluid.parquet', {2: {'uid': None}})
+    crafted('nanvalue.parquet', {2: {'value': float('nan')}})
+    crafted('infmetric.parquet', {2: {'metrics': '{"accuracy": 0.7, "roc_auc": Infinity}'}})
+    crafted('badconfigjson.parquet', {2: {'config': '{n_estimators'}})
+    for name, text in (('empty_titanic', ''), ('nan_titanic', 'PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n' + ',' * 11 + '\n')):
+        (d / name / 'titanic').mkdir(parents=True); (d / name / 'titanic' / 'train.csv').write_text(text)
+    (d / 'nopmlb').mkdir()
+    return d
+
+def _tree(*roots):
+    return {str(p): (p.stat().st_size if p.is_file() else -1) for r in roots for p in Path(r).rglob('*')}
+
+# (id, arguments, text the one-line error must contain: the bad value or name, and what is allowed)
+CLI = [
+    ('seed-negative', ['tune', '--seed', '-1'], "seed '-1' is not allowed: give a whole number from 0 to 4294967295"),
+    ('seed-beyond-64-bits', ['tune', '--seed', str(2**70)], f"seed '{2**70}' is not allowed"),
+    ('seed-2^32', ['tune', '--seed', '4294967296'], "seed '4294967296' is not allowed"),
+    ('seed-text', ['tune', '--seed', 'x'], "seed 'x' is not allowed"),
+    ('seed-fraction', ['tune', '--seed', '1.5'], "seed '1.5' is not allowed"),
+    ('trial-timeout-inf', ['tune', '--trial-timeout', 'inf'], "'inf' is not allowed: give a positive, finite number of seconds"),
+    ('trial-timeout-nan', ['tune', '--trial-timeout', 'nan'], "'nan' is not allowed"),
+    ('trial-timeout-negative', ['tune', '--trial-timeout', '-5'], "'-5' is not allowed"),
+    ('trial-timeout-zero', ['tune', '--trial-timeout', '0'], "'0' is not allowed"),
+    ('budget-zero', ['tune', '--budget', '0'], "malformed budget '0'"),
+    ('budget-text', ['tune', '--budget', 'ten'], "malformed budget 'ten'"),
+    ('budget-zero-minutes', ['tune', '--budget', '5,0m'], "malformed budget '5,0m'"),
+    ('budget-negative', ['tune', '--budget', '-3'], "malformed budget '-3'"),
+    ('task-unknown', ['tune', '--task', 'mnist'], "unknown task 'mnist'; choose one of: titanic"),
+    ('tuner-unknown', ['tune', '--tuner', 'tpe', '--repo', '{d}/new.db'], "unknown tuner 'tpe'; choose one of: grid"),
+    ('model-unknown', ['tune', '--model', 'xgboost'], "'xgboost'"),
+    ('space-unknown', ['tune', '--space', 'huge'], "unknown space 'huge'; choose one of: grid, wide"),
+    ('profile-unknown', ['tune', '--profile', 'gpu'], "unknown profile 'gpu'; choose one of: cpu, full"),
+    ('repo-is-folder', ['tune', '--repo', '{d}/adir'], "is a directory"),
+    ('repo-not-sqlite', ['tune', '--repo', '{d}/notes.txt'], "is not an SQLite database"),
+    ('repo-folder-missing', ['tune', '--repo', '{d}/nowhere/r.db'], "does not exist"),
+    ('repo-other-application', ['tune', '--repo', '{d}/other.db'], "of another application"),
+    ('repo-newer-schema', ['tune', '--repo', '{d}/newer.db'], "schema version 99, newer than this metahpo"),
+    ('repo-spoofed-id', ['tune', '--repo', '{d}/spoofed.db'], "carries metahpo's application id but its table 'tasks' lacks"),
+    ('repo-garbled-pages', ['tune', '--repo', '{d}/garbled.db'], "is damaged"),
+    ('data-dir-missing', ['tune', '--data-dir', '{d}/no_such_dir'], "no_such_dir' does not exist or is not a directory"),
+    ('titanic-empty-csv', ['tune', '--data-dir', '{d}/empty_titanic'], "cannot read"),
+    ('titanic-all-nan', ['tune', '--data-dir', '{d}/nan_titanic'], "give at least 10 rows whose Survived is 0 or 1"),
+    ('export-folder-missing', ['export', '{d}/nowhere/x.parquet', '--repo', '{d}/r.db'], "nowhere' of export file"),
+    ('export-to-folder', ['export', '{d}/adir', '--repo', '{d}/r.db'], "adir' is a folder"),
+    ('export-repo-typo', ['export', '{d}/x.parquet', '--repo', '{d}/typo.db'], "no repository at"),
+    ('experience-repo-typo', ['experience', '--repo', '{d}/typo.db', '--out', '{d}/x.parquet'], "no repository at"),
+    ('experience-out-folder-missing', ['experience', '--repo', '{d}/r.db', '--out', '{d}/nowhere/x.parquet'], "nowhere' of experience file"),
+    ('experience-out-is-folder', ['experience', '--repo', '{d}/r.db', '--out', '{d}/adir'], "adir' is a folder"),
+    ('experience-no-matching-study', ['experience', '--repo', '{d}/r.db', '--out', '{d}/x.parquet', '--studies', 'nomatch-*'], "no study in"),
+    ('import-missing-file', ['import', '{d}/nosuch.parquet', '--repo', '{d}/new.db'], "no file at"),
+    ('import-not-parquet', ['import', '{d}/notes.txt', '--repo', '{d}/new.db'], "cannot read"),
+    ('import-foreign-parquet', ['import', '{d}/plain.parquet', '--repo', '{d}/new.db'], "not a metahpo export"),
+    ('import-huge-metric', ['import', '{d}/huge.parquet', '--repo', '{d}/new.db'], "1e+308"),
+    ('import-string-metric', ['import', '{d}/strmetric.parquet', '--repo', '{d}/new.db'], "metric accuracy='high' is not a number"),
+    ('import-config-outside-space', ['import', '{d}/outside.parquet', '--repo', '{d}/new.db'], "n_estimators=7 is not allowed"),
+    ('import-missing-column', ['import', '{d}/nocolumn.parquet', '--repo', '{d}/new.db'], "lacks the column(s) ['status']"),
+    ('import-undeclared-study', ['import', '{d}/undeclared.parquet', '--repo', '{d}/new.db'], "study 'ghost' is not declared"),
+    ('import-bad-status', ['import', '{d}/badstatus.parquet', '--repo', '{d}/new.db'], "status 'done'; allowed: complete, failed"),
+    ('import-broken-metadata', ['import', '{d}/brokenmeta.parquet', '--repo', '{d}/new.db'], "metadata is not valid JSON"),
+    ('import-extra-key', ['import', '{d}/extrakey.parquet', '--repo', '{d}/new.db'], "unknown key(s) ['colour']"),
+    ('import-list-metadata', ['import', '{d}/listmeta.parquet', '--repo', '{d}/new.db'], "must be a mapping"),
+    ('import-null-uid', ['import', '{d}/nulluid.parquet', '--repo', '{d}/new.db'], "uid None"),
+    ('import-nan-value', ['import', '{d}/nanvalue.parquet', '--repo', '{d}/new.db'], "value None of a complete trial"),
+    ('import-inf-metric', ['import', '{d}/infmetric.parquet', '--repo', '{d}/new.db'], "metric roc_auc=inf"),
+    ('import-bad-config-json', ['import', '{d}/badconfigjson.parquet', '--repo', '{d}/new.db'], "is not JSON"),
+    ('benchmark-members-zero', ['benchmark', '--members', '0'], "'0' is not allowed: give a whole number, 1 or more"),
+    ('benchmark-budget-zero', ['benchmark', '--budget', '0'], "'0' is not allowed"),
+    ('benchmark-seeds-zero', ['benchmark', '--seeds', '0'], "'0' is not allowed"),
+    ('benchmark-n-warm-negative', ['benchmark', '--n-warm', '-1'], "'-1' is not allowed: give a whole number, 0 or more"),
+    ('benchmark-meta-steps-zero', ['benchmark', '--meta-steps', '0'], "'0' is not allowed"),
+    ('benchmark-candidates-zero', ['benchmark', '--n-candidates', '0'], "'0' is not allowed"),
+    ('benchmark-suite-unknown', ['benchmark', '--suite', 'hpob'], "unknown suite 'hpob'; choose one of"),
+    ('benchmark-tuner-unknown', ['benchmark', '--tuners', 'nosuch', '--out', '{d}/res'], "unknown tuner 'nosuch'; choose one of"),
+    ('benchmark-task-unknown', ['benchmark', '--tasks', 'nosuch', '--out', '{d}/res'], "unknown task(s) ['nosuch'] in suite 'rf-grid'"),
+    ('metadataset-n-configs-negative', ['metadataset', '--n-configs', '-1'], "'-1' is not allowed: give a whole number, 1 or more"),
+    ('metadataset-max-rows-zero', ['metadataset', '--max-rows', '0'], "'0' is not allowed: give a whole number, 20 or more"),
+    ('metadataset-workers-zero', ['metadataset', '--workers', '0'], "'0' is not allowed"),
+    ('metadataset-seed-negative', ['metadataset', '--seed', '-2'], "seed '-2' is not allowed"),
+    ('metadataset-space-unknown', ['metadataset', '--space', 'huge', '--repo', '{d}/new.db'], "unknown meta-dataset space 'huge'"),
+    ('metadataset-task-unknown', ['metadataset', '--tasks', 'nosuch', '--repo', '{d}/new.db', '--data-dir', '{data}'], "unknown meta-dataset task(s) ['nosuch']"),
+    ('metadataset-no-task', ['metadataset', '--tasks', ',', '--repo', '{d}/new.db'], "--tasks ',' names no task"),
+    ('metadataset-no-pmlb', ['metadataset', '--tasks', 'parity5', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'], "no pmlb/INDEX.csv"),
+    ('docs-not-a-checkout', ['docs', '--repo', '{d}/adir', '--out', '{d}/adir/site'], "no notebooks at"),
+    ('import-strict-and-skip', ['import', '{d}/e.parquet', '--strict', '--skip-invalid', '--repo', '{d}/new.db'], "not allowed with argument --strict"),
+    ('command-unknown', ['tunes'], "invalid choice: 'tunes'"),
+    ('option-unknown', ['tune', '--budgte', '3'], "unrecognized arguments: --budgte"),
+]
+
+@pytest.mark.parametrize('case', CLI, ids=[c[0] for c in CLI])
+def test_cli_bad_input(case, m, tmp_path, monkeypatch):
+    name, args, expect = case
+    if '{data}' in ' '.join(args) and not (DATA / 'pmlb').is_dir(): pytest.skip(f"needs the shared data at {DATA}")
+    args = [a.format(d=m, data=DATA) for a in args]
+    monkeypatch.chdir(tmp_path); monkeypatch.delenv('METAHPO_REPOSITORY', raising=False)
+    before = _tree(m, tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    crashed = None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: code = main(args + (['--no-progress'] if args[0] in ('tune', 'metadataset', 'benchmark') else []))
+        except BaseException as e: code, crashed = None, e
+    lines = [l for l in err.getvalue().splitlines() if l.strip()]
+    left = sorted(set(_tree(m, tmp_path)) - set(before))
+    rec = dict(via='cli', case=name, traceback=crashed is not None or 'Traceback' in err.getvalue() + out.getvalue(),
+               silent=code == 0 and not lines, exit0=code == 0 and bool(lines), left_behind=bool(left), names_value=any(expect in l for l in lines))
+    record_figure('bad_inputs', **rec)
+    assert crashed is None, f"{name}: main raised {type(crashed).__name__}: {crashed}"
+    assert code == 2, f"{name}: exit status {code}; stderr: {err.getvalue()!r}; stdout: {out.getvalue()[-500:]!r}"
+    assert len(lines) == 1 and 'error' in lines[0] and lines[0].startswith('metahpo'), f"{name}: not one error line: {lines}"
+    assert expect in lines[0], f"{name}: {lines[0]!r} does not say {expect!r}"
+    assert not left, f"{name}: left behind {left}"
+
+def _tuning(**kw):
+    from metahpo.tuners import tune
+    sp = get_space('random_forest')
+    return lambda: tune(lambda c: 0.5, sp, **{'tuner': 'grid', 'budget': 2, 'metric': 'accuracy', 'progress': False, **kw})
+
+def _api_cases(tmp):
+    from metahpo.tuners import Budget, GridSearch
+    from metahpo.metatuner import MetaTuner
+    from metahpo.metadataset import RFProtocol
+    from metahpo.trainers.rf import load_pmlb
+    from metahpo.suites import run_suite
+    from metahpo.space import SearchSpace, Int, Ordinal
+    return [
+        ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
+        ('float-inf-bound', lambda: Float('x', 0, float('inf')), "high=inf must be finite"),
+        ('int-bounds-reversed', lambda: Int('n', 5, 1), "low=5 is above high=1"),
+        ('ordinal-empty', lambda: Ordinal('o', ()), "o: an Ordinal needs at least one value"),
+        ('tune-tuner-not-a-tuner', _tuning(tuner=123), "tuner=123 is not allowed"),
+        ('tune-seed-text', _tuning(seed='x'), "seed 'x' is not allowed"),
+        ('tune-seed-fraction', _tuning(seed=1.5), "seed 1.5 is not allowed"),
+        ('tune-seed-negative', _tuning(seed=-1), "seed -1 is not allowed"),
+        ('tune-seed-2^64', _tuning(seed=2**64), f"seed {2**64} is not allowed"),
+        ('tune-repository-number', _tuning(repository=123), "repository=123 is not allowed"),
+        ('tune-timeout-inf', _tuning(trial_timeout_s=math.inf), "trial_timeout_s=inf is not allowed"),
+        ('tune-timeout-bool', _tuning(trial_timeout_s=True), "trial_timeout_s=True is not allowed"),
+        ('tune-tuner-unknown', _tuning(tuner='bayes'), "unknown tuner 'bayes'"),
+        ('tune-direction-unknown', _tuning(direction='max'), "unknown direction 'max'"),
+        ('tune-budget-zero', _tuning(budget=0), "n_trials=0 is not allowed"),
+        ('repository-none', lambda: Repository(None), "repository path None is not allowed"),
+        ('repository-number', lambda: Repository(123), "repository path 123 is not allowed"),
+        ('repository-read-only-missing', lambda: Repository(tmp / 'absent.db', create=False), "no repository at"),
+        ('budget-negative', lambda: Budget(-1), "n_trials=-1 is not allowed"),
+        ('budget-inf-seconds', lambda: Budget(seconds=math.inf), "seconds=inf is not allowed"),
+        ('pmlb-name-outside', lambda: load_pmlb('../../outside_secret', DATA if DATA.is_dir() else tmp), "'../../outside_secret' is not allowed"),
+        ('metatuner-n-warm-negative', lambda: MetaTuner(get_space('random_forest'), 0, n_warm=-1), "n_warm=-1 is not allowed"),
+        ('metatuner-acquisition', lambda: MetaTuner(get_space('random_forest'), 0, acquisition='ucb'), "unknown acquisition 'ucb'"),
+        ('rf-protocol-n-configs', lambda: RFProtocol(n_configs=-1), "n_configs=-1 is not allowed"),
+        ('rf-protocol-max-rows', lambda: RFProtocol(max_rows=0), "max_rows=0 is not allowed"),
+        ('run-suite-members', lambda: run_suite('rf-grid', tmp / 'res', members=0), "members=0 is not allowed"),
+        ('run-suite-seed', lambda: run_suite('rf-grid', tmp / 'res', seeds=[-1]), "seed -1 is not allowed"),
+        ('check-seed-bool', lambda: __import__('metahpo.core').core.check_seed(True), "seed True is not allowed"),
+        ('grid-too-large', lambda: GridSearch(SearchSpace([Float(f'p{i}', 0, 1) for i in range(4)]), resolution=10, max_points=1000), "more than max_points=1000"),
+    ]
+
+API = [c[0] for c in _api_cases(Path('/nonexistent'))]
+
+@pytest.mark.parametrize('name', API)
+def test_api_bad_input(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fn, expect = {c[0]: c[1:] for c in _api_cases(tmp_path)}[name]
+    err = None
+    try: fn()
+    except MetahpoError as e: err = e
+    except Exception as e: err = e
+    rec = dict(via='api', case=name, traceback=err is not None and not isinstance(err, MetahpoError), silent=err is None, exit0=False,
+               left_behind=any(tmp_path.iterdir()), names_value=err is not None and expect in str(err))
+    record_figure('bad_inputs', **rec)
+    assert err is not None, f"{name}: accepted silently"
+    assert isinstance(err, MetahpoError), f"{name}: {type(err).__name__}: {err} (not a MetahpoError)"
+    assert expect in str(err) and '\n' not in str(err), f"{name}: {str(err)!r} does not say {expect!r} in one line"
+    assert not any(tmp_path.iterdir()), f"{name}: left behind {list(tmp_path.iterdir())}"
+
+# Through the installed command, as a user meets them: exit status and stderr of the real process
+PROCESS = ['seed-negative', 'repo-garbled-pages', 'import-huge-metric', 'export-repo-typo', 'metadataset-max-rows-zero', 'titanic-all-nan']
+
+@pytest.mark.parametrize('name', PROCESS)
+def test_process_bad_input(name, m, tmp_path, metahpo_cmd):
+    _, args, expect = next(c for c in CLI if c[0] == name)
+    args = [a.format(d=m, data=DATA) for a in args]
+    before = _tree(m, tmp_path)
+    r = subprocess.run([metahpo_cmd, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={k: v for k, v in os.environ.items() if k != 'METAHPO_REPOSITORY'})
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    left = sorted(set(_tree(m, tmp_path)) - set(before))
+    record_figure('bad_inputs', via='process', case=name, traceback='Traceback' in r.stderr, silent=r.returncode == 0 and not lines,
+                  exit0=r.returncode == 0 and bool(lines), left_behind=bool(left), names_value=any(expect in l for l in lines))
+    assert r.returncode == 2 and len(lines) == 1 and expect in lines[0] and 'Traceback' not in r.stderr, (r.returncode, r.stderr)
+    assert not left, left
+
+@pytest.mark.parametrize('delay', [0.3, 1.0])
+def test_ctrl_c_during_start_up(delay, tmp_path, metahpo_cmd):
+    "Ctrl-C while the command is still starting (importing, loading data) ends with a line, not a traceback."
+    p = subprocess.Popen([metahpo_cmd, 'tune', '--budget', '1', '--repo', str(tmp_path / 'r.db'), '--no-progress'], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(delay); p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    record_figure('bad_inputs', via='process', case=f'ctrl-c-at-{delay}s', traceback='Traceback' in err, silent=False, exit0=False,
+                  left_behind=False, names_value=True)
+    assert 'Traceback' not in err, err
+    assert p.returncode in (0, 130), (p.returncode, err)  # 0 if the one trial finished before the signal
+
+def test_import_skip_invalid(m, tmp_path):
+    "With --skip-invalid the valid rows are imported and each rejected row is listed with its reason."
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(['import', str(m / 'huge.parquet'), '--skip-invalid', '--repo', str(tmp_path / 'ok.db')])
+    assert code == 0, err.getvalue()
+    assert 'and 5 trial(s)' in out.getvalue() and '1 invalid row(s) skipped' in out.getvalue(), out.getvalue()
+    assert 'skipped row 2: metric accuracy=1e+308 is not a number from 0 to 100' in err.getvalue(), err.getvalue()
