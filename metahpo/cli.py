@@ -141,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
             g = e.add_mutually_exclusive_group()
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
             g.add_argument('--skip-invalid', dest='skip_invalid', action='store_true', help='import the valid rows and list the rejected ones')
+            e.set_defaults(skip_invalid=False)
     return p
 
 def cli_tuners() -> list[str]:

@@ -4,10 +4,9 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import dataclasses, datetime as dt, enum, hashlib, importlib, json, math, os, platform, random, sys
+import datetime as dt, enum, hashlib, importlib, json, math, os, platform, random, sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
 import numpy as np
 
 # %% auto #0

@@ -4,10 +4,10 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, json, logging, math, numbers, os, socket, sqlite3, time, uuid
-from dataclasses import dataclass, field
+import dataclasses, datetime as dt, logging, math, numbers, os, socket, sqlite3, uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 import pandas as pd
 from fastcore.basics import patch
 from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, package_version

@@ -5,7 +5,7 @@
 # %% ../nbs/01_space.ipynb #6e78f830
 from __future__ import annotations
 import itertools, math, numbers
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 from .core import MetahpoError, make_rng, choices_msg, to_json

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import os
 from dataclasses import dataclass, field
-from typing import Callable
 from .core import MetahpoError, choices_msg
 
 # %% auto #0

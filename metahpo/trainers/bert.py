@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space, trainer_space
+from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import stratified_subset, holdout_split, own_rng, resolve_device
 

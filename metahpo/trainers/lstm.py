@@ -5,11 +5,10 @@
 # %% ../../nbs/12_trainers.lstm.ipynb #91968cdf
 from __future__ import annotations
 import logging, math, os, time
-from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space, trainer_space
+from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import resolve_device
 

@@ -8,7 +8,7 @@ import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
-from ..space import SearchSpace, ConfigError, get_space, trainer_space
+from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import holdout_split, stratified_subset, own_rng, resolve_device
 

@@ -1,0 +1,50 @@
+"""Hygiene that stays: the exported package is pyflakes-clean, every module imports in a fresh interpreter (no exported
+cell leans on a test cell's imports), and every module imports only modules of lower-numbered notebooks (no cycles,
+and the notebooks read in the order of their dependencies)."""
+import ast, json, re, subprocess, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def _modules() -> dict[str, str]:
+    "module -> notebook file name, from each notebook's `default_exp`."
+    out = {}
+    for nb in sorted((ROOT / 'nbs').glob('*.ipynb')):
+        cells = json.loads(nb.read_text())['cells']
+        if cells and (m := re.search(r'#\|\s*default_exp\s+(\S+)', ''.join(cells[0]['source']))): out['metahpo.' + m[1]] = nb.name
+    return out
+
+MODULES = _modules()
+
+def _imports(mod:str) -> set[str]:
+    "The metahpo modules `mod` imports anywhere in its file (function-level imports included)."
+    tree, out = ast.parse((ROOT / (mod.replace('.', '/') + '.py')).read_text()), set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            base = (mod.rsplit('.', n.level)[0] + ('.' + n.module if n.module else '')) if n.level else (n.module or '')
+            out |= {f'{base}.{a.name}' if f'{base}.{a.name}' in MODULES else base for a in n.names}
+        elif isinstance(n, ast.Import): out |= {a.name for a in n.names}
+    return {m for m in out if m in MODULES and m != mod}
+
+def _number(nb:str) -> int: return int(re.match(r'(\d+)_', nb)[1])
+
+def test_notebook_numbers_follow_imports():
+    bad = [f"{mod} ({MODULES[mod]}) imports {m} ({MODULES[m]})" for mod in MODULES for m in sorted(_imports(mod))
+           if _number(MODULES[m]) >= _number(MODULES[mod])]
+    assert len(MODULES) >= 20 and not bad, bad
+
+def test_notebook_numbers_unique():
+    nums = [_number(nb) for nb in MODULES.values()]
+    assert len(nums) == len(set(nums)), sorted(nums)
+
+def test_pyflakes_clean():
+    pytest.importorskip('pyflakes')
+    files = [str(p) for p in sorted((ROOT / 'metahpo').rglob('*.py')) if p.name != '_modidx.py']
+    r = subprocess.run([sys.executable, '-m', 'pyflakes', *files], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+@pytest.mark.parametrize('mod', sorted(MODULES))
+def test_imports_in_a_fresh_interpreter(mod):
+    r = subprocess.run([sys.executable, '-c', f'import {mod}'], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
