@@ -165,13 +165,12 @@ def _make_tuner(name:str, obj, seed:int):
 
 def _tune(a) -> int:
     from metahpo.repository import Repository
-    from metahpo.tuners import tune, Budget, Terminated
+    from metahpo.tuners import tune, Budget, Terminated, study_name
     from metahpo.tasks import make_objective
     obj = make_objective(a.task, a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed)
     budget = Budget.parse(a.budget)
-    study = a.study or (f"{obj.task.name}-{obj.task.model_family}-{a.tuner}-seed{a.seed}" + ('-wide' if a.space == 'wide' else '')
-                        + ('-full' if a.profile == 'full' else ''))  # profiles never share a study
+    study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)
         if rec is not None: print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
@@ -216,24 +215,28 @@ def _split(text:str|None) -> list[str]|None:
     return [t.strip() for t in text.split(',') if t.strip()] if text else None
 
 def _benchmark(a) -> int:
-    import pandas as pd
-    from pathlib import Path
-    from metahpo.core import MetahpoError, choices_msg
+    import shutil, pandas as pd
+    from metahpo.core import MetahpoError, choices_msg, first_missing_folder
     from metahpo.suites import SUITES, run_suite, summarise, surrogate_report, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
     for name in names:
         out = Path(a.out) / name
+        made = first_missing_folder(out)
+        try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
+            ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=out / 'candidates.db' if SUITES[name].source == 'yahpo' else None)
+        except MetahpoError:
+            if made is not None: shutil.rmtree(made, ignore_errors=True)
+            raise
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
-                      n_warm=a.n_warm, progress=not a.no_progress)
+                      n_warm=a.n_warm, progress=not a.no_progress, evaluations=ex)
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished runs are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
-        sm = summarise(out)
+        sm = summarise(out, experience=ex)
         if not a.no_surrogate_report and not (out / 'surrogate.json').exists():
-            ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=out / 'candidates.db')
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
             rep = surrogate_report(name, ex, out, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
         if (out / 'surrogate.json').exists():
@@ -256,7 +259,7 @@ def _benchmark(a) -> int:
     return 0
 
 def _docs(a) -> int:
-    from metahpo.docs import build_site, check_site
+    from metahpo.dev.docs import build_site, check_site
     r = build_site(a.out, a.repo, progress=not a.no_progress)
     figs = {k: v for k, v in r['figures'].items() if v}
     print(f"built {r['pages']} pages into {r['out']} in {r['seconds']} s; figures: "

@@ -11,8 +11,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'make_rng', 'seed_everything', 'lazy_import', 'data_dir', 'package_version', 'device_name',
-           'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_seed', 'make_rng', 'seed_everything', 'lazy_import', 'data_dir', 'first_missing_folder',
+           'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -116,6 +116,11 @@ def data_dir(path:str|os.PathLike|None=None) -> Path|None:
     p = Path(p).expanduser()
     if not p.is_dir(): raise MetahpoError(f"data directory {str(p)!r} does not exist or is not a directory")
     return p
+
+def first_missing_folder(path:str|os.PathLike) -> Path|None:
+    "The outermost folder of `path` (itself included) that does not exist yet: what to remove to undo creating `path`."
+    p = Path(path).absolute()
+    return next((d for d in [*reversed(p.parents), p] if not d.exists()), None)
 
 def package_version() -> str:
     "The installed version of metahpo."

@@ -4,15 +4,15 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import os, tempfile
+import dataclasses, os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterator, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError
+from .core import MetahpoError, Trial
 from .space import SearchSpace
-from .repository import Repository, TaskRecord
+from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
 __all__ = ['TaskEvaluations', 'Experience', 'shipped_experience_path', 'load_experience', 'build_experience']
@@ -42,6 +42,11 @@ class TaskEvaluations:
     def encoded(self) -> np.ndarray:
         "The configurations encoded in [0,1]^d by the space."
         return self.space.encode_many(self.configs)
+
+def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[Trial], metric:str, direction:str) -> TaskEvaluations:
+    "A study's complete trials as one task's evaluations."
+    return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([t.metrics for t in trials]),
+                           pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction)
 
 class Experience:
     "Past evaluations by task: select by space or model family, leave tasks out, read meta-features."
@@ -86,10 +91,7 @@ class Experience:
             for s in repo.studies():
                 if not fnmatch.fnmatchcase(s.name, studies): continue
                 ts = [t for t in repo.trials(s) if t.ok]
-                if not ts: continue
-                out.append(TaskEvaluations(s.task, s.name, s.space, [t.config for t in ts], pd.DataFrame([t.metrics for t in ts]),
-                                           pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in ts]),
-                                           s.metric, s.direction))
+                if ts: out.append(_evaluations(s.task, s.name, s.space, ts, s.metric, s.direction))
             tasks = repo.tasks()
         finally:
             if repo is not repository: repo.close()
@@ -98,10 +100,16 @@ class Experience:
 
     @classmethod
     def from_parquet(cls, path:str|os.PathLike) -> Experience:
-        "Read a repository export (such as the shipped experience base)."
-        with tempfile.TemporaryDirectory() as d, Repository(Path(d) / 'experience.db') as repo:
-            repo.import_parquet(path)
-            return cls.from_repository(repo)
+        "Read a repository export (such as the shipped experience base) straight into tables, every row checked as an import checks it."
+        ex = read_export(path)
+        ids = {k: dataclasses.replace(t, task_id=i + 1) for i, (k, t) in enumerate(ex.tasks.items())}  # numbered as an import numbers them
+        by_study = {}
+        for name, t in ex.trials:
+            if t.ok: by_study.setdefault(name, []).append(t)
+        out = [_evaluations(ids[s['task']], name, s['space'], by_study[name], s['metric'], s['direction'])
+               for name, s in ex.studies.items() if name in by_study]
+        keys = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in out}
+        return cls(out, [t for k, t in ids.items() if t.meta_features or k in keys])
 
 # %% ../nbs/03_experience.ipynb #a788873c
 def shipped_experience_path() -> Path:

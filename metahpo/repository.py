@@ -15,7 +15,7 @@ from .space import SearchSpace
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'CLAIM_TTL_S', 'METRIC_BOUND', 'RepositoryError',
-           'TaskRecord', 'StudyRecord', 'Repository', 'metric_range']
+           'TaskRecord', 'StudyRecord', 'Repository', 'metric_range', 'Export', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 2  # bump with a migration in `_MIGRATIONS` whenever the tables change
@@ -459,11 +459,18 @@ def _check_row(r, s:dict, seen:set) -> Trial:
     return Trial(0, config, TrialStatus(r.status), None if value is None else float(value), metrics, Cost(costs[0] or 0.0, costs[1] or 0.0, costs[2]),
                  text(r.error), None if seed is None else int(seed), text(r.started_at), text(r.finished_at), text(r.package_version), text(r.device), r.uid)
 
-@patch
-def import_parquet(self:Repository, path:str|os.PathLike,
-                   skip_invalid:bool=False, # import the valid rows and report the others (default: refuse the whole file)
-                  ) -> dict:
-    "Add what is new in an `export_parquet` file, all or nothing, after checking every row: counts added, rows rejected and why."
+@dataclass(frozen=True)
+class Export:
+    "The checked contents of an `export_parquet` file: its tasks, its studies, their trials in file order, and the rows refused."
+    tasks: dict  # (name, model_family, fingerprint) -> TaskRecord
+    studies: dict  # name -> dict(name, task key, space, tuner, metric, direction, seed)
+    trials: list  # (study name, Trial), in the file's order
+    rejected: list  # 'row i: reason' for every row refused
+
+def read_export(path:str|os.PathLike,
+                skip_invalid:bool=False, # keep the valid rows and list the others (default: refuse the file if any row is invalid)
+               ) -> Export:
+    "Read and check a metahpo Parquet export: every declaration and every row, as `import_parquet` and `Experience` need them."
     import pyarrow.parquet as pq
     path = Path(path)
     if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
@@ -486,8 +493,6 @@ def import_parquet(self:Repository, path:str|os.PathLike,
         for s in meta['studies']:
             s = _check_study(s, tasks)
             _need(s['name'] not in studies, f"study {s['name']!r} is declared twice")
-            here = self.get_study(s['name'])
-            if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'])): raise _Bad(msg + ' here')
             studies[s['name']] = s
     except _Bad as e: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
     good, rejected, seen = [], [], set()
@@ -499,16 +504,27 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     if rejected and not skip_invalid:
         raise RepositoryError(f"{where}: {len(rejected)} invalid row(s), nothing was imported (skip_invalid imports the rest): "
                               + '; '.join(rejected[:3]) + ('; ...' if len(rejected) > 3 else ''))
+    return Export(tasks, studies, good, rejected)
+
+@patch
+def import_parquet(self:Repository, path:str|os.PathLike,
+                   skip_invalid:bool=False, # import the valid rows and report the others (default: refuse the whole file)
+                  ) -> dict:
+    "Add what is new in an `export_parquet` file, all or nothing, after checking every row: counts added, rows rejected and why."
+    ex = read_export(path, skip_invalid)
+    for name, s in ex.studies.items():
+        here = self.get_study(name)
+        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'])):
+            raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
-        recs = {k: _add_task(c, t) for k, t in tasks.items()}
+        recs = {k: _add_task(c, t) for k, t in ex.tasks.items()}
         ids = {}
-        for name, s in studies.items():
+        for name, s in ex.studies.items():
             c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at) VALUES (?,?,?,?,?,?,?,?)",
                       (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow()))
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
-        for name, t in good: _insert_trial(c, ids[name], t)
-    if rejected: logger.warning("%s: %d invalid row(s) skipped: %s", where, len(rejected), '; '.join(rejected[:3]))
+        for name, t in ex.trials: _insert_trial(c, ids[name], t)
+    if ex.rejected: logger.warning("import of %r: %d invalid row(s) skipped: %s", str(path), len(ex.rejected), '; '.join(ex.rejected[:3]))
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
-                rejected=len(rejected), reasons=rejected)
-
+                rejected=len(ex.rejected), reasons=ex.rejected)

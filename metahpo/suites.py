@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, device_name, package_version, to_json
+from .core import MetahpoError, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json
 from .experience import Experience, TaskEvaluations, load_experience
 from .tuners import make_tuner
 from .metatuner import MetaTuner
@@ -127,7 +127,9 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               experience:str|os.PathLike|Experience|None=None, data_dir:str|os.PathLike|None=None,
               n_candidates:int=100, budget:int|None=None, tasks:Sequence[str]|None=None,
               members:int=3, meta_steps:int=100, n_warm:int=5, # MetaTuner's settings
-              progress:bool=True) -> pd.DataFrame:
+              progress:bool=True,
+              evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
+             ) -> pd.DataFrame:
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
@@ -136,8 +138,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
     for seed in seeds: check_seed(seed, allow_none=False)
-    made = next((d for d in [*reversed(out.absolute().parents), out.absolute()] if not d.exists()), None)  # the first folder this run creates
-    try: ex, r, prev = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm)
+    made = first_missing_folder(out)  # the first folder this run creates
+    try: ex, r, prev = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations)
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
@@ -157,10 +159,11 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                  python=platform.python_version())))
     return load_runs(out)
 
-def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm):
+def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None):
     "The suite's experience (only `tasks`), its roster and what the folder held, after checking that this run may go into `out`."
     (out / 'runs').mkdir(parents=True, exist_ok=True)
-    ex = suite_experience(s, experience, data_dir, n_candidates, cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    ex = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
+                                                                       cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     if tasks is not None:
         if unknown := sorted(set(tasks) - set(ex.task_names)):
             raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}; it has {len(ex.task_names)}, e.g. {', '.join(ex.task_names[:5])}")

@@ -14,7 +14,7 @@ from .repository import Repository, TaskRecord, StudyRecord
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
-           'StopStudy', 'Study', 'Terminated', 'tune']
+           'StopStudy', 'Study', 'study_name', 'Terminated', 'tune']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -332,9 +332,13 @@ class Study:
                               'gpu_s': t.cost.gpu_s, 'error': t.error} for t in self.trials])
 
 # %% ../nbs/05_tuners.ipynb #6c767aca
-def _default_study_name(task:TaskRecord|None, tuner:str, seed) -> str:
+def study_name(task:TaskRecord|None, tuner:str, seed:int|None,
+               space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
+               profile:str='cpu', # 'cpu' adds nothing; 'full' (or 'smoke') adds itself, so profiles never share a study
+               only:str='') -> str: # the tag of a cut of the grid, such as '-only-batch_size128'
+    "The one rule that names a tuning study: '{task}-{model}-{tuner}-seed{seed}', then the space, profile and cut when not the defaults."
     t = f"{task.name}-{task.model_family}" if task is not None else 'study'
-    return f"{t}-{tuner}-seed{seed}"
+    return f"{t}-{tuner}-seed{seed}" + ('' if space == 'grid' else f'-{space}') + ('' if profile == 'cpu' else f'-{profile}') + only
 
 def _resolve(objective, name, given):
     if given is not None: return given
@@ -375,7 +379,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          direction:str|None=None, # 'maximize' or 'minimize'; defaults to `objective.direction`, else 'maximize'
          seed:int|None=0, # seeds the tuner (when given by name) and is recorded with every trial
          repository:Repository|str|os.PathLike|None=None, # record every trial here, and resume from it
-         study:str|None=None, # study name in the repository; default '{task}-{model}-{tuner}-seed{seed}'
+         study:str|None=None, # study name in the repository; default `study_name(task, tuner, seed)`: '{task}-{model}-{tuner}-seed{seed}'
          task:TaskRecord|None=None, # what is tuned; defaults to `objective.task`
          trial_timeout_s:float|None=None, # stop a trial after this long and record it as failed
          callbacks:Sequence[Callable[[Study, Trial], None]]=(), # called after each trial; raise `StopStudy` to end
@@ -394,7 +398,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
-    name = study or _default_study_name(task, tuner_name, seed)
+    name = study or study_name(task, tuner_name, seed)
     st = Study(name, space, tuner_name, metric, direction, seed)
 
     repo, own_repo, record = None, False, None

@@ -11,7 +11,7 @@ accuracy has been measured there, as the weights need the hub). One command, fro
 `--model` takes a local copy of bert-base-uncased where the Hugging Face hub cannot be reached (by default it is
 downloaded once into the Hugging Face cache). Every trial goes into the SQLite repository as it finishes, so a run
 that is stopped resumes where it stopped when the same command is given again. The study is named after the task,
-the space, the profile and the seed ('imdb-bert-grid-full-seed0'), and the task's fingerprint covers the data,
+the space, the profile and the seed ('imdb-bert-grid-seed0-full', by `metahpo.tuners.study_name`), and the task's fingerprint covers the data,
 model and token limit, so full-scale numbers never mix with CPU-profile ones. `--profile cpu` runs the CPU profile
 instead (the packaged all-MiniLM-L6-v2, 2,000 reviews, 128 tokens, a quarter of the epochs: minutes a point on
 a CPU). `--smoke` checks the script end to end in a minute on a CPU (two points on 64 reviews of 32 tokens).
@@ -47,7 +47,7 @@ def main(argv=None):
     import torch, transformers
     if args.threads: torch.set_num_threads(args.threads)
     from metahpo.trainers.bert import BertTrainer, IMDB_PROFILES
-    from metahpo.tuners import tune
+    from metahpo.tuners import tune, study_name
     from metahpo.space import get_space
     space, cut = restrict(get_space('bert'), args.only) if args.space == 'grid' else (args.space, '')
     if args.device is None and not torch.cuda.is_available() and args.profile == 'full' and not args.smoke:
@@ -58,7 +58,7 @@ def main(argv=None):
     if args.max_length: settings['max_length'] = args.max_length
     trainer = BertTrainer.imdb(args.data_dir, space=space, seed=args.seed, device=args.device, progress=not args.no_progress, **settings)
     tag = 'smoke' if args.smoke else ('full' if trainer.is_full_scale else 'cpu')
-    study = f"{trainer.task.name}-bert-{args.space}{cut}-{tag}-seed{args.seed}"
+    study = study_name(trainer.task, 'grid' if args.space == 'grid' else 'random', args.seed, space=args.space, profile=tag, only=cut)
     budget = args.budget or ('2' if args.smoke else None)
     print(trainer, f"\nstudy {study!r} in {args.repository}", flush=True)
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ on a CPU. On one H200 the batch-64 row (9 points) took 98 s and the batch-32 row
 
 Every trial goes into the SQLite repository as it finishes, so a run that is stopped resumes where it stopped
 when the same command is given again. The study is named after the series, the profile and the seed
-('electricity/uci/MT_001-lstm-grid-full-seed0'), so full-scale numbers never mix with CPU-profile ones.
+('electricity/uci/MT_001-lstm-grid-seed0-full', by `metahpo.tuners.study_name`), so full-scale numbers never mix with CPU-profile ones.
 `--epoch-scale 0.1 --max-train-windows 2000` runs the CPU profile instead (a smoke test: a few minutes on a CPU).
 At the end it prints the trials ranked by validation MSE, beside the seasonal-naive baseline, and writes them to
 a CSV and a JSON summary (each point's metrics and cost, the device) next to the repository.
@@ -38,7 +38,7 @@ def main(argv=None):
 
     import torch
     from metahpo.trainers.lstm import LSTMTrainer
-    from metahpo.tuners import tune
+    from metahpo.tuners import tune, study_name
     from metahpo.space import get_space
     space, cut = restrict(get_space('lstm'), args.only) if args.space == 'grid' else (args.space, '')
     if args.device is None and not torch.cuda.is_available():
@@ -46,7 +46,7 @@ def main(argv=None):
     trainer = LSTMTrainer.electricity(args.series, args.data_dir, space=space, seed=args.seed, device=args.device,
                                       epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows, progress=not args.no_progress)
     profile = 'full' if trainer.is_full_scale else f"cpu{args.epoch_scale:g}x{trainer.n_train_windows}"
-    study = f"{trainer.task.name}-lstm-{args.space}{cut}-{profile}-seed{args.seed}"
+    study = study_name(trainer.task, 'grid' if args.space == 'grid' else 'random', args.seed, space=args.space, profile=profile, only=cut)
     print(trainer, f"\nstudy {study!r} in {args.repository}", flush=True)
     t0 = time.perf_counter()
     s = tune(trainer, tuner='grid' if args.space == 'grid' else 'random', budget=args.budget, seed=args.seed,

@@ -10,7 +10,7 @@ command, from the repository root:
 
 Every trial goes into the SQLite repository as it finishes, so a run that is stopped resumes where it stopped when
 the same command is given again. The study is named after the task, the space, the profile and the seed
-('cifar10-resnet50-grid-full-seed0'), and the task's fingerprint covers the images and the stem, so full-scale
+('cifar10-resnet50-grid-seed0-full', by `metahpo.tuners.study_name`), and the task's fingerprint covers the images and the stem, so full-scale
 numbers never mix with CPU-profile ones. `--profile cpu` runs the CPU profile instead (5,000 images, the ImageNet
 stem, a tenth of the epochs: a minute or two a point on a CPU); `--classes cat dog` tunes on a class subset.
 `--smoke` checks the script end to end in a minute on a CPU (two points on 200 images). The local CIFAR-10 copy is
@@ -45,7 +45,7 @@ def main(argv=None):
     import torch
     if args.threads: torch.set_num_threads(args.threads)
     from metahpo.trainers.resnet import ResNetTrainer, CIFAR10_PROFILES
-    from metahpo.tuners import tune
+    from metahpo.tuners import tune, study_name
     from metahpo.space import get_space
     space, cut = restrict(get_space('resnet50'), args.only) if args.space == 'grid' else (args.space, '')
     if args.device is None and not torch.cuda.is_available() and args.profile == 'full' and not args.smoke:
@@ -56,7 +56,7 @@ def main(argv=None):
     trainer = ResNetTrainer.cifar10(args.data_dir, classes=args.classes, space=space, seed=args.seed, device=args.device,
                                     progress=not args.no_progress, **settings)
     tag = 'smoke' if args.smoke else ('full' if trainer.is_full_scale else 'cpu')
-    study = f"{trainer.task.name}-resnet50-{args.space}{cut}-{tag}-seed{args.seed}"
+    study = study_name(trainer.task, 'grid' if args.space == 'grid' else 'random', args.seed, space=args.space, profile=tag, only=cut)
     budget = args.budget or ('2' if args.smoke else None)
     print(trainer, f"\nstudy {study!r} in {args.repository}", flush=True)
     t0 = time.perf_counter()

@@ -3,7 +3,7 @@ import json, re
 from pathlib import Path
 import pytest
 from metahpo.core import MetahpoError
-from metahpo.docs import build_site, check_site, find_chromium, find_notebooks
+from metahpo.dev.docs import build_site, check_site, find_chromium, find_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -142,7 +142,7 @@ def test_trial_dies_with_its_tuner(sig, tmp_path):
 
 def test_docs_manifest_deletes_nothing_outside(tmp_path):
     "A crafted `.site-files` (absolute, ../ and link entries) makes the docs build delete nothing outside its own output."
-    from metahpo.docs import build_site, SITE_MANIFEST
+    from metahpo.dev.docs import build_site, SITE_MANIFEST
     repo = tmp_path / 'checkout'; (repo / 'nbs').mkdir(parents=True)
     (repo / 'settings.ini').write_text('[DEFAULT]\nlib_name = metahpo\n'); (repo / 'README.md').write_text('# metahpo\n\n> test\n')
     nb = {'nbformat': 4, 'nbformat_minor': 5, 'metadata': {}, 'cells': [{'cell_type': 'markdown', 'id': 'a1', 'metadata': {}, 'source': '# Page\n> one page'}]}

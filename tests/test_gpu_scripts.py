@@ -48,6 +48,6 @@ def test_lstm_grid_script_runs_a_cut(tmp_path):
     assert r.returncode == 0, r.stderr
     (summary,) = tmp_path.glob('lstm-*.json')
     s = json.loads(summary.read_text())
-    assert '-grid-only-batch_size64-epochs20-' in s['study'] and s['only'] == ['batch_size=64', 'epochs=20']
+    assert '-lstm-grid-seed0-' in s['study'] and s['study'].endswith('-only-batch_size64-epochs20') and s['only'] == ['batch_size=64', 'epochs=20']
     assert s['n_complete'] == 3 and {p['config']['learning_rate'] for p in s['points']} == {0.001, 0.005, 0.01}
     assert all(p['config']['batch_size'] == 64 and p['metrics']['snaive_mse'] > 0 for p in s['points'])
