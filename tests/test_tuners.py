@@ -2,7 +2,8 @@
 import importlib.util
 import pytest
 from metahpo.tuners import TUNERS, make_tuner, check_tuner
-from metahpo.peers import PEERS, PEER_REQUIRES, make_peer, toy_experience
+from metahpo.peers import PEERS, PEER_REQUIRES, make_peer
+from metahpo.testing import toy_experience
 
 @pytest.mark.parametrize('name', sorted(TUNERS))
 def test_conformance(name):
