@@ -4,20 +4,27 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, os
-from dataclasses import dataclass
+import dataclasses, functools, os
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, Trial
 from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TaskEvaluations', 'Experience', 'shipped_experience_path', 'load_experience', 'build_experience']
+__all__ = ['standardise_scores', 'TaskEvaluations', 'Experience', 'shipped_experience_path', 'load_experience',
+           'build_experience']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
+def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
+    "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros)."
+    v = np.asarray(values, dtype=float) * (1 if direction == 'maximize' else -1)
+    sd = v.std()
+    return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
+
 @dataclass(frozen=True)
 class TaskEvaluations:
     "The complete evaluations of one past task in one space."
@@ -29,6 +36,7 @@ class TaskEvaluations:
     cost: pd.DataFrame  # wall_s, cpu_s, gpu_s per evaluation
     metric: str  # the objective metric
     direction: str
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what consumers derive from this task (see `derived`)
 
     def __len__(self): return len(self.configs)
     @property
@@ -42,6 +50,18 @@ class TaskEvaluations:
     def encoded(self) -> np.ndarray:
         "The configurations encoded in [0,1]^d by the space."
         return self.space.encode_many(self.configs)
+    @functools.cached_property
+    def X(self) -> np.ndarray:
+        "`encoded()`, computed once."
+        return self.encoded()
+    @functools.cached_property
+    def scores(self) -> np.ndarray:
+        "The values standardised within the task, higher better (`standardise_scores`), computed once."
+        return standardise_scores(self.values, self.direction)
+    def derived(self, key, make:Callable[[], Any]):
+        "What `make()` derives from this task (a fitted per-task model, say), made once and kept with the task under `key`."
+        if key not in self.memo: self.memo[key] = make()
+        return self.memo[key]
 
 def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[Trial], metric:str, direction:str) -> TaskEvaluations:
     "A study's complete trials as one task's evaluations."

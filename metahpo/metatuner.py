@@ -10,8 +10,9 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience
-from .reptile import MetaTask, standardise_scores
+from .experience import Experience, TaskEvaluations
+from .experience import standardise_scores
+from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
@@ -39,17 +40,12 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
 
 # %% ../nbs/08_metatuner.ipynb #8fa9da61
 ACQUISITIONS = ('consensus', 'past', 'ei')
-_TASK_MODELS: dict = {}  # fitted per-task regressors, by their data: a benchmark builds many tuners over the same past tasks
-
-def _task_model(X:np.ndarray, y:np.ndarray):
-    "A small extra-trees regressor of one past task's standardised scores on its encoded configurations (cached)."
-    from metahpo.core import fingerprint
-    key = fingerprint(np.ascontiguousarray(X, float).tobytes() + np.ascontiguousarray(y, float).tobytes())
-    if key not in _TASK_MODELS:
+def _task_model(e:TaskEvaluations):
+    "A small extra-trees regressor of one past task's standardised scores on its encoded configurations, fitted once per task."
+    def fit():
         from sklearn.ensemble import ExtraTreesRegressor
-        if len(_TASK_MODELS) >= 4096: _TASK_MODELS.pop(next(iter(_TASK_MODELS)))
-        _TASK_MODELS[key] = ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(X, y)
-    return _TASK_MODELS[key]
+        return ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(e.X, e.scores)
+    return e.derived('metatuner.extra-trees', fit)
 
 def _rank_agreement(P:np.ndarray, y:np.ndarray) -> np.ndarray:
     "Per row of predictions P (sources x trials): 2 x (share of trial pairs ordered as y orders them) - 1."
@@ -109,7 +105,7 @@ class MetaTuner(Tuner):
         S = np.full((len(near), len(configs)), np.nan)
         for r, t in enumerate(near):
             e = self.past[t]
-            for c, v in zip(e.configs, standardise_scores(e.values, e.direction)): S[r, keys[self.space.key(c)]] = v
+            for c, v in zip(e.configs, e.scores): S[r, keys[self.space.key(c)]] = v
         eligible = np.flatnonzero((~np.isnan(S)).mean(0) >= 0.5)
         if len(eligible): return [configs[eligible[j]] for j in greedy_portfolio(S[:, eligible], n_warm, sim)]
         if not (have_mf and Z.shape[1]): return []  # no shared configurations and no similarity: the surrogate proposes
@@ -124,8 +120,17 @@ class MetaTuner(Tuner):
 
     def past_tasks(self) -> list[MetaTask]:
         "The past tasks as the surrogate meta-trains on them: encoded configurations, standardised scores, standardised meta-features."
-        return [MetaTask(e.encoded(), standardise_scores(e.values, e.direction), self._Z[i] if self._Z.shape[1] else np.zeros(0), e.task.name)
+        return [MetaTask(e.X, e.scores, self._Z[i] if self._Z.shape[1] else np.zeros(0), e.task.name)
                 for i, e in enumerate(self.past)]
+
+    def meta_train(self) -> MetaTuner:
+        "Meta-train the surrogate now (on the past tasks, or on this run's trials without experience) instead of at the first ask that needs it."
+        self._fit(); return self
+
+    @property
+    def n_warm_left(self) -> int:
+        "Warm-start proposals not yet asked for."
+        return len(self._queue)
 
     def _fit(self):
         if self.past and hasattr(self.surrogate, 'members_'): self._fitted = True; return  # meta-trained already (benchmarks share one across seeds)
@@ -163,8 +168,7 @@ class MetaTuner(Tuner):
         "Past task t as the consensus reads it, computed once: its scores by configuration key, encodings and standardised scores."
         if t not in self._src:
             e = self.past[t]
-            sc = standardise_scores(e.values, e.direction)
-            self._src[t] = ({self.space.key(c): v for c, v in zip(e.configs, sc)}, e.encoded(), sc)
+            self._src[t] = ({self.space.key(c): v for c, v in zip(e.configs, e.scores)}, e.X, e.scores)
         return self._src[t]
 
     def _task_scores(self, t:int, keys:Sequence, X:np.ndarray) -> np.ndarray:
@@ -172,7 +176,7 @@ class MetaTuner(Tuner):
         rec, Xt, sc = self._source(t)
         out = np.array([rec.get(k, np.nan) for k in keys])
         miss = np.isnan(out)
-        if miss.any(): out[miss] = _task_model(Xt, sc).predict(X[miss])
+        if miss.any(): out[miss] = _task_model(self.past[t]).predict(X[miss])
         return out
 
     def _consensus(self, X, y) -> dict|None:

@@ -12,7 +12,7 @@ from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience
-from .reptile import standardise_scores
+from .experience import standardise_scores
 
 # %% auto #0
 __all__ = ['logger', 'PastTask', 'past_tasks', 'nearest_tasks', 'PeerTuner']

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Sequence
 import numpy as np
 from .core import make_rng, lazy_import
+from .experience import standardise_scores
 
 # %% auto #0
-__all__ = ['MetaTask', 'standardise_scores', 'synthetic_tasks', 'make_net', 'net_inputs', 'sgd_steps', 'reptile', 'fomaml']
+__all__ = ['MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'sgd_steps', 'reptile', 'fomaml']
 
 # %% ../nbs/06_reptile.ipynb #67641367
 @dataclass(frozen=True)
@@ -21,11 +22,6 @@ class MetaTask:
     z: np.ndarray  # (m,) meta-features, standardised across tasks
     name: str = ''
 
-def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
-    "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros)."
-    v = np.asarray(values, dtype=float) * (1 if direction == 'maximize' else -1)
-    sd = v.std()
-    return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
 
 # %% ../nbs/06_reptile.ipynb #131fcb1a
 def synthetic_tasks(n_tasks:int=40, n_points:int=30, d:int=2, m:int=3, noise:float=0.05, seed:int=0) -> list[MetaTask]:

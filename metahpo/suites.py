@@ -248,7 +248,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                   device=device_name(), package_version=package_version())
     for algo in ('reptile', 'fomaml'):  # the target: meta-training on all the suite's tasks
         mt = MetaTuner(space, seed, experience=experience, surrogate=MetaSurrogate(algo, n_members=members, meta_steps=meta_steps, seed=seed))
-        c0 = time.process_time(); mt._fit()
+        c0 = time.process_time(); mt.meta_train()
         report[f'meta_train_s_{algo}'] = round(mt.surrogate.fit_seconds_, 2); report[f'meta_train_cpu_s_{algo}'] = round(time.process_time() - c0, 2)
     copies, k = [], 0
     while sum(len(e) for e in copies) < n_ask_trials:
@@ -259,10 +259,10 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     obj = ReplayObjective(experience.evaluations[0])  # the first task, replayed as the benchmark does: proposals land on its candidates
     mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
                    surrogate=MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=seed))
-    mt._fit()
+    mt.meta_train()
     times = []
     for _ in range(min(12, len(obj.space.candidates))):
-        warm = bool(mt._queue)  # a warm-start proposal is popped from a list: not what the target is about
+        warm = mt.n_warm_left > 0  # a warm-start proposal is popped from a list: not what the target is about
         t0 = time.perf_counter(); c = mt.ask(); dt = time.perf_counter() - t0
         if c is None: break
         if not warm: times.append(dt)
@@ -277,7 +277,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
         for held in tqdm(folds, desc=f'{algo} held-out folds', disable=not progress):
             train = experience.select(exclude=held)
             mt = MetaTuner(space, seed, experience=train, surrogate=MetaSurrogate(algo, n_members=members, meta_steps=meta_steps, seed=seed))
-            mt._fit(); sur = mt.surrogate
+            sur = mt.meta_train().surrogate
             for e in experience:
                 if e.task.name not in held or len(e) <= n_observed + 2: continue
                 X, y, z = e.encoded(), e.values if e.direction == 'maximize' else -e.values, mt.task_vector(mf[e.task.name])

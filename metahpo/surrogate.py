@@ -8,7 +8,8 @@ import copy, math, time
 from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, lazy_import, choices_msg
-from .reptile import MetaTask, standardise_scores, make_net, net_inputs, sgd_steps, reptile, fomaml
+from .experience import standardise_scores
+from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml
 
 # %% auto #0
 __all__ = ['DEGREES_OF_FREEDOM', 'META_LEARNERS', 'predictive_quantile', 'fit_predictive', 'expected_improvement',

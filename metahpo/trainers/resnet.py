@@ -198,10 +198,6 @@ class ResNetTrainer:
         "`config` completed with the wider space's defaults and validated."
         return {**RESNET_DEFAULTS, **self.space.complete(config)}
 
-    def steps_for(self, config:Mapping) -> tuple[int, int]:
-        "(optimiser steps, steps per epoch) for `config` under `epoch_scale`."
-        return self._steps(self.config_of(config))
-
     def _steps(self, c:Mapping) -> tuple[int, int]:
         per_epoch = len(self.y['train']) // int(c['batch_size'])
         return max(1, int(round(c['epochs'] * self.epoch_scale * per_epoch))), per_epoch
