@@ -71,8 +71,9 @@ def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[
 class Experience:
     "Past evaluations by task: select by space or model family, leave tasks out, read meta-features."
     def __init__(self, evaluations:Sequence[TaskEvaluations],
-                 tasks:Sequence[TaskRecord]|None=None): # every known task, evaluated or not (default: those of `evaluations`)
-        self.evaluations = list(evaluations)
+                 tasks:Sequence[TaskRecord]|None=None, # every known task, evaluated or not (default: those of `evaluations`)
+                 memo:dict|None=None): # what consumers derive from sets of these tasks; shared with every selection of this experience
+        self.evaluations, self.memo = list(evaluations), ({} if memo is None else memo)
         self.tasks = list(tasks) if tasks is not None else list({(e.task.name, e.task.model_family, e.task.fingerprint): e.task for e in self.evaluations}.values())
     def __len__(self): return len(self.evaluations)
     def __iter__(self) -> Iterator[TaskEvaluations]: return iter(self.evaluations)
@@ -88,7 +89,12 @@ class Experience:
         exclude = {exclude} if isinstance(exclude, str) else set(exclude)
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
-                          [t for t in self.tasks if keep(t)])
+                          [t for t in self.tasks if keep(t)], memo=self.memo)
+
+    def derived(self, key, make:Callable[[], Any]):
+        "What `make()` derives from a set of these tasks (name them in `key`), made once for this experience and all its selections."
+        if key not in self.memo: self.memo[key] = make()
+        return self.memo[key]
 
     def meta_features(self, model_family:str|None=None, modality:str|None=None) -> pd.DataFrame:
         "One row per task (by name) that has meta-features, a column per feature; optionally of one model family or modality."

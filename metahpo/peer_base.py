@@ -5,13 +5,13 @@
 # %% ../nbs/09_peer_base.ipynb #d0ec81f1
 from __future__ import annotations
 import contextlib, io, logging, math, warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience
+from .experience import Experience, TaskEvaluations
 from .experience import standardise_scores
 
 # %% auto #0
@@ -44,6 +44,7 @@ class PastTask:
     meta_features: dict
     configs: list  # configurations of the space's parameters
     scores: np.ndarray  # standardised within the task, higher is better
+    source: TaskEvaluations|None = field(default=None, compare=False, repr=False)  # the task it was read from, when it holds all of it
 
 def past_tasks(experience:Experience|None, space:SearchSpace,
                task:str|None=None) -> list[PastTask]: # the tuned task: never among the past tasks
@@ -57,7 +58,7 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
         name = e.task.name if e.task.name not in names else f"{e.task.name}/{e.study}"
         names.add(name)
         out.append(PastTask(name, dict(e.task.meta_features or {}), [c for c, _ in keep],
-                            standardise_scores(np.array([v for _, v in keep]), e.direction)))
+                            standardise_scores(np.array([v for _, v in keep]), e.direction), e if len(keep) == len(e) else None))
     return out
 
 def nearest_tasks(past:Sequence[PastTask], meta_features:Mapping[str, float],

@@ -8,7 +8,7 @@ import datetime, functools, logging, math
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, lazy_import, fingerprint
+from .core import MetahpoError, choices_msg, lazy_import
 from .space import SearchSpace, Float, Int, Ordinal, Categorical
 from .experience import Experience
 from .peer_base import PeerTuner, PastTask, past_tasks, _quietly
@@ -112,8 +112,6 @@ def to_syne_tune(experience:Experience, space:SearchSpace,
 # %% ../nbs/16_peers_synetune.ipynb #62ab9348
 SYNE_TUNE_METHODS = ('bounding-box', 'zero-shot', 'quantile')
 
-_QUANTILE_MODELS: dict = {}  # fitted quantile models by past tasks: a benchmark builds one tuner per (task, seed)
-_ZERO_SHOT_MODELS: dict = {}  # zero-shot: each past task's fitted surrogate
 
 @functools.cache
 def _syne_tune_classes() -> SimpleNamespace:
@@ -122,9 +120,9 @@ def _syne_tune_classes() -> SimpleNamespace:
 
     class ZeroShot(st.ZeroShotTransfer):
         "ZeroShotTransfer whose `suggest` proposes its portfolio (`get_config`), then random configurations."
-        def __init__(self, *args, random_seed:int, candidates:pd.DataFrame|None=None, **kwargs):
+        def __init__(self, *args, random_seed:int, candidates:pd.DataFrame|None=None, sources:Mapping|None=None, **kwargs):
             self.random_state = np.random.RandomState(random_seed)  # 0.16.0 uses it before creating it (use_surrogates)
-            self._candidates = candidates
+            self._candidates, self._sources = candidates, dict(sources or {})  # past task name -> the TaskEvaluations its surrogate is kept with
             super().__init__(*args, random_seed=random_seed, **kwargs)
         def _create_surrogate_transfer_learning_evaluations(self, config_space, transfer_learning_evaluations, metric):
             "Each past task's surrogate scores ONE shared candidate set (0.16.0 draws a different set per task, then ranks them by row)."
@@ -134,13 +132,11 @@ def _syne_tune_classes() -> SimpleNamespace:
             for name, td in transfer_learning_evaluations.items():
                 y = td.objective_values(metric).mean(axis=1)
                 y = y.min(axis=1) if self.do_minimize else y.max(axis=1)
-                key = fingerprint(td.hyperparameters.to_json().encode() + np.asarray(y, float).tobytes() + repr(sorted(config_space)).encode())
-                if key not in _ZERO_SHOT_MODELS:  # a past task's surrogate depends on that task only: fit it once
-                    if len(_ZERO_SHOT_MODELS) >= 1024: _ZERO_SHOT_MODELS.pop(next(iter(_ZERO_SHOT_MODELS)))
-                    est = st.BlackboxSurrogate.make_model_pipeline(configuration_space=config_space, fidelity_space={},
-                                                                   model=st.xgboost.XGBRegressor(n_jobs=1))
-                    _ZERO_SHOT_MODELS[key] = est.fit(td.hyperparameters, y)
-                pred = _ZERO_SHOT_MODELS[key].predict(cands).reshape(-1, 1, 1, 1)
+                fit = lambda td=td, y=y: st.BlackboxSurrogate.make_model_pipeline(configuration_space=config_space, fidelity_space={},
+                                                                                  model=st.xgboost.XGBRegressor(n_jobs=1)).fit(td.hyperparameters, y)
+                src = self._sources.get(name)  # a past task's surrogate depends on that task only: fitted once, kept with it
+                model = fit() if src is None else src.derived(('syne-tune zero-shot', repr(sorted(config_space))), fit)
+                pred = model.predict(cands).reshape(-1, 1, 1, 1)
                 out[name] = st.TransferLearningTaskEvaluations(configuration_space=config_space, hyperparameters=cands.copy(),
                                                                objectives_names=[metric], objectives_evaluations=pred)
             return out
@@ -152,18 +148,17 @@ def _syne_tune_classes() -> SimpleNamespace:
 
     class Quantile(st.quantile.QuantileBasedSurrogateSearcher):
         "Syne Tune's quantile-based Thompson sampling over given candidates, each proposed once."
-        def __init__(self, config_space:dict, transfer_learning_evaluations:dict, candidates:pd.DataFrame, random_seed:int):
+        def __init__(self, config_space:dict, transfer_learning_evaluations:dict, candidates:pd.DataFrame, random_seed:int,
+                     experience:Experience|None=None): # where the model is kept: it depends on the past tasks only
             st.SingleObjectiveBaseSearcher.__init__(self, config_space=config_space, points_to_evaluate=[], random_seed=random_seed)
             self.random_state = np.random.RandomState(self.random_seed)
-            key = (fingerprint(b''.join(str(k).encode() + v.hyperparameters.to_json().encode() + v.objectives_evaluations.tobytes()
-                                        for k, v in sorted(transfer_learning_evaluations.items()))), tuple(config_space))
-            if key not in _QUANTILE_MODELS:  # the model depends on the past tasks only: fit it once for them
-                if len(_QUANTILE_MODELS) >= 256: _QUANTILE_MODELS.pop(next(iter(_QUANTILE_MODELS)))
+            def fit():
                 pipeline, _, sigma = st.quantile.fit_model(
                     config_space=config_space, transfer_learning_evaluations=transfer_learning_evaluations, normalization='gaussian',
                     max_fit_samples=100_000, random_state=np.random.RandomState(0), model=st.xgboost.XGBRegressor(n_jobs=1))
-                _QUANTILE_MODELS[key] = (pipeline, sigma)
-            self.model_pipeline, sigma_val = _QUANTILE_MODELS[key]
+                return pipeline, sigma
+            key = ('syne-tune quantile', tuple(sorted(transfer_learning_evaluations)), repr(sorted(config_space)))
+            self.model_pipeline, sigma_val = fit() if experience is None else experience.derived(key, fit)
             self.X_candidates = candidates.reset_index(drop=True)
             self.mu_pred = np.asarray(self.model_pipeline.predict(self.X_candidates), float).reshape(len(candidates), -1)
             self.sigma_pred = np.ones_like(self.mu_pred) * sigma_val
@@ -208,12 +203,12 @@ class SyneTuneTuner(PeerTuner):
                 cands = None if self._grid is None else \
                     pd.DataFrame([to_syne_tune_config(space, self._plain.validate(c)) for c in self._grid], columns=space.names)
                 self.scheduler = cls.ZeroShot(self.config_space, 'loss', tl, do_minimize=True, use_surrogates=not same, random_seed=self.random_seed,
-                                              candidates=cands)
+                                              candidates=cands, sources={p.name: p.source for p in self.past})
             else:
                 pool = self._grid if self._grid is not None else self.space.sample(self._rng, n=n_candidates)
                 cands = pd.DataFrame([to_syne_tune_config(space, self._plain.validate(c)) for c in pool], columns=space.names)
                 self.scheduler = self.st.SingleObjectiveScheduler(self.config_space, 'loss', do_minimize=True, random_seed=self.random_seed,
-                                                                  searcher=cls.Quantile(self.config_space, tl, cands, self.random_seed))
+                                                                  searcher=cls.Quantile(self.config_space, tl, cands, self.random_seed, experience))
         self._n_trials = 0
 
     def _inner(self, config_space:dict, metric:str, do_minimize:bool, random_seed:int):

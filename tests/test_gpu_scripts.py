@@ -51,3 +51,15 @@ def test_lstm_grid_script_runs_a_cut(tmp_path):
     assert '-lstm-grid-seed0-' in s['study'] and s['study'].endswith('-only-batch_size64-epochs20') and s['only'] == ['batch_size=64', 'epochs=20']
     assert s['n_complete'] == 3 and {p['config']['learning_rate'] for p in s['points']} == {0.001, 0.005, 0.01}
     assert all(p['config']['batch_size'] == 64 and p['metrics']['snaive_mse'] > 0 for p in s['points'])
+
+def test_one_grid_script_for_the_three_models():
+    "scripts/gpu_grid.py is the one GPU grid script: each model has its own options beside the shared ones; bad input is refused."
+    from gpu_grid import parser, MODELS
+    assert sorted(MODELS) == ['bert', 'lstm', 'resnet50']
+    a = parser().parse_args(['bert', '--smoke', '--model', '/x', '--only', 'batch_size=16'])
+    assert (a.model, a.smoke, a.hf_model, a.repository) == ('bert', True, '/x', 'bert_grid.db')  # --model names BERT's weights, not the grid
+    assert parser().parse_args(['lstm', '--series', 'taylor']).series == 'taylor'
+    assert parser().parse_args(['resnet50', '--classes', 'cat', 'dog']).classes == ['cat', 'dog']
+    for argv, msg in ((['resnet50', '--space', 'wide'], 'give --budget'), (['svm'], "invalid choice: 'svm'"), (['lstm', '--smoke'], 'unrecognized arguments: --smoke')):
+        r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'gpu_grid.py'), *argv], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2 and msg in r.stderr, (argv, r.stderr)
