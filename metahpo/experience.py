@@ -40,6 +40,15 @@ class TaskEvaluations:
 
     def __len__(self): return len(self.configs)
     @property
+    def name(self) -> str: return self.task.name
+    @property
+    def meta_features(self) -> dict: return dict(self.task.meta_features or {})
+    def subset(self, rows:Sequence[int], configs:Sequence[dict]|None=None) -> TaskEvaluations:
+        "The evaluations at positions `rows` (optionally with their configurations rewritten, e.g. validated in another space)."
+        rows = list(rows)
+        return TaskEvaluations(self.task, self.study, self.space, list(configs) if configs is not None else [self.configs[i] for i in rows],
+                               self.metrics.iloc[rows].reset_index(drop=True), self.cost.iloc[rows].reset_index(drop=True), self.metric, self.direction)
+    @property
     def values(self) -> np.ndarray:
         "The objective metric of every evaluation."
         return self.metrics[self.metric].to_numpy(dtype=float)

@@ -4,18 +4,16 @@
 
 # %% ../nbs/09_peer_base.ipynb #d0ec81f1
 from __future__ import annotations
-import contextlib, io, logging, math, warnings
-from dataclasses import dataclass, field
+import contextlib, dataclasses, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores
 
 # %% auto #0
-__all__ = ['logger', 'PastTask', 'past_tasks', 'nearest_tasks', 'PeerTuner']
+__all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
 
 # %% ../nbs/09_peer_base.ipynb #de5cfdc8
 logger = logging.getLogger(__name__)
@@ -37,31 +35,22 @@ def _quietly(*loggers:str):
         if out.getvalue().strip(): logger.debug("%s", out.getvalue().strip())
 
 # %% ../nbs/09_peer_base.ipynb #ccc8f831
-@dataclass(frozen=True)
-class PastTask:
-    "One past task's evaluations as transfer methods read them."
-    name: str
-    meta_features: dict
-    configs: list  # configurations of the space's parameters
-    scores: np.ndarray  # standardised within the task, higher is better
-    source: TaskEvaluations|None = field(default=None, compare=False, repr=False)  # the task it was read from, when it holds all of it
-
 def past_tasks(experience:Experience|None, space:SearchSpace,
-               task:str|None=None) -> list[PastTask]: # the tuned task: never among the past tasks
-    "The past tasks of `experience` in `space` (by name and parameters), without `task`."
+               task:str|None=None) -> list[TaskEvaluations]: # the tuned task: never among the past tasks
+    "The past tasks of `experience` in `space` (by name and parameters), without `task`: each task itself, or the part of it that fits."
     if experience is None: return []
     plain, out, names = SearchSpace(space.params, name=space.name), [], set()
     for e in experience.select(space=space.name, exclude=() if task is None else task):
         if e.task.name == task or e.space.names != plain.names: continue
-        keep = [(plain.validate(c), v) for c, v in zip(e.configs, e.values) if math.isfinite(v) and plain.contains(c)]
-        if not keep: continue
-        name = e.task.name if e.task.name not in names else f"{e.task.name}/{e.study}"
-        names.add(name)
-        out.append(PastTask(name, dict(e.task.meta_features or {}), [c for c, _ in keep],
-                            standardise_scores(np.array([v for _, v in keep]), e.direction), e if len(keep) == len(e) else None))
+        rows = [i for i, (c, v) in enumerate(zip(e.configs, e.values)) if math.isfinite(v) and plain.contains(c)]
+        if not rows: continue
+        configs = [plain.validate(e.configs[i]) for i in rows]
+        if len(rows) < len(e) or configs != [e.configs[i] for i in rows]: e = e.subset(rows, configs)  # the usual case keeps the task itself
+        if e.task.name in names: e = dataclasses.replace(e.subset(range(len(e))), task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
+        names.add(e.name); out.append(e)
     return out
 
-def nearest_tasks(past:Sequence[PastTask], meta_features:Mapping[str, float],
+def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
                   metric:str='l1') -> list[int]: # 'l1' (as auto-sklearn) or 'l2'
     "Indices of `past` from the nearest to the farthest in scaled meta-feature space."

@@ -11,7 +11,8 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, choices_msg, lazy_import
 from .space import SearchSpace, Float, Int, Ordinal, Categorical
 from .experience import Experience
-from .peer_base import PeerTuner, PastTask, past_tasks, _quietly
+from .experience import TaskEvaluations
+from .peer_base import PeerTuner, past_tasks, _quietly
 
 # %% auto #0
 __all__ = ['SYNE_TUNE_METHODS', 'syne_tune_config_space', 'to_syne_tune_config', 'from_syne_tune_config', 'to_syne_tune',
@@ -92,7 +93,7 @@ def from_syne_tune_config(space:SearchSpace, config:Mapping) -> dict:
         else: out[p.name] = float(np.clip(float(v), p.low, p.high))
     return out
 
-def _syne_tune_evaluations(past:Sequence[PastTask], space:SearchSpace) -> dict:
+def _syne_tune_evaluations(past:Sequence[TaskEvaluations], space:SearchSpace) -> dict:
     st, config_space, plain = _import_syne_tune(), syne_tune_config_space(space), SearchSpace(space.params)
     out = {}
     for p in past:
@@ -203,7 +204,7 @@ class SyneTuneTuner(PeerTuner):
                 cands = None if self._grid is None else \
                     pd.DataFrame([to_syne_tune_config(space, self._plain.validate(c)) for c in self._grid], columns=space.names)
                 self.scheduler = cls.ZeroShot(self.config_space, 'loss', tl, do_minimize=True, use_surrogates=not same, random_seed=self.random_seed,
-                                              candidates=cands, sources={p.name: p.source for p in self.past})
+                                              candidates=cands, sources={p.name: p for p in self.past})
             else:
                 pool = self._grid if self._grid is not None else self.space.sample(self._rng, n=n_candidates)
                 cands = pd.DataFrame([to_syne_tune_config(space, self._plain.validate(c)) for c in pool], columns=space.names)
