@@ -36,7 +36,7 @@ class TaskEvaluations:
     cost: pd.DataFrame  # wall_s, cpu_s, gpu_s per evaluation
     metric: str  # the objective metric
     direction: str
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what consumers derive from this task (see `derived`)
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # what consumers derive from this task (see `derived`); a copy made with `dataclasses.replace` starts empty
 
     def __len__(self): return len(self.configs)
     @property

@@ -46,7 +46,7 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
         if not rows: continue
         configs = [plain.validate(e.configs[i]) for i in rows]
         if len(rows) < len(e) or configs != [e.configs[i] for i in rows]: e = e.subset(rows, configs)  # the usual case keeps the task itself
-        if e.task.name in names: e = dataclasses.replace(e.subset(range(len(e))), task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
+        if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
         names.add(e.name); out.append(e)
     return out
 
