@@ -14,8 +14,8 @@ from .experience import Experience, TaskEvaluations
 
 # %% auto #0
 __all__ = ['CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
-           'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'regret_curves',
-           'rank_curves', 'plot_benchmark', 'figure_provenance']
+           'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'paired_differences',
+           'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -95,8 +95,10 @@ def _cumulative(frame:pd.DataFrame, col:str, idx:Sequence[int]) -> np.ndarray:
 
 def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                   tuners:Mapping[str, Callable[..., Tuner]], # name -> make(space, seed, experience_without_task, task)
-                  budget:int=25, seeds:Sequence[int]=(0, 1, 2), tasks:Sequence[str]|None=None, progress:bool=True) -> pd.DataFrame:
-    "Leave-one-task-out replay: one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
+                  budget:int=25, seeds:Sequence[int]=(0, 1, 2), tasks:Sequence[str]|None=None, progress:bool=True,
+                  past:Experience|None=None, # the tasks the tuners may learn from (default: every task of `experience`); the tuned task is always left out
+                 ) -> pd.DataFrame:
+    "Replay each task with the other tasks as experience: one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
     from tqdm.auto import tqdm
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]
     if not chosen: raise MetahpoError("no task to benchmark: the experience is empty or `tasks` matches none")
@@ -104,7 +106,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     jobs = [(n, e, s) for e in chosen for n in tuners for s in seeds]
     for name, e, seed in tqdm(jobs, desc='replay', disable=not progress):
         obj = ReplayObjective(e)
-        rest = experience.select(exclude=e.task.name)
+        rest = (experience if past is None else past).select(exclude=e.task.name)
         t0 = time.perf_counter()
         tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
         setup_s = time.perf_counter() - t0
@@ -179,6 +181,22 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
         span = np.ptp(e.values)
         out[e.task.name] = min(1.0, z * math.sqrt(2) * se_point / span) if span > 0 else 1.0
     return pd.Series(out, name='threshold')
+
+def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared with every other one
+                       ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0) -> pd.DataFrame:
+    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks; negative is `tuner` ahead."
+    rng, out = make_rng(seed), []
+    for k in ks:
+        per_task = task_regret(res, k)
+        if tuner not in per_task: raise MetahpoError(choices_msg('tuner', tuner, list(per_task.columns)))
+        idx = rng.integers(len(per_task), size=(n_boot, len(per_task)))
+        for other in per_task.columns.drop(tuner):
+            d = (per_task[tuner] - per_task[other]).to_numpy()
+            boots = d[idx].mean(1)
+            lo, hi = np.quantile(boots, [0.025, 0.975])
+            out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=len(d),
+                            verdict='ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+    return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:

@@ -109,10 +109,15 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument('--out', default=None, help="output file (default: the package's metahpo/data/experience.parquet)")
     x.add_argument('--studies', default='meta-*', help="glob of the studies to include (default 'meta-*')")
     b = sub.add_parser('benchmark', help='run (or resume) a benchmark suite and write its result files',
-                       description='Leave-one-task-out replay of every tuner of a suite (ours and the peers) over many seeds; '
-                                   'writes runs, regret, rank and convergence tables, a figure, summary.json and tasks.csv; resumable.')
+                       description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
+                                   'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
+                                   'convergence tables, a figure, summary.json and tasks.csv; resumable.')
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, or 'all'")
-    b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite> (default results)')
+    b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
+                                                    'for meta-val and meta-test (default results)')
+    b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],
+                   help="meta-test: the suite's meta-test tasks with meta-train and meta-val as experience (default); meta-val: the "
+                        "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others")
     b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
@@ -221,27 +226,28 @@ def _benchmark(a) -> int:
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
     for name in names:
-        out = Path(a.out) / name
+        home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
+        out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
-            ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=out / 'candidates.db' if SUITES[name].source == 'yahpo' else None)
+            ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=home / 'candidates.db' if SUITES[name].source == 'yahpo' else None)
         except MetahpoError:
             if made is not None: shutil.rmtree(made, ignore_errors=True)
             raise
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
-                      n_warm=a.n_warm, progress=not a.no_progress, evaluations=ex)
+                      n_warm=a.n_warm, progress=not a.no_progress, evaluations=ex, protocol=a.protocol)
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished runs are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
         sm = summarise(out, experience=ex)
-        if not a.no_surrogate_report and not (out / 'surrogate.json').exists():
+        if not a.no_surrogate_report and not (home / 'surrogate.json').exists():
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
-            rep = surrogate_report(name, ex, out, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
-        if (out / 'surrogate.json').exists():
+            rep = surrogate_report(name, ex, home, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
+        if (home / 'surrogate.json').exists():
             import json
-            rep = json.loads((out / 'surrogate.json').read_text())
+            rep = json.loads((home / 'surrogate.json').read_text())
             print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks: meta-training "
                   f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); ask {rep['ask_ms_median']:.1f} ms "
                   f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
@@ -249,7 +255,7 @@ def _benchmark(a) -> int:
         tab = pd.read_csv(out / 'regret.csv').pivot(index='tuner', columns='k', values='regret')
         ranks = pd.read_csv(out / 'ranks.csv', index_col=0)
         tab['rank@last'] = ranks.iloc[-1]
-        print(f"\n{name}: {sm['n_tasks']} tasks x {len(sm['seeds'])} seed(s); mean normalized regret after k evaluations, "
+        print(f"\n{name} ({a.protocol}): {sm['n_tasks']} tasks x {len(sm['seeds'])} seed(s); mean normalized regret after k evaluations, "
               f"and average rank after {ranks.index[-1]}")
         print(tab.sort_values('rank@last').round(3).to_string())
         conv = pd.read_csv(out / 'convergence.csv', index_col=0)

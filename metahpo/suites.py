@@ -4,7 +4,7 @@
 
 # %% ../nbs/23_suites.ipynb #d2041a07
 from __future__ import annotations
-import json, os, platform, shutil, tempfile, time
+import hashlib, json, os, platform, shutil, tempfile, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -14,11 +14,27 @@ from .experience import Experience, TaskEvaluations, load_experience
 from .tuners import make_tuner
 from .metatuner import MetaTuner
 from .surrogate import MetaSurrogate
-from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves
+from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
-__all__ = ['SUITES', 'Suite', 'suite_experience', 'get_suite', 'roster', 'run_suite', 'load_runs', 'summarise',
-           'surrogate_report']
+__all__ = ['PARTS', 'SUITES', 'PROTOCOLS', 'split_tasks', 'Suite', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks',
+           'run_suite', 'load_runs', 'summarise', 'surrogate_report']
+
+# %% ../nbs/23_suites.ipynb #f3a8b177
+PARTS = ('meta-train', 'meta-val', 'meta-test')
+
+def split_tasks(names:Sequence[str], # task names
+                shares:Sequence[float]=(0.5, 0.2, 0.3), # expected shares of meta-train, meta-val and meta-test
+                seed:int=0) -> dict[str, str]:
+    "Each task's part, fixed by a seeded hash of its name alone: adding or removing tasks moves no other task."
+    if len(shares) != 3 or any(not (0 <= float(x) <= 1) for x in shares) or abs(sum(shares) - 1) > 1e-9:
+        raise MetahpoError(f"split shares {tuple(shares)!r} are not allowed: give three shares (meta-train, meta-val, meta-test) from 0 to 1 that sum to 1")
+    check_seed(seed, allow_none=False)
+    cut = np.cumsum(shares)
+    def part(name):
+        u = int.from_bytes(hashlib.sha256(f'metahpo-split:{seed}:{name}'.encode()).digest()[:8], 'big') / 2**64
+        return PARTS[min(int(np.searchsorted(cut, u, side='right')), 2)]
+    return {n: part(n) for n in names}
 
 # %% ../nbs/23_suites.ipynb #c384470c
 @dataclass(frozen=True)
@@ -33,6 +49,12 @@ class Suite:
     near_optimal: float|str = 0.05  # normalized regret that counts as near-optimal, or 'noise' (per task, from CV repeats)
     min_candidates: int = 27  # tasks with fewer tabulated evaluations are left out
     grid_baseline: bool = False  # whether grid search is a meaningful baseline (the seed grid)
+    split: tuple = (0.5, 0.2, 0.3)  # expected shares of meta-train, meta-validation and meta-test tasks
+    split_seed: int = 0  # the seed of the split (changing it makes another suite: never change it to improve a result)
+
+    def parts(self, names:Sequence[str]) -> dict[str, str]:
+        "Each task's part of the suite: 'meta-train', 'meta-val' or 'meta-test'."
+        return split_tasks(names, self.split, self.split_seed)
 
 SUITES: dict[str, Suite] = {
     'rf-grid': Suite('rf-grid', 'random forest, seed grid (27 points), PMLB + Titanic', 'experience', 'random_forest',
@@ -85,11 +107,12 @@ def get_suite(suite:str|Suite) -> Suite:
 
 # %% ../nbs/23_suites.ipynb #ec33b64c
 def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='consensus', n_warm:int=5):
-    fitted = {}  # task -> surrogate meta-trained without it: meta-training is the costly part, so seeds share it
+    fitted = {}  # past tasks -> surrogate meta-trained on them: meta-training is the costly part, so seeds (and tasks with the same past) share it
     def make(space, seed, rest, task):
-        sur = fitted.get(task) or MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=0)
+        key = tuple(n for n in rest.task_names if n != task)
+        sur = fitted.get(key) or MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=0)
         mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur, acquisition=acquisition, n_warm=n_warm)
-        fitted[task] = sur
+        fitted[key] = sur
         return mt
     return make
 
@@ -119,6 +142,18 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
         out = {n: out[n] for n in include}
     return out
 
+# %% ../nbs/23_suites.ipynb #b74f98a8
+PROTOCOLS = ('loto', 'meta-val', 'meta-test')
+
+def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task names
+                   protocol:str='meta-test') -> tuple[list[str], list[str]]:
+    "The tasks a protocol tunes and the tasks it learns from: 'loto' every task (with the others), 'meta-val' the meta-validation tasks (with meta-train), 'meta-test' the meta-test tasks (with meta-train and meta-validation)."
+    if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
+    parts, names = get_suite(suite).parts(names), sorted(names)
+    if protocol == 'loto': return names, names
+    learn = {'meta-val': ('meta-train',), 'meta-test': ('meta-train', 'meta-val')}[protocol]
+    return [n for n in names if parts[n] == protocol], [n for n in names if parts[n] in learn]
+
 # %% ../nbs/23_suites.ipynb #183395ce
 def _run_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.parquet'
 
@@ -129,46 +164,56 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               members:int=3, meta_steps:int=100, n_warm:int=5, # MetaTuner's settings
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
+              protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val' or 'meta-test' (see `protocol_tasks`)
              ) -> pd.DataFrame:
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
+    if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
     for k, v, least in (('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0),
                         ('budget', budget, 1)):
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
     for seed in seeds: check_seed(seed, allow_none=False)
     made = first_missing_folder(out)  # the first folder this run creates
-    try: ex, r, prev = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations)
+    try: ex, past, r, prev, suite_tasks = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol)
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     for name, seed in tqdm(todo, desc=f'{s.name}', disable=not progress):
         t0, c0 = time.perf_counter(), time.process_time()
-        res = run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], progress=False)
+        res = run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], progress=False, past=past)
         res['bench_wall_s'], res['bench_cpu_s'] = time.perf_counter() - t0, time.process_time() - c0
         tmp = _run_file(out, name, seed).with_suffix('.tmp')
         res.to_parquet(tmp, index=False); os.replace(tmp, _run_file(out, name, seed))  # a run file is whole or absent
     seeds = sorted(set(prev.get('seeds', [])) | set(seeds)); names = list(dict.fromkeys([*prev.get('tuners', []), *r]))  # all the folder holds
     (out / 'suite.json').write_text(to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
                                                  n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
-                                                 meta_steps=meta_steps, n_warm=n_warm, n_tasks=len(ex), tasks=ex.task_names,
+                                                 meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
+                                                 split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                  experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
                                                  package_version=package_version(), device=device_name(),
                                                  python=platform.python_version())))
     return load_runs(out)
 
-def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None):
-    "The suite's experience (only `tasks`), its roster and what the folder held, after checking that this run may go into `out`."
+def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto'):
+    "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."
     (out / 'runs').mkdir(parents=True, exist_ok=True)
-    ex = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
-                                                                       cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
+                                                                         cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    tuned, learn = protocol_tasks(s, full.task_names, protocol)
     if tasks is not None:
-        if unknown := sorted(set(tasks) - set(ex.task_names)):
-            raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}; it has {len(ex.task_names)}, e.g. {', '.join(ex.task_names[:5])}")
-        ex = Experience([e for e in ex if e.task.name in tasks])
+        if unknown := sorted(set(tasks) - set(full.task_names)):
+            raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}; it has {len(full.task_names)}, e.g. {', '.join(full.task_names[:5])}")
+        if other := sorted(set(tasks) - set(tuned)):
+            raise MetahpoError(f"task(s) {other} of suite {s.name!r} are not tuned under protocol {protocol!r}, which tunes the suite's "
+                               f"{len(tuned)} {protocol} tasks, e.g. {', '.join(tuned[:5])}")
+        tuned = [t for t in tuned if t in tasks]
+    ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
     prev = json.loads((out / 'suite.json').read_text()) if (out / 'suite.json').exists() else {}
+    if any((out / 'runs').glob('*.parquet')) and prev.get('protocol', 'loto') != protocol:
+        raise MetahpoError(f"{str(out)!r} holds runs of protocol {prev.get('protocol', 'loto')!r}, this run is {protocol!r}: they would mix; give another results folder")
     if prev.get('tasks') is not None and any((out / 'runs').glob('*.parquet')) and sorted(prev['tasks']) != ex.task_names:
         raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
                            "give another results folder, or the experience and tasks those runs used")
@@ -177,7 +222,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if changed and any((out / 'runs').glob('meta*-seed*.parquet')):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
                            "give another results folder, or delete its runs/meta*-seed*.parquet to rerun them")
-    return ex, roster(s, ex, tuners, members, meta_steps, n_warm), prev
+    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."
@@ -194,13 +239,15 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
               figure:bool=True) -> dict:
     "Tables, curves and a figure from a results folder; returns the headline numbers (also written to `summary.json`)."
     out = Path(out); meta = json.loads((out / 'suite.json').read_text())
-    s = Suite(**{**meta['suite'], 'ks': tuple(meta['suite']['ks'])})
+    s = Suite(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta['suite'].items()})
     res = load_runs(out)
     ex = experience or suite_experience(s, meta.get('experience'), n_candidates=meta.get('n_candidates') or 100,
                                         cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     ex = Experience([e for e in ex if e.task.name in set(res.task)])
     ks = [k for k in s.ks if k <= res.k.max()]
     tab = regret_table(res, ks=ks); tab.to_csv(out / 'regret.csv', index=False)
+    paired = paired_differences(res, 'meta', ks=ks) if 'meta' in set(res.tuner) and res.tuner.nunique() > 1 else pd.DataFrame()
+    paired.to_csv(out / 'paired.csv', index=False)  # meta minus every other tuner, per k, with paired bootstrap intervals
     ranks = pd.DataFrame({k: average_rank(res, k) for k in ks}).T.rename_axis('k'); ranks.to_csv(out / 'ranks.csv')
     th = _thresholds(s, ex).reindex(sorted(set(res.task)))
     pd.DataFrame([dict(task=e.task.name, metric=e.metric, direction=e.direction, n_candidates=len(e), best=e.best_value, worst=e.worst_value)
@@ -215,8 +262,9 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
     conv.to_csv(out / 'convergence.csv')
     curves = regret_curves(res); curves.to_csv(out / 'curves.csv', index=False)
     bench = res.groupby(['tuner', 'seed'])[['bench_wall_s', 'bench_cpu_s']].first().groupby('tuner').sum()
-    summary = dict(suite=s.name, n_tasks=int(res.task.nunique()), seeds=sorted(int(x) for x in res.seed.unique()),
+    summary = dict(suite=s.name, protocol=meta.get('protocol', 'loto'), n_tasks=int(res.task.nunique()), seeds=sorted(int(x) for x in res.seed.unique()),
                    regret={f'{r.tuner}@{r.k}': [round(r.regret, 4), round(r.lo, 4), round(r.hi, 4)] for r in tab.itertuples()},
+                   paired={f'meta-{r.other}@{r.k}': [round(r.diff, 4), round(r.lo, 4), round(r.hi, 4)] for r in paired.itertuples()},
                    average_rank={str(k): ranks.loc[k].round(3).to_dict() for k in ks},
                    convergence=json.loads(conv.round(4).to_json(orient='index')),
                    flat_tasks=float((th >= 1.0).mean()), near_optimal=s.near_optimal,

@@ -123,6 +123,8 @@ CLI = [
     ('benchmark-suite-unknown', ['benchmark', '--suite', 'hpob'], "unknown suite 'hpob'; choose one of"),
     ('benchmark-tuner-unknown', ['benchmark', '--tuners', 'nosuch', '--out', '{d}/res'], "unknown tuner 'nosuch'; choose one of"),
     ('benchmark-task-unknown', ['benchmark', '--tasks', 'nosuch', '--out', '{d}/res'], "unknown task(s) ['nosuch'] in suite 'rf-grid'"),
+    ('benchmark-task-not-meta-test', ['benchmark', '--tasks', 'titanic', '--out', '{d}/res'], "task(s) ['titanic'] of suite 'rf-grid' are not tuned under protocol 'meta-test'"),
+    ('benchmark-protocol-unknown', ['benchmark', '--protocol', 'test'], "argument --protocol: invalid choice: 'test'"),
     ('metadataset-n-configs-negative', ['metadataset', '--n-configs', '-1'], "'-1' is not allowed: give a whole number, 1 or more"),
     ('metadataset-max-rows-zero', ['metadataset', '--max-rows', '0'], "'0' is not allowed: give a whole number, 20 or more"),
     ('metadataset-workers-zero', ['metadataset', '--workers', '0'], "'0' is not allowed"),
