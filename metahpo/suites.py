@@ -106,11 +106,11 @@ def get_suite(suite:str|Suite) -> Suite:
     return SUITES[suite]
 
 # %% ../nbs/23_suites.ipynb #ec33b64c
-def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='consensus', n_warm:int=5):
+def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='consensus', n_warm:int=5, algorithm:str='reptile'):
     fitted = {}  # past tasks -> surrogate meta-trained on them: meta-training is the costly part, so seeds (and tasks with the same past) share it
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)
-        sur = fitted.get(key) or MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=0)
+        sur = fitted.get(key) or MetaSurrogate(algorithm, n_members=members, meta_steps=meta_steps, seed=0)
         mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur, acquisition=acquisition, n_warm=n_warm)
         fitted[key] = sur
         return mt
@@ -131,6 +131,9 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
     out['meta'] = _meta(members, meta_steps, mf, n_warm=n_warm)
     out['meta-ei'] = _meta(members, meta_steps, mf, 'ei', n_warm)  # the same warm start, then expected improvement alone
     out['meta-past'] = _meta(members, meta_steps, mf, 'past', n_warm)  # the consensus without the surrogate (an ablation)
+    out['meta-fomaml'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='fomaml')  # the surrogate meta-trained by first-order MAML
+    out['meta-none'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='none')  # the surrogate without meta-training
+    out['meta-nowarm'] = _meta(members, meta_steps, mf, n_warm=0)  # no warm-start portfolio: the consensus from the first trial
     try:
         from metahpo import peers
         for name in getattr(peers, 'available_peers', lambda: list(peers.PEERS))(): out[name] = _peer(peers.PEERS[name], mf)

@@ -13,7 +13,7 @@ from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml
 
 # %% auto #0
 __all__ = ['DEGREES_OF_FREEDOM', 'META_LEARNERS', 'predictive_quantile', 'fit_predictive', 'expected_improvement',
-           'MetaSurrogate', 'calibration']
+           'no_meta_training', 'MetaSurrogate', 'calibration']
 
 # %% ../nbs/07_surrogate.ipynb #9aa7c47e
 DEGREES_OF_FREEDOM = (1.5, 2, 3, 4, 6, 10, 30, math.inf)  # the tails fit_predictive chooses from (inf: Gaussian)
@@ -53,22 +53,27 @@ def expected_improvement(mu:np.ndarray, scale:np.ndarray, best:float, df:float=m
     return (mu - best) * t.cdf(u, df) + scale * (df + u ** 2) / (df - 1) * t.pdf(u, df)
 
 # %% ../nbs/07_surrogate.ipynb #fc0f76b7
-META_LEARNERS = {'reptile': reptile, 'fomaml': fomaml}
+def no_meta_training(net, tasks, *args, **kwargs):
+    "No meta-training: the network keeps its random initialisation and learns from the new task's trials alone (the baseline Reptile and FO-MAML must beat)."
+    return net
+
+META_LEARNERS = {'reptile': reptile, 'fomaml': fomaml, 'none': no_meta_training}
 
 class MetaSurrogate:
     "An ensemble of small networks f(config, meta-features), meta-trained across tasks, adapted to a new one."
-    def __init__(self, algorithm:str='reptile', # 'reptile' or 'fomaml'
+    def __init__(self, algorithm:str='reptile', # 'reptile', 'fomaml' or 'none' (no meta-training: fitted on the new task's trials only)
                  n_members:int=5, # ensemble size: the spread of the members is the uncertainty
                  hidden:int=32, depth:int=2, # network width and hidden layers
                  meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float|None=None, # meta-training
                  tasks_per_step:int=4, batch:int=16,
                  adapt_steps:int=5, adapt_lr:float=0.01, # adaptation to a new task's trials
+                 scratch_steps:int=200, # with algorithm='none': SGD steps (at inner_lr) that fit the network to the new task's trials from its initialisation
                  min_std:float=0.05, # floor of the predictive standard deviation
                  calibrate:bool=True, # fit the predictive spread (scale, noise, tails) to the errors on held-out tasks
                  seed:int=0):
         self.algorithm, self.n_members, self.hidden, self.depth = algorithm, n_members, hidden, depth
         self.meta_steps, self.inner_steps, self.inner_lr, self.meta_lr = meta_steps, inner_steps, inner_lr, meta_lr
-        self.tasks_per_step, self.batch, self.adapt_steps, self.adapt_lr = tasks_per_step, batch, adapt_steps, adapt_lr
+        self.tasks_per_step, self.batch, self.adapt_steps, self.adapt_lr, self.scratch_steps = tasks_per_step, batch, adapt_steps, adapt_lr, scratch_steps
         self.min_std, self.calibrate, self.seed = min_std, calibrate, seed
 
     def get_params(self) -> dict: return {k: v for k, v in vars(self).items() if not k.endswith('_')}
@@ -125,10 +130,11 @@ class MetaSurrogate:
         torch = lazy_import('torch', 'dl')
         inp, target = net_inputs(X, z), torch.from_numpy(standardise_scores(y).astype(np.float32))
         gen = torch.Generator().manual_seed(self.seed)
+        steps, lr = (self.scratch_steps, self.inner_lr) if self.algorithm == 'none' else (self.adapt_steps, self.adapt_lr)
         with _threads(1):
             self.adapted_ = []
             for net in self.members_:
-                fast = copy.deepcopy(net); sgd_steps(fast, inp, target, self.adapt_steps, self.adapt_lr, self.batch, gen)
+                fast = copy.deepcopy(net); sgd_steps(fast, inp, target, steps, lr, self.batch, gen)
                 self.adapted_.append(fast)
         return self
 
