@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--n-candidates', default=100, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
     b.add_argument('--data-dir', default=None, help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
     b.add_argument('--members', default=3, type=_whole(1), help="MetaTuner's ensemble size (default 3)")
-    b.add_argument('--meta-steps', default=100, type=_whole(1), help="MetaTuner's meta-training steps (default 100)")
+    b.add_argument('--meta-steps', default=300, type=_whole(1), help="MetaTuner's meta-training steps (default 300)")
     b.add_argument('--n-warm', default=5, type=_whole(0), help="MetaTuner's warm-start proposals (default 5)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
     b.add_argument('--no-progress', action='store_true')

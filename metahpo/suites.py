@@ -12,8 +12,7 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json
 from .experience import Experience, TaskEvaluations, load_experience
 from .tuners import make_tuner
-from .metatuner import MetaTuner
-from .surrogate import MetaSurrogate
+from .metatuner import MetaTuner, STRATEGIES, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
@@ -106,12 +105,12 @@ def get_suite(suite:str|Suite) -> Suite:
     return SUITES[suite]
 
 # %% ../nbs/23_suites.ipynb #ec33b64c
-def _meta(members:int, meta_steps:int, mf:Mapping, acquisition:str='consensus', n_warm:int=5, algorithm:str='reptile'):
+def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIES, n_warm:int=5, algorithm:str='reptile'):
     fitted = {}  # past tasks -> surrogate meta-trained on them: meta-training is the costly part, so seeds (and tasks with the same past) share it
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)
-        sur = fitted.get(key) or MetaSurrogate(algorithm, n_members=members, meta_steps=meta_steps, seed=0)
-        mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur, acquisition=acquisition, n_warm=n_warm)
+        sur = fitted.get(key) or default_surrogate(algorithm, members, meta_steps, seed=0)
+        mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur, parts=parts, n_warm=n_warm)
         fitted[key] = sur
         return mt
     return make
@@ -121,19 +120,20 @@ def _peer(factory, mf:Mapping):
 
 def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-features are read from them)
            include:Sequence[str]|None=None, # tuner names to keep; default all
-           members:int=3, meta_steps:int=100, n_warm:int=5) -> dict[str, Callable]:
+           members:int=3, meta_steps:int=300, n_warm:int=5) -> dict[str, Callable]:
     "The tuners of a suite: name -> make(space, seed, experience_without_task, task)."
     s = get_suite(suite)
     mf = {e.task.name: e.task.meta_features for e in experience}
     out = {}
     if s.grid_baseline: out['grid'] = lambda space, seed, rest, task: make_tuner('grid', space, seed)
     out['random'] = lambda space, seed, rest, task: make_tuner('random', space, seed)
-    out['meta'] = _meta(members, meta_steps, mf, n_warm=n_warm)
-    out['meta-ei'] = _meta(members, meta_steps, mf, 'ei', n_warm)  # the same warm start, then expected improvement alone
-    out['meta-past'] = _meta(members, meta_steps, mf, 'past', n_warm)  # the consensus without the surrogate (an ablation)
+    out['meta'] = _meta(members, meta_steps, mf, n_warm=n_warm)  # warm start, consensus and surrogate
+    # ablations, one argument each: which strategies MetaTuner composes, and how its surrogate is meta-trained
+    for name, parts in (('meta-past', ('warm-start', 'consensus')), ('meta-ei', ('warm-start', 'surrogate')), ('meta-nowarm', ('consensus', 'surrogate')),
+                        ('meta-ws', ('warm-start',)), ('meta-cons', ('consensus',)), ('meta-sur', ('surrogate',))):
+        out[name] = _meta(members, meta_steps, mf, parts, n_warm)
     out['meta-fomaml'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='fomaml')  # the surrogate meta-trained by first-order MAML
-    out['meta-none'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='none')  # the surrogate without meta-training
-    out['meta-nowarm'] = _meta(members, meta_steps, mf, n_warm=0)  # no warm-start portfolio: the consensus from the first trial
+    out['meta-none'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='none')  # the same network fitted on the task's own trials only
     try:
         from metahpo import peers
         for name in getattr(peers, 'available_peers', lambda: list(peers.PEERS))(): out[name] = _peer(peers.PEERS[name], mf)
@@ -164,7 +164,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               seeds:Sequence[int]=range(5), tuners:Sequence[str]|None=None, # default: the whole roster
               experience:str|os.PathLike|Experience|None=None, data_dir:str|os.PathLike|None=None,
               n_candidates:int=100, budget:int|None=None, tasks:Sequence[str]|None=None,
-              members:int=3, meta_steps:int=100, n_warm:int=5, # MetaTuner's settings
+              members:int=3, meta_steps:int=300, n_warm:int=5, # MetaTuner's settings
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
               protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val' or 'meta-test' (see `protocol_tasks`)
@@ -286,7 +286,7 @@ def _folds(names:Sequence[str], n_folds:int, seed:int) -> list[list[str]]:
 
 def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                      out:str|os.PathLike|None=None, # folder for surrogate.json and calibration.csv
-                     members:int=3, meta_steps:int=100, n_folds:int=5, n_observed:int=5,
+                     members:int=3, meta_steps:int=300, n_folds:int=5, n_observed:int=5,
                      levels:Sequence[float]=(0.5, 0.68, 0.9, 0.95), n_ask_trials:int=10_000, seed:int=0,
                      progress:bool=True) -> dict:
     "Meta-training time, ask latency, held-out ranking quality and calibration of the surrogate on a suite's tasks."
@@ -298,7 +298,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed, n_folds=n_folds,
                   device=device_name(), package_version=package_version())
     for algo in ('reptile', 'fomaml'):  # the target: meta-training on all the suite's tasks
-        mt = MetaTuner(space, seed, experience=experience, surrogate=MetaSurrogate(algo, n_members=members, meta_steps=meta_steps, seed=seed))
+        mt = MetaTuner(space, seed, experience=experience, surrogate=default_surrogate(algo, members, meta_steps, seed=seed))
         c0 = time.process_time(); mt.meta_train()
         report[f'meta_train_s_{algo}'] = round(mt.surrogate.fit_seconds_, 2); report[f'meta_train_cpu_s_{algo}'] = round(time.process_time() - c0, 2)
     copies, k = [], 0
@@ -309,7 +309,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     big = Experience(copies)
     obj = ReplayObjective(experience.evaluations[0])  # the first task, replayed as the benchmark does: proposals land on its candidates
     mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
-                   surrogate=MetaSurrogate(n_members=members, meta_steps=meta_steps, seed=seed))
+                   surrogate=default_surrogate('reptile', members, meta_steps, seed=seed))
     mt.meta_train()
     times = []
     for _ in range(min(12, len(obj.space.candidates))):
@@ -327,7 +327,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     for algo in ('reptile', 'fomaml'):
         for held in tqdm(folds, desc=f'{algo} held-out folds', disable=not progress):
             train = experience.select(exclude=held)
-            mt = MetaTuner(space, seed, experience=train, surrogate=MetaSurrogate(algo, n_members=members, meta_steps=meta_steps, seed=seed))
+            mt = MetaTuner(space, seed, experience=train, surrogate=default_surrogate(algo, members, meta_steps, seed=seed))
             sur = mt.meta_train().surrogate
             for e in experience:
                 if e.task.name not in held or len(e) <= n_observed + 2: continue

@@ -22,6 +22,16 @@ def test_peer_conformance(name, with_experience):
         return make_peer(name, space, seed, experience, task='toy1', meta_features={'shift': 0.5})
     check_tuner(make, n_steps=14)
 
+@pytest.mark.parametrize('parts', [('warm-start', 'consensus', 'surrogate'), ('warm-start',), ('consensus',), ('surrogate',)],
+                         ids=['all', 'warm-start', 'consensus', 'surrogate'])
+def test_metatuner_with_experience_conformance(parts):
+    "MetaTuner with past tasks (on a finite and a mixed continuous space) passes the same check as every tuner, whichever strategies it composes."
+    from metahpo.metatuner import MetaTuner, default_surrogate
+    def make(space, seed):
+        return MetaTuner(space, seed, experience=toy_experience(space), task='toy1', meta_features={'shift': 0.5}, parts=parts,
+                         n_candidates=200, surrogate=default_surrogate(n_members=1, meta_steps=20, seed=seed or 0))
+    check_tuner(make, n_steps=14)
+
 @pytest.mark.parametrize('name', sorted(PEERS))
 def test_peer_leaves_the_tuned_task_out(name):
     _skip_unless_installed(name)
