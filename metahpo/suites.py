@@ -183,6 +183,15 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
+    def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
+        (out / 'suite.json').write_text(to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
+                                                     n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
+                                                     meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
+                                                     split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
+                                                     experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
+                                                     package_version=package_version(), device=device_name(),
+                                                     python=platform.python_version())))
+    record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     for name, seed in tqdm(todo, desc=f'{s.name}', disable=not progress):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -190,14 +199,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         res['bench_wall_s'], res['bench_cpu_s'] = time.perf_counter() - t0, time.process_time() - c0
         tmp = _run_file(out, name, seed).with_suffix('.tmp')
         res.to_parquet(tmp, index=False); os.replace(tmp, _run_file(out, name, seed))  # a run file is whole or absent
-    seeds = sorted(set(prev.get('seeds', [])) | set(seeds)); names = list(dict.fromkeys([*prev.get('tuners', []), *r]))  # all the folder holds
-    (out / 'suite.json').write_text(to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
-                                                 n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
-                                                 meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
-                                                 split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
-                                                 experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
-                                                 package_version=package_version(), device=device_name(),
-                                                 python=platform.python_version())))
+    record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)
 
 def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto'):
