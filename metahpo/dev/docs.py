@@ -167,9 +167,10 @@ def _figure_alts(cell:dict, title:str) -> list[str]:
     n = sum(1 for o in outs if 'image/png' in o.get('data', {}) or 'image/jpeg' in o.get('data', {}))
     return [caps[min(i, len(caps) - 1)] if caps else f'Figure {i + 1} of a cell of "{title}"' for i in range(n)]
 
-def _md_cell(text:str) -> dict:
+def _md_cell(text:str, salt:str='') -> dict:
+    "A markdown cell; its id from its text and `salt` (the cell's position), so two cells of the same text keep distinct ids."
     import hashlib
-    return {'cell_type': 'markdown', 'id': hashlib.sha1(text.encode()).hexdigest()[:8], 'metadata': {}, 'source': text}
+    return {'cell_type': 'markdown', 'id': hashlib.sha1(f'{salt}:{text}'.encode()).hexdigest()[:8], 'metadata': {}, 'source': text}
 
 def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
     "A copy of notebook `nb` with nbdev's cell rules applied, the API reference inserted and the prose's links fixed."
@@ -178,7 +179,7 @@ def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
     for cell in nb['cells']:
         dirs, src = cell_directives(_src(cell))
         if cell['cell_type'] == 'markdown':
-            cells.append(_md_cell(fix_links(src, symbols, pages, page.root))); continue
+            cells.append(_md_cell(fix_links(src, symbols, pages, page.root), str(len(cells)))); continue
         if cell['cell_type'] != 'code': continue
         if {'default_exp', 'hide', 'exporti'} & dirs.keys() or dirs.get('include') == 'false': continue
         tags = []
@@ -192,7 +193,7 @@ def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
             if not {'remove_cell', 'remove_output'} & set(tags): alts += _figure_alts(cell, page.title)
         if module is not None and ({'export', 'exports'} & dirs.keys()):
             docs = [api_doc(module, n) for n in exported_names(src)]
-            if docs: cells.append(_md_cell('\n'.join(docs)))
+            if docs: cells.append(_md_cell('\n'.join(docs), str(len(cells))))
     nb['cells'] = cells
     nb.setdefault('metadata', {})['metahpo_figure_alts'] = alts
     return nb
