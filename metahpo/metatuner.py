@@ -102,18 +102,19 @@ class PastConsensus:
                  prior:np.ndarray, # each past task's weight before any trial (the warm start's similarity)
                  min_trials:int=3): # fewer trials than this: nothing to weigh the sources by, cover the similar tasks instead
         self.space, self.past, self.prior, self.min_trials = space, list(past), np.asarray(prior, float), min_trials
-        self._cols = {}  # configuration key -> every source's score of it
+        self._cols, self._rec = {}, None  # configuration key -> every source's score of it; each source's recorded scores by key
 
     def scores(self, configs:Sequence[Mapping]) -> np.ndarray:
         "Every source's standardised score of each configuration (sources x configurations), computed once per configuration."
         todo = [c for c in configs if self.space.key(c) not in self._cols]
         if todo:
+            if self._rec is None: self._rec = [{self.space.key(c): v for c, v in zip(e.configs, e.scores)} for e in self.past]
             keys, X = [self.space.key(c) for c in todo], self.space.encode_many(todo)
+            M = np.array([[rec.get(k, np.nan) for k in keys] for rec in self._rec]).reshape(len(self.past), len(keys))
             for t, e in enumerate(self.past):
-                rec = {self.space.key(c): v for c, v in zip(e.configs, e.scores)}
-                col = np.array([rec.get(k, np.nan) for k in keys]); miss = np.isnan(col)
-                if miss.any(): col[miss] = _task_model(e).predict(X[miss])
-                for k, v in zip(keys, col): self._cols.setdefault(k, np.empty(len(self.past)))[t] = v
+                miss = np.isnan(M[t])
+                if miss.any(): M[t, miss] = _task_model(e).predict(X[miss])
+            self._cols.update({k: M[:, j] for j, k in enumerate(keys)})
         return np.stack([self._cols[self.space.key(c)] for c in configs], 1) if configs else np.zeros((len(self.past), 0))
 
     def weights(self, O:np.ndarray, y:np.ndarray) -> np.ndarray:
@@ -122,15 +123,16 @@ class PastConsensus:
         w = self.prior * np.clip(_rank_agreement(O, y), 0, None)
         return w if w.sum() > 0 else self.prior
 
-    def score(self, S:np.ndarray, O:np.ndarray|None, y:np.ndarray) -> tuple[np.ndarray, np.ndarray|None]:
-        "The consensus's score of the pool (S: sources x pool) and of the observed trials (O: sources x trials): the weighted mean of each source's scores in [0, 1]; before `min_trials` trials, how much each candidate improves the sources' coverage."
+    def score(self, S:np.ndarray, O:np.ndarray|None, y:np.ndarray,
+              free:np.ndarray|None=None) -> tuple[np.ndarray, np.ndarray|None]: # the pool candidates that may still be proposed (default all)
+        "The consensus's score of the pool (S: sources x pool) and of the observed trials (O: sources x trials): the weighted mean of each source's scores in [0, 1]; before `min_trials` trials, how much each candidate improves the sources' coverage (where some free candidate improves it)."
         w = self.weights(O, y) if O is not None else self.prior
         U = _unit(S, S)
         pool, obs = w @ U / w.sum(), (w @ _unit(S, O) / w.sum() if O is not None else None)
         if len(y) < self.min_trials:  # too few trials to weigh the sources: cover the similar tasks' bests, as the warm start does
             covered = _unit(S, O).max(1) if O is not None else np.zeros(len(S))
             gain = w @ np.maximum(U - covered[:, None], 0)
-            if gain.max() > 0: pool = gain
+            if gain[slice(None) if free is None else free].max() > 0: pool = gain
         return pool, obs
 
 def default_surrogate(algorithm:str='reptile', n_members:int=3, meta_steps:int=300, seed:int=0) -> MetaSurrogate:
@@ -144,7 +146,7 @@ class SurrogateRanker:
     def __init__(self, surrogate:MetaSurrogate):
         self.surrogate, self._before = surrogate, {}  # configuration key -> the surrogate's prediction before it was observed
 
-    def score(self, space:SearchSpace, z:np.ndarray, X:np.ndarray, y:np.ndarray, observed_keys:Sequence,
+    def score(self, z:np.ndarray, X:np.ndarray, y:np.ndarray, observed_keys:Sequence,
               pool_X:np.ndarray) -> tuple[np.ndarray, float]:
         "The adapted surrogate's mean on the pool, and its out-of-sample rank agreement with the trials y (0 with fewer than three predictions made in advance)."
         if not self._before:  # the first time: the meta-trained (unadapted) predictions of the trials so far are made without them
@@ -262,11 +264,11 @@ class MetaTuner(Tuner):
         if not free.any(): return None
         observed = [(self.space.key(c), c) for c, l in self.observations if math.isfinite(l)]  # in the order of y
         O = self.consensus.scores([c for _, c in observed]) if observed else None
-        score, at_obs = self.consensus.score(self._S, O, y)
+        score, at_obs = self.consensus.score(self._S, O, y, free)
         mu = None
         if 'surrogate' in self.parts and len(y) >= 3:  # two experts: the past tasks' consensus and the surrogate adapted to this task
             if not self._fitted: self._fit()
-            mu, trust = self._ranker.score(self.space, self._z, X, y, [k for k, _ in observed], self._pool_X)
+            mu, trust = self._ranker.score(self._z, X, y, [k for k, _ in observed], self._pool_X)
             a_c, a_s = max(float(_rank_agreement(at_obs[None], y)[0]), 0.0), max(trust, 0.0)
             lam = a_s / (a_s + a_c) if a_s + a_c > 0 else 0.0  # the surrogate's share
             score = (1 - lam) * score + lam * _unit(mu[None], mu[None])[0]
