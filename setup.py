@@ -22,7 +22,8 @@ def reqs(key): return shlex.split(cfg.get(key, '').strip())
 
 requirements = reqs('requirements')
 dl_requirements, plot_requirements, bench_requirements = reqs('dl_requirements'), reqs('plot_requirements'), reqs('bench_requirements')
-dev_requirements = dl_requirements + plot_requirements + bench_requirements + reqs('dev_requirements')
+ray_requirements, optuna_requirements = reqs('ray_requirements'), reqs('optuna_requirements')
+dev_requirements = dl_requirements + plot_requirements + bench_requirements + ray_requirements + optuna_requirements + reqs('dev_requirements')
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
@@ -40,7 +41,8 @@ setuptools.setup(
     include_package_data = True,
     package_data = {'metahpo': ['data/*']},
     install_requires = requirements,
-    extras_require = {'dl': dl_requirements, 'plot': plot_requirements, 'bench': bench_requirements, 'dev': dev_requirements},
+    extras_require = {'dl': dl_requirements, 'plot': plot_requirements, 'bench': bench_requirements,
+                      'ray': ray_requirements, 'optuna': optuna_requirements, 'dev': dev_requirements},
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -90,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}); the same name resumes')
     t.add_argument('--data-dir', default=None, help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
+    t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
+    t.add_argument('--backend', default='local', choices=['local', 'ray'],
+                   help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
+    t.add_argument('--address', default=None, help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) the random-forest meta-dataset over PMLB and Titanic',
                        description='Evaluate the grid or the wider forest space on every task into the repository; resumable.')
@@ -168,6 +172,19 @@ def _make_tuner(name:str, obj, seed:int):
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
     return MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
 
+def _executor(a, obj):
+    "Where `tune` runs the trials: None (here, or forked processes when concurrent) or a Ray cluster."
+    from metahpo.core import MetahpoError
+    if a.address is not None and a.backend != 'ray': raise MetahpoError(f"--address {a.address!r} is for --backend ray, not --backend {a.backend}")
+    if a.backend == 'local': return None
+    from metahpo.integrations.ray import RayExecutor, ray_init
+    ray_init(a.address)
+    ray = sys.modules['ray']
+    gpus = 1 if obj.task.modality != 'tabular' and ray.cluster_resources().get('GPU', 0) >= 1 else 0  # a neural trainer gets a GPU where there is one
+    print(f"Ray cluster: {ray.cluster_resources().get('CPU', 0):g} CPUs, {ray.cluster_resources().get('GPU', 0):g} GPUs; "
+          f"{a.concurrency} trial(s) at once, {gpus} GPU each", file=sys.stderr)
+    return RayExecutor(a.concurrency, a.address, num_gpus=gpus)
+
 def _tune(a) -> int:
     from metahpo.repository import Repository
     from metahpo.tuners import tune, Budget, Terminated, study_name
@@ -176,12 +193,13 @@ def _tune(a) -> int:
     tuner = _make_tuner(a.tuner, obj, a.seed)
     budget = Budget.parse(a.budget)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
+    executor = _executor(a, obj)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)
         if rec is not None: print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
-                      progress=not a.no_progress)
+                      progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
         except KeyboardInterrupt as e:
             n = len(repo.trials(study))
             print(f"\n{'stopped by SIGTERM' if isinstance(e, Terminated) else 'interrupted'}: {n} finished trial(s) are saved in {a.repo}; "

@@ -14,7 +14,8 @@ from .repository import Repository, TaskRecord, StudyRecord
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
-           'StopStudy', 'Study', 'study_name', 'Terminated', 'tune']
+           'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'study_name',
+           'Terminated', 'tune']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -145,6 +146,20 @@ def check_tuner(make:Callable[[SearchSpace, int|None], Tuner], # builds a tuner 
             if space.is_finite and space.size <= n_steps:
                 assert len(a) == space.size, f"{t.name} stopped after {len(a)} of {space.size} points of a finite space"
                 assert t.ask() is None, f"{t.name} proposed more than the {space.size} points of a finite space"
+        def run_concurrent(seed, steps):  # four trials in flight: asked before earlier ones are told, told out of order
+            t, out, running = make(space, seed), [], []
+            while len(out) < steps:
+                while len(running) < 4 and len(out) < steps and (c := t.ask()) is not None: running.append(c); out.append(c)
+                if not running: break
+                c = running.pop(len(out) % len(running))
+                t.tell(c, _toy_loss(space, c))
+            return t, out
+        t, a = run_concurrent(0, n_steps)
+        assert a == run_concurrent(0, n_steps)[1], f"{t.name}: the same seed gave different proposals at concurrency 4 on {space!r}"
+        assert all(space.contains(c) for c in a), f"{t.name} proposed outside {space!r} at concurrency 4"
+        if t.unique:
+            keys = [space.key(c) for c in a]
+            assert len(set(keys)) == len(keys), f"{t.name} promises no repeats but repeated a configuration at concurrency 4 on {space!r}"
         t2 = make(space, 1)
         foreign = space.sample(seed=123)
         t2.tell(foreign, _toy_loss(space, foreign)); t2.tell(space.sample(seed=124), math.inf)
@@ -239,43 +254,58 @@ def _kill_group(p) -> None:
     except (ProcessLookupError, PermissionError): pass
     if p.is_alive(): p.kill()
 
-def _child(objective, config, conn, parent:int):
+def _limit_threads(n:int) -> None:
+    "In a trial's child: use `n` threads in the numeric libraries, so that trials running side by side share the cores."
+    for v in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'): os.environ[v] = str(n)  # for libraries loaded from now on
+    if (torch := sys.modules.get('torch')) is not None: torch.set_num_threads(n)
+
+def _child(objective, config, conn, parent:int, threads:int|None=None):
     try: os.setpgid(0, 0)  # its own process group: a timeout kills whatever the trial started too
     except OSError: pass
     _die_with(parent)
+    if threads: _limit_threads(threads)
     try: conn.send(_run_inline(objective, config))
     except Exception as e: conn.send((None, f"{type(e).__name__} while returning the result: {e}", 0.0, False))
     finally: conn.close()
 
-def _run_forked(objective, config, timeout_s:float):
-    if 'fork' not in multiprocessing.get_all_start_methods():
-        raise MetahpoError("a per-trial time limit needs the 'fork' start method, which this platform lacks; run without trial_timeout_s")
-    ctx = multiprocessing.get_context('fork')
-    recv, send = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(objective, config, send, os.getpid()), daemon=True)
-    p.start(); send.close()
-    try: os.setpgid(p.pid, p.pid)  # set from both sides: no moment where a kill of the group misses it
-    except OSError: pass
-    try:
-        out = None
-        if recv.poll(timeout_s):  # a result, or the end of the pipe when the child died without one
-            try: out = recv.recv()
-            except EOFError: pass
-        else:
-            _kill_group(p); out = (None, f"TimeoutError: the trial ran past its limit of {timeout_s:g} s and was stopped", float('nan'), False)
-        p.join(5.0)
-        if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {p.exitcode} and no result", float('nan'), False)
-        return out
-    finally:  # also on Ctrl-C or SIGTERM of the tuner: the trial's processes never outlive it
-        _kill_group(p); p.join()
-        recv.close()
+class _Child:
+    "One trial running in a forked child process, in a process group of its own."
+    def __init__(self, objective, config, timeout_s:float|None=None, threads:int|None=None):
+        if 'fork' not in multiprocessing.get_all_start_methods():
+            raise MetahpoError("a per-trial time limit and concurrent trials need the 'fork' start method, which this platform lacks; "
+                               "run without trial_timeout_s and with concurrency 1")
+        ctx = multiprocessing.get_context('fork')
+        self.recv, send = ctx.Pipe(duplex=False)
+        self.p = ctx.Process(target=_child, args=(objective, config, send, os.getpid(), threads), daemon=True)
+        self.p.start(); send.close()
+        try: os.setpgid(self.p.pid, self.p.pid)  # set from both sides: no moment where a kill of the group misses it
+        except OSError: pass
+        self.t0, self.timeout_s = time.perf_counter(), timeout_s
+        self.deadline = None if timeout_s is None else self.t0 + timeout_s
 
-def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
-    "Run `objective(config)` and return (status, value, metrics, error, cost); failures are returned, not raised."
-    t0 = time.perf_counter()
-    if timeout_s is None: res, err, cpu_s, gpu = _run_inline(objective, config)
-    else: res, err, cpu_s, gpu = _run_forked(objective, config, timeout_s)
-    wall = time.perf_counter() - t0
+    def result(self) -> tuple:
+        "Once the pipe is readable: the child's (result, error, cpu_s, gpu_used); a child that died without one is a failure."
+        out = None
+        try: out = self.recv.recv()
+        except EOFError: pass  # the end of the pipe: the child died without a result
+        self.p.join(5.0)
+        if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {self.p.exitcode} and no result", float('nan'), False)
+        self.stop(); return out
+
+    def timed_out(self) -> tuple:
+        self.stop(); return (None, f"TimeoutError: the trial ran past its limit of {self.timeout_s:g} s and was stopped", float('nan'), False)
+
+    def stop(self) -> None:
+        "Kill the trial and everything it started (also on Ctrl-C or SIGTERM of the tuner: a trial never outlives it)."
+        _kill_group(self.p); self.p.join(); self.recv.close()
+
+def _run_forked(objective, config, timeout_s:float):
+    ch = _Child(objective, config, timeout_s)
+    try: return ch.result() if ch.recv.poll(timeout_s) else ch.timed_out()  # a result, or the end of the pipe, or time is up
+    finally: ch.stop()
+
+def _outcome(res, err:str|None, cpu_s:float, gpu:bool, wall:float, metric:str) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
+    "A finished run of the objective as (status, value, metrics, error, cost)."
     if math.isnan(cpu_s): cpu_s = wall  # a killed child: charge its wall time
     cost = Cost(wall, cpu_s, wall if gpu else None)
     if err is None:
@@ -283,9 +313,81 @@ def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|Non
         except MetahpoError as e: err = str(e)
     return TrialStatus.FAILED, None, {}, err, cost
 
+def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
+    "Run `objective(config)` and return (status, value, metrics, error, cost); failures are returned, not raised."
+    t0 = time.perf_counter()
+    out = _run_inline(objective, config) if timeout_s is None else _run_forked(objective, config, timeout_s)
+    return _outcome(*out, time.perf_counter() - t0, metric)
+
+# %% ../nbs/05_tuners.ipynb #236cfe0f
+from multiprocessing.connection import wait as _wait_for
+
+class Executor:
+    "Where `tune` runs trials: `submit` starts one, `wait` returns those that finished, `cancel` stops the rest."
+    slots: int = 1  # trials it runs at once
+    def submit(self, objective:Callable, config:Mapping, timeout_s:float|None=None): # a handle of the running trial
+        "Start `objective(config)`, stopped as failed after `timeout_s` seconds if given."
+        raise NotImplementedError
+    def wait(self, timeout_s:float|None=None) -> list[tuple]:
+        "The trials that finished, waiting up to `timeout_s` (None: until one does): [(handle, (result, error, cpu_s, gpu_used, wall_s))]."
+        raise NotImplementedError
+    def cancel(self) -> None:
+        "Stop every trial still running; their results are lost."
+    def close(self) -> None:
+        "Release what the executor holds (after `cancel`)."
+
+class InlineExecutor(Executor):
+    "One trial at a time, here (in a forked child when it has a time limit): the sequential loop."
+    def __init__(self): self._done, self._n = [], 0
+    def submit(self, objective, config, timeout_s=None):
+        t0 = time.perf_counter()
+        out = _run_inline(objective, config) if timeout_s is None else _run_forked(objective, config, timeout_s)
+        self._n += 1; self._done.append((self._n, (*out, time.perf_counter() - t0)))
+        return self._n
+    def wait(self, timeout_s=None):
+        done, self._done = self._done, []
+        return done
+
+def check_concurrency(n, name:str='concurrency') -> int:
+    "`n` if it is a whole number of trials at once (1 or more)."
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise MetahpoError(f"{name}={n!r} is not allowed: give a whole number of trials at once, 1 or more")
+    return int(n)
+
+class ProcessExecutor(Executor):
+    "Up to `n` trials at once, each in a forked child process (its own process group, killed with its tuner)."
+    def __init__(self, n:int, # trials at once
+                 threads:int|None=None): # threads of each trial's numeric libraries; default the cores shared out
+        self.slots = check_concurrency(n, 'n')
+        self.threads = threads or max(1, (os.cpu_count() or 1) // self.slots)
+        self._jobs: dict[int, _Child] = {}
+        self._n = 0
+
+    def submit(self, objective, config, timeout_s=None):
+        if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
+        self._n += 1; self._jobs[self._n] = _Child(objective, config, timeout_s, self.threads)
+        return self._n
+
+    def wait(self, timeout_s=None):
+        if not self._jobs: return []
+        now = time.perf_counter()
+        limits = [j.deadline - now for j in self._jobs.values() if j.deadline is not None] + ([timeout_s] if timeout_s is not None else [])
+        ready = set(_wait_for([j.recv for j in self._jobs.values()], timeout=max(0.0, min(limits)) if limits else None))
+        done = []
+        for h, j in list(self._jobs.items()):
+            if j.recv in ready: out = j.result()
+            elif j.deadline is not None and time.perf_counter() >= j.deadline: out = j.timed_out()
+            else: continue
+            del self._jobs[h]; done.append((h, (*out, time.perf_counter() - j.t0)))
+        return done
+
+    def cancel(self):
+        for j in self._jobs.values(): j.stop()
+        self._jobs.clear()
+
 # %% ../nbs/05_tuners.ipynb #625790ba
 class StopStudy(Exception):
-    "Raise from a callback to end the study after the current trial."
+    "Raise from a callback to end the study once the trials in flight have finished (the current one, at concurrency 1)."
 
 @dataclass
 class Study:
@@ -385,9 +487,14 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          callbacks:Sequence[Callable[[Study, Trial], None]]=(), # called after each trial; raise `StopStudy` to end
          progress:bool=True, # show a progress bar
          wait_s:float=0.5, # with other workers on the study: how long to wait when all it would propose is running elsewhere
+         concurrency:int|None=None, # trials running at once (default 1, or the executor's slots)
+         executor:Executor|None=None, # where trials run; default here (concurrency 1) or in forked processes (`ProcessExecutor`)
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
     _check_args(tuner, seed, repository, trial_timeout_s)
+    if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
+        raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
+    n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
     space = _resolve(objective, 'space', space)
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
@@ -414,41 +521,62 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     total = budget.n_trials if budget.n_trials is not None else (int(space.size) if exhaustible else None)
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
+    ex = executor if executor is not None else (InlineExecutor() if n_at_once == 1 else ProcessExecutor(n_at_once))
+    running: dict = {}  # handle -> (config, claim, started) of the trials in flight
+    stopping = False  # no new trial: the budget or the tuner is spent, or a callback said stop
+    def spent():
+        return ((budget.n_trials is not None and len(st.trials) + len(running) >= budget.n_trials)
+                or (budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds))
     try:
         with _on_sigterm():
             while True:
                 if repo is not None: _sync(repo, record, st, tuner, bar)
-                if budget.n_trials is not None and len(st.trials) >= budget.n_trials: break
-                if budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds: break
-                config = pending.pop(0) if pending else tuner.ask()
-                if config is None: break
-                config, claim = space.validate(config), None
-                if repo is not None:  # the study's budget is shared with any other worker on it
-                    outcome, claim = repo.claim(record, config, budget.n_trials, no_repeat=getattr(tuner, 'unique', False))
-                    if outcome == 'full': break
-                    if outcome == 'taken':  # another worker runs (or ran) it: look elsewhere, and wait if nothing else is proposed
+                while not stopping and len(running) < n_at_once and not spent():
+                    config = pending.pop(0) if pending else tuner.ask()
+                    if config is None: stopping = True; break
+                    config, claim = space.validate(config), None
+                    if any(space.key(c) == space.key(config) for c, _, _ in running.values()):
                         if hasattr(tuner, 'pending'): tuner.pending(config)
-                        n_taken += 1
-                        if n_taken % 3 == 0: time.sleep(wait_s)
-                        continue
-                n_taken = 0
-                started = utcnow()
-                try: status, value, metrics, error, cost = evaluate(objective, config, metric, trial_timeout_s)
-                except BaseException:
-                    if claim is not None: repo.release(claim)
-                    raise
-                # the device is read per trial: a trainer may import torch (and find a GPU) only in its first call
-                trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, device_name(), uuid.uuid4().hex)
-                if repo is not None: trial = repo.record(record, trial, claim=claim)
-                st.trials.append(trial)
-                tuner.tell(config, trial.loss(direction))
-                if error: logger.warning("trial %d failed: %s", trial.number, error)
-                best = st.best_trial
-                bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
-                try:
-                    for cb in callbacks: cb(st, trial)
-                except StopStudy: break
+                        break  # a tuner that does not keep track of its proposals: wait for a result before asking again
+                    if repo is not None:  # the study's budget is shared with any other worker on it
+                        limit = None if budget.n_trials is None else budget.n_trials - len(running)  # our own trials in flight count too
+                        outcome, claim = repo.claim(record, config, limit, no_repeat=getattr(tuner, 'unique', False))
+                        if outcome == 'full': stopping = True; break
+                        if outcome == 'taken':  # another worker runs (or ran) it: look elsewhere, and wait if nothing else is proposed
+                            if hasattr(tuner, 'pending'): tuner.pending(config)
+                            n_taken += 1
+                            if n_taken % 3: continue
+                            if not running: time.sleep(wait_s)
+                            break  # hear from the other workers (and ours) before asking again
+                    n_taken = 0
+                    try: running[ex.submit(objective, config, trial_timeout_s)] = (config, claim, utcnow())
+                    except BaseException:
+                        if claim is not None: repo.release(claim)
+                        raise
+                if not running:
+                    if stopping or spent(): break
+                    continue
+                for handle, out in ex.wait():
+                    config, claim, started = running.pop(handle)
+                    status, value, metrics, error, cost = _outcome(*out, metric)
+                    # the device is read per trial: a trainer may import torch (and find a GPU) only in its first call
+                    trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, device_name(), uuid.uuid4().hex)
+                    if repo is not None: trial = repo.record(record, trial, claim=claim)
+                    st.trials.append(trial)
+                    tuner.tell(config, trial.loss(direction))
+                    if error: logger.warning("trial %d failed: %s", trial.number, error)
+                    best = st.best_trial
+                    bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
+                    try:
+                        for cb in callbacks: cb(st, trial)
+                    except StopStudy: stopping = True
     finally:
+        if running:  # interrupted: the trials in flight are stopped and their claims released, so a rerun evaluates them
+            ex.cancel()
+            if repo is not None:
+                for _, claim, _ in running.values():
+                    if claim is not None: repo.release(claim)
+        if executor is None: ex.close()
         st.wall_s = time.perf_counter() - t_start
         bar.close()
         if own_repo: repo.close()
