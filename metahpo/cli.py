@@ -143,14 +143,20 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--no-progress', action='store_true')
     sub.add_parser('list', help='list tasks, models and tuners')
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
-        e = sub.add_parser(name, help=f'{verb} a Parquet file')
-        e.add_argument('parquet', help='Parquet file')
+        e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''))
+        e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
         e.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
         if name == 'import':
             g = e.add_mutually_exclusive_group()
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
             g.add_argument('--skip-invalid', dest='skip_invalid', action='store_true', help='import the valid rows and list the rejected ones')
             e.set_defaults(skip_invalid=False)
+            e.add_argument('--optuna', default=None, metavar='STORAGE', help="import an Optuna study from this storage URL (e.g. sqlite:///optuna.db) instead of a Parquet file")
+            e.add_argument('--study', default=None, help='--optuna: the Optuna study to import')
+            e.add_argument('--task', default=None, help='--optuna: the name of the task the study tuned')
+            e.add_argument('--model', default='optuna', help="--optuna: the tuned model's family (default optuna)")
+            e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV), to record its meta-features')
+            e.add_argument('--target', default=None, help='--optuna: the target column of --data')
     return p
 
 def cli_tuners() -> list[str]:
@@ -295,8 +301,32 @@ def _docs(a) -> int:
     for p in c['problems']: print('  ' + p)
     return 1 if c['problems'] else 0
 
+def _import_optuna(a) -> int:
+    from metahpo.core import MetahpoError
+    missing = [f'--{k}' for k in ('study', 'task') if getattr(a, k) is None]
+    if missing: raise MetahpoError(f"--optuna needs {' and '.join(missing)}: the Optuna study to import and the task it tuned")
+    if (a.data is None) != (a.target is None): raise MetahpoError("give --data and --target together: the task's table and its target column")
+    mf = None
+    if a.data is not None:
+        import pandas as pd
+        from metahpo.metafeatures import metafeatures
+        if not Path(a.data).is_file(): raise MetahpoError(f"--data {a.data!r} is not a file: give the task's table as CSV")
+        df = pd.read_csv(a.data)
+        if a.target not in df.columns: raise MetahpoError(f"--target {a.target!r} is not a column of {a.data}; its columns: {', '.join(map(str, df.columns))}")
+        mf = metafeatures('tabular', df.drop(columns=[a.target]), df[a.target])
+    from metahpo.integrations.optuna import import_optuna_study
+    rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf)
+    print(f"added {n} trial(s) of Optuna study {a.study!r} to {a.repo} as study {rec.name!r} (space {rec.space.name}: "
+          f"{', '.join(rec.space.names)}; {rec.direction} {rec.metric})" + (f"; {len(mf)} meta-features of {a.data}" if mf else ''))
+    return 0
+
 def _import(a) -> int:
+    from metahpo.core import MetahpoError
     from metahpo.repository import Repository
+    if a.optuna is not None:
+        if a.parquet is not None: raise MetahpoError(f"give a Parquet file or --optuna, not both (got {a.parquet!r} and --optuna {a.optuna!r})")
+        return _import_optuna(a)
+    if a.parquet is None: raise MetahpoError("give a Parquet file to import, or --optuna STORAGE --study NAME --task TASK")
     new = not Path(a.repo).exists()
     try:
         with Repository(a.repo) as repo: r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)
