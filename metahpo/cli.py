@@ -12,7 +12,7 @@ if TYPE_CHECKING: from metahpo.tuners import Study
 # started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['summary_table', 'cli_tuners', 'main']
+__all__ = ['summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _fmt(v) -> str:
@@ -79,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
     sub = p.add_subparsers(dest='command', required=True, metavar='{tune,metadataset,experience,benchmark,docs,list,export,import}')
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
-    t.add_argument('--task', default='titanic', help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
+    t.add_argument('--task', default=None, help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
+    t.add_argument('--data', default=None, help='your own table (CSV) instead of --task: a random forest is tuned on it, cross-validated')
+    t.add_argument('--target', default=None, help='--data: the column to predict')
     t.add_argument('--model', default=None, help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
     t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
@@ -142,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--check', action='store_true', help='then open every page in headless Chromium: load errors, links, figures, search')
     d.add_argument('--no-progress', action='store_true')
     sub.add_parser('list', help='list tasks, models and tuners')
+    s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
+    s.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
+    s.add_argument('--match', default=None, help="only studies whose name matches this glob, such as 'titanic-*'")
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
         e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''))
         e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
@@ -176,7 +181,29 @@ def _make_tuner(name:str, obj, seed:int):
     if mf is None and obj.task.modality == 'tabular' and hasattr(obj, 'y'):
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
-    return MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
+    mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
+    lf = mt.learned_from(3)
+    print(f"MetaTuner learned from {lf['n_past']} past tasks ({lf['n_evaluations']:,} evaluations) in the shipped experience base"
+          + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
+    if mf and lf['nearest']:
+        print("  nearest: " + ', '.join(f"{n} (weight {w:.2f})" for n, w in lf['nearest']), file=sys.stderr)
+    for i, c in enumerate(lf['warm_start'], 1): print(f"  warm-start pick {i}: {c}", file=sys.stderr)
+    return mt
+
+def _table_objective(a):
+    "A cross-validated random forest on the user's table (`--data`, `--target`): preprocessing is fitted inside each fold."
+    from metahpo.core import MetahpoError
+    if a.data is None or a.target is None: raise MetahpoError("give --data and --target together: your table (CSV) and the column to predict")
+    if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
+    if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
+    if not Path(a.data).is_file(): raise MetahpoError(f"--data {a.data!r} is not a file: give a table as CSV")
+    import pandas as pd
+    from metahpo.trainers.rf import RandomForestTrainer
+    try: df = pd.read_csv(a.data)
+    except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {a.data!r} could not be read as CSV: {e}") from None
+    if a.target not in df.columns: raise MetahpoError(f"--target {a.target!r} is not a column of {a.data}; its columns: {', '.join(map(str, df.columns))}")
+    df = df[df[a.target].notna()]
+    return RandomForestTrainer(df.drop(columns=[a.target]), df[a.target].to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed)
 
 def _executor(a, obj):
     "Where `tune` runs the trials: None (here, or forked processes when concurrent) or a Ray cluster."
@@ -195,7 +222,8 @@ def _tune(a) -> int:
     from metahpo.repository import Repository
     from metahpo.tuners import tune, Budget, Terminated, study_name
     from metahpo.tasks import make_objective
-    obj = make_objective(a.task, a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
+    obj = _table_objective(a) if a.data is not None or a.target is not None else \
+        make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed)
     budget = Budget.parse(a.budget)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
@@ -301,6 +329,33 @@ def _docs(a) -> int:
     for p in c['problems']: print('  ' + p)
     return 1 if c['problems'] else 0
 
+def studies_table(repo, match:str|None=None):
+    "One row per study of `repo` (optionally those whose name matches the glob `match`): task, tuner, trials, the best trial and the cost."
+    import fnmatch, pandas as pd
+    rows = []
+    for s in repo.studies():
+        if match is not None and not fnmatch.fnmatchcase(s.name, match): continue
+        trials = repo.trials(s)
+        ok = [t for t in trials if t.ok]
+        best = (max if s.direction == 'maximize' else min)(ok, key=lambda t: t.value) if ok else None
+        rows.append({'study': s.name, 'task': s.task.name, 'model': s.task.model_family, 'tuner': s.tuner, 'trials': len(trials),
+                     'failed': len(trials) - len(ok), 'metric': f"{s.metric} ({s.direction[:3]})",
+                     'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
+                     'best configuration': '' if best is None else ', '.join(f'{k}={v}' for k, v in best.config.items()),
+                     'CPU h': round(sum(t.cost.cpu_s for t in trials) / 3600, 4)})
+    return pd.DataFrame(rows)
+
+def _studies(a) -> int:
+    from metahpo.repository import Repository
+    with Repository(a.repo, create=False) as repo: df = studies_table(repo, a.match)
+    if not len(df):
+        print(f"no study in {a.repo}" + (f" matches {a.match!r}" if a.match else '')); return 0
+    import pandas as pd
+    with pd.option_context('display.max_columns', None, 'display.width', 200, 'display.max_colwidth', 60):
+        print(df.to_string(index=False, na_rep='-'))
+    print(f"{len(df)} stud{'y' if len(df) == 1 else 'ies'}, {int(df.trials.sum())} trials, {df['CPU h'].sum():.4f} CPU h in {a.repo}")
+    return 0
+
 def _import_optuna(a) -> int:
     from metahpo.core import MetahpoError
     missing = [f'--{k}' for k in ('study', 'task') if getattr(a, k) is None]
@@ -382,6 +437,7 @@ def _main(argv:list[str]|None=None) -> int:
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
               f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
         return 0
+    if a.command == 'studies': return _studies(a)
     if a.command == 'list':
         for t in TASKS.values(): print(f"task {t.name} ({t.modality}): models {', '.join(t.models)}\n    {t.description}")
         print(f"tuners: {', '.join(cli_tuners())}")

@@ -218,6 +218,12 @@ class MetaTuner(Tuner):
         "Meta-train the surrogate now (on the past tasks, or on this run's trials without experience) instead of at the first ask that needs it."
         self._fit(); return self
 
+    def learned_from(self, n:int=5) -> dict:
+        "What the tuner learned from: the past tasks and their evaluations, the `n` nearest tasks with their similarity weights, and the warm-start picks still queued."
+        order = np.argsort(-self._prior, kind='stable')[:n] if self.past else []
+        return dict(n_past=len(self.past), n_evaluations=int(sum(len(e) for e in self.past)),
+                    nearest=[(self.past[i].name, round(float(self._prior[i]), 3)) for i in order], warm_start=[dict(c) for c in self._queue])
+
     @property
     def n_warm_left(self) -> int:
         "Warm-start proposals not yet asked for."
