@@ -141,7 +141,9 @@ def _parser() -> argparse.ArgumentParser:
                                    'with navigation and search; --check opens every page in headless Chromium.')
     d.add_argument('--out', default='docs', help='output folder (default docs, under the repository)')
     d.add_argument('--repo', default=None, help='the metahpo checkout to build from (default: the one around the current folder)')
-    d.add_argument('--check', action='store_true', help='then open every page in headless Chromium: load errors, links, figures, search')
+    d.add_argument('--check', action='store_true', help='then open every page in headless Chromium at 1400 and 800 px: load errors and warnings, '
+                   'links, figures and their alt text, pages wider than the window, cut-off tables and code, search')
+    d.add_argument('--screenshots', default=None, help="--check: save a full-page screenshot of every page at both widths in this folder")
     d.add_argument('--no-progress', action='store_true')
     sub.add_parser('list', help='list tasks, models and tuners')
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
@@ -213,7 +215,10 @@ def _executor(a, obj):
     from metahpo.integrations.ray import RayExecutor, ray_init
     ray_init(a.address)
     ray = sys.modules['ray']
-    gpus = 1 if obj.task.modality != 'tabular' and ray.cluster_resources().get('GPU', 0) >= 1 else 0  # a neural trainer gets a GPU where there is one
+    n_gpus = int(ray.cluster_resources().get('GPU', 0))
+    gpus = 1 if obj.task.modality != 'tabular' and n_gpus >= 1 else 0  # a neural trainer gets a GPU where there is one
+    if gpus and a.concurrency > n_gpus:
+        print(f"note: {a.concurrency} trials at once but {n_gpus} GPU(s): the others wait for one (and a --trial-timeout counts while they wait)", file=sys.stderr)
     print(f"Ray cluster: {ray.cluster_resources().get('CPU', 0):g} CPUs, {ray.cluster_resources().get('GPU', 0):g} GPUs; "
           f"{a.concurrency} trial(s) at once, {gpus} GPU each", file=sys.stderr)
     return RayExecutor(a.concurrency, a.address, num_gpus=gpus)
@@ -323,9 +328,10 @@ def _docs(a) -> int:
     print(f"built {r['pages']} pages into {r['out']} in {r['seconds']} s; figures: "
           + (', '.join(f'{k} ({v})' for k, v in figs.items()) or 'none'))
     if not a.check: return 0
-    c = check_site(r['out'])
+    c = check_site(r['out'], screenshots=a.screenshots)
     print(f"browser check: {c['pages']} pages, {c['links']} internal links, {c['figures']} figures, "
-          f"search {c['search_hits']} results; {len(c['problems'])} problem(s)")
+          f"search {c['search_hits']} results, at {' and '.join(map(str, c['widths']))} px; {len(c['problems'])} problem(s)"
+          + (f"; screenshots in {c['screenshots']}" if c['screenshots'] else ''))
     for p in c['problems']: print('  ' + p)
     return 1 if c['problems'] else 0
 
@@ -366,7 +372,8 @@ def _import_optuna(a) -> int:
         import pandas as pd
         from metahpo.metafeatures import metafeatures
         if not Path(a.data).is_file(): raise MetahpoError(f"--data {a.data!r} is not a file: give the task's table as CSV")
-        df = pd.read_csv(a.data)
+        try: df = pd.read_csv(a.data)
+        except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {a.data!r} could not be read as CSV: {e}") from None
         if a.target not in df.columns: raise MetahpoError(f"--target {a.target!r} is not a column of {a.data}; its columns: {', '.join(map(str, df.columns))}")
         mf = metafeatures('tabular', df.drop(columns=[a.target]), df[a.target])
     from metahpo.integrations.optuna import import_optuna_study

@@ -225,12 +225,12 @@ def _gpu_used() -> bool:
     return bool(torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized())
 
 def _run_inline(objective, config):
-    "Run the objective here: (result or None, error or None, cpu_s, gpu_used)."
+    "Run the objective here: (result or None, error or None, cpu_s, gpu_used, device); the device is read where the trial ran."
     c0 = time.process_time()
     try: res, err = objective(copy.deepcopy(dict(config))), None  # a copy: what the objective does to it never reaches the record
     except Exception as e: res, err = None, f"{type(e).__name__}: {e}"
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
-    return res, err, time.process_time() - c0, _gpu_used()
+    return res, err, time.process_time() - c0, _gpu_used(), device_name()
 
 def _die_with(parent:int) -> None:
     "In a trial's child: when the tuner's process `parent` dies, kill this trial's process group (it and all it started)."
@@ -257,6 +257,8 @@ def _kill_group(p) -> None:
 def _limit_threads(n:int) -> None:
     "In a trial's child: use `n` threads in the numeric libraries, so that trials running side by side share the cores."
     for v in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'): os.environ[v] = str(n)  # for libraries loaded from now on
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(n)  # and for those the tuner's process had loaded already (BLAS, OpenMP)
     if (torch := sys.modules.get('torch')) is not None: torch.set_num_threads(n)
 
 def _child(objective, config, conn, parent:int, threads:int|None=None):
@@ -265,7 +267,7 @@ def _child(objective, config, conn, parent:int, threads:int|None=None):
     _die_with(parent)
     if threads: _limit_threads(threads)
     try: conn.send(_run_inline(objective, config))
-    except Exception as e: conn.send((None, f"{type(e).__name__} while returning the result: {e}", 0.0, False))
+    except Exception as e: conn.send((None, f"{type(e).__name__} while returning the result: {e}", 0.0, False, None))
     finally: conn.close()
 
 class _Child:
@@ -276,7 +278,9 @@ class _Child:
                                "run without trial_timeout_s and with concurrency 1")
         ctx = multiprocessing.get_context('fork')
         self.recv, send = ctx.Pipe(duplex=False)
-        self.p = ctx.Process(target=_child, args=(objective, config, send, os.getpid(), threads), daemon=True)
+        # not daemonic, so that a trial may start processes of its own (DataLoader workers, a Pool); its process group, PDEATHSIG
+        # and the watcher thread still end it, and everything it started, with the tuner
+        self.p = ctx.Process(target=_child, args=(objective, config, send, os.getpid(), threads), daemon=False)
         self.p.start(); send.close()
         try: os.setpgid(self.p.pid, self.p.pid)  # set from both sides: no moment where a kill of the group misses it
         except OSError: pass
@@ -284,16 +288,17 @@ class _Child:
         self.deadline = None if timeout_s is None else self.t0 + timeout_s
 
     def result(self) -> tuple:
-        "Once the pipe is readable: the child's (result, error, cpu_s, gpu_used); a child that died without one is a failure."
+        "Once the pipe is readable or the child has died: its (result, error, cpu_s, gpu_used, device); a child that died without one is a failure."
+        if not self.p.is_alive() and not self.recv.poll(0): _kill_group(self.p)  # whatever it started may hold the pipe open: end it too
         out = None
         try: out = self.recv.recv()
         except EOFError: pass  # the end of the pipe: the child died without a result
         self.p.join(5.0)
-        if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {self.p.exitcode} and no result", float('nan'), False)
+        if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {self.p.exitcode} and no result", float('nan'), False, None)
         self.stop(); return out
 
     def timed_out(self) -> tuple:
-        self.stop(); return (None, f"TimeoutError: the trial ran past its limit of {self.timeout_s:g} s and was stopped", float('nan'), False)
+        self.stop(); return (None, f"TimeoutError: the trial ran past its limit of {self.timeout_s:g} s and was stopped", float('nan'), False, None)
 
     def stop(self) -> None:
         "Kill the trial and everything it started (also on Ctrl-C or SIGTERM of the tuner: a trial never outlives it)."
@@ -304,7 +309,7 @@ def _run_forked(objective, config, timeout_s:float):
     try: return ch.result() if ch.recv.poll(timeout_s) else ch.timed_out()  # a result, or the end of the pipe, or time is up
     finally: ch.stop()
 
-def _outcome(res, err:str|None, cpu_s:float, gpu:bool, wall:float, metric:str) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
+def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:float, metric:str) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
     "A finished run of the objective as (status, value, metrics, error, cost)."
     if math.isnan(cpu_s): cpu_s = wall  # a killed child: charge its wall time
     cost = Cost(wall, cpu_s, wall if gpu else None)
@@ -329,7 +334,7 @@ class Executor:
         "Start `objective(config)`, stopped as failed after `timeout_s` seconds if given."
         raise NotImplementedError
     def wait(self, timeout_s:float|None=None) -> list[tuple]:
-        "The trials that finished, waiting up to `timeout_s` (None: until one does): [(handle, (result, error, cpu_s, gpu_used, wall_s))]."
+        "The trials that finished, waiting up to `timeout_s` (None: until one does): [(handle, (result, error, cpu_s, gpu_used, device, wall_s))]."
         raise NotImplementedError
     def cancel(self) -> None:
         "Stop every trial still running; their results are lost."
@@ -357,8 +362,9 @@ def check_concurrency(n, name:str='concurrency') -> int:
 class ProcessExecutor(Executor):
     "Up to `n` trials at once, each in a forked child process (its own process group, killed with its tuner)."
     def __init__(self, n:int, # trials at once
-                 threads:int|None=None): # threads of each trial's numeric libraries; default the cores shared out
-        self.slots = check_concurrency(n, 'n')
+                 threads:int|None=None, # threads of each trial's numeric libraries; default the cores shared out
+                 poll_s:float=0.5): # how often `wait` looks for a trial whose process died
+        self.slots, self.poll_s = check_concurrency(n, 'n'), poll_s
         self.threads = threads or max(1, (os.cpu_count() or 1) // self.slots)
         self._jobs: dict[int, _Child] = {}
         self._n = 0
@@ -371,11 +377,12 @@ class ProcessExecutor(Executor):
     def wait(self, timeout_s=None):
         if not self._jobs: return []
         now = time.perf_counter()
-        limits = [j.deadline - now for j in self._jobs.values() if j.deadline is not None] + ([timeout_s] if timeout_s is not None else [])
-        ready = set(_wait_for([j.recv for j in self._jobs.values()], timeout=max(0.0, min(limits)) if limits else None))
+        # a trial's process may die while something it started still holds its pipe (and its sentinel) open: look every `poll_s`
+        limits = [j.deadline - now for j in self._jobs.values() if j.deadline is not None] + [self.poll_s] + ([timeout_s] if timeout_s is not None else [])
+        ready = set(_wait_for([j.recv for j in self._jobs.values()], timeout=max(0.0, min(limits))))
         done = []
         for h, j in list(self._jobs.items()):
-            if j.recv in ready: out = j.result()
+            if j.recv in ready or j.p.exitcode is not None: out = j.result()
             elif j.deadline is not None and time.perf_counter() >= j.deadline: out = j.timed_out()
             else: continue
             del self._jobs[h]; done.append((h, (*out, time.perf_counter() - j.t0)))
@@ -495,6 +502,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
         raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
     n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
+    if executor is not None and n_at_once > getattr(executor, 'slots', 1):
+        raise MetahpoError(f"concurrency={n_at_once} is more than the {getattr(executor, 'slots', 1)} trial(s) the executor runs at once: "
+                           "give the executor as many slots, or a lower concurrency")
     space = _resolve(objective, 'space', space)
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
@@ -530,6 +540,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     try:
         with _on_sigterm():
             while True:
+                if stopping and not running: break
                 if repo is not None: _sync(repo, record, st, tuner, bar)
                 while not stopping and len(running) < n_at_once and not spent():
                     config = pending.pop(0) if pending else tuner.ask()
@@ -545,8 +556,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                         if outcome == 'taken':  # another worker runs (or ran) it: look elsewhere, and wait if nothing else is proposed
                             if hasattr(tuner, 'pending'): tuner.pending(config)
                             n_taken += 1
-                            if n_taken % 3: continue
-                            if not running: time.sleep(wait_s)
+                            if n_taken % 3 == 0 and not running: time.sleep(wait_s)
                             break  # hear from the other workers (and ours) before asking again
                     n_taken = 0
                     try: running[ex.submit(objective, config, trial_timeout_s)] = (config, claim, utcnow())
@@ -556,27 +566,30 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                 if not running:
                     if stopping or spent(): break
                     continue
-                for handle, out in ex.wait():
+                finished = []
+                for handle, out in ex.wait():  # every trial that finished is recorded before any callback runs
                     config, claim, started = running.pop(handle)
                     status, value, metrics, error, cost = _outcome(*out, metric)
-                    # the device is read per trial: a trainer may import torch (and find a GPU) only in its first call
-                    trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, device_name(), uuid.uuid4().hex)
+                    # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
+                    trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
                     if repo is not None: trial = repo.record(record, trial, claim=claim)
                     st.trials.append(trial)
                     tuner.tell(config, trial.loss(direction))
                     if error: logger.warning("trial %d failed: %s", trial.number, error)
                     best = st.best_trial
                     bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
+                    finished.append(trial)
+                for trial in finished:
                     try:
                         for cb in callbacks: cb(st, trial)
                     except StopStudy: stopping = True
     finally:
         if running:  # interrupted: the trials in flight are stopped and their claims released, so a rerun evaluates them
-            ex.cancel()
+            if callable(getattr(ex, 'cancel', None)): ex.cancel()
             if repo is not None:
                 for _, claim, _ in running.values():
                     if claim is not None: repo.release(claim)
-        if executor is None: ex.close()
+        if executor is None and callable(getattr(ex, 'close', None)): ex.close()
         st.wall_s = time.perf_counter() - t_start
         bar.close()
         if own_repo: repo.close()

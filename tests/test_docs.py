@@ -50,10 +50,20 @@ def test_browser_check_finds_problems(tmp_path):
     (tmp_path / 'experiments').mkdir()
     (tmp_path / 'experiments' / 'plot.html').write_text(  # a figure that renders but does not say where its numbers come from
         '<html><body><main><img alt="a plot" src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="></main></body></html>')
-    problems = '\n'.join(check_site(tmp_path, browser=exe)['problems'])
+    (tmp_path / 'wide.html').write_text(  # what a reader would see wrong: too wide, a clipped table, an image without alt text, a warning
+        '<html><body><main><div style="width:1600px">a wide block</div>'
+        '<table style="display:block;overflow:hidden;width:200px"><tr><td style="white-space:nowrap">' + 'a long cell ' * 40 + '</td></tr></table>'
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=">'
+        '<script>console.warn("careful")</script></main></body></html>')
+    shots = tmp_path.parent / (tmp_path.name + '-shots')
+    r = check_site(tmp_path, browser=exe, screenshots=shots)
+    problems = '\n'.join(r['problems'])
+    assert (shots / '800' / 'wide.png').is_file() and (shots / '1400' / 'index.png').is_file()
     assert 'figure does not render: data:' not in problems, problems  # the good image passes
     for expected in ('experiments/plot.html: figure does not say its profile, tasks, seeds and version', 'broken link to nowhere.html', 'broken anchor index.html#missing', 'figure does not render',
-                     'console error: boom', 'needs the network: https://cdn.example.com/lib.js', "search: no result"):
+                     'console error: boom', 'needs the network: https://cdn.example.com/lib.js', "search: no result",
+                     'wide.html: 1608 px wide at a 1400 px window', 'wide.html: 1608 px wide at a 800 px window', 'wide.html: cut off at 1400 px: table clips',
+                     'wide.html: image without alt text: data:image/png', 'wide.html: console warning: careful'):
         assert expected in problems, problems
 
 def test_build_errors_name_the_problem(tmp_path):

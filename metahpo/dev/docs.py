@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast, copy, hashlib, html, importlib, inspect, json, os, re, shutil, tempfile, time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Sequence
 from pathlib import Path
 from ..core import MetahpoError
 
@@ -273,7 +274,12 @@ h1:hover a.anchor-link, h2:hover a.anchor-link, h3:hover a.anchor-link { visibil
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:13px; }
 pre { background:var(--side); border:1px solid var(--line); border-radius:6px; padding:10px 12px; overflow:auto; }
 .jp-InputArea pre { background:#f6f8fa; } .jp-OutputArea pre { background:#fff; border-style:dashed; }
-.jp-Cell { margin:12px 0; } .jp-OutputArea-output img { max-width:100%; height:auto; }
+.jp-Cell { margin:12px 0; } main img { max-width:100%; height:auto; }
+nav.pager { display:flex; justify-content:space-between; gap:16px; margin-top:40px; }
+nav.pager a { border:1px solid var(--line); border-radius:6px; padding:8px 12px; text-decoration:none; max-width:48%; }
+nav.pager a small { display:block; color:var(--muted); } nav.pager a.next { margin-left:auto; text-align:right; }
+button.menu { display:none; position:fixed; top:8px; left:8px; z-index:20; font-size:20px; padding:2px 10px; border:1px solid var(--line);
+              border-radius:6px; background:var(--side); cursor:pointer; }
 .jp-RenderedHTMLCommon table, .apidoc table, main table { border-collapse:collapse; margin:8px 0; font-size:13px; display:block; overflow:auto; }
 main th, main td { border:1px solid var(--line); padding:3px 8px; text-align:left; vertical-align:top; } main th { background:var(--side); }
 .dataframe td, .dataframe th { text-align:right; }
@@ -284,6 +290,12 @@ main th, main td { border:1px solid var(--line); padding:3px 8px; text-align:lef
 .jp-RenderedText pre .ansi-red-fg, .ansi-red-fg { color:#cf222e; } .ansi-green-fg { color:#1a7f37; } .ansi-bold { font-weight:700; }
 footer { margin-top:48px; color:var(--muted); font-size:12px; border-top:1px solid var(--line); padding-top:8px; }
 @media (max-width: 1100px) { body { grid-template-columns: 240px minmax(0,1fr); } nav.toc { display:none; } }
+@media (max-width: 900px) {
+  body { grid-template-columns: minmax(0,1fr); } main { padding:48px 16px 40px; }
+  button.menu { display:block; }
+  aside.sidebar { display:none; position:fixed; z-index:10; top:0; left:0; width:min(300px, 85vw); box-shadow:0 0 24px rgba(0,0,0,.2); }
+  body.nav-open aside.sidebar { display:block; }
+}
 """
 
 _SEARCH_JS = r"""
@@ -314,6 +326,10 @@ _SEARCH_JS = r"""
     out.hidden = false;
   }
   if (box) { box.addEventListener('input', run); var q = new URLSearchParams(location.search).get('q'); if (q) { box.value = q; run(); } }
+  var menu = document.getElementById('menu');
+  if (menu) menu.addEventListener('click', function () {
+    var open = document.body.classList.toggle('nav-open'); menu.setAttribute('aria-expanded', open ? 'true' : 'false');
+  });
 })();
 """
 
@@ -322,11 +338,13 @@ _PAGE = """<!doctype html>
 <title>{title} · metahpo</title><meta name="description" content="{summary}">
 <link rel="stylesheet" href="{root}assets/style.css"><link rel="stylesheet" href="{root}assets/pygments.css">
 </head><body>
+<button class="menu" id="menu" aria-label="Show the pages" aria-expanded="false">&#9776;</button>
 <aside class="sidebar"><a class="brand" href="{root}index.html">metahpo</a><span class="version">{version}</span>
 <input id="search" type="search" placeholder="Search the docs" aria-label="Search the docs" autocomplete="off">
 <div id="search-results" hidden></div>
 <nav class="pages">{nav}</nav></aside>
 <main><article>{body}</article>
+{pager}
 <footer>metahpo {version} · built by <code>metahpo docs</code> from <code>{src}</code></footer></main>
 <nav class="toc" aria-label="On this page">{toc}</nav>
 <script>window.METAHPO_ROOT = {root_js};</script>
@@ -341,6 +359,13 @@ def _nav(pages:list[Page], current:Page) -> str:
                         f'{html.escape(p.title)}</a></li>' for p in pages if p.group == group)
         out.append(f'<h4>{group}</h4><ul>{items}</ul>')
     return ''.join(out)
+
+def _pager(pages:list[Page], current:Page) -> str:
+    "Links to the previous and the next page in the sidebar's order."
+    i = pages.index(current)
+    link = lambda q, cls, word: (f'<a class="{cls}" href="{current.root}{q.url}"><small>{word}</small>{html.escape(q.title)}</a>')
+    parts = ([link(pages[i - 1], 'prev', 'Previous')] if i > 0 else []) + ([link(pages[i + 1], 'next', 'Next')] if i + 1 < len(pages) else [])
+    return f'<nav class="pager" aria-label="Previous and next page">{"".join(parts)}</nav>' if parts else ''
 
 def _toc(page:Page) -> str:
     items = [f'<a class="l{l}" href="#{i}">{html.escape(t)}</a>' for l, i, t in page.headings if l in (2, 3) and i]
@@ -428,13 +453,13 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     (tmp/'assets'/'style.css').write_text(_CSS)
     (tmp/'assets'/'pygments.css').write_text(_pygments_css())
     (tmp/'assets'/'search.js').write_text(_SEARCH_JS)
-    figures = {}
+    figures, order = {}, [q for g in dict.fromkeys(q.group for q in all_pages) for q in all_pages if q.group == g]  # the sidebar's order
     for p in all_pages:
         for hid, title, text in p.sections:
             index.append({'page': p.title, 'title': title or p.title, 'url': p.url + (f'#{hid}' if hid else ''), 'text': text[:3000]})
         figures[p.url] = p.body.count('<img ')
         page_html = _PAGE.format(title=html.escape(p.title), summary=html.escape(p.summary), root=p.root, root_js=json.dumps(p.root),
-                                 version=metahpo.__version__, nav=_nav(all_pages, p), body=p.body, toc=_toc(p),
+                                 version=metahpo.__version__, nav=_nav(all_pages, p), body=p.body, toc=_toc(p), pager=_pager(order, p),
                                  src=p.src.relative_to(repo).as_posix())
         dest = tmp/p.url
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -484,10 +509,25 @@ def _serve(root:Path):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
-def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='MetaTuner') -> dict:
+_LAYOUT_JS = '''() => {
+  const W = document.documentElement.clientWidth, out = {width: W, scroll: document.documentElement.scrollWidth, cut: [], noalt: []};
+  for (const e of document.querySelectorAll('main pre, main table, main img, main .jp-OutputArea-output')) {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    const what = e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '');
+    if (r.width > 0 && r.right > W + 1) out.cut.push(what + ' reaches ' + Math.round(r.right) + ' px');
+    else if ((s.overflowX === 'hidden' || s.overflowX === 'clip') && e.scrollWidth > e.clientWidth + 1) out.cut.push(what + ' clips ' + (e.scrollWidth - e.clientWidth) + ' px');
+  }
+  for (const e of document.querySelectorAll('main img')) if (!(e.getAttribute('alt') || '').trim()) out.noalt.push(e.src.slice(0, 60));
+  return out;
+}'''
+
+def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='MetaTuner',
+               widths:Sequence[int]=(1400, 800), # window widths (px) at which every page must fit
+               screenshots:str|os.PathLike|None=None) -> dict: # save a full-page screenshot of every page at every width here
     """Open every page of the built site in `site` in headless Chromium; return the pages visited, the links and
-    figures checked, and a list of `problems` (empty when every page loads cleanly, every internal link resolves,
-    every figure renders and the search finds `search`)."""
+    figures checked, and a list of `problems` (empty when every page loads cleanly without console errors or
+    warnings, every internal link resolves, every figure renders and has alt text, no page is wider than the
+    window at any of `widths` and no table, code block or figure is cut off there, and the search finds `search`)."""
     from urllib.parse import urljoin, urlparse, unquote
     site = Path(site)
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html'))
@@ -504,7 +544,7 @@ def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='M
             b = pw.chromium.launch(executable_path=exe, args=_LAUNCH_ARGS)
             pg = b.new_page()
             here = {'page': None}
-            pg.on('console', lambda m: m.type == 'error' and problems.append(f"{here['page']}: console error: {m.text}"))
+            pg.on('console', lambda m: m.type in ('error', 'warning') and problems.append(f"{here['page']}: console {m.type}: {m.text}"))
             pg.on('pageerror', lambda e: problems.append(f"{here['page']}: uncaught exception: {e}"))
             pg.on('requestfailed', lambda r: problems.append(f"{here['page']}: request failed: {r.url} ({r.failure})"))
             def route(r):
@@ -512,9 +552,17 @@ def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='M
                 problems.append(f"{here['page']}: needs the network: {r.request.url}")
                 r.abort()
             pg.route('**/*', route)
+            for w in widths[1:]:  # the narrower windows: layout only (the first width checks everything below)
+                pg.set_viewport_size({'width': w, 'height': 900})
+                for p in pages:
+                    here['page'] = f'{p} at {w} px'
+                    pg.goto(base + p, wait_until='load')
+                    problems += _layout_problems(pg, p, w, screenshots)
+            if widths: pg.set_viewport_size({'width': widths[0], 'height': 900})
             for p in pages:
                 here['page'] = p
                 resp = pg.goto(base + p, wait_until='load')
+                if widths: problems += _layout_problems(pg, p, widths[0], screenshots, alt=True)
                 if not resp or resp.status != 200: problems.append(f"{p}: HTTP {resp.status if resp else 'no response'}")
                 ids[p] = set(pg.eval_on_selector_all('[id]', 'els => els.map(e => e.id)'))
                 imgs = pg.eval_on_selector_all('main img', 'els => els.map(e => [e.complete && e.naturalWidth > 0, e.src.slice(0, 60), e.alt || ""])')
@@ -541,4 +589,16 @@ def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='M
                 if not pg.url.startswith(base): problems.append(f"search: the first result leads off the site: {pg.url}")
             b.close()
     finally: srv.shutdown()
-    return {'pages': len(pages), 'links': len(links), 'figures': figures, 'search_hits': len(hits), 'problems': problems}
+    return {'pages': len(pages), 'links': len(links), 'figures': figures, 'search_hits': len(hits), 'problems': problems,
+            'widths': list(widths), 'screenshots': None if screenshots is None else str(screenshots)}
+
+def _layout_problems(pg, page:str, width:int, screenshots, alt:bool=False) -> list[str]:
+    "What a reader at a `width`-px window would see wrong on the open page (and its screenshot, if asked for)."
+    r = pg.evaluate(_LAYOUT_JS)
+    out = [f"{page}: {r['scroll']} px wide at a {width} px window"] if r['scroll'] > r['width'] + 1 else []
+    out += [f"{page}: cut off at {width} px: {c}" for c in r['cut'][:5]]
+    if alt: out += [f"{page}: image without alt text: {s}" for s in r['noalt']]
+    if screenshots is not None:
+        d = Path(screenshots) / str(width); d.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(d / (page.replace('/', '__').removesuffix('.html') + '.png')), full_page=True)
+    return out
