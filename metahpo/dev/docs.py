@@ -453,6 +453,14 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     (tmp/'assets'/'style.css').write_text(_CSS)
     (tmp/'assets'/'pygments.css').write_text(_pygments_css())
     (tmp/'assets'/'search.js').write_text(_SEARCH_JS)
+    def _own_image(m):  # a picture the README shows from the repository (results/...) is copied into the site
+        src = html.unescape(m.group(2))
+        f = repo / src
+        if re.match(r'^[a-z]+:|^/', src) or not f.is_file() or not _inside(repo, f): return m.group(0)
+        dest = tmp / 'assets' / 'img' / src.replace('/', '__')
+        dest.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(f, dest)
+        return f'{m.group(1)}assets/img/{html.escape(dest.name)}{m.group(3)}'
+    home.body = re.sub(r'(<img[^>]*\bsrc=")([^"]+)(")', _own_image, home.body)
     figures, order = {}, [q for g in dict.fromkeys(q.group for q in all_pages) for q in all_pages if q.group == g]  # the sidebar's order
     for p in all_pages:
         for hid, title, text in p.sections:
