@@ -31,6 +31,10 @@ def test_every_notebook_has_a_page(site):
     entries = json.loads(index.removeprefix('window.METAHPO_SEARCH = ').rstrip(';\n'))
     assert any(e['url'].startswith('metatuner.html') for e in entries) and len(entries) > 100
     assert r['figures']['experiments/benchmark.html'] > 0  # the experiments' figures are in their pages
+    bench = (out / 'experiments' / 'benchmark.html').read_text()
+    assert 'class="input_area' not in bench  # an experiment page shows results; its code stays in the notebook
+    assert not re.search(r'<pre>[^<]*Figure:', bench) and 'alt="Figure: ' in bench  # each caption once: under the figure, and as its alt text
+    assert 'class="input_area' in html  # a chapter shows its code
 
 def test_site_passes_the_browser_check(site):
     exe = _browser()

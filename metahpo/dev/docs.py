@@ -168,6 +168,19 @@ def _figure_alts(cell:dict, title:str) -> list[str]:
     n = sum(1 for o in outs if 'image/png' in o.get('data', {}) or 'image/jpeg' in o.get('data', {}))
     return [caps[min(i, len(caps) - 1)] if caps else f'Figure {i + 1} of a cell of "{title}"' for i in range(n)]
 
+def _drop_printed_captions(cell:dict) -> None:
+    "In a cell that shows a figure, the printed 'Figure: ...' lines became the figures' alt text (and the caption is under each figure): drop them from the text."
+    outs = cell.get('outputs', [])
+    if not any('image/png' in o.get('data', {}) or 'image/jpeg' in o.get('data', {}) for o in outs): return
+    kept = []
+    for o in outs:
+        if o.get('output_type') == 'stream':
+            text = ''.join(l for l in _src({'source': o.get('text', '')}).splitlines(keepends=True) if not l.strip().startswith('Figure:'))
+            if not text.strip(): continue
+            o = {**o, 'text': text}
+        kept.append(o)
+    cell['outputs'] = kept
+
 def _md_cell(text:str, salt:str='') -> dict:
     "A markdown cell; its id from its text and `salt` (the cell's position), so two cells of the same text keep distinct ids."
     import hashlib
@@ -185,13 +198,17 @@ def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
         if {'default_exp', 'hide', 'exporti'} & dirs.keys() or dirs.get('include') == 'false': continue
         tags = []
         if 'export' in dirs: tags.append('remove_cell')
-        if dirs.get('echo') == 'false': tags.append('remove_input')
+        experiment = page.url.startswith('experiments/')  # experiment pages show results; their code stays in the notebook
+        if dirs.get('echo') == 'false' or (experiment and dirs.get('echo') != 'true'):
+            tags.append('remove_input' if cell.get('outputs') else 'remove_cell')
         if dirs.get('output') == 'false': tags.append('remove_output')
         if src.strip() or cell.get('outputs'):
             cell['source'] = src
             cell.setdefault('metadata', {})['tags'] = tags
             cells.append(cell)
-            if not {'remove_cell', 'remove_output'} & set(tags): alts += _figure_alts(cell, page.title)
+            if not {'remove_cell', 'remove_output'} & set(tags):
+                alts += _figure_alts(cell, page.title)
+                _drop_printed_captions(cell)
         if module is not None and ({'export', 'exports'} & dirs.keys()):
             docs = [api_doc(module, n) for n in exported_names(src)]
             if docs: cells.append(_md_cell('\n'.join(docs), str(len(cells))))
