@@ -35,6 +35,10 @@ def test_every_notebook_has_a_page(site):
     assert 'class="input_area' not in bench  # an experiment page shows results; its code stays in the notebook
     assert not re.search(r'<pre>[^<]*Figure:', bench) and 'alt="Figure: ' in bench  # each caption once: under the figure, and as its alt text
     assert 'class="input_area' in html  # a chapter shows its code
+    tuners = (out / 'tuners.html').read_text()
+    assert '<table class="params">' in tuners and '<code>trial_timeout_s</code>' in tuners  # parameter tables from the docments
+    assert 'class="source" href="https://github.com/' in tuners and 'nbs/05_tuners.ipynb"' in tuners  # a link to the source notebook
+    assert 'class="pager"' in tuners and 'class="menu"' in tuners  # previous/next links; the menu button of narrow windows
 
 def test_site_passes_the_browser_check(site):
     exe = _browser()

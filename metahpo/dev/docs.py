@@ -56,8 +56,21 @@ def _md2html(text:str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
     return markdown2html_mistune(text)
 
-def api_doc(module, name:str) -> str:
-    "HTML documentation of `name` (a top-level object or 'Class.member') in `module`: signature, docstring, source line."
+def _param_table(target) -> str:
+    "An HTML table of a callable's parameters from its docments: name, type, default and what it is; empty when none is documented."
+    from fastcore.docments import docments
+    try: d = docments(target.__init__ if inspect.isclass(target) else target, full=True)
+    except Exception: return ''
+    rows = [(n, v) for n, v in d.items() if n not in ('self', 'cls', 'return') and not n.startswith('_')]
+    if not any(v.get('docment') for _, v in rows): return ''
+    show = lambda x: '' if x is inspect.Parameter.empty else html.escape(x if isinstance(x, str) else getattr(x, '__name__', repr(x)))
+    cells = ''.join(f"<tr><td><code>{html.escape(n)}</code></td><td><code>{show(v.get('anno'))}</code></td>"
+                    f"<td>{'' if v.get('default') is inspect.Parameter.empty else '<code>' + html.escape(repr(v.get('default'))) + '</code>'}</td>"
+                    f"<td>{_md2html(v.get('docment') or '').removeprefix('<p>').removesuffix('</p>').strip()}</td></tr>" for n, v in rows)
+    return f'<table class="params"><thead><tr><th>parameter</th><th>type</th><th>default</th><th>what it is</th></tr></thead><tbody>{cells}</tbody></table>'
+
+def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: where the source can be read (the notebook, on the project's host)
+    "HTML documentation of `name` (a top-level object or 'Class.member') in `module`: signature, docstring, parameter table, source link."
     from nbdev.showdoc import show_doc
     obj = _resolve(module, name)
     target = obj.fget if isinstance(obj, property) else obj
@@ -72,8 +85,10 @@ def api_doc(module, name:str) -> str:
     if isinstance(obj, property): md = re.sub(r'```python\n.*?```', f'```python\n{name}  # property\n```', md, count=1, flags=re.S)
     try: line = f', line {inspect.getsourcelines(target)[1]}'
     except (TypeError, OSError): line = ''
-    src = f'<span class="source">{module.__name__.replace(".", "/")}.py{line}</span>'
-    body = _md2html(md.strip())
+    where = f'{module.__name__.replace(".", "/")}.py{line}'
+    src = (f'<a class="source" href="{html.escape(source_url)}" title="the notebook this is exported from">{where}</a>' if source_url
+           else f'<span class="source">{where}</span>')
+    body = _md2html(md.strip()) + _param_table(target)
     body = re.sub(r'<(h[34]) id="[^"]*">', r'<\1>', body)  # the anchor is the box's, not a second one on its heading
     body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', '', body)
     return f'<div class="apidoc level{level}" id="{anchor(name)}">{src}{body}</div>'
@@ -93,6 +108,7 @@ class Page:
     summary: str = ''
     group: str = 'Modules'    # its section in the navigation
     module: str | None = None # the module the notebook exports to, if any
+    source_url: str = ''      # where its source notebook can be read (the project's host), if known
     body: str = ''
     headings: list = field(default_factory=list)  # (level, id, text) of its headings
     sections: list = field(default_factory=list)  # (id, title, text) of the parts between them, for the search index
@@ -210,7 +226,7 @@ def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
                 alts += _figure_alts(cell, page.title)
                 _drop_printed_captions(cell)
         if module is not None and ({'export', 'exports'} & dirs.keys()):
-            docs = [api_doc(module, n) for n in exported_names(src)]
+            docs = [api_doc(module, n, page.source_url or None) for n in exported_names(src)]
             if docs: cells.append(_md_cell('\n'.join(docs), str(len(cells))))
     nb['cells'] = cells
     nb.setdefault('metadata', {})['metahpo_figure_alts'] = alts
@@ -304,6 +320,7 @@ main th, main td { border:1px solid var(--line); padding:3px 8px; text-align:lef
 .apidoc.level4 { margin-left:24px; border-left-color:#8c959f; }
 .apidoc h3, .apidoc h4 { margin:8px 0; font-family: ui-monospace, monospace; }
 .apidoc .source { float:right; color:var(--muted); font-size:12px; margin-top:10px; }
+.apidoc table.params { font-size:13px; } .apidoc table.params td:first-child, .apidoc table.params td:nth-child(3) { white-space:nowrap; }
 .jp-RenderedText pre .ansi-red-fg, .ansi-red-fg { color:#cf222e; } .ansi-green-fg { color:#1a7f37; } .ansi-bold { font-weight:700; }
 footer { margin-top:48px; color:var(--muted); font-size:12px; border-top:1px solid var(--line); padding-top:8px; }
 @media (max-width: 1100px) { body { grid-template-columns: 240px minmax(0,1fr); } nav.toc { display:none; } }
@@ -443,6 +460,9 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     if not nbs_path.is_dir(): raise MetahpoError(f"no notebooks at {nbs_path}: build the site from a checkout of the metahpo repository (pass repo=...)")
     import metahpo
     nb_pages = [nb_page(p, nbs_path) for p in find_notebooks(nbs_path)]
+    host = _source_host(repo)
+    for p in nb_pages:
+        if host: p.source_url = f"{host}/{p.src.relative_to(repo).as_posix()}"
     pages = {}
     for p in nb_pages:
         rel = p.src.relative_to(nbs_path).as_posix()
@@ -503,6 +523,14 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return {'out': str(out), 'pages': len(all_pages), 'seconds': round(time.perf_counter() - t0, 1), 'figures': figures,
             'search_entries': len(index)}
+
+def _source_host(repo:Path) -> str|None:
+    "'{git_url}/blob/{branch}' from the project's settings.ini, where the sources can be read; None if it does not say."
+    import configparser
+    cfg = configparser.ConfigParser()
+    try: cfg.read(repo / 'settings.ini'); s = cfg['DEFAULT']
+    except (KeyError, configparser.Error): return None
+    return f"{s['git_url'].rstrip('/')}/blob/{s.get('branch', 'main')}" if s.get('git_url') else None
 
 def _find_repo() -> Path:
     for d in [Path.cwd(), *Path.cwd().parents]:
