@@ -40,6 +40,15 @@ def test_every_notebook_has_a_page(site):
     assert 'class="source" href="https://github.com/' in tuners and 'nbs/05_tuners.ipynb"' in tuners  # a link to the source notebook
     assert 'class="pager"' in tuners and 'class="menu"' in tuners  # previous/next links; the menu button of narrow windows
 
+def test_committed_site_is_current(site):
+    "docs/ holds the built site, committed: a fresh build from the notebooks and the README is identical to it."
+    out, _ = site
+    built = {p.relative_to(out).as_posix(): p for p in out.rglob('*') if p.is_file() and p.name != '.site-files'}
+    committed = {p.relative_to(ROOT / 'docs').as_posix(): p for p in (ROOT / 'docs').rglob('*')
+                 if p.is_file() and p.name not in ('.site-files', 'README.md')}
+    stale = sorted(set(built) ^ set(committed)) + sorted(f for f in set(built) & set(committed) if built[f].read_bytes() != committed[f].read_bytes())
+    assert not stale, f"docs/ is stale ({len(stale)} files differ from a fresh build: {stale[:8]}): run `metahpo docs` and commit docs/"
+
 def test_site_passes_the_browser_check(site):
     exe = _browser()
     out, _ = site

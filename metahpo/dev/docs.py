@@ -73,7 +73,9 @@ def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: 
     "HTML documentation of `name` (a top-level object or 'Class.member') in `module`: signature, docstring, parameter table, source link."
     from nbdev.showdoc import show_doc
     obj = _resolve(module, name)
-    target = obj.fget if isinstance(obj, property) else obj
+    import functools
+    prop = isinstance(obj, (property, functools.cached_property))
+    target = obj.fget if isinstance(obj, property) else obj.func if isinstance(obj, functools.cached_property) else obj
     level = 4 if '.' in name else 3
     try: md = show_doc(target, name=name, title_level=level)._repr_markdown_()
     except (OSError, TypeError, NameError):  # no source for the parameter comments, or an annotation only a type checker imports
@@ -82,7 +84,7 @@ def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: 
         md = f"{'#' * level} {name}\n\n```python\ndef {name}{sig}\n```\n\n*{inspect.getdoc(target) or ''}*"
     md = re.sub(r'^---\s*$|^\[source\]\(.*$', '', md, flags=re.MULTILINE)  # the rule and Quarto's source link
     if inspect.isclass(target): md = md.replace(f'def {name}(', f'class {name}(', 1)
-    if isinstance(obj, property): md = re.sub(r'```python\n.*?```', f'```python\n{name}  # property\n```', md, count=1, flags=re.S)
+    if prop: md = re.sub(r'```python\n.*?```', f'```python\n{name}  # property\n```', md, count=1, flags=re.S)
     try: line = f', line {inspect.getsourcelines(target)[1]}'
     except (TypeError, OSError): line = ''
     where = f'{module.__name__.replace(".", "/")}.py{line}'
