@@ -272,6 +272,7 @@ def render_body(nb:dict) -> tuple[str, list, list]:
     c.TagRemovePreprocessor.remove_all_outputs_tags = ('remove_output',)
     exp = HTMLExporter(config=c, template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))  # reads joins multi-line strings
+    body = re.sub(r'<p>\d+ rows × \d+ columns</p>', '', body)  # pandas' footer: the table says it
     alts = iter(nb.get('metadata', {}).get('metahpo_figure_alts', []))
     body = re.sub(r'alt="No description has been provided for this image"',  # nbconvert's stand-in, in document order
                   lambda m: f'alt="{html.escape(next(alts, "Figure"))}"', body)
