@@ -260,6 +260,15 @@ class _Text(HTMLParser):
         if self._h: self._h[2].append(data)
         self.sections[-1][2].append(data)
 
+def _one_header_row(m) -> str:
+    "A pandas table header of two rows, the second holding only the index's name, as one row with that name in its corner."
+    rows = re.findall(r'<tr[^>]*>.*?</tr>', m.group(0), flags=re.S)
+    if len(rows) != 2: return m.group(0)
+    cells = [re.findall(r'<th[^>]*>(.*?)</th>', r, flags=re.S) for r in rows]
+    if not cells[0] or cells[0][0].strip() or not cells[1] or not cells[1][0].strip() or any(c.strip() for c in cells[1][1:]): return m.group(0)
+    first = re.sub(r'<th([^>]*)></th>', lambda t: f'<th{t.group(1)}>{cells[1][0]}</th>', rows[0], count=1)
+    return m.group(0).replace(rows[0], first).replace(rows[1], '')
+
 def render_body(nb:dict) -> tuple[str, list, list]:
     "HTML of the cells of a prepared notebook, its headings (level, id, text) and its sections (id, title, text)."
     import nbformat
@@ -273,6 +282,7 @@ def render_body(nb:dict) -> tuple[str, list, list]:
     exp = HTMLExporter(config=c, template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))  # reads joins multi-line strings
     body = re.sub(r'<p>\d+ rows × \d+ columns</p>', '', body)  # pandas' footer: the table says it
+    body = re.sub(r'<thead>.*?</thead>', _one_header_row, body, flags=re.S)
     alts = iter(nb.get('metadata', {}).get('metahpo_figure_alts', []))
     body = re.sub(r'alt="No description has been provided for this image"',  # nbconvert's stand-in, in document order
                   lambda m: f'alt="{html.escape(next(alts, "Figure"))}"', body)
