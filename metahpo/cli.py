@@ -198,14 +198,20 @@ def _table_objective(a):
     if a.data is None or a.target is None: raise MetahpoError("give --data and --target together: your table (CSV) and the column to predict")
     if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
-    if not Path(a.data).is_file(): raise MetahpoError(f"--data {a.data!r} is not a file: give a table as CSV")
-    import pandas as pd
     from metahpo.trainers.rf import RandomForestTrainer
-    try: df = pd.read_csv(a.data)
-    except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {a.data!r} could not be read as CSV: {e}") from None
-    if a.target not in df.columns: raise MetahpoError(f"--target {a.target!r} is not a column of {a.data}; its columns: {', '.join(map(str, df.columns))}")
-    df = df[df[a.target].notna()]
-    return RandomForestTrainer(df.drop(columns=[a.target]), df[a.target].to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed)
+    X, y = _read_table(a.data, a.target)
+    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed)
+
+def _read_table(path:str, target:str):
+    "The user's table `--data` (CSV) as features and the `--target` column, rows without a target left out; one-line errors."
+    from metahpo.core import MetahpoError
+    if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV")
+    import pandas as pd
+    try: df = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {path!r} could not be read as CSV: {e}") from None
+    if target not in df.columns: raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}")
+    df = df[df[target].notna()]
+    return df.drop(columns=[target]), df[target]
 
 def _executor(a, obj):
     "Where `tune` runs the trials: None (here, or forked processes when concurrent) or a Ray cluster."
@@ -369,13 +375,8 @@ def _import_optuna(a) -> int:
     if (a.data is None) != (a.target is None): raise MetahpoError("give --data and --target together: the task's table and its target column")
     mf = None
     if a.data is not None:
-        import pandas as pd
         from metahpo.metafeatures import metafeatures
-        if not Path(a.data).is_file(): raise MetahpoError(f"--data {a.data!r} is not a file: give the task's table as CSV")
-        try: df = pd.read_csv(a.data)
-        except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {a.data!r} could not be read as CSV: {e}") from None
-        if a.target not in df.columns: raise MetahpoError(f"--target {a.target!r} is not a column of {a.data}; its columns: {', '.join(map(str, df.columns))}")
-        mf = metafeatures('tabular', df.drop(columns=[a.target]), df[a.target])
+        mf = metafeatures('tabular', *_read_table(a.data, a.target))
     from metahpo.integrations.optuna import import_optuna_study
     rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf)
     print(f"added {n} trial(s) of Optuna study {a.study!r} to {a.repo} as study {rec.name!r} (space {rec.space.name}: "

@@ -261,13 +261,19 @@ def _limit_threads(n:int) -> None:
     threadpool_limits(n)  # and for those the tuner's process had loaded already (BLAS, OpenMP)
     if (torch := sys.modules.get('torch')) is not None: torch.set_num_threads(n)
 
+def _failure(error:str, cpu_s:float=float('nan')) -> tuple:
+    "A run that gave no result, as `_run_inline` returns runs: (result, error, cpu_s, gpu_used, device); NaN CPU seconds are charged as wall time."
+    return (None, error, cpu_s, False, None)
+
+def _timeout(limit:float) -> tuple: return _failure(f"TimeoutError: the trial ran past its limit of {limit:g} s and was stopped")
+
 def _child(objective, config, conn, parent:int, threads:int|None=None):
     try: os.setpgid(0, 0)  # its own process group: a timeout kills whatever the trial started too
     except OSError: pass
     _die_with(parent)
     if threads: _limit_threads(threads)
     try: conn.send(_run_inline(objective, config))
-    except Exception as e: conn.send((None, f"{type(e).__name__} while returning the result: {e}", 0.0, False, None))
+    except Exception as e: conn.send(_failure(f"{type(e).__name__} while returning the result: {e}", cpu_s=0.0))
     finally: conn.close()
 
 class _Child:
@@ -294,11 +300,11 @@ class _Child:
         try: out = self.recv.recv()
         except EOFError: pass  # the end of the pipe: the child died without a result
         self.p.join(5.0)
-        if out is None: out = (None, f"ChildProcessError: the trial's process ended with exit code {self.p.exitcode} and no result", float('nan'), False, None)
+        if out is None: out = _failure(f"ChildProcessError: the trial's process ended with exit code {self.p.exitcode} and no result")
         self.stop(); return out
 
     def timed_out(self) -> tuple:
-        self.stop(); return (None, f"TimeoutError: the trial ran past its limit of {self.timeout_s:g} s and was stopped", float('nan'), False, None)
+        self.stop(); return _timeout(self.timeout_s)
 
     def stop(self) -> None:
         "Kill the trial and everything it started (also on Ctrl-C or SIGTERM of the tuner: a trial never outlives it)."
@@ -318,11 +324,15 @@ def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:flo
         except MetahpoError as e: err = str(e)
     return TrialStatus.FAILED, None, {}, err, cost
 
-def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
-    "Run `objective(config)` and return (status, value, metrics, error, cost); failures are returned, not raised."
+def _run(objective, config, timeout_s:float|None=None) -> tuple:
+    "Run the objective here, or in a forked child when it has a time limit: `_run_inline`'s tuple and the wall seconds."
     t0 = time.perf_counter()
     out = _run_inline(objective, config) if timeout_s is None else _run_forked(objective, config, timeout_s)
-    return _outcome(*out, time.perf_counter() - t0, metric)
+    return (*out, time.perf_counter() - t0)
+
+def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
+    "Run `objective(config)` and return (status, value, metrics, error, cost); failures are returned, not raised."
+    return _outcome(*_run(objective, config, timeout_s), metric)
 
 # %% ../nbs/05_tuners.ipynb #236cfe0f
 from multiprocessing.connection import wait as _wait_for
@@ -345,9 +355,7 @@ class InlineExecutor(Executor):
     "One trial at a time, here (in a forked child when it has a time limit): the sequential loop."
     def __init__(self): self._done, self._n = [], 0
     def submit(self, objective, config, timeout_s=None):
-        t0 = time.perf_counter()
-        out = _run_inline(objective, config) if timeout_s is None else _run_forked(objective, config, timeout_s)
-        self._n += 1; self._done.append((self._n, (*out, time.perf_counter() - t0)))
+        self._n += 1; self._done.append((self._n, _run(objective, config, timeout_s)))
         return self._n
     def wait(self, timeout_s=None):
         done, self._done = self._done, []

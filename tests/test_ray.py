@@ -36,16 +36,18 @@ while sum(n['Alive'] for n in ray.nodes()) < 2 or ray.available_resources().get(
     assert time.time() < deadline, 'the second Ray node did not join in 90 s'
     time.sleep(1)
 head = ray.get_runtime_context().get_node_id()
-def probe(c):  # 2 s on the head, 8 s on the second node: its first two trials are still running when it is killed
-    key = f"{c['n_estimators']}-{c['max_depth']}-{c['min_samples_split']}"
+def key(c): return f"{c['n_estimators']}-{c['max_depth']}-{c['min_samples_split']}"
+def probe(c):  # 2 s on the head, 8 s on the second node, so that trials run there while others finish on the head
     node = ray.get_runtime_context().get_node_id()
-    (starts / f"{key}@{node}@{time.time_ns()}").touch()
+    (starts / f"{key(c)}@{node}@{time.time_ns()}").touch()
     time.sleep(2.0 if node == head else 8.0)
     return 0.7 + 0.001 * c['max_depth'] + 0.0001 * c['n_estimators'] - 0.002 * c['min_samples_split']
 info = {}
-def kill_second_node(study, trial):
-    if len(study.trials) == 4 and not info:
-        os.killpg(node_pgid, signal.SIGKILL); info['killed_at_trial'] = 4
+def kill_second_node(study, trial):  # once 4 trials are done and a trial is running on the second node (however loaded the machine)
+    if info or len(study.trials) < 4: return
+    done = {key(t.config) for t in study.trials}
+    if any(n.split('@')[1] != head and n.split('@')[0] not in done for n in os.listdir(starts)):
+        os.killpg(node_pgid, signal.SIGKILL); info['killed_at_trial'] = len(study.trials)
 space = get_space('random_forest')
 st = tune(probe, space, 'grid', budget=16, metric='accuracy', repository=out / 'r.db', task=TaskRecord('probe', 'random_forest', 'tabular'),
           executor=RayExecutor(4, address=address, max_retries=3), callbacks=[kill_second_node], progress=False)

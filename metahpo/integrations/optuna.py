@@ -125,10 +125,9 @@ class MetaSampler(_BaseSampler):
                 self.tuner.tell(c, (t.value if minimise else -t.value) if ok else math.inf)
             elif hasattr(self.tuner, 'pending'): self.tuner.pending(c)
 
-    def _taken(self, study, trial, space:SearchSpace) -> set:
-        TS = lazy_import('optuna.trial', 'optuna').TrialState
-        return {space.key(c) for t in study.get_trials(deepcopy=False) if t.number != trial.number and (c := self._config(t, space)) is not None
-                and not (t.state == TS.RUNNING and t.number in self._reserved and _ATTR not in t.system_attrs and not t.params)}
+    def _taken(self, trials, trial, space:SearchSpace) -> set:
+        "The configurations of the other trials (finished, running, or given one by a MetaSampler)."
+        return {space.key(c) for t in trials if t.number != trial.number and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
         if not search_space: return {}
@@ -142,7 +141,7 @@ class MetaSampler(_BaseSampler):
             space, trials = self._space_, study.get_trials(deepcopy=False)
             self._sync(study, trials, trial, space)
             c = self._reserved.pop(trial.number, None)
-            taken = self._taken(study, trial, space)
+            taken = self._taken(trials, trial, space)
             while c is None and self._orphans:  # reserved for a trial that ended without it
                 r = self._orphans.pop(0)
                 if space.key(r) not in taken: c = r
@@ -153,7 +152,7 @@ class MetaSampler(_BaseSampler):
                     self._reserved[t.number] = r  # about to be sampled (here or elsewhere): first come, first served
                 c = self.tuner.ask()
             for _ in range(10):  # a last look: another process may have just taken it
-                if c is None or space.key(c) not in self._taken(study, trial, space): break
+                if c is None or space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space): break
                 if hasattr(self.tuner, 'pending'): self.tuner.pending(c)
                 c = self.tuner.ask()
             if c is None: return {}  # the tuner has nothing left: Optuna samples at random

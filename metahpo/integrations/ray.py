@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools, math, os, pickle, time
 
 from ..core import MetahpoError, lazy_import
-from ..tuners import Executor, Tuner, check_concurrency, _run_inline
+from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout
 
 # %% auto #0
 __all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
@@ -69,10 +69,10 @@ class RayExecutor(Executor):
                 if ref in ready:
                     try: out = ray.get(ref)
                     except ray.exceptions.RayError as e:  # the task's worker or node died more often than it was retried
-                        out = (None, f"{type(e).__name__}: {str(e).splitlines()[0][:300]}", float('nan'), False, None)
+                        out = _failure(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
                 elif end is not None and now >= end:
                     ray.cancel(ref, force=True)
-                    out = (None, f"TimeoutError: the trial ran past its limit of {limit:g} s and was stopped", float('nan'), False, None)
+                    out = _timeout(limit)
                 else: continue
                 del self._jobs[h]; done.append((h, (*out, now - t0)))
             if done or (deadline is not None and time.perf_counter() >= deadline): return done
