@@ -8,14 +8,14 @@ import math, time
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, lazy_import
-from .space import SearchSpace, ConfigError
+from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
 from .experience import Experience, TaskEvaluations
 
 # %% auto #0
-__all__ = ['CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
+__all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
            'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'paired_differences',
-           'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance']
+           'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance', 'hyperparameter_names', 'readable']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -241,3 +241,60 @@ def figure_provenance(fig, what:str, profile:str, n_tasks:int, n_seeds:int) -> s
             f"metahpo {metahpo.__version__})")
     fig.text(0.5, -0.01, line, ha='center', va='top', fontsize=8, color='0.3')
     return f'Figure: {line}'
+
+# %% ../nbs/22_benchmark.ipynb #de55485f
+LABELS = {'median_evals': 'evaluations (median)', 'evals_min': 'fewest', 'evals_max': 'most', 'median_cpu_h': 'CPU hours (median)',
+          'median_gpu_h': 'GPU hours (median)', 'median_time_s': 'time, s (median)', 'median_compute_share': 'share of all compute (median)',
+          'compute_share': 'share of all compute', 'reached': 'tasks reached', 'wall_s': 'wall, s', 'cpu_s': 'CPU, s', 'cpu_h': 'CPU hours',
+          'gpu_h': 'GPU hours', 'train_s': 'training, s', 'time_to_convergence_s': 'time to near-optimal, s', 'time_to_best_s': 'time to best, s',
+          'evals_to_near_optimal': 'evaluations to near-optimal', 'evals_to_best': 'evaluations to best', 'n_candidates': 'candidates',
+          'ms_per_step': 'ms per step', 'examples_per_s': 'examples per s', 'images_per_s': 'images per s', 'epoch_s': 'epoch, s',
+          'peak_gib': 'peak memory, GiB', 'n_rows': 'rows', 'n_rows_total': 'rows in the source', 'best_peer': 'best peer',
+          'peer_regret': 'best peer regret', 'meta_regret': 'meta regret', 'diff': 'meta minus peer', 'lo': '95% CI low', 'hi': '95% CI high',
+          'points_within': 'points within', 'projected_train_s': 'projected training, s', 'roc_auc': 'AUC-ROC',
+          'val_mse': 'val MSE', 'val_mae': 'val MAE', 'test_mse': 'test MSE', 'test_mae': 'test MAE', 'test_f1': 'test F1',
+          'test_top1': 'test top-1', 'test_top5': 'test top-5', 'snaive_test_mse': 'seasonal-naive test MSE',
+          'test_mse_ratio': 'test MSE / seasonal naive', 'est_grid_wall_h': 'estimated grid wall, h',
+          'measured_grid_wall_h': 'measured grid wall, h', 'measured_over_estimate': 'measured / estimated'}
+_SHARE = ('_share', 'reached')
+
+def hyperparameter_names() -> set[str]:
+    "The parameters of the seed plan's spaces, grid and wide: columns `readable` prints as written and leaves named as in code."
+    return {n for m in PRESET_NAMES for w in (False, True) for n in get_space(m, wide=w).names}
+
+def _column(s:pd.Series, digits:int, as_written:bool=False) -> pd.Series:
+    if s.dtype == object:  # numbers stored as objects (a transposed table of mixed rows): as numbers if every one is
+        try: s = pd.to_numeric(s)
+        except (TypeError, ValueError): pass
+    if s.dtype == bool: return s.map({True: 'yes', False: 'no'})
+    if not pd.api.types.is_numeric_dtype(s): return s.where(s.notna(), '')
+    v = s.to_numpy(dtype=float); ok = np.isfinite(v); fin = v[ok]
+    if not len(fin): return s.map(lambda x: '')
+    if str(s.name).endswith(_SHARE) and fin.min() >= 0 and fin.max() <= 1:
+        fmt = lambda x: f'{x:.0%}' if x in (0, 1) else f'{x:.1%}'
+    elif np.all(fin == np.round(fin)): fmt = lambda x: f'{int(x)}'
+    elif np.abs(fin[fin != 0]).min() < 1e-6: fmt = lambda x: f'{x:.2e}'  # a column reaching tiny values: none rounded to zero
+    elif as_written or np.all(2 * fin == np.round(2 * fin)): fmt = lambda x: np.format_float_positional(x, unique=True, trim='-')
+    elif np.abs(fin).max() > 10 * np.abs(fin[fin != 0]).min():  # values of different scales (rows in different units): each to `digits` digits
+        fmt = lambda x: f'{x:.0f}' if abs(x) >= 10 ** (digits - 1) else np.format_float_positional(x, precision=digits, fractional=False, unique=False, trim='k').rstrip('.')
+    else:  # one precision for the column, from its largest value
+        d = int(np.clip(digits - 1 - math.floor(math.log10(np.abs(fin).max())), 0, 6))
+        fmt = lambda x: f'{x:.{d}f}'
+    return pd.Series([fmt(x) if f else '' for x, f in zip(v, ok)], index=s.index, name=s.name)
+
+def readable(df:pd.DataFrame, # a table of results
+             digits:int=3, # significant digits of the largest measured value in a column
+             labels:Mapping|None=None, # more column labels, beside `LABELS`
+             index:str|list|None=None, # column(s) to make the index (a plain 0, 1, 2 ... index says nothing)
+             as_written:Sequence[str]|None=None, # columns printed as written and named as in code; default `hyperparameter_names()`
+            ) -> pd.DataFrame:
+    "`df` with every cell a string written for people (see above) and its columns and index labelled with units."
+    keep = set(hyperparameter_names() if as_written is None else as_written)
+    t = df.apply(lambda s: _column(s, digits, s.name in keep))
+    if index is not None: t = t.set_index(index)
+    names = {**LABELS, **(labels or {})}
+    lab = lambda c: c if c in keep else names.get(c, c.replace('_', ' ') if isinstance(c, str) else c)
+    t = t.rename(columns=lab)
+    t.index.names = [lab(n) if n is not None else None for n in t.index.names]
+    if t.columns.name: t.columns.name = lab(t.columns.name)
+    return t

@@ -12,8 +12,8 @@ from pathlib import Path
 from ..core import MetahpoError
 
 # %% auto #0
-__all__ = ['SITE_MANIFEST', 'cell_directives', 'exported_names', 'anchor', 'api_doc', 'page_url', 'Page', 'nb_page', 'fix_links',
-           'prepare_nb', 'render_body', 'find_notebooks', 'build_site', 'find_chromium', 'check_site']
+__all__ = ['GROUPS', 'SITE_MANIFEST', 'cell_directives', 'exported_names', 'anchor', 'api_doc', 'page_url', 'Page', 'nb_page',
+           'fix_links', 'prepare_nb', 'render_body', 'find_notebooks', 'build_site', 'find_chromium', 'check_site']
 
 # %% ../../nbs/29_dev.docs.ipynb #268aca15
 _re_directive = re.compile(r'^\s*#\|\s*([\w-]+):?\s*(.*?)\s*$')
@@ -101,6 +101,8 @@ def page_url(nb:Path, nbs_path:Path) -> str:
     rel = Path(nb).relative_to(nbs_path)
     return '/'.join([*rel.parts[:-1], re.sub(r'^\d+_', '', rel.stem) + '.html'])
 
+GROUPS = ('Start', 'Guide', 'Experiments', 'Modules')  # the sidebar's sections, in this order
+
 @dataclass
 class Page:
     "One page of the site: where it comes from, where it goes, its title and summary, and (once rendered) its HTML body."
@@ -129,7 +131,7 @@ def _src(cell) -> str:
     return ''.join(s) if isinstance(s, list) else s
 
 def nb_page(nb_path:Path, nbs_path:Path) -> Page:
-    "A `Page` for notebook `nb_path`: its url, title, summary, group ('Modules' or 'Experiments') and module."
+    "A `Page` for notebook `nb_path`: its url, title, summary, group (its folder's: 'Guide', 'Experiments', else 'Modules') and module."
     nb = _read_nb(nb_path)
     title, summary, module = None, '', None
     for cell in nb['cells']:
@@ -144,7 +146,7 @@ def nb_page(nb_path:Path, nbs_path:Path) -> Page:
                 s = re.search(r'^>\s*(.+)$', src, re.M)
                 summary = s.group(1).strip() if s else ''
     rel = Path(nb_path).relative_to(nbs_path)
-    group = 'Experiments' if rel.parts[0] == 'experiments' else 'Modules'
+    group = {'guide': 'Guide', 'experiments': 'Experiments'}.get(rel.parts[0], 'Modules') if len(rel.parts) > 1 else 'Modules'
     return Page(Path(nb_path), page_url(nb_path, nbs_path), title or rel.stem, summary, group,
                 f'metahpo.{module}' if module else None)
 
@@ -472,7 +474,7 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     if not out.is_absolute(): out = repo/out
     if not nbs_path.is_dir(): raise MetahpoError(f"no notebooks at {nbs_path}: build the site from a checkout of the metahpo repository (pass repo=...)")
     import metahpo
-    nb_pages = [nb_page(p, nbs_path) for p in find_notebooks(nbs_path)]
+    nb_pages = sorted((nb_page(p, nbs_path) for p in find_notebooks(nbs_path)), key=lambda p: GROUPS.index(p.group))  # stable: each group in file order
     host = _source_host(repo)
     for p in nb_pages:
         if host: p.source_url = f"{host}/{p.src.relative_to(repo).as_posix()}"
