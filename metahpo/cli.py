@@ -97,16 +97,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
     t.add_argument('--address', default=None, help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
-    m = sub.add_parser('metadataset', help='build (or resume) the random-forest meta-dataset over PMLB and Titanic',
-                       description='Evaluate the grid or the wider forest space on every task into the repository; resumable.')
-    m.add_argument('--space', default='grid', help="'grid' (27 points, 2x5-fold CV) or 'wide' (random configurations, 5-fold CV)")
+    m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, or the LSTM over real series',
+                       description="Evaluate the family's grid or its wider space on every task of the family into the repository; resumable.")
+    m.add_argument('--family', default='random_forest', help="'random_forest' (PMLB and Titanic, cross-validated) or 'lstm' (real series "
+                   "besides the electricity target, at its CPU profile)")
+    m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
     m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
-    m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid, 50 on the wide space)')
+    m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the LSTM)')
     m.add_argument('--max-rows', default=2000, type=_whole(20), help='subsample larger tables to this many rows (default 2000)')
-    m.add_argument('--tasks', default=None, help='comma-separated task names (default: titanic and every PMLB classification set)')
+    m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series)")
     m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')
     m.add_argument('--seed', default=0, type=_seed_arg, help='seed of the splits and configurations (default 0)')
-    m.add_argument('--data-dir', default=None, help='data directory with pmlb/ (default $METAHPO_DATA_DIR)')
+    m.add_argument('--data-dir', default=None, help='data directory with pmlb/ or electricity/ (default $METAHPO_DATA_DIR)')
     m.add_argument('--seed-tasks', action='store_true', help="also record the meta-features of the seed plan's datasets (Titanic, IMDB, CIFAR-10, electricity)")
     m.add_argument('--no-progress', action='store_true')
     x = sub.add_parser('experience', help='rebuild the shipped experience base from a repository',
@@ -254,24 +256,28 @@ def _tune(a) -> int:
     return 0
 
 def _metadataset(a) -> int:
-    from metahpo.core import MetahpoError
-    from metahpo.metadataset import RFProtocol, build_rf_metadataset, cv_noise
-    proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
+    from metahpo.core import MetahpoError, choices_msg
+    from metahpo.metadataset import RFProtocol, build_metadataset, cv_noise
+    if a.family not in ('random_forest', 'lstm'): raise MetahpoError(choices_msg('--family', a.family, ['random_forest', 'lstm']))
+    if a.family == 'lstm':
+        from metahpo.metadataset_nn import LSTMProtocol
+        proto = LSTMProtocol(a.space, n_configs=a.n_configs, seed=a.seed)
+    else: proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")
     if a.seed_tasks:
         from metahpo.metadataset import record_seed_metafeatures
         for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
             print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
-    try: res = build_rf_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
+    try: res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
     except KeyboardInterrupt:
         print(f"\ninterrupted: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
         return 130
     done = res[res.trials >= proto.budget]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed); evaluations added: {int(res.added.sum())}, "
-          f"{res.cpu_s.sum() / 3600:.3f} CPU h; subsampled tasks: {int((res.get('n_rows_total', res.trials) > a.max_rows).sum())}")
+          f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > a.max_rows).sum())}" if a.family == 'random_forest' else ''))
     for r in res[res.error.notna()].itertuples(): print(f"  failed {r.task}: {r.error}")
-    if proto.repeats > 1:
+    if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
         if len(nz):
             print(f"CV noise over {len(nz)} tasks: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "

@@ -17,8 +17,8 @@ from .tuners import tune
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, load_pmlb, pmlb_index
 
 # %% auto #0
-__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_rf_metadataset', 'cv_noise',
-           'seed_task_records', 'record_seed_metafeatures']
+__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
+           'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'record_seed_metafeatures']
 
 # %% ../nbs/21_metadataset.ipynb #7e19df45
 logger = logging.getLogger(__name__)
@@ -41,11 +41,23 @@ class RFProtocol:
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
         check_seed(self.seed, allow_none=False)
 
+    family = 'random_forest'
     @property
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 50)
     @property
     def repeats(self) -> int: return self.n_repeats or (2 if self.space == 'grid' else 1)
     def study_name(self, task:str) -> str: return f"meta-rf-{self.space}-{task}-seed{self.seed}"
+    # what `build_metadataset` asks of a family's protocol:
+    def tasks(self, data_dir=None) -> list[str]: return rf_tasks(data_dir)
+    def check_tasks(self, tasks:Sequence[str], data_dir=None):
+        if any(t != 'titanic' for t in tasks):  # fail now, with the reason, if there is no PMLB folder or a task is not in it
+            if unknown := sorted(set(tasks) - set(rf_tasks(data_dir))):
+                raise MetahpoError(f"unknown meta-dataset task(s) {unknown}: give titanic or PMLB classification sets listed in pmlb/INDEX.csv")
+    def load(self, task:str, data_dir=None): return rf_table(task, data_dir)
+    def objective(self, task:str, data): return rf_objective(task, self, table=data)
+    def describe(self, task:str, data) -> dict: return metafeatures('tabular', *data, seed=self.seed)  # the whole table (the extractor subsamples)
+    def summary(self, obj) -> dict: return dict(n_rows=obj.X.shape[0], n_rows_total=obj.n_rows_total, n_rows_dropped=obj.n_rows_dropped)
+    def limit_threads(self, n:int): pass  # each forest runs on one core already
 
 # %% ../nbs/21_metadataset.ipynb #336767be
 def rf_tasks(data_dir:str|os.PathLike|None=None, include_titanic:bool=True) -> list[str]:
@@ -72,7 +84,8 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     return s is not None and bool(s.task.meta_features)
 
 def _build_one(args) -> dict:
-    task, protocol, repo_path, data_dir = args
+    task, protocol, repo_path, data_dir, threads = args
+    if threads: protocol.limit_threads(threads)
     with Repository(repo_path) as repo:
         name = protocol.study_name(task)
         before = _n_recorded(repo, name)
@@ -80,36 +93,35 @@ def _build_one(args) -> dict:
         if before >= protocol.budget and _has_metafeatures(repo, name):
             return {**row, 'trials': before, 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': None}
         try:
-            X, y = rf_table(task, data_dir)
-            obj = rf_objective(task, protocol, table=(X, y))
-            if not _has_metafeatures(repo, name):  # describe the whole table (the extractor subsamples for its landmarkers)
-                repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': metafeatures('tabular', X, y, seed=protocol.seed)}))
+            data = protocol.load(task, data_dir)
+            obj = protocol.objective(task, data)
+            if not _has_metafeatures(repo, name):
+                repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             st = tune(obj, tuner='grid' if protocol.space == 'grid' else 'random', budget=protocol.budget, seed=protocol.seed,
                       repository=repo, study=name, progress=False)
             new = st.trials[st.n_resumed:]
             return {**row, 'trials': len(st.trials), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
-                    'wall_s': st.wall_s, 'n_rows': obj.X.shape[0], 'n_rows_total': obj.n_rows_total, 'n_rows_dropped': obj.n_rows_dropped, 'error': None}
+                    'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
             logger.warning("task %s failed: %s", task, e)
             return {**row, 'trials': _n_recorded(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': f"{type(e).__name__}: {e}"}
 
-def build_rf_metadataset(repository:str|os.PathLike, # repository file; created if absent
-                         protocol:RFProtocol=RFProtocol(), # space, budget, CV and seed
-                         tasks:Sequence[str]|None=None, # default: `rf_tasks(data_dir)`
-                         data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
-                         workers:int=1, # parallel processes, one task each
-                         progress:bool=True) -> pd.DataFrame:
+def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
+                      protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
+                      tasks:Sequence[str]|None=None, # default: all of the family's tasks, `protocol.tasks(data_dir)`
+                      data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
+                      workers:int=1, # parallel processes, one task each (each limited to its share of the cores)
+                      progress:bool=True) -> pd.DataFrame:
     "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task."
     from tqdm.auto import tqdm
-    tasks = list(tasks) if tasks is not None else rf_tasks(data_dir)
-    if any(t != 'titanic' for t in tasks):  # fail now, with the reason, if there is no PMLB folder or a task is not in it
-        if unknown := sorted(set(tasks) - set(rf_tasks(data_dir))):
-            raise MetahpoError(f"unknown meta-dataset task(s) {unknown}: give titanic or PMLB classification sets listed in pmlb/INDEX.csv")
+    tasks = list(tasks) if tasks is not None else protocol.tasks(data_dir)
+    protocol.check_tasks(tasks, data_dir)
     if not (isinstance(workers, int) and workers >= 1): raise MetahpoError(f"workers={workers!r} is not allowed: give a positive integer")
     Repository(repository).close()  # create the file and check it before forking
-    jobs = [(t, protocol, str(repository), data_dir) for t in tasks]
+    threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
+    jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]
     rows = []
-    bar = tqdm(total=len(jobs), desc=f"meta-dataset rf/{protocol.space}", unit='task', disable=not progress)
+    bar = tqdm(total=len(jobs), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='task', disable=not progress)
     if workers == 1: it = map(_build_one, jobs)
     else:
         pool = multiprocessing.get_context('fork').Pool(workers, maxtasksperchild=8)
@@ -122,6 +134,15 @@ def build_rf_metadataset(repository:str|os.PathLike, # repository file; created 
         if workers > 1: pool.terminate(); pool.join()
     order = {t: i for i, t in enumerate(tasks)}
     return pd.DataFrame(rows).sort_values('task', key=lambda s: s.map(order)).reset_index(drop=True)
+
+def build_rf_metadataset(repository:str|os.PathLike, # repository file; created if absent
+                         protocol:RFProtocol=RFProtocol(), # space, budget, CV and seed
+                         tasks:Sequence[str]|None=None, # default: `rf_tasks(data_dir)`
+                         data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
+                         workers:int=1, # parallel processes, one task each
+                         progress:bool=True) -> pd.DataFrame:
+    "The random-forest meta-dataset: `build_metadataset` with an `RFProtocol`."
+    return build_metadataset(repository, protocol, tasks, data_dir, workers, progress)
 
 # %% ../nbs/21_metadataset.ipynb #26e599c9
 def cv_noise(source:Experience|Repository|str|os.PathLike, # the meta-dataset: an `Experience` or a repository
