@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
                        description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
                                    'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
-    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, or 'all'")
+    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, or 'all'")
     b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
                                                     'for meta-val and meta-test (default results)')
     b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],

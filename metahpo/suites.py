@@ -41,7 +41,7 @@ class Suite:
     "A benchmark: where its tasks come from, the evaluation budget, and what counts as near-optimal."
     name: str
     description: str
-    source: str  # 'experience' (a random-forest meta-dataset) or 'yahpo'
+    source: str  # 'experience' (a meta-dataset in the experience base: random forest, LSTM) or 'yahpo'
     space: str  # the experience's space name, or the YAHPO scenario
     budget: int = 25  # evaluations per run (fewer when a task has fewer candidates)
     ks: tuple = (1, 3, 5, 10, 25)  # evaluations at which regret is tabulated
@@ -63,6 +63,8 @@ SUITES: dict[str, Suite] = {
     'lcbench': Suite('lcbench', 'YAHPO Gym lcbench (MLP on 34 OpenML tasks), random candidate sets', 'yahpo', 'lcbench', min_candidates=1),
     'rbv2_xgboost': Suite('rbv2_xgboost', 'YAHPO Gym rbv2_xgboost (119 OpenML tasks), random candidate sets', 'yahpo', 'rbv2_xgboost',
                           min_candidates=1),
+    'lstm': Suite('lstm', "LSTM forecasting, seed grid (27 points), 26 real series besides the electricity target, at its CPU profile",
+                  'experience', 'lstm', budget=27, grid_baseline=True),
 }
 
 # %% ../nbs/23_suites.ipynb #fdb8a6bf
@@ -76,7 +78,7 @@ def _with_cost(e:TaskEvaluations, column:str) -> TaskEvaluations:
                            e.metric, e.direction)
 
 def suite_experience(suite:str|Suite, # a name in `SUITES`
-                     experience:str|os.PathLike|Experience|None=None, # the random-forest meta-dataset; default the shipped base
+                     experience:str|os.PathLike|Experience|None=None, # the meta-datasets (random forest, LSTM); default the shipped base
                      data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
                      n_candidates:int=100, # YAHPO: random configurations per task
                      cache:str|os.PathLike|None=None, # YAHPO: repository file to keep the candidate sets in

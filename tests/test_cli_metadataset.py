@@ -28,3 +28,23 @@ def test_no_data_dir_is_a_clear_error(tmp_path, metahpo_cmd):
     env = {k: v for k, v in os.environ.items() if k != 'METAHPO_DATA_DIR'}
     r = run(metahpo_cmd, 'metadataset', '--repo', tmp_path / 'm.db', '--no-progress', env=env)
     assert r.returncode == 2 and 'no data directory: set METAHPO_DATA_DIR' in r.stderr
+
+needs_series = pytest.mark.skipif(not (DATA / 'electricity').exists(), reason=f"no electricity data under {DATA}: set METAHPO_DATA_DIR")
+
+@needs_series
+def test_lstm_family_builds_resumes_and_merges(tmp_path, metahpo_cmd):
+    "`--family lstm` builds the LSTM meta-dataset (two short series here) and `ship_experience.py` merges it into a base, losing nothing."
+    db, args = tmp_path / 'l.db', ['--family', 'lstm', '--tasks', 'sm-nile,sm-macro-unemp', '--n-configs', '2', '--seed', '1', '--data-dir', DATA, '--no-progress']
+    r = run(metahpo_cmd, 'metadataset', '--repo', db, *args)
+    assert r.returncode == 0 and 'tasks: 2 (2 complete, 0 failed); evaluations added: 4' in r.stdout, r.stdout + r.stderr
+    assert 'evaluations added: 0' in run(metahpo_cmd, 'metadataset', '--repo', db, *args).stdout  # resumed
+    bad = run(metahpo_cmd, 'metadataset', '--repo', db, '--family', 'lstm', '--tasks', 'uci-MT_001', '--data-dir', DATA, '--no-progress')
+    assert bad.returncode == 2 and "unknown LSTM meta-dataset task(s) ['uci-MT_001']" in bad.stderr  # the electricity target is never its own experience
+    out = tmp_path / 'base.parquet'
+    script = Path(__file__).resolve().parents[1] / 'scripts' / 'ship_experience.py'
+    r = subprocess.run([os.sys.executable, script, db, '--out', out], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    new, old = load_experience(out), load_experience()
+    assert {e.study for e in old} <= {e.study for e in new}  # nothing of the shipped base lost
+    assert {e.study: len(e) for e in new if e.study not in {o.study for o in old}} == {'meta-lstm-grid-sm-nile-seed1': 2, 'meta-lstm-grid-sm-macro-unemp-seed1': 2}
+    assert new.n_evaluations == old.n_evaluations + 4

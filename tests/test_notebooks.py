@@ -8,7 +8,8 @@ NBS = ROOT / 'nbs'
 NOTEBOOKS = sorted(p for p in NBS.rglob('*.ipynb') if not p.name.startswith('_') and '.ipynb_checkpoints' not in p.parts)
 DATA = Path(os.environ.get('METAHPO_DATA_DIR', ROOT.parent / 'shared' / 'data')).resolve()
 # notebooks whose examples run on the shared real data (the others guard themselves or need none)
-NEEDS_DATA = {'04_metafeatures.ipynb', '12_trainers.lstm.ipynb', '13_trainers.bert.ipynb', '14_trainers.resnet.ipynb', '21_metadataset.ipynb'}
+NEEDS_DATA = {'04_metafeatures.ipynb', '12_trainers.lstm.ipynb', '13_trainers.bert.ipynb', '14_trainers.resnet.ipynb', '21_metadataset.ipynb',
+              '26_metadataset_nn.ipynb', 'metadataset_lstm.ipynb'}
 
 def test_notebooks_found(): assert len(NOTEBOOKS) >= 7, NOTEBOOKS
 

@@ -1,0 +1,57 @@
+"""Merge meta-dataset builds into the shipped experience base (metahpo/data/experience.parquet), losing nothing.
+
+    python scripts/ship_experience.py /work/builds/meta-lstm.db            # the LSTM meta-dataset's studies join the base
+
+The shipped base is imported into a fresh repository, then the matching studies (default 'meta-*') of every
+repository named, then `build_experience` writes the base again. Imports add only what is new (trials are
+known by their uid), so a build that resumed since the last merge adds its new trials and nothing twice. The
+script refuses to write when a study of the old base would lose a trial or change a value, or when a study
+would hold a configuration twice (two separate builds of one study), and prints what
+the new base holds per model family.
+"""
+import argparse, sys, tempfile
+from pathlib import Path
+import numpy as np
+from metahpo.experience import build_experience, load_experience, shipped_experience_path
+from metahpo.repository import Repository
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('repos', nargs='+', help='repositories holding meta-dataset studies')
+    p.add_argument('--studies', default='meta-*', help="glob of the studies to take from them (default 'meta-*')")
+    p.add_argument('--out', default=None, help='output file (default: the shipped base, replaced)')
+    a = p.parse_args(argv)
+    old_path = shipped_experience_path()
+    old = load_experience(old_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        combined = Path(tmp) / 'combined.db'
+        with Repository(combined) as repo:
+            repo.import_parquet(old_path)
+            for i, src in enumerate(a.repos):
+                with Repository(src) as r: part = r.export_parquet(Path(tmp) / f'part{i}.parquet', studies=a.studies)
+                n = repo.import_parquet(part)
+                print(f"{src}: {n['studies']} new studies, {n['trials']} new trials")
+        out = Path(a.out) if a.out else Path(tmp) / 'new.parquet'
+        build_experience(combined, out)
+        new = load_experience(out)
+        by_study = {e.study: e for e in new}
+        for e in old:  # nothing of the old base lost or changed
+            f = by_study.get(e.study)
+            if f is None: sys.exit(f"refused: study {e.study} of the old base is missing from the merge")
+            old_rows = {e.space.key(c): v for c, v in zip(e.configs, e.values)}
+            new_rows = {f.space.key(c): v for c, v in zip(f.configs, f.values)}
+            if any(k not in new_rows or not np.isclose(new_rows[k], v, equal_nan=True) for k, v in old_rows.items()):
+                sys.exit(f"refused: study {e.study} would lose or change an evaluation")
+        for f in new:  # two builds of one study (the same name, other trials) would repeat configurations
+            if len({f.space.key(c) for c in f.configs}) < len(f.configs): sys.exit(f"refused: study {f.study} would hold a configuration twice")
+        if not a.out: out.replace(old_path) if out.stat().st_dev == old_path.stat().st_dev else old_path.write_bytes(out.read_bytes())
+        dest = Path(a.out) if a.out else old_path
+    summary = new.summary()
+    print(f"wrote {dest} ({dest.stat().st_size / 1e6:.2f} MB): {new}")
+    print(summary.groupby('space').agg(tasks=('task', 'nunique'), evaluations=('n', 'sum'), cpu_h=('cpu_h', 'sum')).round(3).to_string())
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
