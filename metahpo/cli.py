@@ -99,8 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, or the LSTM over real series',
                        description="Evaluate the family's grid or its wider space on every task of the family into the repository; resumable.")
-    m.add_argument('--family', default='random_forest', help="'random_forest' (PMLB and Titanic, cross-validated) or 'lstm' (real series "
-                   "besides the electricity target, at its CPU profile)")
+    m.add_argument('--family', default='random_forest', help="'random_forest' (PMLB and Titanic, cross-validated), 'lstm' (real series "
+                   "besides the electricity target, at its CPU profile) or 'bert' (text sets besides IMDB, MiniLM at a bounded profile)")
     m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
     m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
     m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the LSTM)')
@@ -258,10 +258,10 @@ def _tune(a) -> int:
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
     from metahpo.metadataset import RFProtocol, build_metadataset, cv_noise
-    if a.family not in ('random_forest', 'lstm'): raise MetahpoError(choices_msg('--family', a.family, ['random_forest', 'lstm']))
-    if a.family == 'lstm':
-        from metahpo.metadataset_nn import LSTMProtocol
-        proto = LSTMProtocol(a.space, n_configs=a.n_configs, seed=a.seed)
+    if a.family not in ('random_forest', 'lstm', 'bert'): raise MetahpoError(choices_msg('--family', a.family, ['random_forest', 'lstm', 'bert']))
+    if a.family in ('lstm', 'bert'):
+        from metahpo.metadataset_nn import LSTMProtocol, TextProtocol
+        proto = (LSTMProtocol if a.family == 'lstm' else TextProtocol)(a.space, n_configs=a.n_configs, seed=a.seed)
     else: proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")

@@ -10,9 +10,11 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, lazy_import
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
+from .trainers.bert import BertTrainer, TEXT_TASKS, load_text_task
 
 # %% auto #0
-__all__ = ['ELECTRICITY_TARGET', 'LSTM_SOURCES', 'SeriesSource', 'lstm_tasks', 'load_series', 'lstm_sources', 'LSTMProtocol']
+__all__ = ['ELECTRICITY_TARGET', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'SeriesSource', 'lstm_tasks', 'load_series',
+           'lstm_sources', 'LSTMProtocol', 'text_tasks', 'load_text', 'TextProtocol']
 
 # %% ../nbs/26_metadataset_nn.ipynb #7f49e240
 @dataclass(frozen=True)
@@ -104,4 +106,59 @@ class LSTMProtocol:
         s = LSTM_SOURCES[task]
         return metafeatures('timeseries', data, period=s.period, freq=s.freq, seed=self.seed)
     def summary(self, obj) -> dict: return dict(steps=len(obj.data.y), train_windows=obj.n_train_windows, profile=obj.profile)
+    def limit_threads(self, n:int): lazy_import('torch', 'dl').set_num_threads(n)
+
+# %% ../nbs/26_metadataset_nn.ipynb #cf287110
+IMDB_TARGET_EXCLUDED = ('uci_sentences_imdb',)  # drawn from IMDB reviews: never experience for the IMDB target
+AG_TOPICS = ('world', 'sports', 'business', 'scitech')  # AG News labels 0..3
+
+def text_tasks(data_dir=None) -> list[str]:
+    "Names of the text meta-dataset's tasks: the local text sets (IMDB's own left out) and AG News's topic pairs."
+    pairs = [f'ag_news-{a}-{b}' for i, a in enumerate(AG_TOPICS) for b in AG_TOPICS[i + 1:]]
+    return [t for t in TEXT_TASKS if t not in IMDB_TARGET_EXCLUDED] + pairs
+
+def load_text(task:str, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "One task's (train, test) frames with `text` and `label`."
+    if task not in text_tasks(): raise MetahpoError(choices_msg('text meta-dataset task', task, text_tasks()))
+    if task.startswith('ag_news-'):
+        a, b = (AG_TOPICS.index(x) for x in task.split('-')[1:])
+        keep = lambda df: df[df.label.isin([a, b])].reset_index(drop=True)
+        return tuple(keep(df) for df in load_text_task('ag_news_test', data_dir))
+    return load_text_task(task, data_dir)
+
+@dataclass(frozen=True)
+class TextProtocol:
+    "How one task of the text meta-dataset is evaluated: the space, the budget and a bounded profile of the packaged MiniLM."
+    space: str = 'grid'
+    n_configs: int|None = None  # default 27 on the grid, 20 on the wide space
+    max_length: int = 128  # tokens kept of each text
+    max_train_examples: int = 500
+    max_eval_examples: int = 250  # validation and test each
+    epoch_scale: float = 0.25
+    seed: int = 0
+    family = 'bert'
+
+    def __post_init__(self):
+        if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
+        check_seed(self.seed, allow_none=False)
+
+    @property
+    def profile(self) -> dict:
+        "The trainer settings of the profile (give them to `BertTrainer.imdb` to measure the target alike)."
+        return dict(model='minilm', max_length=self.max_length, max_train_examples=self.max_train_examples,
+                    max_eval_examples=self.max_eval_examples, epoch_scale=self.epoch_scale)
+    @property
+    def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 20)
+    def study_name(self, task:str) -> str: return f"meta-bert-{self.space}-{task}-seed{self.seed}"
+    def tasks(self, data_dir=None) -> list[str]: return text_tasks(data_dir)
+    def check_tasks(self, tasks:Sequence[str], data_dir=None):
+        if unknown := sorted(set(tasks) - set(text_tasks())):
+            raise MetahpoError(f"unknown text meta-dataset task(s) {unknown}; the tasks are: {', '.join(text_tasks())}")
+    def load(self, task:str, data_dir=None): return load_text(task, data_dir)
+    def objective(self, task:str, data) -> BertTrainer:
+        return BertTrainer(*data, name=task, space=self.space, seed=self.seed, **self.profile)
+    def describe(self, task:str, data) -> dict:
+        train = data[0]
+        return metafeatures('text', train.text.tolist(), train.label.to_numpy(), seed=self.seed)
+    def summary(self, obj) -> dict: return dict(n_train=len(obj.parts['train']), n_train_total=obj.n_train_total, profile=obj.profile)
     def limit_threads(self, n:int): lazy_import('torch', 'dl').set_num_threads(n)
