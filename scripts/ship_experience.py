@@ -9,7 +9,7 @@ script refuses to write when a study of the old base would lose a trial or chang
 would hold a configuration twice (two separate builds of one study), and prints what
 the new base holds per model family.
 """
-import argparse, sys, tempfile
+import argparse, shutil, sys, tempfile
 from pathlib import Path
 import numpy as np
 from metahpo.experience import build_experience, load_experience, shipped_experience_path
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
                 sys.exit(f"refused: study {e.study} would lose or change an evaluation")
         for f in new:  # two builds of one study (the same name, other trials) would repeat configurations
             if len({f.space.key(c) for c in f.configs}) < len(f.configs): sys.exit(f"refused: study {f.study} would hold a configuration twice")
-        if not a.out: out.replace(old_path) if out.stat().st_dev == old_path.stat().st_dev else old_path.write_bytes(out.read_bytes())
+        if not a.out: shutil.copyfile(out, old_path)
         dest = Path(a.out) if a.out else old_path
     summary = new.summary()
     print(f"wrote {dest} ({dest.stat().st_size / 1e6:.2f} MB): {new}")
