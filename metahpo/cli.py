@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
     t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
-    t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default) or 'full' (for a GPU)")
+    t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
     t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}); the same name resumes')
@@ -97,11 +97,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
     t.add_argument('--address', default=None, help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
-    m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, or the LSTM over real series',
+    m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, the LSTM over real series, the text or the image family',
                        description="Evaluate the family's grid or its wider space on every task of the family into the repository; resumable.")
     m.add_argument('--family', default='random_forest', help="'random_forest' (PMLB and Titanic, cross-validated), 'lstm' (real series "
-                   "besides the electricity target, at its CPU profile) or 'bert' (text sets besides IMDB, MiniLM at a bounded profile)")
+                   "besides the electricity target, at its CPU profile), 'bert' (text sets besides IMDB, MiniLM at IMDB's 'meta' profile) "
+                   "or 'resnet50' (CIFAR-10 class subsets and digits, at CIFAR-10's 'meta' profile)")
     m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
+    m.add_argument('--profile', default='meta', help="neural families: 'meta' (bounded, for CPUs; default) or 'full' (the seed plan's scale, for a GPU)")
     m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
     m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the LSTM)')
     m.add_argument('--max-rows', default=2000, type=_whole(20), help='subsample larger tables to this many rows (default 2000)')
@@ -120,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
                        description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
                                    'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
-    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, or 'all'")
+    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, or 'all'")
     b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
                                                     'for meta-val and meta-test (default results)')
     b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],
@@ -258,10 +260,12 @@ def _tune(a) -> int:
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
     from metahpo.metadataset import RFProtocol, build_metadataset, cv_noise
-    if a.family not in ('random_forest', 'lstm', 'bert'): raise MetahpoError(choices_msg('--family', a.family, ['random_forest', 'lstm', 'bert']))
-    if a.family in ('lstm', 'bert'):
-        from metahpo.metadataset_nn import LSTMProtocol, TextProtocol
-        proto = (LSTMProtocol if a.family == 'lstm' else TextProtocol)(a.space, n_configs=a.n_configs, seed=a.seed)
+    families = ('random_forest', 'lstm', 'bert', 'resnet50')
+    if a.family not in families: raise MetahpoError(choices_msg('--family', a.family, families))
+    if a.family != 'random_forest':
+        from metahpo.metadataset_nn import neural_protocol
+        proto = neural_protocol(a.family, a.space, a.profile, n_configs=a.n_configs, seed=a.seed)
+    elif a.profile != 'meta': raise MetahpoError(f"--profile {a.profile!r}: the random forest has one profile; --profile is for the neural families")
     else: proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")

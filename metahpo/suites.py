@@ -65,6 +65,8 @@ SUITES: dict[str, Suite] = {
                           min_candidates=1),
     'lstm': Suite('lstm', "LSTM forecasting, seed grid (27 points), 26 real series besides the electricity target, at its CPU profile",
                   'experience', 'lstm', budget=27, grid_baseline=True),
+    'text': Suite('text', "BERT-family text classification, seed grid (27 points), 15 text tasks besides the IMDB target, the packaged MiniLM at "
+                  "IMDB's 'meta' profile", 'experience', 'bert', budget=27, grid_baseline=True),
 }
 
 # %% ../nbs/23_suites.ipynb #fdb8a6bf

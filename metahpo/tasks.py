@@ -29,7 +29,7 @@ def _titanic_rf(data_dir, seed, space, profile):
 
 def _electricity_lstm(data_dir, seed, space, profile):
     from metahpo.trainers.lstm import LSTMTrainer
-    cpu = dict(epoch_scale=0.1, max_train_windows=2000) if profile == 'cpu' else {}
+    cpu = dict(epoch_scale=0.1, max_train_windows=2000) if profile in ('cpu', 'meta') else {}  # the LSTM meta-dataset's profile is the CPU one
     return LSTMTrainer.electricity('MT_001', data_dir=data_dir, seed=seed, space=space, name='electricity', **cpu)
 
 def _imdb_bert(data_dir, seed, space, profile):
@@ -58,14 +58,14 @@ TASKS: dict[str, TaskSpec] = {
                         '0.1 of the epochs; full: all images, CIFAR stem, mixed precision on CUDA (needs $METAHPO_DATA_DIR)',
                         {'resnet50': _cifar10_resnet}),
 }
-PROFILES = ('cpu', 'full')  # 'cpu': bounded data and epochs so that a grid point takes seconds to minutes on two cores
+PROFILES = ('cpu', 'meta', 'full')  # 'cpu': bounded so that a grid point takes seconds to minutes on two cores; 'meta': the family meta-dataset's
 
 def make_objective(task:str, # a name in `TASKS`
                    model:str|None=None, # a model family of that task; default: its first
                    data_dir:str|os.PathLike|None=None, # local data directory; default `$METAHPO_DATA_DIR`
                    seed:int=0, # seeds the objective (folds, initialisation)
                    space:str='grid', # 'grid' (the seed plan's) or 'wide'
-                   profile:str='cpu'): # 'cpu' (bounded, for CPUs) or 'full' (the whole data and epochs, for a GPU)
+                   profile:str='cpu'): # 'cpu' (bounded, for CPUs), 'meta' (the family meta-dataset's, for like-for-like replays) or 'full' (for a GPU)
     "Build the objective of `task` with `model`."
     if task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]

@@ -48,3 +48,24 @@ def test_lstm_family_builds_resumes_and_merges(tmp_path, metahpo_cmd):
     assert {e.study for e in old} <= {e.study for e in new}  # nothing of the shipped base lost
     assert {e.study: len(e) for e in new if e.study not in {o.study for o in old}} == {'meta-lstm-grid-sm-nile-seed1': 2, 'meta-lstm-grid-sm-macro-unemp-seed1': 2}
     assert new.n_evaluations == old.n_evaluations + 4
+
+@pytest.mark.skipif(not (DATA / 'text').exists() or not (DATA / 'cifar10').exists(), reason=f"no text or CIFAR-10 data under {DATA}: set METAHPO_DATA_DIR")
+def test_neural_families_never_build_their_targets(tmp_path, metahpo_cmd):
+    "The text and image families refuse their seed-plan targets as past tasks, and an unknown family is named with the choices."
+    for family, task, msg in (('bert', 'imdb', "unknown text meta-dataset task(s) ['imdb']"),
+                              ('resnet50', 'cifar10', "unknown image meta-dataset task(s) ['cifar10']")):
+        r = run(metahpo_cmd, 'metadataset', '--repo', tmp_path / 'x.db', '--family', family, '--tasks', task, '--data-dir', DATA, '--no-progress')
+        assert r.returncode == 2 and msg in r.stderr, r.stderr
+    r = run(metahpo_cmd, 'metadataset', '--repo', tmp_path / 'x.db', '--family', 'cnn', '--data-dir', DATA, '--no-progress')
+    assert r.returncode == 2 and "unknown --family 'cnn'; choose one of: random_forest, lstm, bert, resnet50" in r.stderr, r.stderr
+
+@needs_series
+def test_full_profile_builds_apart(tmp_path, metahpo_cmd):
+    "`--profile full` builds a neural family at the seed plan's scale into studies named apart; the forest has one profile."
+    db = tmp_path / 'f.db'
+    r = run(metahpo_cmd, 'metadataset', '--repo', db, '--family', 'lstm', '--profile', 'full', '--tasks', 'sm-nile', '--n-configs', '1', '--data-dir', DATA, '--no-progress')
+    assert r.returncode == 0 and 'evaluations added: 1' in r.stdout, r.stdout + r.stderr
+    from metahpo.repository import Repository
+    with Repository(db) as repo: assert [s.name for s in repo.studies()] == ['meta-lstm-grid-sm-nile-seed0-full']
+    r = run(metahpo_cmd, 'metadataset', '--repo', db, '--profile', 'full', '--data-dir', DATA, '--no-progress')
+    assert r.returncode == 2 and "the random forest has one profile" in r.stderr, r.stderr

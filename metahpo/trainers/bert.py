@@ -92,8 +92,9 @@ def model_path(model:str) -> str:
 # %% ../../nbs/13_trainers.bert.ipynb #5a181e1b
 BERT_PARAMS = tuple(get_space('bert', wide=True).names)
 BERT_DEFAULTS = dict(get_space('bert', wide=True).defaults)
-IMDB_PROFILES = {  # the settings of the two profiles of the IMDB task (`metahpo.tasks`, `scripts/gpu_bert_grid.py`)
+IMDB_PROFILES = {  # the settings of the IMDB task's profiles (`metahpo.tasks`, `metahpo.metadataset_nn`, `scripts/gpu_bert_grid.py`)
     'cpu': dict(model='minilm', max_length=128, max_train_examples=2000, max_eval_examples=500, epoch_scale=0.25),
+    'meta': dict(model='minilm', max_length=64, max_train_examples=256, max_eval_examples=200, epoch_scale=1.0),  # the text meta-dataset's
     'full': dict(model='bert-base-uncased', max_length=512)}
 
 def _abort_on_nan(transformers):

@@ -15,7 +15,7 @@ from .common import holdout_split, stratified_subset, own_rng, resolve_device
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
            'RESNET_DEFAULTS', 'CIFAR10_PROFILES', 'decode_images', 'load_cifar10', 'load_cifar10_hub', 'resnet50',
-           'augment', 'normalize', 'ResNetTrainer']
+           'augment', 'normalize', 'resize_images', 'ResNetTrainer']
 
 # %% ../../nbs/14_trainers.resnet.ipynb #a30e0628
 logger = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ RESNET_PARAMS = tuple(get_space('resnet50', wide=True).names)
 RESNET_DEFAULTS = dict(get_space('resnet50', wide=True).defaults)
 CIFAR10_PROFILES = {  # the settings of the two profiles of the CIFAR-10 task (`metahpo.tasks`, `scripts/gpu_resnet_grid.py`)
     'cpu': dict(stem='imagenet', max_train_examples=5000, max_eval_examples=1000, epoch_scale=0.1),
+    'meta': dict(stem='imagenet', image_size=16, max_train_examples=5000, max_eval_examples=500, epoch_scale=0.1),  # the image meta-dataset's
     'full': dict(stem='cifar')}
 
 def _as_images(x) -> np.ndarray:
@@ -126,6 +127,13 @@ def _as_images(x) -> np.ndarray:
     if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[-1] == 3: return x
     if isinstance(x, np.ndarray): raise MetahpoError(f"images must be uint8 of shape (n, H, W, 3), got {x.dtype} {x.shape}")
     return decode_images(list(x))
+
+def resize_images(x:np.ndarray, # uint8 images (n, H, W, 3)
+                  size:int) -> np.ndarray: # pixels a side
+    "The images resized to `size` x `size` (bilinear, as PIL does it)."
+    from PIL import Image
+    if x.shape[1:3] == (size, size): return x
+    return np.stack([np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR)) for a in x]) if len(x) else np.zeros((0, size, size, 3), np.uint8)
 
 class ResNetTrainer:
     "ResNet-50 trained from scratch on images: tune on validation accuracy, score top-1 and top-5 on the test split."
@@ -140,6 +148,7 @@ class ResNetTrainer:
                  max_train_examples:int|None=None, # CPU profile: train on at most this many (stratified sample)
                  max_eval_examples:int|None=None, # CPU profile: validate and test on at most this many each
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (in steps)
+                 image_size:int|None=None, # CPU profile: resize every image to this many pixels a side; None: as given
                  split_seed:int=0, # seeds the validation split and the samples (part of the task)
                  seed:int=0, # seeds the initialisation, the data order and the augmentation
                  device:str|None=None, # 'cuda', 'cpu', 'cuda:1', ...; default CUDA when torch sees it
@@ -152,6 +161,8 @@ class ResNetTrainer:
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
         for k, v in (('max_train_examples', max_train_examples), ('max_eval_examples', max_eval_examples)):
             if v is not None and not (isinstance(v, int) and v >= 2): raise MetahpoError(f"{k}={v!r} is not allowed: give an integer of at least 2, or None (all)")
+        if image_size is not None and not (isinstance(image_size, int) and not isinstance(image_size, bool) and 8 <= image_size <= 512):
+            raise MetahpoError(f"image_size={image_size!r} is not allowed: give pixels a side from 8 to 512, or None (as given)")
         y_train, y_test = np.asarray(y_train), np.asarray(y_test)
         if len(x_train) != len(y_train) or len(x_test) != len(y_test):
             raise MetahpoError(f"images and labels differ in number: train {len(x_train)} vs {len(y_train)}, test {len(x_test)} vs {len(y_test)}")
@@ -163,13 +174,13 @@ class ResNetTrainer:
         yc, yt = np.array([code[v] for v in y_train], np.int64), np.array([code[v] for v in y_test], np.int64)
         tr, va = holdout_split(yc, float(val_fraction), max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(yt, max_eval_examples or len(yt), split_seed)
-        take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx])
+        take = lambda x, idx: (lambda a: a if image_size is None else resize_images(a, image_size))(_as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx]))
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
         self.y = {'train': yc[tr], 'val': yc[va], 'test': yt[te]}
         if len({a.shape[1:] for a in self.x.values()}) > 1: raise MetahpoError(f"training and test images differ in size: {[a.shape[1:] for a in self.x.values()]}")
         self.classes, self.n_train_total = classes, len(yc) - int(round(len(yc) * val_fraction))
         self.name, self.space, self.stem, self.val_fraction = name, space, stem, float(val_fraction)
-        self.max_train_examples, self.max_eval_examples, self.epoch_scale = max_train_examples, max_eval_examples, float(epoch_scale)
+        self.max_train_examples, self.max_eval_examples, self.epoch_scale, self.image_size = max_train_examples, max_eval_examples, float(epoch_scale), image_size
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
         h = b''.join(self.x[k].tobytes() + self.y[k].astype('<i8').tobytes() for k in self.x)
         self.task = TaskRecord(name, self.model_family, 'image', fingerprint=fingerprint(h + f"stem={stem}".encode()))
@@ -186,13 +197,13 @@ class ResNetTrainer:
     @property
     def n_classes(self) -> int: return len(self.classes)
     @property
-    def is_full_scale(self) -> bool: return self.epoch_scale == 1.0 and self.max_train_examples is None and self.max_eval_examples is None
+    def is_full_scale(self) -> bool: return self.epoch_scale == 1.0 and self.max_train_examples is None and self.max_eval_examples is None and self.image_size is None
     @property
     def profile(self) -> str:
-        "'full', or the bounds of a reduced profile; the stem when it is not the CIFAR one."
+        "'full', or the bounds of a reduced profile; the stem when it is not the CIFAR one, the size when images were resized."
         n = {k: len(v) for k, v in self.y.items()}
         p = 'full' if self.is_full_scale else f"epoch_scale={self.epoch_scale:g},train={n['train']}/{self.n_train_total},val={n['val']},test={n['test']}"
-        return p + ('' if self.stem == 'cifar' else f",stem={self.stem}")
+        return p + ('' if self.stem == 'cifar' else f",stem={self.stem}") + ('' if self.image_size is None else f",size={self.image_size}")
 
     def config_of(self, config:Mapping) -> dict:
         "`config` completed with the wider space's defaults and validated."
