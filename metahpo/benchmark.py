@@ -15,7 +15,8 @@ from .experience import Experience, TaskEvaluations
 # %% auto #0
 __all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
            'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'paired_differences',
-           'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance', 'hyperparameter_names', 'readable']
+           'rank_agreement', 'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance',
+           'hyperparameter_names', 'readable']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -197,6 +198,23 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
             out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=len(d),
                             verdict='ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
     return pd.DataFrame(out)
+
+# %% ../nbs/22_benchmark.ipynb #82226eb4
+def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; those over another space are skipped
+                   target:TaskEvaluations, # the target's measured points
+                   min_common:int=3) -> pd.Series: # fewer shared points than this: no value
+    "Per past task (the target itself left out), Spearman's correlation of its ranking of the shared points with the target's (positive: they agree)."
+    from scipy.stats import spearmanr
+    tv = {target.space.key(c): v for c, v in zip(target.configs, target.values)}
+    out = {}
+    for e in past:
+        if e.space != target.space or e.task.name == target.task.name: continue
+        pv = {e.space.key(c): v for c, v in zip(e.configs, e.values)}
+        common = [k for k in pv if k in tv and np.isfinite(pv[k]) and np.isfinite(tv[k])]
+        a, b = np.array([pv[k] for k in common]), np.array([tv[k] for k in common])
+        ok = len(common) >= min_common and np.ptp(a) > 0 and np.ptp(b) > 0
+        out[e.task.name] = spearmanr(a, b).statistic * (1 if e.direction == target.direction else -1) if ok else np.nan
+    return pd.Series(out, name='spearman', dtype=float)
 
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:

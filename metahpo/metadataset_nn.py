@@ -81,6 +81,7 @@ def lstm_sources(data_dir=None) -> pd.DataFrame:
 class _NeuralProtocol:
     "What the neural families' protocols share: the space and budget checks, study names, the task check and torch's threads."
     family, label = '', ''  # set by each protocol: its model family, and its name in messages
+    def __post_init__(self): self._check()  # the dataclasses' generated __init__ calls it
     def _check(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
         if self.n_configs is not None and (not isinstance(self.n_configs, int) or isinstance(self.n_configs, bool) or self.n_configs < 1):
@@ -107,7 +108,6 @@ class LSTMProtocol(_NeuralProtocol):
     profile_name: str = 'meta'  # 'meta' (these bounds) or 'full' (`neural_protocol(..., profile='full')`): names the studies apart
     family, label = 'lstm', 'LSTM'
 
-    def __post_init__(self): self._check()
     def tasks(self, data_dir=None) -> list[str]: return lstm_tasks(data_dir)
     def load(self, task:str, data_dir=None) -> np.ndarray: return load_series(task, data_dir)
     def objective(self, task:str, data) -> LSTMTrainer:
@@ -150,8 +150,6 @@ class TextProtocol(_NeuralProtocol):
     seed: int = 0
     profile_name: str = 'meta'
     family, label = 'bert', 'text'
-
-    def __post_init__(self): self._check()
 
     @property
     def profile(self) -> dict:
@@ -221,8 +219,6 @@ class ImageProtocol(_NeuralProtocol):
     seed: int = 0
     profile_name: str = 'meta'
     family, label = 'resnet50', 'image'
-
-    def __post_init__(self): self._check()
 
     @property
     def profile(self) -> dict:
