@@ -189,7 +189,7 @@ def _make_tuner(name:str, obj, seed:int):
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
     mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
     lf = mt.learned_from(3)
-    print(f"MetaTuner learned from {lf['n_past']} past tasks ({lf['n_evaluations']:,} evaluations) in the shipped experience base"
+    print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in the shipped experience base"
           + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
     if mf and lf['nearest']:
         print("  nearest: " + ', '.join(f"{n} (weight {w:.2f})" for n, w in lf['nearest']), file=sys.stderr)

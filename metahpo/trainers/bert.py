@@ -70,7 +70,7 @@ def load_text_task(name:str, # a name in `TEXT_TASKS`
     if name not in TEXT_TASKS: raise MetahpoError(choices_msg('text task', name, TEXT_TASKS))
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds text/")
-    read = lambda f: pd.read_csv(d / 'text' / f, usecols=['label', 'text']).astype({'text': str})[['text', 'label']]
+    read = lambda f: pd.read_csv(d / 'text' / f, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
     if name in ('sst2', 'sst5'): return read(f'{name}_train.csv.gz'), read(f'{name}_test.csv.gz')
     df = read(f'{name}.csv.gz')
     test_idx = stratified_subset(df.label.to_numpy(), int(round(len(df) * test_fraction)), split_seed)
