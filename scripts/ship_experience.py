@@ -9,7 +9,7 @@ script refuses to write when a study of the old base would lose a trial or chang
 would hold a configuration twice (two separate builds of one study), and prints what
 the new base holds per model family.
 """
-import argparse, shutil, sys, tempfile
+import argparse, fnmatch, glob, shutil, sys, tempfile
 from pathlib import Path
 import numpy as np
 from metahpo.experience import build_experience, load_experience, shipped_experience_path
@@ -20,6 +20,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('repos', nargs='+', help='repositories holding meta-dataset studies')
     p.add_argument('--studies', default='meta-*', help="glob of the studies to take from them (default 'meta-*')")
+    p.add_argument('--min-trials', type=int, default=1, help='take only studies with at least this many trials (27: complete seed grids)')
     p.add_argument('--out', default=None, help='output file (default: the shipped base, replaced)')
     a = p.parse_args(argv)
     old_path = shipped_experience_path()
@@ -29,9 +30,12 @@ def main(argv=None) -> int:
         with Repository(combined) as repo:
             repo.import_parquet(old_path)
             for i, src in enumerate(a.repos):
-                with Repository(src) as r: part = r.export_parquet(Path(tmp) / f'part{i}.parquet', studies=a.studies)
-                n = repo.import_parquet(part)
-                print(f"{src}: {n['studies']} new studies, {n['trials']} new trials")
+                with Repository(src) as r:
+                    names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and len(r.trials(s)) >= a.min_trials]
+                    parts = [r.export_parquet(Path(tmp) / f'part{i}-{j}.parquet', studies=glob.escape(name)) for j, name in enumerate(names)]
+                n = [repo.import_parquet(part) for part in parts]
+                print(f"{src}: {len(names)} studies match {a.studies!r} with at least {a.min_trials} trial(s); "
+                      f"{sum(x['studies'] for x in n)} new studies, {sum(x['trials'] for x in n)} new trials")
         out = Path(a.out) if a.out else Path(tmp) / 'new.parquet'
         build_experience(combined, out)
         new = load_experience(out)

@@ -42,6 +42,9 @@ def test_lstm_family_builds_resumes_and_merges(tmp_path, metahpo_cmd):
     assert bad.returncode == 2 and "unknown LSTM meta-dataset task(s) ['uci-MT_001']" in bad.stderr  # the electricity target is never its own experience
     out = tmp_path / 'base.parquet'
     script = Path(__file__).resolve().parents[1] / 'scripts' / 'ship_experience.py'
+    r = subprocess.run([os.sys.executable, script, db, '--out', out, '--min-trials', '3'], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "0 studies match 'meta-*' with at least 3 trial(s)" in r.stdout, r.stdout + r.stderr  # partial studies wait
+    assert load_experience(out).n_evaluations == load_experience().n_evaluations
     r = subprocess.run([os.sys.executable, script, db, '--out', out], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     new, old = load_experience(out), load_experience()
