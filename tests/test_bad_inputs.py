@@ -96,7 +96,7 @@ CLI = [
     ('tuner-unknown', ['tune', '--tuner', 'tpe', '--repo', '{d}/new.db'], "unknown tuner 'tpe'; choose one of: grid"),
     ('model-unknown', ['tune', '--model', 'xgboost'], "'xgboost'"),
     ('space-unknown', ['tune', '--space', 'huge'], "unknown space 'huge'; choose one of: grid, wide"),
-    ('profile-unknown', ['tune', '--profile', 'gpu'], "unknown profile 'gpu'; choose one of: cpu, full"),
+    ('profile-unknown', ['tune', '--profile', 'gpu'], "unknown profile 'gpu'; choose one of: cpu, meta, full"),
     ('repo-is-folder', ['tune', '--repo', '{d}/adir'], "is a directory"),
     ('repo-not-sqlite', ['tune', '--repo', '{d}/notes.txt'], "is not an SQLite database"),
     ('repo-folder-missing', ['tune', '--repo', '{d}/nowhere/r.db'], "does not exist"),
