@@ -174,7 +174,8 @@ class ResNetTrainer:
         yc, yt = np.array([code[v] for v in y_train], np.int64), np.array([code[v] for v in y_test], np.int64)
         tr, va = holdout_split(yc, float(val_fraction), max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(yt, max_eval_examples or len(yt), split_seed)
-        take = lambda x, idx: (lambda a: a if image_size is None else resize_images(a, image_size))(_as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx]))
+        sized = (lambda a: a) if image_size is None else (lambda a: resize_images(a, image_size))
+        take = lambda x, idx: sized(_as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx]))
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
         self.y = {'train': yc[tr], 'val': yc[va], 'test': yt[te]}
         if len({a.shape[1:] for a in self.x.values()}) > 1: raise MetahpoError(f"training and test images differ in size: {[a.shape[1:] for a in self.x.values()]}")
