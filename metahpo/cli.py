@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
                        description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
                                    'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
-    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, or 'all'")
+    b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, image, or 'all' (every suite whose tasks are in the experience)")
     b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
                                                     'for meta-val and meta-test (default results)')
     b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],
@@ -298,15 +298,17 @@ def _benchmark(a) -> int:
     from metahpo.suites import SUITES, run_suite, summarise, surrogate_report, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
+    skipped = []
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
             ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=home / 'candidates.db' if SUITES[name].source == 'yahpo' else None)
-        except MetahpoError:
+        except MetahpoError as err:
             if made is not None: shutil.rmtree(made, ignore_errors=True)
-            raise
+            if a.suite != 'all': raise
+            skipped.append(name); print(f"{name}: skipped: {err}", file=sys.stderr); continue
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
@@ -335,6 +337,7 @@ def _benchmark(a) -> int:
         print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}):")
         print(conv[['median_evals', 'median_cpu_h', 'median_time_s', 'median_compute_share', 'reached']].round(4).to_string())
         print(f"wrote {out}/: runs/, regret.csv, ranks.csv, convergence.csv, curves.csv, benchmark.png, summary.json, tasks.csv")
+    if len(skipped) == len(names): raise MetahpoError("no suite could run: each was skipped, with its reason, above")
     return 0
 
 def _docs(a) -> int:

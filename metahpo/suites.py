@@ -25,15 +25,21 @@ PARTS = ('meta-train', 'meta-val', 'meta-test')
 def split_tasks(names:Sequence[str], # task names
                 shares:Sequence[float]=(0.5, 0.2, 0.3), # expected shares of meta-train, meta-val and meta-test
                 seed:int=0) -> dict[str, str]:
-    "Each task's part, fixed by a seeded hash of its name alone: adding or removing tasks moves no other task."
+    "Each task's part, fixed by a seeded hash of its name: adding or removing tasks moves no other task (unless a part would be empty)."
     if len(shares) != 3 or any(not (0 <= float(x) <= 1) for x in shares) or abs(sum(shares) - 1) > 1e-9:
         raise MetahpoError(f"split shares {tuple(shares)!r} are not allowed: give three shares (meta-train, meta-val, meta-test) from 0 to 1 that sum to 1")
     check_seed(seed, allow_none=False)
     cut = np.cumsum(shares)
-    def part(name):
-        u = int.from_bytes(hashlib.sha256(f'metahpo-split:{seed}:{name}'.encode()).digest()[:8], 'big') / 2**64
-        return PARTS[min(int(np.searchsorted(cut, u, side='right')), 2)]
-    return {n: part(n) for n in names}
+    u = {n: int.from_bytes(hashlib.sha256(f'metahpo-split:{seed}:{n}'.encode()).digest()[:8], 'big') / 2**64 for n in names}
+    out = {n: PARTS[min(int(np.searchsorted(cut, x, side='right')), 2)] for n, x in u.items()}
+    if len(out) >= 3:  # a small suite keeps every part: an empty one takes the task whose hash lies nearest to its interval
+        for i, p in enumerate(PARTS):
+            if shares[i] == 0 or p in out.values(): continue
+            lo, hi = (cut[i - 1] if i else 0.0), cut[i]
+            counts = pd.Series(out).value_counts()
+            spare = [n for n in out if counts[out[n]] > 1]
+            out[min(spare, key=lambda n: max(lo - u[n], u[n] - hi))] = p
+    return out
 
 # %% ../nbs/23_suites.ipynb #c384470c
 @dataclass(frozen=True)
@@ -67,6 +73,9 @@ SUITES: dict[str, Suite] = {
                   'experience', 'lstm', budget=27, grid_baseline=True),
     'text': Suite('text', "BERT-family text classification, seed grid (27 points), 15 text tasks besides the IMDB target, the packaged MiniLM at "
                   "IMDB's 'meta' profile", 'experience', 'bert', budget=27, grid_baseline=True),
+    'image': Suite('image', "ResNet-50 image classification, seed grid (27 points), 11 image tasks besides the CIFAR-10 target (CIFAR-10 "
+                   "class subsets and scikit-learn's digits), at CIFAR-10's 'meta' profile", 'experience', 'resnet50', budget=27,
+                   grid_baseline=True),
 }
 
 # %% ../nbs/23_suites.ipynb #fdb8a6bf
@@ -99,7 +108,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         ex = Experience([_with_cost(e, _YAHPO_COST[s.space]) for e in ex])
     ex = Experience([e for e in ex if len(e) >= s.min_candidates])
     if not len(ex): raise MetahpoError(f"suite {s.name!r} has no task with at least {s.min_candidates} evaluations in its experience; "
-                                      f"build the meta-dataset first (`metahpo metadataset --space {'wide' if 'wide' in s.space else 'grid'}`)")
+                                      f"build the meta-dataset first (`metahpo metadataset --family {s.space.split('-')[0]} --space {'wide' if 'wide' in s.space else 'grid'}`)")
     return ex
 
 def get_suite(suite:str|Suite) -> Suite:
