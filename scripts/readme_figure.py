@@ -8,16 +8,17 @@ from pathlib import Path
 import pandas as pd
 import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt
+from metahpo.suites import SUITES as ALL  # drawn in their order, where their meta-test has run
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ['rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost', 'lstm', 'text', 'image']  # the suites drawn, where their meta-test has run
 SHOWN = {'meta': ('MetaTuner', '#d62728', 2.6), 'zero-shot': ('zero-shot portfolio', '#1f77b4', 1.4),
          'nn-warm-start': ('nearest-neighbour warm start', '#2ca02c', 1.4), 'tpe': ('TPE (no experience)', '#7f7f7f', 1.4),
          'random': ('random search', '#bbbbbb', 1.4)}
 
 def main():
-    SUITES = [n for n in ORDER if (ROOT / 'results' / n / 'meta-test' / 'curves.csv').exists()]
-    fig, axes = plt.subplots(1, len(SUITES), figsize=(3.5 * len(SUITES), 3.3), sharey=True)
+    SUITES = [n for n in ALL if (ROOT / 'results' / n / 'meta-test' / 'curves.csv').exists()]
+    fig, axes = plt.subplots(1, len(SUITES), figsize=(3.5 * len(SUITES), 3.3), sharey=True, squeeze=False)
+    axes = axes[0]
     for ax, suite in zip(axes, SUITES):
         folder = ROOT / 'results' / suite / 'meta-test'
         c, s = pd.read_csv(folder / 'curves.csv'), json.loads((folder / 'summary.json').read_text())
