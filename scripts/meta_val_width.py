@@ -1,0 +1,142 @@
+"""Design study of issue 16 (second round), on META-VALIDATION tasks only: how wide should the warm start's
+similarity kernel be?
+
+MetaTuner weighs each past task by a Gaussian kernel of its meta-feature distance to the new task, as wide as the
+median distance (width 1). On the meta-validation tasks of rf-grid, zero-shot (every past task equal: an infinitely
+wide kernel) is ahead of it at k = 5 and 10; on lcbench and rbv2_xgboost (no meta-features, no configurations shared
+between tasks) MetaTuner has no warm start at all. Variants:
+
+- `w1`: the committed MetaTuner (width 1), every strategy; the baseline of this study.
+- `wloo`: the width chosen per experience base, before any trial, by leave-one-task-out over the PAST tasks
+  alone (each past task in turn tuned by the portfolio of the others, weighted at each width in WIDTHS: a multiple
+  of the median squared distance, inf = equal weights; the width whose portfolios leave the least mean regret over
+  their first `n_warm` picks wins, ties to the narrower). It never looks at the tuned task.
+- `pool`: for past tasks that share no configurations (the YAHPO suites, which have no meta-features either), the
+  warm start becomes a greedy portfolio of `n_warm` pool configurations, each past task scoring them by its record
+  or its own regressor, as zero-shot does; the committed MetaTuner has no warm start there and lets the consensus
+  cover the past tasks for its first 3 trials, then weigh them.
+
+Widths only matter with meta-features, so `wloo` runs on rf-grid and rf-wide and `pool` on lcbench and rbv2_xgboost
+(on the others each is the same tuner as `w1`).
+
+Each variant replays every meta-validation task of a suite with the meta-train tasks as experience (MetaTuner's
+runs do not depend on the seed: one seed). It never reads a meta-test task. Run files go to
+results/design/meta-val-width/<suite>/<variant>.parquet (a finished variant is skipped: an interrupted study
+resumes); `--summary` writes results/design/meta-val-width.csv: mean regret after k, each variant minus `w1` and
+minus the committed zero-shot runs of results/<suite>/meta-val, with paired 95% bootstrap intervals over tasks.
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/meta_val_width.py <suite> [variant,...]
+    python scripts/meta_val_width.py --summary
+"""
+import sys, time, math, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
+from pathlib import Path
+import metahpo.metatuner as M
+from metahpo.metatuner import MetaTuner, SimilarityPortfolio, greedy_portfolio, default_surrogate
+from metahpo.suites import suite_experience, get_suite, protocol_tasks
+from metahpo.benchmark import run_benchmark
+
+def _past_matrix(space, past):
+    "Past tasks x configurations evaluated on at least half of them (NaN where not evaluated)."
+    keys, configs = {}, []
+    for e in past:
+        for c in e.configs:
+            k = space.key(c)
+            if k not in keys: keys[k] = len(configs); configs.append(c)
+    S = np.full((len(past), len(configs)), np.nan)
+    for r, e in enumerate(past):
+        for c, v in zip(e.configs, e.scores): S[r, keys[space.key(c)]] = v
+    return S[:, (~np.isnan(S)).mean(0) >= 0.5]
+
+def loo_width(S, Z, widths, n):
+    "The width (a multiple of the median squared distance; inf = equal weights) whose leave-one-task-out portfolios leave the least mean regret over their first n picks; ties to the narrower."
+    if S.shape[1] == 0 or len(S) < 3: return 1.0, {}
+    best, worst = np.nanmax(S, 1, keepdims=True), np.nanmin(S, 1, keepdims=True)
+    R = np.where(np.isnan(S), 1.0, (best - S) / np.where(best > worst, best - worst, 1.0))
+    D2 = ((Z[:, None, :] - Z[None, :, :]) ** 2).sum(-1)
+    loss = {}
+    for m in widths:
+        tot = 0.0
+        for i in range(len(S)):
+            o = np.delete(np.arange(len(S)), i); d2 = D2[i, o]; h2 = np.median(d2) * m
+            w = np.ones(len(o)) if not math.isfinite(m) or h2 <= 0 else np.exp(-d2 / (2 * h2))
+            picks = greedy_portfolio(S[o], n, w)
+            tot += np.minimum.accumulate(R[i, picks]).mean()
+        loss[m] = tot / len(S)
+    lo = min(loss.values())
+    return next(m for m in widths if loss[m] <= lo + 1e-12), loss
+
+class WidthPortfolio(SimilarityPortfolio):
+    width = 1.0
+    def weights(self, Z, z):
+        d2 = ((Z - z) ** 2).sum(1) if z is not None and Z.shape[1] else np.zeros(len(Z))
+        near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)]
+        h2 = np.median(d2[near]) * self.width
+        w = np.zeros(len(Z)); w[near] = np.exp(-d2[near] / (2 * h2)) if h2 > 0 and math.isfinite(self.width) else 1.0
+        return w, near
+
+WIDTHS = (0.25, 0.5, 1.0, 2.0, 4.0, math.inf)
+def make(mf, width, chosen, pool=False):
+    fitted = {}
+    def f(space, seed, rest, task):
+        key = tuple(sorted(rest.task_names))
+        if key not in fitted: fitted[key] = default_surrogate(seed=0)
+        wd = width
+        if width == 'loo':
+            if key not in chosen:
+                probe = MetaTuner(space, 0, experience=rest, parts=('warm-start',))  # its standardised meta-features
+                chosen[key] = loo_width(_past_matrix(space, probe.past), probe._Z, WIDTHS, 5)
+                print('  loo width', chosen[key][0], {k: round(v, 4) for k, v in chosen[key][1].items()}, flush=True)
+            wd = chosen[key][0]
+        cls = type('P', (WidthPortfolio,), dict(width=wd))
+        orig = M.SimilarityPortfolio; M.SimilarityPortfolio = cls
+        try: mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+        finally: M.SimilarityPortfolio = orig
+        if pool and mt.past and not _past_matrix(space, mt.past).shape[1]: pool_warm_start(mt)
+        return mt
+    return f
+
+def pool_warm_start(mt):
+    "Past tasks that share no configurations: the warm start covers them over the tuner's pool, each scoring it by its record or its own regressor (as zero-shot does, weighted by similarity where meta-features are known)."
+    pool = mt._pool(); S = mt.consensus.scores(pool)
+    mt._queue = [pool[j] for j in greedy_portfolio(S, mt.warm.n, mt._prior)]
+
+VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True)}
+
+def summary(root=Path(__file__).resolve().parents[1]):
+    from metahpo.benchmark import task_regret, paired_differences
+    rows = []
+    for d in sorted((root / 'results' / 'design' / 'meta-val-width').iterdir()):
+        if not any(d.glob('*.parquet')): continue
+        var = pd.concat([pd.read_parquet(f) for f in sorted(d.glob('*.parquet'))])
+        zs = pd.concat([pd.read_parquet(f) for f in sorted((root / 'results' / d.name / 'meta-val' / 'runs').glob('zero-shot-seed*.parquet'))])
+        zs = zs[zs.seed == 0]  # paired with the variants' single seed
+        res = pd.concat([var, zs]); ks = [1, 3, 5, 10, 25]
+        mean = {k: task_regret(res, k).mean() for k in ks}
+        for v in sorted(var.tuner.unique()):
+            p = paired_differences(res, v, ks=ks)
+            for k in ks:
+                r = dict(suite=d.name, variant=v, k=k, n_tasks=res.task.nunique(), regret=mean[k][v])
+                for other, tag in (('w1', 'vs_w1'), ('zero-shot', 'vs_zero_shot')):
+                    q = p[(p.k == k) & (p.other == other)]
+                    if len(q): r.update({tag: q['diff'].iloc[0], f'{tag}_lo': q.lo.iloc[0], f'{tag}_hi': q.hi.iloc[0]})
+                rows.append(r)
+    out = pd.DataFrame(rows); out.to_csv(root / 'results' / 'design' / 'meta-val-width.csv', index=False, float_format='%.5f')
+    return out
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--summary':
+        print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
+    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
+    ex = suite_experience(s, None, None, 100, cache=cache)
+    tuned, learn = protocol_tasks(s, ex.task_names, 'meta-val')
+    past = ex.select(exclude=set(ex.task_names) - set(learn))
+    mf = {e.task.name: e.task.meta_features for e in ex}
+    outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val-width' / s; outdir.mkdir(parents=True, exist_ok=True)
+    chosen = {}
+    for n in names:
+        f = outdir / f'{n}.parquet'
+        if f.exists(): continue
+        t0 = time.time()
+        r = run_benchmark(ex, {n: make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
+        r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
