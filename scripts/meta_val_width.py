@@ -1,5 +1,5 @@
-"""Design study of issue 16 (second round), on META-VALIDATION tasks only: how wide should the warm start's
-similarity kernel be?
+"""Design study of issue 16 (second round), on META-VALIDATION tasks only: the warm start's similarity kernel, a
+warm start where past tasks share no configurations, and how the consensus is trusted beside the surrogate.
 
 MetaTuner weighs each past task by a Gaussian kernel of its meta-feature distance to the new task, as wide as the
 median distance (width 1). On the meta-validation tasks of rf-grid, zero-shot (every past task equal: an infinitely
@@ -16,8 +16,13 @@ between tasks) MetaTuner has no warm start at all. Variants:
   or its own regressor, as zero-shot does; the committed MetaTuner has no warm start there and lets the consensus
   cover the past tasks for its first 3 trials, then weigh them.
 
+- `cpreq`: the two experts (the past tasks' consensus, the adapted surrogate) both trusted out of sample: the
+  consensus's rank agreement is computed from the scores it gave each trial before the trial was observed (the
+  warm start's trials: its score with the similarity weights alone), as the surrogate's already is; the committed
+  MetaTuner scores the consensus on trials its own weights were fitted to, which may crowd the surrogate out.
+
 Widths only matter with meta-features, so `wloo` runs on rf-grid and rf-wide and `pool` on lcbench and rbv2_xgboost
-(on the others each is the same tuner as `w1`).
+(on the others each is the same tuner as `w1`); `cpreq` runs on all four.
 
 Each variant replays every meta-validation task of a suite with the meta-train tasks as experience (MetaTuner's
 runs do not depend on the seed: one seed). It never reads a meta-test task. Run files go to
@@ -100,7 +105,49 @@ def pool_warm_start(mt):
     pool = mt._pool(); S = mt.consensus.scores(pool)
     mt._queue = [pool[j] for j in greedy_portfolio(S, mt.warm.n, mt._prior)]
 
-VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True)}
+class CPreq(MetaTuner):
+    "The surrogate and the consensus both trusted out of sample: the consensus's score of each trial is the one it gave before the trial was observed (the warm start's trials: its score with the similarity weights alone)."
+    def _pick(self, X, y):
+        import metahpo.metatuner as MM
+        pool = self._pool()
+        if self._S is None: self._S = self.consensus.scores(pool)
+        free = np.array([k not in self._seen for k in self._pool_keys])
+        if not free.any(): return None
+        observed = [(self.space.key(c), c) for c, l in self.observations if math.isfinite(l)]
+        O = self.consensus.scores([c for _, c in observed]) if observed else None
+        score, at_obs = self.consensus.score(self._S, O, y, free)
+        if not hasattr(self, '_cb'):  # the trials so far, scored with the similarity weights alone (no trial seen)
+            self._cb = {}
+            if O is not None:
+                w = self.consensus.prior; prior_obs = w @ MM._unit(self._S, O) / w.sum()
+                self._cb.update({k: float(v) for (k, _), v in zip(observed, prior_obs)})
+        mu = None
+        if 'surrogate' in self.parts and len(y) >= 3:
+            if not self._fitted: self._fit()
+            mu, trust = self._ranker.score(self._z, X, y, [k for k, _ in observed], self._pool_X)
+            p = np.array([self._cb.get(k, np.nan) for k, _ in observed]); ok = ~np.isnan(p)
+            a_c = max(float(MM._rank_agreement(p[ok][None], y[ok])[0]), 0.0) if ok.sum() >= 3 else 0.0
+            a_s = max(trust, 0.0)
+            lam = a_s / (a_s + a_c) if a_s + a_c > 0 else 0.0
+            self.lams = getattr(self, 'lams', []) + [lam]
+            cons = score
+            score = (1 - lam) * score + lam * MM._unit(mu[None], mu[None])[0]
+        else: cons = score
+        score = np.where(free, score, -np.inf)
+        j = int(np.argmax(score))
+        if mu is not None: self._ranker.chose(self._pool_keys[j], mu[j])
+        self._cb.setdefault(self._pool_keys[j], float(cons[j]))
+        return self._take(pool[j])
+
+def make_cpreq(mf):
+    fitted = {}
+    def f(space, seed, rest, task):
+        key = tuple(sorted(rest.task_names))
+        if key not in fitted: fitted[key] = default_surrogate(seed=0)
+        return CPreq(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+    return f
+
+VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True), 'cpreq': None}
 
 def summary(root=Path(__file__).resolve().parents[1]):
     from metahpo.benchmark import task_regret, paired_differences
@@ -138,5 +185,6 @@ if __name__ == '__main__':
         f = outdir / f'{n}.parquet'
         if f.exists(): continue
         t0 = time.time()
-        r = run_benchmark(ex, {n: make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
+        mk = make_cpreq(mf) if n == 'cpreq' else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])
+        r = run_benchmark(ex, {n: mk}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
