@@ -149,34 +149,39 @@ VARIANTS = {
  'rank-rgpe-gain-preq': dict(norm='rank', mode='gain', trust='preq', weights='rgpe'),
  'rank-rgpe-preq': dict(norm='rank', trust='preq', weights='rgpe'),
 }
-def summary(root=Path(__file__).resolve().parents[1]):
-    "Mean regret per (suite, variant, k) and paired differences against `base` and the committed zero-shot runs."
-    from metahpo.benchmark import task_regret, paired_differences
-    rows = []
-    for d in sorted((root / 'results' / 'design' / 'meta-val').iterdir()):
+def summary(root=Path(__file__).resolve().parents[1], study='meta-val', base='base', csv='meta-val-variants.csv', seeds=None):
+    "Mean regret per (suite, variant, k) and paired differences against `base` and the committed zero-shot runs (of `seeds`, default all)."
+    rows, tag_base = [], 'vs_' + base.replace('-', '_')
+    for d in sorted((root / 'results' / 'design' / study).iterdir()):
+        if not any(d.glob('*.parquet')): continue
         var = pd.concat([pd.read_parquet(f) for f in sorted(d.glob('*.parquet'))])
         zs = pd.concat([pd.read_parquet(f) for f in sorted((root / 'results' / d.name / 'meta-val' / 'runs').glob('zero-shot-seed*.parquet'))])
+        if seeds is not None: zs = zs[zs.seed.isin(seeds)]  # paired with the variants' seeds
         res = pd.concat([var, zs]); ks = [1, 3, 5, 10, 25]
         mean = {k: task_regret(res, k).mean() for k in ks}
         for v in sorted(var.tuner.unique()):
             p = paired_differences(res, v, ks=ks)
             for k in ks:
                 r = dict(suite=d.name, variant=v, k=k, n_tasks=res.task.nunique(), regret=mean[k][v])
-                for other, tag in (('base', 'vs_base'), ('zero-shot', 'vs_zero_shot')):
+                for other, tag in ((base, tag_base), ('zero-shot', 'vs_zero_shot')):
                     q = p[(p.k == k) & (p.other == other)]
                     if len(q): r.update({tag: q['diff'].iloc[0], f'{tag}_lo': q.lo.iloc[0], f'{tag}_hi': q.hi.iloc[0]})
                 rows.append(r)
-    out = pd.DataFrame(rows); out.to_csv(root / 'results' / 'design' / 'meta-val-variants.csv', index=False, float_format='%.5f')
+    out = pd.DataFrame(rows); out.to_csv(root / 'results' / 'design' / csv, index=False, float_format='%.5f')
     return out
 
-if __name__ == '__main__':
-    if sys.argv[1] == '--summary': print(summary().query('k == 10').round(4).to_string()); sys.exit()
-    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+def meta_val_setup(s):
+    "A suite's tasks, its meta-validation tasks, the meta-train tasks they learn from, and every task's meta-features."
     cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
     ex = suite_experience(s, None, None, 100, cache=cache)
     tuned, learn = protocol_tasks(s, ex.task_names, 'meta-val')
     past = ex.select(exclude=set(ex.task_names) - set(learn))
-    mf = {e.task.name: e.task.meta_features for e in ex}
+    return ex, tuned, past, {e.task.name: e.task.meta_features for e in ex}
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--summary': print(summary().query('k == 10').round(4).to_string()); sys.exit()
+    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    ex, tuned, past, mf = meta_val_setup(s)
     outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val' / s; outdir.mkdir(parents=True, exist_ok=True)
     for n in names:
         f = outdir / f'{n}.parquet'

@@ -33,12 +33,14 @@ minus the committed zero-shot runs of results/<suite>/meta-val, with paired 95% 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/meta_val_width.py <suite> [variant,...]
     python scripts/meta_val_width.py --summary
 """
-import sys, time, math, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
+import sys, time, math, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import metahpo.metatuner as M
 from metahpo.metatuner import MetaTuner, SimilarityPortfolio, greedy_portfolio, default_surrogate
-from metahpo.suites import suite_experience, get_suite, protocol_tasks
+from metahpo.suites import get_suite
 from metahpo.benchmark import run_benchmark
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from meta_val_design import summary as design_summary, meta_val_setup  # the first round's summary and setup
 
 def _past_matrix(space, past):
     "Past tasks x configurations evaluated on at least half of them (NaN where not evaluated)."
@@ -149,36 +151,13 @@ def make_cpreq(mf):
 
 VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True), 'cpreq': None}
 
-def summary(root=Path(__file__).resolve().parents[1]):
-    from metahpo.benchmark import task_regret, paired_differences
-    rows = []
-    for d in sorted((root / 'results' / 'design' / 'meta-val-width').iterdir()):
-        if not any(d.glob('*.parquet')): continue
-        var = pd.concat([pd.read_parquet(f) for f in sorted(d.glob('*.parquet'))])
-        zs = pd.concat([pd.read_parquet(f) for f in sorted((root / 'results' / d.name / 'meta-val' / 'runs').glob('zero-shot-seed*.parquet'))])
-        zs = zs[zs.seed == 0]  # paired with the variants' single seed
-        res = pd.concat([var, zs]); ks = [1, 3, 5, 10, 25]
-        mean = {k: task_regret(res, k).mean() for k in ks}
-        for v in sorted(var.tuner.unique()):
-            p = paired_differences(res, v, ks=ks)
-            for k in ks:
-                r = dict(suite=d.name, variant=v, k=k, n_tasks=res.task.nunique(), regret=mean[k][v])
-                for other, tag in (('w1', 'vs_w1'), ('zero-shot', 'vs_zero_shot')):
-                    q = p[(p.k == k) & (p.other == other)]
-                    if len(q): r.update({tag: q['diff'].iloc[0], f'{tag}_lo': q.lo.iloc[0], f'{tag}_hi': q.hi.iloc[0]})
-                rows.append(r)
-    out = pd.DataFrame(rows); out.to_csv(root / 'results' / 'design' / 'meta-val-width.csv', index=False, float_format='%.5f')
-    return out
+def summary(): return design_summary(study='meta-val-width', base='w1', csv='meta-val-width.csv', seeds=[0])
 
 if __name__ == '__main__':
     if sys.argv[1] == '--summary':
         print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
     s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
-    cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
-    ex = suite_experience(s, None, None, 100, cache=cache)
-    tuned, learn = protocol_tasks(s, ex.task_names, 'meta-val')
-    past = ex.select(exclude=set(ex.task_names) - set(learn))
-    mf = {e.task.name: e.task.meta_features for e in ex}
+    ex, tuned, past, mf = meta_val_setup(s)
     outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val-width' / s; outdir.mkdir(parents=True, exist_ok=True)
     chosen = {}
     for n in names:
