@@ -184,7 +184,8 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
     return pd.Series(out, name='threshold')
 
 def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared with every other one
-                       ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0) -> pd.DataFrame:
+                       ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
+                       min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks; negative is `tuner` ahead."
     rng, out = make_rng(seed), []
     for k in ks:
@@ -196,7 +197,7 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
             boots = d[idx].mean(1)
             lo, hi = np.quantile(boots, [0.025, 0.975])
             out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=len(d),
-                            verdict='ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+                            verdict='too few tasks' if len(d) < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4
