@@ -73,7 +73,7 @@ SUITES: dict[str, Suite] = {
                   'experience', 'lstm', budget=27, grid_baseline=True),
     'text': Suite('text', "BERT-family text classification, seed grid (27 points), 15 text tasks besides the IMDB target, the packaged MiniLM at "
                   "IMDB's 'meta' profile", 'experience', 'bert', budget=27, grid_baseline=True),
-    'image': Suite('image', "ResNet-50 image classification, seed grid (27 points), 11 image tasks besides the CIFAR-10 target (CIFAR-10 "
+    'image': Suite('image', "ResNet-50 image classification, seed grid (27 points), the image family's tasks besides the CIFAR-10 target (CIFAR-10 "
                    "class subsets and scikit-learn's digits), at CIFAR-10's 'meta' profile", 'experience', 'resnet50', budget=27,
                    grid_baseline=True),
 }

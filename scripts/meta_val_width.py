@@ -21,6 +21,9 @@ between tasks) MetaTuner has no warm start at all. Variants:
   warm start's trials: its score with the similarity weights alone), as the surrogate's already is; the committed
   MetaTuner scores the consensus on trials its own weights were fitted to, which may crowd the surrogate out.
 
+- `first2` (third round, after scripts/warm_start_offline.py): the warm start's first two proposals by similarity,
+  the rest by zero-shot's rank portfolio continued from them (every past task equal); run on rf-grid and rf-wide.
+
 Widths only matter with meta-features, so `wloo` runs on rf-grid and rf-wide and `pool` on lcbench and rbv2_xgboost
 (on the others each is the same tuner as `w1`); `cpreq` runs on all four.
 
@@ -149,7 +152,19 @@ def make_cpreq(mf):
         return CPreq(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
     return f
 
-VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True), 'cpreq': None}
+def make_first2(mf):
+    "The third round's candidate (scripts/warm_start_offline.py): the warm start's first two proposals by similarity, the rest by the zero-shot rank portfolio continued from them."
+    from warm_start_offline import VARIANTS as WARM
+    fitted = {}
+    def f(space, seed, rest, task):
+        key = tuple(sorted(rest.task_names))
+        if key not in fitted: fitted[key] = default_surrogate(seed=0)
+        orig = M.greedy_portfolio; M.greedy_portfolio = WARM['first2']
+        try: return MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+        finally: M.greedy_portfolio = orig
+    return f
+
+VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True), 'cpreq': None, 'first2': None}
 
 def summary(): return design_summary(study='meta-val-width', base='w1', csv='meta-val-width.csv', seeds=[0])
 
@@ -164,6 +179,6 @@ if __name__ == '__main__':
         f = outdir / f'{n}.parquet'
         if f.exists(): continue
         t0 = time.time()
-        mk = make_cpreq(mf) if n == 'cpreq' else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])
+        mk = make_cpreq(mf) if n == 'cpreq' else make_first2(mf) if n == 'first2' else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])
         r = run_benchmark(ex, {n: mk}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)

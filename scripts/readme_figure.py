@@ -25,7 +25,8 @@ def main():
         for tuner, (label, color, lw) in SHOWN.items():
             d = c[c.tuner == tuner]
             if len(d): ax.plot(d.k, d.regret, color=color, lw=lw, label=label)
-        ax.set(title=f"{suite} ({s['n_tasks']} unseen tasks)", xlabel='evaluations', yscale='symlog', ylim=(0, 1))
+        n = s['n_tasks']
+        ax.set(title=f"{suite} ({n} unseen task{'' if n == 1 else 's'})", xlabel='evaluations', yscale='symlog', ylim=(0, 1))
         ax.set_yscale('symlog', linthresh=0.01); ax.grid(alpha=0.3)
     axes[0].set_ylabel('mean normalized regret'); axes[0].legend(fontsize=8, loc='upper right')
     fig.suptitle('Tuning tasks it was never designed on (each suite\'s meta-test tasks, the rest as experience): mean regret, lower is better',
