@@ -38,7 +38,7 @@ def rank_greedy(scores:np.ndarray, size:int, weights=None, chosen=()) -> list[in
     S, w = pd.DataFrame(-scores), np.ones(len(scores)) if weights is None else np.asarray(weights, float)
     rank = lambda cols: S[cols].rank(axis=1).fillna(len(cols)).to_numpy()
     chosen, alive = list(chosen), [j for j in range(scores.shape[1]) if j not in chosen]
-    R = np.full(scores.shape, np.nan); R[:, :] = rank(list(range(scores.shape[1])))
+    R = rank(list(range(scores.shape[1])))
     for j in chosen: R = np.minimum(R, R[:, [j]])
     while len(chosen) < min(size, scores.shape[1]):
         j = alive[int(np.argmin(w @ R[:, alive] / w.sum()))]; chosen.append(j); alive.remove(j)
