@@ -36,10 +36,8 @@ import torch
 from metahpo.core import make_rng
 from metahpo.experience import standardise_scores
 from metahpo.metatuner import MetaTuner, default_surrogate
-from metahpo.suites import get_suite
-from metahpo.benchmark import run_benchmark
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from meta_val_design import summary as design_summary, meta_val_setup
+from meta_val_design import summary as design_summary, run_study
 
 class _DK(torch.nn.Module):
     "phi: a tanh network of the encoded configuration; the kernel's log scale, log length and log noise."
@@ -184,12 +182,5 @@ def summary(): return design_summary(study='meta-val-dkgp', base='base', csv='me
 if __name__ == '__main__':
     if sys.argv[1] == '--summary':
         print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
-    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
-    ex, tuned, past, mf = meta_val_setup(s)
-    outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val-dkgp' / s; outdir.mkdir(parents=True, exist_ok=True)
-    for n in names:
-        f = outdir / f'{n}.parquet'
-        if f.exists(): continue
-        t0 = time.time()
-        r = run_benchmark(ex, {n: make(mf, *VARIANTS[n])}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
-        r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
+    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    run_study('meta-val-dkgp', sys.argv[1], names, lambda n, mf: make(mf, *VARIANTS[n]), [0])

@@ -178,14 +178,18 @@ def meta_val_setup(s):
     past = ex.select(exclude=set(ex.task_names) - set(learn))
     return ex, tuned, past, {e.task.name: e.task.meta_features for e in ex}
 
-if __name__ == '__main__':
-    if sys.argv[1] == '--summary': print(summary().query('k == 10').round(4).to_string()); sys.exit()
-    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+def run_study(study, s, names, make_variant, seeds):
+    "Replay each named variant (make_variant(name, meta_features) -> tuner factory) on suite s's meta-validation tasks into results/design/<study>/<s>/<name>.parquet, skipping finished ones."
     ex, tuned, past, mf = meta_val_setup(s)
-    outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val' / s; outdir.mkdir(parents=True, exist_ok=True)
+    outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / study / s; outdir.mkdir(parents=True, exist_ok=True)
     for n in names:
         f = outdir / f'{n}.parquet'
         if f.exists(): continue
         t0 = time.time()
-        r = run_benchmark(ex, {n: make(mf, **VARIANTS[n])}, budget=get_suite(s).budget, seeds=[0, 1, 2], tasks=tuned, past=past, progress=False)
+        r = run_benchmark(ex, {n: make_variant(n, mf)}, budget=get_suite(s).budget, seeds=seeds, tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--summary': print(summary().query('k == 10').round(4).to_string()); sys.exit()
+    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    run_study('meta-val', sys.argv[1], names, lambda n, mf: make(mf, **VARIANTS[n]), [0, 1, 2])

@@ -36,14 +36,12 @@ minus the committed zero-shot runs of results/<suite>/meta-val, with paired 95% 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/meta_val_width.py <suite> [variant,...]
     python scripts/meta_val_width.py --summary
 """
-import sys, time, math, numpy as np, warnings; warnings.filterwarnings('ignore')
+import sys, math, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import metahpo.metatuner as M
 from metahpo.metatuner import MetaTuner, SimilarityPortfolio, greedy_portfolio, default_surrogate
-from metahpo.suites import get_suite
-from metahpo.benchmark import run_benchmark
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from meta_val_design import summary as design_summary, meta_val_setup  # the first round's summary and setup
+from meta_val_design import summary as design_summary, run_study  # the first round's summary and runner
 
 def _past_matrix(space, past):
     "Past tasks x configurations evaluated on at least half of them (NaN where not evaluated)."
@@ -171,14 +169,7 @@ def summary(): return design_summary(study='meta-val-width', base='w1', csv='met
 if __name__ == '__main__':
     if sys.argv[1] == '--summary':
         print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
-    s = sys.argv[1]; names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
-    ex, tuned, past, mf = meta_val_setup(s)
-    outdir = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'meta-val-width' / s; outdir.mkdir(parents=True, exist_ok=True)
+    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
     chosen = {}
-    for n in names:
-        f = outdir / f'{n}.parquet'
-        if f.exists(): continue
-        t0 = time.time()
-        mk = make_cpreq(mf) if n == 'cpreq' else make_first2(mf) if n == 'first2' else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1])
-        r = run_benchmark(ex, {n: mk}, budget=get_suite(s).budget, seeds=[0], tasks=tuned, past=past, progress=False)
-        r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
+    run_study('meta-val-width', sys.argv[1], names, lambda n, mf: make_cpreq(mf) if n == 'cpreq' else make_first2(mf) if n == 'first2'
+              else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1]), [0])
