@@ -36,16 +36,16 @@ import torch
 from metahpo.core import make_rng
 from metahpo.experience import standardise_scores
 from metahpo.metatuner import MetaTuner, default_surrogate
+from metahpo.reptile import make_net
+from metahpo.surrogate import expected_improvement
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meta_val_design import summary as design_summary, run_study
 
 class _DK(torch.nn.Module):
     "phi: a tanh network of the encoded configuration; the kernel's log scale, log length and log noise."
     def __init__(self, d, hidden=32, depth=2, seed=0):
-        super().__init__(); torch.manual_seed(seed)
-        layers, w = [], d
-        for _ in range(depth): layers += [torch.nn.Linear(w, hidden), torch.nn.Tanh()]; w = hidden
-        self.phi = torch.nn.Sequential(*layers)
+        super().__init__()
+        self.phi = make_net(d, hidden, depth, seed)[:-1]  # the surrogate's tanh network without its output layer
         self.log_s, self.log_l, self.log_n = (torch.nn.Parameter(torch.tensor(v)) for v in (0.0, math.log(math.sqrt(hidden)), math.log(0.1)))
 
     def K(self, A, B):
@@ -54,15 +54,16 @@ class _DK(torch.nn.Module):
 
     def nll(self, X, y):
         "Negative log marginal likelihood per point."
-        n = len(y)
-        K = self.K(X, X) + (torch.exp(self.log_n) + 1e-4) * torch.eye(n)
-        L = torch.linalg.cholesky(K)
+        L = self._chol(X)
         a = torch.cholesky_solve(y[:, None], L)
-        return (0.5 * (y[:, None] * a).sum() + torch.log(torch.diagonal(L)).sum()) / n + 0.5 * math.log(2 * math.pi)
+        return (0.5 * (y[:, None] * a).sum() + torch.log(torch.diagonal(L)).sum()) / len(y) + 0.5 * math.log(2 * math.pi)
+
+    def _chol(self, X):
+        "Cholesky factor of the kernel matrix of X plus the noise."
+        return torch.linalg.cholesky(self.K(X, X) + (torch.exp(self.log_n) + 1e-4) * torch.eye(len(X)))
 
     def posterior(self, X, y, Xs):
-        K = self.K(X, X) + (torch.exp(self.log_n) + 1e-4) * torch.eye(len(y))
-        L = torch.linalg.cholesky(K); Ks = self.K(X, Xs)
+        L = self._chol(X); Ks = self.K(X, Xs)
         mu = (Ks * torch.cholesky_solve(y[:, None], L)).sum(0)
         v = torch.cholesky_solve(Ks, L)
         var = torch.exp(self.log_s) - (Ks * v).sum(0)
@@ -143,7 +144,6 @@ class DeepKernelGP:
 class ResidualGP(MetaTuner):
     "dkgp-res: after the consensus's first trials, expected improvement under the consensus as the prior mean and the deep-kernel GP fitted to this task's residuals from it."
     def _pick(self, X, y):
-        import metahpo.metatuner as MM
         if len(y) < self.consensus.min_trials: return super()._pick(X, y)
         pool = self._pool()
         if self._S is None: self._S = self.consensus.scores(pool)
@@ -161,7 +161,7 @@ class ResidualGP(MetaTuner):
         mu_r, sd_r = self.surrogate.predict(self._pool_X, self._z)
         sr = r.std() if r.std() > 1e-9 else 1.0
         mu, sd = a * m_pool + b + r.mean() + sr * mu_r, sr * sd_r
-        ei = MM.expected_improvement(mu, np.maximum(sd, 1e-6), ys.max())
+        ei = expected_improvement(mu, np.maximum(sd, 1e-6), ys.max())
         return self._take(pool[int(np.argmax(np.where(free, ei, -np.inf)))])
 
 VARIANTS = {'base': (None, None), 'dkgp': ('reptile', None), 'dkgp-ei': ('reptile', ('warm-start', 'surrogate')),
