@@ -191,7 +191,9 @@ def _digits(data_dir=None, test_fraction:float=0.2, split_seed:int=0):
 _CIFAR = ('CIFAR-10 (Krizhevsky 2009), a class subset; local copy re-encoded as JPEG (see cifar10/PROVENANCE.txt)', 'MIT-style (CIFAR terms: cite the report)')
 CIFAR10_SUBSETS = (('cat', 'dog'), ('automobile', 'truck'), ('airplane', 'ship'), ('deer', 'horse'), ('bird', 'frog'),
                    ('airplane', 'automobile', 'bird'), ('airplane', 'automobile', 'ship', 'truck'), ('bird', 'cat', 'deer', 'dog', 'frog', 'horse'),
-                   ('ship', 'truck'), ('cat', 'deer', 'frog'))
+                   ('ship', 'truck'), ('cat', 'deer', 'frog'),
+                   # added later (issue 17): the next four class pairs in lexicographic order of CIFAR-10's class names
+                   ('airplane', 'automobile'), ('airplane', 'bird'), ('airplane', 'cat'), ('airplane', 'deer'))
 IMAGE_SOURCES: dict[str, ImageSource] = {
     **{f"cifar10-{'-'.join(c)}": ImageSource(f"cifar10-{'-'.join(c)}", *_CIFAR, _cifar(*c)) for c in CIFAR10_SUBSETS},
     'digits': ImageSource('digits', 'scikit-learn load_digits: UCI optical recognition of handwritten digits (Alpaydin & Kaynak 1998), '

@@ -13,7 +13,9 @@
    training step measured on an H200 (`results/gpu/probe.json`), calibrated on the three full-profile grid points
    measured there; each tuner's proposals simulated on that many GPUs (asked when a GPU frees up, told when the
    trial ends) over the seed grid's CPU-profile accuracies (`results/seed/seed_grids.parquet`): wall time until
-   near-optimal (normalized regret <= 0.05) and for the whole budget.
+   near-optimal (normalized regret <= 0.05) and for the whole budget. Tuners: grid, random, MetaTuner and Syne Tune's
+   zero-shot portfolio with the shipped image family as experience (CIFAR-10 itself left out, its meta-features as the
+   experience base records them), and MetaTuner without experience (`meta-cold`).
 
     python scripts/concurrency_benchmark.py                # all three, writes results/concurrency/
     python scripts/concurrency_benchmark.py --part paper   # only the third (seconds)
@@ -29,6 +31,7 @@ from metahpo.experience import Experience, load_experience
 from metahpo.metatuner import MetaTuner, default_surrogate
 from metahpo.suites import get_suite
 from metahpo.tuners import tune, make_tuner
+from metahpo.peers import make_peer
 
 def burn(seconds:float) -> None:
     t = time.process_time()
@@ -188,11 +191,20 @@ def part_paper(out:Path, seeds:int=10):
     configs = [json.loads(c) for c in g.config]
     values = {space.key(c): float(v) for c, v in zip(configs, g.value)}
     costs = {space.key(c): calib * predicted(c['batch_size'], c['epochs']) for c in configs}
+    experience = load_experience()  # the shipped base: its image family is the past ResNet-50 tasks
+    past = experience.select(space=space.name, exclude='cifar10')
+    mf = experience.meta_features().loc['cifar10'].dropna().to_dict()
+    sur = MetaTuner(space, 0, experience=past, meta_features=mf, task='cifar10').meta_train().surrogate  # one for every run
+    def make(tuner, seed):
+        if tuner == 'meta': return MetaTuner(space, seed, experience=past, meta_features=mf, task='cifar10', surrogate=sur)
+        if tuner == 'meta-cold': return MetaTuner(space, seed)
+        if tuner == 'zero-shot': return make_peer('zero-shot', space, seed, experience=past, task='cifar10', meta_features=mf)
+        return make_tuner(tuner, space, seed)
     rows = []
-    for tuner in ('grid', 'random', 'meta'):
+    for tuner in ('grid', 'random', 'meta', 'zero-shot', 'meta-cold'):
         for n_gpus in (1, 8, 64):
             for seed in range(1 if tuner == 'grid' else seeds):
-                t = MetaTuner(space, seed) if tuner == 'meta' else make_tuner(tuner, space, seed)  # no past ResNet-50 task exists (issue 17)
+                t = make(tuner, seed)
                 t_near, t_all, n_near = simulate(t, space, values, costs, n_gpus, len(values), 0.05)
                 rows.append(dict(tuner=tuner, gpus=n_gpus, seed=seed, hours_to_near_optimal=t_near / 3600, evals_to_near_optimal=n_near,
                                  hours_whole_grid=t_all / 3600, gpu_hours_whole_grid=sum(costs.values()) / 3600))
@@ -200,6 +212,7 @@ def part_paper(out:Path, seeds:int=10):
     tab = df.groupby(['tuner', 'gpus'])[['hours_to_near_optimal', 'evals_to_near_optimal', 'hours_whole_grid']].median().round(3)
     return dict(calibration=round(calib, 3), n_train=n_train, s_per_step=step, gpu=probe.get('gpu'),
                 grid_gpu_hours=round(sum(costs.values()) / 3600, 3), max_point_hours=round(max(costs.values()) / 3600, 3),
+                n_past=len(past), past_evaluations=int(sum(len(e) for e in past)),
                 table={f'{t}@{n}': r.to_dict() for (t, n), r in tab.iterrows()})
 
 def main():
