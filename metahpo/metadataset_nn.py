@@ -192,8 +192,10 @@ _CIFAR = ('CIFAR-10 (Krizhevsky 2009), a class subset; local copy re-encoded as 
 CIFAR10_SUBSETS = (('cat', 'dog'), ('automobile', 'truck'), ('airplane', 'ship'), ('deer', 'horse'), ('bird', 'frog'),
                    ('airplane', 'automobile', 'bird'), ('airplane', 'automobile', 'ship', 'truck'), ('bird', 'cat', 'deer', 'dog', 'frog', 'horse'),
                    ('ship', 'truck'), ('cat', 'deer', 'frog'),
-                   # added later (issue 17): the next four class pairs in lexicographic order of CIFAR-10's class names
-                   ('airplane', 'automobile'), ('airplane', 'bird'), ('airplane', 'cat'), ('airplane', 'deer'))
+                   # added later (issue 17): the next class pairs in lexicographic order of CIFAR-10's class names, until the
+                   # suite's fixed split (a hash of each name) had three meta-test tasks, the fewest that give an interval
+                   ('airplane', 'automobile'), ('airplane', 'bird'), ('airplane', 'cat'), ('airplane', 'deer'), ('airplane', 'dog'),
+                   ('airplane', 'frog'))
 IMAGE_SOURCES: dict[str, ImageSource] = {
     **{f"cifar10-{'-'.join(c)}": ImageSource(f"cifar10-{'-'.join(c)}", *_CIFAR, _cifar(*c)) for c in CIFAR10_SUBSETS},
     'digits': ImageSource('digits', 'scikit-learn load_digits: UCI optical recognition of handwritten digits (Alpaydin & Kaynak 1998), '
