@@ -18,7 +18,7 @@
    experience base records them), and MetaTuner without experience (`meta-cold`).
 
     python scripts/concurrency_benchmark.py                # all three, writes results/concurrency/
-    python scripts/concurrency_benchmark.py --part paper   # only the third (seconds)
+    python scripts/concurrency_benchmark.py --part paper   # only the third (about a minute)
 Run it with the machine otherwise idle: part 1 measures wall time.
 """
 import argparse, json, math, multiprocessing, os, sys, tempfile, time
@@ -195,7 +195,7 @@ def part_paper(out:Path, seeds:int=10):
     past = experience.select(space=space.name, exclude='cifar10')
     mf = experience.meta_features().loc['cifar10'].dropna().to_dict()
     sur = MetaTuner(space, 0, experience=past, meta_features=mf, task='cifar10').meta_train().surrogate  # one for every run
-    def make(tuner, seed):
+    def paper_tuner(tuner, seed):  # `make` above builds the rf-grid replays' tuners from a past task's record; CIFAR-10 has none
         if tuner == 'meta': return MetaTuner(space, seed, experience=past, meta_features=mf, task='cifar10', surrogate=sur)
         if tuner == 'meta-cold': return MetaTuner(space, seed)
         if tuner == 'zero-shot': return make_peer('zero-shot', space, seed, experience=past, task='cifar10', meta_features=mf)
@@ -204,7 +204,7 @@ def part_paper(out:Path, seeds:int=10):
     for tuner in ('grid', 'random', 'meta', 'zero-shot', 'meta-cold'):
         for n_gpus in (1, 8, 64):
             for seed in range(1 if tuner == 'grid' else seeds):
-                t = make(tuner, seed)
+                t = paper_tuner(tuner, seed)
                 t_near, t_all, n_near = simulate(t, space, values, costs, n_gpus, len(values), 0.05)
                 rows.append(dict(tuner=tuner, gpus=n_gpus, seed=seed, hours_to_near_optimal=t_near / 3600, evals_to_near_optimal=n_near,
                                  hours_whole_grid=t_all / 3600, gpu_hours_whole_grid=sum(costs.values()) / 3600))
