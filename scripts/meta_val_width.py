@@ -45,14 +45,8 @@ from meta_val_design import summary as design_summary, run_study  # the first ro
 
 def _past_matrix(space, past):
     "Past tasks x configurations evaluated on at least half of them (NaN where not evaluated)."
-    keys, configs = {}, []
-    for e in past:
-        for c in e.configs:
-            k = space.key(c)
-            if k not in keys: keys[k] = len(configs); configs.append(c)
-    S = np.full((len(past), len(configs)), np.nan)
-    for r, e in enumerate(past):
-        for c, v in zip(e.configs, e.scores): S[r, keys[space.key(c)]] = v
+    from similarity_design import score_matrix
+    S, _ = score_matrix(space, past)
     return S[:, (~np.isnan(S)).mean(0) >= 0.5]
 
 def loo_width(S, Z, widths, n):
