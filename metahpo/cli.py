@@ -277,10 +277,15 @@ def _metadataset(a) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
         return 130
-    done = res[res.trials >= proto.budget]
-    print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed); evaluations added: {int(res.added.sum())}, "
+    bad = res[res.failed > 0]  # every configuration recorded, but some (or all) of its evaluations failed: not complete
+    done = res[(res.trials >= proto.budget) & (res.failed == 0)]
+    print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
+          f"); evaluations added: {int(res.added.sum())}, "
           f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > a.max_rows).sum())}" if a.family == 'random_forest' else ''))
     for r in res[res.error.notna()].itertuples(): print(f"  failed {r.task}: {r.error}")
+    for r in bad.itertuples():
+        print(f"  {r.task}: {r.failed} of {r.trials} evaluations failed" + (" (none usable: the experience leaves it out)" if r.failed >= r.trials else '') +
+              f"; the warnings above say why, and `metahpo studies --repo {a.repo}` lists it")
     if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
         if len(nz):

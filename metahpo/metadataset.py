@@ -79,6 +79,10 @@ def _n_recorded(repo:Repository, name:str) -> int:
     s = repo.get_study(name)
     return 0 if s is None else len(repo.trials(s))
 
+def _n_failed(repo:Repository, name:str) -> int:
+    s = repo.get_study(name)
+    return 0 if s is None else sum(not t.ok for t in repo.trials(s))
+
 def _has_metafeatures(repo:Repository, name:str) -> bool:
     s = repo.get_study(name)
     return s is not None and bool(s.task.meta_features)
@@ -91,7 +95,7 @@ def _build_one(args) -> dict:
         before = _n_recorded(repo, name)
         row = dict(task=task, study=name, before=before)
         if before >= protocol.budget and _has_metafeatures(repo, name):
-            return {**row, 'trials': before, 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': None}
+            return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': None}
         try:
             data = protocol.load(task, data_dir)
             obj = protocol.objective(task, data)
@@ -100,11 +104,12 @@ def _build_one(args) -> dict:
             st = tune(obj, tuner='grid' if protocol.space == 'grid' else 'random', budget=protocol.budget, seed=protocol.seed,
                       repository=repo, study=name, progress=False)
             new = st.trials[st.n_resumed:]
-            return {**row, 'trials': len(st.trials), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
+            return {**row, 'trials': len(st.trials), 'failed': st.n_failed, 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
             logger.warning("task %s failed: %s", task, e)
-            return {**row, 'trials': _n_recorded(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': f"{type(e).__name__}: {e}"}
+            return {**row, 'trials': _n_recorded(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0,
+                    'error': f"{type(e).__name__}: {e}"}
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
@@ -112,7 +117,7 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
                       data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
                       workers:int=1, # parallel processes, one task each (each limited to its share of the cores)
                       progress:bool=True) -> pd.DataFrame:
-    "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task."
+    "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task (`failed`: its recorded evaluations that failed)."
     from tqdm.auto import tqdm
     tasks = list(tasks) if tasks is not None else protocol.tasks(data_dir)
     protocol.check_tasks(tasks, data_dir)

@@ -16,8 +16,8 @@ from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'greedy_portfolio', 'SimilarityPortfolio', 'PastConsensus', 'default_surrogate', 'SurrogateRanker',
-           'MetaTuner']
+__all__ = ['STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric', 'SimilarityPortfolio',
+           'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -41,6 +41,30 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
         j = int(np.argmin(np.where(np.isinf(gain), np.inf, mean)) if covered else np.argmin(gain)); chosen.append(j); current = np.minimum(current, regret[:, j])
     return chosen
 
+def score_matrix(space:SearchSpace, past:Sequence[TaskEvaluations]) -> tuple[np.ndarray, list[dict]]:
+    "Past tasks x every configuration any of them evaluated (scores, NaN where a task did not evaluate it), and those configurations."
+    keys, configs = {}, []
+    for e in past:
+        for c in e.configs:
+            k = space.key(c)
+            if k not in keys: keys[k] = len(configs); configs.append(c)
+    S = np.full((len(past), len(configs)), np.nan)
+    for r, e in enumerate(past):
+        for c, v in zip(e.configs, e.scores): S[r, keys[space.key(c)]] = v
+    return S, configs
+
+def transfer_metric(Z:np.ndarray, # past tasks' standardised meta-features (rows)
+                    S:np.ndarray) -> np.ndarray|None: # past tasks x configurations, NaN where not evaluated
+    "Per-feature weights of a distance learned from the past tasks: for every pair, how much regret one task's best configuration leaves on the other (symmetrised), regressed on their per-feature absolute differences by non-negative least squares with an intercept. None when fewer than three tasks or no configuration shared by two."
+    shared = (~np.isnan(S)).sum(0) >= 2
+    if len(Z) < 3 or not Z.shape[1] or not shared.any(): return None
+    from scipy.optimize import nnls
+    best, worst = np.nanmax(S, 1, keepdims=True), np.nanmin(S, 1, keepdims=True)
+    R = np.nan_to_num((best - S) / np.where(best > worst, best - worst, 1.0), nan=1.0)
+    T = R[:, np.nanargmax(S, 1)]; T = (T + T.T) / 2  # T[i, j]: task i's regret at task j's best configuration
+    i, j = np.triu_indices(len(Z), 1)
+    return nnls(np.column_stack([np.ones(len(i)), np.abs(Z[i] - Z[j])]), T[i, j])[0][1:]
+
 class SimilarityPortfolio:
     "Warm start: up to `n` configurations, a greedy portfolio over the past tasks, each task weighted by its meta-feature similarity to the new one."
     def __init__(self, n:int=5, # proposals
@@ -51,9 +75,12 @@ class SimilarityPortfolio:
         self.n, self.n_similar = n, n_similar
 
     def weights(self, Z:np.ndarray, # past tasks' standardised meta-features (rows)
-                z:np.ndarray|None) -> tuple[np.ndarray, np.ndarray]: # the new task's, or None when unknown
+                z:np.ndarray|None, # the new task's, or None when unknown
+                feature_weights:np.ndarray|None=None) -> tuple[np.ndarray, np.ndarray]: # a learned distance's (`transfer_metric`); default Euclidean
         "Each past task's similarity weight (a Gaussian kernel of the distance, as wide as the median distance; zero beyond the nearest `n_similar`; equal without meta-features), and the tasks that count, nearest first."
-        d2 = ((Z - z) ** 2).sum(1) if z is not None and Z.shape[1] else np.zeros(len(Z))
+        if z is None or not Z.shape[1]: d2 = np.zeros(len(Z))
+        elif feature_weights is None: d2 = ((Z - z) ** 2).sum(1)
+        else: d2 = (np.abs(Z - z) @ feature_weights) ** 2  # every distance zero (no feature predicts transfer): equal weights
         near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)]
         h2 = np.median(d2[near])
         w = np.zeros(len(Z)); w[near] = np.exp(-d2[near] / (2 * h2)) if h2 > 0 else 1.0
@@ -62,15 +89,7 @@ class SimilarityPortfolio:
     def propose(self, space:SearchSpace, past:Sequence[TaskEvaluations], w:np.ndarray, near:np.ndarray,
                 have_mf:bool) -> list[dict]: # whether meta-features say which tasks are similar
         "The portfolio: configurations evaluated on at least half of the tasks that count, chosen to cover them; else the best of each, nearest first."
-        keys, configs = {}, []
-        for t in near:
-            for c in past[t].configs:
-                key = space.key(c)
-                if key not in keys: keys[key] = len(configs); configs.append(c)
-        S = np.full((len(near), len(configs)), np.nan)
-        for r, t in enumerate(near):
-            e = past[t]
-            for c, v in zip(e.configs, e.scores): S[r, keys[space.key(c)]] = v
+        S, configs = score_matrix(space, [past[t] for t in near])
         eligible = np.flatnonzero((~np.isnan(S)).mean(0) >= 0.5)
         if len(eligible): return [configs[eligible[j]] for j in greedy_portfolio(S[:, eligible], self.n, w[near])]
         if not have_mf: return []  # no shared configurations and no similarity: the consensus covers the tasks from the first trial
@@ -78,6 +97,7 @@ class SimilarityPortfolio:
 
 # %% ../nbs/08_metatuner.ipynb #8fa9da61
 STRATEGIES = ('warm-start', 'consensus', 'surrogate')
+SIMILARITIES = ('euclidean', 'learned')
 def _task_model(e:TaskEvaluations):
     "A small extra-trees regressor of one past task's standardised scores on its encoded configurations, fitted once per task."
     def fit():
@@ -175,6 +195,7 @@ class MetaTuner(Tuner):
                  direction:str='maximize', # direction of the past tasks' metric (the tuner itself minimises losses)
                  n_warm:int=5, # warm-start proposals: a greedy portfolio of the most similar past tasks
                  n_similar:int|None=None, # only the nearest this many past tasks count (meta-features known); default all, weighted by similarity
+                 similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
@@ -183,6 +204,7 @@ class MetaTuner(Tuner):
         self.rng = make_rng(seed)
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
+        if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
         for p in parts:
             if p not in STRATEGIES: raise MetahpoError(choices_msg('strategy', p, STRATEGIES))
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
@@ -194,14 +216,15 @@ class MetaTuner(Tuner):
         past = [] if experience is None else [e for e in experience.select(exclude=task or ()) if len(e)]
         # the same space: by name with the same parameters' names, or under another name with identical parameters
         self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
-        self._z, self._prior = np.zeros(0), np.zeros(0)
+        self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)
             self._mu, self._sd = _zscore_frame(mf) if mf.shape[1] else (pd.Series(dtype=float), pd.Series(dtype=float))
             self._Z = ((mf - self._mu) / self._sd).fillna(0.0).to_numpy()
             self._z = self.task_vector(meta_features)
             have_mf = meta_features is not None and self._Z.shape[1] > 0
-            self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None)
+            self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
+            self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
             self.consensus = PastConsensus(space, self.past, self._prior)
 

@@ -45,7 +45,7 @@ from meta_val_design import summary as design_summary, run_study  # the first ro
 
 def _past_matrix(space, past):
     "Past tasks x configurations evaluated on at least half of them (NaN where not evaluated)."
-    from similarity_design import score_matrix
+    from metahpo.metatuner import score_matrix
     S, _ = score_matrix(space, past)
     return S[:, (~np.isnan(S)).mean(0) >= 0.5]
 

@@ -18,10 +18,18 @@ median distance). Variants (each the first `K` warm-start proposals, read agains
 - `learned`: the learned distance (fit on the past tasks only; the tuned task never enters the fit).
 - `nn`: auto-sklearn's warm start: the best configuration of each past task, nearest first (min-max scaled, L1).
 - `nn1`: the nearest past task's best configuration first, then our portfolio continued from it.
+- `gated`: our weights when the new task is as close to its nearest past task as past tasks typically are to
+  theirs (squared distance at most the median over past tasks of their nearest-neighbour squared distance), else
+  equal weights: similarity counts only where a past task is a near sibling (PMLB holds families of near-identical
+  tables, which flatter similarity on its own tasks).
 
-Views, both outside meta-test: `meta-val` (each meta-validation task, the meta-train tasks as experience) and
-`train-loo` (each meta-train task, the other meta-train tasks as experience and as the metric's training pairs).
-`pooled` rows pool the tasks of every suite in a view. Writes results/design/similarity.csv: mean regret after k,
+Views, all outside meta-test: `meta-val` (each meta-validation task, the meta-train tasks as experience) and
+`train-loo` (each meta-train task, the other meta-train tasks as experience and as the metric's training pairs);
+`pooled` rows pool the tasks of every suite in a view. Once the outside tables exist (scripts/outside_tasks.py),
+rf-grid also has the view `outside` (each outside table, rf-grid's meta-train and meta-validation tasks as
+experience). Rules, each fixed before its view's results: a variant is adopted if its pooled interval against `ours`
+lies below zero after some k up to 10 in both `meta-val` and `train-loo` and above zero after none; or, with the
+outside view, if it lies below zero there after some k up to 10 and above zero in no view (pooled) after any k up to 10. Writes results/design/similarity.csv: mean regret after k,
 each variant minus `ours` with a paired 95% bootstrap interval over tasks (negative: the variant lower).
 
 It also measures how much of the random-forest suites' regret scale is cross-validation noise (meta-train and
@@ -34,8 +42,7 @@ regret units (divided by the grid's range), and how many recorded points lie wit
 """
 import sys, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
-from scipy.optimize import nnls
-from metahpo.metatuner import MetaTuner
+from metahpo.metatuner import MetaTuner, score_matrix, transfer_metric
 from metahpo.benchmark import paired_differences
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meta_val_design import meta_val_setup
@@ -43,32 +50,6 @@ from warm_start_offline import rank_greedy, regrets, K
 
 SUITES = ('rf-grid', 'rf-wide', 'lstm', 'text', 'image')
 OUT = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'similarity.csv'
-
-def score_matrix(space, past):
-    "Past tasks x configurations (every configuration any past task evaluated), NaN where not evaluated."
-    keys, configs = {}, []
-    for e in past:
-        for c in e.configs:
-            k = space.key(c)
-            if k not in keys: keys[k] = len(configs); configs.append(c)
-    S = np.full((len(past), len(configs)), np.nan)
-    for r, e in enumerate(past):
-        for c, v in zip(e.configs, e.scores): S[r, keys[space.key(c)]] = v
-    return S, configs
-
-def transfer_regret(S):
-    "T[i, j]: task i's normalised regret at task j's best configuration (1 where i did not evaluate it)."
-    best, worst = np.nanmax(S, 1, keepdims=True), np.nanmin(S, 1, keepdims=True)
-    R = np.nan_to_num((best - S) / np.where(best > worst, best - worst, 1.0), nan=1.0)
-    return R[:, np.nanargmax(S, 1)]
-
-def learn_metric(Z, S):
-    "Non-negative per-feature weights w (and intercept) with T_sym[i, j] ~ b + w . |Z_i - Z_j| over every pair of past tasks."
-    T = transfer_regret(S); T = (T + T.T) / 2
-    i, j = np.triu_indices(len(Z), 1)
-    A = np.column_stack([np.ones(len(i)), np.abs(Z[i] - Z[j])])
-    coef, _ = nnls(A, T[i, j])
-    return coef[1:]
 
 def kernel(d2):
     "Our kernel on squared distances: as wide as the median (equal weights when every distance is zero)."
@@ -102,8 +83,12 @@ def proposals(variant, tuner, S, configs, mf_new):
         best = [int(np.nanargmax(S[i])) for i in order]
         if variant == 'nn': return [configs[j] for j in dict.fromkeys(best)][:K]
         return [configs[j] for j in greedy_from(S, K, tuner._prior, best[0])]
+    elif variant == 'gated':
+        d2 = ((Z - z) ** 2).sum(1) if Z.shape[1] else np.zeros(n)
+        P = ((Z[:, None] - Z[None]) ** 2).sum(-1); np.fill_diagonal(P, np.inf)
+        w = tuner._prior if d2.min() <= np.median(P.min(1)) else np.ones(n)
     elif variant == 'learned':
-        wf = learn_metric(Z, S); w = kernel((np.abs(Z - z) @ wf) ** 2)
+        wf = transfer_metric(Z, S); w = kernel((np.abs(Z - z) @ wf) ** 2)  # the metric MetaTuner(similarity='learned') uses
     else: raise ValueError(variant)
     return tuner.warm.propose(space, past, w, near, True)
 
@@ -118,15 +103,29 @@ def greedy_from(S, size, w, first):
         chosen.append(j); cur = np.minimum(cur, R[:, j])
     return chosen
 
-VARIANTS = ('ours', 'equal', 'zero-shot', 'minmax-l1', 'learned', 'nn', 'nn1')
+VARIANTS = ('ours', 'equal', 'zero-shot', 'minmax-l1', 'learned', 'nn', 'nn1', 'gated')
+
+def outside_view():
+    "rf-grid's outside tasks (scripts/outside_tasks.py), with the meta-train and meta-validation tasks as experience; None before they are built."
+    from metahpo.experience import Experience
+    from metahpo.suites import get_suite, suite_experience, protocol_tasks
+    f = OUT.parent / 'outside' / 'evaluations.parquet'
+    if not f.exists(): return None
+    full = suite_experience('rf-grid'); _, learn = protocol_tasks('rf-grid', full.task_names, 'meta-test')
+    out = Experience([e for e in Experience.from_parquet(f) if len(e) >= get_suite('rf-grid').min_candidates])
+    return out, full.select(exclude=set(full.task_names) - set(learn))
 
 def replay(suite):
     ex, tuned, past, mf = meta_val_setup(suite)
     by = {e.task.name: e for e in ex}
+    views = {'meta-val': (tuned, past), 'train-loo': ([e.task.name for e in past], past)}
+    if suite == 'rf-grid' and (o := outside_view()) is not None:
+        out, learn = o; by.update({e.task.name: e for e in out}); mf.update({e.task.name: e.task.meta_features for e in out})
+        views['outside'] = (out.task_names, learn)
     rows = []
-    for view, tasks in {'meta-val': tuned, 'train-loo': [e.task.name for e in past]}.items():
+    for view, (tasks, experience) in views.items():
         for t in tasks:
-            tu = MetaTuner(by[t].space, 0, experience=past, meta_features=mf[t], task=t, n_warm=K)
+            tu = MetaTuner(by[t].space, 0, experience=experience, meta_features=mf[t], task=t, n_warm=K)
             S, configs = score_matrix(tu.space, tu.past)
             for v in VARIANTS:
                 picks = proposals(v, tu, S, configs, mf[t])
