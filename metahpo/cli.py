@@ -277,7 +277,7 @@ def _metadataset(a) -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
         return 130
-    bad = res[res.failed > 0]  # every configuration recorded, but some (or all) of its evaluations failed: not complete
+    bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its evaluations failed: not complete (an error is counted as failed)
     done = res[(res.trials >= proto.budget) & (res.failed == 0)]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
           f"); evaluations added: {int(res.added.sum())}, "

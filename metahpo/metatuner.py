@@ -55,15 +55,17 @@ def score_matrix(space:SearchSpace, past:Sequence[TaskEvaluations]) -> tuple[np.
 
 def transfer_metric(Z:np.ndarray, # past tasks' standardised meta-features (rows)
                     S:np.ndarray) -> np.ndarray|None: # past tasks x configurations, NaN where not evaluated
-    "Per-feature weights of a distance learned from the past tasks: for every pair, how much regret one task's best configuration leaves on the other (symmetrised), regressed on their per-feature absolute differences by non-negative least squares with an intercept. None when fewer than three tasks or no configuration shared by two."
-    shared = (~np.isnan(S)).sum(0) >= 2
-    if len(Z) < 3 or not Z.shape[1] or not shared.any(): return None
+    "Per-feature weights of a distance learned from the past tasks: for every pair that evaluated each other's best configuration, how much regret one's best leaves on the other (symmetrised), regressed on their per-feature absolute differences by non-negative least squares with an intercept. None with fewer than three tasks or three such pairs."
+    if len(Z) < 3 or not Z.shape[1]: return None
     from scipy.optimize import nnls
     best, worst = np.nanmax(S, 1, keepdims=True), np.nanmin(S, 1, keepdims=True)
-    R = np.nan_to_num((best - S) / np.where(best > worst, best - worst, 1.0), nan=1.0)
-    T = R[:, np.nanargmax(S, 1)]; T = (T + T.T) / 2  # T[i, j]: task i's regret at task j's best configuration
+    R = (best - S) / np.where(best > worst, best - worst, 1.0)
+    T = R[:, np.nanargmax(S, 1)]  # T[i, j]: task i's regret at task j's best configuration (NaN where i did not evaluate it)
     i, j = np.triu_indices(len(Z), 1)
-    return nnls(np.column_stack([np.ones(len(i)), np.abs(Z[i] - Z[j])]), T[i, j])[0][1:]
+    ok = ~np.isnan(T[i, j]) & ~np.isnan(T[j, i])
+    if ok.sum() < 3: return None
+    i, j = i[ok], j[ok]
+    return nnls(np.column_stack([np.ones(len(i)), np.abs(Z[i] - Z[j])]), (T[i, j] + T[j, i]) / 2)[0][1:]
 
 class SimilarityPortfolio:
     "Warm start: up to `n` configurations, a greedy portfolio over the past tasks, each task weighted by its meta-feature similarity to the new one."

@@ -9,7 +9,8 @@ score each candidate by how much it improves the weighted past tasks' best so fa
 candidates, so that the surrogate mixes in as before); once no free candidate improves any weighted task, it
 exploits as now. `base` is the committed MetaTuner. `learned` (added after the fifth round's rule picked the learned
 distance on the outside tables) is the committed MetaTuner with `similarity='learned'`: the whole tuner, not only its
-warm start, on the same views; it is judged by the same rule as `cover`.
+warm start, on the views with meta-features (rf-grid, rf-wide, lstm, text, image, outside; on lcbench and
+rbv2_xgboost it is `base`); it is judged by the same rule as `cover`.
 
 Views: each suite's meta-validation tasks with its meta-train tasks as experience (results/design/cover/<suite>/),
 and rf-grid's outside tasks (scripts/outside_tasks.py) with the meta-train and meta-validation tasks as experience

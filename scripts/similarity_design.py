@@ -88,7 +88,8 @@ def proposals(variant, tuner, S, configs, mf_new):
         P = ((Z[:, None] - Z[None]) ** 2).sum(-1); np.fill_diagonal(P, np.inf)
         w = tuner._prior if d2.min() <= np.median(P.min(1)) else np.ones(n)
     elif variant == 'learned':
-        wf = transfer_metric(Z, S); w = kernel((np.abs(Z - z) @ wf) ** 2)  # the metric MetaTuner(similarity='learned') uses
+        wf = transfer_metric(Z, S)  # the metric MetaTuner(similarity='learned') uses; None: nothing to learn from, Euclidean as MetaTuner falls back
+        w = tuner._prior if wf is None else kernel((np.abs(Z - z) @ wf) ** 2)
     else: raise ValueError(variant)
     return tuner.warm.propose(space, past, w, near, True)
 
