@@ -26,15 +26,17 @@ def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better, NaN where not evaluated
                      size:int,
-                     weights:np.ndarray|None=None) -> list[int]: # per task; default equal
+                     weights:np.ndarray|None=None, # per task; default equal
+                     chosen:Sequence[int]=()) -> list[int]: # picks already made: the portfolio continues from them
     "Indices of up to `size` configurations chosen greedily to minimise the (weighted) mean best normalised regret over tasks; ties (once every task is covered) go to the lowest mean regret."
     best, worst = np.nanmax(scores, 1, keepdims=True), np.nanmin(scores, 1, keepdims=True)
     regret = (best - scores) / np.where(best > worst, best - worst, 1.0)
     regret = np.where(np.isnan(regret), 1.0, regret)  # unevaluated: count as the worst
-    chosen, current = [], np.ones(len(scores))
+    chosen = list(chosen)
+    current = regret[:, chosen].min(1) if chosen else np.ones(len(scores))
     w = np.ones(len(scores)) if weights is None else np.asarray(weights, float)
     mean = w @ regret / w.sum()  # the tie-break: the configuration that does best on the tasks at large
-    for _ in range(min(size, scores.shape[1])):
+    while len(chosen) < min(size, scores.shape[1]):
         gain = w @ np.minimum(current[:, None], regret) / w.sum()
         gain[chosen] = np.inf
         covered = w @ current <= 0  # every task that counts already has its best: no pick can gain, so rank by the tasks at large

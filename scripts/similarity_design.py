@@ -42,7 +42,8 @@ regret units (divided by the grid's range), and how many recorded points lie wit
 """
 import sys, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
-from metahpo.metatuner import MetaTuner, score_matrix, transfer_metric
+from metahpo.metatuner import MetaTuner, score_matrix, transfer_metric, greedy_portfolio
+from metahpo.peer_base import nearest_tasks
 from metahpo.benchmark import paired_differences
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meta_val_design import meta_val_setup
@@ -76,13 +77,10 @@ def proposals(variant, tuner, S, configs, mf_new):
         zr = pd.Series(mf_new, dtype=float).reindex(cols).to_numpy()
         A, a = minmax(Zr, zr); w = kernel(np.abs(A - a).sum(1) ** 2)
     elif variant in ('nn', 'nn1'):
-        cols = list(tuner._mu.index)
-        Zr = pd.DataFrame([e.task.meta_features for e in past]).reindex(columns=cols).astype(float).to_numpy()
-        zr = pd.Series(mf_new, dtype=float).reindex(cols).to_numpy()
-        A, a = minmax(Zr, zr); order = np.argsort(np.abs(A - a).sum(1), kind='stable')
+        order = nearest_tasks(past, mf_new, 'minmax', 'l1')  # as the nearest-neighbour peer orders them
         best = [int(np.nanargmax(S[i])) for i in order]
         if variant == 'nn': return [configs[j] for j in dict.fromkeys(best)][:K]
-        return [configs[j] for j in greedy_from(S, K, tuner._prior, best[0])]
+        return [configs[j] for j in greedy_portfolio(S, K, tuner._prior, chosen=[best[0]])]
     elif variant == 'gated':
         d2 = ((Z - z) ** 2).sum(1) if Z.shape[1] else np.zeros(n)
         P = ((Z[:, None] - Z[None]) ** 2).sum(-1); np.fill_diagonal(P, np.inf)
@@ -93,28 +91,14 @@ def proposals(variant, tuner, S, configs, mf_new):
     else: raise ValueError(variant)
     return tuner.warm.propose(space, past, w, near, True)
 
-def greedy_from(S, size, w, first):
-    "Our greedy portfolio (min-max regret, weights w) continued from a given first configuration."
-    best, worst = np.nanmax(S, 1, keepdims=True), np.nanmin(S, 1, keepdims=True)
-    R = np.nan_to_num((best - S) / np.where(best > worst, best - worst, 1.0), nan=1.0)
-    chosen, cur, mean = [first], R[:, first].copy(), w @ R / w.sum()
-    while len(chosen) < min(size, S.shape[1]):
-        gain = w @ np.minimum(cur[:, None], R) / w.sum(); gain[chosen] = np.inf
-        j = int(np.argmin(np.where(np.isinf(gain), np.inf, mean)) if w @ cur <= 0 else np.argmin(gain))
-        chosen.append(j); cur = np.minimum(cur, R[:, j])
-    return chosen
-
 VARIANTS = ('ours', 'equal', 'zero-shot', 'minmax-l1', 'learned', 'nn', 'nn1', 'gated')
 
 def outside_view():
-    "rf-grid's outside tasks (scripts/outside_tasks.py), with the meta-train and meta-validation tasks as experience; None before they are built."
-    from metahpo.experience import Experience
-    from metahpo.suites import get_suite, suite_experience, protocol_tasks
-    f = OUT.parent / 'outside' / 'evaluations.parquet'
-    if not f.exists(): return None
-    full = suite_experience('rf-grid'); _, learn = protocol_tasks('rf-grid', full.task_names, 'meta-test')
-    out = Experience([e for e in Experience.from_parquet(f) if len(e) >= get_suite('rf-grid').min_candidates])
-    return out, full.select(exclude=set(full.task_names) - set(learn))
+    "rf-grid's outside tasks and the meta-train and meta-validation tasks they learn from (scripts/outside_tasks.py); None before they are built."
+    from outside_tasks import OUT as OUTSIDE, setup
+    if not (OUTSIDE / 'evaluations.parquet').exists(): return None
+    _, past, out = setup(None)
+    return out, past
 
 def replay(suite):
     ex, tuned, past, mf = meta_val_setup(suite)
