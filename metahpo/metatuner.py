@@ -161,9 +161,10 @@ class PastConsensus:
             if gain[slice(None) if free is None else free].max() > 0: pool = gain
         return pool, obs
 
-def default_surrogate(algorithm:str='reptile', n_members:int=3, meta_steps:int=300, seed:int=0) -> MetaSurrogate:
+def default_surrogate(algorithm:str='reptile', n_members:int=3, meta_steps:int=300, seed:int=0,
+                      loss:str='mse') -> MetaSurrogate: # 'mse' or 'rank' (see `MetaSurrogate`)
     "MetaTuner's surrogate: adapted to a new task with the steps and learning rate of meta-training's inner loop, the adaptation it was meta-trained for."
-    s = MetaSurrogate(algorithm, n_members=n_members, meta_steps=meta_steps, seed=seed)
+    s = MetaSurrogate(algorithm, n_members=n_members, meta_steps=meta_steps, seed=seed, loss=loss)
     s.adapt_steps, s.adapt_lr = s.inner_steps, s.inner_lr
     return s
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 import numpy as np
-from .core import make_rng, lazy_import
+from .core import make_rng, lazy_import, MetahpoError, choices_msg
 from .experience import standardise_scores
 
 # %% auto #0
-__all__ = ['MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'sgd_steps', 'reptile', 'fomaml']
+__all__ = ['LOSSES', 'MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'mse_loss', 'rank_loss', 'sgd_steps', 'reptile',
+           'fomaml']
 
 # %% ../nbs/06_reptile.ipynb #67641367
 @dataclass(frozen=True)
@@ -52,13 +53,31 @@ def net_inputs(X:np.ndarray, z:np.ndarray):
     X = np.asarray(X, dtype=np.float32)
     return torch.from_numpy(np.hstack([X, np.broadcast_to(np.asarray(z, np.float32), (len(X), len(z)))]))
 
-def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen):
-    "Plain SGD on the mean squared error, in place."
+def mse_loss(p, y):
+    "Mean squared error over the last axis (one value per leading index)."
+    return ((p - y) ** 2).mean(-1)
+
+def rank_loss(p, y):
+    "Pairwise logistic (RankNet) loss over the last axis: for every pair of rows whose targets differ, softplus of the prediction gap taken against the targets' order; the scale of p is free."
     torch = lazy_import('torch', 'dl')
+    dy, dp = torch.sign(y.unsqueeze(-1) - y.unsqueeze(-2)), p.unsqueeze(-1) - p.unsqueeze(-2)
+    m = (dy != 0).to(p.dtype)
+    return (torch.nn.functional.softplus(-dy * dp) * m).sum((-1, -2)) / m.sum((-1, -2)).clamp(min=1)
+
+LOSSES = {'mse': mse_loss, 'rank': rank_loss}
+
+def _loss_fn(loss:str):
+    if loss not in LOSSES: raise MetahpoError(choices_msg('loss', loss, LOSSES))
+    return LOSSES[loss]
+
+def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
+    "Plain SGD on `loss` ('mse' or 'rank', see `LOSSES`), in place."
+    torch = lazy_import('torch', 'dl')
+    f = torch.nn.functional.mse_loss if loss == 'mse' else _loss_fn(loss)
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     for _ in range(steps):
         idx = torch.randint(len(inp), (min(batch, len(inp)),), generator=gen)
-        opt.zero_grad(); torch.nn.functional.mse_loss(net(inp[idx]).squeeze(-1), y[idx]).backward(); opt.step()
+        opt.zero_grad(); f(net(inp[idx]).squeeze(-1), y[idx]).backward(); opt.step()
 
 def _meta_setup(tasks:Sequence[MetaTask], seed:int):
     "A torch generator and a NumPy one from `seed`, and each task as (inputs, targets) tensors."
@@ -82,34 +101,36 @@ def _forward(params:list, x):
         if i < n - 1: h = torch.tanh(h)
     return h.squeeze(-1)
 
-def _batched_sgd(params:list, data:list, steps:int, lr:float, batch:int, gen) -> list:
-    "Plain SGD on each copy's mean squared error on its own task's (inputs, targets); returns the adapted copies."
+def _batched_sgd(params:list, data:list, steps:int, lr:float, batch:int, gen, loss:str='mse') -> list:
+    "Plain SGD on each copy's loss on its own task's (inputs, targets); returns the adapted copies."
     torch = lazy_import('torch', 'dl')
+    f = _loss_fn(loss)
     for _ in range(steps):
         idx = [torch.randint(len(x), (batch,), generator=gen) for x, _ in data]
         xb = torch.stack([x[i] for (x, _), i in zip(data, idx)]); yb = torch.stack([y[i] for (_, y), i in zip(data, idx)])
-        loss = ((_forward(params, xb) - yb) ** 2).mean(1).sum()  # each copy's gradient is its own task's
-        grads = torch.autograd.grad(loss, params)
+        total = f(_forward(params, xb), yb).sum()  # each copy's gradient is its own task's
+        grads = torch.autograd.grad(total, params)
         params = [(p - lr * g).detach().requires_grad_() for p, g in zip(params, grads)]
     return params
 
 def reptile(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=1.0,
-            tasks_per_step:int=4, batch:int=16, seed:int=0):
-    "Reptile: adapt a copy to each of a few tasks, move the meta-weights toward the adapted ones, anneal the step."
+            tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
+    "Reptile: adapt a copy to each of a few tasks (SGD on `loss`), move the meta-weights toward the adapted ones, anneal the step."
     torch = lazy_import('torch', 'dl')
     gen, rng, data = _meta_setup(tasks, seed)
     for it in range(meta_steps):
         eps = meta_lr * (1 - it / meta_steps)  # annealed meta step size
         ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
-        fast = _batched_sgd(_stacked(net, len(ks)), [data[k] for k in ks], inner_steps, inner_lr, batch, gen)
+        fast = _batched_sgd(_stacked(net, len(ks)), [data[k] for k in ks], inner_steps, inner_lr, batch, gen, loss)
         with torch.no_grad():
             for p, pf in zip(net.parameters(), fast): p += eps * (pf.mean(0) - p)  # toward the mean adapted weights
     return net
 
 def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=0.01,
-           tasks_per_step:int=4, batch:int=16, seed:int=0):
-    "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient at the adapted weights."
+           tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
+    "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
     torch = lazy_import('torch', 'dl')
+    f = _loss_fn(loss)
     gen, rng, data = _meta_setup(tasks, seed)
     outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
     for it in range(meta_steps):
@@ -120,9 +141,9 @@ def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8,
             perm = torch.randperm(len(inp), generator=gen); half = max(1, len(inp) // 2)
             s, q = perm[:half], perm[half:] if len(inp) > 1 else perm[:half]
             support.append((inp[s], y[s])); query.append((inp[q], y[q]))
-        fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen)
-        loss = sum(((_forward([p[j:j + 1] for p in fast], x.unsqueeze(0))[0] - y) ** 2).mean() for j, (x, y) in enumerate(query))
-        grads = torch.autograd.grad(loss, fast)
+        fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)
+        total = sum(f(_forward([p[j:j + 1] for p in fast], x.unsqueeze(0))[0], y) for j, (x, y) in enumerate(query))
+        grads = torch.autograd.grad(total, fast)
         outer.zero_grad()
         for p, g in zip(net.parameters(), grads): p.grad = g.mean(0)  # the mean over tasks of the query gradients
         outer.step()

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, lazy_import, choices_msg
 from .experience import standardise_scores
-from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml
+from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES
 
 # %% auto #0
 __all__ = ['DEGREES_OF_FREEDOM', 'META_LEARNERS', 'predictive_quantile', 'fit_predictive', 'expected_improvement',
@@ -69,12 +69,13 @@ class MetaSurrogate:
                  adapt_steps:int=5, adapt_lr:float=0.01, # adaptation to a new task's trials
                  scratch_steps:int=200, # with algorithm='none': SGD steps (at inner_lr) that fit the network to the new task's trials from its initialisation
                  min_std:float=0.05, # floor of the predictive standard deviation
-                 calibrate:bool=True, # fit the predictive spread (scale, noise, tails) to the errors on held-out tasks
+                 calibrate:bool=True, # fit the predictive spread (scale, noise, tails) to the errors on held-out tasks (with loss='mse')
+                 loss:str='mse', # 'mse' (predicts standardised scores) or 'rank' (a pairwise ranking loss: predicts an order, on a free scale)
                  seed:int=0):
         self.algorithm, self.n_members, self.hidden, self.depth = algorithm, n_members, hidden, depth
         self.meta_steps, self.inner_steps, self.inner_lr, self.meta_lr = meta_steps, inner_steps, inner_lr, meta_lr
         self.tasks_per_step, self.batch, self.adapt_steps, self.adapt_lr, self.scratch_steps = tasks_per_step, batch, adapt_steps, adapt_lr, scratch_steps
-        self.min_std, self.calibrate, self.seed = min_std, calibrate, seed
+        self.min_std, self.calibrate, self.loss, self.seed = min_std, calibrate, loss, seed
 
     def get_params(self) -> dict: return {k: v for k, v in vars(self).items() if not k.endswith('_')}
 
@@ -83,7 +84,7 @@ class MetaSurrogate:
         with _threads(1):
             return [META_LEARNERS[self.algorithm](make_net(self.d_ + self.m_, self.hidden, self.depth, self.seed * 1000 + i), tasks,
                                                   self.meta_steps, self.inner_steps, self.inner_lr, lr, self.tasks_per_step,
-                                                  self.batch, self.seed * 1000 + i) for i in range(self.n_members)]
+                                                  self.batch, self.seed * 1000 + i, loss=self.loss) for i in range(self.n_members)]
 
     def _fit_spread(self, tasks:Sequence[MetaTask], n_observed:int=5) -> tuple[float, float, float]:
         "The predictive spread's (scale, noise, df), fitted on the errors on a fifth of the tasks held out of meta-training."
@@ -103,13 +104,14 @@ class MetaSurrogate:
     def fit(self, tasks:Sequence[MetaTask]) -> MetaSurrogate:
         "Meta-train every member on `tasks` (after fitting the predictive spread to the errors on a held-out fifth of them)."
         if self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
+        if self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
         if not tasks: raise MetahpoError("fit needs at least one past task")
         dims = {(t.X.shape[1], len(t.z)) for t in tasks}
         if len(dims) != 1: raise MetahpoError(f"all tasks need the same configuration and meta-feature dimensions; got {sorted(dims)}")
         (self.d_, self.m_), = dims
         t0 = time.perf_counter()
         self.std_scale_, self.noise_std_, self.df_ = 1.0, 0.0, math.inf
-        if self.calibrate and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
+        if self.calibrate and self.loss == 'mse' and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
         self.members_ = self._train(tasks)
         self.fit_seconds_ = time.perf_counter() - t0
         self.adapted_ = self.members_
@@ -134,7 +136,7 @@ class MetaSurrogate:
         with _threads(1):
             self.adapted_ = []
             for net in self.members_:
-                fast = copy.deepcopy(net); sgd_steps(fast, inp, target, steps, lr, self.batch, gen)
+                fast = copy.deepcopy(net); sgd_steps(fast, inp, target, steps, lr, self.batch, gen, self.loss)
                 self.adapted_.append(fast)
         return self
 

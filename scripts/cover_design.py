@@ -57,12 +57,13 @@ class Learned(MetaTuner):
 
 VARIANTS = {'base': MetaTuner, 'cover': Cover, 'learned': Learned}
 
-def factory(cls, mf):
+def factory(cls, mf, new_surrogate=lambda: default_surrogate(seed=0), **kw):
+    "A benchmark tuner factory of `cls` (keyword arguments `kw`) whose surrogate, from `new_surrogate()`, is meta-trained once per set of past tasks."
     fitted = {}
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)
-        sur = fitted.get(key) or default_surrogate(seed=0)
-        t = cls(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur); fitted[key] = sur
+        sur = fitted.get(key) or new_surrogate()
+        t = cls(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=sur, **kw); fitted[key] = sur
         return t
     return make
 

@@ -186,6 +186,8 @@ def _tuning(**kw):
 def _api_cases(tmp):
     from metahpo.tuners import Budget, GridSearch
     from metahpo.metatuner import MetaTuner
+    from metahpo.surrogate import MetaSurrogate
+    from metahpo.reptile import synthetic_tasks
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
@@ -214,6 +216,7 @@ def _api_cases(tmp):
         ('pmlb-name-outside', lambda: load_pmlb('../../outside_secret', DATA if DATA.is_dir() else tmp), "'../../outside_secret' is not allowed"),
         ('metatuner-n-warm-negative', lambda: MetaTuner(get_space('random_forest'), 0, n_warm=-1), "n_warm=-1 is not allowed"),
         ('metatuner-parts', lambda: MetaTuner(get_space('random_forest'), 0, parts=('warm-start', 'ucb')), "unknown strategy 'ucb'; choose one of: warm-start, consensus, surrogate"),
+        ('surrogate-loss', lambda: MetaSurrogate(loss='hinge').fit(synthetic_tasks(n_tasks=3)), "unknown loss 'hinge'; choose one of: mse, rank"),
         ('metatuner-parts-empty', lambda: MetaTuner(get_space('random_forest'), 0, parts=()), "parts=() is not allowed"),
         ('rf-protocol-n-configs', lambda: RFProtocol(n_configs=-1), "n_configs=-1 is not allowed"),
         ('rf-protocol-max-rows', lambda: RFProtocol(max_rows=0), "max_rows=0 is not allowed"),
