@@ -73,7 +73,7 @@ def _loss_fn(loss:str):
 def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
     "Plain SGD on `loss` ('mse' or 'rank', see `LOSSES`), in place."
     torch = lazy_import('torch', 'dl')
-    f = torch.nn.functional.mse_loss if loss == 'mse' else _loss_fn(loss)
+    f = torch.nn.functional.mse_loss if loss == 'mse' else _loss_fn(loss)  # torch's own for 'mse', as before: results made with it stay bit for bit
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     for _ in range(steps):
         idx = torch.randint(len(inp), (min(batch, len(inp)),), generator=gen)

@@ -66,7 +66,7 @@ def summary(ks=(1, 3, 5, 10, 25)):
     rows = []
     for view in [v for v in SUITES if (OUT / v).exists()]:
         res = runs(view)
-        for v in sorted(set(res.tuner) - {'base'}):
+        for v in sorted(set(res.tuner)):
             for ref in ('base', 'nosur'):
                 if v == ref or ref not in set(res.tuner): continue
                 r = res[res.tuner.isin([ref, v])]
@@ -93,8 +93,7 @@ def rates(suites=('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost'), n_observed=5
             sur.fit(train); before, after = [], []
             for t in test:
                 obs = make_rng(5).choice(len(t.y), n_observed, replace=False); rest = np.setdiff1d(np.arange(len(t.y)), obs)
-                sur.adapted_ = sur.members_
-                before.append(spearmanr(sur.predict(t.X[rest], t.z)[0], t.y[rest]).statistic)
+                before.append(spearmanr(sur.adapt(t.X[:0], t.y[:0], t.z).predict(t.X[rest], t.z)[0], t.y[rest]).statistic)  # no trials: the meta-trained members
                 after.append(spearmanr(sur.adapt(t.X[obs], t.y[obs], t.z).predict(t.X[rest], t.z)[0], t.y[rest]).statistic)
             rows.append(dict(suite=s, loss=loss, rate=lr, n_train=len(train), n_held=len(test),
                              spearman_before=np.nanmedian(before), spearman_after=np.nanmedian(after)))
