@@ -10,7 +10,7 @@ that gap of the best, the Spearman correlation of the two runs' values, and the 
 seed-1 run; and beside them the median Spearman correlation between the task's seed-0 grid and the other tasks'
 seed-0 grids: what transfer between tasks can carry, set against what one task carries to itself under another seed.
 
-From the repository root (the training, about 0.04 CPU hours a task on two cores; then this script, seconds):
+From the repository root (the training, about 0.03 CPU hours a task; then this script, seconds):
 
     T=$(PYTHONPATH=. python scripts/lstm_noise.py --tasks)
     METAHPO_DATA_DIR=../shared/data metahpo metadataset --family lstm --space grid --seed 1 --tasks $T --repo experiments/lstm-seed1.db
