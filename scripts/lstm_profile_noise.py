@@ -1,22 +1,25 @@
-"""Would longer training make the LSTM grid reproducible? The same grids at three times the epochs, two seeds each.
+"""Would longer training, or scores averaged over seeds, make the LSTM grid reproducible?
 
 At the LSTM family's profile (a tenth of the configured epochs: 2, 5 or 10) the electricity target's two seeds rank
 the 27 grid points with a Spearman correlation of 0.10 (results/seed/seed_grids_repeat.parquet), so its grid measures
-the seed more than the configuration. This script trains the grid again at `EPOCH_SCALE` (0.3: 6, 15 or 30 epochs;
-the same 2,000 training windows), seeds 0 and 1, on the electricity target and on the first three meta-train UCI
-clients by name (the target's nearest kin; a rule fixed before any run, no meta-test task), and compares, per task and
-profile, the two seeds' agreement and the two-SE gap of a difference as normalised regret (as scripts/lstm_noise.py
-does for the family's profile). The family-profile runs are read from the committed files. Writes
+the seed more than the configuration. This script trains, on the electricity target and on the first three meta-train
+UCI clients by name (the target's nearest kin; a rule fixed before any run, no meta-test task), (1) the grid at
+`EPOCH_SCALE` (0.3: 6, 15 or 30 epochs; the same 2,000 training windows) with seeds 0 and 1, and (2) the grid at the
+family's profile with seeds 2 and 3, so that the mean of two seeds (0 and 1) can be set against the mean of two others
+(2 and 3). Per task and profile it compares two independent scores of the grid: their Spearman correlation, the
+two-SE gap of a difference as normalised regret, the points within it and where one score's best ranks in the other
+(as scripts/lstm_noise.py does). Seeds 0 and 1 at the family's profile are read from the committed files. Writes
 results/design/lstm-profile.parquet (the new runs) and results/design/lstm-profile-noise.csv.
 
-From the repository root (about 0.1 CPU hours a grid on one thread; resumable; one process per seed):
+From the repository root (0.1 CPU hours a grid at 0.3, 0.03 at 0.1, on one thread; resumable; one process a seed):
 
-    METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 PYTHONPATH=. python scripts/lstm_profile_noise.py --run 0 experiments/lstm-profile.db
-    METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 PYTHONPATH=. python scripts/lstm_profile_noise.py --run 1 experiments/lstm-profile.db
+    export METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 PYTHONPATH=.
+    python scripts/lstm_profile_noise.py --run 0 experiments/lstm-profile.db        # and --run 1, side by side
+    python scripts/lstm_profile_noise.py --run 2 experiments/lstm-profile.db 0.1    # and --run 3 ... 0.1
     metahpo export --repo experiments/lstm-profile.db results/design/lstm-profile.parquet
-    PYTHONPATH=. python scripts/lstm_profile_noise.py
+    python scripts/lstm_profile_noise.py
 """
-import sys, numpy as np, pandas as pd
+import re, sys, numpy as np, pandas as pd
 from pathlib import Path
 from metahpo.experience import load_experience
 from metahpo.metadataset import build_metadataset
@@ -31,17 +34,17 @@ RUNS, OUT = ROOT / 'results' / 'design' / 'lstm-profile.parquet', ROOT / 'result
 EPOCH_SCALE, FAMILY_SCALE = 0.3, 0.1
 KIN = ('uci-MT_002', 'uci-MT_003', 'uci-MT_004')  # the first three meta-train UCI clients by name
 
-def run(seed:int, repo:str):
-    "Train the grid at `EPOCH_SCALE` with `seed`: the electricity target, then the `KIN` series (resumes what is recorded)."
-    obj = LSTMTrainer.electricity('MT_001', seed=seed, space='grid', name='electricity', epoch_scale=EPOCH_SCALE, max_train_windows=2000)
-    tune(obj, tuner='grid', budget=27, seed=seed, repository=repo, study=f'electricity-lstm-grid-seed{seed}-x{EPOCH_SCALE:g}', progress=False)
-    print(build_metadataset(repo, LSTMProtocol(epoch_scale=EPOCH_SCALE, seed=seed), tasks=KIN, progress=False).to_string())
+def run(seed:int, repo:str, scale:float=EPOCH_SCALE):
+    "Train the grid at `scale` of the epochs with `seed`: the electricity target, then the `KIN` series (resumes what is recorded)."
+    obj = LSTMTrainer.electricity('MT_001', seed=seed, space='grid', name='electricity', epoch_scale=scale, max_train_windows=2000)
+    tune(obj, tuner='grid', budget=27, seed=seed, repository=repo, study=f'electricity-lstm-grid-seed{seed}-x{scale:g}', progress=False)
+    print(build_metadataset(repo, LSTMProtocol(epoch_scale=scale, seed=seed), tasks=KIN, progress=False).to_string())
 
-def agreement(task:str, scale:float, a, b) -> dict:
-    "Two seeds' runs of one grid: Spearman, the two-SE gap as normalised regret (of seed 0's range), points within it, seed 0's best in seed 1."
-    x, y = values(a), values(b).reindex(values(a).index)
+def agreement(task:str, scale:float, averaged:int, x:pd.Series, y:pd.Series) -> dict:
+    "Two independent scores of one grid (each one seed's, or the mean of `averaged` seeds'): Spearman, the two-SE gap as normalised regret (of x's range), points within it, x's best in y."
+    y = y.reindex(x.index)
     se = float(np.std(x - y, ddof=1) / np.sqrt(2)); gap = 2 * np.sqrt(2) * se  # val_mse: lower is better
-    return dict(task=task, epoch_scale=scale, best_seed0=x.min(), best_seed1=y.min(), se=se, gap_regret=min(1.0, gap / np.ptp(x)),
+    return dict(task=task, epoch_scale=scale, averaged=averaged, best_seed0=x.min(), best_seed1=y.min(), se=se, gap_regret=min(1.0, gap / np.ptp(x)),
                 within=int((x <= x.min() + gap).sum()), spearman_seeds=float(x.corr(y, method='spearman')),
                 best_rank_seed1=int(y.rank(method='min')[x.idxmin()]))
 
@@ -56,16 +59,21 @@ def grids() -> dict:
         for e in load_experience(ROOT / 'results' / 'seed' / f):
             if e.task.name == 'electricity': g['electricity', FAMILY_SCALE, s] = e
     for e in load_experience(RUNS):
-        s = 1 if '-seed1' in e.study else 0
-        g[e.task.name, EPOCH_SCALE, s] = e
+        g[e.task.name, round(float(e.metrics.epoch_scale.iloc[0]), 3), int(re.search(r'-seed(\d+)', e.study).group(1))] = e
     return g
 
+def rows(g:dict, task:str, scale:float) -> list[dict]:
+    "Seed 0 against seed 1; and, where seeds 2 and 3 were run too, the mean of seeds 0 and 1 against the mean of 2 and 3."
+    if not all((task, scale, s) in g for s in (0, 1)): return []
+    v = {s: values(g[task, scale, s]) for s in range(4) if (task, scale, s) in g}
+    out = [agreement(task, scale, 1, v[0], v[1])]
+    if 2 in v and 3 in v: out.append(agreement(task, scale, 2, (v[0] + v[1]) / 2, ((v[2] + v[3]) / 2).reindex(v[0].index)))
+    return out
+
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--run']: run(int(sys.argv[2]), sys.argv[3]); sys.exit()
+    if sys.argv[1:2] == ['--run']: run(int(sys.argv[2]), sys.argv[3], *map(float, sys.argv[4:5])); sys.exit()
     g = grids()
-    rows = [agreement(t, sc, g[t, sc, 0], g[t, sc, 1]) for t in ('electricity', *KIN) for sc in (FAMILY_SCALE, EPOCH_SCALE)
-            if (t, sc, 0) in g and (t, sc, 1) in g]
-    t = pd.DataFrame(rows)
+    t = pd.DataFrame([r for task in ('electricity', *KIN) for sc in (FAMILY_SCALE, EPOCH_SCALE) for r in rows(g, task, sc)])
     for task in t.task.unique():  # does the short profile's ranking carry to the longer one? (seed 0 of each)
         if (task, FAMILY_SCALE, 0) in g and (task, EPOCH_SCALE, 0) in g:
             x = values(g[task, FAMILY_SCALE, 0]); y = values(g[task, EPOCH_SCALE, 0]).reindex(x.index)
