@@ -30,6 +30,15 @@ def values(e) -> pd.Series:
     "A grid's recorded values, indexed by configuration."
     return pd.Series(np.asarray(e.values, float), index=[e.space.key(c) for c in e.configs])
 
+def agreement(a:pd.Series, b:pd.Series, direction:str='minimize') -> dict:
+    "Two independent scores of one grid (by configuration): one score's SE, the two-SE gap of a difference as normalised regret (of a's range), a's points within it of a's best, the two scores' Spearman correlation, and the rank a's best takes in b."
+    b = b.reindex(a.index)
+    se = float(np.std(a - b, ddof=1) / np.sqrt(2)); gap = 2 * np.sqrt(2) * se; span = float(np.ptp(a))
+    sign = 1 if direction == 'maximize' else -1  # so that larger is better
+    return dict(se=se, gap_regret=min(1.0, gap / span) if span > 0 else 1.0, points=len(a),
+                within=int((sign * a >= (sign * a).max() - gap).sum()), spearman_seeds=float(a.corr(b, method='spearman')),
+                best_rank_seed1=int((sign * b).rank(ascending=False, method='min')[(sign * a).idxmax()]))
+
 def noise_rows(ex, parts:dict, again) -> pd.DataFrame:
     "Per task with both runs: one score's SE, the two-SE gap as normalised regret, points within it, seed agreement."
     rows, by_name = [], {e.task.name: e for e in again}
@@ -37,14 +46,7 @@ def noise_rows(ex, parts:dict, again) -> pd.DataFrame:
         if e.task.name not in parts or e.task.name not in by_name: continue
         a, b = values(e), values(by_name[e.task.name])
         if set(a.index) != set(b.index): raise ValueError(f"{e.task.name}: the seed-1 run has other points than the grid")
-        b = b.reindex(a.index)
-        se = float(np.std(a - b, ddof=1) / np.sqrt(2)); gap = 2 * np.sqrt(2) * se; span = float(np.ptp(a))
-        sign = 1 if e.direction == 'maximize' else -1
-        within = sign * a >= (sign * a).max() - gap  # within the gap of the best, whichever the direction
-        rows.append(dict(suite='lstm', task=e.task.name, part=parts[e.task.name], metric=e.metric, se=se,
-                         gap_regret=min(1.0, gap / span) if span > 0 else 1.0, points=len(a), within=int(within.sum()),
-                         spearman_seeds=float(a.corr(b, method='spearman')),
-                         best_rank_seed1=int((sign * b).rank(ascending=False, method='min')[(sign * a).idxmax()])))
+        rows.append(dict(suite='lstm', task=e.task.name, part=parts[e.task.name], metric=e.metric, **agreement(a, b, e.direction)))
     return pd.DataFrame(rows)
 
 def between_tasks(ex, names) -> pd.DataFrame:

@@ -19,7 +19,7 @@ From the repository root (0.1 CPU hours a grid at 0.3, 0.03 at 0.1, on one threa
     metahpo export --repo experiments/lstm-profile.db results/design/lstm-profile.parquet
     python scripts/lstm_profile_noise.py
 """
-import re, sys, numpy as np, pandas as pd
+import re, sys, pandas as pd
 from pathlib import Path
 from metahpo.experience import load_experience
 from metahpo.metadataset import build_metadataset
@@ -27,7 +27,7 @@ from metahpo.metadataset_nn import LSTMProtocol
 from metahpo.trainers.lstm import LSTMTrainer
 from metahpo.tuners import tune
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lstm_noise import values
+from lstm_noise import values, agreement
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS, OUT = ROOT / 'results' / 'design' / 'lstm-profile.parquet', ROOT / 'results' / 'design' / 'lstm-profile-noise.csv'
@@ -40,13 +40,10 @@ def run(seed:int, repo:str, scale:float=EPOCH_SCALE):
     tune(obj, tuner='grid', budget=27, seed=seed, repository=repo, study=f'electricity-lstm-grid-seed{seed}-x{scale:g}', progress=False)
     print(build_metadataset(repo, LSTMProtocol(epoch_scale=scale, seed=seed), tasks=KIN, progress=False).to_string())
 
-def agreement(task:str, scale:float, averaged:int, x:pd.Series, y:pd.Series) -> dict:
-    "Two independent scores of one grid (each one seed's, or the mean of `averaged` seeds'): Spearman, the two-SE gap as normalised regret (of x's range), points within it, x's best in y."
-    y = y.reindex(x.index)
-    se = float(np.std(x - y, ddof=1) / np.sqrt(2)); gap = 2 * np.sqrt(2) * se  # val_mse: lower is better
-    return dict(task=task, epoch_scale=scale, averaged=averaged, best_seed0=x.min(), best_seed1=y.min(), se=se, gap_regret=min(1.0, gap / np.ptp(x)),
-                within=int((x <= x.min() + gap).sum()), spearman_seeds=float(x.corr(y, method='spearman')),
-                best_rank_seed1=int(y.rank(method='min')[x.idxmin()]))
+def scores(task:str, scale:float, averaged:int, x:pd.Series, y:pd.Series) -> dict:
+    "Two independent scores of one grid (each one seed's, or the mean of `averaged` seeds'): their best values and `lstm_noise.agreement` (val_mse: lower is better)."
+    return dict(task=task, epoch_scale=scale, averaged=averaged, best_seed0=x.min(), best_seed1=y.reindex(x.index).min(),
+                **{k: v for k, v in agreement(x, y).items() if k != 'points'})
 
 def grids() -> dict:
     "(task, epoch scale, seed) -> the grid's evaluations, from the committed files."
@@ -66,8 +63,8 @@ def rows(g:dict, task:str, scale:float) -> list[dict]:
     "Seed 0 against seed 1; and, where seeds 2 and 3 were run too, the mean of seeds 0 and 1 against the mean of 2 and 3."
     if not all((task, scale, s) in g for s in (0, 1)): return []
     v = {s: values(g[task, scale, s]) for s in range(4) if (task, scale, s) in g}
-    out = [agreement(task, scale, 1, v[0], v[1])]
-    if 2 in v and 3 in v: out.append(agreement(task, scale, 2, (v[0] + v[1]) / 2, ((v[2] + v[3]) / 2).reindex(v[0].index)))
+    out = [scores(task, scale, 1, v[0], v[1])]
+    if 2 in v and 3 in v: out.append(scores(task, scale, 2, (v[0] + v[1]) / 2, ((v[2] + v[3]) / 2).reindex(v[0].index)))
     return out
 
 if __name__ == '__main__':
