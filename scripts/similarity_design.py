@@ -100,7 +100,9 @@ def outside_view():
     _, past, out = setup(None)
     return out, past
 
-def replay(suite):
+def replay(suite, variants=VARIANTS, propose=None):
+    "Every variant's first K proposals on each task of every view, as regrets; `propose(variant, tuner, S, configs, meta_features)` defaults to this study's."
+    propose = propose or proposals
     ex, tuned, past, mf = meta_val_setup(suite)
     by = {e.task.name: e for e in ex}
     views = {'meta-val': (tuned, past), 'train-loo': ([e.task.name for e in past], past)}
@@ -112,8 +114,8 @@ def replay(suite):
         for t in tasks:
             tu = MetaTuner(by[t].space, 0, experience=experience, meta_features=mf[t], task=t, n_warm=K)
             S, configs = score_matrix(tu.space, tu.past)
-            for v in VARIANTS:
-                picks = proposals(v, tu, S, configs, mf[t])
+            for v in variants:
+                picks = propose(v, tu, S, configs, mf[t])
                 rows += [dict(suite=suite, view=view, tuner=v, task=f'{suite}/{t}', seed=0, k=k, regret=r)
                          for k, r in enumerate(regrets(by[t], picks), 1)]
     return pd.DataFrame(rows)
