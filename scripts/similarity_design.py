@@ -133,6 +133,15 @@ def summarise(res):
                             vs_ours_hi=None if d is None else -d['lo']))
     return pd.DataFrame(out).round(5)
 
+def write_and_show(t, out):
+    "Write a summary to `out` and print its mean regrets and its intervals against `ours` after 1, 3, 5 and 10."
+    out.parent.mkdir(parents=True, exist_ok=True); t.to_csv(out, index=False)
+    show = t[t.k.isin([1, 3, 5, 10])]
+    print(show.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='regret').round(4).to_string())
+    d = show[show.variant != 'ours'].assign(ci=lambda x: x.vs_ours.map('{:+.3f}'.format) + ' [' + x.vs_ours_lo.map('{:+.3f}'.format) + ',' + x.vs_ours_hi.map('{:+.3f}'.format) + ']')
+    print(d.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='ci', aggfunc='first').to_string())
+    print(f'wrote {out}')
+
 NOISE = OUT.parent / 'noise-floor.csv'
 
 def noise_floor(suite):
@@ -157,9 +166,5 @@ if __name__ == '__main__':
                                   gap_regret_q25=('gap_regret', lambda x: x.quantile(.25)), within_median=('within', 'median'),
                                   points=('points', 'median')).round(3).to_string())
     res = pd.concat([replay(s) for s in SUITES])
-    t = summarise(res); OUT.parent.mkdir(parents=True, exist_ok=True); t.to_csv(OUT, index=False)
-    show = t[t.k.isin([1, 3, 5, 10])]
-    print(show.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='regret').round(4).to_string())
-    d = show[show.variant != 'ours'].assign(ci=lambda x: x.vs_ours.map('{:+.3f}'.format) + ' [' + x.vs_ours_lo.map('{:+.3f}'.format) + ',' + x.vs_ours_hi.map('{:+.3f}'.format) + ']')
-    print(d.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='ci', aggfunc='first').to_string())
-    print(f'wrote {OUT} and {NOISE}')
+    write_and_show(summarise(res), OUT)
+    print(f'wrote {NOISE}')

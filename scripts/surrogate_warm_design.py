@@ -42,7 +42,7 @@ from metahpo.metatuner import greedy_portfolio, default_surrogate
 from metahpo.reptile import net_inputs
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from warm_start_offline import K
-from similarity_design import replay, summarise
+from similarity_design import replay, summarise, write_and_show
 
 SUITES = ('rf-grid', 'rf-wide', 'lstm', 'text', 'image')
 VARIANTS = ('ours', 'sur-top', 'sur-top-fomaml', 'sur-cover', 'sur-first')
@@ -54,9 +54,8 @@ def member_predictions(tuner, algorithm, X, cache):
     if key not in cache:
         s = default_surrogate(algorithm); s.calibrate = False
         cache[key] = s.fit(tuner.past_tasks())
-    s = cache[key]; s.adapted_ = s.members_
-    torch = __import__('torch')
-    with torch.no_grad(): return np.stack([net(net_inputs(X, tuner._z)).squeeze(-1).numpy() for net in s.members_])
+    import torch
+    with torch.no_grad(): return np.stack([net(net_inputs(X, tuner._z)).squeeze(-1).numpy() for net in cache[key].members_])
 
 def proposals(variant, tuner, S, configs, cache):
     if variant == 'ours': return tuner._queue
@@ -72,9 +71,4 @@ def proposals(variant, tuner, S, configs, cache):
 if __name__ == '__main__':
     cache = {}
     res = pd.concat([replay(s, VARIANTS, lambda v, tu, S, configs, _: proposals(v, tu, S, configs, cache)) for s in SUITES])
-    t = summarise(res); OUT.parent.mkdir(parents=True, exist_ok=True); t.to_csv(OUT, index=False)
-    show = t[t.k.isin([1, 3, 5, 10])]
-    print(show.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='regret').round(4).to_string())
-    d = show[show.variant != 'ours'].assign(ci=lambda x: x.vs_ours.map('{:+.3f}'.format) + ' [' + x.vs_ours_lo.map('{:+.3f}'.format) + ',' + x.vs_ours_hi.map('{:+.3f}'.format) + ']')
-    print(d.pivot_table(index=['suite', 'view', 'variant'], columns='k', values='ci', aggfunc='first').to_string())
-    print(f'wrote {OUT}')
+    write_and_show(summarise(res), OUT)
