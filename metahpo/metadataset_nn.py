@@ -266,7 +266,12 @@ CIFAR10_SUBSETS = (('cat', 'dog'), ('automobile', 'truck'), ('airplane', 'ship')
                    # added later (issue 17): the next class pairs in lexicographic order of CIFAR-10's class names, until the
                    # suite's fixed split (a hash of each name) had three meta-test tasks, the fewest that give an interval
                    ('airplane', 'automobile'), ('airplane', 'bird'), ('airplane', 'cat'), ('airplane', 'deer'), ('airplane', 'dog'),
-                   ('airplane', 'frog'))
+                   ('airplane', 'frog'),
+                   # added later still (issue 17): the next class pairs in the same order, as many as the family's 8 CPU hours
+                   # allow at the per-grid cost measured on the build machine (metadataset_families page), a rule fixed before any
+                   # was run. Four were built; at the measured rate the family with all four comes to 8.003 CPU hours, so the
+                   # fourth, ('automobile', 'cat'), is not a task (its grid is in no shipped base)
+                   ('airplane', 'horse'), ('airplane', 'truck'), ('automobile', 'bird'))
 IMAGE_SOURCES: dict[str, ImageSource] = {
     **{f"cifar10-{'-'.join(c)}": ImageSource(f"cifar10-{'-'.join(c)}", *_CIFAR, _cifar(*c)) for c in CIFAR10_SUBSETS},
     'digits': ImageSource('digits', 'scikit-learn load_digits: UCI optical recognition of handwritten digits (Alpaydin & Kaynak 1998), '

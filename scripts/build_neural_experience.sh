@@ -7,7 +7,8 @@
 # Default families: bert resnet50. Every step is resumable: run the same command again after a stop (Ctrl-C or
 # kill leaves every finished evaluation in BUILD_DIR). Each step's wall clock and CPU seconds (every process,
 # /usr/bin/time -v) go to BUILD_DIR/<step>.log. Measured on two cores (one torch thread per worker): about 6 CPU
-# hours for the text family's 15 grids and about 5 for the image family's 9 (see the metadataset_families page).
+# hours for the text family's 15 grids and about 0.4 for each of the image family's CIFAR-10 grids on the machine of
+# its last build (the metadataset_families page; earlier sessions' machines recorded up to 0.7).
 set -u
 out=${1:?give a build folder}; shift
 families=${*:-bert resnet50}

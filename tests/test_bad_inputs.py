@@ -1,9 +1,9 @@
 """The bad-input suite: every mistake a user can make on the command line or through the Python API ends in one line
 that names the bad value and what is allowed, a non-zero exit status (2), no traceback, and nothing left behind.
 The figures (kinds, tracebacks, silent wrong results, errors with exit status 0) are printed at the end of the run."""
-import contextlib, io, json, math, os, signal, sqlite3, subprocess, sys, time
+import contextlib, io, math, os, signal, sqlite3, subprocess, time
 from pathlib import Path
-import numpy as np, pandas as pd, pytest
+import pandas as pd, pytest
 from conftest import ROOT, record_figure
 from metahpo.core import MetahpoError, Trial, to_json, from_json
 from metahpo.repository import Repository, TaskRecord, APPLICATION_ID, _EXPORT_KEY
@@ -15,7 +15,7 @@ DATA = Path(os.environ.get('METAHPO_DATA_DIR', ROOT.parent / 'shared' / 'data'))
 @pytest.fixture(scope='module')
 def m(tmp_path_factory):
     "Materials for the cases: good and bad repositories, exports and data folders (paths by name)."
-    d = tmp_path_factory.mktemp('materials'); p = {}
+    d = tmp_path_factory.mktemp('materials')
     sp = get_space('random_forest')
     with Repository(d / 'r.db') as r:
         s = r.study('titanic-rf', TaskRecord('titanic', 'random_forest', 'tabular', 'abc'), sp, 'grid', 'accuracy')

@@ -1,5 +1,5 @@
 "A study killed mid-run keeps every completed trial, and the same command resumes it instead of starting over."
-import os, signal, sqlite3, subprocess, time
+import signal, sqlite3, subprocess, time
 from pathlib import Path
 import pytest
 from metahpo.repository import Repository

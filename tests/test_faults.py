@@ -1,9 +1,9 @@
 """The fault suite: kill -9 of workers sharing one study, several processes started on one study, faulty objectives,
 killed tuners with running trials, and a crafted docs manifest. Each test prints its figures at the end of the run."""
-import json, os, random, signal, sqlite3, subprocess, sys, textwrap, time
+import json, os, random, signal, subprocess, sys, textwrap, time
 from pathlib import Path
 import pytest
-from conftest import ROOT, record_figure
+from conftest import record_figure
 from metahpo.repository import Repository
 
 WORKER = textwrap.dedent('''
