@@ -36,8 +36,10 @@ def trials(df:pd.DataFrame) -> pd.DataFrame:
 
 def compare(repo:str|Path) -> pd.DataFrame:
     "Each point of the re-measured grids beside its recorded twin in the shipped base."
+    if not Path(repo).is_file(): raise SystemExit(f"no repository at {str(repo)!r}: build the grids again first (the command above)")
     with tempfile.TemporaryDirectory() as tmp, Repository(repo) as r:
         new = trials(pd.read_parquet(r.export_parquet(Path(tmp) / 'remeasure.parquet', studies=GRID + '*')))
+    if new.empty: raise SystemExit(f"{str(repo)!r} holds no complete trial of an image seed-grid study ({GRID}*)")
     old = trials(pd.read_parquet(shipped_experience_path()))
     m = new.merge(old, on=['task', 'config'], suffixes=('_new', '_recorded'), validate='one_to_one')
     if len(m) < len(new): raise SystemExit(f"{len(new) - len(m)} re-measured points have no recorded twin")

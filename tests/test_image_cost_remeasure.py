@@ -41,3 +41,9 @@ def test_a_point_without_a_twin_is_refused(shipped, tmp_path):
         st = repo.study(STUDY, shipped.tasks[s['task']], s['space'], s['tuner'], s['metric'], s['direction'], seed=s['seed'])
         repo.record_many(st, [replace(t, config={**t.config, 'learning_rate': 0.5})])
     with pytest.raises(SystemExit, match='no recorded twin'): compare(tmp_path / 'odd.db')
+
+def test_a_missing_or_empty_repository_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match='no repository at'): compare(tmp_path / 'absent.db')
+    assert not (tmp_path / 'absent.db').exists()  # nothing created on the way
+    Repository(tmp_path / 'empty.db').close()
+    with pytest.raises(SystemExit, match='holds no complete trial'): compare(tmp_path / 'empty.db')
