@@ -3,13 +3,13 @@ family estimate counts every CIFAR-10 task at the re-measured rate (a few second
 import sys
 from dataclasses import replace
 from pathlib import Path
-import pytest
+import pandas as pd, pytest
 from metahpo.experience import shipped_experience_path
 from metahpo.repository import Repository, read_export
 from metahpo.metadataset_nn import image_tasks
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'scripts'))
-from image_cost_remeasure import compare, family_estimate, trials
+from image_cost_remeasure import compare, family_estimate, per_task, trials
 
 STUDY = 'meta-resnet50-grid-cifar10-bird-frog-seed0'
 
@@ -29,7 +29,10 @@ def test_points_meet_their_recorded_twins(shipped, tmp_path):
     assert len(m) == 3 and set(m.task) == {'cifar10-bird-frog'}
     assert (m.cpu_s_recorded / m.cpu_s_new).round(9).eq(2).all()
     assert (m.val_accuracy_new == m.val_accuracy_recorded).all()
-    est = family_estimate(m, trials(__import__('pandas').read_parquet(shipped_experience_path())))
+    g = per_task(m)  # the summary the families page shows
+    assert g.loc['cifar10-bird-frog', ['points', 'same_val_accuracy']].tolist() == [3, 3]
+    assert g.loc['cifar10-bird-frog', 'ratio'] == pytest.approx(2) and g.loc['cifar10-bird-frog', 'spearman'] == pytest.approx(1)
+    est = family_estimate(m, trials(pd.read_parquet(shipped_experience_path())))
     n_cifar = sum(t.startswith('cifar10-') for t in image_tasks())
     assert est['cifar_tasks'] == n_cifar
     assert est['family_cpu_h'] == pytest.approx(n_cifar * m.cpu_s_new.sum() / 3600 + est['other_cpu_h'])
