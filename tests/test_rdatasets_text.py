@@ -27,3 +27,8 @@ def test_an_r_text_task_is_a_clean_classification(task):
     counts = np.bincount(labels)
     assert len(counts) >= 2 and (counts >= RD_TEXT_MIN_CLASS).all()  # classes 0..n-1, each large enough
     assert set(te.label) == set(tr.label) and 0.15 < len(te) / len(labels) < 0.25
+
+def test_every_text_task_has_an_origin_and_a_licence():
+    from metahpo.metadataset_nn import TEXT_ORIGINS
+    assert set(TEXT_ORIGINS) == set(text_tasks())  # a task added without its provenance fails here
+    assert all(origin and licence for origin, licence in TEXT_ORIGINS.values())
