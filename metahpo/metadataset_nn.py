@@ -12,7 +12,7 @@ from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
 from .trainers.resnet import ResNetTrainer, CIFAR10_PROFILES, decode_images, load_cifar10
-from .trainers.common import stratified_subset
+from .trainers.common import stratified_subset, holdout_split
 
 # %% auto #0
 __all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'RD_TEXT', 'RD_TEXT_MIN_CLASS',
@@ -219,8 +219,8 @@ def load_rd_text(task:str) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = _rd_texts(package, item, text, label)
     if task in RD_TEXT_TEST: test = _rd_texts(package, RD_TEXT_TEST[task], text, label).pipe(lambda t: t[~t.text.isin(df.text)])
     else:
-        is_test = np.zeros(len(df), bool); is_test[stratified_subset(df.y.astype(str).to_numpy(), int(round(len(df) * 0.2)), 0)] = True
-        df, test = df[~is_test], df[is_test]  # a stratified fifth, as the local sets without a test split
+        train_idx, test_idx = holdout_split(df.y.astype(str).to_numpy(), 0.2, seed=0)  # a stratified fifth, as the local sets without a test split
+        df, test = df.iloc[train_idx], df.iloc[test_idx]
     counts = pd.concat([df, test]).y.value_counts()
     classes = sorted(counts.index[counts >= RD_TEXT_MIN_CLASS])  # a text is never in both (duplicates dropped above)
     code = lambda t: pd.DataFrame({'text': t.text[t.y.isin(classes)].to_numpy(), 'label': t.y[t.y.isin(classes)].map({c: i for i, c in enumerate(classes)}).to_numpy(int)})
