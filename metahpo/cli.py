@@ -137,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--data-dir', default=None, help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
     b.add_argument('--members', default=3, type=_whole(1), help="MetaTuner's ensemble size (default 3)")
     b.add_argument('--meta-steps', default=300, type=_whole(1), help="MetaTuner's meta-training steps (default 300)")
-    b.add_argument('--n-warm', default=5, type=_whole(0), help="MetaTuner's warm-start proposals (default 5)")
+    b.add_argument('--n-warm', default=None, type=_whole(0), help="MetaTuner's warm-start proposals (default: MetaTuner's, metahpo.metatuner.N_WARM = 3)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
     b.add_argument('--no-progress', action='store_true')
     d = sub.add_parser('docs', help='build the documentation site from the notebooks (offline, no Quarto)',
@@ -317,7 +317,7 @@ def _benchmark(a) -> int:
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
-                      n_warm=a.n_warm, progress=not a.no_progress, evaluations=ex, protocol=a.protocol)
+                      progress=not a.no_progress, evaluations=ex, protocol=a.protocol, **({} if a.n_warm is None else dict(n_warm=a.n_warm)))
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished runs are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130

@@ -16,7 +16,7 @@ from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric', 'SimilarityPortfolio',
+__all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric', 'SimilarityPortfolio',
            'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
@@ -69,9 +69,11 @@ def transfer_metric(Z:np.ndarray, # past tasks' standardised meta-features (rows
     i, j = i[ok], j[ok]
     return nnls(np.column_stack([np.ones(len(i)), np.abs(Z[i] - Z[j])]), (T[i, j] + T[j, i]) / 2)[0][1:]
 
+N_WARM = 3  # MetaTuner's warm-start proposals: the ninth design round (issue 16, meta-validation) adopted 3 over 5
+
 class SimilarityPortfolio:
     "Warm start: up to `n` configurations, a greedy portfolio over the past tasks, each task weighted by its meta-feature similarity to the new one."
-    def __init__(self, n:int=5, # proposals
+    def __init__(self, n:int=N_WARM, # proposals
                  n_similar:int|None=None): # only the nearest this many past tasks count; default all, weighted by similarity
         for k, v, least in (('n_warm', n, 0), ('n_similar', n_similar, 1)):
             if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least):
@@ -198,7 +200,7 @@ class MetaTuner(Tuner):
                  meta_features:Mapping[str, float]|None=None, # the new task's meta-features, if known
                  task:str|None=None, # the tuned task's name: its own evaluations are never used
                  direction:str='maximize', # direction of the past tasks' metric (the tuner itself minimises losses)
-                 n_warm:int=5, # warm-start proposals: a greedy portfolio of the most similar past tasks
+                 n_warm:int=N_WARM, # warm-start proposals: a greedy portfolio of the most similar past tasks
                  n_similar:int|None=None, # only the nearest this many past tasks count (meta-features known); default all, weighted by similarity
                  similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)

@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json
 from .experience import Experience, TaskEvaluations, load_experience
 from .tuners import make_tuner
-from .metatuner import MetaTuner, STRATEGIES, default_surrogate
+from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
@@ -118,7 +118,7 @@ def get_suite(suite:str|Suite) -> Suite:
     return SUITES[suite]
 
 # %% ../nbs/23_suites.ipynb #ec33b64c
-def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIES, n_warm:int=5, algorithm:str='reptile'):
+def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIES, n_warm:int=N_WARM, algorithm:str='reptile'):
     fitted = {}  # past tasks -> surrogate meta-trained on them: meta-training is the costly part, so seeds (and tasks with the same past) share it
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)
@@ -133,7 +133,7 @@ def _peer(factory, mf:Mapping):
 
 def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-features are read from them)
            include:Sequence[str]|None=None, # tuner names to keep; default all
-           members:int=3, meta_steps:int=300, n_warm:int=5) -> dict[str, Callable]:
+           members:int=3, meta_steps:int=300, n_warm:int=N_WARM) -> dict[str, Callable]:
     "The tuners of a suite: name -> make(space, seed, experience_without_task, task)."
     s = get_suite(suite)
     mf = {e.task.name: e.task.meta_features for e in experience}
@@ -177,7 +177,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               seeds:Sequence[int]=range(5), tuners:Sequence[str]|None=None, # default: the whole roster
               experience:str|os.PathLike|Experience|None=None, data_dir:str|os.PathLike|None=None,
               n_candidates:int=100, budget:int|None=None, tasks:Sequence[str]|None=None,
-              members:int=3, meta_steps:int=300, n_warm:int=5, # MetaTuner's settings
+              members:int=3, meta_steps:int=300, n_warm:int=N_WARM, # MetaTuner's settings
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
               protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val' or 'meta-test' (see `protocol_tasks`)

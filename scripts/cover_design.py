@@ -58,7 +58,8 @@ class Learned(MetaTuner):
 VARIANTS = {'base': MetaTuner, 'cover': Cover, 'learned': Learned}
 
 def factory(cls, mf, new_surrogate=lambda: default_surrogate(seed=0), **kw):
-    "A benchmark tuner factory of `cls` (keyword arguments `kw`) whose surrogate, from `new_surrogate()`, is meta-trained once per set of past tasks."
+    "A benchmark tuner factory of `cls` (keyword arguments `kw`) whose surrogate, from `new_surrogate()`, is meta-trained once per set of past tasks; five warm-start proposals unless `n_warm` is given, the design every round up to the ninth ran (and reran) with."
+    kw.setdefault('n_warm', 5)
     fitted = {}
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)

@@ -91,7 +91,7 @@ def make(mf, width, chosen, pool=False):
             wd = chosen[key][0]
         cls = type('P', (WidthPortfolio,), dict(width=wd))
         orig = M.SimilarityPortfolio; M.SimilarityPortfolio = cls
-        try: mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+        try: mt = MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key], n_warm=5)  # the warm start of its time
         finally: M.SimilarityPortfolio = orig
         if pool and mt.past and not _past_matrix(space, mt.past).shape[1]: pool_warm_start(mt)
         return mt
@@ -141,7 +141,7 @@ def make_cpreq(mf):
     def f(space, seed, rest, task):
         key = tuple(sorted(rest.task_names))
         if key not in fitted: fitted[key] = default_surrogate(seed=0)
-        return CPreq(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+        return CPreq(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key], n_warm=5)  # the warm start of its time
     return f
 
 def make_first2(mf):
@@ -152,7 +152,7 @@ def make_first2(mf):
         key = tuple(sorted(rest.task_names))
         if key not in fitted: fitted[key] = default_surrogate(seed=0)
         orig = M.greedy_portfolio; M.greedy_portfolio = WARM['first2']
-        try: return MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key])
+        try: return MetaTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), surrogate=fitted[key], n_warm=5)  # the warm start of its time
         finally: M.greedy_portfolio = orig
     return f
 

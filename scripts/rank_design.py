@@ -46,28 +46,31 @@ VARIANTS = {'base': {}, 'nosur': dict(parts=('warm-start', 'consensus')),
             'rank-fomaml': dict(new_surrogate=lambda: default_surrogate('fomaml', seed=0, loss='rank')),
             'rank-none': dict(new_surrogate=lambda: default_surrogate('none', seed=0, loss='rank'))}
 
-def run(view, names):
+def run(view, names, folder=None, variants=None):
+    "Run the named variants (of `variants`, default this round's: keyword arguments of MetaTuner, or of the class under 'cls') on `view` into `folder` (default this round's), skipping finished ones."
     ex, tuned, past, mf, budget = setup(view)
-    d = OUT / view; d.mkdir(parents=True, exist_ok=True)
+    d = (folder or OUT) / view; d.mkdir(parents=True, exist_ok=True)
     for n in names:
         f = d / f'{n}.parquet'
         if f.exists(): continue
         t0 = time.time()
-        r = run_benchmark(ex, {n: factory(MetaTuner, mf, **VARIANTS[n])}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
+        kw = dict((variants or VARIANTS)[n])
+        r = run_benchmark(ex, {n: factory(kw.pop('cls', MetaTuner), mf, **kw)}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(view, n, f'{time.time() - t0:.0f}s', flush=True)
 
-def runs(view) -> pd.DataFrame:
-    "Every variant's runs on `view`; `base` from this round's folder if run here, else the sixth round's."
-    fs = {f.stem: f for f in sorted((OUT / view).glob('*.parquet'))}
+def runs(view, folder=None) -> pd.DataFrame:
+    "Every variant's runs on `view` (in `folder`, default this round's); `base` from that folder if run there, else the sixth round's."
+    fs = {f.stem: f for f in sorted(((folder or OUT) / view).glob('*.parquet'))}
     fs.setdefault('base', ROOT / 'cover' / view / 'base.parquet')
     return pd.concat([pd.read_parquet(f) for f in fs.values()])
 
-def summary(ks=(1, 3, 5, 10, 25)):
-    rows = []
-    for view in [v for v in SUITES if (OUT / v).exists()]:
-        res = runs(view)
+def summary(ks=(1, 3, 5, 10, 25), folder=None, csv=ROOT / 'rank.csv', refs=lambda variant: ('base', 'nosur')):
+    "Mean regret after k per variant of a round (`folder`, default this one's), each minus the variants `refs(variant)` names (default `base` and `nosur`) with paired 95% intervals over tasks, written to `csv`."
+    rows, folder = [], folder or OUT
+    for view in [v for v in SUITES if (folder / v).exists()]:
+        res = runs(view, folder)
         for v in sorted(set(res.tuner)):
-            for ref in ('base', 'nosur'):
+            for ref in refs(v):
                 if v == ref or ref not in set(res.tuner): continue
                 r = res[res.tuner.isin([ref, v])]
                 p = paired_differences(r, v, ks=ks)
@@ -76,7 +79,7 @@ def summary(ks=(1, 3, 5, 10, 25)):
                     q = p[(p.k == k) & (p.other == ref)].iloc[0]
                     rows.append(dict(view=view, variant=v, against=ref, k=k, n_tasks=r.task.nunique(), reference=m[ref], regret=m[v],
                                      diff=q['diff'], lo=q.lo, hi=q.hi))
-    out = pd.DataFrame(rows); out.to_csv(ROOT / 'rank.csv', index=False, float_format='%.5f')
+    out = pd.DataFrame(rows); out.to_csv(csv, index=False, float_format='%.5f')
     print(out.round(4).to_string())
     return out
 
