@@ -128,8 +128,10 @@ class PastConsensus:
     "The past tasks as sources: each scores configurations (its recorded score, else its own regressor's prediction), and counts by its similarity times how well it ranks this task's trials."
     def __init__(self, space:SearchSpace, past:Sequence[TaskEvaluations],
                  prior:np.ndarray, # each past task's weight before any trial (the warm start's similarity)
-                 min_trials:int=3): # fewer trials than this: nothing to weigh the sources by, cover the similar tasks instead
+                 min_trials:int=3, # fewer trials than this: nothing to weigh the sources by, cover the similar tasks instead
+                 regressor=None): # past task -> a fitted model with `predict(X)` of its standardised scores, for configurations it did not evaluate; default a small extra-trees, fitted once per task
         self.space, self.past, self.prior, self.min_trials = space, list(past), np.asarray(prior, float), min_trials
+        self.regressor = regressor or _task_model
         self._cols, self._rec = {}, None  # configuration key -> every source's score of it; each source's recorded scores by key
 
     def scores(self, configs:Sequence[Mapping]) -> np.ndarray:
@@ -141,7 +143,7 @@ class PastConsensus:
             M = np.array([[rec.get(k, np.nan) for k in keys] for rec in self._rec]).reshape(len(self.past), len(keys))
             for t, e in enumerate(self.past):
                 miss = np.isnan(M[t])
-                if miss.any(): M[t, miss] = _task_model(e).predict(X[miss])
+                if miss.any(): M[t, miss] = self.regressor(e).predict(X[miss])
             self._cols.update({k: M[:, j] for j, k in enumerate(keys)})
         return np.stack([self._cols[self.space.key(c)] for c in configs], 1) if configs else np.zeros((len(self.past), 0))
 

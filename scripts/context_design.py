@@ -47,7 +47,7 @@ against `base` lies above zero on no view at any k, and below zero on at least t
 """
 import sys, copy, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
-import numpy as np, pandas as pd
+import numpy as np
 from scipy.stats import spearmanr
 from metahpo.core import make_rng
 from metahpo.experience import Experience, standardise_scores
@@ -246,9 +246,7 @@ def rates(suites=('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost'), n_observed=5
         for n, v in got.items():
             rows.append(dict(suite=s, model=n, n_train=len(train), n_held=len(held), spearman=float(np.nanmedian(v))))
         print(s, {n: round(float(np.nanmedian(v)), 3) for n, v in got.items()}, flush=True)
-    out = pd.DataFrame(rows); out.to_csv(ROOT / 'context-rates.csv', index=False, float_format='%.4f')
-    print(out.pivot(index='model', columns='suite', values='spearman').assign(mean=lambda d: d.mean(1)).round(3).to_string())
-    return out
+    return rank_design.spearman_table(rows, ROOT / 'context-rates.csv', 'model')
 
 if __name__ == '__main__':
     if sys.argv[1] == '--rates': rates(); sys.exit()

@@ -83,6 +83,12 @@ def summary(ks=(1, 3, 5, 10, 25), folder=None, csv=ROOT / 'rank.csv', refs=lambd
     print(out.round(4).to_string())
     return out
 
+def spearman_table(rows, csv, column) -> pd.DataFrame:
+    "A rates check's rows (suite, `column`, spearman) written to `csv`, and printed with the suites side by side and their mean."
+    out = pd.DataFrame(rows); out.to_csv(csv, index=False, float_format='%.4f')
+    print(out.pivot(index=column, columns='suite', values='spearman').assign(mean=lambda d: d.mean(1)).round(3).to_string())
+    return out
+
 def rates(suites=('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost'), n_observed=5):
     "On each suite's meta-train tasks: fit on four fifths, and on the held-out fifth the median Spearman correlation with the other trials, before and after adapting to `n_observed`."
     rows = []
