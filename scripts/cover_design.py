@@ -69,6 +69,10 @@ def factory(cls, mf, new_surrogate=lambda: default_surrogate(seed=0), **kw):
     return make
 
 def setup(view):
+    "A view's tasks, the tuned ones, the experience they learn from, every task's meta-features and the budget: a suite's meta-validation tasks, '<suite>-train' (its meta-train tasks, each with the others as experience) or 'outside'."
+    if view.endswith('-train'):
+        ex, _, past, mf = meta_val_setup(view[:-len('-train')])
+        return ex, past.task_names, past, mf, get_suite(view[:-len('-train')]).budget
     if view == 'outside':
         from similarity_design import outside_view
         out, learn = outside_view()
