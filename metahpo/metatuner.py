@@ -104,12 +104,14 @@ class SimilarityPortfolio:
 # %% ../nbs/08_metatuner.ipynb #8fa9da61
 STRATEGIES = ('warm-start', 'consensus', 'surrogate')
 SIMILARITIES = ('euclidean', 'learned')
+def _extra_trees(X:np.ndarray, y:np.ndarray):
+    "The small extra-trees regressor the consensus fits to a past task's standardised scores y on its encoded configurations X."
+    from sklearn.ensemble import ExtraTreesRegressor
+    return ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(X, y)
+
 def _task_model(e:TaskEvaluations):
-    "A small extra-trees regressor of one past task's standardised scores on its encoded configurations, fitted once per task."
-    def fit():
-        from sklearn.ensemble import ExtraTreesRegressor
-        return ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(e.X, e.scores)
-    return e.derived('metatuner.extra-trees', fit)
+    "`_extra_trees` of one past task, fitted once per task."
+    return e.derived('metatuner.extra-trees', lambda: _extra_trees(e.X, e.scores))
 
 def _rank_agreement(P:np.ndarray, y:np.ndarray) -> np.ndarray:
     "Per row of predictions P (sources x trials): 2 x (share of trial pairs ordered as y orders them) - 1."

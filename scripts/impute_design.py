@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.stats import spearmanr
 from metahpo.core import make_rng
-from metahpo.metatuner import MetaTuner, PastConsensus, _task_model
+from metahpo.metatuner import MetaTuner, PastConsensus, _task_model, _extra_trees
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT
 from meta_val_design import meta_val_setup
@@ -74,11 +74,7 @@ def _gp(X, y):
     k = ConstantKernel() * Matern(nu=2.5, length_scale=np.ones(X.shape[1]), length_scale_bounds=(1e-2, 1e2)) + WhiteKernel()
     return GaussianProcessRegressor(k, normalize_y=True, random_state=0).fit(X, y)
 
-def _et30(X, y):
-    from sklearn.ensemble import ExtraTreesRegressor
-    return ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(X, y)
-
-FITS = {'et30': _et30, 'et300': _et300, 'gp': _gp}
+FITS = {'et30': _extra_trees, 'et300': _et300, 'gp': _gp}  # et30: the committed regressor
 CHOSEN = 'gp'  # set from `--rates` (meta-train tasks only) before any view ran: see results/design/impute-rates.csv
 
 def regressor(name):
