@@ -126,6 +126,17 @@ def reptile(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8
             for p, pf in zip(net.parameters(), fast): p += eps * (pf.mean(0) - p)  # toward the mean adapted weights
     return net
 
+def _support_query(data:list, ks, gen) -> tuple[list, list]:
+    "Each chosen task's trials split at random into a support half and a query half (a one-trial task: that trial in both)."
+    torch = lazy_import('torch', 'dl')
+    support, query = [], []
+    for k in ks:
+        inp, y = data[k]
+        perm = torch.randperm(len(inp), generator=gen); half = max(1, len(inp) // 2)
+        s, q = perm[:half], perm[half:] if len(inp) > 1 else perm[:half]
+        support.append((inp[s], y[s])); query.append((inp[q], y[q]))
+    return support, query
+
 def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=0.01,
            tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
     "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
@@ -135,12 +146,7 @@ def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8,
     outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
     for it in range(meta_steps):
         ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
-        support, query = [], []
-        for k in ks:
-            inp, y = data[k]
-            perm = torch.randperm(len(inp), generator=gen); half = max(1, len(inp) // 2)
-            s, q = perm[:half], perm[half:] if len(inp) > 1 else perm[:half]
-            support.append((inp[s], y[s])); query.append((inp[q], y[q]))
+        support, query = _support_query(data, ks, gen)
         fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)
         total = sum(f(_forward([p[j:j + 1] for p in fast], x.unsqueeze(0))[0], y) for j, (x, y) in enumerate(query))
         grads = torch.autograd.grad(total, fast)

@@ -51,7 +51,7 @@ import numpy as np
 from scipy.stats import spearmanr
 from metahpo.core import make_rng
 from metahpo.experience import Experience, standardise_scores
-from metahpo.reptile import make_net, _meta_setup, _stacked, _forward, _loss_fn
+from metahpo.reptile import make_net, _meta_setup, _stacked, _forward, _loss_fn, _support_query
 from metahpo.surrogate import MetaSurrogate, _threads
 from metahpo.metatuner import MetaTuner, default_surrogate, _unit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -102,12 +102,7 @@ def ctx_fomaml(net, tasks, meta_steps=300, inner_steps=8, inner_lr=0.05, meta_lr
     outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
     for it in range(meta_steps):
         ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
-        support, query = [], []
-        for j in ks:
-            inp, y = data[j]
-            perm = torch.randperm(len(inp), generator=gen); half = max(1, len(inp) // 2)
-            s, q = perm[:half], perm[half:] if len(inp) > 1 else perm[:half]
-            support.append((inp[s], y[s])); query.append((inp[q], y[q]))
+        support, query = _support_query(data, ks, gen)
         fast, ctx = _ctx_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, k, context_lr, loss)
         total = sum(f(_forward([p[j:j + 1] for p in fast], _with_context(x.unsqueeze(0), ctx[j:j + 1]))[0], y) for j, (x, y) in enumerate(query))
         grads = torch.autograd.grad(total, fast)
