@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     from metahpo.tasks import TASKS
     CLI_TUNERS = cli_tuners()
     p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
-    sub = p.add_subparsers(dest='command', required=True, metavar='{tune,metadataset,experience,benchmark,docs,list,export,import}')
+    sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default=None, help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
     t.add_argument('--data', default=None, help='your own table (CSV) instead of --task: a random forest is tuned on it, cross-validated')
