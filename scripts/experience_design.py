@@ -1,0 +1,109 @@
+"""Design study of issue 16 (twelfth round), on META-VALIDATION tasks only: how much experience MetaTuner needs, and
+whether its meta-trained surrogate earns its place when experience is scarce.
+
+Every round so far gave MetaTuner all of a suite's meta-train tasks as experience, and with that much experience the
+past tasks' consensus leaves the surrogate nothing to decide (`meta` minus `meta-past` level everywhere). Issue 16
+asks that the meta-trained surrogate earn its place *or that its role change*; the place a surrogate adapted to the
+new task's own trials should matter is where the past says little: few past tasks. Issue 17's neural families began
+with none. This study gives each meta-validation task of a view a random subset of n of the view's meta-train tasks
+as experience (n = 2, 8 and 32 where the view has that many, three subsets each, seeded by view, n and subset; and
+all of them, once), and runs the committed MetaTuner (`meta`), MetaTuner without its surrogate (`meta-past`) and
+Syne Tune's zero-shot portfolio (`zero-shot`, the best peer on most meta-validation views), each as the suite's
+roster builds it. One seed: MetaTuner's runs on finite candidate sets do not depend on it, nor do zero-shot's first
+proposals. The experience-free tuners (`tpe`, `random`) are read from the suite's committed meta-validation runs
+(results/<suite>/meta-val, seeds averaged). Views: rf-grid, rf-wide, lcbench, rbv2_xgboost and lstm (the text and image
+grids' meta-validation tasks are at their best after 5 evaluations with every tuner, so they can show nothing). It
+never reads a meta-test task.
+
+The rule, fixed before the runs: the surrogate **earns its place at experience size n** if the interval of `meta`
+minus `meta-past` (per task, the three subsets averaged; paired 95% bootstrap over the view's meta-validation tasks)
+lies below zero after 5 or 10 evaluations on at least two views, and above zero on no view at any k, at that n. Where
+it does, the pages say so and name that role (what adapts to the new task when experience is scarce); where it does
+not, they say that too. MetaTuner is the same tuner at every n, so no default changes by this study. The runs with all
+meta-train tasks repeat the ninth round's `warm3` and `warm3-nosur` (results/design/context/<view>/), a check that
+they reproduce.
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/experience_design.py <view> [n,...]
+    python scripts/experience_design.py --summary      # results/design/experience.csv
+
+Run files: results/design/experience/<view>/<tuner>-n<n>-s<subset>.parquet (a finished file is skipped, so an
+interrupted study resumes).
+"""
+import sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
+from pathlib import Path
+import numpy as np, pandas as pd
+from metahpo.core import make_rng
+from metahpo.suites import roster
+from metahpo.benchmark import run_benchmark, paired_differences, task_regret
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cover_design import setup, ROOT
+
+VIEWS = ('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost', 'lstm')
+SIZES, SUBSETS, TUNERS = (2, 8, 32), 3, ('meta', 'meta-past', 'zero-shot')
+KS = (1, 3, 5, 10, 25)
+
+def subsets(view:str, names:list[str]) -> list[tuple[str, int, list[str]]]:
+    "The experience subsets of a view: (size label, subset index, past task names), every n below the number of meta-train tasks, and all of them."
+    out = []
+    for n in SIZES:
+        if n >= len(names): continue
+        for s in range(SUBSETS):
+            rng = make_rng(int.from_bytes(hashlib.sha256(f'{view}:{n}:{s}'.encode()).digest()[:4], 'big'))
+            out.append((str(n), s, sorted(rng.choice(sorted(names), n, replace=False).tolist())))
+    return out + [('all', 0, sorted(names))]
+
+def run(view:str, only:list[str]|None=None):
+    ex, tuned, past, mf, budget = setup(view)
+    d = ROOT / 'experience' / view; d.mkdir(parents=True, exist_ok=True)
+    tuners = roster(view, ex, include=list(TUNERS))
+    for n, s, names in subsets(view, past.task_names):
+        if only and n not in only: continue
+        sub = past.select(exclude=set(past.task_names) - set(names))
+        for t in TUNERS:
+            f = d / f'{t}-n{n}-s{s}.parquet'
+            if f.exists(): continue
+            t0 = time.time()
+            r = run_benchmark(ex, {t: tuners[t]}, budget=budget, seeds=[0], tasks=tuned, past=sub, progress=False)
+            r.assign(n_past=len(names), subset=s).to_parquet(f)
+            print(view, t, f'n={n}', f's={s}', f'{time.time() - t0:.0f}s', flush=True)
+
+def _view_runs(view:str) -> pd.DataFrame:
+    d = ROOT / 'experience' / view
+    return pd.concat([pd.read_parquet(f) for f in sorted(d.glob('*.parquet'))]) if d.exists() and any(d.glob('*.parquet')) else pd.DataFrame()
+
+def summary() -> pd.DataFrame:
+    "Per view, n and k: mean regret of each tuner (subsets averaged per task) and of tpe and random (committed meta-val runs), meta minus meta-past and minus zero-shot with paired 95% intervals."
+    rows = []
+    for view in VIEWS:
+        r = _view_runs(view)
+        if r.empty: continue
+        free = pd.concat([pd.read_parquet(f) for t in ('tpe', 'random') for f in sorted((ROOT.parent / view / 'meta-val' / 'runs').glob(f'{t}-seed*.parquet'))])
+        for n, g in r.groupby('n_past'):
+            g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
+            p = paired_differences(g, 'meta', ks=KS)
+            for k in KS:
+                m, f0 = task_regret(g, k).mean(), task_regret(free, k).mean()
+                row = dict(view=view, n_past=n, k=k, n_tasks=g.task.nunique(), subsets=g.subset.nunique(),
+                           **{t: m.get(t, np.nan) for t in TUNERS}, tpe=f0.get('tpe', np.nan), random=f0.get('random', np.nan))
+                for other in ('meta-past', 'zero-shot'):
+                    q = p[(p.k == k) & (p.other == other)]
+                    if len(q): row.update({f'vs_{other}': q['diff'].iloc[0], f'vs_{other}_lo': q.lo.iloc[0], f'vs_{other}_hi': q.hi.iloc[0]})
+                rows.append(row)
+    out = pd.DataFrame(rows)
+    out.to_csv(ROOT / 'experience.csv', index=False, float_format='%.5f')
+    print(out.round(4).to_string())
+    return out
+
+def verdict(d:pd.DataFrame) -> dict:
+    "The rule, per experience size below all: the views where meta minus meta-past lies below zero after 5 or 10, those where it lies above zero at some k, and whether the surrogate earns its place."
+    out = {}
+    for n, g in d[d.n_past < d.groupby('view').n_past.transform('max')].groupby('n_past'):
+        below = sorted(set(g[(g.k.isin([5, 10])) & (g['vs_meta-past_hi'] < 0)].view))
+        above = sorted(set(g[g['vs_meta-past_lo'] > 0].view))
+        out[int(n)] = dict(below=below, above=above, earns=len(below) >= 2 and not above)
+    return out
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--summary':
+        s = summary(); print(verdict(s)); sys.exit()
+    run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else None)
