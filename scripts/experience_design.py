@@ -28,12 +28,21 @@ they reproduce.
 
 Run files: results/design/experience/<view>/<tuner>-n<n>-s<subset>.parquet (a finished file is skipped, so an
 interrupted study resumes).
+
+Added after the meta-validation verdict (the surrogate earns its place with two past tasks), as a report and not a
+decision: `--meta-test` runs the same study on each suite's META-TEST tasks, the subsets drawn from the tasks the
+meta-test learns from (meta-train and meta-validation), into results/design/experience-test/ and, with `--summary
+--meta-test`, results/design/experience-test.csv. The benchmark page shows it; nothing is chosen by it. Its runs with all
+of those tasks repeat the suites' committed meta-test runs of `meta`, `meta-past` and `zero-shot` (seed 0).
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/experience_design.py <view> --meta-test
+    python scripts/experience_design.py --summary --meta-test
 """
 import sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.core import make_rng
-from metahpo.suites import roster
+from metahpo.suites import roster, suite_experience, protocol_tasks, get_suite
 from metahpo.benchmark import run_benchmark, paired_differences, task_regret
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import setup, ROOT
@@ -42,21 +51,28 @@ VIEWS = ('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost', 'lstm')
 SIZES, SUBSETS, TUNERS = (2, 8, 32), 3, ('meta', 'meta-past', 'zero-shot')
 KS = (1, 3, 5, 10, 25)
 
-def subsets(view:str, names:list[str]) -> list[tuple[str, int, list[str]]]:
-    "The experience subsets of a view: (size label, subset index, past task names), every n below the number of meta-train tasks, and all of them."
+def subsets(view:str, names:list[str], test:bool=False) -> list[tuple[str, int, list[str]]]:
+    "The experience subsets of a view: (size label, subset index, past task names), every n below the number of past tasks, and all of them."
     out = []
     for n in SIZES:
         if n >= len(names): continue
         for s in range(SUBSETS):
-            rng = make_rng(int.from_bytes(hashlib.sha256(f'{view}:{n}:{s}'.encode()).digest()[:4], 'big'))
+            rng = make_rng(int.from_bytes(hashlib.sha256(f'{view}:{"test:" if test else ""}{n}:{s}'.encode()).digest()[:4], 'big'))
             out.append((str(n), s, sorted(rng.choice(sorted(names), n, replace=False).tolist())))
     return out + [('all', 0, sorted(names))]
 
-def run(view:str, only:list[str]|None=None):
-    ex, tuned, past, mf, budget = setup(view)
-    d = ROOT / 'experience' / view; d.mkdir(parents=True, exist_ok=True)
+def test_setup(view:str):
+    "A suite's meta-test view: its tasks, the meta-test tasks, the tasks they learn from (meta-train and meta-validation), meta-features and budget."
+    s = get_suite(view)
+    ex = suite_experience(view, None, None, 100, cache=f'results/{view}/candidates.db' if s.source == 'yahpo' else None)
+    tuned, learn = protocol_tasks(view, ex.task_names, 'meta-test')
+    return ex, tuned, ex.select(exclude=set(ex.task_names) - set(learn)), {e.task.name: e.task.meta_features for e in ex}, s.budget
+
+def run(view:str, only:list[str]|None=None, test:bool=False):
+    ex, tuned, past, mf, budget = (test_setup if test else setup)(view)
+    d = ROOT / ('experience-test' if test else 'experience') / view; d.mkdir(parents=True, exist_ok=True)
     tuners = roster(view, ex, include=list(TUNERS))
-    for n, s, names in subsets(view, past.task_names):
+    for n, s, names in subsets(view, past.task_names, test):
         if only and n not in only: continue
         sub = past.select(exclude=set(past.task_names) - set(names))
         for t in TUNERS:
@@ -67,17 +83,18 @@ def run(view:str, only:list[str]|None=None):
             r.assign(n_past=len(names), subset=s).to_parquet(f)
             print(view, t, f'n={n}', f's={s}', f'{time.time() - t0:.0f}s', flush=True)
 
-def _view_runs(view:str) -> pd.DataFrame:
-    d = ROOT / 'experience' / view
+def _view_runs(view:str, test:bool=False) -> pd.DataFrame:
+    d = ROOT / ('experience-test' if test else 'experience') / view
     return pd.concat([pd.read_parquet(f) for f in sorted(d.glob('*.parquet'))]) if d.exists() and any(d.glob('*.parquet')) else pd.DataFrame()
 
-def summary() -> pd.DataFrame:
-    "Per view, n and k: mean regret of each tuner (subsets averaged per task) and of tpe and random (committed meta-val runs), meta minus meta-past and minus zero-shot with paired 95% intervals."
+def summary(test:bool=False) -> pd.DataFrame:
+    "Per view, n and k: mean regret of each tuner (subsets averaged per task) and of tpe and random (the suite's committed runs of the same tasks), meta minus meta-past and minus zero-shot with paired 95% intervals."
     rows = []
     for view in VIEWS:
-        r = _view_runs(view)
+        r = _view_runs(view, test)
         if r.empty: continue
-        free = pd.concat([pd.read_parquet(f) for t in ('tpe', 'random') for f in sorted((ROOT.parent / view / 'meta-val' / 'runs').glob(f'{t}-seed*.parquet'))])
+        folder = ROOT.parent / view / ('meta-test' if test else 'meta-val') / 'runs'
+        free = pd.concat([pd.read_parquet(f) for t in ('tpe', 'random') for f in sorted(folder.glob(f'{t}-seed*.parquet'))])
         for n, g in r.groupby('n_past'):
             g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
             p = paired_differences(g, 'meta', ks=KS)
@@ -90,7 +107,7 @@ def summary() -> pd.DataFrame:
                     if len(q): row.update({f'vs_{other}': q['diff'].iloc[0], f'vs_{other}_lo': q.lo.iloc[0], f'vs_{other}_hi': q.hi.iloc[0]})
                 rows.append(row)
     out = pd.DataFrame(rows)
-    out.to_csv(ROOT / 'experience.csv', index=False, float_format='%.5f')
+    out.to_csv(ROOT / ('experience-test.csv' if test else 'experience.csv'), index=False, float_format='%.5f')
     print(out.round(4).to_string())
     return out
 
@@ -104,6 +121,7 @@ def verdict(d:pd.DataFrame) -> dict:
     return out
 
 if __name__ == '__main__':
-    if sys.argv[1] == '--summary':
-        s = summary(); print(verdict(s)); sys.exit()
-    run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else None)
+    test, args = '--meta-test' in sys.argv, [a for a in sys.argv[1:] if a != '--meta-test']
+    if args[0] == '--summary':
+        s = summary(test); print(verdict(s)); sys.exit()
+    run(args[0], args[1].split(',') if len(args) > 1 else None, test)
