@@ -16,7 +16,8 @@ from .experience import Experience, TaskEvaluations
 __all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
            'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'paired_differences',
            'rank_agreement', 'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance',
-           'hyperparameter_names', 'readable']
+           'experience_summary', 'experience_verdicts', 'experience_table', 'plot_experience', 'hyperparameter_names',
+           'readable']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -260,6 +261,68 @@ def figure_provenance(fig, what:str, profile:str, n_tasks:int, n_seeds:int) -> s
             f"metahpo {metahpo.__version__})")
     fig.text(0.5, -0.01, line, ha='center', va='top', fontsize=8, color='0.3')
     return f'Figure: {line}'
+
+# %% ../nbs/22_benchmark.ipynb #4e5faef3
+def experience_summary(res:pd.DataFrame, # runs of `run_benchmark` with columns `n_past` (how many past tasks) and `subset` (which random subset)
+                       tuner:str='meta', # the tuner compared with `others`
+                       others:Sequence[str]=(), ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0) -> pd.DataFrame:
+    "Per number of past tasks and k: every tuner's mean regret over tasks (subsets averaged per task) and `tuner` minus each of `others` with a paired 95% bootstrap interval over tasks (`vs_<other>`, `vs_<other>_lo`, `vs_<other>_hi`)."
+    missing = [c for c in ('n_past', 'subset') if c not in res]
+    if missing: raise MetahpoError(f"the runs have no column {missing[0]!r}: give each run the number of past tasks it had ('n_past') and its subset ('subset')")
+    rows = []
+    for n, g in res.groupby('n_past'):
+        g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
+        p = paired_differences(g, tuner, ks=ks, n_boot=n_boot, seed=seed) if others else None
+        for k in ks:
+            row = dict(n_past=int(n), k=k, n_tasks=g.task.nunique(), subsets=g.subset.nunique(), **task_regret(g, k).mean().to_dict())
+            for o in others:
+                q = p[(p.k == k) & (p.other == o)]
+                if len(q): row.update({f'vs_{o}': q['diff'].iloc[0], f'vs_{o}_lo': q.lo.iloc[0], f'vs_{o}_hi': q.hi.iloc[0]})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+def _by_view(summary:pd.DataFrame) -> pd.DataFrame:
+    return summary if 'view' in summary else summary.assign(view='')
+
+def experience_verdicts(summary:pd.DataFrame, # rows of `experience_summary`, of one view or several (a `view` column)
+                        other:str='meta-past', ks:Sequence[int]=(5, 10)) -> dict[int, dict]:
+    "Per number of past tasks below each view's largest (all it has): the views where the compared tuner minus `other` lies below zero after some k in `ks` (`below`), and those where it lies above zero after any k (`above`)."
+    d = _by_view(summary)
+    if f'vs_{other}' not in d: raise MetahpoError(f"the summary compares with no tuner {other!r}: give `others=` including it to `experience_summary`")
+    d = d[d.n_past < d.groupby('view').n_past.transform('max')]
+    return {int(n): dict(below=sorted(set(g[g.k.isin(ks) & (g[f'vs_{other}_hi'] < 0)].view)), above=sorted(set(g[g[f'vs_{other}_lo'] > 0].view)))
+            for n, g in d.groupby('n_past')}
+
+def experience_table(summary:pd.DataFrame, ks:Sequence[int]=(5, 10), tuner:str='meta') -> pd.DataFrame:
+    "The summary for people: per view, past tasks (each view's largest marked 'all') and k, the tasks, every tuner's mean regret and `tuner` minus each compared tuner as 'diff [lo, hi]'."
+    d = _by_view(summary)
+    d = d.assign(**{'past tasks': np.where(d.n_past == d.groupby('view').n_past.transform('max'), d.n_past.astype(str) + ' (all)', d.n_past.astype(str))})
+    d = d[d.k.isin(ks)]
+    others = [c[3:] for c in d.columns if c.startswith('vs_') and not c.endswith(('_lo', '_hi'))]
+    fmt = lambda v, lo, hi: f"{0.0 if abs(v) < 5e-5 else v:+.4f} [{lo:+.4f}, {hi:+.4f}]"
+    d = d.assign(**{f'{tuner} - {o}': [fmt(*r) for r in d[[f'vs_{o}', f'vs_{o}_lo', f'vs_{o}_hi']].to_numpy()] for o in others})
+    names = [c for c in summary.columns if c not in ('view', 'n_past', 'k', 'n_tasks', 'subsets') and not c.startswith('vs_')]
+    return d.set_index(['view', 'past tasks', 'k'])[['n_tasks'] + names + [f'{tuner} - {o}' for o in others]].round(4)
+
+def plot_experience(summary:pd.DataFrame, tuners:Sequence[str]=('meta', 'meta-past', 'zero-shot'),
+                    reference:str|None='tpe', # a tuner that uses no experience, drawn as a level line
+                    ks:Sequence[int]=(5, 10)):
+    "Mean regret against the number of past tasks (log scale), one panel per view (columns) and k (rows); returns the figure."
+    plt = lazy_import('matplotlib.pyplot', 'plot')
+    d = _by_view(summary); views = list(dict.fromkeys(d.view))
+    fig, axes = plt.subplots(len(ks), len(views), figsize=(2.6 * len(views) + 0.6, 2.5 * len(ks)), squeeze=False)
+    for col, v in enumerate(views):
+        for row, k in enumerate(ks):
+            ax, g = axes[row, col], d[(d.view == v) & (d.k == k)].sort_values('n_past')
+            for name, style in zip(tuners, ('-o', '--s', ':^', '-.v')):
+                if name in g: ax.plot(g.n_past, g[name], style, label=name, ms=4)
+            if reference and reference in g: ax.axhline(g[reference].iloc[0], color='0.5', lw=0.8, label=f'{reference} (no experience)')
+            ax.set_xscale('log', base=2); ax.set_xticks(g.n_past); ax.set_xticklabels(g.n_past)
+            ax.set_title(f'{v + ", " if v else ""}after {k}', fontsize=9); ax.tick_params(labelsize=8)
+            if col == 0: ax.set_ylabel('mean normalized regret', fontsize=8)
+            if row == len(ks) - 1: ax.set_xlabel('past tasks', fontsize=8)
+    axes[0, 0].legend(fontsize=7); fig.tight_layout()
+    return fig
 
 # %% ../nbs/22_benchmark.ipynb #de55485f
 LABELS = {'median_evals': 'evaluations (median)', 'evals_min': 'fewest', 'evals_max': 'most', 'median_cpu_h': 'CPU hours (median)',

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.core import make_rng
 from metahpo.suites import roster, suite_experience, protocol_tasks, get_suite
-from metahpo.benchmark import run_benchmark, paired_differences, task_regret
+from metahpo.benchmark import run_benchmark, task_regret, experience_summary, experience_verdicts
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import setup, ROOT
 
@@ -89,39 +89,24 @@ def _view_runs(view:str, test:bool=False) -> pd.DataFrame:
 
 def summary(test:bool=False) -> pd.DataFrame:
     "Per view, n and k: mean regret of each tuner (subsets averaged per task) and of tpe and random (the suite's committed runs of the same tasks), meta minus meta-past and minus zero-shot with paired 95% intervals."
-    rows = []
+    parts = []
     for view in VIEWS:
         r = _view_runs(view, test)
         if r.empty: continue
         folder = ROOT.parent / view / ('meta-test' if test else 'meta-val') / 'runs'
         free = pd.concat([pd.read_parquet(f) for t in ('tpe', 'random') for f in sorted(folder.glob(f'{t}-seed*.parquet'))])
-        for n, g in r.groupby('n_past'):
-            g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
-            p = paired_differences(g, 'meta', ks=KS)
-            for k in KS:
-                m, f0 = task_regret(g, k).mean(), task_regret(free, k).mean()
-                row = dict(view=view, n_past=n, k=k, n_tasks=g.task.nunique(), subsets=g.subset.nunique(),
-                           **{t: m.get(t, np.nan) for t in TUNERS}, tpe=f0.get('tpe', np.nan), random=f0.get('random', np.nan))
-                for other in ('meta-past', 'zero-shot'):
-                    q = p[(p.k == k) & (p.other == other)]
-                    if len(q): row.update({f'vs_{other}': q['diff'].iloc[0], f'vs_{other}_lo': q.lo.iloc[0], f'vs_{other}_hi': q.hi.iloc[0]})
-                rows.append(row)
-    out = pd.DataFrame(rows)
-    out.to_csv(ROOT / ('experience-test.csv' if test else 'experience.csv'), index=False, float_format='%.5f')
+        f0 = {k: task_regret(free, k).mean() for k in KS}
+        s = experience_summary(r, 'meta', ('meta-past', 'zero-shot'), KS)
+        parts.append(s.assign(view=view, tpe=[f0[k].get('tpe', np.nan) for k in s.k], random=[f0[k].get('random', np.nan) for k in s.k]))
+    cols = ['view', 'n_past', 'k', 'n_tasks', 'subsets', *TUNERS, 'tpe', 'random'] + [f'vs_{o}{x}' for o in ('meta-past', 'zero-shot') for x in ('', '_lo', '_hi')]
+    out = pd.concat(parts)[cols]
+    out.to_csv(ROOT / ('experience-test.csv' if test else 'experience.csv'), index=False, float_format='%.8f')  # eight decimals: an interval's end a few millionths from zero keeps its sign
     print(out.round(4).to_string())
-    return out
-
-def verdict(d:pd.DataFrame) -> dict:
-    "The rule, per experience size below all: the views where meta minus meta-past lies below zero after 5 or 10, those where it lies above zero at some k, and whether the surrogate earns its place."
-    out = {}
-    for n, g in d[d.n_past < d.groupby('view').n_past.transform('max')].groupby('n_past'):
-        below = sorted(set(g[(g.k.isin([5, 10])) & (g['vs_meta-past_hi'] < 0)].view))
-        above = sorted(set(g[g['vs_meta-past_lo'] > 0].view))
-        out[int(n)] = dict(below=below, above=above, earns=len(below) >= 2 and not above)
     return out
 
 if __name__ == '__main__':
     test, args = '--meta-test' in sys.argv, [a for a in sys.argv[1:] if a != '--meta-test']
     if args[0] == '--summary':
-        s = summary(test); print(verdict(s)); sys.exit()
+        v = experience_verdicts(summary(test))
+        print({n: dict(x, earns=len(x['below']) >= 2 and not x['above']) for n, x in v.items()}); sys.exit()
     run(args[0], args[1].split(',') if len(args) > 1 else None, test)
