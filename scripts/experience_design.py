@@ -42,10 +42,11 @@ import sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.core import make_rng
-from metahpo.suites import roster, suite_experience, protocol_tasks, get_suite
+from metahpo.suites import roster, get_suite
 from metahpo.benchmark import run_benchmark, task_regret, experience_summary, experience_verdicts
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import setup, ROOT
+from meta_val_design import meta_val_setup
 
 VIEWS = ('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost', 'lstm')
 SIZES, SUBSETS, TUNERS = (2, 8, 32), 3, ('meta', 'meta-past', 'zero-shot')
@@ -63,10 +64,7 @@ def subsets(view:str, names:list[str], test:bool=False) -> list[tuple[str, int, 
 
 def test_setup(view:str):
     "A suite's meta-test view: its tasks, the meta-test tasks, the tasks they learn from (meta-train and meta-validation), meta-features and budget."
-    s = get_suite(view)
-    ex = suite_experience(view, None, None, 100, cache=f'results/{view}/candidates.db' if s.source == 'yahpo' else None)
-    tuned, learn = protocol_tasks(view, ex.task_names, 'meta-test')
-    return ex, tuned, ex.select(exclude=set(ex.task_names) - set(learn)), {e.task.name: e.task.meta_features for e in ex}, s.budget
+    return (*meta_val_setup(view, 'meta-test'), get_suite(view).budget)
 
 def run(view:str, only:list[str]|None=None, test:bool=False):
     ex, tuned, past, mf, budget = (test_setup if test else setup)(view)

@@ -170,11 +170,11 @@ def summary(root=Path(__file__).resolve().parents[1], study='meta-val', base='ba
     out = pd.DataFrame(rows); out.to_csv(root / 'results' / 'design' / csv, index=False, float_format='%.5f')
     return out
 
-def meta_val_setup(s):
-    "A suite's tasks, its meta-validation tasks, the meta-train tasks they learn from, and every task's meta-features."
+def meta_val_setup(s, protocol='meta-val'):
+    "A suite's tasks, its meta-validation tasks (or those of another `protocol`), the tasks they learn from (meta-train), and every task's meta-features."
     cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
     ex = suite_experience(s, None, None, 100, cache=cache)
-    tuned, learn = protocol_tasks(s, ex.task_names, 'meta-val')
+    tuned, learn = protocol_tasks(s, ex.task_names, protocol)
     past = ex.select(exclude=set(ex.task_names) - set(learn))
     return ex, tuned, past, {e.task.name: e.task.meta_features for e in ex}
 
