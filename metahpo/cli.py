@@ -93,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--data-dir', default=None, help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
+    t.add_argument('--experience', default=None, help="--tuner meta: the experience base to learn from, a file written by "
+                   "`metahpo experience --repo R --out FILE` (default: the one that ships)")
     t.add_argument('--backend', default='local', choices=['local', 'ray'],
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
     t.add_argument('--address', default=None, help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
@@ -175,21 +177,23 @@ def cli_tuners() -> list[str]:
     from metahpo.tuners import TUNERS
     return [*TUNERS, 'meta']
 
-def _make_tuner(name:str, obj, seed:int):
-    "A registered tuner's name, or for 'meta' a MetaTuner on the shipped experience (the tuned task left out)."
+def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experience base file; default the shipped one
+    "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError, choices_msg
     if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
+    if experience is not None and name != 'meta':
+        raise MetahpoError(f"--experience {experience!r} is for --tuner meta: --tuner {name!r} learns from no experience")
     if name != 'meta': return name
     from metahpo.experience import load_experience
     from metahpo.metatuner import MetaTuner
-    ex = load_experience()
+    ex = load_experience(experience)
     mf = next((t.meta_features for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family) and t.meta_features), None)
     if mf is None and obj.task.modality == 'tabular' and hasattr(obj, 'y'):
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
     mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
     lf = mt.learned_from(3)
-    print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in the shipped experience base"
+    print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
           + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
     if mf and lf['nearest']:
         print("  nearest: " + ', '.join(f"{n} (weight {w:.2f})" for n, w in lf['nearest']), file=sys.stderr)
@@ -239,7 +243,7 @@ def _tune(a) -> int:
     from metahpo.tasks import make_objective
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
-    tuner = _make_tuner(a.tuner, obj, a.seed)
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
     budget = Budget.parse(a.budget)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
     executor = _executor(a, obj)
