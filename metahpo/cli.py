@@ -181,8 +181,6 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experie
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError, choices_msg
     if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
-    if experience is not None and name != 'meta':
-        raise MetahpoError(f"--experience {experience!r} is for --tuner meta: --tuner {name!r} learns from no experience")
     if name != 'meta': return name
     from metahpo.experience import load_experience
     from metahpo.metatuner import MetaTuner
@@ -241,6 +239,9 @@ def _tune(a) -> int:
     from metahpo.repository import Repository
     from metahpo.tuners import tune, Budget, Terminated, study_name
     from metahpo.tasks import make_objective
+    from metahpo.core import MetahpoError
+    if a.experience is not None and a.tuner != 'meta':  # refused before any data is loaded
+        raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)

@@ -171,7 +171,7 @@ def summary(root=Path(__file__).resolve().parents[1], study='meta-val', base='ba
     return out
 
 def meta_val_setup(s, protocol='meta-val'):
-    "A suite's tasks, its meta-validation tasks (or those of another `protocol`), the tasks they learn from (meta-train), and every task's meta-features."
+    "A suite's tasks, its meta-validation tasks (or those of another `protocol`), the tasks they learn from (meta-train; for 'meta-test' also meta-validation), and every task's meta-features."
     cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
     ex = suite_experience(s, None, None, 100, cache=cache)
     tuned, learn = protocol_tasks(s, ex.task_names, protocol)
