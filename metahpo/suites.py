@@ -16,8 +16,8 @@ from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
-__all__ = ['PARTS', 'SUITES', 'PROTOCOLS', 'split_tasks', 'Suite', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks',
-           'run_suite', 'load_runs', 'summarise', 'surrogate_report']
+__all__ = ['PARTS', 'SUITES', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'split_tasks', 'Suite', 'suite_experience', 'get_suite',
+           'roster', 'protocol_tasks', 'run_suite', 'load_runs', 'summarise', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -118,8 +118,10 @@ def get_suite(suite:str|Suite) -> Suite:
     return SUITES[suite]
 
 # %% ../nbs/23_suites.ipynb #ec33b64c
-def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIES, n_warm:int=N_WARM, algorithm:str='reptile'):
-    fitted = {}  # past tasks -> surrogate meta-trained on them: meta-training is the costly part, so seeds (and tasks with the same past) share it
+def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIES, n_warm:int=N_WARM, algorithm:str='reptile',
+          fitted:dict|None=None): # past tasks -> surrogate meta-trained on them by `algorithm`, shared by the tuners given the same dict
+    # meta-training is the costly part, so seeds, tasks with the same past and ablations that differ only in how the surrogate is used share it
+    fitted = {} if fitted is None else fitted
     def make(space, seed, rest, task):
         key = tuple(n for n in rest.task_names if n != task)
         sur = fitted.get(key) or default_surrogate(algorithm, members, meta_steps, seed=0)
@@ -127,6 +129,10 @@ def _meta(members:int, meta_steps:int, mf:Mapping, parts:Sequence[str]=STRATEGIE
         fitted[key] = sur
         return mt
     return make
+
+ABLATION_PARTS = {'meta-past': ('warm-start', 'consensus'), 'meta-ei': ('warm-start', 'surrogate'), 'meta-nowarm': ('consensus', 'surrogate'),
+                  'meta-ws': ('warm-start',), 'meta-cons': ('consensus',), 'meta-sur': ('surrogate',)}  # which strategies MetaTuner composes
+ABLATIONS = (*ABLATION_PARTS, 'meta-fomaml', 'meta-none')  # MetaTuner's ablations in a suite's roster, one argument each
 
 def _peer(factory, mf:Mapping):
     return lambda space, seed, rest, task: factory(space, seed, rest, task, mf.get(task))
@@ -140,11 +146,10 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
     out = {}
     if s.grid_baseline: out['grid'] = lambda space, seed, rest, task: make_tuner('grid', space, seed)
     out['random'] = lambda space, seed, rest, task: make_tuner('random', space, seed)
-    out['meta'] = _meta(members, meta_steps, mf, n_warm=n_warm)  # warm start, consensus and surrogate
+    reptile = {}  # one Reptile surrogate per past, meta-trained once for `meta` and the ablations that only use it differently
+    out['meta'] = _meta(members, meta_steps, mf, n_warm=n_warm, fitted=reptile)  # warm start, consensus and surrogate
     # ablations, one argument each: which strategies MetaTuner composes, and how its surrogate is meta-trained
-    for name, parts in (('meta-past', ('warm-start', 'consensus')), ('meta-ei', ('warm-start', 'surrogate')), ('meta-nowarm', ('consensus', 'surrogate')),
-                        ('meta-ws', ('warm-start',)), ('meta-cons', ('consensus',)), ('meta-sur', ('surrogate',))):
-        out[name] = _meta(members, meta_steps, mf, parts, n_warm)
+    for name, parts in ABLATION_PARTS.items(): out[name] = _meta(members, meta_steps, mf, parts, n_warm, fitted=reptile)
     out['meta-fomaml'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='fomaml')  # the surrogate meta-trained by first-order MAML
     out['meta-none'] = _meta(members, meta_steps, mf, n_warm=n_warm, algorithm='none')  # the same network fitted on the task's own trials only
     try:
