@@ -108,20 +108,20 @@ def rates(suites=VIEWS, folds=5):
         print(s, {n: round(float(np.nanmedian(v)), 3) for n, v in got.items()}, flush=True)
     return rank_design.spearman_table(rows, ROOT / 'impute-rates.csv', 'regressor')
 
-def pooled(ks=(1, 3, 5, 10, 25)):
-    "`impute` minus `base` per suite over its meta-validation and meta-train views together, and per view, with paired 95% intervals over tasks (results/design/impute-pooled.csv)."
+def pooled(ks=(1, 3, 5, 10, 25), folder=OUT, variant='impute', csv=ROOT / 'impute-pooled.csv'):
+    "`variant` minus `base` (run files in `folder`) per suite over its meta-validation and meta-train views together, and per view, with paired 95% intervals over tasks, written to `csv`."
     from metahpo.benchmark import paired_differences, task_regret
     rows = []
     for s in VIEWS:
-        views = {v: pd.concat([pd.read_parquet(OUT / v / f'{n}.parquet') for n in ('base', 'impute')]) for v in (s, f'{s}-train') if (OUT / v / 'impute.parquet').exists()}
+        views = {v: pd.concat([pd.read_parquet(folder / v / f'{n}.parquet') for n in ('base', variant)]) for v in (s, f'{s}-train') if (folder / v / f'{variant}.parquet').exists()}
         if not views: continue
         for view, r in [*views.items(), ('pooled', pd.concat(views.values()))]:
-            p = paired_differences(r, 'impute', ks=ks)
+            p = paired_differences(r, variant, ks=ks)
             for k in ks:
                 m, q = task_regret(r, k).mean(), p[(p.k == k) & (p.other == 'base')].iloc[0]
                 rows.append(dict(suite=s, view=view if view == 'pooled' else ('meta-val' if view == s else 'meta-train'), k=k, n_tasks=r.task.nunique(),
-                                 base=m['base'], impute=m['impute'], diff=q['diff'], lo=q.lo, hi=q.hi))
-    out = pd.DataFrame(rows); out.to_csv(ROOT / 'impute-pooled.csv', index=False, float_format='%.5f')
+                                 base=m['base'], **{variant: m[variant]}, diff=q['diff'], lo=q.lo, hi=q.hi))
+    out = pd.DataFrame(rows); out.to_csv(csv, index=False, float_format='%.5f')
     print(out.round(4).to_string())
     return out
 
