@@ -29,7 +29,7 @@ from metahpo.benchmark import task_regret, paired_differences
 ROOT = Path(__file__).resolve().parents[1] / 'results'
 VIEWS = ('rf-wide', 'lcbench', 'rbv2_xgboost', 'rf-grid', 'outside')
 TARGET = ('rf-wide', 'lcbench', 'rbv2_xgboost')
-ROUNDS = ('meta-val', 'meta-val-width', 'meta-val-dkgp', 'cover', 'rank', 'context', 'impute', 'zs-warm', 'pool')
+ROUNDS = ('meta-val', 'meta-val-width', 'meta-val-dkgp', 'cover', 'rank', 'context', 'impute', 'zs-warm', 'pool', 'none')
 KS = (1, 3, 5, 10, 25)
 
 def _read(files, name=None) -> pd.DataFrame:

@@ -22,6 +22,9 @@ The rule, fixed before the runs (the sixth round's): `none` replaces Reptile as 
 `base` lies above zero on no view at any k, and below zero on at least two views after 5, 10 or 25. Reported beside
 it, deciding nothing: `none` and `base` against `nosur` after 10 (the issue's surrogate target).
 
+By that rule `none` was not adopted: its interval against `base` lies below zero on rf-grid after 5 only, and above
+zero nowhere.
+
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/none_design.py <suite|outside> [variant,...]
     python scripts/none_design.py --summary      # results/design/none.csv
 """

@@ -26,7 +26,7 @@ after 5, 10 or 25 on both suites, and no interval (pooled or of a single view, a
 
 By that rule `pool5` was not adopted: pooled over each suite's views its interval lies below zero after 5 on lcbench
 (20 tasks) and nowhere on rbv2_xgboost (91 tasks), and above zero nowhere. (The "about sixty variants" above counted run
-files; the hindsight study now counts a tuner run again in a later round once: 49 on lcbench.)
+files; the hindsight study now counts a tuner run again in a later round once: about fifty on lcbench.)
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pool_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/pool_design.py --pooled      # results/design/pool-pooled.csv
