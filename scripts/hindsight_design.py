@@ -2,7 +2,7 @@
 have met the meta-test target there?
 
 Every MetaTuner variant the design rounds ran as a whole tuner (results/design/<round>/<view>/*.parquet: the first,
-second, fourth, sixth, seventh, tenth, ninth and thirteenth rounds' runs, and the committed suites' meta-validation
+second, fourth, sixth, seventh, ninth, tenth, thirteenth, fourteenth and fifteenth rounds' runs, and the committed suites' meta-validation
 runs of MetaTuner and its ablations before the redesign, results/<suite>/meta-val/runs/meta*) is compared with the
 view's best peer, after each k: the peer with the lowest mean regret there (results/<suite>/meta-val/runs; the
 outside tables' peers in results/design/outside/runs), seeds averaged per task, paired 95% bootstrap intervals over
@@ -28,12 +28,11 @@ from metahpo.benchmark import task_regret, paired_differences
 
 ROOT = Path(__file__).resolve().parents[1] / 'results'
 VIEWS = ('rf-wide', 'lcbench', 'rbv2_xgboost', 'rf-grid', 'outside')
-TARGET = ('rf-wide', 'lcbench', 'rbv2_xgboost')
 ROUNDS = ('meta-val', 'meta-val-width', 'meta-val-dkgp', 'cover', 'rank', 'context', 'impute', 'zs-warm', 'pool', 'none')
 KS = (1, 3, 5, 10, 25)
 
-def _read(files, name=None) -> pd.DataFrame:
-    return pd.concat([pd.read_parquet(f, columns=['tuner', 'task', 'seed', 'k', 'regret']).assign(**({'tuner': name} if name else {})) for f in files])
+def _read(files) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(f, columns=['tuner', 'task', 'seed', 'k', 'regret']) for f in files])
 
 def peers(view) -> pd.DataFrame:
     "The peers' runs on a view (every tuner of its meta-validation runs that is not MetaTuner)."
@@ -48,7 +47,7 @@ def variants(view) -> dict[str, pd.DataFrame]:
             name = 'suite/' + f.stem.rsplit('-seed', 1)[0]
             out[name] = pd.concat([out[name], _read([f])]) if name in out else _read([f])
     for r in ROUNDS:
-        for f in sorted((ROOT / 'design' / r / view).glob('*.parquet')): out[f'{r}/{f.stem}'] = _read([f], name=None)
+        for f in sorted((ROOT / 'design' / r / view).glob('*.parquet')): out[f'{r}/{f.stem}'] = _read([f])
     first, aliases = {}, {}
     for n, d in out.items():  # a tuner run again in a later round (its `base`, say) counts once, under its first name
         sig = tuple(d.sort_values(['task', 'seed', 'k']).regret.round(10))
@@ -57,6 +56,7 @@ def variants(view) -> dict[str, pd.DataFrame]:
     return {n: out[n].assign(tuner=n, aliases=' '.join(a)) for n, a in aliases.items()}
 
 def meta_test_tasks(view):
+    "How many meta-test tasks the view's suite holds (its suite.json; no result is read); None for the outside tables."
     return json.loads((ROOT / view / 'meta-test' / 'suite.json').read_text()).get('n_tasks') if view != 'outside' else None
 
 def study(views=VIEWS):
@@ -71,9 +71,10 @@ def study(views=VIEWS):
                 m = pm[k].mean(); best = m.idxmin()
                 p = paired_differences(both[both.tuner.isin([name, best])], name, ks=(k,))
                 q = p[p.other == best].iloc[0]
-                d = (task_regret(V, k)[name] - pm[k][best]).reindex(pm[k].index)
-                rows.append(dict(view=view, variant=name, aliases=V.aliases.iloc[0], k=k, n_tasks=len(tasks), regret=task_regret(V, k)[name].mean(),
-                                 best_peer=best, peer_regret=m[best], below_every_peer=bool(task_regret(V, k)[name].mean() < m.min()),
+                v = task_regret(V, k)[name]
+                d = (v - pm[k][best]).reindex(pm[k].index)
+                rows.append(dict(view=view, variant=name, aliases=V.aliases.iloc[0], k=k, n_tasks=len(tasks), regret=v.mean(),
+                                 best_peer=best, peer_regret=m[best], below_every_peer=bool(v.mean() < m.min()),
                                  diff=q['diff'], lo=q.lo, hi=q.hi, sd=d.std(ddof=1)))
     out = pd.DataFrame(rows)
     def verdict(d):
