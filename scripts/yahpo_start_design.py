@@ -1,0 +1,112 @@
+"""Design study of issue 16 (sixteenth round), on META-TRAIN and META-VALIDATION tasks: MetaTuner's first proposals
+on the YAHPO suites, where it is behind zero-shot.
+
+On lcbench and rbv2_xgboost no two past tasks share a configuration and there are no meta-features, so MetaTuner has
+no warm start: for its first three trials its consensus covers the past tasks, each scoring the new task's
+candidates by its own extra-trees regressor (min-max scaled, every task equal: `greedy_portfolio`). Zero-shot (Syne
+Tune's) does the same with two differences: each past task's regressor is XGBoost, and the portfolio is greedy over
+per-task *ranks*. The hindsight study (design views) has every MetaTuner of the rounds behind zero-shot after one
+evaluation on both YAHPO suites' meta-validation tasks (lcbench 0.137 against 0.118 at best; rbv2_xgboost 0.093
+against 0.072, interval -0.001 to +0.058), and intervals *above* zero after 3 for 8 of 43 MetaTuners on rbv2_xgboost:
+the start loses what the adaptive trials after it win back. Every earlier round changed what comes after the start
+on these suites, or covered longer (the fourteenth); none changed how the start is chosen.
+
+1. `--offline` (no tuner run, nothing trained but the past tasks' regressors): the first five picks of four starts,
+   read on each task's 100 tabulated candidates, on both views of each suite: `train-loo` (each meta-train task, the
+   other meta-train tasks as experience) and `meta-val` (each meta-validation task, meta-train as experience).
+   `cover-et` is MetaTuner's (extra-trees, min-max scaled); `rank-et` ranks instead; `cover-xgb` and `rank-xgb` score by
+   XGBoost (Syne Tune's zero-shot regressor, on MetaTuner's encoding of the configurations). Writes
+   results/design/yahpo-start-offline.csv: mean regret after k, and each start minus `cover-et` with paired 95%
+   bootstrap intervals over tasks.
+   **Choice, fixed before the offline run:** the start run as a whole tuner is the one of `rank-et`, `cover-xgb`,
+   `rank-xgb` with the lowest mean regret after 3, averaged over the two suites' `train-loo` views (the meta-validation
+   views are printed beside it, not used for the choice).
+2. The chosen start as MetaTuner's (`start`: its first three proposals where past tasks share no configuration, then
+   the consensus and the surrogate as committed), against `base` (the committed MetaTuner, run again beside it), on
+   each suite's meta-validation tasks and its meta-train tasks (`<suite>-train`: 13 and 67 tasks); one seed.
+   **Rule, fixed before the runs (the eleventh and fourteenth rounds'):** `start` replaces MetaTuner's start where past
+   tasks share no configuration if its pooled interval against `base` (meta-validation and meta-train tasks together)
+   lies below zero after 5, 10 or 25 on both suites, and no interval (pooled or of a single view, at any k) lies above
+   zero.
+
+It never reads a meta-test task.
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/yahpo_start_design.py --offline
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/yahpo_start_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
+    python scripts/yahpo_start_design.py --pooled      # results/design/yahpo-start-pooled.csv
+"""
+import sys, warnings; warnings.filterwarnings('ignore')
+from pathlib import Path
+import numpy as np, pandas as pd
+from metahpo.metatuner import MetaTuner, greedy_portfolio, _task_model
+from metahpo.benchmark import paired_differences
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cover_design import ROOT
+from meta_val_design import meta_val_setup
+from warm_start_offline import rank_greedy, regrets
+import rank_design, impute_design
+
+OUT = ROOT / 'yahpo-start'
+VIEWS = ('lcbench', 'rbv2_xgboost')
+N_START, K = 3, 5
+
+def _xgb(e):
+    "XGBoost on one past task's encoded configurations and scores (Syne Tune's zero-shot regressor), fitted once per task."
+    from xgboost import XGBRegressor
+    return e.derived('yahpo-start.xgboost', lambda: XGBRegressor(n_jobs=1, random_state=0).fit(e.X, e.scores))
+
+REGRESSORS = {'et': _task_model, 'xgb': _xgb}
+STARTS = {'cover-et': ('cover', 'et'), 'rank-et': ('rank', 'et'), 'cover-xgb': ('cover', 'xgb'), 'rank-xgb': ('rank', 'xgb')}
+
+def start(past, e, how, reg, n=K) -> list[dict]:
+    "The first `n` picks among task `e`'s candidates: every past task scores them by its regressor, then a greedy portfolio of min-max-scaled scores ('cover') or of ranks ('rank'), every task equal."
+    S = np.stack([REGRESSORS[reg](p).predict(e.X) for p in past])
+    return [e.configs[j] for j in (greedy_portfolio if how == 'cover' else rank_greedy)(S, n)]
+
+def offline() -> pd.DataFrame:
+    rows = []
+    for s in VIEWS:
+        ex, tuned, past, _ = meta_val_setup(s)
+        by = {e.task.name: e for e in ex}
+        for view, tasks in {'train-loo': past.task_names, 'meta-val': tuned}.items():
+            for t in tasks:
+                others = [e for e in past if e.task.name != t]
+                for name, (how, reg) in STARTS.items():
+                    rows += [dict(suite=s, view=view, tuner=name, task=t, seed=0, k=k, regret=r)
+                             for k, r in enumerate(regrets(by[t], start(others, by[t], how, reg)), 1)]
+    res, out = pd.DataFrame(rows), []
+    for (s, view), r in res.groupby(['suite', 'view']):
+        mean = r.groupby(['tuner', 'k']).regret.mean()
+        p = paired_differences(r, tuner='cover-et', ks=range(1, K + 1)).set_index(['other', 'k'])
+        for (tuner, k), m in mean.items():
+            d = p.loc[(tuner, k)] if tuner != 'cover-et' else None  # cover-et minus the start: flipped below
+            out.append(dict(suite=s, view=view, start=tuner, k=k, n_tasks=r.task.nunique(), regret=m,
+                            vs_cover_et=None if d is None else -d['diff'], lo=None if d is None else -d['hi'], hi=None if d is None else -d['lo']))
+    t = pd.DataFrame(out); t.to_csv(ROOT / 'yahpo-start-offline.csv', index=False, float_format='%.5f')
+    print(t.pivot_table(index=['suite', 'view', 'start'], columns='k', values='regret').round(4).to_string())
+    choice = t[(t.view == 'train-loo') & (t.k == N_START) & (t.start != 'cover-et')].groupby('start').regret.mean()
+    print('mean regret after 3 over the train-loo views:', choice.round(4).to_dict(), '-> chosen:', choice.idxmin())
+    return t
+
+CHOSEN = None  # set from the offline run's choice, before any tuner run
+
+class ChosenStart(MetaTuner):
+    "The committed MetaTuner whose first proposals, where the past tasks share no configuration, are the chosen start's."
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        if self.past and not self._queue and 'warm-start' in self.parts:
+            pool = self._pool()
+            how, reg = STARTS[CHOSEN]
+            S = np.stack([REGRESSORS[reg](p).predict(self._pool_X) for p in self.past])
+            self._queue = [pool[j] for j in (greedy_portfolio if how == 'cover' else rank_greedy)(S, N_START)]
+
+VARIANTS = {'base': dict(n_warm=3), 'start': dict(cls=ChosenStart, n_warm=3)}
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--offline': offline(); sys.exit()
+    if sys.argv[1] == '--pooled':
+        impute_design.pooled(folder=OUT, variant='start', csv=ROOT / 'yahpo-start-pooled.csv'); sys.exit()
+    if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
+        sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)} or their '-train' views")
+    if CHOSEN is None: sys.exit('run --offline first and set CHOSEN from its choice')
+    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
