@@ -12,7 +12,8 @@ the start loses what the adaptive trials after it win back. Every earlier round 
 on these suites, or covered longer (the fourteenth); none changed how the start is chosen.
 
 1. `--offline` (no tuner run, nothing trained but the past tasks' regressors): the first five picks of four starts,
-   read on each task's 100 tabulated candidates, on both views of each suite: `train-loo` (each meta-train task, the
+   read as the benchmark reads them (normalised regret of the recorded values) on each task's 100 tabulated
+   candidates, on both views of each suite: `train-loo` (each meta-train task, the
    other meta-train tasks as experience) and `meta-val` (each meta-validation task, meta-train as experience).
    `cover-et` is MetaTuner's (extra-trees, min-max scaled); `rank-et` ranks instead; `cover-xgb` and `rank-xgb` score by
    XGBoost (Syne Tune's zero-shot regressor, on MetaTuner's encoding of the configurations). Writes
@@ -39,11 +40,11 @@ import sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner, greedy_portfolio, _task_model
-from metahpo.benchmark import paired_differences
+from metahpo.benchmark import paired_differences, normalized_regret
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT
 from meta_val_design import meta_val_setup
-from warm_start_offline import rank_greedy, regrets
+from warm_start_offline import rank_greedy
 import rank_design, impute_design
 
 OUT = ROOT / 'yahpo-start'
@@ -62,6 +63,12 @@ def start(past, e, how, reg, n=K) -> list[dict]:
     "The first `n` picks among task `e`'s candidates: every past task scores them by its regressor, then a greedy portfolio of min-max-scaled scores ('cover') or of ranks ('rank'), every task equal."
     S = np.stack([REGRESSORS[reg](p).predict(e.X) for p in past])
     return [e.configs[j] for j in (greedy_portfolio if how == 'cover' else rank_greedy)(S, n)]
+
+def regrets(e, picks) -> list[float]:
+    "The benchmark's normalised regret (on the task's recorded values) of the best of the first 1, 2, ... picks."
+    v = {e.space.key(c): x for c, x in zip(e.configs, e.values)}
+    best = np.array([v[e.space.key(c)] for c in picks])
+    return list(normalized_regret(e, np.maximum.accumulate(best) if e.direction == 'maximize' else np.minimum.accumulate(best)))
 
 def offline() -> pd.DataFrame:
     rows = []
@@ -88,7 +95,7 @@ def offline() -> pd.DataFrame:
     print('mean regret after 3 over the train-loo views:', choice.round(4).to_dict(), '-> chosen:', choice.idxmin())
     return t
 
-CHOSEN = None  # set from the offline run's choice, before any tuner run
+CHOSEN = 'rank-et'  # the offline run's choice by the rule above (train-loo views, mean after 3), set before any tuner run
 
 class ChosenStart(MetaTuner):
     "The committed MetaTuner whose first proposals, where the past tasks share no configuration, are the chosen start's."
@@ -108,5 +115,4 @@ if __name__ == '__main__':
         impute_design.pooled(folder=OUT, variant='start', csv=ROOT / 'yahpo-start-pooled.csv'); sys.exit()
     if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
         sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)} or their '-train' views")
-    if CHOSEN is None: sys.exit('run --offline first and set CHOSEN from its choice')
     rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
