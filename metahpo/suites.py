@@ -16,8 +16,9 @@ from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
-__all__ = ['PARTS', 'SUITES', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'split_tasks', 'Suite', 'suite_experience', 'get_suite',
-           'roster', 'protocol_tasks', 'run_suite', 'load_runs', 'summarise', 'surrogate_report']
+__all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'split_tasks', 'Suite', 'unusable',
+           'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'load_runs', 'summarise',
+           'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -88,13 +89,24 @@ def _with_cost(e:TaskEvaluations, column:str) -> TaskEvaluations:
     return TaskEvaluations(e.task, e.study, e.space, e.configs, e.metrics, pd.DataFrame({'wall_s': t, 'cpu_s': t, 'gpu_s': np.nan}),
                            e.metric, e.direction)
 
+AUC_METRICS = ('auc', 'roc_auc', 'auc_roc')
+
+def unusable(e:TaskEvaluations) -> str|None:
+    "Why a tabulated task cannot score a tuner, or None: values that differ only by rounding (standard deviation at most 1e-12, where `standardise_scores` calls a task constant, yet not all equal), or an AUC that no candidate lifts above chance (0.5)."
+    v = e.values[np.isfinite(e.values)]
+    if not len(v): return f'it has no finite {e.metric} value'
+    if np.ptp(v) > 0 and v.std() <= 1e-12: return f'its {e.metric} values differ only by rounding (standard deviation {v.std():.1e})'
+    if e.metric.lower() in AUC_METRICS and e.direction == 'maximize' and v.max() < 0.5:
+        return f'no candidate has an {e.metric} above chance (best {v.max():.3g})'
+    return None
+
 def suite_experience(suite:str|Suite, # a name in `SUITES`
                      experience:str|os.PathLike|Experience|None=None, # the meta-datasets (random forest, LSTM); default the shipped base
                      data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
                      n_candidates:int=100, # YAHPO: random configurations per task
                      cache:str|os.PathLike|None=None, # YAHPO: repository file to keep the candidate sets in
                      seed:int=0) -> Experience:
-    "The tabulated tasks of a suite, each with at least the suite's `min_candidates` evaluations."
+    "The tabulated tasks of a suite, each with at least the suite's `min_candidates` evaluations; tasks that cannot score a tuner (`unusable`) are left out."
     s = get_suite(suite)
     if s.source == 'experience':
         ex = experience if isinstance(experience, Experience) else load_experience(experience)
@@ -106,7 +118,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         record_yahpo_experience(path, s.space, n_configs=n_candidates, seed=seed, data_dir=data_dir, progress=False)
         ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
         ex = Experience([_with_cost(e, _YAHPO_COST[s.space]) for e in ex])
-    ex = Experience([e for e in ex if len(e) >= s.min_candidates])
+    ex = Experience([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None])
     if not len(ex): raise MetahpoError(f"suite {s.name!r} has no task with at least {s.min_candidates} evaluations in its experience; "
                                       f"build the meta-dataset first (`metahpo metadataset --family {s.space.split('-')[0]} --space {'wide' if 'wide' in s.space else 'grid'}`)")
     return ex
@@ -240,6 +252,12 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if prev.get('tasks') is not None and any((out / 'runs').glob('*.parquet')) and sorted(prev['tasks']) != ex.task_names:
         raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
                            "give another results folder, or the experience and tasks those runs used")
+    before = sorted(n for names in prev.get('split', {}).values() for n in names)
+    if before and any((out / 'runs').glob('*.parquet')) and before != sorted(full.task_names):
+        gone, new = sorted(set(before) - set(full.task_names)), sorted(set(full.task_names) - set(before))
+        raise MetahpoError(f"{str(out)!r} holds runs made when suite {s.name!r} had {len(before)} tasks; it has {len(full)} now ({len(gone)} gone"
+                           f"{', e.g. ' + ', '.join(gone[:3]) if gone else ''}; {len(new)} new{', e.g. ' + ', '.join(new[:3]) if new else ''}): "
+                           "the tuners learned from other tasks and results would mix; give another results folder, or delete its runs to run them again")
     ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
     changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
     if changed and any((out / 'runs').glob('meta*-seed*.parquet')):
