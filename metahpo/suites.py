@@ -119,7 +119,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
         ex = Experience([_with_cost(e, _YAHPO_COST[s.space]) for e in ex])
     ex = Experience([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None])
-    if not len(ex): raise MetahpoError(f"suite {s.name!r} has no task with at least {s.min_candidates} evaluations in its experience; "
+    if not len(ex): raise MetahpoError(f"suite {s.name!r} has no usable task with at least {s.min_candidates} evaluations in its experience; "
                                       f"build the meta-dataset first (`metahpo metadataset --family {s.space.split('-')[0]} --space {'wide' if 'wide' in s.space else 'grid'}`)")
     return ex
 
