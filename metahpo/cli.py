@@ -308,7 +308,7 @@ def _benchmark(a) -> int:
     from metahpo.suites import SUITES, run_suite, summarise, surrogate_report, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
-    skipped = []
+    skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
@@ -323,6 +323,9 @@ def _benchmark(a) -> int:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
                       progress=not a.no_progress, evaluations=ex, protocol=a.protocol, **({} if a.n_warm is None else dict(n_warm=a.n_warm)))
+        except MetahpoError as err:  # under 'all', the other suites still run; the command fails at the end
+            if a.suite != 'all': raise
+            refused.append(name); print(f"{name}: not run: {err}", file=sys.stderr); continue
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished runs are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
@@ -347,6 +350,7 @@ def _benchmark(a) -> int:
         print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}):")
         print(conv[['median_evals', 'median_cpu_h', 'median_time_s', 'median_compute_share', 'reached']].round(4).to_string())
         print(f"wrote {out}/: runs/, regret.csv, ranks.csv, convergence.csv, curves.csv, benchmark.png, summary.json, tasks.csv")
+    if refused: raise MetahpoError(f"{len(refused)} suite(s) not run: {', '.join(refused)} (each reason is above); the others ran or were skipped")
     if len(skipped) == len(names): raise MetahpoError("no suite could run: each was skipped, with its reason, above")
     return 0
 
