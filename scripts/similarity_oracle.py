@@ -24,9 +24,9 @@ the new task itself, which the surrogate is for). Views: each suite's meta-valid
 as experience (`meta-val`), and each meta-train task with the other meta-train tasks (`train-loo`), for rf-grid,
 rf-wide, lcbench and rbv2_xgboost. Regret is the benchmark's (normalised, on the recorded values). Writes
 results/design/similarity-oracle.csv: mean regret after k per oracle, each oracle minus `equal` (`equal-pf` for the
-portfolios), and on the
-meta-validation views each oracle minus zero-shot (its committed meta-validation runs; on rbv2_xgboost those learned
-from two more meta-train tasks, the ones the suite now leaves out), with paired 95% bootstrap intervals over tasks.
+portfolios), and on the meta-validation views each oracle minus zero-shot (its committed meta-validation runs; on
+rbv2_xgboost those learned from two more meta-train tasks, the ones the suite now leaves out), with paired 95%
+bootstrap intervals over tasks.
 
 **How it is read, fixed before the run:** where no oracle's interval against zero-shot lies below zero after both 5
 and 10 evaluations on a meta-validation view, no way of weighting the past tasks, however it learned the weights,
@@ -47,11 +47,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT
 from meta_val_design import meta_val_setup
 from yahpo_start_design import regrets
+from hindsight_design import peers
 
 SUITES = ('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost')
 KS = (1, 3, 5, 10, 25)
-ORACLES = ('equal', 'top1', 'top3', 'top10', 'rho2')
-ORACLES = ORACLES + tuple(f'{o}-pf' for o in ORACLES)
+WEIGHTS = ('equal', 'top1', 'top3', 'top10', 'rho2')
+ORACLES = WEIGHTS + tuple(f'{o}-pf' for o in WEIGHTS)  # each weighting as a mean order and as a portfolio
 
 def oracle_weights(S:np.ndarray, y:np.ndarray) -> dict[str, np.ndarray]:
     "Each oracle's weights of the past tasks (rows of S, their scores of the new task's candidates), from the new task's true scores y."
@@ -61,7 +62,7 @@ def oracle_weights(S:np.ndarray, y:np.ndarray) -> dict[str, np.ndarray]:
     return dict(equal=np.ones(len(S)), top1=top(1), top3=top(3), top10=top(10), rho2=np.clip(rho, 0, None) ** 2)
 
 def orders(past, e) -> dict[str, list[int]]:
-    "Each oracle's order of task e's candidates (indices): the weighted mean of the past tasks' min-max-scaled scores, best first."
+    "Each oracle's order of task e's candidates (indices), best first: the weighted mean of the past tasks' min-max-scaled scores, and (`-pf`) their weighted greedy portfolio."
     S = PastConsensus(e.space, past, np.ones(len(past))).scores(e.configs)
     U = _unit(S, S)
     out = {}
@@ -86,11 +87,6 @@ def runs() -> pd.DataFrame:
             print(s, view, len(tasks), 'tasks', flush=True)
     return pd.DataFrame(rows)
 
-def zero_shot(s) -> pd.DataFrame:
-    "Zero-shot's committed meta-validation runs of suite s."
-    folder = Path(__file__).resolve().parents[1] / 'results' / s / 'meta-val' / 'runs'
-    return pd.concat([pd.read_parquet(f, columns=['tuner', 'task', 'seed', 'k', 'regret']) for f in sorted(folder.glob('zero-shot-seed*.parquet'))])
-
 def summary(res:pd.DataFrame) -> pd.DataFrame:
     out = []
     for (s, view), r in res.groupby(['suite', 'view'], sort=False):
@@ -99,7 +95,7 @@ def summary(res:pd.DataFrame) -> pd.DataFrame:
         base = lambda o: 'equal-pf' if o.endswith('-pf') else 'equal'  # each order against its own kind without similarity
         vs_eq = {b: paired_differences(r[r.tuner.map(base) == b], tuner=b, ks=KS).set_index(['other', 'k']) for b in ('equal', 'equal-pf')}
         if view == 'meta-val':
-            z = zero_shot(s); z = z[z.task.isin(set(r.task))]
+            z = peers(s); z = z[(z.tuner == 'zero-shot') & z.task.isin(set(r.task))]  # zero-shot's committed meta-validation runs
             vs_zs = {o: paired_differences(pd.concat([r[r.tuner == o], z]), tuner=o, ks=KS).set_index('k') for o in ORACLES}
         for (o, k), m in mean.items():
             row = dict(suite=s, view=view, oracle=o, k=k, n_tasks=r.task.nunique(), regret=m)
