@@ -1,0 +1,57 @@
+"""Design study of issue 16 (eighteenth round), on META-VALIDATION tasks and tasks from OUTSIDE the project: the
+meta-learned surrogate models the new task's own trials, as residuals from the past tasks' consensus.
+
+Every round that kept MetaTuner's surrogate as a second expert beside the consensus found that it changes almost no
+decision with full experience, and the similarity-oracle and seventeenth rounds found that no way of weighing the past
+tasks leads the transfer peers by much: what is left is to model the new task from its own trials. The fourth round
+built FSBO's deep-kernel Gaussian process (scripts/dkgp_design.py: a network's features as the kernel, meta-trained
+across the past tasks on the marginal likelihood by Reptile or FO-MAML) and, among its variants, `dkgp-res`: after the
+consensus's first trials, expected improvement under a posterior whose prior mean is the consensus (mapped to this
+task's scores by least squares) and whose deep-kernel GP models this task's residuals from it. That round ran it
+beside the design of its day (five warm-start proposals) on the four suites' meta-validation tasks only; the hindsight
+section of the design page later found it the MetaTuner with the lowest mean after 10 on rf-wide's meta-validation tasks
+of every variant the rounds ran. Since then the warm start was cut to three proposals (the ninth round), and the
+outside tables, the LSTM, text and image grids became design views. This round runs it as the whole tuner on every
+view, beside the committed MetaTuner:
+
+- `dkgp-res`: the committed MetaTuner (three warm-start proposals, the consensus's first trials) whose surrogate, from
+  the fourth trial, is the residual deep-kernel GP meta-trained by Reptile (scripts/dkgp_design.py's `ResidualGP` and
+  `DeepKernelGP`, unchanged);
+- `dkgp-fomaml-res`, `dkgp-none-res`: the same meta-trained by first-order MAML, and not meta-trained (the kernel fitted
+  to this task's residuals alone): Reptile against FO-MAML against none, as the issue asks;
+- `base`: the committed MetaTuner; `nosur`: it without its surrogate (warm start and consensus). Both are run again
+  beside them (they reproduce the fifteenth round's runs row for row on every view but rbv2_xgboost, whose experience
+  is two meta-train tasks smaller since commit 8515041).
+
+Views: every suite's meta-validation tasks (meta-train as experience) and the outside tables (rf-grid's meta-train and
+meta-validation tasks as experience); one seed (MetaTuner's runs on finite candidate sets do not depend on it; the GP's
+meta-training is seeded at 0). It never reads a meta-test task.
+
+The rule, fixed before the runs (the sixth round's, stricter because the hindsight study singled `dkgp-res` out on
+rf-wide's meta-validation tasks, which are therefore not independent evidence for it): `dkgp-res` replaces the
+surrogate's role if its interval against `base` lies above zero on no view at any k, and below zero after 5, 10 or 25
+on at least two views other than rf-wide. Reported beside it, deciding nothing: each residual GP against `nosur` after
+10 (the issue's surrogate target), and FO-MAML and no meta-training against Reptile.
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/residual_design.py <suite|outside> [variant,...]
+    python scripts/residual_design.py --summary      # results/design/residual.csv
+"""
+import sys, warnings; warnings.filterwarnings('ignore')
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cover_design import ROOT, SUITES
+from dkgp_design import DeepKernelGP, ResidualGP
+import rank_design
+
+OUT = ROOT / 'residual'
+VARIANTS = {'base': dict(n_warm=3), 'nosur': dict(n_warm=3, parts=('warm-start', 'consensus')),
+            'dkgp-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('reptile', seed=0)),
+            'dkgp-fomaml-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('fomaml', seed=0)),
+            'dkgp-none-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('none', seed=0))}
+REFS = {'dkgp-res': ('base', 'nosur'), 'dkgp-fomaml-res': ('base', 'nosur', 'dkgp-res'), 'dkgp-none-res': ('base', 'nosur', 'dkgp-res'), 'base': ('nosur',)}
+
+if __name__ == '__main__':
+    if sys.argv[1] == '--summary':
+        rank_design.summary(folder=OUT, csv=ROOT / 'residual.csv', refs=lambda v: REFS.get(v, ())); sys.exit()
+    if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
+    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
