@@ -33,11 +33,22 @@ surrogate's role if its interval against `base` lies above zero on no view at an
 on at least two views other than rf-wide. Reported beside it, deciding nothing: each residual GP against `nosur` after
 10 (the issue's surrogate target), and FO-MAML and no meta-training against Reptile.
 
+Added after the runs above, before its own runs, deciding nothing: the round's plain words on the design page read the
+means after 10 as split by the kind of candidates (the residual GP lower where every task has the same 27 grid points,
+higher where each task's candidates are its own sample of a larger space). That reading was made on the views that
+produced it; `<suite>-train` checks it on other tasks: each meta-train task of rf-grid, rf-wide, lcbench and
+rbv2_xgboost tuned with the other meta-train tasks as experience (`base` and `dkgp-res` only). The reading holds there
+if `dkgp-res` minus `base` after 10 is below zero in mean on rf-grid-train and above zero in mean on the other three.
+
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/residual_design.py <suite|outside> [variant,...]
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/residual_design.py <suite>-train base,dkgp-res
+    python scripts/residual_design.py --train      # results/design/residual-train.csv
     python scripts/residual_design.py --summary      # results/design/residual.csv
 """
 import sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
+import pandas as pd
+from metahpo.benchmark import paired_differences, task_regret
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT, SUITES
 from dkgp_design import DeepKernelGP, ResidualGP
@@ -48,10 +59,29 @@ VARIANTS = {'base': dict(n_warm=3), 'nosur': dict(n_warm=3, parts=('warm-start',
             'dkgp-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('reptile', seed=0)),
             'dkgp-fomaml-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('fomaml', seed=0)),
             'dkgp-none-res': dict(cls=ResidualGP, n_warm=3, new_surrogate=lambda: DeepKernelGP('none', seed=0))}
+TRAIN = ('rf-grid-train', 'rf-wide-train', 'lcbench-train', 'rbv2_xgboost-train')  # the check of the split's reading
 REFS = {'dkgp-res': ('base', 'nosur'), 'dkgp-fomaml-res': ('base', 'nosur', 'dkgp-res'), 'dkgp-none-res': ('base', 'nosur', 'dkgp-res'), 'base': ('nosur',)}
 
+def train_check(ks=(5, 10)):
+    "`dkgp-res` minus `base` on the `-train` views after `ks`, paired 95% intervals, written to results/design/residual-train.csv; whether the split's reading holds (below zero in mean after 10 on rf-grid-train, above on the others)."
+    rows = []
+    for view in TRAIN:
+        if not (OUT / view / 'dkgp-res.parquet').exists(): continue
+        r = pd.concat([pd.read_parquet(OUT / view / f'{n}.parquet') for n in ('base', 'dkgp-res')])
+        p = paired_differences(r, 'dkgp-res', ks=ks)
+        for k in ks:
+            m, q = task_regret(r, k).mean(), p[(p.k == k) & (p.other == 'base')].iloc[0]
+            rows.append(dict(view=view, k=k, n_tasks=r.task.nunique(), reference=m['base'], regret=m['dkgp-res'], diff=q['diff'], lo=q.lo, hi=q.hi))
+    out = pd.DataFrame(rows); out.to_csv(ROOT / 'residual-train.csv', index=False, float_format='%.5f')
+    print(out.round(4).to_string())
+    d10 = out[out.k == 10].set_index('view')['diff']
+    if len(d10) == len(TRAIN):
+        print('the reading holds on the meta-train tasks:', bool(d10['rf-grid-train'] < 0 and (d10.drop('rf-grid-train') > 0).all()))
+    return out
+
 if __name__ == '__main__':
+    if sys.argv[1] == '--train': train_check(); sys.exit()
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'residual.csv', refs=lambda v: REFS.get(v, ())); sys.exit()
-    if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
+    if sys.argv[1] not in SUITES + TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES + TRAIN)}")
     rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
