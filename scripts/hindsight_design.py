@@ -2,8 +2,8 @@
 have met the meta-test target there?
 
 Every MetaTuner variant the design rounds ran as a whole tuner (results/design/<round>/<view>/*.parquet: the first,
-second, fourth, sixth, seventh, ninth, tenth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth and eighteenth rounds' runs, and the
-committed suites' meta-validation runs of MetaTuner and its ablations before the redesign,
+second, fourth, sixth, seventh, ninth, tenth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth and eighteenth
+rounds' runs, and the committed suites' meta-validation runs of MetaTuner and its ablations before the redesign,
 results/<suite>/meta-val/runs/meta*) is compared with the view's best peer, after each k: the peer with the lowest
 mean regret there (results/<suite>/meta-val/runs; the outside tables' peers in results/design/outside/runs), seeds
 averaged per task, paired 95% bootstrap intervals over the view's tasks. The views are the meta-validation tasks of
