@@ -64,10 +64,10 @@ def runs(view, folder=None) -> pd.DataFrame:
     fs.setdefault('base', ROOT / 'cover' / view / 'base.parquet')
     return pd.concat([pd.read_parquet(f) for f in fs.values()])
 
-def summary(ks=(1, 3, 5, 10, 25), folder=None, csv=ROOT / 'rank.csv', refs=lambda variant: ('base', 'nosur')):
-    "Mean regret after k per variant of a round (`folder`, default this one's), each minus the variants `refs(variant)` names (default `base` and `nosur`) with paired 95% intervals over tasks, written to `csv`."
+def summary(ks=(1, 3, 5, 10, 25), folder=None, csv=ROOT / 'rank.csv', refs=lambda variant: ('base', 'nosur'), views=SUITES):
+    "Mean regret after k per variant of a round (`folder`, default this one's) on `views`, each minus the variants `refs(variant)` names (default `base` and `nosur`) with paired 95% intervals over tasks, written to `csv`."
     rows, folder = [], folder or OUT
-    for view in [v for v in SUITES if (folder / v).exists()]:
+    for view in [v for v in views if (folder / v).exists()]:
         res = runs(view, folder)
         for v in sorted(set(res.tuner)):
             for ref in refs(v):

@@ -47,8 +47,6 @@ if `dkgp-res` minus `base` after 10 is below zero in mean on rf-grid-train and a
 """
 import sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
-import pandas as pd
-from metahpo.benchmark import paired_differences, task_regret
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT, SUITES
 from dkgp_design import DeepKernelGP, ResidualGP
@@ -64,16 +62,7 @@ REFS = {'dkgp-res': ('base', 'nosur'), 'dkgp-fomaml-res': ('base', 'nosur', 'dkg
 
 def train_check(ks=(5, 10)):
     "`dkgp-res` minus `base` on the `-train` views after `ks`, paired 95% intervals, written to results/design/residual-train.csv; whether the split's reading holds (below zero in mean after 10 on rf-grid-train, above on the others)."
-    rows = []
-    for view in TRAIN:
-        if not (OUT / view / 'dkgp-res.parquet').exists(): continue
-        r = pd.concat([pd.read_parquet(OUT / view / f'{n}.parquet') for n in ('base', 'dkgp-res')])
-        p = paired_differences(r, 'dkgp-res', ks=ks)
-        for k in ks:
-            m, q = task_regret(r, k).mean(), p[(p.k == k) & (p.other == 'base')].iloc[0]
-            rows.append(dict(view=view, k=k, n_tasks=r.task.nunique(), reference=m['base'], regret=m['dkgp-res'], diff=q['diff'], lo=q.lo, hi=q.hi))
-    out = pd.DataFrame(rows); out.to_csv(ROOT / 'residual-train.csv', index=False, float_format='%.5f')
-    print(out.round(4).to_string())
+    out = rank_design.summary(ks, folder=OUT, csv=ROOT / 'residual-train.csv', refs=lambda v: ('base',) if v == 'dkgp-res' else (), views=TRAIN)
     d10 = out[out.k == 10].set_index('view')['diff']
     if len(d10) == len(TRAIN):
         print('the reading holds on the meta-train tasks:', bool(d10['rf-grid-train'] < 0 and (d10.drop('rf-grid-train') > 0).all()))
