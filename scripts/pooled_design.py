@@ -107,7 +107,7 @@ def confirm() -> pd.DataFrame:
         for v in have:
             r = pd.concat([pd.read_parquet(base_file(v)).assign(tuner='base'), pd.read_parquet(OUT / v / f'{p}.parquet').assign(tuner=p)])
             q = paired_differences(r, p, ks=KS)
-            rows += [dict(variant=p, view=v, k=x.k, n_tasks=r.task.nunique(), diff=x['diff'], lo=x.lo, hi=x.hi) for x in q.itertuples()]
+            rows += [dict(variant=p, view=v, k=x.k, n_tasks=r.task.nunique(), diff=x['diff'], lo=x.lo, hi=x.hi) for _, x in q[q.other == 'base'].iterrows()]
     out = pd.DataFrame(rows); out.to_csv(ROOT / 'pooled-confirm.csv', index=False, float_format='%.5f')
     print(out.round(4).to_string())
     passed = {}
@@ -116,7 +116,8 @@ def confirm() -> pd.DataFrame:
         done = g.view.nunique() - 1 == len(TRAIN)
         ok = bool(pool.hi[k_pick] < 0 and (pool.lo <= 0).all() and (per.lo <= 0).all())
         print(f"{p}: {'all' if done else g.view.nunique() - 1} of {len(TRAIN)} views; pooled after {k_pick} {pool['diff'][k_pick]:+.4f} "
-              f"[{pool.lo[k_pick]:+.4f}, {pool.hi[k_pick]:+.4f}]; passes the rule: {ok}" + ('' if done else ' (not every view yet)'))
+              f"[{pool.lo[k_pick]:+.4f}, {pool.hi[k_pick]:+.4f}]; passes the rule: {ok}" + ('' if done else ' (not every view yet)')
+              + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples()))
         if done and ok: passed[p] = pool['diff'][[5, 10]].mean()
     print('adopted:', min(passed, key=passed.get) if passed else 'no pick (both stay out)')
     return out
