@@ -29,9 +29,19 @@ fitted to the task's own trials alone (Reptile and FO-MAML stay as options and a
 `dkgp-fomaml-res` makes the residual deep-kernel GP, meta-trained by FO-MAML, MetaTuner's surrogate. It never reads a
 meta-test task.
 
+By that rule neither pick was adopted. Added after the confirmation, before its own runs, deciding nothing: the
+issue's surrogate target asked of the meta-train tasks, where there are about twice as many tasks per suite as on the
+meta-validation views. `nosur` (the committed MetaTuner without its surrogate: warm start and consensus) is run on
+the seven `-train` views, and `--surrogate` reports `base` (the Reptile-meta-trained network) and `dkgp-fomaml-res`
+(the residual GP) minus `nosur` after 5 and 10, per view (95%) and pooled (95%), written to
+results/design/pooled-surrogate.csv. The target's question (an interval below zero after 10 on at least two suites
+and above zero on none) is answered for each.
+
     python scripts/pooled_design.py --select       # results/design/pooled-select.csv
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pooled_design.py <suite>-train [variant,...]
     python scripts/pooled_design.py --confirm      # results/design/pooled-confirm.csv, the verdict
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pooled_design.py <suite>-train nosur
+    python scripts/pooled_design.py --surrogate    # results/design/pooled-surrogate.csv
 """
 import sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
@@ -51,10 +61,10 @@ PICKED = {'none': 5, 'dkgp-fomaml-res': 10}  # what the pick gave when it was co
 TRAIN = tuple(f'{s}-train' for s in SUITES if s != 'outside')
 
 def variants():
-    "The two picks and `base`, as the rounds that ran them defined them."
+    "The two picks, `base` and `nosur`, as the rounds that ran them defined them."
     from none_design import VARIANTS as NONE
     from residual_design import VARIANTS as RES
-    return {'base': NONE['base'], 'none': NONE['none'], 'dkgp-fomaml-res': RES['dkgp-fomaml-res']}
+    return {'base': NONE['base'], 'nosur': NONE['nosur'], 'none': NONE['none'], 'dkgp-fomaml-res': RES['dkgp-fomaml-res']}
 
 def differences(variant_file:Path, base_file:Path, k:int) -> pd.Series:
     "Per task: the variant's regret after k minus `base`'s (seeds averaged), on the tasks both ran."
@@ -122,7 +132,28 @@ def confirm() -> pd.DataFrame:
     print('adopted:', min(passed, key=passed.get) if passed else 'no pick (both stay out)')
     return out
 
+def surrogate_report(ks=(5, 10)) -> pd.DataFrame:
+    "`base` and `dkgp-fomaml-res` minus `nosur` on the `-train` views, per view and pooled (95%); the issue's surrogate target asked of them."
+    rows = []
+    for v in ('base', 'dkgp-fomaml-res'):
+        have = [w for w in TRAIN if (OUT / w / 'nosur.parquet').exists() and (base_file(w) if v == 'base' else OUT / w / f'{v}.parquet').exists()]
+        files = {w: base_file(w) if v == 'base' else OUT / w / f'{v}.parquet' for w in have}
+        for k in ks:
+            diffs = {w: differences(files[w], OUT / w / 'nosur.parquet', k) for w in have}
+            m, lo, hi, n = pooled(diffs)
+            rows.append(dict(variant=v, view='pooled', k=k, n_tasks=n, diff=m, lo=lo, hi=hi))
+            for w, d in diffs.items():  # one view: the same bootstrap over its tasks alone
+                m, lo, hi, n = pooled({w: d})
+                rows.append(dict(variant=v, view=w, k=k, n_tasks=n, diff=m, lo=lo, hi=hi))
+    out = pd.DataFrame(rows); out.to_csv(ROOT / 'pooled-surrogate.csv', index=False, float_format='%.5f')
+    print(out.round(4).to_string())
+    for v, g in out[(out.k == 10) & (out.view != 'pooled')].groupby('variant'):
+        print(f"{v} minus nosur after 10 on {len(g)} views: below zero on {', '.join(g[g.hi < 0].view) or 'none'}; above zero on "
+              f"{', '.join(g[g.lo > 0].view) or 'none'}; the surrogate target met: {bool((g.hi < 0).sum() >= 2 and not (g.lo > 0).any())}")
+    return out
+
 if __name__ == '__main__':
+    if sys.argv[1] == '--surrogate': surrogate_report(); sys.exit()
     if sys.argv[1] == '--select': select(); sys.exit()
     if sys.argv[1] == '--confirm': confirm(); sys.exit()
     if sys.argv[1] not in TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(TRAIN)}")
