@@ -38,6 +38,7 @@ acquisition in the surrogate's place) and minus the best peer of each view. It n
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py --log <suite>-train
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py <view> [policy,policy-suite]
     python scripts/policy_design.py --summary      # results/design/policy.csv, the verdict
+    python scripts/policy_design.py --cv           # results/design/policy-cv.csv: the regressor checked on the logs alone
 """
 import sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
@@ -142,6 +143,24 @@ def fit_policy(views):
     return HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, min_samples_leaf=50, random_state=0).fit(
         d[list(FEATURES)].to_numpy(), d.gain_true.to_numpy(), sample_weight=w.to_numpy() * len(d) / w.sum())
 
+def cv_check(folds=5) -> pd.DataFrame:
+    "On the logs alone (meta-train tasks): with the policy fitted on the other folds' tasks (5-fold, grouped by task), the mean true improvement of the candidate it would pick at each logged state, beside the consensus's, the GP's expected improvement's, the residual GP's and the best possible; per `-train` view (results/design/policy-cv.csv). One step from the consensus's own states: a check of the regressor, not of the tuner. Added after the rule, before any run of the policy; it decides nothing."
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    d = pd.concat([pd.read_parquet(LOGS / f'{v}.parquet') for v in TRAIN], ignore_index=True)
+    gid = d.view + '/' + d.task; tasks = gid.unique()
+    d['fold'] = gid.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks))))); d['policy'] = np.nan
+    for f in range(folds):
+        tr = d[d.fold != f]; w = 1.0 / tr.groupby(['view', 'task']).step.transform('size')
+        m = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, min_samples_leaf=50, random_state=0).fit(
+            tr[list(FEATURES)].to_numpy(), tr.gain_true.to_numpy(), sample_weight=(w * len(tr) / w.sum()).to_numpy())
+        d.loc[d.fold == f, 'policy'] = m.predict(d.loc[d.fold == f, list(FEATURES)].to_numpy())
+    g = d.groupby(['view', 'task', 'step'])
+    res = pd.DataFrame({c: g.apply(lambda x: x.gain_true.to_numpy()[np.argmax(x[c].to_numpy())]) for c in ('policy', 'cons', 'gp_ei', 'res_mu')})
+    res['best possible'] = g.gain_true.max()
+    out = res.groupby(level='view').mean(); out.loc['all'] = res.mean()
+    out.to_csv(ROOT / 'policy-cv.csv', float_format='%.5f'); print(out.round(4).to_string())
+    return out
+
 def suite_of(view): return 'rf-grid' if view == 'outside' else view
 
 def run(view, names):
@@ -156,7 +175,44 @@ def run(view, names):
         r = run_benchmark(ex, {n: make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(view, n, f'{time.time() - t0:.0f}s', flush=True)
 
+def summary() -> pd.DataFrame:
+    "Both policies minus `base` and `nosur` (the fifteenth round's runs) and minus the view's best peer, per view (paired 95%) and pooled (95%, tasks resampled within views); the verdict of the rule."
+    from hindsight_design import peers
+    from metahpo.benchmark import task_regret
+    rows = []
+    for v in ('policy', 'policy-suite'):
+        views = [w for w in SUITES if (OUT / w / f'{v}.parquet').exists()]
+        for ref in ('base', 'nosur', 'best peer'):
+            for k in KS:
+                diffs = {}
+                for w in views:
+                    if ref == 'best peer':
+                        m, P = task_regret(pd.read_parquet(OUT / w / f'{v}.parquet'), k)[v], task_regret(peers(w), k)
+                        best = P.mean().idxmin(); diffs[w] = (m - P[best]).dropna()
+                    else: diffs[w] = differences(OUT / w / f'{v}.parquet', ROOT / 'none' / w / f'{ref}.parquet', k)
+                for w, d in diffs.items():
+                    lo, hi = (paired_differences(pd.concat([pd.read_parquet(ROOT / 'none' / w / f'{ref}.parquet').assign(tuner=ref),
+                                                            pd.read_parquet(OUT / w / f'{v}.parquet')]), v, ks=[k]).query('other == @ref')[['lo', 'hi']].iloc[0]
+                              if ref != 'best peer' else pooled({w: d})[1:3])
+                    rows.append(dict(variant=v, ref=ref, view=w, k=k, n_tasks=len(d), diff=d.mean(), lo=lo, hi=hi))
+                m, lo, hi, n = pooled(diffs)
+                rows.append(dict(variant=v, ref=ref, view='pooled', k=k, n_tasks=n, diff=m, lo=lo, hi=hi))
+    out = pd.DataFrame(rows); out.to_csv(ROOT / 'policy.csv', index=False, float_format='%.5f')
+    print(out[out.view == 'pooled'].round(4).to_string())
+    g = out[(out.variant == 'policy') & (out.ref == 'base')]
+    pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
+    done = g.view.nunique() - 1 == len(SUITES)
+    ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
+    print(f"policy minus base on {g.view.nunique() - 1} of {len(SUITES)} design views: pooled after 5 {pool['diff'][5]:+.4f} "
+          f"[{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
+          + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
+          + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
+    print('adopted:', ('policy' if ok else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
+    return out
+
 if __name__ == '__main__':
+    if sys.argv[1] == '--summary': summary(); sys.exit()
+    if sys.argv[1] == '--cv': cv_check(); sys.exit()
     if sys.argv[1] == '--log':
         for v in sys.argv[2].split(','):
             if v not in TRAIN: sys.exit(f"view {v!r} is not allowed: give one of {', '.join(TRAIN)}")
