@@ -35,9 +35,24 @@ design views (95% bootstrap resampling tasks within views), its interval against
 Reported beside it, deciding nothing: both policies minus `nosur` (the surrogate target's question asked of a learned
 acquisition in the surrogate's place) and minus the best peer of each view. It never reads a meta-test task.
 
+By that rule `policy` was not adopted (level in pool, behind `base` on rbv2_xgboost after 10), while on the logs the
+regressor picked better one step ahead than the consensus (`--cv`). A regressor learned from the consensus's states is
+run on states of its own, which it never learned from; the standard remedy in imitation learning is DAgger: simulate
+with the learned policy and learn again from the states it visits.
+
+Twenty-first round (`--dagger`, then `policy-dagger`), committed with its rule before any of its runs: the policy tunes
+every suite's meta-train tasks as above, each task by the regressor fitted to the consensus's logs of the other folds'
+tasks (the five folds of `--cv`, so that no task is tuned by a regressor that learned from it), logging every step's
+candidates (results/design/policy/logs/dagger/); `policy-dagger` is the regressor fitted to both sets of logs, run on
+the eight design views. The rule is the twentieth round's: adopted if, pooled over the eight design views, its
+interval against `base` lies below zero after 5 or 10 and above zero at no k, and no single view's paired 95%
+interval lies above zero after 5 or 10.
+
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py --log <suite>-train
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py <view> [policy,policy-suite]
-    python scripts/policy_design.py --summary      # results/design/policy.csv, the verdict
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py --dagger <suite>-train
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/policy_design.py <view> policy-dagger
+    python scripts/policy_design.py --summary      # results/design/policy.csv, the verdicts
     python scripts/policy_design.py --cv           # results/design/policy-cv.csv: the regressor checked on the logs alone
 """
 import sys, time, warnings; warnings.filterwarnings('ignore')
@@ -92,7 +107,7 @@ def features(S, O, y, X, pool_X, free, prior, weights):
     return F
 
 class PolicyTuner(MetaTuner):
-    "MetaTuner without its surrogate whose pick from the fourth trial on is the learned policy's (`model`); with `log` (a list) and `truth` (configuration key -> normalized value), it picks as the consensus does and logs every free candidate's features and true improvement."
+    "MetaTuner without its surrogate whose pick from the fourth trial on is the learned policy's (`model`); with `log` (a list) and `truth` (configuration key -> normalized value), it logs every free candidate's features and true improvement, and picks as the consensus does where there is no `model`."
     def __init__(self, *a, model=None, log=None, truth=None, **kw):
         super().__init__(*a, parts=PARTS, **kw)
         self.model, self.log, self.truth = model, log, truth
@@ -109,7 +124,7 @@ class PolicyTuner(MetaTuner):
         if self.log is not None:
             v = np.array([self.truth[self._pool_keys[j]] for j in free]); b = max(self.truth[k] for k, _ in observed)
             self.log.append(pd.DataFrame(F, columns=FEATURES).assign(gain_true=np.maximum(v - b, 0), task=self.task_name, step=len(y)))
-            return super()._pick(X, y)
+            if self.model is None: return super()._pick(X, y)
         return self._take(pool[free[int(np.argmax(self.model.predict(F)))]])
 
 def truths(ex):
@@ -120,6 +135,23 @@ def truths(ex):
         span = v.max() - v.min()
         out[e.task.name] = {e.space.key(c): (x - v.min()) / span if span > 0 else 1.0 for c, x in zip(e.configs, v)}
     return out
+
+def dagger(view, folds=5):
+    "The twenty-first round's simulations (DAgger's second iteration): the policy tunes a `-train` view's tasks as it would be run, each task by the regressor fitted to the consensus's logs of the other folds' tasks (`task_folds`, over all seven views), logging every step's candidates (results/design/policy/logs/dagger/<view>.parquet)."
+    f = LOGS / 'dagger' / f'{view}.parquet'
+    if f.exists(): return
+    d = read_logs(TRAIN); fold = task_folds(d, folds)
+    of = dict(zip(d.view + '/' + d.task, fold))
+    models = {k: _regressor(d[fold != k]) for k in sorted(set(of[f'{view}/{t}'] for t in d[d.view == view].task.unique()))}
+    ex, tuned, past, mf, budget = setup(view)
+    tr, rows = truths(ex), []
+    def make(space, seed, rest, task):
+        t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task], model=models[of[f'{view}/{task}']])
+        t.task_name = task; return t
+    t0 = time.time()
+    run_benchmark(ex, {'dagger': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    pd.concat(rows, ignore_index=True).assign(view=view).to_parquet(f); print(view, 'dagger logged', f'{time.time() - t0:.0f}s', flush=True)
 
 def log(view):
     "Simulate MetaTuner without its surrogate on a `-train` view, logging every step's candidates (results/design/policy/logs/<view>.parquet)."
@@ -135,25 +167,33 @@ def log(view):
     LOGS.mkdir(parents=True, exist_ok=True)
     pd.concat(rows, ignore_index=True).assign(view=view).to_parquet(f); print(view, 'logged', f'{time.time() - t0:.0f}s', flush=True)
 
-def fit_policy(views):
-    "The gradient-boosted regressor of a candidate's true improvement on its features, from the logs of `views`."
+def _regressor(d:pd.DataFrame):
+    "The gradient-boosted regressor of a candidate's true improvement on its features, fitted to the log rows `d`, every task counting alike whatever its pool and budget."
     from sklearn.ensemble import HistGradientBoostingRegressor
-    d = pd.concat([pd.read_parquet(LOGS / f'{v}.parquet') for v in views], ignore_index=True)
-    w = 1.0 / d.groupby(['view', 'task']).step.transform('size')  # every task counts alike, whatever its pool and budget
+    w = 1.0 / d.groupby(['view', 'task']).step.transform('size')
     return HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, min_samples_leaf=50, random_state=0).fit(
-        d[list(FEATURES)].to_numpy(), d.gain_true.to_numpy(), sample_weight=w.to_numpy() * len(d) / w.sum())
+        d[list(FEATURES)].to_numpy(), d.gain_true.to_numpy(), sample_weight=(w * len(d) / w.sum()).to_numpy())
+
+def read_logs(views, dagger=False) -> pd.DataFrame:
+    "The logs of `views` (the consensus's simulations; with `dagger`, the policy's own too)."
+    fs = [LOGS / f'{v}.parquet' for v in views] + ([LOGS / 'dagger' / f'{v}.parquet' for v in views] if dagger else [])
+    return pd.concat([pd.read_parquet(f) for f in fs], ignore_index=True)
+
+def fit_policy(views, dagger=False):
+    "The regressor from the logs of `views` (with `dagger`, the policy's own simulations too)."
+    return _regressor(read_logs(views, dagger))
+
+def task_folds(d:pd.DataFrame, folds=5) -> pd.Series:
+    "Each log row's fold (0 to folds - 1), drawn per task (view and task) with seed 0 in the order the tasks first appear."
+    gid = d.view + '/' + d.task; tasks = gid.unique()
+    return gid.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks)))))
 
 def cv_check(folds=5) -> pd.DataFrame:
     "On the logs alone (meta-train tasks): with the policy fitted on the other folds' tasks (5-fold, grouped by task), the mean true improvement of the candidate it would pick at each logged state, beside the consensus's, the GP's expected improvement's, the residual GP's and the best possible; per `-train` view (results/design/policy-cv.csv). One step from the consensus's own states: a check of the regressor, not of the tuner. Added after the rule, before any run of the policy; it decides nothing."
-    from sklearn.ensemble import HistGradientBoostingRegressor
-    d = pd.concat([pd.read_parquet(LOGS / f'{v}.parquet') for v in TRAIN], ignore_index=True)
-    gid = d.view + '/' + d.task; tasks = gid.unique()
-    d['fold'] = gid.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks))))); d['policy'] = np.nan
+    d = read_logs(TRAIN)
+    d['fold'] = task_folds(d, folds); d['policy'] = np.nan
     for f in range(folds):
-        tr = d[d.fold != f]; w = 1.0 / tr.groupby(['view', 'task']).step.transform('size')
-        m = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, min_samples_leaf=50, random_state=0).fit(
-            tr[list(FEATURES)].to_numpy(), tr.gain_true.to_numpy(), sample_weight=(w * len(tr) / w.sum()).to_numpy())
-        d.loc[d.fold == f, 'policy'] = m.predict(d.loc[d.fold == f, list(FEATURES)].to_numpy())
+        d.loc[d.fold == f, 'policy'] = _regressor(d[d.fold != f]).predict(d.loc[d.fold == f, list(FEATURES)].to_numpy())
     g = d.groupby(['view', 'task', 'step'])
     res = pd.DataFrame({c: g.apply(lambda x: x.gain_true.to_numpy()[np.argmax(x[c].to_numpy())]) for c in ('policy', 'cons', 'gp_ei', 'res_mu')})
     res['best possible'] = g.gain_true.max()
@@ -169,7 +209,7 @@ def run(view, names):
     for n in names:
         f = d / f'{n}.parquet'
         if f.exists(): continue
-        model = fit_policy(TRAIN if n == 'policy' else [f'{suite_of(view)}-train'])
+        model = fit_policy(TRAIN, dagger=True) if n == 'policy-dagger' else fit_policy(TRAIN if n == 'policy' else [f'{suite_of(view)}-train'])
         t0 = time.time()
         make = lambda space, seed, rest, task: PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), model=model)
         r = run_benchmark(ex, {n: make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
@@ -180,8 +220,9 @@ def summary() -> pd.DataFrame:
     from hindsight_design import peers
     from metahpo.benchmark import task_regret
     rows = []
-    for v in ('policy', 'policy-suite'):
+    for v in ('policy', 'policy-suite', 'policy-dagger'):
         views = [w for w in SUITES if (OUT / w / f'{v}.parquet').exists()]
+        if not views: continue
         for ref in ('base', 'nosur', 'best peer'):
             for k in KS:
                 diffs = {}
@@ -199,24 +240,26 @@ def summary() -> pd.DataFrame:
                 rows.append(dict(variant=v, ref=ref, view='pooled', k=k, n_tasks=n, diff=m, lo=lo, hi=hi))
     out = pd.DataFrame(rows); out.to_csv(ROOT / 'policy.csv', index=False, float_format='%.5f')
     print(out[out.view == 'pooled'].round(4).to_string())
-    g = out[(out.variant == 'policy') & (out.ref == 'base')]
-    pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
-    done = g.view.nunique() - 1 == len(SUITES)
-    ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
-    print(f"policy minus base on {g.view.nunique() - 1} of {len(SUITES)} design views: pooled after 5 {pool['diff'][5]:+.4f} "
-          f"[{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
-          + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
-          + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
-    print('adopted:', ('policy' if ok else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
+    for v in ('policy', 'policy-dagger'):  # the two rounds' rules, alike
+        g = out[(out.variant == v) & (out.ref == 'base')]
+        if g.empty: continue
+        pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
+        done = g.view.nunique() - 1 == len(SUITES)
+        ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
+        print(f"{v} minus base on {g.view.nunique() - 1} of {len(SUITES)} design views: pooled after 5 {pool['diff'][5]:+.4f} "
+              f"[{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
+              + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
+              + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
+        print(f'{v} adopted:', ('yes' if ok else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
     return out
 
 if __name__ == '__main__':
     if sys.argv[1] == '--summary': summary(); sys.exit()
     if sys.argv[1] == '--cv': cv_check(); sys.exit()
-    if sys.argv[1] == '--log':
+    if sys.argv[1] in ('--log', '--dagger'):
         for v in sys.argv[2].split(','):
             if v not in TRAIN: sys.exit(f"view {v!r} is not allowed: give one of {', '.join(TRAIN)}")
-            log(v)
+            (log if sys.argv[1] == '--log' else dagger)(v)
         sys.exit()
     if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
     run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else ['policy', 'policy-suite'])
