@@ -2,8 +2,8 @@
 from simulated tuning of the past tasks.
 
 Nineteen rounds changed one part of MetaTuner at a time (how the past tasks are weighted, how they are covered, which
-surrogate mixes in and how it is meta-trained), and the largest lead any of them found is a few thousandths of
-normalized regret, where the meta-test target asks for about the whole of zero-shot's remaining regret. This round
+surrogate mixes in and how it is meta-trained), and the largest pooled lead any of them found is under a hundredth
+of normalized regret, where the meta-test target asks for about the whole of zero-shot's remaining regret. This round
 tries a different kind of method, as the design page's hindsight section asks: instead of fixing by hand how the
 signals are combined, the choice of the next configuration is *learned* from experience (as MetaBO learns an
 acquisition function across tasks, here by supervised regression rather than reinforcement learning).
