@@ -33,7 +33,7 @@ run of the policy: `policy` is adopted as MetaTuner's acquisition after its thir
 design views (95% bootstrap resampling tasks within views), its interval against `base` lies below zero after 5 or
 10 and above zero at no k (1, 3, 5, 10, 25), and no single view's paired 95% interval lies above zero after 5 or 10.
 Reported beside it, deciding nothing: both policies minus `nosur` (the surrogate target's question asked of a learned
-acquisition in the surrogate's place) and minus the best peer of each view. It never reads a meta-test task.
+acquisition in the surrogate's place) and minus the best peer of each view. It tunes, logs, learns from and reports no meta-test task.
 
 By that rule `policy` was not adopted (level in pool, behind `base` on rbv2_xgboost after 10), while on the logs the
 regressor picked better one step ahead than the consensus (`--cv`). A regressor learned from the consensus's states is
@@ -42,7 +42,9 @@ with the learned policy and learn again from the states it visits.
 
 Twenty-first round (`--dagger`, then `policy-dagger`), committed with its rule before any of its runs: the policy tunes
 every suite's meta-train tasks as above, each task by the regressor fitted to the consensus's logs of the other folds'
-tasks (the five folds of `--cv`, so that no task is tuned by a regressor that learned from it), logging every step's
+tasks (the five folds of `--cv`, drawn per task name, so that no data set is tuned by a regressor that learned from
+it in either random-forest suite; the first runs drew them per suite and task, which let an rf-wide table be tuned by
+a regressor that had learned from the same table's rf-grid logs, and were redone), logging every step's
 candidates (results/design/policy/logs/dagger/); `policy-dagger` is the regressor fitted to both sets of logs, run on
 the eight design views. The rule is the twentieth round's: adopted if, pooled over the eight design views, its
 interval against `base` lies below zero after 5 or 10 and above zero at no k, and no single view's paired 95%
@@ -127,10 +129,11 @@ class PolicyTuner(MetaTuner):
             if self.model is None: return super()._pick(X, y)
         return self._take(pool[free[int(np.argmax(self.model.predict(F)))]])
 
-def truths(ex):
-    "Per task: configuration key -> its value normalized over the task's candidates (1 the best, 0 the worst), as normalized regret counts."
+def truths(ex, tuned):
+    "Per tuned task: configuration key -> its value normalized over the task's candidates (1 the best, 0 the worst), as normalized regret counts."
     out = {}
-    for e in ex:
+    tuned = set(tuned)
+    for e in (e for e in ex if e.task.name in tuned):
         v = e.values if e.direction == 'maximize' else -e.values
         span = v.max() - v.min()
         out[e.task.name] = {e.space.key(c): (x - v.min()) / span if span > 0 else 1.0 for c, x in zip(e.configs, v)}
@@ -141,12 +144,12 @@ def dagger(view, folds=5):
     f = LOGS / 'dagger' / f'{view}.parquet'
     if f.exists(): return
     d = read_logs(TRAIN); fold = task_folds(d, folds)
-    of = dict(zip(d.view + '/' + d.task, fold))
-    models = {k: _regressor(d[fold != k]) for k in sorted(set(of[f'{view}/{t}'] for t in d[d.view == view].task.unique()))}
+    of = dict(zip(d.task, fold))
+    models = {k: _regressor(d[fold != k]) for k in sorted(set(of[t] for t in d[d.view == view].task.unique()))}
     ex, tuned, past, mf, budget = setup(view)
-    tr, rows = truths(ex), []
+    tr, rows = truths(ex, tuned), []
     def make(space, seed, rest, task):
-        t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task], model=models[of[f'{view}/{task}']])
+        t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task], model=models[of[task]])
         t.task_name = task; return t
     t0 = time.time()
     run_benchmark(ex, {'dagger': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
@@ -158,7 +161,7 @@ def log(view):
     f = LOGS / f'{view}.parquet'
     if f.exists(): return
     ex, tuned, past, mf, budget = setup(view)
-    tr, rows = truths(ex), []
+    tr, rows = truths(ex, tuned), []
     def make(space, seed, rest, task):
         t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task])
         t.task_name = task; return t
@@ -184,9 +187,9 @@ def fit_policy(views, dagger=False):
     return _regressor(read_logs(views, dagger))
 
 def task_folds(d:pd.DataFrame, folds=5) -> pd.Series:
-    "Each log row's fold (0 to folds - 1), drawn per task (view and task) with seed 0 in the order the tasks first appear."
-    gid = d.view + '/' + d.task; tasks = gid.unique()
-    return gid.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks)))))
+    "Each log row's fold (0 to folds - 1), drawn per task name with seed 0 in the order the names first appear: a data set tuned in two suites (rf-grid and rf-wide share their PMLB tables) falls in one fold."
+    tasks = d.task.unique()
+    return d.task.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks)))))
 
 def cv_check(folds=5) -> pd.DataFrame:
     "On the logs alone (meta-train tasks): with the policy fitted on the other folds' tasks (5-fold, grouped by task), the mean true improvement of the candidate it would pick at each logged state, beside the consensus's, the GP's expected improvement's, the residual GP's and the best possible; per `-train` view (results/design/policy-cv.csv). One step from the consensus's own states: a check of the regressor, not of the tuner. Added after the rule, before any run of the policy; it decides nothing."
