@@ -192,7 +192,7 @@ def task_folds(d:pd.DataFrame, folds=5) -> pd.Series:
     return d.task.map(dict(zip(tasks, np.random.default_rng(0).integers(0, folds, len(tasks)))))
 
 def cv_check(folds=5) -> pd.DataFrame:
-    "On the logs alone (meta-train tasks): with the policy fitted on the other folds' tasks (5-fold, grouped by task), the mean true improvement of the candidate it would pick at each logged state, beside the consensus's, the GP's expected improvement's, the residual GP's and the best possible; per `-train` view (results/design/policy-cv.csv). One step from the consensus's own states: a check of the regressor, not of the tuner. Added after the rule, before any run of the policy; it decides nothing."
+    "On the logs alone (meta-train tasks): with the policy fitted on the other folds' tasks (5-fold, grouped by task name: `task_folds`), the mean true improvement of the candidate it would pick at each logged state, beside the consensus's, the GP's expected improvement's, the residual GP's and the best possible; per `-train` view (results/design/policy-cv.csv). One step from the consensus's own states: a check of the regressor, not of the tuner. Added after the rule, before any run of the policy, and redone with folds per task name after a review; it decides nothing."
     d = read_logs(TRAIN)
     d['fold'] = task_folds(d, folds); d['policy'] = np.nan
     for f in range(folds):
