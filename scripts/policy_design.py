@@ -112,7 +112,7 @@ class PolicyTuner(MetaTuner):
     "MetaTuner without its surrogate whose pick from the fourth trial on is the learned policy's (`model`); with `log` (a list) and `truth` (configuration key -> normalized value), it logs every free candidate's features and true improvement, and picks as the consensus does where there is no `model`."
     def __init__(self, *a, model=None, log=None, truth=None, **kw):
         super().__init__(*a, parts=PARTS, **kw)
-        self.model, self.log, self.truth = model, log, truth
+        self.model, self.log, self.truth, self.task_name = model, log, truth, kw.get('task')
 
     def _pick(self, X, y):
         if len(y) < self.consensus.min_trials or (self.model is None and self.log is None): return super()._pick(X, y)
@@ -139,6 +139,22 @@ def truths(ex, tuned):
         out[e.task.name] = {e.space.key(c): (x - v.min()) / span if span > 0 else 1.0 for c, x in zip(e.configs, v)}
     return out
 
+def _simulate(view, f:Path, model_of=lambda task: None):
+    "Tune a `-train` view's tasks with `PolicyTuner` (the regressor `model_of(task)`, or the consensus where it is None), logging every step's candidates to `f`; nothing if `f` exists."
+    if f.exists(): return
+    ex, tuned, past, mf, budget = setup(view)
+    tr, rows = truths(ex, tuned), []
+    make = lambda space, seed, rest, task: PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows,
+                                                       truth=tr[task], model=model_of(task))
+    t0 = time.time()
+    run_benchmark(ex, {'log': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    pd.concat(rows, ignore_index=True).assign(view=view).to_parquet(f); print(view, 'logged', f'{time.time() - t0:.0f}s', flush=True)
+
+def log(view):
+    "Simulate MetaTuner without its surrogate on a `-train` view, logging every step's candidates (results/design/policy/logs/<view>.parquet)."
+    _simulate(view, LOGS / f'{view}.parquet')
+
 def dagger(view, folds=5):
     "The twenty-first round's simulations (DAgger's second iteration): the policy tunes a `-train` view's tasks as it would be run, each task by the regressor fitted to the consensus's logs of the other folds' tasks (`task_folds`, over all seven views), logging every step's candidates (results/design/policy/logs/dagger/<view>.parquet)."
     f = LOGS / 'dagger' / f'{view}.parquet'
@@ -146,29 +162,7 @@ def dagger(view, folds=5):
     d = read_logs(TRAIN); fold = task_folds(d, folds)
     of = dict(zip(d.task, fold))
     models = {k: _regressor(d[fold != k]) for k in sorted(set(of[t] for t in d[d.view == view].task.unique()))}
-    ex, tuned, past, mf, budget = setup(view)
-    tr, rows = truths(ex, tuned), []
-    def make(space, seed, rest, task):
-        t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task], model=models[of[task]])
-        t.task_name = task; return t
-    t0 = time.time()
-    run_benchmark(ex, {'dagger': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
-    f.parent.mkdir(parents=True, exist_ok=True)
-    pd.concat(rows, ignore_index=True).assign(view=view).to_parquet(f); print(view, 'dagger logged', f'{time.time() - t0:.0f}s', flush=True)
-
-def log(view):
-    "Simulate MetaTuner without its surrogate on a `-train` view, logging every step's candidates (results/design/policy/logs/<view>.parquet)."
-    f = LOGS / f'{view}.parquet'
-    if f.exists(): return
-    ex, tuned, past, mf, budget = setup(view)
-    tr, rows = truths(ex, tuned), []
-    def make(space, seed, rest, task):
-        t = PolicyTuner(space, seed, experience=rest, task=task, meta_features=mf.get(task), log=rows, truth=tr[task])
-        t.task_name = task; return t
-    t0 = time.time()
-    run_benchmark(ex, {'log': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
-    LOGS.mkdir(parents=True, exist_ok=True)
-    pd.concat(rows, ignore_index=True).assign(view=view).to_parquet(f); print(view, 'logged', f'{time.time() - t0:.0f}s', flush=True)
+    _simulate(view, f, lambda task: models[of[task]])
 
 def _regressor(d:pd.DataFrame):
     "The gradient-boosted regressor of a candidate's true improvement on its features, fitted to the log rows `d`, every task counting alike whatever its pool and budget."
@@ -222,21 +216,23 @@ def summary() -> pd.DataFrame:
     "Both policies minus `base` and `nosur` (the fifteenth round's runs) and minus the view's best peer, per view (paired 95%) and pooled (95%, tasks resampled within views); the verdict of the rule."
     from hindsight_design import peers
     from metahpo.benchmark import task_regret
-    rows = []
+    rows, peer_runs, peer_regret = [], {}, {}  # view -> the peers' runs, (view, k) -> their regret per task: each read once
     for v in ('policy', 'policy-suite', 'policy-dagger'):
         views = [w for w in SUITES if (OUT / w / f'{v}.parquet').exists()]
+        runs = {w: pd.read_parquet(OUT / w / f'{v}.parquet') for w in views}
         if not views: continue
         for ref in ('base', 'nosur', 'best peer'):
             for k in KS:
                 diffs = {}
                 for w in views:
                     if ref == 'best peer':
-                        m, P = task_regret(pd.read_parquet(OUT / w / f'{v}.parquet'), k)[v], task_regret(peers(w), k)
-                        best = P.mean().idxmin(); diffs[w] = (m - P[best]).dropna()
+                        if w not in peer_runs: peer_runs[w] = peers(w)
+                        if (w, k) not in peer_regret: peer_regret[w, k] = task_regret(peer_runs[w], k)
+                        P = peer_regret[w, k]; best = P.mean().idxmin(); diffs[w] = (task_regret(runs[w], k)[v] - P[best]).dropna()
                     else: diffs[w] = differences(OUT / w / f'{v}.parquet', ROOT / 'none' / w / f'{ref}.parquet', k)
                 for w, d in diffs.items():
                     lo, hi = (paired_differences(pd.concat([pd.read_parquet(ROOT / 'none' / w / f'{ref}.parquet').assign(tuner=ref),
-                                                            pd.read_parquet(OUT / w / f'{v}.parquet')]), v, ks=[k]).query('other == @ref')[['lo', 'hi']].iloc[0]
+                                                            runs[w]]), v, ks=[k]).query('other == @ref')[['lo', 'hi']].iloc[0]
                               if ref != 'best peer' else pooled({w: d})[1:3])
                     rows.append(dict(variant=v, ref=ref, view=w, k=k, n_tasks=len(d), diff=d.mean(), lo=lo, hi=hi))
                 m, lo, hi, n = pooled(diffs)
