@@ -189,6 +189,9 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experie
     if mf is None and obj.task.modality == 'tabular' and hasattr(obj, 'y'):
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
+    if mf and not obj.task.meta_features:  # recorded with the task, so that this study is experience with meta-features later
+        import dataclasses
+        obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
     mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
     lf = mt.learned_from(3)
     print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
@@ -206,16 +209,41 @@ def _table_objective(a):
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
     from metahpo.trainers.rf import RandomForestTrainer
     X, y = _read_table(a.data, a.target)
-    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed)
+    _check_labels(y, a.target, _CV_FOLDS)
+    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS)
+
+_CV_FOLDS = 5  # `tune --data` cross-validates the forest in this many stratified folds
+
+def _check_labels(y, target:str, n_splits:int):
+    "Refuse a `--target` that a classifier cross-validated in `n_splits` folds cannot learn: a continuous column, or classes too rare to split."
+    import pandas as pd
+    from metahpo.core import MetahpoError
+    counts = y.value_counts()
+    rare = counts[counts < n_splits].sort_values()
+    if not len(rare): return
+    n = len(counts)
+    numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+    if numeric and len(rare) > n / 2 and (n > 20 or bool((y % 1 != 0).any())):  # mostly one-off numbers: a measurement, not a class
+        raise MetahpoError(f"--target {target!r} must be a class label for classification, but it looks continuous: {n} distinct numbers in "
+                           f"{len(y)} rows; regression targets are not supported by `metahpo tune --data`: give a column of classes")
+    rows = lambda k: f"{k} row{'' if k == 1 else 's'}"
+    which = (f"class {rare.index[0]!r} has {rows(rare.iloc[0])}" if len(rare) == 1 else f"{len(rare)} classes have fewer: " +
+             ', '.join(f"{c!r} ({rows(k)})" for c, k in rare.head(5).items()) + (f" and {len(rare) - 5} more" if len(rare) > 5 else ''))
+    raise MetahpoError(f"--target {target!r} must be a class label for classification with at least {n_splits} rows per class (one for each "
+                       f"cross-validation fold); the column has {n} distinct values, and {which}: remove the rows of classes with fewer than "
+                       f"{n_splits} rows, or merge them into other classes")
 
 def _read_table(path:str, target:str):
-    "The user's table `--data` (CSV) as features and the `--target` column, rows without a target left out; one-line errors."
+    "The user's table `--data` (CSV) as features and the `--target` column, rows without a target left out (and counted); one-line errors."
     from metahpo.core import MetahpoError
     if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV")
     import pandas as pd
     try: df = pd.read_csv(path)
     except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {path!r} could not be read as CSV: {e}") from None
     if target not in df.columns: raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}")
+    missing = int(df[target].isna().sum())
+    if missing == len(df): raise MetahpoError(f"--target {target!r} has no value in any of the {len(df)} rows of {path}: give the column to predict")
+    if missing: print(f"note: {missing} of {len(df)} rows of {path} have no --target {target!r} value and are left out", file=sys.stderr)
     df = df[df[target].notna()]
     return df.drop(columns=[target]), df[target]
 
@@ -242,6 +270,7 @@ def _tune(a) -> int:
     from metahpo.core import MetahpoError
     if a.experience is not None and a.tuner != 'meta':  # refused before any data is loaded
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
+    if a.data is None and a.target is None: _check_model(a.task or 'titanic', a.model)
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
@@ -250,7 +279,9 @@ def _tune(a) -> int:
     executor = _executor(a, obj)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)
-        if rec is not None: print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
+        if rec is not None:
+            _check_resumable(repo, rec, obj)
+            print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -260,7 +291,29 @@ def _tune(a) -> int:
                   "run the same command again to resume", file=sys.stderr)
             return 143 if isinstance(e, Terminated) else 130
     print(summary_table(st, a.repo))
+    if st.best_trial is None:  # nothing to use: a failure of the command, the summary above says what ran
+        print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
+              f"{st.name!r} of {a.repo}" if st.trials else f"metahpo: error: no trial completed within --budget {a.budget}", file=sys.stderr)
+        return 1
     return 0
+
+def _check_model(task:str, model:str|None):
+    "Refuse a `--model` that `task` does not have (an unknown task is left to `make_objective`)."
+    from metahpo.core import MetahpoError
+    from metahpo.tasks import TASKS
+    if model and task in TASKS and model not in TASKS[task].models:
+        raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(TASKS[task].models)}")
+
+_NEW_NAME = '; choose another study name to start a new study'  # how the repository ends its refusal of a study recorded otherwise
+
+def _check_resumable(repo, rec, obj):
+    "Refuse to resume the recorded study `rec` with an objective of another task, space or metric, before saying it resumes."
+    from metahpo.core import MetahpoError
+    from metahpo.repository import RepositoryError
+    try: repo.study(rec.name, obj.task, obj.space, rec.tuner, getattr(obj, 'metric', None) or 'value', getattr(obj, 'direction', None) or 'maximize', rec.seed)
+    except RepositoryError as e:
+        if not str(e).endswith(_NEW_NAME): raise
+        raise MetahpoError(f"{str(e).removesuffix(_NEW_NAME)}; give another name with --study to start a new study") from None
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
@@ -349,7 +402,8 @@ def _benchmark(a) -> int:
         conv = pd.read_csv(out / 'convergence.csv', index_col=0)
         print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}):")
         print(conv[['median_evals', 'median_cpu_h', 'median_time_s', 'median_compute_share', 'reached']].round(4).to_string())
-        print(f"wrote {out}/: runs/, regret.csv, ranks.csv, convergence.csv, curves.csv, benchmark.png, summary.json, tasks.csv")
+        written = sorted((p for p in out.iterdir() if not p.name.startswith('.')), key=lambda p: (not p.is_dir(), p.name))
+        print(f"wrote {out}/: " + ', '.join(p.name + ('/' if p.is_dir() else '') for p in written))
     if refused: raise MetahpoError(f"{len(refused)} suite(s) not run: {', '.join(refused)} (each reason is above); the others ran or were skipped")
     if len(skipped) == len(names): raise MetahpoError("no suite could run: each was skipped, with its reason, above")
     return 0
@@ -454,10 +508,24 @@ def _report(e:Exception) -> int:
     return 2
 
 def _main(argv:list[str]|None=None) -> int:
-    from metahpo.repository import Repository
-    from metahpo.tasks import TASKS
+    from metahpo.core import MetahpoError
     a = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
+    try: return _run(a)
+    except MetahpoError as e:  # the library's advice names its Python arguments; on the command line they are options
+        msg = _as_options(str(e)) if 'data_dir' in vars(a) else str(e)
+        if msg == str(e): raise
+        raise MetahpoError(msg) from None
+
+def _as_options(msg:str) -> str:
+    "`msg` with the library's `data_dir` argument named as the command's `--data-dir` option."
+    import re
+    return re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
+
+def _run(a) -> int:
+    "Run the parsed command `a`."
+    from metahpo.repository import Repository
+    from metahpo.tasks import TASKS
     if a.command == 'tune': return _tune(a)
     if a.command == 'metadataset': return _metadataset(a)
     if a.command == 'benchmark': return _benchmark(a)
@@ -480,3 +548,7 @@ def _main(argv:list[str]|None=None) -> int:
     out = _out_file(a.parquet, 'export file')  # 'export'
     with Repository(a.repo, create=False) as repo: print(f"wrote {repo.n_trials()} trials to {repo.export_parquet(out)}")
     return 0
+
+# %% ../nbs/30_cli.ipynb #849f3411
+#| eval: false
+if __name__ == '__main__': sys.exit(main())

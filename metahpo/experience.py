@@ -118,9 +118,9 @@ class Experience:
 
     @classmethod
     def from_repository(cls, repository:Repository|str|os.PathLike, studies:str='*') -> Experience:
-        "The complete trials of the studies matching the glob `studies`."
+        "The complete trials of the studies matching the glob `studies` (a path with no repository is refused, not created)."
         import fnmatch
-        repo = repository if isinstance(repository, Repository) else Repository(repository)
+        repo = repository if isinstance(repository, Repository) else Repository(repository, create=False)
         out = []
         try:
             for s in repo.studies():

@@ -4,10 +4,10 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import math
+import difflib, math, warnings
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg
+from .core import MetahpoError, make_rng, choices_msg, check_direction
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
@@ -203,7 +203,7 @@ class MetaTuner(Tuner):
                  experience:Experience|None=None, # past evaluations; only those in `space` (by name) are used
                  meta_features:Mapping[str, float]|None=None, # the new task's meta-features, if known
                  task:str|None=None, # the tuned task's name: its own evaluations are never used
-                 direction:str='maximize', # direction of the past tasks' metric (the tuner itself minimises losses)
+                 direction:str='maximize', # 'maximize' or 'minimize', checked; each past task's scores follow its own recorded direction (the tuner itself minimises losses)
                  n_warm:int=N_WARM, # warm-start proposals: a greedy portfolio of the most similar past tasks
                  n_similar:int|None=None, # only the nearest this many past tasks count (meta-features known); default all, weighted by similarity
                  similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
@@ -213,6 +213,10 @@ class MetaTuner(Tuner):
                  surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)`; one already fitted on these past tasks is used as it is
         super().__init__(space, seed)
         self.rng = make_rng(seed)
+        check_direction(direction)
+        for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number of at least 1")
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
@@ -225,13 +229,26 @@ class MetaTuner(Tuner):
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
         past = [] if experience is None else [e for e in experience.select(exclude=task or ()) if len(e)]
+        if task is not None and experience is not None and task not in experience.task_names:
+            if near := difflib.get_close_matches(task, experience.task_names, n=1, cutoff=0.8):  # a typo would let the task's own evaluations in
+                warnings.warn(f"task {task!r} is not in the experience, so no past task is left out; did you mean {near[0]!r}? "
+                              f"Its evaluations are used as a past task's", stacklevel=2)
         # the same space: by name with the same parameters' names, or under another name with identical parameters
         self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
+        if past and not self.past:
+            warnings.warn(f"none of the experience's {len(past)} past task(s) was tuned in the space {space.name!r} "
+                          f"({', '.join(space.names)}): MetaTuner proposes without experience", stacklevel=2)
+        for k, v in (meta_features or {}).items():
+            try: float(v)
+            except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN where unknown)") from None
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)
             self._mu, self._sd = _zscore_frame(mf) if mf.shape[1] else (pd.Series(dtype=float), pd.Series(dtype=float))
             self._Z = ((mf - self._mu) / self._sd).fillna(0.0).to_numpy()
+            if meta_features and self._Z.shape[1] and not set(meta_features) & set(self._mu.index):
+                raise MetahpoError(f"none of the meta-features given ({', '.join(sorted(map(str, meta_features))[:5])}) is among the past tasks' "
+                                   f"({', '.join(self._mu.index[:5])}, ...): compute them as the experience did (`metahpo.metafeatures`), or pass meta_features=None")
             self._z = self.task_vector(meta_features)
             have_mf = meta_features is not None and self._Z.shape[1] > 0
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None

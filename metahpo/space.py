@@ -106,6 +106,13 @@ class Int(_Range):
 # %% ../nbs/01_space.ipynb #5f050852
 @dataclass(frozen=True)
 class _Choice(Param):
+    def _as_tuple(self, field:str) -> None:
+        "Store the list in `field` as a tuple; a string or a single value is refused (it is not a list of them)."
+        v, what = getattr(self, field), field.rstrip('s')
+        if isinstance(v, (str, bytes)):
+            raise ConfigError(f"{self.name}: {field}={v!r} is a string, not a list of {field}: give a list, e.g. [{v!r}]")
+        if not hasattr(v, '__iter__'): raise ConfigError(f"{self.name}: {field}={v!r} is not allowed: give a list of {field}, e.g. [{v!r}] for one {what}")
+        object.__setattr__(self, field, tuple(v))
     def _index(self, v) -> int|None:
         vals = self._values
         for i, c in enumerate(vals):
@@ -126,7 +133,7 @@ class Ordinal(_Choice):
     "An ordered, finite set of values (a grid axis): encoded by rank."
     values: tuple = ()
     def __post_init__(self):
-        object.__setattr__(self, 'values', tuple(self.values))
+        self._as_tuple('values')
         if len(self.values) == 0: raise ConfigError(f"{self.name}: an Ordinal needs at least one value")
         if len(set(self.values)) != len(self.values): raise ConfigError(f"{self.name}: repeated values in {list(self.values)}")
     @property
@@ -141,7 +148,7 @@ class Categorical(_Choice):
     "An unordered, finite set of choices (str, bool, None or numbers): one-hot encoded."
     choices: tuple = ()
     def __post_init__(self):
-        object.__setattr__(self, 'choices', tuple(self.choices))
+        self._as_tuple('choices')
         if len(self.choices) == 0: raise ConfigError(f"{self.name}: a Categorical needs at least one choice")
         if len(set(map(repr, self.choices))) != len(self.choices): raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
     @property
@@ -159,7 +166,12 @@ class SearchSpace:
     "An ordered set of parameters with sampling, grids, validation and a [0,1]^d encoding."
     def __init__(self, params:Sequence[Param], name:str|None=None,
                  defaults:Mapping|None=None): # values for parameters a configuration may leave out (see `complete`)
+        kinds = "give a list of Float, Int, Ordinal or Categorical parameters"
+        if isinstance(params, Param): raise ConfigError(f"params={params!r} is a single parameter: {kinds}, e.g. [{params!r}]")
+        if isinstance(params, (str, bytes, Mapping)) or not hasattr(params, '__iter__'): raise ConfigError(f"params={params!r} is not allowed: {kinds}")
         self.params, self.name = tuple(params), name
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Param): raise ConfigError(f"params[{i}]={p!r} is not allowed: {kinds}")
         names = [p.name for p in self.params]
         if not self.params: raise ConfigError("a search space needs at least one parameter")
         dup = sorted({n for n in names if names.count(n) > 1})

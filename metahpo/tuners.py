@@ -26,7 +26,7 @@ class Tuner:
     unique: bool = False  # True if the tuner promises never to propose a configuration twice
 
     def __init__(self, space:SearchSpace, seed:int|None=None):
-        self.space, self.seed = space, seed
+        self.space, self.seed = space, check_seed(seed)
         self.observations: list[tuple[dict, float]] = []  # (config, loss) in the order told
 
     def ask(self) -> dict|None:
@@ -35,13 +35,20 @@ class Tuner:
 
     def tell(self, config:Mapping, loss:float) -> None:
         "Report the `loss` of `config` (`inf` if it failed); `config` need not come from `ask` (warm starts, resumes)."
-        self.observations.append((self.space.validate(config), float(loss)))
+        self.observations.append((self.space.validate(config), _check_loss(loss)))
 
     def pending(self, config:Mapping) -> None:
         "Note that `config` is being evaluated elsewhere (another worker of the study): do not propose it now."
 
     @property
     def name(self) -> str: return type(self).__name__
+
+def _check_loss(loss) -> float:
+    "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
+    if not isinstance(loss, (str, bytes, bool)):
+        try: return float(loss)
+        except (TypeError, ValueError): pass
+    raise MetahpoError(f"loss {loss!r} is not allowed: give a number, lower is better (inf for a failed trial)")
 
 # %% ../nbs/05_tuners.ipynb #bc96ef27
 class GridSearch(Tuner):
@@ -111,9 +118,15 @@ TUNERS: dict[str, Callable[..., Tuner]] = {
     'random-replace': lambda space, seed=None: RandomSearch(space, seed, replace=True),
 }
 
+_ELSEWHERE = {  # tuners that live in modules built on this one (the command line knows them by name): how to pass them to `tune`
+    'meta': "MetaTuner lives in metahpo.metatuner: pass a tuner object instead, e.g. tune(objective, space, "
+            "MetaTuner(space, seed, experience=load_experience(), task='<the tuned task>'), budget=...) "
+            "with MetaTuner from metahpo.metatuner and load_experience from metahpo.experience",
+}
+
 def make_tuner(name:str, space:SearchSpace, seed:int|None=None) -> Tuner:
     "The tuner registered as `name`, for `space` under `seed`."
-    if name not in TUNERS: raise MetahpoError(choices_msg('tuner', name, TUNERS))
+    if name not in TUNERS: raise MetahpoError(choices_msg('tuner', name, TUNERS) + (f"; {_ELSEWHERE[name]}" if name in _ELSEWHERE else ''))
     return TUNERS[name](space, seed=seed)
 
 # %% ../nbs/05_tuners.ipynb #c337ea6e

@@ -113,6 +113,10 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
 # %% ../../nbs/11_trainers.rf.ipynb #0479efdd
 RF_PARAMS = tuple(get_space('random_forest', wide=True).names)
 
+def _label_bytes(y:np.ndarray) -> bytes:
+    "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
+    return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
+
 def _stratifiable(y, n:int):
     "`y` for stratified subsampling of `n` rows, or `None` when a class is too rare to stratify."
     counts = pd.Series(y).value_counts()
@@ -158,7 +162,7 @@ class RandomForestTrainer:
         if len(counts) < 2: raise MetahpoError(f"the labels hold one class only ({counts.index[0]!r}); a classifier needs at least two" if len(counts) else "no class has enough rows to cross-validate")
         self.X, self.y, self.name, self.space = X, y, name, space
         self.n_splits, self.n_repeats, self.seed, self.n_jobs, self.max_rows = n_splits, n_repeats, seed, n_jobs, max_rows
-        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + y.tobytes()))
+        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)))
 
     @classmethod
     def titanic(cls, data_dir:str|os.PathLike|None=None, **kwargs) -> RandomForestTrainer:
