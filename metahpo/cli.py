@@ -282,6 +282,7 @@ def _tune(a) -> int:
         if rec is not None:
             _check_resumable(repo, rec, obj)
             print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
+        _meta_train_first(tuner, budget, 0 if rec is None else len(repo.trials(rec)))
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -296,6 +297,17 @@ def _tune(a) -> int:
               f"{st.name!r} of {a.repo}" if st.trials else f"metahpo: error: no trial completed within --budget {a.budget}", file=sys.stderr)
         return 1
     return 0
+
+def _meta_train_first(tuner, budget, n_done:int):
+    "Meta-train a MetaTuner's surrogate before the study, saying so, where its trials will need it (inside the study it looks like a stalled trial)."
+    import time
+    from metahpo.metatuner import MetaTuner
+    if not isinstance(tuner, MetaTuner) or 'surrogate' not in tuner.parts or not tuner.past: return  # without past tasks it fits this run's trials
+    if budget.n_trials is not None and budget.n_trials <= max(n_done, tuner.n_warm_left): return  # spent, or the warm start fills it
+    t0 = time.perf_counter()
+    print(f"meta-training the surrogate on {len(tuner.past)} past task(s) ...", end=' ', flush=True, file=sys.stderr)
+    tuner.meta_train()
+    print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 def _check_model(task:str, model:str|None):
     "Refuse a `--model` that `task` does not have (an unknown task is left to `make_objective`)."

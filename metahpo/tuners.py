@@ -545,7 +545,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         record = repo.study(name, task, space, tuner_name, metric, direction, seed)
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
-    pending = _replay(tuner, st)
+    done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: the tuner need not catch up
+    pending = [] if done else _replay(tuner, st)
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
     from tqdm.auto import tqdm
