@@ -270,7 +270,6 @@ def _tune(a) -> int:
     from metahpo.core import MetahpoError
     if a.experience is not None and a.tuner != 'meta':  # refused before any data is loaded
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
-    if a.data is None and a.target is None: _check_model(a.task or 'titanic', a.model)
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
@@ -308,13 +307,6 @@ def _meta_train_first(tuner, budget, n_done:int):
     print(f"meta-training the surrogate on {len(tuner.past)} past task(s) ...", end=' ', flush=True, file=sys.stderr)
     tuner.meta_train()
     print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-
-def _check_model(task:str, model:str|None):
-    "Refuse a `--model` that `task` does not have (an unknown task is left to `make_objective`)."
-    from metahpo.core import MetahpoError
-    from metahpo.tasks import TASKS
-    if model and task in TASKS and model not in TASKS[task].models:
-        raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(TASKS[task].models)}")
 
 _NEW_NAME = '; choose another study name to start a new study'  # how the repository ends its refusal of a study recorded otherwise
 

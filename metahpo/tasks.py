@@ -72,7 +72,7 @@ def make_objective(task:str, # a name in `TASKS`
     if task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]
     model = model or spec.default_model
-    if model not in spec.models: raise MetahpoError(choices_msg(f'model for task {task!r}', model, spec.models))
+    if model not in spec.models: raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(spec.models)}")
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     return spec.models[model](data_dir, seed, space, profile)
