@@ -227,8 +227,9 @@ def _check_labels(y, target:str, n_splits:int):
         raise MetahpoError(f"--target {target!r} must be a class label for classification, but it looks continuous: {n} distinct numbers in "
                            f"{len(y)} rows; regression targets are not supported by `metahpo tune --data`: give a column of classes")
     rows = lambda k: f"{k} row{'' if k == 1 else 's'}"
-    which = (f"class {rare.index[0]!r} has {rows(rare.iloc[0])}" if len(rare) == 1 else f"{len(rare)} classes have fewer: " +
-             ', '.join(f"{c!r} ({rows(k)})" for c, k in rare.head(5).items()) + (f" and {len(rare) - 5} more" if len(rare) > 5 else ''))
+    label = lambda c: repr(c.item() if hasattr(c, 'item') else c)  # 2, not np.int64(2)
+    which = (f"class {label(rare.index[0])} has {rows(rare.iloc[0])}" if len(rare) == 1 else f"{len(rare)} classes have fewer than {n_splits}: " +
+             ', '.join(f"{label(c)} ({rows(k)})" for c, k in rare.head(5).items()) + (f" and {len(rare) - 5} more" if len(rare) > 5 else ''))
     raise MetahpoError(f"--target {target!r} must be a class label for classification with at least {n_splits} rows per class (one for each "
                        f"cross-validation fold); the column has {n} distinct values, and {which}: remove the rows of classes with fewer than "
                        f"{n_splits} rows, or merge them into other classes")
@@ -291,9 +292,9 @@ def _tune(a) -> int:
                   "run the same command again to resume", file=sys.stderr)
             return 143 if isinstance(e, Terminated) else 130
     print(summary_table(st, a.repo))
-    if st.best_trial is None:  # nothing to use: a failure of the command, the summary above says what ran
+    if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
-              f"{st.name!r} of {a.repo}" if st.trials else f"metahpo: error: no trial completed within --budget {a.budget}", file=sys.stderr)
+              f"{st.name!r} of {a.repo}", file=sys.stderr)
         return 1
     return 0
 
@@ -302,6 +303,7 @@ def _meta_train_first(tuner, budget, n_done:int):
     import time
     from metahpo.metatuner import MetaTuner
     if not isinstance(tuner, MetaTuner) or 'surrogate' not in tuner.parts or not tuner.past: return  # without past tasks it fits this run's trials
+    if budget.seconds is not None: return  # a time budget counts the meta-training too: it happens inside the study
     if budget.n_trials is not None and budget.n_trials <= max(n_done, tuner.n_warm_left): return  # spent, or the warm start fills it
     t0 = time.perf_counter()
     print(f"meta-training the surrogate on {len(tuner.past)} past task(s) ...", end=' ', flush=True, file=sys.stderr)
@@ -407,7 +409,7 @@ def _benchmark(a) -> int:
         print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}):")
         print(conv[['median_evals', 'median_cpu_h', 'median_time_s', 'median_compute_share', 'reached']].round(4).to_string())
         written = sorted((p for p in out.iterdir() if not p.name.startswith('.')), key=lambda p: (not p.is_dir(), p.name))
-        print(f"wrote {out}/: " + ', '.join(p.name + ('/' if p.is_dir() else '') for p in written))
+        print(f"{out}/ holds: " + ', '.join(p.name + ('/' if p.is_dir() else '') for p in written))
     if refused: raise MetahpoError(f"{len(refused)} suite(s) not run: {', '.join(refused)} (each reason is above); the others ran or were skipped")
     if len(skipped) == len(names): raise MetahpoError("no suite could run: each was skipped, with its reason, above")
     return 0
@@ -489,7 +491,7 @@ def _import(a) -> int:
     return 0
 
 def main(argv:list[str]|None=None) -> int:
-    "Entry point of the `metahpo` command: exit status 0 on success, 2 on a user error (one line on stderr), 130/143 when interrupted."
+    "Entry point of the `metahpo` command: exit status 0 on success, 1 when every trial of a study failed, 2 on a user error (one line on stderr), 130/143 when interrupted."
     try: return _main(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse: --help, or a bad argument (already printed)
     except KeyboardInterrupt as e:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import difflib, math, warnings
+import math, warnings
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_direction
@@ -196,6 +196,14 @@ class SurrogateRanker:
         self._before.setdefault(key, float(prediction))
 
 # %% ../nbs/08_metatuner.ipynb #1f1f494f
+def _same_features(a:Mapping|None, b:Mapping|None) -> bool:
+    "Whether two tasks' meta-features are the same names with the same values (NaN and None alike)."
+    if not a or not b or set(a) != set(b): return False
+    num = lambda m: np.array([np.nan if m[k] is None else float(m[k]) for k in sorted(m)])
+    return bool(np.allclose(num(a), num(b), rtol=0, atol=1e-12, equal_nan=True))
+
+def _few(names:list, n:int=5) -> str: return ', '.join(map(str, names[:n])) + (', ...' if len(names) > n else '')
+
 class MetaTuner(Tuner):
     "Composes three strategies: a warm-start portfolio of similar past tasks, the consensus of the past tasks, and the meta-trained surrogate adapted to this task; each source is trusted as far as it ranks this task's trials."
     unique = True
@@ -216,7 +224,7 @@ class MetaTuner(Tuner):
         check_direction(direction)
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)):
             if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number of at least 1")
+                raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, 1 or more")
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
@@ -229,26 +237,25 @@ class MetaTuner(Tuner):
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
         past = [] if experience is None else [e for e in experience.select(exclude=task or ()) if len(e)]
-        if task is not None and experience is not None and task not in experience.task_names:
-            if near := difflib.get_close_matches(task, experience.task_names, n=1, cutoff=0.8):  # a typo would let the task's own evaluations in
-                warnings.warn(f"task {task!r} is not in the experience, so no past task is left out; did you mean {near[0]!r}? "
-                              f"Its evaluations are used as a past task's", stacklevel=2)
         # the same space: by name with the same parameters' names, or under another name with identical parameters
         self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
         if past and not self.past:
-            warnings.warn(f"none of the experience's {len(past)} past task(s) was tuned in the space {space.name!r} "
-                          f"({', '.join(space.names)}): MetaTuner proposes without experience", stacklevel=2)
+            warnings.warn(f"none of the experience's {len(past)} past task(s) was tuned in this space ({', '.join(space.names)}): "
+                          "MetaTuner proposes without experience", stacklevel=2)
         for k, v in (meta_features or {}).items():
-            try: float(v)
-            except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN where unknown)") from None
+            try: None if v is None else float(v)  # None: unknown, as the repository records it
+            except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
+        if same := [e.name for e in self.past if _same_features(e.task.meta_features, meta_features)]:  # a typo in `task`, or a copy under another name
+            warnings.warn(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
+                          "so that its own evaluations are left out", stacklevel=2)
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)
             self._mu, self._sd = _zscore_frame(mf) if mf.shape[1] else (pd.Series(dtype=float), pd.Series(dtype=float))
             self._Z = ((mf - self._mu) / self._sd).fillna(0.0).to_numpy()
             if meta_features and self._Z.shape[1] and not set(meta_features) & set(self._mu.index):
-                raise MetahpoError(f"none of the meta-features given ({', '.join(sorted(map(str, meta_features))[:5])}) is among the past tasks' "
-                                   f"({', '.join(self._mu.index[:5])}, ...): compute them as the experience did (`metahpo.metafeatures`), or pass meta_features=None")
+                raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, meta_features)))}) is among the past tasks' "
+                                   f"({_few(list(self._mu.index))}): compute them as the experience did (`metahpo.metafeatures`), or pass meta_features=None")
             self._z = self.task_vector(meta_features)
             have_mf = meta_features is not None and self._Z.shape[1] > 0
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None

@@ -111,6 +111,8 @@ class _Choice(Param):
         v, what = getattr(self, field), field.rstrip('s')
         if isinstance(v, (str, bytes)):
             raise ConfigError(f"{self.name}: {field}={v!r} is a string, not a list of {field}: give a list, e.g. [{v!r}]")
+        if isinstance(v, (set, frozenset)):  # its order, and so the encoding and the grid, could change from run to run
+            raise ConfigError(f"{self.name}: {field}={v!r} is a set, whose order is not fixed: give a list, e.g. {sorted(v, key=repr)!r}")
         if not hasattr(v, '__iter__'): raise ConfigError(f"{self.name}: {field}={v!r} is not allowed: give a list of {field}, e.g. [{v!r}] for one {what}")
         object.__setattr__(self, field, tuple(v))
     def _index(self, v) -> int|None:

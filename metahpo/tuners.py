@@ -45,7 +45,7 @@ class Tuner:
 
 def _check_loss(loss) -> float:
     "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
-    if not isinstance(loss, (str, bytes, bool)):
+    if not isinstance(loss, (str, bytes, bool)) and getattr(getattr(loss, 'dtype', None), 'kind', '') != 'b':  # numpy's booleans too
         try: return float(loss)
         except (TypeError, ValueError): pass
     raise MetahpoError(f"loss {loss!r} is not allowed: give a number, lower is better (inf for a failed trial)")
@@ -545,7 +545,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         record = repo.study(name, task, space, tuner_name, metric, direction, seed)
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
-    done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: the tuner need not catch up
+    done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
+    if done:
+        for t in st.trials: tuner.tell(t.config, t.loss(st.direction))
     pending = [] if done else _replay(tuner, st)
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
