@@ -310,16 +310,13 @@ def _meta_train_first(tuner, budget, n_done:int):
     tuner.meta_train()
     print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
-_NEW_NAME = '; choose another study name to start a new study'  # how the repository ends its refusal of a study recorded otherwise
-
 def _check_resumable(repo, rec, obj):
-    "Refuse to resume the recorded study `rec` with an objective of another task, space or metric, before saying it resumes."
+    "Refuse to resume the recorded study `rec` with an objective of another task, space or metric, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
-    from metahpo.repository import RepositoryError
-    try: repo.study(rec.name, obj.task, obj.space, rec.tuner, getattr(obj, 'metric', None) or 'value', getattr(obj, 'direction', None) or 'maximize', rec.seed)
-    except RepositoryError as e:
-        if not str(e).endswith(_NEW_NAME): raise
-        raise MetahpoError(f"{str(e).removesuffix(_NEW_NAME)}; give another name with --study to start a new study") from None
+    from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
+    t = obj.task
+    if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value', getattr(obj, 'direction', None) or 'maximize'):
+        raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg

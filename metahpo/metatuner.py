@@ -20,6 +20,11 @@ __all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_ma
            'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
+def _check_whole(name:str, v, least:int):
+    "Refuse `v` unless it is a whole number, `least` or more, naming the argument."
+    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least:
+        raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, {least} or more")
+
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     mu, sd = mf.mean(), mf.std().replace(0, 1).fillna(1)
     return mu, sd
@@ -76,8 +81,7 @@ class SimilarityPortfolio:
     def __init__(self, n:int=N_WARM, # proposals
                  n_similar:int|None=None): # only the nearest this many past tasks count; default all, weighted by similarity
         for k, v, least in (('n_warm', n, 0), ('n_similar', n_similar, 1)):
-            if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least):
-                raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+            if v is not None: _check_whole(k, v, least)
         self.n, self.n_similar = n, n_similar
 
     def weights(self, Z:np.ndarray, # past tasks' standardised meta-features (rows)
@@ -222,9 +226,7 @@ class MetaTuner(Tuner):
         super().__init__(space, seed)
         self.rng = make_rng(seed)
         check_direction(direction)
-        for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, 1 or more")
+        for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
