@@ -98,17 +98,18 @@ def _cumulative(frame:pd.DataFrame, col:str, idx:Sequence[int]) -> np.ndarray:
 def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                   tuners:Mapping[str, Callable[..., Tuner]], # name -> make(space, seed, experience_without_task, task)
                   budget:int=25, seeds:Sequence[int]=(0, 1, 2), tasks:Sequence[str]|None=None, progress:bool=True,
-                  past:Experience|None=None, # the tasks the tuners may learn from (default: every task of `experience`); the tuned task is always left out
+                  past:Experience|None=None, # the tasks the tuners may learn from (default: every task of `experience`); the tuned task and its twins are always left out
                  ) -> pd.DataFrame:
-    "Replay each task with the other tasks as experience: one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
+    "Replay each task with the other tasks as experience (never the task itself, nor a copy of its table under another name): one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
     from tqdm.auto import tqdm
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]
     if not chosen: raise MetahpoError("no task to benchmark: the experience is empty or `tasks` matches none")
     rows = []
     jobs = [(n, e, s) for e in chosen for n in tuners for s in seeds]
+    pool = experience if past is None else past
     for name, e, seed in tqdm(jobs, desc='replay', disable=not progress):
         obj = ReplayObjective(e)
-        rest = (experience if past is None else past).select(exclude=e.task.name)
+        rest = pool.without([e.task])  # nor its twins (exactly its meta-features): its table under another name
         t0 = time.perf_counter()
         tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
         setup_s = time.perf_counter() - t0

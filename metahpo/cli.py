@@ -383,7 +383,7 @@ def _benchmark(a) -> int:
             if a.suite != 'all': raise
             refused.append(name); print(f"{name}: not run: {err}", file=sys.stderr); continue
         except KeyboardInterrupt:
-            print(f"\ninterrupted: finished runs are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
+            print(f"\ninterrupted: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
         sm = summarise(out, experience=ex)
         if not a.no_surrogate_report and not (home / 'surrogate.json').exists():

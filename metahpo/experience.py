@@ -8,15 +8,15 @@ import dataclasses, functools, os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, Trial
 from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['standardise_scores', 'TaskEvaluations', 'Experience', 'shipped_experience_path', 'load_experience',
-           'build_experience']
+__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'Experience',
+           'shipped_experience_path', 'load_experience', 'build_experience']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
@@ -24,6 +24,19 @@ def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarra
     v = np.asarray(values, dtype=float) * (1 if direction == 'maximize' else -1)
     sd = v.std()
     return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
+
+def _number(v) -> float:
+    "A meta-feature's value as a number; NaN where unknown (None, or not a number)."
+    try: return np.nan if v is None else float(v)
+    except (TypeError, ValueError): return np.nan
+
+def same_meta_features(a:Mapping|None, b:Mapping|None) -> bool:
+    "Whether two tasks' meta-features are the same names with the same values, to rounding (NaN, None and non-numbers alike)."
+    if not a or not b or set(a) != set(b): return False
+    num = lambda m: np.array([_number(m[k]) for k in sorted(m)])
+    return bool(np.allclose(num(a), num(b), rtol=1e-9, atol=1e-12, equal_nan=True))
+
+TWIN_MIN_FEATURES = 5  # known meta-features two tasks must share, all equal, to be taken for one table: fewer can agree by chance
 
 @dataclass(frozen=True)
 class TaskEvaluations:
@@ -99,6 +112,15 @@ class Experience:
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
                           [t for t in self.tasks if keep(t)], memo=self.memo)
+
+    def twins(self, meta_features:Mapping|None) -> list[str]:
+        "The tasks whose meta-features are `meta_features` (`same_meta_features`), at least `TWIN_MIN_FEATURES` of them known: that task's table, under its own name or others."
+        if sum(np.isfinite(_number(v)) for v in (meta_features or {}).values()) < TWIN_MIN_FEATURES: return []
+        return sorted({t.name for t in self.tasks if same_meta_features(t.meta_features, meta_features)})
+
+    def without(self, tasks:Sequence[TaskRecord]) -> Experience:
+        "This experience without `tasks` and their twins (`twins`: their tables under other names), as a benchmark leaves a tuned task out."
+        return self.select(exclude={n for t in tasks for n in (t.name, *self.twins(t.meta_features))})
 
     def derived(self, key, make:Callable[[], Any]):
         "What `make()` derives from a set of these tasks (name them in `key`), made once for this experience and all its selections."

@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, check_direction
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores
+from .experience import standardise_scores, same_meta_features
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -200,12 +200,6 @@ class SurrogateRanker:
         self._before.setdefault(key, float(prediction))
 
 # %% ../nbs/08_metatuner.ipynb #1f1f494f
-def _same_features(a:Mapping|None, b:Mapping|None) -> bool:
-    "Whether two tasks' meta-features are the same names with the same values (NaN and None alike)."
-    if not a or not b or set(a) != set(b): return False
-    num = lambda m: np.array([np.nan if m[k] is None else float(m[k]) for k in sorted(m)])
-    return bool(np.allclose(num(a), num(b), rtol=0, atol=1e-12, equal_nan=True))
-
 def _few(names:list, n:int=5) -> str: return ', '.join(map(str, names[:n])) + (', ...' if len(names) > n else '')
 
 class MetaTuner(Tuner):
@@ -247,7 +241,7 @@ class MetaTuner(Tuner):
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
-        if same := [e.name for e in self.past if _same_features(e.task.meta_features, meta_features)]:  # a typo in `task`, or a copy under another name
+        if same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]:  # a typo in `task`, or a copy under another name
             warnings.warn(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                           "so that its own evaluations are left out", stacklevel=2)
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/23_suites.ipynb #d2041a07
 from __future__ import annotations
-import hashlib, json, os, platform, shutil, tempfile, time
+import hashlib, json, os, platform, shutil, tempfile, time, warnings
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -189,6 +189,20 @@ def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task name
 
 # %% ../nbs/23_suites.ipynb #183395ce
 def _run_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.parquet'
+_LIBRARIES = ('numpy', 'scipy', 'pandas', 'scikit-learn', 'torch', 'optuna', 'cmaes', 'syne-tune')  # what the tuners' decisions depend on
+def _library_versions() -> dict[str, str|None]:
+    "The installed versions of the libraries the tuners use (None: not installed): a peer's runs can differ between versions."
+    from importlib.metadata import version, PackageNotFoundError
+    def v(name):
+        try: return version(name)
+        except PackageNotFoundError: return None
+    return {n: v(n) for n in _LIBRARIES}
+def _partial_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.partial'  # the tasks an unfinished run has done
+def _holds(out:Path, pattern:str='*') -> bool:
+    "Whether the folder holds runs (finished, or partly done) whose files match `pattern`."
+    return any((out / 'runs').glob(f'{pattern}.parquet')) or any((out / 'runs').glob(f'{pattern}.partial'))
+def _write(frame:pd.DataFrame, path:Path):
+    tmp = path.with_name(path.name + '.tmp'); frame.to_parquet(tmp, index=False); os.replace(tmp, path)  # a file is whole or absent
 
 def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               seeds:Sequence[int]=range(5), tuners:Sequence[str]|None=None, # default: the whole roster
@@ -209,7 +223,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
     for seed in seeds: check_seed(seed, allow_none=False)
     made = first_missing_folder(out)  # the first folder this run creates
-    try: ex, past, r, prev, suite_tasks = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol)
+    try: ex, past, r, prev, suite_tasks = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
+                                                   budget or s.budget)
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
@@ -220,19 +235,37 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
                                                      package_version=package_version(), device=device_name(),
-                                                     python=platform.python_version())))
+                                                     python=platform.python_version(), libraries=_library_versions())))
     record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
+    for n in r:
+        for sd in seeds:  # a run interrupted between writing its file and removing its partial one
+            if _run_file(out, n, sd).exists(): _partial_file(out, n, sd).unlink(missing_ok=True)
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
-    for name, seed in tqdm(todo, desc=f'{s.name}', disable=not progress):
-        t0, c0 = time.perf_counter(), time.process_time()
-        res = run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], progress=False, past=past)
-        res['bench_wall_s'], res['bench_cpu_s'] = time.perf_counter() - t0, time.process_time() - c0
-        tmp = _run_file(out, name, seed).with_suffix('.tmp')
-        res.to_parquet(tmp, index=False); os.replace(tmp, _run_file(out, name, seed))  # a run file is whole or absent
+    order = list(dict.fromkeys(e.task.name for e in ex))
+    kept = {(n, sd): pd.read_parquet(f) for n, sd in todo if (f := _partial_file(out, n, sd)).exists()}  # what an interrupted run had done
+    kept = {k: d for k, d in kept.items() if len(d) and 'task' in d}
+    bar = tqdm(total=len(todo) * len(order), initial=sum(d.task.nunique() for d in kept.values()), desc=s.name, unit='task', disable=not progress)
+    for name, seed in todo:  # one run file per (tuner, seed); each task's rows are kept as soon as they are done
+        frames = [kept[name, seed]] if (name, seed) in kept else []
+        spent = (float(frames[0].bench_wall_s.max()), float(frames[0].bench_cpu_s.max())) if frames else (0.0, 0.0)
+        done = set(frames[0].task) if frames else set()
+        bar.set_postfix_str(f'{name}, seed {seed}')
+        for task in order:
+            if task in done: continue
+            t0, c0 = time.perf_counter(), time.process_time()
+            frames.append(run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], tasks=[task], progress=False, past=past))
+            if not len(frames[-1]): raise MetahpoError(f"the replay of task {task!r} by {name!r} made no row")  # a suite's tasks all have candidates
+            spent = (spent[0] + time.perf_counter() - t0, spent[1] + time.process_time() - c0)
+            res = pd.concat(frames, ignore_index=True)
+            res['bench_wall_s'], res['bench_cpu_s'] = spent  # the run's time so far, over every session it took
+            frames = [res]
+            _write(res, _partial_file(out, name, seed)); bar.update()
+        _write(frames[0], _run_file(out, name, seed)); _partial_file(out, name, seed).unlink(missing_ok=True)
+    bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)
 
-def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto'):
+def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto', budget=None):
     "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."
     (out / 'runs').mkdir(parents=True, exist_ok=True)
     full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
@@ -247,22 +280,28 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
         tuned = [t for t in tuned if t in tasks]
     ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
     prev = json.loads((out / 'suite.json').read_text()) if (out / 'suite.json').exists() else {}
-    if any((out / 'runs').glob('*.parquet')) and prev.get('protocol', 'loto') != protocol:
+    if _holds(out) and prev.get('protocol', 'loto') != protocol:
         raise MetahpoError(f"{str(out)!r} holds runs of protocol {prev.get('protocol', 'loto')!r}, this run is {protocol!r}: they would mix; give another results folder")
-    if prev.get('tasks') is not None and any((out / 'runs').glob('*.parquet')) and sorted(prev['tasks']) != ex.task_names:
+    if prev.get('tasks') is not None and _holds(out) and sorted(prev['tasks']) != ex.task_names:
         raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
                            "give another results folder, or the experience and tasks those runs used")
     before = sorted(n for names in prev.get('split', {}).values() for n in names)
-    if before and any((out / 'runs').glob('*.parquet')) and before != sorted(full.task_names):
+    if before and _holds(out) and before != sorted(full.task_names):
         gone, new = sorted(set(before) - set(full.task_names)), sorted(set(full.task_names) - set(before))
         raise MetahpoError(f"{str(out)!r} holds runs made when suite {s.name!r} had {len(before)} tasks; it has {len(full)} now ({len(gone)} gone"
                            f"{', e.g. ' + ', '.join(gone[:3]) if gone else ''}; {len(new)} new{', e.g. ' + ', '.join(new[:3]) if new else ''}): "
                            "the tuners learned from other tasks and results would mix; give another results folder, or delete its runs to run them again")
+    for k, v in (('budget', budget), ('n_candidates', n_candidates if s.source == 'yahpo' else None)):
+        if _holds(out) and prev.get(k) is not None and v is not None and prev[k] != v:
+            raise MetahpoError(f"{str(out)!r} holds runs made with {k}={prev[k]}, this run has {k}={v}: they would mix; give another results folder")
+    if _holds(out) and (was := prev.get('libraries')) and (now := {k: v for k, v in _library_versions().items() if was.get(k) != v}):
+        warnings.warn(f"{str(out)!r} holds runs made with other library versions ({', '.join(f'{k} {was.get(k)} there, {v} here' for k, v in now.items())}): "
+                      "a peer's runs can differ between versions, so new runs may not match the old ones", stacklevel=3)
     ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
     changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
-    if changed and any((out / 'runs').glob('meta*-seed*.parquet')):
+    if changed and _holds(out, 'meta*-seed*'):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
-                           "give another results folder, or delete its runs/meta*-seed*.parquet to rerun them")
+                           "give another results folder, or delete its runs/meta*-seed*.parquet and .partial files to rerun them")
     return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
@@ -346,8 +385,10 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
         k += 1
     big = Experience(copies)
     obj = ReplayObjective(experience.evaluations[0])  # the first task, replayed as the benchmark does: proposals land on its candidates
-    mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
-                   surrogate=default_surrogate('reptile', members, meta_steps, seed=seed))
+    with warnings.catch_warnings():  # the copies include this task's own (a timing, not a benchmark): MetaTuner's warning about them is expected
+        warnings.filterwarnings('ignore', message="past task .* has exactly this task's meta-features")
+        mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
+                       surrogate=default_surrogate('reptile', members, meta_steps, seed=seed))
     mt.meta_train()
     times = []
     for _ in range(min(12, len(obj.space.candidates))):
@@ -364,7 +405,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     folds = _folds(experience.task_names, n_folds, seed)
     for algo in ('reptile', 'fomaml'):
         for held in tqdm(folds, desc=f'{algo} held-out folds', disable=not progress):
-            train = experience.select(exclude=held)
+            train = experience.without([t for t in experience.tasks if t.name in held])  # nor their tables under other names
             mt = MetaTuner(space, seed, experience=train, surrogate=default_surrogate(algo, members, meta_steps, seed=seed))
             sur = mt.meta_train().surrogate
             for e in experience:
