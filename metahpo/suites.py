@@ -235,7 +235,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
                                                      package_version=package_version(), device=device_name(),
-                                                     python=platform.python_version(), libraries=_library_versions())))
+                                                     python=platform.python_version(), last_run_libraries=_library_versions())))  # of the run that last wrote here
     record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
     for n in r:
         for sd in seeds:  # a run interrupted between writing its file and removing its partial one
@@ -294,7 +294,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     for k, v in (('budget', budget), ('n_candidates', n_candidates if s.source == 'yahpo' else None)):
         if _holds(out) and prev.get(k) is not None and v is not None and prev[k] != v:
             raise MetahpoError(f"{str(out)!r} holds runs made with {k}={prev[k]}, this run has {k}={v}: they would mix; give another results folder")
-    if _holds(out) and (was := prev.get('libraries')) and (now := {k: v for k, v in _library_versions().items() if was.get(k) != v}):
+    if _holds(out) and (was := prev.get('last_run_libraries')) and (now := {k: v for k, v in _library_versions().items() if was.get(k) != v}):
         warnings.warn(f"{str(out)!r} holds runs made with other library versions ({', '.join(f'{k} {was.get(k)} there, {v} here' for k, v in now.items())}): "
                       "a peer's runs can differ between versions, so new runs may not match the old ones", stacklevel=3)
     ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
