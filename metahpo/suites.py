@@ -197,6 +197,18 @@ def _library_versions() -> dict[str, str|None]:
         try: return version(name)
         except PackageNotFoundError: return None
     return {n: v(n) for n in _LIBRARIES}
+_KERNEL_SETTINGS = ('OPENBLAS_CORETYPE', 'MKL_CBWR', 'ATEN_CPU_CAPABILITY')  # environment variables that choose OpenBLAS's, MKL's and torch's kernels
+def _cpu() -> dict[str, str|None]:
+    "The CPU runs are made on (its model, its widest vector instructions) and the settings that choose numeric kernels: MetaTuner's network (torch, MKL) and CMA-ES (OpenBLAS) follow the last bits of the kernels a CPU gets."
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():  # Linux; elsewhere the model is platform's word and the instructions unknown
+            key, _, value = line.partition(':')
+            if key.strip() == 'model name': model = value.strip()
+            elif key.strip() == 'flags': flags = set(value.split()); break
+    except OSError: pass
+    vector = next((f for f in ('avx512f', 'avx2', 'avx', 'sse4_2') if f in flags), None)
+    return dict(model=model, vector=vector, **{k: os.environ.get(k) for k in _KERNEL_SETTINGS})
 def _partial_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.partial'  # the tasks an unfinished run has done
 def _holds(out:Path, pattern:str='*') -> bool:
     "Whether the folder holds runs (finished, or partly done) whose files match `pattern`."
@@ -235,7 +247,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
                                                      package_version=package_version(), device=device_name(),
-                                                     python=platform.python_version(), last_run_libraries=_library_versions())))  # of the run that last wrote here
+                                                     python=platform.python_version(), last_run_libraries=_library_versions(), last_run_cpu=_cpu())))  # of the run that last wrote here
     record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
     for n in r:
         for sd in seeds:  # a run interrupted between writing its file and removing its partial one
@@ -297,6 +309,9 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if _holds(out) and (was := prev.get('last_run_libraries')) and (now := {k: v for k, v in _library_versions().items() if was.get(k) != v}):
         warnings.warn(f"{str(out)!r} holds runs made with other library versions ({', '.join(f'{k} {was.get(k)} there, {v} here' for k, v in now.items())}): "
                       "a peer's runs can differ between versions, so new runs may not match the old ones", stacklevel=3)
+    if _holds(out) and (was := prev.get('last_run_cpu')) and (now := {k: v for k, v in _cpu().items() if was.get(k) != v}):
+        warnings.warn(f"{str(out)!r} holds runs made on another CPU or with other kernel settings ({', '.join(f'{k} {was.get(k)!r} there, {v!r} here' for k, v in now.items())}): "
+                      "MetaTuner's and CMA-ES's runs follow the last bits of the CPU's numeric kernels, so new runs may differ from the old ones on a few rows", stacklevel=3)
     ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
     changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
     if changed and _holds(out, 'meta*-seed*'):
