@@ -90,16 +90,6 @@ def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[
     return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([t.metrics for t in trials]),
                            pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction)
 
-def _one_per_task(evaluations:Sequence[TaskEvaluations]) -> list[TaskEvaluations]:
-    "The studies of one task in one space with one objective (a task tuned twice, say) joined into one past task, their evaluations in study order and the study named 'first+second': a task tuned twice counts once, with everything it was tried on."
-    groups = {}
-    for e in evaluations:  # same task record, same space (by its parameters, not its name alone), same objective
-        groups.setdefault((e.task.name, e.task.model_family, e.task.fingerprint, e.space.name, repr(e.space.to_dict()), e.metric, e.direction), []).append(e)
-    return [g[0] if len(g) == 1 else
-            TaskEvaluations(g[0].task, '+'.join(e.study for e in g), g[0].space, [c for e in g for c in e.configs],
-                            pd.concat([e.metrics for e in g], ignore_index=True), pd.concat([e.cost for e in g], ignore_index=True), g[0].metric, g[0].direction)
-            for g in groups.values()]
-
 class Experience:
     "Past evaluations by task: select by space or model family, leave tasks out, read meta-features."
     def __init__(self, evaluations:Sequence[TaskEvaluations],
@@ -163,7 +153,7 @@ class Experience:
         finally:
             if repo is not repository: repo.close()
         keys = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in out}
-        return cls(_one_per_task(out), [t for t in tasks if t.meta_features or (t.name, t.model_family, t.fingerprint) in keys])
+        return cls(out, [t for t in tasks if t.meta_features or (t.name, t.model_family, t.fingerprint) in keys])
 
     @classmethod
     def from_parquet(cls, path:str|os.PathLike) -> Experience:
@@ -176,7 +166,7 @@ class Experience:
         out = [_evaluations(ids[s['task']], name, s['space'], by_study[name], s['metric'], s['direction'])
                for name, s in ex.studies.items() if name in by_study]
         keys = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in out}
-        return cls(_one_per_task(out), [t for k, t in ids.items() if t.meta_features or k in keys])
+        return cls(out, [t for k, t in ids.items() if t.meta_features or k in keys])
 
 # %% ../nbs/03_experience.ipynb #a788873c
 def shipped_experience_path() -> Path:

@@ -197,7 +197,7 @@ def _library_versions() -> dict[str, str|None]:
         try: return version(name)
         except PackageNotFoundError: return None
     return {n: v(n) for n in _LIBRARIES}
-_KERNEL_SETTINGS = ('OPENBLAS_CORETYPE', 'MKL_CBWR', 'ATEN_CPU_CAPABILITY')  # environment variables that choose OpenBLAS's, MKL's and torch's kernels
+_KERNEL_SETTINGS = ('OPENBLAS_CORETYPE', 'MKL_CBWR', 'ATEN_CPU_CAPABILITY', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # environment variables that choose OpenBLAS's, MKL's and torch's kernels and their threads (which order their sums)
 def _cpu() -> dict[str, str|None]:
     "The CPU runs are made on (its model, its widest vector instructions) and the settings that choose numeric kernels: MetaTuner's network (torch, MKL) and CMA-ES (OpenBLAS) follow the last bits of the kernels a CPU gets."
     model, flags = platform.processor() or platform.machine(), set()
