@@ -5,8 +5,9 @@ an earlier commit (by default the 2026-12-02 runs, which the 2026-12-03 reruns d
 Settings: `default` twice (PYTHONHASHSEED 1 and 2: does anything depend on the order of a set or a dict of strings?)
 and `MKL_CBWR=COMPATIBLE` (MKL's reproducible code path in place of the one it picks for this CPU; torch multiplies
 matrices with MKL). Written: results/reproducibility/kernels.csv, one row per setting, tuner and task: how many of the
-task's rows (one per evaluation) differ in regret from the committed file and from the earlier one, and the regret
-after 5 and 10 evaluations in each. About 10 minutes on one core.
+task's rows (one per evaluation) differ in regret from the committed file (as the working tree holds it) and from the
+earlier one, the regret after 5 and 10 evaluations in each, and the thread count (`OMP_NUM_THREADS`, which the child
+processes inherit). About 10 minutes on one core.
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OPENBLAS_CORETYPE=Haswell python scripts/kernel_probe.py
 """
@@ -45,11 +46,13 @@ def main(argv=None):
                 ref = {'committed': pd.read_parquet(ROOT / path),
                        'earlier': pd.read_parquet(io.BytesIO(subprocess.run(['git', 'show', f'{a.earlier}:{path}'], cwd=ROOT, capture_output=True, check=True).stdout))}
                 for task, g in new.groupby('task', sort=True):
-                    row = dict(setting=name, tuner=t, task=task, rows=len(g), regret_5=_at(g, 5)[task], regret_10=_at(g, 10)[task])
-                    for r, d in ref.items():
-                        d = d[d.task == task].sort_values(KEY).reset_index(drop=True)
-                        row[f'differ_{r}'] = int((d.regret.to_numpy() != g.regret.to_numpy()).sum())
-                        row[f'{r}_regret_5'], row[f'{r}_regret_10'] = _at(d, 5)[task], _at(d, 10)[task]
+                    row = dict(setting=name, tuner=t, task=task, rows=len(g), regret_5=_at(g, 5)[task], regret_10=_at(g, 10)[task],
+                               threads=os.environ.get('OMP_NUM_THREADS'))
+                    for r, d in ref.items():  # rows matched by (task, seed, k); a row either side lacks counts as differing
+                        d = d[d.task == task]
+                        m = g[KEY + ['regret']].merge(d[KEY + ['regret']], on=KEY, how='outer', suffixes=('', '_ref'))
+                        row[f'differ_{r}'] = int((m.regret != m.regret_ref).sum())
+                        row[f'{r}_regret_5'], row[f'{r}_regret_10'] = _at(d, 5).get(task), _at(d, 10).get(task)
                     rows.append(row)
             print(name, 'done', flush=True)
     out = pd.DataFrame(rows)
