@@ -5,9 +5,11 @@
 A run file is identical when every row agrees on tuner, task, seed, k, the best value so far, its regret and the
 evaluations' recorded cost (cpu_s, wall_s, gpu_s); the tuner's own time and the replay's wall time are measurements
 of this machine and are not compared. For a file that differs: on how many tasks, from which k, and the mean
-regret after 10 evaluations in each.
+regret after 10 evaluations in each. Last, what the two folders' last runs were made with, where their `suite.json`
+files differ (library versions, Python, the package, the CPU and its kernel settings): MetaTuner's network and CMA-ES
+follow the CPU's numeric kernels, so runs made on another kind of CPU can differ on a few rows.
 """
-import sys
+import json, sys
 from pathlib import Path
 import pandas as pd
 
@@ -33,6 +35,20 @@ def main(a:str, b:str) -> int:
         msg = compare(f, g) if g.exists() else 'missing in the second folder'
         same += msg.startswith('identical'); print(f"{f.name}: {msg}")
     print(f"{same} of {len(files)} run files identical")
+    for line in provenance(Path(a), Path(b)): print(line)
     return 0 if same == len(files) else 1
+
+def provenance(a:Path, b:Path) -> list[str]:
+    "Where the two folders' last runs were made with other libraries, Python, package or CPU (their suite.json), one line each."
+    spec = [json.loads((d / 'suite.json').read_text()) if (d / 'suite.json').exists() else {} for d in (a, b)]
+    out = []
+    for key in ('last_run_libraries', 'last_run_cpu', 'python', 'package_version'):
+        x, y = spec[0].get(key), spec[1].get(key)
+        if x is None or y is None:
+            if x != y: out.append(f"{key}: recorded in {'the second' if x is None else 'the first'} folder only")
+            continue
+        if isinstance(x, dict): out += [f"{key} {k}: {x.get(k)!r} vs {y.get(k)!r}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)]
+        elif x != y: out.append(f"{key}: {x!r} vs {y!r}")
+    return out or ['both folders\' last runs were made with the same recorded libraries, Python, package and CPU']
 
 if __name__ == '__main__': sys.exit(main(*sys.argv[1:3]))
