@@ -133,6 +133,18 @@ def run(view):
     r = run_benchmark(ex, {'egp': make}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
     r.to_parquet(f); print(view, 'egp', f'{time.time() - t0:.0f}s', flush=True)
 
+def verdict(out:pd.DataFrame, views:str, done:bool) -> bool:
+    "The rule read from `egp` minus `base` (rows of `out`: per view and 'pooled'): pooled below zero after 5 or 10, above zero at no k, no view above zero after 5 or 10; printed."
+    g = out[out.ref == 'base']
+    pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
+    ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
+    print(f"egp minus base on {views}: pooled after 5 {pool['diff'][5]:+.4f} [{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], "
+          f"after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
+          + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
+          + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
+    print('egp adopted:', ('yes' if ok else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
+    return ok
+
 def summary() -> pd.DataFrame:
     "`egp` minus `base` and `nosur` (the fifteenth round's runs) and minus the view's best peer, per view (paired 95%) and pooled (95%, tasks resampled within views); the verdict of the rule."
     from hindsight_design import peers
@@ -155,14 +167,7 @@ def summary() -> pd.DataFrame:
             rows.append(dict(ref=ref, view='pooled', k=k, n_tasks=n, egp=np.nan, diff=m, lo=lo, hi=hi))
     out = pd.DataFrame(rows); out.to_csv(ROOT / 'hyperbo.csv', index=False, float_format='%.5f')
     print(out.round(4).to_string())
-    g = out[out.ref == 'base']
-    pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
-    ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
-    print(f"egp minus base on {len(views)} of {len(SUITES)} design views: pooled after 5 {pool['diff'][5]:+.4f} [{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], "
-          f"after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
-          + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
-          + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
-    print('egp adopted:', ('yes' if ok else 'no (the committed MetaTuner stays)') if len(views) == len(SUITES) else 'not every view has run yet')
+    verdict(out, f"{len(views)} of {len(SUITES)} design views", len(views) == len(SUITES))
     return out
 
 def confirm() -> pd.DataFrame:
@@ -180,14 +185,7 @@ def confirm() -> pd.DataFrame:
             rows += [dict(ref=ref, view=v, k=x.k, n_tasks=r.task.nunique(), diff=x['diff'], lo=x.lo, hi=x.hi) for _, x in q[q.other == ref].iterrows()]
     out = pd.DataFrame(rows); out.to_csv(ROOT / 'hyperbo-confirm.csv', index=False, float_format='%.5f')
     print(out.round(4).to_string())
-    g = out[out.ref == 'base']
-    pool, per = g[g.view == 'pooled'].set_index('k'), g[(g.view != 'pooled') & g.k.isin([5, 10])]
-    ok = bool((pool.hi[[5, 10]] < 0).any() and (pool.lo <= 0).all() and (per.lo <= 0).all())
-    print(f"egp minus base on {len(views)} of {len(TRAIN)} -train views: pooled after 5 {pool['diff'][5]:+.4f} [{pool.lo[5]:+.4f}, {pool.hi[5]:+.4f}], "
-          f"after 10 {pool['diff'][10]:+.4f} [{pool.lo[10]:+.4f}, {pool.hi[10]:+.4f}]"
-          + ''.join(f"; {r.view} after {r.k} above zero" for r in per[per.lo > 0].itertuples())
-          + ''.join(f"; pooled after {k} above zero" for k in pool.index[pool.lo > 0]))
-    print('egp adopted:', ('yes' if ok else 'no (the committed MetaTuner stays)') if len(views) == len(TRAIN) else 'not every view has run yet')
+    verdict(out, f"{len(views)} of {len(TRAIN)} -train views", len(views) == len(TRAIN))
     return out
 
 if __name__ == '__main__':
