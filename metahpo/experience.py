@@ -15,7 +15,7 @@ from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'Experience',
+__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'one_per_task', 'Experience',
            'shipped_experience_path', 'load_experience', 'build_experience']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
@@ -89,6 +89,16 @@ def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[
     "A study's complete trials as one task's evaluations."
     return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([t.metrics for t in trials]),
                            pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction)
+
+def one_per_task(evaluations:Sequence[TaskEvaluations]) -> list[TaskEvaluations]:
+    """Each task once per space: of several studies of one task (its name, model family and data) in one space, the one
+    with the most evaluations (of equals, the last); the others left out, the order kept. A task tuned twice is one past
+    task, not two that agree: the studies are not merged, since nothing records whether they measured alike."""
+    keep = {}
+    for i, e in enumerate(evaluations):
+        k = (e.task.name, e.task.model_family, e.task.fingerprint, e.space.name)
+        if k not in keep or len(e) >= len(evaluations[keep[k]]): keep[k] = i
+    return [evaluations[i] for i in sorted(keep.values())]
 
 class Experience:
     "Past evaluations by task: select by space or model family, leave tasks out, read meta-features."

@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, check_direction
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores, same_meta_features
+from .experience import standardise_scores, same_meta_features, one_per_task
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -232,7 +232,7 @@ class MetaTuner(Tuner):
         self.surrogate = surrogate or default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
-        past = [] if experience is None else [e for e in experience.select(exclude=task or ()) if len(e)]
+        past = [] if experience is None else one_per_task([e for e in experience.select(exclude=task or ()) if len(e)])  # a task tuned twice counts once
         # the same space: by name with the same parameters' names, or under another name with identical parameters
         self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
         if past and not self.past:

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience, TaskEvaluations
+from .experience import Experience, TaskEvaluations, one_per_task
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
@@ -40,7 +40,7 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
     "The past tasks of `experience` in `space` (by name and parameters), without `task`: each task itself, or the part of it that fits."
     if experience is None: return []
     plain, out, names = SearchSpace(space.params, name=space.name), [], set()
-    for e in experience.select(space=space.name, exclude=() if task is None else task):
+    for e in one_per_task(experience.select(space=space.name, exclude=() if task is None else task).evaluations):  # a task tuned twice counts once
         if e.task.name == task or e.space.names != plain.names: continue
         rows = [i for i, (c, v) in enumerate(zip(e.configs, e.values)) if math.isfinite(v) and plain.contains(c)]
         if not rows: continue
