@@ -7,7 +7,8 @@ and `MKL_CBWR=COMPATIBLE` (MKL's reproducible code path in place of the one it p
 matrices with MKL). Written: results/reproducibility/kernels.csv, one row per setting, tuner and task: how many of the
 task's rows (one per evaluation) differ in regret from the committed file (as the working tree holds it) and from the
 earlier one, the regret after 5 and 10 evaluations in each, and the thread count (`OMP_NUM_THREADS`, which the child
-processes inherit). About 10 minutes on one core.
+processes inherit) and the CPU (its model and widest vector instructions, as a suite's `last_run_cpu` records them).
+About 10 minutes on one core. `--out` writes elsewhere (another machine's probe beside this one's).
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OPENBLAS_CORETYPE=Haswell python scripts/kernel_probe.py
 """
@@ -33,10 +34,12 @@ def _at(d, k): return d[d.k == k].set_index('task').regret
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--tasks', default=TASKS); p.add_argument('--earlier', default='9dd8f33~1', help='the commit whose run files are compared too')
+    p.add_argument('--out', default='results/reproducibility/kernels.csv', help='the CSV written (relative to the repository)')
     p.add_argument('--child', help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.child: return _run(a.child, a.tasks)
-    rows = []
+    from metahpo.suites import _cpu
+    cpu, rows = _cpu(), []
     for name, env in SETTINGS.items():
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run([sys.executable, __file__, '--child', tmp, '--tasks', a.tasks], env={**os.environ, **env}, check=True)
@@ -47,7 +50,7 @@ def main(argv=None):
                        'earlier': pd.read_parquet(io.BytesIO(subprocess.run(['git', 'show', f'{a.earlier}:{path}'], cwd=ROOT, capture_output=True, check=True).stdout))}
                 for task, g in new.groupby('task', sort=True):
                     row = dict(setting=name, tuner=t, task=task, rows=len(g), regret_5=_at(g, 5)[task], regret_10=_at(g, 10)[task],
-                               threads=os.environ.get('OMP_NUM_THREADS'))
+                               threads=os.environ.get('OMP_NUM_THREADS'), cpu=cpu['model'], vector=cpu['vector'])
                     for r, d in ref.items():  # rows matched by (task, seed, k); a row either side lacks counts as differing
                         d = d[d.task == task]
                         m = g[KEY + ['regret']].merge(d[KEY + ['regret']], on=KEY, how='outer', suffixes=('', '_ref'))
@@ -56,7 +59,7 @@ def main(argv=None):
                     rows.append(row)
             print(name, 'done', flush=True)
     out = pd.DataFrame(rows)
-    out.to_csv(ROOT / 'results/reproducibility/kernels.csv', index=False, float_format='%.4f')
+    out.to_csv(ROOT / a.out, index=False, float_format='%.4f')
     print(out.groupby(['setting', 'tuner'])[['rows', 'differ_committed', 'differ_earlier']].sum().to_string())
     return 0
 
