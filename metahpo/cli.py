@@ -536,12 +536,17 @@ def _run(a) -> int:
     if a.command == 'import': return _import(a)
     if a.command == 'experience':
         import time
-        from metahpo.experience import build_experience, load_experience
+        from metahpo.experience import build_experience, load_experience, one_per_task
         if a.out is not None: _out_file(a.out, 'experience file')
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
               f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
+        kept = {id(e) for e in one_per_task(ex.evaluations)}
+        if again := sorted({e.task.name for e in ex if id(e) not in kept}):
+            k = len(ex) - len(kept)
+            print(f"tuned more than once in one space: {', '.join(again[:5])}{', ...' if len(again) > 5 else ''}; tuners learn from each "
+                  f"such task once, from its study with the most evaluations ({k} stud{'y' if k == 1 else 'ies'} left out)")
         return 0
     if a.command == 'studies': return _studies(a)
     if a.command == 'list':
