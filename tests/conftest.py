@@ -6,7 +6,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # One thread per numeric library in every test process (xdist's workers and the notebooks they run), unless the environment
 # says otherwise: the workers already fill the cores, and two threads each on two cores only wait for one another
-# (06_reptile beside another test on a two-core machine: 91 s on torch's default threads, 12 s on one). The experiments' commands set the same (`OMP_NUM_THREADS=1`).
+# (06_reptile beside another test on a two-core machine: 91 s on torch's default threads, 12 s on one).
+# The experiments' commands set the same (`OMP_NUM_THREADS=1`).
 THREAD_SETTINGS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS')
 
 def pytest_configure(config):
