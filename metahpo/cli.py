@@ -311,11 +311,12 @@ def _meta_train_first(tuner, budget, n_done:int):
     print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 def _check_resumable(repo, rec, obj):
-    "Refuse to resume the recorded study `rec` with an objective of another task, space or metric, before saying it resumes (nothing is written)."
+    "Refuse to resume the recorded study `rec` with an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
-    from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
+    from metahpo.repository import _study_mismatch, check_protocol  # the repository's own comparison, read-only
     t = obj.task
-    if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value', getattr(obj, 'direction', None) or 'maximize'):
+    if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
+                              getattr(obj, 'direction', None) or 'maximize', check_protocol(getattr(obj, 'protocol', None))):
         raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
 
 def _metadataset(a) -> int:
@@ -536,17 +537,19 @@ def _run(a) -> int:
     if a.command == 'import': return _import(a)
     if a.command == 'experience':
         import time
-        from metahpo.experience import build_experience, load_experience, one_per_task
+        from metahpo.experience import build_experience, load_experience, task_studies
         if a.out is not None: _out_file(a.out, 'experience file')
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
               f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
-        kept = {id(e) for e in one_per_task(ex.evaluations)}
-        if again := sorted({e.task.name for e in ex if id(e) not in kept}):
-            k = len(ex) - len(kept)
+        plan = [(kept, left) for kept, left in task_studies(ex.evaluations) if len(kept) + len(left) > 1]
+        if plan:
+            again = sorted({ex.evaluations[kept[0]].task.name for kept, _ in plan})
+            n = lambda k: f"{k} stud{'y' if k == 1 else 'ies'}"
             print(f"tuned more than once in one space: {', '.join(again[:5])}{', ...' if len(again) > 5 else ''}; tuners learn from each "
-                  f"such task once, from its study with the most evaluations ({k} stud{'y' if k == 1 else 'ies'} left out)")
+                  f"such task once: its studies that measured alike (one protocol) pooled ({n(sum(len(k) for k, _ in plan if len(k) > 1))}), "
+                  f"of the others the one with the most evaluations ({n(sum(len(l) for _, l in plan))} left out)")
         return 0
     if a.command == 'studies': return _studies(a)
     if a.command == 'list':

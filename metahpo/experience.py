@@ -15,8 +15,8 @@ from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'one_per_task', 'Experience',
-           'shipped_experience_path', 'load_experience', 'build_experience']
+__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'task_studies', 'one_per_task',
+           'Experience', 'shipped_experience_path', 'load_experience', 'build_experience']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
@@ -49,6 +49,7 @@ class TaskEvaluations:
     cost: pd.DataFrame  # wall_s, cpu_s, gpu_s per evaluation
     metric: str  # the objective metric
     direction: str
+    protocol: dict|None = None  # how the study measured its scores (`StudyRecord.protocol`); None: not recorded
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # what consumers derive from this task (see `derived`); a copy made with `dataclasses.replace` starts empty
 
     def __len__(self): return len(self.configs)
@@ -60,7 +61,8 @@ class TaskEvaluations:
         "The evaluations at positions `rows` (optionally with their configurations rewritten, e.g. validated in another space)."
         rows = list(rows)
         return TaskEvaluations(self.task, self.study, self.space, list(configs) if configs is not None else [self.configs[i] for i in rows],
-                               self.metrics.iloc[rows].reset_index(drop=True), self.cost.iloc[rows].reset_index(drop=True), self.metric, self.direction)
+                               self.metrics.iloc[rows].reset_index(drop=True), self.cost.iloc[rows].reset_index(drop=True), self.metric, self.direction,
+                               self.protocol)
     @property
     def values(self) -> np.ndarray:
         "The objective metric of every evaluation."
@@ -85,20 +87,53 @@ class TaskEvaluations:
         if key not in self.memo: self.memo[key] = make()
         return self.memo[key]
 
-def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[Trial], metric:str, direction:str) -> TaskEvaluations:
+def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[Trial], metric:str, direction:str,
+                 protocol:dict|None=None) -> TaskEvaluations:
     "A study's complete trials as one task's evaluations."
     return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([t.metrics for t in trials]),
-                           pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction)
+                           pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction,
+                           protocol)
+
+def _alike(a:TaskEvaluations, b:TaskEvaluations) -> bool:
+    "Whether two studies of one task measured alike: the same recorded protocol, space, metric and direction."
+    return a.protocol is not None and a.protocol == b.protocol and a.space == b.space and (a.metric, a.direction) == (b.metric, b.direction)
+
+def _pooled(group:Sequence[TaskEvaluations]) -> TaskEvaluations:
+    "Studies of one task that measured alike as one: their evaluations in study order; a configuration evaluated more than once, the mean."
+    first = group[0]
+    if len(group) == 1: return first
+    def pool():
+        configs = [c for e in group for c in e.configs]
+        keys = [first.space.key(c) for c in configs]
+        at = {k: i for i, k in enumerate(dict.fromkeys(keys))}  # each configuration's row: where it first appears
+        rows = [at[k] for k in keys]
+        mean = lambda df: df.groupby(rows, sort=True).mean(numeric_only=True).reset_index(drop=True)
+        return TaskEvaluations(first.task, '+'.join(e.study for e in group), first.space, [configs[keys.index(k)] for k in at],
+                               mean(pd.concat([e.metrics for e in group], ignore_index=True)),
+                               mean(pd.concat([e.cost for e in group], ignore_index=True)), first.metric, first.direction, first.protocol)
+    return first.derived(('one_per_task.pooled', tuple(e.study for e in group)), pool)  # pooled once, for every tuner built on this experience
+
+def task_studies(evaluations:Sequence[TaskEvaluations]) -> list[tuple[list[int], list[int]]]:
+    """How `one_per_task` takes each task once per space: for each task (its name, model family and data) and space, in the
+    order of its last study, the positions of the studies it pools and of those it leaves out."""
+    tasks = {}  # (task, space) -> groups of positions that measured alike (a study with no protocol is a group of its own)
+    for i, e in enumerate(evaluations):
+        groups = tasks.setdefault((e.task.name, e.task.model_family, e.task.fingerprint, e.space.name), [])
+        if (g := next((g for g in groups if _alike(evaluations[g[0]], e)), None)) is not None: g.append(i)
+        else: groups.append([i])
+    out = []
+    for groups in tasks.values():
+        n = [len(_pooled([evaluations[i] for i in g])) for g in groups]
+        best = max(range(len(groups)), key=lambda j: (n[j], groups[j][-1]))  # the most evaluations; of equals, the last
+        out.append((groups[best], sorted(i for j, g in enumerate(groups) if j != best for i in g)))
+    return sorted(out, key=lambda t: t[0][-1])
 
 def one_per_task(evaluations:Sequence[TaskEvaluations]) -> list[TaskEvaluations]:
-    """Each task once per space: of several studies of one task (its name, model family and data) in one space, the one
-    with the most evaluations (of equals, the last); the others left out, the order kept. A task tuned twice is one past
-    task, not two that agree: the studies are not merged, since nothing records whether they measured alike."""
-    keep = {}
-    for i, e in enumerate(evaluations):
-        k = (e.task.name, e.task.model_family, e.task.fingerprint, e.space.name)
-        if k not in keep or len(e) >= len(evaluations[keep[k]]): keep[k] = i
-    return [evaluations[i] for i in sorted(keep.values())]
+    """Each task once per space. Several studies of one task (its name, model family and data) in one space that recorded
+    the same protocol (`TaskEvaluations.protocol`: the trainer measured alike) are pooled into one, a configuration evaluated
+    in more than one by its mean; of what remains (pools, and studies with no recorded protocol), the one with the most
+    evaluations is kept (of equals, the last) and the others left out. A task tuned twice is one past task, not two that agree."""
+    return [_pooled([evaluations[i] for i in kept]) for kept, _ in task_studies(evaluations)]
 
 class Experience:
     "Past evaluations by task: select by space or model family, leave tasks out, read meta-features."
@@ -158,7 +193,7 @@ class Experience:
             for s in repo.studies():
                 if not fnmatch.fnmatchcase(s.name, studies): continue
                 ts = [t for t in repo.trials(s) if t.ok]
-                if ts: out.append(_evaluations(s.task, s.name, s.space, ts, s.metric, s.direction))
+                if ts: out.append(_evaluations(s.task, s.name, s.space, ts, s.metric, s.direction, s.protocol))
             tasks = repo.tasks()
         finally:
             if repo is not repository: repo.close()
@@ -173,7 +208,7 @@ class Experience:
         by_study = {}
         for name, t in ex.trials:
             if t.ok: by_study.setdefault(name, []).append(t)
-        out = [_evaluations(ids[s['task']], name, s['space'], by_study[name], s['metric'], s['direction'])
+        out = [_evaluations(ids[s['task']], name, s['space'], by_study[name], s['metric'], s['direction'], s['protocol'])
                for name, s in ex.studies.items() if name in by_study]
         keys = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in out}
         return cls(out, [t for k, t in ids.items() if t.meta_features or k in keys])

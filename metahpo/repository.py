@@ -15,10 +15,10 @@ from .space import SearchSpace
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'CLAIM_TTL_S', 'METRIC_BOUND', 'RepositoryError',
-           'TaskRecord', 'StudyRecord', 'Repository', 'metric_range', 'Export', 'read_export']
+           'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository', 'metric_range', 'Export', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
-SCHEMA_VERSION = 2  # bump with a migration in `_MIGRATIONS` whenever the tables change
+SCHEMA_VERSION = 3  # bump with a migration in `_MIGRATIONS` whenever the tables change
 APPLICATION_ID = 0x4D485030  # 'MHP0' in SQLite's header: marks the file as a metahpo repository
 DEFAULT_REPOSITORY = 'metahpo.db'
 logger = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS studies (
     study_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
     task_id INTEGER NOT NULL REFERENCES tasks(task_id),
     space TEXT NOT NULL, tuner TEXT NOT NULL, metric TEXT NOT NULL, direction TEXT NOT NULL,
-    seed INTEGER, created_at TEXT NOT NULL);
+    seed INTEGER, created_at TEXT NOT NULL,
+    protocol TEXT NOT NULL DEFAULT '');  -- schema 3: how the study measured its scores (JSON), '' if unknown
 CREATE TABLE IF NOT EXISTS trials (
     trial_id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,
     study_id INTEGER NOT NULL REFERENCES studies(study_id), number INTEGER NOT NULL,
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS trials (
     UNIQUE (study_id, number));
 CREATE INDEX IF NOT EXISTS trials_by_study ON trials(study_id, number);
 """ + _CLAIMS
-_MIGRATIONS: dict[int, str] = {1: _CLAIMS}  # {from_version: SQL that upgrades it to from_version + 1}
+_MIGRATIONS: dict[int, str] = {1: _CLAIMS, 2: "ALTER TABLE studies ADD COLUMN protocol TEXT NOT NULL DEFAULT ''"}  # {from_version: SQL that upgrades it to from_version + 1}
 _COLUMNS = {'tasks': {'task_id', 'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'created_at'},
             'studies': {'study_id', 'name', 'task_id', 'space', 'tuner', 'metric', 'direction', 'seed', 'created_at'},
             'trials': {'trial_id', 'uid', 'study_id', 'number', 'config', 'metrics', 'value', 'status', 'error', 'wall_s', 'cpu_s',
@@ -83,6 +84,17 @@ class StudyRecord:
     seed: int|None = None
     study_id: int|None = None
     created_at: str|None = None
+    protocol: dict|None = None  # how its scores were measured (the trainer's `protocol`); None: not recorded
+
+def check_protocol(protocol) -> dict|None:
+    "`protocol` (how an objective measures its scores: its folds, its share of the data, its epochs) as a plain, sorted mapping, or None."
+    if protocol is None: return None
+    ok = lambda v: v is None or isinstance(v, (str, bool)) or (isinstance(v, numbers.Real) and math.isfinite(v))
+    if not (isinstance(protocol, Mapping) and protocol and all(isinstance(k, str) and ok(v) for k, v in protocol.items())):
+        raise MetahpoError(f"protocol={protocol!r} is not allowed: give a non-empty mapping of names to numbers, texts, booleans or None "
+                           "(how the objective measures its scores), or None")
+    return {k: v if v is None or isinstance(v, (str, bool)) else (int(v) if isinstance(v, numbers.Integral) else float(v)) for k, v in sorted(protocol.items())}
+
 
 # %% ../nbs/02_repository.ipynb #139eede2
 def _check_file(path:Path):
@@ -187,11 +199,11 @@ def tasks(self:Repository) -> list[TaskRecord]:
     return [_task_from_row(r) for r in self._con.execute(f"SELECT {_TASK_COLS} FROM tasks ORDER BY task_id")]
 
 # %% ../nbs/02_repository.ipynb #f7b23bb3
-_STUDY_COLS = "s.study_id, s.name, s.space, s.tuner, s.metric, s.direction, s.seed, s.created_at, " + ", ".join("t." + c.strip() for c in _TASK_COLS.split(','))
+_STUDY_COLS = "s.study_id, s.name, s.space, s.tuner, s.metric, s.direction, s.seed, s.created_at, s.protocol, " + ", ".join("t." + c.strip() for c in _TASK_COLS.split(','))
 
 def _study_from_row(r) -> StudyRecord:
-    return StudyRecord(name=r[1], task=_task_from_row(r[8:]), space=SearchSpace.from_dict(from_json(r[2])), tuner=r[3], metric=r[4],
-                       direction=r[5], seed=r[6], study_id=r[0], created_at=r[7])
+    return StudyRecord(name=r[1], task=_task_from_row(r[9:]), space=SearchSpace.from_dict(from_json(r[2])), tuner=r[3], metric=r[4],
+                       direction=r[5], seed=r[6], study_id=r[0], created_at=r[7], protocol=from_json(r[8]) if r[8] else None)
 
 @patch
 def get_study(self:Repository, name:str) -> StudyRecord|None:
@@ -206,23 +218,25 @@ def studies(self:Repository) -> list[StudyRecord]:
 
 @patch
 def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:str, metric:str, direction:str='maximize',
-          seed:int|None=None) -> StudyRecord:
-    "Find the study `name`, or create it; refuse one recorded with another task, space, metric or direction."
-    check_direction(direction)
+          seed:int|None=None,
+          protocol:Mapping|None=None, # how the objective measures its scores (see `check_protocol`); None: not recorded
+         ) -> StudyRecord:
+    "Find the study `name`, or create it; refuse one recorded with another task, space, metric, direction or protocol."
+    check_direction(direction); protocol = check_protocol(protocol)
     task = self.add_task(task) if task.task_id is None else task
     with self._tx() as c:
-        c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                  (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow()))
+        c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
+                  (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow(), '' if protocol is None else to_json(protocol)))
     s = self.get_study(name)
-    if msg := _study_mismatch(s, (task.name, task.model_family, task.fingerprint), space, metric, direction):
+    if msg := _study_mismatch(s, (task.name, task.model_family, task.fingerprint), space, metric, direction, protocol):
         raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
     return s
 
-def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, direction:str) -> str|None:
-    "What differs between the recorded study `s` and the one asked for, or None."
-    theirs = dict(task=(s.task.name, s.task.model_family, s.task.fingerprint), space=s.space, metric=s.metric, direction=s.direction)
-    ours = dict(task=tuple(task), space=space, metric=metric, direction=direction)
-    diff = [k for k in ours if ours[k] != theirs[k]]
+def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, direction:str, protocol:dict|None=None) -> str|None:
+    "What differs between the recorded study `s` and the one asked for, or None (a protocol not recorded on either side differs from none)."
+    theirs = dict(task=(s.task.name, s.task.model_family, s.task.fingerprint), space=s.space, metric=s.metric, direction=s.direction, protocol=s.protocol)
+    ours = dict(task=tuple(task), space=space, metric=metric, direction=direction, protocol=protocol)
+    diff = [k for k in ours if ours[k] != theirs[k] and not (k == 'protocol' and None in (ours[k], theirs[k]))]
     if not diff: return None
     return f"study {s.name!r} was recorded with another {' and '.join(diff)} ({', '.join(f'{k}: {theirs[k]!r}' for k in diff)})"
 
@@ -378,7 +392,7 @@ def export_parquet(self:Repository, path:str|os.PathLike,
     meta = {'schema_version': SCHEMA_VERSION, 'package_version': package_version(), 'exported_at': utcnow(),
             'tasks': [dataclasses.asdict(dataclasses.replace(t, task_id=None)) for t in tasks],
             'studies': [dict(name=s.name, task=[s.task.name, s.task.model_family, s.task.fingerprint], space=s.space.to_dict(),
-                             tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed) for s in chosen]}
+                             tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol) for s in chosen]}
     table = pa.Table.from_pandas(df, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _EXPORT_KEY: to_json(meta).encode()})
     path = Path(path); pq.write_table(table, path, compression='zstd')
@@ -387,7 +401,7 @@ def export_parquet(self:Repository, path:str|os.PathLike,
 _EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'number', 'config', 'metrics', 'value', 'status', 'error',
                    'wall_s', 'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
 _TASK_KEYS = {'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'task_id'}
-_STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed'}
+_STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 'protocol'}  # seed and protocol may be absent (older exports)
 METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
 
 def metric_range(name:str) -> tuple[float, float]:
@@ -419,7 +433,7 @@ def _check_task(t) -> TaskRecord:
 def _check_study(s, tasks:dict) -> dict:
     _need(isinstance(s, dict), f"a study is {type(s).__name__}, not a mapping")
     _need(not (extra := set(s) - _STUDY_KEYS), f"study has unknown key(s) {sorted(extra)}")
-    _need(not (miss := _STUDY_KEYS - {'seed'} - set(s)), f"study lacks {sorted(miss)}")
+    _need(not (miss := _STUDY_KEYS - {'seed', 'protocol'} - set(s)), f"study lacks {sorted(miss)}")
     _need(isinstance(s['name'], str) and s['name'], f"study name {s['name']!r} is not a non-empty text")
     _need(isinstance(s['task'], list) and tuple(s['task']) in tasks, f"study {s['name']!r} names task {s['task']!r}, which the file does not declare")
     try: space = SearchSpace.from_dict(s['space'])
@@ -428,7 +442,9 @@ def _check_study(s, tasks:dict) -> dict:
     _need(isinstance(s['metric'], str) and s['metric'] and isinstance(s['tuner'], str), f"study {s['name']!r} needs a metric and a tuner name")
     seed = s.get('seed')
     _need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool)), f"study {s['name']!r} has seed {seed!r}; give a whole number or null")
-    return dict(s, space=space, task=tuple(s['task']))
+    try: protocol = check_protocol(s.get('protocol'))
+    except MetahpoError as e: raise _Bad(f"study {s['name']!r}: {e}")
+    return dict(s, space=space, task=tuple(s['task']), seed=seed, protocol=protocol)
 
 def _check_row(r, s:dict, seen:set) -> Trial:
     _need(isinstance(r.uid, str) and r.uid != '', f"uid {_na(r.uid)!r} is not a non-empty text")
@@ -514,15 +530,16 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     ex = read_export(path, skip_invalid)
     for name, s in ex.studies.items():
         here = self.get_study(name)
-        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'])):
+        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])):
             raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
         recs = {k: _add_task(c, t) for k, t in ex.tasks.items()}
         ids = {}
         for name, s in ex.studies.items():
-            c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow()))
+            c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
+                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow(),
+                       '' if s['protocol'] is None else to_json(s['protocol'])))
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
         for name, t in ex.trials: _insert_trial(c, ids[name], t)
     if ex.rejected: logger.warning("import of %r: %d invalid row(s) skipped: %s", str(path), len(ex.rejected), '; '.join(ex.rejected[:3]))

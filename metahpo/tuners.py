@@ -543,7 +543,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if repository is not None:
         if task is None: raise MetahpoError("give `task` (a TaskRecord) to record into a repository")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
-        record = repo.study(name, task, space, tuner_name, metric, direction, seed)
+        record = repo.study(name, task, space, tuner_name, metric, direction, seed, getattr(objective, 'protocol', None))
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:

@@ -258,6 +258,11 @@ class BertTrainer:
                    n_params=sum(p.numel() for p in model.parameters()), n_classes=self.n_classes)
         return {k: float(v) for k, v in res.items()}
 
+    @property
+    def protocol(self) -> dict:
+        "How a score is measured, recorded with each study so that studies that measured alike can be pooled (the data is in the task's fingerprint; seeds, device and parallelism change a score's noise, not what it measures)."
+        return {'trainer': 'bert-holdout', 'epoch_scale': self.epoch_scale}
+
     def __repr__(self):
         n = {k: len(v) for k, v in self.parts.items()}
         return f"BertTrainer({self.name!r}, {self.model!r}, train {n['train']}, val {n['val']}, test {n['test']}, profile {self.profile})"

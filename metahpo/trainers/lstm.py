@@ -274,4 +274,9 @@ class LSTMTrainer:
             out[f'{key}_mse'], out[f'{key}_mae'] = float((e ** 2).mean()), float(np.abs(e).mean())
         return out
 
+    @property
+    def protocol(self) -> dict:
+        "How a score is measured, recorded with each study so that studies that measured alike can be pooled (the data is in the task's fingerprint; seeds, device and parallelism change a score's noise, not what it measures)."
+        return {'trainer': 'lstm-holdout', 'max_train_windows': self.max_train_windows, 'epoch_scale': self.epoch_scale}
+
     def __repr__(self): return f"LSTMTrainer({self.name!r}, {self.data!r}, profile {self.profile})"

@@ -284,6 +284,11 @@ class ResNetTrainer:
                 top1 += int((top[:, 0] == yb).sum()); top5 += int((top == yb[:, None]).any(1).sum())
         return top1 / len(Y), top5 / len(Y)
 
+    @property
+    def protocol(self) -> dict:
+        "How a score is measured, recorded with each study so that studies that measured alike can be pooled (the data is in the task's fingerprint; seeds, device and parallelism change a score's noise, not what it measures)."
+        return {'trainer': 'resnet50-holdout', 'epoch_scale': self.epoch_scale}
+
     def __repr__(self):
         n = {k: len(v) for k, v in self.y.items()}
         return f"ResNetTrainer({self.name!r}, {self.n_classes} classes, train {n['train']}, val {n['val']}, test {n['test']}, profile {self.profile})"

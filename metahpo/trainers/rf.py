@@ -195,4 +195,9 @@ class RandomForestTrainer:
             out.update({f'accuracy_repeat{i}': v for i, v in enumerate(per)})
         return {k: float(v) for k, v in out.items()}
 
+    @property
+    def protocol(self) -> dict:
+        "How a score is measured, recorded with each study so that studies that measured alike can be pooled (the data is in the task's fingerprint; seeds, device and parallelism change a score's noise, not what it measures)."
+        return {'trainer': 'random_forest-cv', 'n_splits': self.n_splits, 'n_repeats': self.n_repeats}
+
     def __repr__(self): return f"RandomForestTrainer({self.name!r}, {len(self.X)} rows, {self.n_splits}-fold x {self.n_repeats})"
