@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, logging, math, os, sqlite3, sys
+import argparse, logging, math, os, re, sqlite3, sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from metahpo.tuners import Study
@@ -40,7 +40,10 @@ def summary_table(st:Study, repo_path:str|None=None) -> str:
 # %% ../nbs/30_cli.ipynb #59f56e11
 class _Parser(argparse.ArgumentParser):
     "argparse with a one-line error: what was wrong and where to read more (no usage dump)."
-    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+    def error(self, message):
+        if m := re.fullmatch(r'argument (--[\w-]+)(?:/\S+)?: expected one argument', message):  # `--budget -5m`: the value was read as an option
+            message += f" (a value that starts with '-' reads as an option; write {m[1]}=VALUE to give it)"
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def _seed_arg(text:str) -> int:
     from metahpo.core import MetahpoError, MAX_SEED, check_seed
@@ -89,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
-    t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}); the same name resumes')
+    t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space} and -{profile} where '
+                   'they are not the defaults, e.g. titanic-random_forest-random-seed0-wide); the same name resumes')
     t.add_argument('--data-dir', default=None, help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
@@ -245,6 +249,7 @@ def _read_table(path:str, target:str):
     missing = int(df[target].isna().sum())
     if missing == len(df): raise MetahpoError(f"--target {target!r} has no value in any of the {len(df)} rows of {path}: give the column to predict")
     if missing: print(f"note: {missing} of {len(df)} rows of {path} have no --target {target!r} value and are left out", file=sys.stderr)
+    if df.shape[1] < 2: raise MetahpoError(f"--data {path!r} has no column besides --target {target!r}: give a table with the features to predict it from")
     df = df[df[target].notna()]
     return df.drop(columns=[target]), df[target]
 
@@ -269,20 +274,29 @@ def _tune(a) -> int:
     from metahpo.tuners import tune, Budget, Terminated, study_name
     from metahpo.tasks import make_objective
     from metahpo.core import MetahpoError
-    if a.experience is not None and a.tuner != 'meta':  # refused before any data is loaded
+    from metahpo.core import choices_msg
+    if a.tuner not in cli_tuners(): raise MetahpoError(choices_msg('tuner', a.tuner, cli_tuners()))  # refused before any data is loaded
+    if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
-    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
     budget = Budget.parse(a.budget)
+    if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
+        print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
+    if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
+        with Repository(a.repo, create=False) as repo:
+            if (rec := repo.get_study(study)) is not None: _check_resumable(repo, rec, obj, a.tuner)
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
     executor = _executor(a, obj)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)
+        n_done = 0 if rec is None else len(repo.trials(rec))
         if rec is not None:
-            _check_resumable(repo, rec, obj)
-            print(f"resuming study {study!r}: {len(repo.trials(rec))} trial(s) already in {a.repo}", file=sys.stderr)
-        _meta_train_first(tuner, budget, 0 if rec is None else len(repo.trials(rec)))
+            spent = budget.n_trials is not None and n_done >= budget.n_trials
+            print(f"resuming study {study!r}: {n_done} trial(s) already in {a.repo}" + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
+                  "nothing new runs (raise --budget to go on)" if spent else ''), file=sys.stderr)
+        _meta_train_first(tuner, budget, n_done)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -294,7 +308,7 @@ def _tune(a) -> int:
     print(summary_table(st, a.repo))
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
-              f"{st.name!r} of {a.repo}", file=sys.stderr)
+              f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)
         return 1
     return 0
 
@@ -310,14 +324,17 @@ def _meta_train_first(tuner, budget, n_done:int):
     tuner.meta_train()
     print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
-def _check_resumable(repo, rec, obj):
-    "Refuse to resume the recorded study `rec` with an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
+def _check_resumable(repo, rec, obj, tuner:str):
+    "Refuse to resume the recorded study `rec` with another tuner, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
     from metahpo.repository import _study_mismatch, check_protocol  # the repository's own comparison, read-only
     t = obj.task
     if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
                               getattr(obj, 'direction', None) or 'maximize', check_protocol(getattr(obj, 'protocol', None))):
         raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
+    if rec.tuner not in (tuner, 'MetaTuner' if tuner == 'meta' else tuner):  # `tune` records a MetaTuner by its class name
+        raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "
+                           f"give --tuner {'meta' if rec.tuner == 'MetaTuner' else rec.tuner} to resume it, or another name with --study to start a new study")
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
@@ -517,14 +534,17 @@ def _main(argv:list[str]|None=None) -> int:
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
     try: return _run(a)
     except MetahpoError as e:  # the library's advice names its Python arguments; on the command line they are options
-        msg = _as_options(str(e)) if 'data_dir' in vars(a) else str(e)
+        msg = _as_options(str(e), a)
         if msg == str(e): raise
         raise MetahpoError(msg) from None
 
-def _as_options(msg:str) -> str:
-    "`msg` with the library's `data_dir` argument named as the command's `--data-dir` option."
-    import re
-    return re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
+def _as_options(msg:str, a) -> str:
+    "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."
+    if 'data_dir' in vars(a): msg = re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
+    msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
+    env = os.environ.get('METAHPO_REPOSITORY')
+    if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
+    return msg
 
 def _run(a) -> int:
     "Run the parsed command `a`."

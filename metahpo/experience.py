@@ -229,6 +229,9 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                      studies:str='meta-*') -> Path: # glob of the studies to include
     "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file."
     with Repository(repository) as repo:
-        if not any(True for s in repo.studies() if __import__('fnmatch').fnmatchcase(s.name, studies)):
-            raise MetahpoError(f"no study in {str(repository)!r} matches {studies!r}; build the meta-dataset first (`metahpo metadataset`)")
+        names = [s.name for s in repo.studies()]
+        if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names):
+            have = f"its studies: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}; give a glob that matches them (every study: '*')" if names \
+                else "it has no study: build the meta-dataset first (`metahpo metadataset`) or tune into it"
+            raise MetahpoError(f"no study in {str(repository)!r} matches {studies!r}; {have}")
         return repo.export_parquet(path if path is not None else shipped_experience_path(), studies=studies, all_tasks=True)

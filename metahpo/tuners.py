@@ -492,6 +492,8 @@ class _on_sigterm:
         return False
 
 def _check_args(tuner, seed, repository, trial_timeout_s):
+    if isinstance(tuner, type):
+        raise MetahpoError(f"tuner={tuner.__name__} is a class, not a tuner: give an instance, such as {tuner.__name__}(space, seed=0), or a tuner name ({', '.join(TUNERS)})")
     if not isinstance(tuner, (str, Tuner)) and not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
         raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
     check_seed(seed)
@@ -527,6 +529,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         raise MetahpoError(f"concurrency={n_at_once} is more than the {getattr(executor, 'slots', 1)} trial(s) the executor runs at once: "
                            "give the executor as many slots, or a lower concurrency")
     space = _resolve(objective, 'space', space)
+    if not isinstance(space, SearchSpace):
+        raise MetahpoError(f"space={space!r} is not allowed: give a SearchSpace, such as SearchSpace([Float('x', 0, 1)]) or get_space('random_forest')")
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
@@ -541,7 +545,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
 
     repo, own_repo, record = None, False, None
     if repository is not None:
-        if task is None: raise MetahpoError("give `task` (a TaskRecord) to record into a repository")
+        if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
+                                            "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, getattr(objective, 'protocol', None))
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
