@@ -455,7 +455,7 @@ def studies_table(repo, match:str|None=None):
         rows.append({'study': s.name, 'task': s.task.name, 'model': s.task.model_family, 'tuner': s.tuner, 'trials': len(trials),
                      'failed': len(trials) - len(ok), 'metric': f"{s.metric} ({s.direction[:3]})",
                      'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
-                     'best configuration': '' if best is None else ', '.join(f'{k}={v}' for k, v in best.config.items()),
+                     'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
                      'CPU h': round(sum(t.cost.cpu_s for t in trials) / 3600, 4)})
     return pd.DataFrame(rows)
 

@@ -430,6 +430,11 @@ class Study:
     n_resumed: int = 0  # trials read back from the repository at the start
     wall_s: float = 0.0  # wall time of this run (resumed trials excluded)
 
+    def __repr__(self):
+        best = self.best_trial
+        return (f"Study({self.name!r}, tuner {self.tuner}, {len(self.trials)} trials ({self.n_failed} failed, {self.n_resumed} resumed), "
+                + ('no trial complete)' if best is None else f"best {self.metric} {best.value:.4g} at trial {best.number})"))
+
     @property
     def complete(self) -> list[Trial]: return [t for t in self.trials if t.ok]
     @property
