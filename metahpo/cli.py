@@ -332,9 +332,16 @@ def _check_resumable(repo, rec, obj, tuner:str):
     if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
                               getattr(obj, 'direction', None) or 'maximize', check_protocol(getattr(obj, 'protocol', None))):
         raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
-    if rec.tuner not in (tuner, 'MetaTuner' if tuner == 'meta' else tuner):  # `tune` records a MetaTuner by its class name
+    if rec.tuner not in _recorded_as(tuner, obj.space):
+        fits = [n for n in cli_tuners() if rec.tuner in _recorded_as(n, obj.space)]
+        how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
         raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "
-                           f"give --tuner {'meta' if rec.tuner == 'MetaTuner' else rec.tuner} to resume it, or another name with --study to start a new study")
+                           f"{how} another name with --study to start a new study")
+
+def _recorded_as(tuner:str, space) -> set:
+    "The names a study of the command line's `tuner` may be recorded under: its own, and the class name `tune` records for a tuner object."
+    from metahpo.tuners import TUNERS
+    return {tuner, 'MetaTuner' if tuner == 'meta' else type(TUNERS[tuner](space, seed=0)).__name__}
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg

@@ -105,13 +105,15 @@ def _pooled(group:Sequence[TaskEvaluations]) -> TaskEvaluations:
     def pool():
         configs = [c for e in group for c in e.configs]
         keys = [first.space.key(c) for c in configs]
-        at = {k: i for i, k in enumerate(dict.fromkeys(keys))}  # each configuration's row: where it first appears
+        firsts = {}  # each configuration's first evaluation
+        for c, k in zip(configs, keys): firsts.setdefault(k, c)
+        at = {k: i for i, k in enumerate(firsts)}
         rows = [at[k] for k in keys]
-        mean = lambda df: df.groupby(rows, sort=True).mean(numeric_only=True).reset_index(drop=True)
-        return TaskEvaluations(first.task, '+'.join(e.study for e in group), first.space, [configs[keys.index(k)] for k in at],
+        mean = lambda df: df.apply(pd.to_numeric, errors='coerce').groupby(rows, sort=True).mean().reset_index(drop=True)  # None (no GPU) as NaN
+        return TaskEvaluations(first.task, '+'.join(e.study for e in group), first.space, list(firsts.values()),
                                mean(pd.concat([e.metrics for e in group], ignore_index=True)),
                                mean(pd.concat([e.cost for e in group], ignore_index=True)), first.metric, first.direction, first.protocol)
-    return first.derived(('one_per_task.pooled', tuple(e.study for e in group)), pool)  # pooled once, for every tuner built on this experience
+    return first.derived(('one_per_task.pooled', tuple((e.study, id(e)) for e in group)), pool)  # pooled once, for every tuner built on this experience
 
 def task_studies(evaluations:Sequence[TaskEvaluations]) -> list[tuple[list[int], list[int]]]:
     """How `one_per_task` takes each task once per space: for each task (its name, model family and data) and space, in the

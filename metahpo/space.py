@@ -48,7 +48,10 @@ class _Range(Param):
         if not (math.isfinite(self.low) and math.isfinite(self.high)):
             raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} must be finite numbers (no nan or inf)")
         if self.low > self.high: raise ConfigError(f"{self.name}: low={self.low} is above high={self.high}")
-        if not isinstance(self.log, (bool, np.bool_)): raise ConfigError(f"{self.name}: log={self.log!r} is not allowed: give True (a log scale) or False")
+        if not isinstance(self.log, (bool, np.bool_)):
+            if not (isinstance(self.log, numbers.Integral) and self.log in (0, 1)):
+                raise ConfigError(f"{self.name}: log={self.log!r} is not allowed: give True (a log scale) or False")
+            object.__setattr__(self, 'log', bool(self.log))  # 1 and 0, as spaces stored before this check may say
         if self.log and self.low <= 0: raise ConfigError(f"{self.name}: a log scale needs low > 0, got low={self.low}")
 
     def _t(self, v): return math.log(v) if self.log else float(v)  # to the sampling scale

@@ -87,7 +87,7 @@ def _with_cost(e:TaskEvaluations, column:str) -> TaskEvaluations:
     if column not in e.metrics: return e
     t = pd.to_numeric(e.metrics[column], errors='coerce').clip(lower=0).fillna(0.0).to_numpy(float)
     return TaskEvaluations(e.task, e.study, e.space, e.configs, e.metrics, pd.DataFrame({'wall_s': t, 'cpu_s': t, 'gpu_s': np.nan}),
-                           e.metric, e.direction)
+                           e.metric, e.direction, e.protocol)
 
 AUC_METRICS = ('auc', 'roc_auc', 'auc_roc')
 
@@ -396,7 +396,8 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     copies, k = [], 0
     while sum(len(e) for e in copies) < n_ask_trials:
         for e in experience:
-            copies.append(TaskEvaluations(replace(e.task, name=f'{e.task.name}#{k}'), e.study, e.space, e.configs, e.metrics, e.cost, e.metric, e.direction))
+            copies.append(TaskEvaluations(replace(e.task, name=f'{e.task.name}#{k}'), e.study, e.space, e.configs, e.metrics, e.cost, e.metric, e.direction,
+                                          e.protocol))
         k += 1
     big = Experience(copies)
     obj = ReplayObjective(experience.evaluations[0])  # the first task, replayed as the benchmark does: proposals land on its candidates

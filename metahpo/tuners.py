@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, math, multiprocessing, os, re, signal, sys, threading, time, uuid, logging, numbers
+import copy, math, multiprocessing, os, re, signal, sys, threading, time, uuid, logging, numbers, warnings
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
@@ -433,7 +433,7 @@ class Study:
     def __repr__(self):
         best = self.best_trial
         return (f"Study({self.name!r}, tuner {self.tuner}, {len(self.trials)} trials ({self.n_failed} failed, {self.n_resumed} resumed), "
-                + ('no trial complete)' if best is None else f"best {self.metric} {best.value:.4g} at trial {best.number})"))
+                + ('no trial complete)' if best is None else f"best {self.metric} {best.value:.4g} at evaluation {best.number + 1})"))
 
     @property
     def complete(self) -> list[Trial]: return [t for t in self.trials if t.ok]
@@ -553,7 +553,11 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
-        record = repo.study(name, task, space, tuner_name, metric, direction, seed, getattr(objective, 'protocol', None))
+        protocol = getattr(objective, 'protocol', None)
+        if protocol is not None and not isinstance(protocol, Mapping):  # an attribute of that name that means something else
+            warnings.warn(f"the objective's `protocol` ({protocol!r}) is not a mapping of how it measures a score: not recorded", stacklevel=2)
+            protocol = None
+        record = repo.study(name, task, space, tuner_name, metric, direction, seed, protocol)
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:
