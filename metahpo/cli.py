@@ -383,10 +383,31 @@ def _metadataset(a) -> int:
 def _split(text:str|None) -> list[str]|None:
     return [t.strip() for t in text.split(',') if t.strip()] if text else None
 
+def _surrogate_summary(name:str, ex, home:Path, a) -> None:
+    "Make (or read back) the suite's surrogate report and print it in a line; a saved one made with other settings is named, not printed as this run's."
+    import json
+    from metahpo.suites import surrogate_report
+    f = home / 'surrogate.json'
+    if a.no_surrogate_report and not f.exists(): return
+    if not f.exists():
+        if len(ex.task_names) < 2:
+            print(f"surrogate report skipped: its held-out folds need at least 2 tasks, and {len(ex.task_names)} {'was' if len(ex.task_names) == 1 else 'were'} given", file=sys.stderr)
+            return
+        surrogate_report(name, ex, home, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
+    rep = json.loads(f.read_text())
+    if (rep['members'], rep['meta_steps'], rep['n_tasks']) != (a.members, a.meta_steps, len(ex)):
+        print(f"a surrogate report made with other settings is saved in {f} ({rep['members']} members, {rep['meta_steps']} meta-steps, {rep['n_tasks']} tasks; "
+              f"this run: {a.members}, {a.meta_steps}, {len(ex)}): delete it, or give another --out, to make this run's", file=sys.stderr)
+        return
+    print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks: meta-training "
+          f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); ask {rep['ask_ms_median']:.1f} ms "
+          f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
+          f"after {rep['n_observed']} trials {rep['spearman_adapted_reptile']:.2f}; 90% interval covers {rep['calibration']['reptile']['0.9']:.0%}")
+
 def _benchmark(a) -> int:
     import shutil, pandas as pd
     from metahpo.core import MetahpoError, choices_msg, first_missing_folder
-    from metahpo.suites import SUITES, run_suite, summarise, surrogate_report, suite_experience
+    from metahpo.suites import SUITES, run_suite, summarise, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
@@ -410,17 +431,14 @@ def _benchmark(a) -> int:
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
-        sm = summarise(out, experience=ex)
-        if not a.no_surrogate_report and not (home / 'surrogate.json').exists():
+        try:
+            sm = summarise(out, experience=ex)
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
-            rep = surrogate_report(name, ex, home, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
-        if (home / 'surrogate.json').exists():
-            import json
-            rep = json.loads((home / 'surrogate.json').read_text())
-            print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks: meta-training "
-                  f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); ask {rep['ask_ms_median']:.1f} ms "
-                  f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
-                  f"after {rep['n_observed']} trials {rep['spearman_adapted_reptile']:.2f}; 90% interval covers {rep['calibration']['reptile']['0.9']:.0%}")
+            _surrogate_summary(name, ex, home, a)
+        except KeyboardInterrupt:
+            print(f"\ninterrupted after the runs: they are all saved under {out / 'runs'}; run the same command again to write the tables "
+                  "and the surrogate report", file=sys.stderr)
+            return 130
         tab = pd.read_csv(out / 'regret.csv').pivot(index='tuner', columns='k', values='regret')
         ranks = pd.read_csv(out / 'ranks.csv', index_col=0)
         tab['rank@last'] = ranks.iloc[-1]

@@ -385,6 +385,8 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     from scipy.stats import spearmanr
     from tqdm.auto import tqdm
     s = get_suite(suite)
+    if len(experience.task_names) < 2:
+        raise MetahpoError(f"the surrogate report holds tasks out in folds and needs at least 2 tasks; the experience has {len(experience.task_names)}")
     space = experience.evaluations[0].space
     mf = {e.task.name: e.task.meta_features for e in experience}
     report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed, n_folds=n_folds,

@@ -1,6 +1,7 @@
 """Compare the run files of two results folders (a rerun against the committed one), file by file.
 
-    python scripts/compare_runs.py results/rbv2_xgboost /path/to/rerun/rbv2_xgboost
+    python scripts/compare_runs.py results/rbv2_xgboost/meta-test /path/to/rerun/rbv2_xgboost/meta-test
+    python scripts/compare_runs.py results/rbv2_xgboost /path/to/rerun/rbv2_xgboost     # the leave-one-task-out runs
 
 A run file is identical when every row agrees on tuner, task, seed, k, the best value so far, its regret and the
 evaluations' recorded cost (cpu_s, wall_s, gpu_s); the tuner's own time and the replay's wall time are measurements
@@ -28,15 +29,23 @@ def compare(a:Path, b:Path) -> str:
             f"mean regret @10 {r10(x):.4f} vs {r10(y):.4f}")
 
 def main(a:str, b:str) -> int:
-    files = sorted((Path(a) / 'runs').glob('*.parquet'))
+    runs = [Path(d) / 'runs' for d in (a, b)]
+    for d, r in zip((a, b), runs):  # comparing nothing is not a success
+        if not any(r.glob('*.parquet')):
+            print(f"no run files in {str(r)!r}: give a folder that holds runs/ (a suite's meta-test or meta-val folder, or the suite's "
+                  f"own folder for loto), e.g. results/rf-wide/meta-test", file=sys.stderr)
+            return 2
+    files = sorted(runs[0].glob('*.parquet'))
     same = 0
     for f in files:
-        g = Path(b) / 'runs' / f.name
+        g = runs[1] / f.name
         msg = compare(f, g) if g.exists() else 'missing in the second folder'
         same += msg.startswith('identical'); print(f"{f.name}: {msg}")
-    print(f"{same} of {len(files)} run files identical")
+    only = sorted(f.name for f in runs[1].glob('*.parquet') if not (runs[0] / f.name).exists())
+    for n in only: print(f"{n}: missing in the first folder")
+    print(f"{same} of {len(files) + len(only)} run files identical")
     for line in provenance(Path(a), Path(b)): print(line)
-    return 0 if same == len(files) else 1
+    return 0 if same == len(files) + len(only) else 1
 
 def provenance(a:Path, b:Path) -> list[str]:
     "Where the two folders' last runs were made with other libraries, Python, package or CPU (their suite.json), one line each."

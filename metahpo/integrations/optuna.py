@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json
-from ..space import SearchSpace, Float, Int, Ordinal, Categorical
+from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space
 from ..repository import Repository, TaskRecord, StudyRecord
 from ..experience import Experience
 from ..tuners import Tuner, TUNERS, make_tuner
@@ -42,6 +42,14 @@ def suggest(trial, space:SearchSpace) -> dict:
     return out
 
 def _space_name(names) -> str: return 'optuna:' + ','.join(sorted(names))
+
+def _preset_of(distributions:Mapping) -> SearchSpace|None:
+    "The preset space (a seed grid, or a wider space) whose distributions, as `to_optuna` gives them, these are; else None."
+    for preset in PRESET_NAMES:
+        for wide in (False, True):
+            sp = get_space(preset, wide)
+            if to_optuna(sp) == dict(distributions): return sp
+    return None
 
 def from_optuna(distributions:Mapping, # parameter name -> Optuna distribution
                 name:str|None=None) -> SearchSpace: # default 'optuna:' and the sorted parameter names
@@ -172,7 +180,9 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
                         model_family:str='optuna', # the tuned model's family, for a task given by name
                         modality:str='tabular', # 'tabular', 'text', 'image' or 'timeseries', for a task given by name
                         meta_features:Mapping[str, float]|None=None, # the task's meta-features, for a task given by name
-                        name:str|None=None) -> tuple[StudyRecord, int]: # the metahpo study's name; default 'optuna-{study_name}'
+                        name:str|None=None, # the metahpo study's name; default 'optuna-{study_name}'
+                        space:SearchSpace|None=None, # the space the study was tuned in (with `suggest`); default: a preset whose distributions they are, else the distributions'
+                       ) -> tuple[StudyRecord, int]:
     "Record an Optuna study's trials in a metahpo repository; (the study, how many trials were new)."
     optuna = lazy_import('optuna', 'optuna')
     TS = optuna.trial.TrialState
@@ -196,7 +206,11 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     trials = s.get_trials(deepcopy=False)
     done = [t for t in trials if t.state == TS.COMPLETE]
     if not done: raise MetahpoError(f"Optuna study {study_name!r} has no finished trial to import")
-    space = from_optuna(optuna.search_space.intersection_search_space(done))
+    dists = optuna.search_space.intersection_search_space(done)
+    if space is not None and to_optuna(space) != dict(dists):
+        raise MetahpoError(f"Optuna study {study_name!r} tuned {', '.join(sorted(dists))}, not the parameters of space {space.name!r} as `suggest` "
+                           f"asks for them ({', '.join(space.names)}); give the space the study used, or none")
+    space = space or _preset_of(dists) or from_optuna(dists)
     metric = (s.metric_names or ['value'])[0]
     direction = 'minimize' if s.direction.name == 'MINIMIZE' else 'maximize'
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
