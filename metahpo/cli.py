@@ -19,7 +19,8 @@ def _fmt(v) -> str:
     if isinstance(v, float): return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
     return str(v)
 
-def summary_table(st:Study, repo_path:str|None=None) -> str:
+def summary_table(st:Study, repo_path:str|None=None,
+                  meta_train_s:float|None=None) -> str: # seconds the tuner meta-trained before the study (not in the study's own time)
     "A plain-text table of a study's best configuration, metrics, evaluations and cost."
     rows = [('study', st.name), ('tuner', st.tuner)]
     best = st.best_trial
@@ -32,7 +33,7 @@ def summary_table(st:Study, repo_path:str|None=None) -> str:
     rows += [('evaluations', f"{len(st.trials)} ({len(st.complete)} complete, {st.n_failed} failed, {st.n_resumed} resumed)"),
              ('wall time of evaluations', f"{c.wall_s:.1f} s"), ('CPU time', f"{c.cpu_s:.1f} s = {c.cpu_hours:.4f} CPU h"),
              ('GPU time', 'none (CPU only)' if c.gpu_s is None else f"{c.gpu_s:.1f} s = {c.gpu_hours:.4f} GPU h"),
-             ('this run, wall', f"{st.wall_s:.1f} s")]
+             ('this run, wall', f"{st.wall_s:.1f} s" + ('' if meta_train_s is None else f", after {meta_train_s:.1f} s of meta-training"))]
     if repo_path: rows.append(('repository', str(repo_path)))
     w = max(len(k) for k, _ in rows)
     return '\n'.join(f"{k:<{w}}  {v}" for k, v in rows)
@@ -296,7 +297,7 @@ def _tune(a) -> int:
             spent = budget.n_trials is not None and n_done >= budget.n_trials
             print(f"resuming study {study!r}: {n_done} trial(s) already in {a.repo}" + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
                   "nothing new runs (raise --budget to go on)" if spent else ''), file=sys.stderr)
-        _meta_train_first(tuner, budget, n_done)
+        meta_s = _meta_train_first(tuner, budget, n_done)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -305,15 +306,15 @@ def _tune(a) -> int:
             print(f"\n{'stopped by SIGTERM' if isinstance(e, Terminated) else 'interrupted'}: {n} finished trial(s) are saved in {a.repo}; "
                   "run the same command again to resume", file=sys.stderr)
             return 143 if isinstance(e, Terminated) else 130
-    print(summary_table(st, a.repo))
+    print(summary_table(st, a.repo, meta_s))
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
               f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)
         return 1
     return 0
 
-def _meta_train_first(tuner, budget, n_done:int):
-    "Meta-train a MetaTuner's surrogate before the study, saying so, where its trials will need it (inside the study it looks like a stalled trial)."
+def _meta_train_first(tuner, budget, n_done:int) -> float|None:
+    "Meta-train a MetaTuner's surrogate before the study, saying so, where its trials will need it (inside the study it looks like a stalled trial); its seconds."
     import time
     from metahpo.metatuner import MetaTuner
     if not isinstance(tuner, MetaTuner) or 'surrogate' not in tuner.parts or not tuner.past: return  # without past tasks it fits this run's trials
@@ -322,7 +323,9 @@ def _meta_train_first(tuner, budget, n_done:int):
     t0 = time.perf_counter()
     print(f"meta-training the surrogate on {len(tuner.past)} past task(s) ...", end=' ', flush=True, file=sys.stderr)
     tuner.meta_train()
-    print(f"done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    s = time.perf_counter() - t0
+    print(f"done in {s:.0f} s", file=sys.stderr)
+    return s
 
 def _check_resumable(repo, rec, obj, tuner:str):
     "Refuse to resume the recorded study `rec` with another tuner, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
@@ -444,6 +447,9 @@ def _benchmark(a) -> int:
         tab['rank@last'] = ranks.iloc[-1]
         print(f"\n{name} ({a.protocol}): {sm['n_tasks']} tasks x {len(sm['seeds'])} seed(s); mean normalized regret after k evaluations, "
               f"and average rank after {ranks.index[-1]}")
+        per = pd.Series([p.stem.rsplit('-seed', 1)[0] for p in (out / 'runs').glob('*-seed*.parquet')]).value_counts()
+        if per.nunique() > 1: print("note: the tuners ran different numbers of seeds (" + ', '.join(f"{t} {n}" for t, n in per.sort_index().items())
+                                    + "); each one's regret is the mean over its own")
         print(tab.sort_values('rank@last').round(3).to_string())
         conv = pd.read_csv(out / 'convergence.csv', index_col=0)
         print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}):")
