@@ -330,12 +330,13 @@ def _meta_train_first(tuner, budget, n_done:int) -> float|None:
 def _check_resumable(repo, rec, obj, tuner:str):
     "Refuse to resume the recorded study `rec` with another tuner, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
-    from metahpo.repository import _study_mismatch, check_protocol  # the repository's own comparison, read-only
+    from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
+    from metahpo.tuners import objective_protocol  # the protocol `tune` records
     t = obj.task
     if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
-                              getattr(obj, 'direction', None) or 'maximize', check_protocol(getattr(obj, 'protocol', None))):
+                              getattr(obj, 'direction', None) or 'maximize', objective_protocol(obj)):
         raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
-    if rec.tuner not in _recorded_as(tuner, obj.space):
+    if rec.tuner != tuner and rec.tuner not in _recorded_as(tuner, obj.space):
         fits = [n for n in cli_tuners() if rec.tuner in _recorded_as(n, obj.space)]
         how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
         raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "

@@ -10,12 +10,12 @@ from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
                           package_version, device_name)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space
-from .repository import Repository, TaskRecord, StudyRecord
+from .repository import Repository, TaskRecord, StudyRecord, check_protocol
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
            'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'study_name',
-           'Terminated', 'tune']
+           'Terminated', 'objective_protocol', 'tune']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -496,6 +496,14 @@ class _on_sigterm:
         if self.old is not None: signal.signal(signal.SIGTERM, self.old)
         return False
 
+def objective_protocol(objective) -> dict|None:
+    "How `objective` measures a score (its `protocol`, as `check_protocol` reads it), or None; an attribute of that name that is no mapping is warned about and left out."
+    protocol = getattr(objective, 'protocol', None)
+    if protocol is not None and not isinstance(protocol, Mapping):  # it means something else
+        warnings.warn(f"the objective's `protocol` ({protocol!r}) is not a mapping of how it measures a score: not recorded", stacklevel=3)
+        return None
+    return check_protocol(protocol)
+
 def _check_args(tuner, seed, repository, trial_timeout_s):
     if isinstance(tuner, type):
         raise MetahpoError(f"tuner={tuner.__name__} is a class, not a tuner: give an instance, such as {tuner.__name__}(space, seed=0), or a tuner name ({', '.join(TUNERS)})")
@@ -553,11 +561,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
-        protocol = getattr(objective, 'protocol', None)
-        if protocol is not None and not isinstance(protocol, Mapping):  # an attribute of that name that means something else
-            warnings.warn(f"the objective's `protocol` ({protocol!r}) is not a mapping of how it measures a score: not recorded", stacklevel=2)
-            protocol = None
-        record = repo.study(name, task, space, tuner_name, metric, direction, seed, protocol)
+        record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:
