@@ -4,7 +4,7 @@
 
 # %% ../../nbs/25_integrations.optuna.ipynb #d2f55e5a
 from __future__ import annotations
-import contextlib, datetime as dt, json, math, threading
+import contextlib, datetime as dt, json, math, random, threading, time
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -112,9 +112,9 @@ class MetaSampler(_BaseSampler):
     def _config(self, t, space:SearchSpace) -> dict|None:
         "The configuration of an Optuna trial in `space`: its parameters, or what a MetaSampler reserved for it."
         if all(n in t.params for n in space.names): c = {n: t.params[n] for n in space.names}
-        elif _ATTR in t.system_attrs: c = json.loads(t.system_attrs[_ATTR])
+        elif _ATTR in t.system_attrs: c = json.loads(t.system_attrs[_ATTR])  # None: it gave its proposal back
         else: return None
-        return c if space.contains(c) else None
+        return c if isinstance(c, dict) and space.contains(c) else None
 
     def _sync(self, study, trials, trial, space:SearchSpace) -> None:
         TS = lazy_import('optuna.trial', 'optuna').TrialState
@@ -159,13 +159,26 @@ class MetaSampler(_BaseSampler):
                     if (r := self.tuner.ask()) is None: break
                     self._reserved[t.number] = r  # about to be sampled (here or elsewhere): first come, first served
                 c = self.tuner.ask()
-            for _ in range(10):  # a last look: another process may have just taken it
-                if c is None or space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space): break
-                if hasattr(self.tuner, 'pending'): self.tuner.pending(c)
-                c = self.tuner.ask()
+            c = self._claim(study, trial, space, c)
             if c is None: return {}  # the tuner has nothing left: Optuna samples at random
-            study._storage.set_trial_system_attr(trial._trial_id, _ATTR, to_json(dict(c)))
         return {n: c[n] for n in search_space if n in c}
+
+    def _claim(self, study, trial, space:SearchSpace, c:dict|None, tries:int=10) -> dict|None:
+        "Write `c` to `trial`, then look: of two processes that wrote one configuration, the later writer sees the other's and yields."
+        put = lambda v: study._storage.set_trial_system_attr(trial._trial_id, _ATTR, to_json(v))
+        written = False
+        for i in range(tries):
+            if c is None: break
+            if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space):  # not taken before: write it, and look again
+                put(dict(c)); written = True
+                if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space): return c
+                time.sleep(random.SystemRandom().uniform(0, 0.01 * (i + 1)))  # both writers may have seen each other: step apart before choosing again
+            self._sync(study, study.get_trials(deepcopy=False), trial, space)
+            if hasattr(self.tuner, 'pending'): self.tuner.pending(c)
+            c = self.tuner.ask()
+        if c is not None: put(dict(c))  # still taken after `tries` looks: the study is busier than its space is large
+        elif written: put(None)  # give the last one back
+        return c
 
     def sample_independent(self, study, trial, param_name, param_distribution):
         return self._random.sample_independent(study, trial, param_name, param_distribution)
