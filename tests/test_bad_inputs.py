@@ -261,11 +261,22 @@ def test_process_bad_input(name, m, tmp_path, metahpo_cmd):
     assert r.returncode == 2 and len(lines) == 1 and expect in lines[0] and 'Traceback' not in r.stderr, (r.returncode, r.stderr)
     assert not left, left
 
+def _wait_loaded(p, lib:str, timeout:float=30):
+    "Wait until process `p` has loaded the shared library `lib` (Linux: its /proc maps; elsewhere, or once it ended, return at once)."
+    maps, t0 = Path(f'/proc/{p.pid}/maps'), time.monotonic()
+    while p.poll() is None and time.monotonic() - t0 < timeout:
+        try:
+            if lib in maps.read_text(): return
+        except FileNotFoundError: return
+        except OSError: pass
+        time.sleep(0.005)
+
 @pytest.mark.parametrize('delay', [0.3, 1.0])
 def test_ctrl_c_during_start_up(delay, tmp_path, metahpo_cmd):
     "Ctrl-C while the command is still starting (importing, loading data) ends with a line, not a traceback."
     p = subprocess.Popen([metahpo_cmd, 'tune', '--budget', '1', '--repo', str(tmp_path / 'r.db'), '--no-progress'], cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    _wait_loaded(p, '_sqlite3')  # metahpo.cli imports it: the console script is about to call main, which turns Ctrl-C into a line
     time.sleep(delay); p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
     record_figure('bad_inputs', via='process', case=f'ctrl-c-at-{delay}s', traceback='Traceback' in err, silent=False, exit0=False,

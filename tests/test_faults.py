@@ -90,7 +90,7 @@ FAULTY = textwrap.dedent('''
         return 1.0
     space = SearchSpace([Ordinal('k', tuple(range(len(kinds))))], name='faults')
     st = tune(objective, space, 'grid', repository=sys.argv[1], task=TaskRecord('toy', 'toy', 'tabular'), study='faulty',
-              trial_timeout_s=3, progress=False)
+              trial_timeout_s=10, progress=False)  # the fast kinds need well under 10 s even on a loaded machine; `timeout` sleeps 60
     print(len(st.trials), len(st.complete), st.n_failed)
 ''')
 

@@ -163,8 +163,8 @@ class MetaSampler(_BaseSampler):
             if c is None: return {}  # the tuner has nothing left: Optuna samples at random
         return {n: c[n] for n in search_space if n in c}
 
-    def _claim(self, study, trial, space:SearchSpace, c:dict|None, tries:int=10) -> dict|None:
-        "Write `c` to `trial`, then look: of two processes that wrote one configuration, the later writer sees the other's and yields."
+    def _claim(self, study, trial, space:SearchSpace, c:dict|None, tries:int=100) -> dict|None:
+        "Write `c` to `trial`, then look: of two processes that wrote one configuration, the later writer sees the other's and yields. None: nothing free."
         put = lambda v: study._storage.set_trial_system_attr(trial._trial_id, _ATTR, to_json(v))
         written = False
         for i in range(tries):
@@ -172,13 +172,12 @@ class MetaSampler(_BaseSampler):
             if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space):  # not taken before: write it, and look again
                 put(dict(c)); written = True
                 if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space): return c
-                time.sleep(random.SystemRandom().uniform(0, 0.01 * (i + 1)))  # both writers may have seen each other: step apart before choosing again
+                time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))  # both writers may have seen each other: step apart before choosing again
             self._sync(study, study.get_trials(deepcopy=False), trial, space)
             if hasattr(self.tuner, 'pending'): self.tuner.pending(c)
             c = self.tuner.ask()
-        if c is not None: put(dict(c))  # still taken after `tries` looks: the study is busier than its space is large
-        elif written: put(None)  # give the last one back
-        return c
+        if written: put(None)  # give the last one back: never a configuration another trial holds
+        return None
 
     def sample_independent(self, study, trial, param_name, param_distribution):
         return self._random.sample_independent(study, trial, param_name, param_distribution)
