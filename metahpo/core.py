@@ -28,7 +28,7 @@ class Cost:
     "What one evaluation took."
     wall_s: float = 0.0  # wall-clock seconds
     cpu_s: float = 0.0  # CPU seconds of the evaluating process, all threads
-    gpu_s: float|None = None  # GPU-busy seconds, `None` when no GPU was used
+    gpu_s: float|None = None  # seconds a GPU was held (the trial's wall seconds once torch used CUDA), `None` when no GPU was used
 
     def __add__(self, other:Cost) -> Cost:
         gpu = None if self.gpu_s is None and other.gpu_s is None else (self.gpu_s or 0.0) + (other.gpu_s or 0.0)

@@ -230,7 +230,7 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                      path:str|os.PathLike|None=None, # output file; default: the package's shipped base
                      studies:str='meta-*') -> Path: # glob of the studies to include
     "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file."
-    with Repository(repository) as repo:
+    with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
         names = [s.name for s in repo.studies()]
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names):
             have = f"its studies: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}; give a glob that matches them (every study: '*')" if names \

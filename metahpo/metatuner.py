@@ -206,7 +206,7 @@ class MetaTuner(Tuner):
     "Composes three strategies: a warm-start portfolio of similar past tasks, the consensus of the past tasks, and the meta-trained surrogate adapted to this task; each source is trusted as far as it ranks this task's trials."
     unique = True
     def __init__(self, space:SearchSpace, seed:int|None=0,
-                 experience:Experience|None=None, # past evaluations; only those in `space` (by name) are used
+                 experience:Experience|None=None, # past evaluations; only those in `space` are used (by name, or identical parameters under another name)
                  meta_features:Mapping[str, float]|None=None, # the new task's meta-features, if known
                  task:str|None=None, # the tuned task's name: its own evaluations are never used
                  direction:str='maximize', # 'maximize' or 'minimize', checked; each past task's scores follow its own recorded direction (the tuner itself minimises losses)

@@ -13,8 +13,8 @@ from .experience import Experience
 from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly
 
 # %% auto #0
-__all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'to_optuna', 'from_optuna', 'optuna_sampler', 'OptunaTuner',
-           'CmaEsWarmStart', 'NearestNeighbourWarmStart']
+__all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna', 'optuna_sampler',
+           'OptunaTuner', 'CmaEsWarmStart', 'NearestNeighbourWarmStart']
 
 # %% ../nbs/15_peers_optuna.ipynb #0f7ca936
 logger = logging.getLogger(__name__)
@@ -38,11 +38,11 @@ def optuna_distributions(space:SearchSpace) -> dict:
         else: raise MetahpoError(f"parameter {p.name} of kind {p.kind} has no Optuna distribution")
     return out
 
-def to_optuna(space:SearchSpace, config:Mapping) -> dict:
+def config_to_optuna(space:SearchSpace, config:Mapping) -> dict:
     "Optuna's parameters for a configuration (Ordinal values become positions)."
     return {p.name: p._index(config[p.name]) if isinstance(p, Ordinal) else config[p.name] for p in space.params}
 
-def from_optuna(space:SearchSpace, params:Mapping) -> dict:
+def config_from_optuna(space:SearchSpace, params:Mapping) -> dict:
     "The configuration for Optuna's parameters."
     return {p.name: p.values[int(params[p.name])] if isinstance(p, Ordinal) else params[p.name] for p in space.params}
 
@@ -81,8 +81,8 @@ class OptunaTuner(PeerTuner):
 
     def _distributions(self) -> dict: return optuna_distributions(self.space)
     def _sampler(self, kwargs:dict): return optuna_sampler(self.sampler_name, self.seed, **kwargs)
-    def _to_optuna(self, config:Mapping) -> dict: return to_optuna(self.space, config)
-    def _from_optuna(self, params:Mapping): return from_optuna(self.space, params)
+    def _to_optuna(self, config:Mapping) -> dict: return config_to_optuna(self.space, config)
+    def _from_optuna(self, params:Mapping): return config_from_optuna(self.space, params)
 
     def _propose(self):
         with _quietly('optuna'): trial = self.study.ask(self._dists)

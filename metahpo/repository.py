@@ -289,10 +289,11 @@ def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
     return [_trial_from_row(r) for r in rows]
 
 @patch
-def n_trials(self:Repository, study:StudyRecord|None=None) -> int:
-    "How many trials the repository (or one study) holds."
+def n_trials(self:Repository, study:StudyRecord|str|None=None) -> int:
+    "How many trials the repository (or one study, by record or name) holds."
     if study is None: return self._con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-    return self._con.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (study.study_id,)).fetchone()[0]
+    s = study if isinstance(study, StudyRecord) else self.get_study(study)
+    return 0 if s is None else self._con.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (s.study_id,)).fetchone()[0]
 
 # %% ../nbs/02_repository.ipynb #4171b887
 CLAIM_TTL_S = 24 * 3600.0  # a claim made on another host counts as live for this long

@@ -377,7 +377,7 @@ def _folds(names:Sequence[str], n_folds:int, seed:int) -> list[list[str]]:
     return [list(order[i::n_folds]) for i in range(n_folds)]
 
 def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
-                     out:str|os.PathLike|None=None, # folder for surrogate.json and calibration.csv
+                     out:str|os.PathLike|None=None, # folder for surrogate.json, calibration.csv and surrogate_tasks.csv
                      members:int=3, meta_steps:int=300, n_folds:int=5, n_observed:int=5,
                      levels:Sequence[float]=(0.5, 0.68, 0.9, 0.95), n_ask_trials:int=10_000, seed:int=0,
                      progress:bool=True) -> dict:

@@ -97,7 +97,7 @@ def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: 
 
 # %% ../../nbs/29_dev.docs.ipynb #1918c1f1
 def page_url(nb:Path, nbs_path:Path) -> str:
-    "The site path of notebook `nb` under `nbs_path`: '07_metatuner.ipynb' -> 'metatuner.html'."
+    "The site path of notebook `nb` under `nbs_path`: '08_metatuner.ipynb' -> 'metatuner.html'."
     rel = Path(nb).relative_to(nbs_path)
     return '/'.join([*rel.parts[:-1], re.sub(r'^\d+_', '', rel.stem) + '.html'])
 
@@ -157,7 +157,7 @@ _re_md_link = re.compile(r'(?<!!)\[([^\]]+)\]\(([^)\s]+)\)')
 def fix_links(md:str, symbols:dict, pages:dict, root:str='') -> str:
     """Markdown `md` with links to notebooks pointed at their pages, backticked documented names linked to their
     reference (`symbols`: name -> url#anchor) and other relative links made plain text. `pages` maps a
-    notebook path relative to the repository ('nbs/07_metatuner.ipynb') or to `nbs/` to its page url."""
+    notebook path relative to the repository ('nbs/08_metatuner.ipynb') or to `nbs/` to its page url."""
     out, fence = [], False
     for line in md.split('\n'):
         if line.lstrip().startswith('```'): fence = not fence

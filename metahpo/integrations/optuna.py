@@ -160,7 +160,7 @@ class MetaSampler(_BaseSampler):
                     self._reserved[t.number] = r  # about to be sampled (here or elsewhere): first come, first served
                 c = self.tuner.ask()
             c = self._claim(study, trial, space, c)
-            if c is None: return {}  # the tuner has nothing left: Optuna samples at random
+            if c is None: return {}  # the tuner has nothing left that no other trial holds: Optuna samples at random
         return {n: c[n] for n in search_space if n in c}
 
     def _claim(self, study, trial, space:SearchSpace, c:dict|None, tries:int=100) -> dict|None:
@@ -237,7 +237,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
                                  else 'failed in Optuna' if t.state == TS.FAIL else f'objective value {t.value}')
         iso = lambda d: None if d is None else d.astimezone(dt.timezone.utc).isoformat()  # Optuna's times are naive local times
         out.append(Trial(t.number, c, TrialStatus.COMPLETE if ok else TrialStatus.FAILED, float(t.value) if ok else None,
-                         {metric: float(t.value)} if ok else {}, Cost(wall, wall, None), error, None, iso(t.datetime_start),
+                         {metric: float(t.value)} if ok else {}, Cost(wall, wall, None), error, None, iso(t.datetime_start),  # Optuna keeps no CPU time: one core busy
                          iso(t.datetime_complete), f'optuna {optuna.__version__}', None, f'optuna-{s._study_id}-{study_name}-{t._trial_id}'))
     own = isinstance(repository, (str, bytes)) or hasattr(repository, '__fspath__')
     repo = Repository(repository) if own else repository
