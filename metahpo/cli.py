@@ -16,7 +16,9 @@ __all__ = ['summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _fmt(v) -> str:
-    if isinstance(v, float): return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15: return str(int(v))  # a count (n_rows 20000, not 2e+04)
+        return f"{v:.4g}" if abs(v) >= 1e-3 else f"{v:.2e}"
     return str(v)
 
 def summary_table(st:Study, repo_path:str|None=None,
@@ -84,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default=None, help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
-    t.add_argument('--data', default=None, help='your own table (CSV) instead of --task: a random forest is tuned on it, cross-validated')
+    t.add_argument('--data', default=None, help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; columns with a different value in every row (identifiers) are left out')
     t.add_argument('--target', default=None, help='--data: the column to predict')
     t.add_argument('--model', default=None, help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
@@ -173,7 +175,7 @@ def _parser() -> argparse.ArgumentParser:
             e.add_argument('--study', default=None, help='--optuna: the Optuna study to import')
             e.add_argument('--task', default=None, help='--optuna: the name of the task the study tuned')
             e.add_argument('--model', default='optuna', help="--optuna: the tuned model's family (default optuna)")
-            e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV), to record its meta-features')
+            e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV or Parquet), to record its meta-features')
             e.add_argument('--target', default=None, help='--optuna: the target column of --data')
     return p
 
@@ -225,28 +227,56 @@ def _check_labels(y, target:str, n_splits:int):
     from metahpo.core import MetahpoError
     counts = y.value_counts()
     rare = counts[counts < n_splits].sort_values()
-    if not len(rare): return
     n = len(counts)
     numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
-    if numeric and len(rare) > n / 2 and (n > 20 or bool((y % 1 != 0).any())):  # mostly one-off numbers: a measurement, not a class
+    if numeric and (bool((y % 1 != 0).any()) or (len(rare) > n / 2 and n > 20)):  # fractions, or mostly one-off numbers: a measurement, not a class
         raise MetahpoError(f"--target {target!r} must be a class label for classification, but it looks continuous: {n} distinct numbers in "
                            f"{len(y)} rows; regression targets are not supported by `metahpo tune --data`: give a column of classes")
+    if not len(rare):
+        if numeric and n > 20:
+            print(f"note: --target {target!r} holds {n} distinct whole numbers, each taken as a class ({n} classes); if it is a quantity, "
+                  "not a class, regression is not supported by `metahpo tune --data`", file=sys.stderr)
+        return
     rows = lambda k: f"{k} row{'' if k == 1 else 's'}"
     label = lambda c: repr(c.item() if hasattr(c, 'item') else c)  # 2, not np.int64(2)
     which = (f"class {label(rare.index[0])} has {rows(rare.iloc[0])}" if len(rare) == 1 else f"{len(rare)} classes have fewer than {n_splits}: " +
              ', '.join(f"{label(c)} ({rows(k)})" for c, k in rare.head(5).items()) + (f" and {len(rare) - 5} more" if len(rare) > 5 else ''))
     raise MetahpoError(f"--target {target!r} must be a class label for classification with at least {n_splits} rows per class (one for each "
                        f"cross-validation fold); the column has {n} distinct values, and {which}: remove the rows of classes with fewer than "
-                       f"{n_splits} rows, or merge them into other classes")
+                       f"{n_splits} rows, or merge them into other classes" + ("; if it is a quantity, not a class, regression is not supported" if numeric else ''))
+
+def _identifier(col) -> bool:
+    "Whether a column of a user's table identifies rows: every value different (20 rows or more), and text, pandas' unnamed index, or consecutive whole numbers."
+    import pandas as pd
+    n = len(col)
+    if n < 20 or col.isna().any() or col.nunique() < n: return False
+    if str(col.name).startswith('Unnamed: ') or not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col): return True
+    return bool((col % 1 == 0).all()) and float(col.max() - col.min()) == n - 1  # row numbers, counters
 
 def _read_table(path:str, target:str):
-    "The user's table `--data` (CSV) as features and the `--target` column, rows without a target left out (and counted); one-line errors."
+    "The user's table `--data` (CSV, or Parquet by its suffix) as features and the `--target` column, rows without a target left out (and counted); one-line errors."
     from metahpo.core import MetahpoError
-    if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV")
-    import pandas as pd
-    try: df = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError) as e: raise MetahpoError(f"--data {path!r} could not be read as CSV: {e}") from None
-    if target not in df.columns: raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}")
+    if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV or Parquet")
+    import numpy as np, pandas as pd
+    parquet = Path(path).suffix.lower() in ('.parquet', '.pq')
+    try: df = pd.read_parquet(path) if parquet else pd.read_csv(path)
+    except UnicodeDecodeError:
+        raise MetahpoError(f"--data {path!r} could not be read as CSV: it is not UTF-8 text (another encoding?); save it as "
+                           "UTF-8 CSV, or as Parquet with a .parquet suffix") from None
+    except Exception as e: raise MetahpoError(f"--data {path!r} could not be read as {'Parquet' if parquet else 'CSV'}: {e}") from None
+    if target not in df.columns:
+        sep = next((s for s in (';', '\t', '|') if df.shape[1] == 1 and s in str(df.columns[0])), None)
+        raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}" +
+                           (f" (one column: the file separates its columns with {sep!r}, not commas; save it with commas)" if sep else ''))
+    ids = [c for c in df.columns if c != target and _identifier(df[c])]
+    if ids:
+        print(f"note: column(s) {', '.join(map(repr, ids))} of {path} hold a different value in every row (an identifier, a row number or "
+              "free text) and are left out of the features: a forest learns nothing from them that holds for new rows", file=sys.stderr)
+        df = df.drop(columns=ids)
+    num = df.drop(columns=[target]).select_dtypes('number')
+    inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
+    if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
+                               "replace them with numbers, or leave those cells empty to be imputed")
     missing = int(df[target].isna().sum())
     if missing == len(df): raise MetahpoError(f"--target {target!r} has no value in any of the {len(df)} rows of {path}: give the column to predict")
     if missing: print(f"note: {missing} of {len(df)} rows of {path} have no --target {target!r} value and are left out", file=sys.stderr)
@@ -270,6 +300,12 @@ def _executor(a, obj):
           f"{a.concurrency} trial(s) at once, {gpus} GPU each", file=sys.stderr)
     return RayExecutor(a.concurrency, a.address, num_gpus=gpus)
 
+def _trial_bars(obj, a) -> bool:
+    "Show a bar inside each trial (a neural trainer's epochs or steps: its trials take minutes) when bars are on and trials run one at a time."
+    on = not a.no_progress and a.concurrency == 1 and isinstance(getattr(obj, 'progress', None), bool)
+    if on: obj.progress = True
+    return on
+
 def _tune(a) -> int:
     from metahpo.repository import Repository
     from metahpo.tuners import tune, Budget, Terminated, study_name
@@ -282,6 +318,7 @@ def _tune(a) -> int:
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     budget = Budget.parse(a.budget)
+    _trial_bars(obj, a)
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
@@ -489,7 +526,9 @@ def studies_table(repo, match:str|None=None):
                      'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
                      'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
                      'CPU h': round(sum(t.cost.cpu_s for t in trials) / 3600, 4)})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if len(out): out['best at'] = out['best at'].astype('Int64')  # an evaluation's number, also beside studies without a best trial
+    return out
 
 def _studies(a) -> int:
     from metahpo.repository import Repository

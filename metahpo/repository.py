@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, logging, math, numbers, os, socket, sqlite3, uuid
+import dataclasses, datetime as dt, logging, math, numbers, os, shlex, socket, sqlite3, uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -114,7 +114,7 @@ class Repository:
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
         self.path = Path(path).expanduser()
         _check_file(self.path)
-        if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist")
+        if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
         if not create and not self.path.is_file():
             raise RepositoryError(f"no repository at {str(self.path)!r}: check the path (a new one is created only by commands that write, such as tune)")
         try:

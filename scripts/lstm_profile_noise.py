@@ -14,9 +14,9 @@ results/design/lstm-profile.parquet (the new runs) and results/design/lstm-profi
 From the repository root (0.1 CPU hours a grid at 0.3, 0.03 at 0.1, on one thread; resumable; one process a seed):
 
     export METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 PYTHONPATH=.
-    python scripts/lstm_profile_noise.py --run 0 experiments/lstm-profile.db        # and --run 1, side by side
-    python scripts/lstm_profile_noise.py --run 2 experiments/lstm-profile.db 0.1    # and --run 3 ... 0.1
-    metahpo export --repo experiments/lstm-profile.db results/design/lstm-profile.parquet
+    python scripts/lstm_profile_noise.py --run 0 results/design/lstm-profile.db        # and --run 1, side by side
+    python scripts/lstm_profile_noise.py --run 2 results/design/lstm-profile.db 0.1    # and --run 3 ... 0.1
+    metahpo export --repo results/design/lstm-profile.db results/design/lstm-profile.parquet
     python scripts/lstm_profile_noise.py
 """
 import re, sys, pandas as pd

@@ -14,8 +14,8 @@ from ..space import SearchSpace, ConfigError, get_space
 from ..repository import TaskRecord
 
 # %% auto #0
-__all__ = ['logger', 'TITANIC_COLUMNS', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features', 'preprocessor',
-           'pmlb_index', 'load_pmlb', 'RandomForestTrainer']
+__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features',
+           'preprocessor', 'pmlb_index', 'load_pmlb', 'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -62,8 +62,10 @@ def titanic_features(df:pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return X, df['Survived'].to_numpy()
 
 # %% ../../nbs/11_trainers.rf.ipynb #8cad0da8
+MAX_CATEGORIES = 32  # one-hot columns per categorical column at most: the most frequent categories, then one for the rest
+
 def preprocessor(X:pd.DataFrame):
-    "Per-fold preprocessing: median imputation (+ missing indicator) for numbers, mode imputation + one-hot for the rest."
+    "Per-fold preprocessing: median imputation (+ missing indicator) for numbers, mode imputation + one-hot (at most `MAX_CATEGORIES` columns each) for the rest."
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
@@ -73,7 +75,7 @@ def preprocessor(X:pd.DataFrame):
     return ColumnTransformer([
         ('num', SimpleImputer(strategy='median', add_indicator=True, keep_empty_features=True), num),
         ('cat', make_pipeline(SimpleImputer(strategy='most_frequent', keep_empty_features=True),
-                              OneHotEncoder(handle_unknown='ignore', sparse_output=False)), cat)], remainder='drop')
+                              OneHotEncoder(handle_unknown='infrequent_if_exist', max_categories=MAX_CATEGORIES, sparse_output=False)), cat)], remainder='drop')
 
 # %% ../../nbs/11_trainers.rf.ipynb #b32d978e
 def pmlb_index(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
