@@ -13,8 +13,8 @@ from .core import MetahpoError, choices_msg, make_rng
 # %% auto #0
 __all__ = ['CLASS_DESCRIPTIONS', 'TABULAR_DESCRIPTIONS', 'TEXT_DESCRIPTIONS', 'IMAGE_DESCRIPTIONS', 'TIMESERIES_DESCRIPTIONS',
            'EXTRACTORS', 'MODALITIES', 'MetaFeatureExtractor', 'TabularMetaFeatures', 'TextMetaFeatures',
-           'ImageMetaFeatures', 'default_period', 'TimeSeriesMetaFeatures', 'get_extractor', 'metafeatures',
-           'task_distances', 'within_between']
+           'ImageMetaFeatures', 'regular_series', 'default_period', 'TimeSeriesMetaFeatures', 'get_extractor',
+           'metafeatures', 'task_distances', 'within_between']
 
 # %% ../nbs/04_metafeatures.ipynb #1f13a894
 class MetaFeatureExtractor:
@@ -222,6 +222,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         X.columns = [str(c) for c in X.columns]
         codes = _encode_labels(y, len(X))
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
+        if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)
         n, d = X.shape
         f = dict(log_rows=np.log1p(n), log_features=np.log1p(d), log_rows_per_feature=np.log(n / d) if n and d else np.nan,
@@ -481,6 +482,22 @@ def _step_hours(freq:str|None) -> float:
     except (ValueError, TypeError) as e: raise MetahpoError(f"freq={freq!r} is not a pandas frequency string (e.g. 'h', '30min', 'D', 'W', 'MS')") from e
     return (idx[1] - idx[0]) / pd.Timedelta(hours=1)
 
+def regular_series(series, what:str='series'):
+    """`series` on its time grid: a Series with a DatetimeIndex sorted, and, when its timestamps are steps of one size with
+    some skipped, reindexed so that each skipped step is a missing value; anything else as it is. A frame of one column is
+    that column; a frame of several is refused."""
+    if isinstance(series, pd.DataFrame):
+        if series.shape[1] != 1:
+            raise MetahpoError(f"{what} is a table with columns {list(series.columns)[:5]}: give one column of values (a Series, indexed by time or in time order)")
+        series = series.iloc[:, 0]
+    if not (isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3): return series
+    s = series.sort_index()
+    if (k := int(s.index.duplicated().sum())): raise MetahpoError(f"{what} has {k} repeated timestamp(s), e.g. {s.index[s.index.duplicated()][0]}: give one value per time")
+    if _infer_freq(s.index) is not None: return s
+    step = pd.Series(s.index).diff().mode().iloc[0]  # the most common step
+    grid = pd.date_range(s.index[0], s.index[-1], freq=step)
+    return s.reindex(grid) if s.index.isin(grid).all() else s  # on a grid with steps skipped; else irregular: left as it is
+
 def _infer_freq(index:pd.DatetimeIndex) -> str|None:
     "The frequency string of a DatetimeIndex, set or inferred; None if irregular."
     if index.freq is not None: return index.freqstr
@@ -557,6 +574,7 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         with _single_thread(): return self._finish(self._features(series, period, freq))
 
     def _features(self, series, period, freq) -> dict:
+        series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
         if freq is None and isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
             freq = _infer_freq(series.index)
         v = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else np.asarray(series)

@@ -11,6 +11,7 @@ from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import resolve_device
+from ..metafeatures import regular_series
 
 # %% auto #0
 __all__ = ['logger', 'UCI_FILE', 'ETTH1_FILE', 'TAYLOR_FILE', 'UCI_CLIENTS', 'ETTH1_COLUMNS', 'LSTM_PARAMS', 'LSTM_DEFAULTS',
@@ -185,7 +186,12 @@ class LSTMTrainer:
             raise MetahpoError(f"max_train_windows={max_train_windows!r} is not allowed: give a positive integer or None (all windows)")
         if not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
-        self.data = SeriesSplit(np.asarray(series, dtype=float), window, horizon, split)
+        grid = regular_series(series)
+        if (k := len(grid) - len(series)) > 0:  # timestamps skipped: windows would join days that are not neighbours
+            raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")
+        try: values = np.asarray(grid, dtype=float)
+        except (TypeError, ValueError) as e: raise MetahpoError(f"the series holds values that are not numbers ({e}): give numbers in time order") from None
+        self.data = SeriesSplit(values, window, horizon, split)
         self.name, self.space, self.window, self.horizon, self.period = name, space, window, horizon, period
         self.seed, self.device, self.progress, self.window_norm = seed, device, progress, bool(window_norm)
         self.max_train_windows, self.epoch_scale = max_train_windows, float(epoch_scale)
