@@ -16,10 +16,12 @@ __all__ = ['summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _fmt(v) -> str:
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15: return str(int(v))  # a count (n_rows 20000, not 2e+04)
-        return f"{v:.4g}" if abs(v) >= 1e-3 else f"{v:.2e}"
+    if isinstance(v, float): return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
     return str(v)
+
+def _fmt_metric(v) -> str:
+    "A metric as `_fmt` gives it, a whole number as one (n_rows 20000, not 2e+04); configurations keep 1.0, which scikit-learn reads unlike 1."
+    return str(int(v)) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else _fmt(v)
 
 def summary_table(st:Study, repo_path:str|None=None,
                   meta_train_s:float|None=None) -> str: # seconds the tuner meta-trained before the study (not in the study's own time)
@@ -29,7 +31,7 @@ def summary_table(st:Study, repo_path:str|None=None,
     if best is None: rows.append(('best', 'no trial completed'))
     else:
         rows += [(f'best {k}', _fmt(v)) for k, v in best.config.items()]
-        rows += [(k, _fmt(v)) for k, v in best.metrics.items()]
+        rows += [(k, _fmt_metric(v)) for k, v in best.metrics.items()]
         rows.append(('best found at evaluation', str(best.number + 1)))
     c = st.cost
     rows += [('evaluations', f"{len(st.trials)} ({len(st.complete)} complete, {st.n_failed} failed, {st.n_resumed} resumed)"),
@@ -86,8 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default=None, help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
-    t.add_argument('--data', default=None, help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; columns with a different value in every row (identifiers) are left out')
+    t.add_argument('--data', default=None, help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; text columns with a different value in every row (identifiers) and a saved index are left out')
     t.add_argument('--target', default=None, help='--data: the column to predict')
+    t.add_argument('--drop', default=None, help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
     t.add_argument('--model', default=None, help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
     t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
@@ -215,7 +218,7 @@ def _table_objective(a):
     if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
     from metahpo.trainers.rf import RandomForestTrainer
-    X, y = _read_table(a.data, a.target)
+    X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
     _check_labels(y, a.target, _CV_FOLDS)
     return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS)
 
@@ -245,15 +248,16 @@ def _check_labels(y, target:str, n_splits:int):
                        f"cross-validation fold); the column has {n} distinct values, and {which}: remove the rows of classes with fewer than "
                        f"{n_splits} rows, or merge them into other classes" + ("; if it is a quantity, not a class, regression is not supported" if numeric else ''))
 
-def _identifier(col) -> bool:
-    "Whether a column of a user's table identifies rows: every value different (20 rows or more), and text, pandas' unnamed index, or consecutive whole numbers."
+def _identifier(col) -> str|None:
+    "What a column of a user's table with a different value in each of its 20 or more rows is: 'index' (pandas' saved one), 'text', 'numbers' (consecutive whole numbers: row numbers, or a year), or None."
     import pandas as pd
     n = len(col)
-    if n < 20 or col.isna().any() or col.nunique() < n: return False
-    if str(col.name).startswith('Unnamed: ') or not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col): return True
-    return bool((col % 1 == 0).all()) and float(col.max() - col.min()) == n - 1  # row numbers, counters
+    if n < 20 or col.isna().any() or col.nunique() < n: return None
+    if str(col.name).startswith('Unnamed: '): return 'index'
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col): return 'text'
+    return 'numbers' if bool((col % 1 == 0).all()) and float(col.max() - col.min()) == n - 1 else None
 
-def _read_table(path:str, target:str):
+def _read_table(path:str, target:str, drop=()):
     "The user's table `--data` (CSV, or Parquet by its suffix) as features and the `--target` column, rows without a target left out (and counted); one-line errors."
     from metahpo.core import MetahpoError
     if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV or Parquet")
@@ -268,11 +272,22 @@ def _read_table(path:str, target:str):
         sep = next((s for s in (';', '\t', '|') if df.shape[1] == 1 and s in str(df.columns[0])), None)
         raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}" +
                            (f" (one column: the file separates its columns with {sep!r}, not commas; save it with commas)" if sep else ''))
-    ids = [c for c in df.columns if c != target and _identifier(df[c])]
-    if ids:
-        print(f"note: column(s) {', '.join(map(repr, ids))} of {path} hold a different value in every row (an identifier, a row number or "
-              "free text) and are left out of the features: a forest learns nothing from them that holds for new rows", file=sys.stderr)
+    if (nested := [str(c) for c in df.columns if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any()]):
+        raise MetahpoError(f"--data {path!r}: column(s) {', '.join(map(repr, nested))} hold lists or mappings, not one value per cell: "
+                           "give them as columns of their own, or leave them out with --drop")
+    for c in df.columns:  # pandas' string type holds pd.NA, which scikit-learn's imputers cannot compare: plain text with NaN
+        if isinstance(df[c].dtype, pd.StringDtype): df[c] = df[c].astype(object).where(df[c].notna(), np.nan)
+    if (unknown := [c for c in drop if c not in df.columns or c == target]):
+        raise MetahpoError(f"--drop {','.join(unknown)}: not feature column(s) of {path}; its columns: {', '.join(str(c) for c in df.columns if c != target)}")
+    df = df.drop(columns=list(drop))
+    kind = {c: _identifier(df[c]) for c in df.columns if c != target}
+    if (ids := [c for c, k in kind.items() if k in ('index', 'text')]):
+        print(f"note: column(s) {', '.join(map(repr, ids))} of {path} hold a different value in every row (pandas' saved index, an "
+              "identifier or free text) and are left out of the features: a forest learns nothing from them that holds for new rows", file=sys.stderr)
         df = df.drop(columns=ids)
+    if (counters := [c for c, k in kind.items() if k == 'numbers']):
+        print(f"note: column(s) {', '.join(map(repr, counters))} of {path} number the rows (consecutive whole numbers, one per row): kept as "
+              "features; if they are identifiers or row numbers, leave them out with --drop, as the rows' order may leak into the score", file=sys.stderr)
     num = df.drop(columns=[target]).select_dtypes('number')
     inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
     if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
@@ -315,6 +330,7 @@ def _tune(a) -> int:
     if a.tuner not in cli_tuners(): raise MetahpoError(choices_msg('tuner', a.tuner, cli_tuners()))  # refused before any data is loaded
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
+    if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
     budget = Budget.parse(a.budget)
@@ -527,7 +543,7 @@ def studies_table(repo, match:str|None=None):
                      'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
                      'CPU h': round(sum(t.cost.cpu_s for t in trials) / 3600, 4)})
     out = pd.DataFrame(rows)
-    if len(out): out['best at'] = out['best at'].astype('Int64')  # an evaluation's number, also beside studies without a best trial
+    if len(out): out['best at'] = out['best at'].astype('Int64')  # an evaluation's number (2, not 2.0), also beside studies without a best trial
     return out
 
 def _studies(a) -> int:
@@ -537,7 +553,7 @@ def _studies(a) -> int:
         print(f"no study in {a.repo}" + (f" matches {a.match!r}" if a.match else '')); return 0
     import pandas as pd
     with pd.option_context('display.max_columns', None, 'display.width', 200, 'display.max_colwidth', 60):
-        print(df.to_string(index=False, na_rep='-'))
+        print(df.astype(object).where(df.notna(), '-').to_string(index=False))  # '-' for what a study has not (Int64's NA too)
     print(f"{len(df)} stud{'y' if len(df) == 1 else 'ies'}, {int(df.trials.sum())} trials, {df['CPU h'].sum():.4f} CPU h in {a.repo}")
     return 0
 

@@ -484,19 +484,20 @@ def _step_hours(freq:str|None) -> float:
 
 def regular_series(series, what:str='series'):
     """`series` on its time grid: a Series with a DatetimeIndex sorted, and, when its timestamps are steps of one size with
-    some skipped, reindexed so that each skipped step is a missing value; anything else as it is. A frame of one column is
-    that column; a frame of several is refused."""
+    at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (repeated or
+    missing timestamps, trading days, events) as it is. A frame of one column is that column; a frame of several is refused."""
     if isinstance(series, pd.DataFrame):
         if series.shape[1] != 1:
             raise MetahpoError(f"{what} is a table with columns {list(series.columns)[:5]}: give one column of values (a Series, indexed by time or in time order)")
         series = series.iloc[:, 0]
     if not (isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3): return series
+    if series.index.hasnans or series.index.has_duplicates: return series  # no one grid (a local clock's autumn hour): as given
     s = series.sort_index()
-    if (k := int(s.index.duplicated().sum())): raise MetahpoError(f"{what} has {k} repeated timestamp(s), e.g. {s.index[s.index.duplicated()][0]}: give one value per time")
     if _infer_freq(s.index) is not None: return s
     step = pd.Series(s.index).diff().mode().iloc[0]  # the most common step
+    if len(s) / 0.9 < (s.index[-1] - s.index[0]) / step + 1: return s  # most steps there, or not one series with gaps: left as it is
     grid = pd.date_range(s.index[0], s.index[-1], freq=step)
-    return s.reindex(grid) if s.index.isin(grid).all() else s  # on a grid with steps skipped; else irregular: left as it is
+    return s.reindex(grid) if s.index.isin(grid).all() else s
 
 def _infer_freq(index:pd.DatetimeIndex) -> str|None:
     "The frequency string of a DatetimeIndex, set or inferred; None if irregular."

@@ -238,7 +238,9 @@ def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, di
     ours = dict(task=tuple(task), space=space, metric=metric, direction=direction, protocol=protocol)
     diff = [k for k in ours if ours[k] != theirs[k] and not (k == 'protocol' and None in (ours[k], theirs[k]))]
     if not diff: return None
-    return f"study {s.name!r} was recorded with another {' and '.join(diff)} ({'; '.join(f'{k}: recorded {theirs[k]!r}, asked {ours[k]!r}' for k in diff)})"
+    data = 'task' in diff and theirs['task'][:2] == ours['task'][:2]  # the same name and model, other data
+    return (f"study {s.name!r} was recorded with another {' and '.join(diff)} ({'; '.join(f'{k}: recorded {theirs[k]!r}, asked {ours[k]!r}' for k in diff)})"
+            + ("; the task's name is the same but its data differs (the table's contents, or the columns used, changed)" if data else ''))
 
 # %% ../nbs/02_repository.ipynb #e0955da4
 _TRIAL_COLS = "uid, number, config, metrics, value, status, error, wall_s, cpu_s, gpu_s, seed, package_version, device, started_at, finished_at"

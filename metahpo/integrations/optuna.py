@@ -164,20 +164,30 @@ class MetaSampler(_BaseSampler):
         return {n: c[n] for n in search_space if n in c}
 
     def _claim(self, study, trial, space:SearchSpace, c:dict|None, tries:int=100) -> dict|None:
-        "Write `c` to `trial`, then look: of two processes that wrote one configuration, the later writer sees the other's and yields. None: nothing free."
+        "Write `c` to `trial`, then look: of two processes that wrote one configuration, the later writer sees the other's. None: nothing free."
         put = lambda v: study._storage.set_trial_system_attr(trial._trial_id, _ATTR, to_json(v))
+        free = lambda c: space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space)
         written = False
         for i in range(tries):
+            if c is None: c = self._unheld(study, trial, space)  # the tuner has nothing left: any configuration no trial holds
             if c is None: break
-            if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space):  # not taken before: write it, and look again
+            if free(c):  # not taken before: write it, and look again
                 put(dict(c)); written = True
-                if space.key(c) not in self._taken(study.get_trials(deepcopy=False), trial, space): return c
-                time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))  # both writers may have seen each other: step apart before choosing again
+                if free(c): return c
+                put(None)  # another trial wrote it too: give it back at once, wait a few random ms, and look again
+                time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))
+                if free(c): continue  # the other gave it back as well: try it again (never both keep it)
             self._sync(study, study.get_trials(deepcopy=False), trial, space)
             if hasattr(self.tuner, 'pending'): self.tuner.pending(c)
             c = self.tuner.ask()
-        if written: put(None)  # give the last one back: never a configuration another trial holds
+        if written: put(None)  # never left holding a configuration another trial holds
         return None
+
+    def _unheld(self, study, trial, space:SearchSpace) -> dict|None:
+        "A configuration of a finite `space` that no trial holds (finished, running or claimed), or None."
+        if not space.is_finite: return None
+        taken = self._taken(study.get_trials(deepcopy=False), trial, space)
+        return next((c for c in space.grid() if space.key(c) not in taken), None)
 
     def sample_independent(self, study, trial, param_name, param_distribution):
         return self._random.sample_independent(study, trial, param_name, param_distribution)

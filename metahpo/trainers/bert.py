@@ -119,15 +119,16 @@ def _scores(logits:np.ndarray, y:np.ndarray, n_classes:int) -> tuple[float, floa
     return float((pred == y).mean()), float(f1)
 
 @contextmanager
-def _quiet_transformers(transformers, quiet:bool):
-    "Silence transformers' load reports and bars inside the block (and restore its settings)."
+def _quiet_transformers(transformers, bars:bool):
+    "Silence transformers' load reports inside the block, and its bars unless `bars` (and restore its settings)."
     lg = transformers.utils.logging
-    verbosity, bars = lg.get_verbosity(), lg.is_progress_bar_enabled()
-    if quiet: lg.set_verbosity_error(); lg.disable_progress_bar()
+    verbosity, bars_were = lg.get_verbosity(), lg.is_progress_bar_enabled()
+    lg.set_verbosity_error()
+    if not bars: lg.disable_progress_bar()
     try: yield
     finally:
         lg.set_verbosity(verbosity)
-        if bars: lg.enable_progress_bar()
+        if bars_were: lg.enable_progress_bar()
 
 class BertTrainer:
     "Fine-tune a BERT-family classifier with Hugging Face `Trainer`: tune on validation accuracy, score on the test split."
@@ -203,7 +204,7 @@ class BertTrainer:
         "The tokenizer and the tokenised parts (computed once, then kept)."
         if self._encoded is None:
             transformers = lazy_import('transformers', 'dl')
-            with _quiet_transformers(transformers, not self.progress):
+            with _quiet_transformers(transformers, self.progress):
                 tok = transformers.AutoTokenizer.from_pretrained(model_path(self.model))
             enc = {}
             for k, df in self.parts.items():
@@ -227,7 +228,7 @@ class BertTrainer:
         bf16 = cuda and self.amp and torch.cuda.is_bf16_supported()
         fp16 = cuda and self.amp and not bf16
         epochs = float(c['epochs']) * self.epoch_scale
-        with own_rng(torch, dev), _quiet_transformers(transformers, not self.progress), tempfile.TemporaryDirectory() as tmp:
+        with own_rng(torch, dev), _quiet_transformers(transformers, self.progress), tempfile.TemporaryDirectory() as tmp:
             transformers.set_seed(self.seed)
             model = transformers.AutoModelForSequenceClassification.from_pretrained(
                 model_path(self.model), num_labels=self.n_classes, classifier_dropout=self.classifier_dropout)

@@ -62,7 +62,7 @@ def titanic_features(df:pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return X, df['Survived'].to_numpy()
 
 # %% ../../nbs/11_trainers.rf.ipynb #8cad0da8
-MAX_CATEGORIES = 32  # one-hot columns per categorical column at most: the most frequent categories, then one for the rest
+MAX_CATEGORIES = 32  # categories of a column one-hot encoded each (the most frequent); the rest share one more column
 
 def preprocessor(X:pd.DataFrame):
     "Per-fold preprocessing: median imputation (+ missing indicator) for numbers, mode imputation + one-hot (at most `MAX_CATEGORIES` columns each) for the rest."
@@ -75,7 +75,7 @@ def preprocessor(X:pd.DataFrame):
     return ColumnTransformer([
         ('num', SimpleImputer(strategy='median', add_indicator=True, keep_empty_features=True), num),
         ('cat', make_pipeline(SimpleImputer(strategy='most_frequent', keep_empty_features=True),
-                              OneHotEncoder(handle_unknown='infrequent_if_exist', max_categories=MAX_CATEGORIES, sparse_output=False)), cat)], remainder='drop')
+                              OneHotEncoder(handle_unknown='infrequent_if_exist', max_categories=MAX_CATEGORIES + 1, sparse_output=False)), cat)], remainder='drop')
 
 # %% ../../nbs/11_trainers.rf.ipynb #b32d978e
 def pmlb_index(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
