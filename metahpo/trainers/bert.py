@@ -130,6 +130,12 @@ def _quiet_transformers(transformers, bars:bool):
         lg.set_verbosity(verbosity)
         if bars_were: lg.enable_progress_bar()
 
+def _bar_alone(transformers):
+    "Trainer's progress bar without the line of logs it writes under itself every `logging_steps`."
+    class BarAlone(transformers.ProgressCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs): pass
+    return BarAlone
+
 class BertTrainer:
     "Fine-tune a BERT-family classifier with Hugging Face `Trainer`: tune on validation accuracy, score on the test split."
     metric, direction, model_family = 'val_accuracy', 'maximize', 'bert'
@@ -241,6 +247,7 @@ class BertTrainer:
             collate = transformers.DataCollatorWithPadding(enc['tokenizer'], pad_to_multiple_of=8 if cuda else None)
             trainer = transformers.Trainer(model=model, args=args, train_dataset=enc['train'], data_collator=collate, callbacks=[_abort_on_nan(transformers)])
             trainer.remove_callback(transformers.PrinterCallback)  # without a bar, Trainer prints its logs; ours go to the logger
+            if self.progress: trainer.remove_callback(transformers.ProgressCallback); trainer.add_callback(_bar_alone(transformers))  # no log lines under it
             t0 = time.perf_counter()
             out = trainer.train()
             train_s = time.perf_counter() - t0
