@@ -275,8 +275,6 @@ def _read_table(path:str, target:str, drop=()):
     if (nested := [str(c) for c in df.columns if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any()]):
         raise MetahpoError(f"--data {path!r}: column(s) {', '.join(map(repr, nested))} hold lists or mappings, not one value per cell: "
                            "give them as columns of their own, or leave them out with --drop")
-    for c in df.columns:  # pandas' string type holds pd.NA, which scikit-learn's imputers cannot compare: plain text with NaN
-        if isinstance(df[c].dtype, pd.StringDtype): df[c] = df[c].astype(object).where(df[c].notna(), np.nan)
     if (unknown := [c for c in drop if c not in df.columns or c == target]):
         raise MetahpoError(f"--drop {','.join(unknown)}: not feature column(s) of {path}; its columns: {', '.join(str(c) for c in df.columns if c != target)}")
     df = df.drop(columns=list(drop))
@@ -288,7 +286,7 @@ def _read_table(path:str, target:str, drop=()):
     if (counters := [c for c, k in kind.items() if k == 'numbers']):
         print(f"note: column(s) {', '.join(map(repr, counters))} of {path} number the rows (consecutive whole numbers, one per row): kept as "
               "features; if they are identifiers or row numbers, leave them out with --drop, as the rows' order may leak into the score", file=sys.stderr)
-    num = df.drop(columns=[target]).select_dtypes('number')
+    num = df.drop(columns=[target]).select_dtypes('number')  # the trainer records a table's infinite values as failed trials (a meta-dataset reports them); here, refused
     inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
     if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
                                "replace them with numbers, or leave those cells empty to be imputed")

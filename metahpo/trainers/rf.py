@@ -146,6 +146,8 @@ class RandomForestTrainer:
         if not (isinstance(n_splits, int) and n_splits >= 2): raise MetahpoError(f"n_splits={n_splits!r} is not allowed: give an integer of at least 2")
         if not (isinstance(n_repeats, int) and n_repeats >= 1): raise MetahpoError(f"n_repeats={n_repeats!r} is not allowed: give a positive integer")
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
+        for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
+            X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
         if len(X) != len(y): raise MetahpoError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.n_rows_total = len(X)
         if max_rows is not None and len(X) > max_rows:
