@@ -15,7 +15,8 @@ from .space import SearchSpace
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'CLAIM_TTL_S', 'METRIC_BOUND', 'RepositoryError',
-           'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository', 'metric_range', 'Export', 'read_export']
+           'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository', 'metric_range', 'in_metric_range', 'Export',
+           'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 3  # bump with a migration in `_MIGRATIONS` whenever the tables change
@@ -71,6 +72,20 @@ class TaskRecord:
     fingerprint: str = ''  # content hash of the data: same name, other data = other task
     meta_features: dict|None = None
     task_id: int|None = None
+
+    def __post_init__(self):
+        for k in ('name', 'model_family', 'modality'):
+            v = getattr(self, k)
+            if not (isinstance(v, str) and v.strip()):
+                raise MetahpoError(f"TaskRecord {k}={v!r} is not allowed: give a non-empty text, such as " + {'name': "'titanic'", 'model_family': "'random_forest'",
+                                   'modality': "'tabular', 'text', 'image' or 'timeseries'"}[k])
+        if not isinstance(self.fingerprint, str):
+            raise MetahpoError(f"TaskRecord fingerprint={self.fingerprint!r} is not allowed: give a text (the data's content hash) or '' (unknown)")
+        mf = self.meta_features
+        if mf is not None and not (isinstance(mf, Mapping) and all(isinstance(k, str) and (v is None or isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                                                                           and not math.isinf(v)) for k, v in mf.items())):
+            raise MetahpoError(f"TaskRecord meta_features={mf!r} is not allowed: give a mapping of names to numbers (None or NaN where unknown; "
+                               "not infinite), such as metahpo.metafeatures.metafeatures('tabular', X, y), or None")
 
 @dataclass(frozen=True)
 class StudyRecord:
@@ -178,13 +193,17 @@ def _task_from_row(r) -> TaskRecord:
 
 _TASK_COLS = "task_id, name, model_family, modality, fingerprint, meta_features"
 
+def _mf_json(mf:Mapping|None) -> str|None:
+    "Meta-features as stored: JSON, an unknown (NaN) value as null."
+    return None if mf is None else to_json({k: None if v is None or v != v else v for k, v in mf.items()})
+
 def _add_task(c, task:TaskRecord) -> TaskRecord:
     "Inside an open write transaction: insert `task` if new (meta-features, when given, replace the stored ones)."
     c.execute("INSERT OR IGNORE INTO tasks (name, model_family, modality, fingerprint, meta_features, created_at) VALUES (?,?,?,?,?,?)",
-              (task.name, task.model_family, task.modality, task.fingerprint, to_json(task.meta_features) if task.meta_features is not None else None, utcnow()))
+              (task.name, task.model_family, task.modality, task.fingerprint, _mf_json(task.meta_features), utcnow()))
     if task.meta_features is not None:
         c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?",
-                  (to_json(task.meta_features), task.name, task.model_family, task.fingerprint))
+                  (_mf_json(task.meta_features), task.name, task.model_family, task.fingerprint))
     return _task_from_row(c.execute(f"SELECT {_TASK_COLS} FROM tasks WHERE name=? AND model_family=? AND fingerprint=?",
                                     (task.name, task.model_family, task.fingerprint)).fetchone())
 
@@ -223,14 +242,29 @@ def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:s
          ) -> StudyRecord:
     "Find the study `name`, or create it; refuse one recorded with another task, space, metric, direction or protocol."
     check_direction(direction); protocol = check_protocol(protocol)
+    key = (task.name, task.model_family, task.fingerprint)
+    def check(s):
+        if msg := _study_mismatch(s, key, space, metric, direction, protocol):
+            raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
+    if (s := self.get_study(name)) is not None: check(s)  # before the task is added: a refused study leaves the repository as it was
     task = self.add_task(task) if task.task_id is None else task
     with self._tx() as c:
         c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
                   (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow(), '' if protocol is None else to_json(protocol)))
-    s = self.get_study(name)
-    if msg := _study_mismatch(s, (task.name, task.model_family, task.fingerprint), space, metric, direction, protocol):
-        raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
+    check(s := self.get_study(name))  # another process may have created it since
     return s
+
+@patch
+def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
+    "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
+    name = study if isinstance(study, str) else study.name
+    with self._tx() as c:
+        return c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
+                         "AND NOT EXISTS (SELECT 1 FROM claims WHERE study_id=studies.study_id)", (name,)).rowcount == 1
+
+def _params(space:SearchSpace) -> str:
+    "A space's parameters with their ranges or choices, as one line."
+    return f"{space.name or 'space'}({', '.join(map(repr, space.params))})"
 
 def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, direction:str, protocol:dict|None=None) -> str|None:
     "What differs between the recorded study `s` and the one asked for, or None (a protocol not recorded on either side differs from none)."
@@ -239,7 +273,12 @@ def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, di
     diff = [k for k in ours if ours[k] != theirs[k] and not (k == 'protocol' and None in (ours[k], theirs[k]))]
     if not diff: return None
     data = 'task' in diff and theirs['task'][:2] == ours['task'][:2]  # the same name and model, other data
-    return (f"study {s.name!r} was recorded with another {' and '.join(diff)} ({'; '.join(f'{k}: recorded {theirs[k]!r}, asked {ours[k]!r}' for k in diff)})"
+    def said(k):
+        a, b = theirs[k], ours[k]
+        if k == 'space' and a.names == b.names:  # the same parameters by name: which of them changed, and how
+            return 'space: ' + '; '.join(f"recorded {p!r}, asked {q!r}" for p, q in zip(a.params, b.params) if p != q) if a.params != b.params else f"space: recorded defaults {a.defaults}, asked {b.defaults}"
+        return f"{k}: recorded {_params(a) if k == 'space' else repr(a)}, asked {_params(b) if k == 'space' else repr(b)}"
+    return (f"study {s.name!r} was recorded with another {' and '.join(diff)} ({'; '.join(map(said, diff))})"
             + ("; the task's name is the same but its data differs (the table's contents, or the columns used, changed)" if data else ''))
 
 # %% ../nbs/02_repository.ipynb #e0955da4
@@ -408,11 +447,17 @@ _STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 
 METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
 
 def metric_range(name:str) -> tuple[float, float]:
-    "The plausible values of metric `name`: scores (accuracy, AUC, F1, top-k) 0..100, errors (MSE, MAE, loss) 0 and up."
+    "The values metric `name` can take, what `tune` records and an import accepts: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood) within ±1e15."
     n = name.lower()
+    if n.startswith('neg_'): lo, hi = metric_range(n[4:]); return -hi, -lo
     if any(k in n for k in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall')): return 0.0, 100.0
-    if any(k in n for k in ('mse', 'mae', 'rmse', 'loss', 'error')): return 0.0, METRIC_BOUND
+    if any(k in n for k in ('mse', 'mae', 'rmse')): return 0.0, METRIC_BOUND
     return -METRIC_BOUND, METRIC_BOUND
+
+def in_metric_range(name:str, v:float) -> bool:
+    "Whether `v` is a value metric `name` can take (`metric_range`), give or take rounding (YAHPO's surrogates predict an F1 of -1e-12)."
+    lo, hi = metric_range(name)
+    return lo - 1e-9 * max(1.0, abs(lo)) <= v <= hi + 1e-9 * max(1.0, abs(hi))
 
 class _Bad(Exception): "One invalid row or declaration of an import."
 
@@ -463,11 +508,11 @@ def _check_row(r, s:dict, seen:set) -> Trial:
     _need(isinstance(metrics, dict), f"metrics {r.metrics!r} is not a mapping")
     for k, v in metrics.items():
         lo, hi = metric_range(k)
-        _need(v is None or (_is_num(v) and lo <= v <= hi), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}")
+        _need(v is None or (_is_num(v) and in_metric_range(k, v)), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}")
     value = _na(r.value)
     if r.status == 'complete':
         lo, hi = metric_range(s['metric'])
-        _need(_is_num(value) and lo <= value <= hi, f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}")
+        _need(_is_num(value) and in_metric_range(s['metric'], value), f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}")
         _need(metrics.get(s['metric']) in (None, value), f"value {value!r} differs from its metric {s['metric']}={metrics.get(s['metric'])!r}")
     else: _need(value is None, f"a failed trial has value {value!r}; it should have none")
     costs = [_na(r.wall_s), _na(r.cpu_s), _na(r.gpu_s)]

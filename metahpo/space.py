@@ -156,7 +156,8 @@ class Categorical(_Choice):
     def __post_init__(self):
         self._as_tuple('choices')
         if len(self.choices) == 0: raise ConfigError(f"{self.name}: a Categorical needs at least one choice")
-        if len(set(map(repr, self.choices))) != len(self.choices): raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
+        if len(set(map(repr, self.choices))) != len(self.choices) or any(self._index(c) != i for i, c in enumerate(self.choices)):  # 1 and 1.0 are one choice
+            raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
     @property
     def _values(self): return self.choices
     @property
@@ -178,6 +179,8 @@ class SearchSpace:
         self.params, self.name = tuple(params), name
         for i, p in enumerate(self.params):
             if not isinstance(p, Param): raise ConfigError(f"params[{i}]={p!r} is not allowed: {kinds}")
+            if not (isinstance(p.name, str) and p.name.strip()):  # configurations are JSON: a name that is no text would not come back as itself
+                raise ConfigError(f"params[{i}] is named {p.name!r}: give a parameter a non-empty text as its name, such as {p.kind}('lr', ...)")
         names = [p.name for p in self.params]
         if not self.params: raise ConfigError("a search space needs at least one parameter")
         dup = sorted({n for n in names if names.count(n) > 1})

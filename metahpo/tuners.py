@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
                           package_version, device_name)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space
-from .repository import Repository, TaskRecord, StudyRecord, check_protocol
+from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
@@ -230,6 +230,9 @@ def _metrics_of(result, metric:str) -> tuple[float, dict]:
     metrics = {k: float(v) for k, v in metrics.items()}
     value = metrics[metric]
     if not math.isfinite(value): raise MetahpoError(f"the objective metric {metric} is {value}")
+    for k, v in metrics.items():  # what an import of the repository's export would refuse
+        if math.isfinite(v) and not in_metric_range(k, v):
+            lo, hi = metric_range(k); raise MetahpoError(f"metric {k}={v:g} is outside what a metric so named can be ({lo:g} to {hi:g}; metahpo.repository.metric_range)")
     metrics = {k: (v if math.isfinite(v) else None) for k, v in metrics.items()}
     return value, metrics
 
@@ -280,12 +283,15 @@ def _failure(error:str, cpu_s:float=float('nan')) -> tuple:
 
 def _timeout(limit:float) -> tuple: return _failure(f"TimeoutError: the trial ran past its limit of {limit:g} s and was stopped")
 
+_INTERRUPTED = 'KeyboardInterrupt: the objective raised it'  # a trial's process says the objective stopped the study, as it would inline
+
 def _child(objective, config, conn, parent:int, threads:int|None=None):
     try: os.setpgid(0, 0)  # its own process group: a timeout kills whatever the trial started too
     except OSError: pass
     _die_with(parent)
     if threads: _limit_threads(threads)
     try: conn.send(_run_inline(objective, config))
+    except KeyboardInterrupt: conn.send(_failure(_INTERRUPTED, cpu_s=0.0))
     except Exception as e: conn.send(_failure(f"{type(e).__name__} while returning the result: {e}", cpu_s=0.0))
     finally: conn.close()
 
@@ -504,12 +510,22 @@ def objective_protocol(objective) -> dict|None:
         return None
     return check_protocol(protocol)
 
-def _check_args(tuner, seed, repository, trial_timeout_s):
+def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task):
+    if not callable(objective): raise MetahpoError(f"objective={objective!r} is not allowed: give a function of a configuration that returns a number or a mapping of metrics")
+    if metric is not None and not (isinstance(metric, str) and metric):
+        raise MetahpoError(f"metric={metric!r} is not allowed: give a metric's name, such as 'accuracy', or None (the objective's `metric`, else 'value')")
+    if task is not None and not isinstance(task, TaskRecord):
+        raise MetahpoError(f"task={task!r} is not allowed: give a TaskRecord, such as TaskRecord({str(task)!r}, 'my-model', 'tabular') "
+                           "(metahpo.repository), or None")
     if isinstance(tuner, type):
         raise MetahpoError(f"tuner={tuner.__name__} is a class, not a tuner: give an instance, such as {tuner.__name__}(space, seed=0), or a tuner name ({', '.join(TUNERS)})")
     if not isinstance(tuner, (str, Tuner)) and not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
         raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
     check_seed(seed)
+    own = None if isinstance(tuner, str) else getattr(tuner, 'seed', None)
+    if seed not in (0, own) and isinstance(own, numbers.Integral) and not isinstance(own, bool):
+        raise MetahpoError(f"seed={seed!r} differs from the seed the tuner object was made with ({own}): leave `seed` out, or give seed={own} "
+                           "(a tuner object's own seed names the study and is recorded with every trial)")
     if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
         raise MetahpoError(f"repository={repository!r} is not allowed: give a Repository, a file path, or None")
     if trial_timeout_s is not None and not (isinstance(trial_timeout_s, numbers.Real) and not isinstance(trial_timeout_s, bool)
@@ -522,7 +538,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          budget:Budget|int|str|None=None, # evaluations and/or seconds; None: until a unique tuner exhausts a finite space
          metric:str|None=None, # the metric to optimise; defaults to `objective.metric`, else 'value'
          direction:str|None=None, # 'maximize' or 'minimize'; defaults to `objective.direction`, else 'maximize'
-         seed:int|None=0, # seeds the tuner (when given by name) and is recorded with every trial
+         seed:int|None=0, # seeds the tuner given by name; a tuner object's own seed is taken instead. Names the study and is recorded with every trial
          repository:Repository|str|os.PathLike|None=None, # record every trial here, and resume from it
          study:str|None=None, # study name in the repository; default `study_name(task, tuner, seed)`: '{task}-{model}-{tuner}-seed{seed}'
          task:TaskRecord|None=None, # what is tuned; defaults to `objective.task`
@@ -534,7 +550,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          executor:Executor|None=None, # where trials run; default here (concurrency 1) or in forked processes (`ProcessExecutor`)
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
-    _check_args(tuner, seed, repository, trial_timeout_s)
+    _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
+    if not isinstance(tuner, str) and isinstance(own := getattr(tuner, 'seed', None), numbers.Integral) and not isinstance(own, bool): seed = int(own)
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
         raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
     n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
@@ -550,6 +567,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     budget = Budget.parse(budget)
     tuner_name = tuner if isinstance(tuner, str) else type(tuner).__name__
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
+    if isinstance(getattr(tuner, 'space', None), SearchSpace) and tuple(tuner.space.params) != tuple(space.params):
+        raise MetahpoError(f"the tuner was made for another space ({_params(tuner.space)}) than the one tuned ({_params(space)}): "
+                           "make it with the same space")
     exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
@@ -611,7 +631,17 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                 finished = []
                 for handle, out in ex.wait():  # every trial that finished is recorded before any callback runs
                     config, claim, started = running.pop(handle)
+                    if out[1] == _INTERRUPTED:  # raised by the objective in a trial's process: the study stops, as it does when the objective runs here
+                        if claim is not None: repo.release(claim)
+                        raise KeyboardInterrupt(_INTERRUPTED)
                     status, value, metrics, error, cost = _outcome(*out, metric)
+                    if isinstance(out[0], Mapping) and metric not in out[0] and not any(t.ok for t in st.trials):  # a mistake of set-up, not of a trial
+                        if claim is not None: repo.release(claim)
+                        if repo is not None and repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)  # so the fix can take its name
+                        keys = sorted(map(str, out[0]))
+                        raise MetahpoError(f"the objective returned metrics {keys} without the objective metric {metric!r}: give tune(..., metric=...) "
+                                           f"one of them{f' (metric={keys[0]!r})' if len(keys) == 1 else ''}, or set the objective's `metric`; "
+                                           "nothing was recorded for this trial")
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
                     if repo is not None: trial = repo.record(record, trial, claim=claim)

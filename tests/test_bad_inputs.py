@@ -191,7 +191,10 @@ def _api_cases(tmp):
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
-    from metahpo.space import SearchSpace, Int, Ordinal
+    from metahpo.space import SearchSpace, Int, Ordinal, Categorical
+    from metahpo.tuners import tune
+    from metahpo.repository import TaskRecord
+    from metahpo.integrations.optuna import MetaSampler
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
         ('float-inf-bound', lambda: Float('x', 0, float('inf')), "high=inf must be finite"),
@@ -224,6 +227,15 @@ def _api_cases(tmp):
         ('run-suite-seed', lambda: run_suite('rf-grid', tmp / 'res', seeds=[-1]), "seed -1 is not allowed"),
         ('check-seed-bool', lambda: __import__('metahpo.core').core.check_seed(True), "seed True is not allowed"),
         ('grid-too-large', lambda: GridSearch(SearchSpace([Float(f'p{i}', 0, 1) for i in range(4)]), resolution=10, max_points=1000), "more than max_points=1000"),
+        ('tune-objective-not-callable', lambda: tune(42, get_space('random_forest'), 'grid', budget=2), "objective=42 is not allowed"),
+        ('tune-metric-number', _tuning(metric=3), "metric=3 is not allowed"),
+        ('tune-task-name', _tuning(task='mytask'), "task='mytask' is not allowed: give a TaskRecord"),
+        ('tune-seed-differs', _tuning(tuner=GridSearch(get_space('random_forest'), seed=4), seed=2), "seed=2 differs from the seed the tuner object was made with (4)"),
+        ('tune-tuner-other-space', _tuning(tuner=GridSearch(get_space('random_forest', wide=True))), "the tuner was made for another space"),
+        ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
+        ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
+        ('categorical-one-and-one-point-zero', lambda: Categorical('c', (1, 1.0)), "repeated choices in [1, 1.0]"),
+        ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
     ]
 
 API = [c[0] for c in _api_cases(Path('/nonexistent'))]

@@ -8,7 +8,7 @@ import contextlib, datetime as dt, json, math, random, threading, time
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json
+from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json, check_seed
 from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space
 from ..repository import Repository, TaskRecord, StudyRecord
 from ..experience import Experience
@@ -87,6 +87,13 @@ class MetaSampler(_BaseSampler):
                  **tuner_kwargs): # more arguments of MetaTuner
         if _BaseSampler is object: lazy_import('optuna', 'optuna')
         if not callable(tuner) and tuner != 'meta' and tuner not in TUNERS: raise MetahpoError(choices_msg('tuner', tuner, ['meta', *TUNERS]))
+        check_seed(seed)  # checked here, not inside study.optimize where a mistake would be one failed trial after another
+        if space is not None and not isinstance(space, SearchSpace):
+            raise MetahpoError(f"space={space!r} is not allowed: give a SearchSpace, such as SearchSpace([Float('lr', 1e-5, 1e-1, log=True)]), or None (the study's)")
+        if tuner_kwargs and tuner != 'meta': raise MetahpoError(f"{', '.join(sorted(tuner_kwargs))}: arguments of MetaTuner, but tuner={tuner!r}")
+        if tuner == 'meta':  # MetaTuner checks its arguments' names and values; without experience that costs nothing
+            try: MetaTuner(space or SearchSpace([Float('x', 0, 1)]), seed, **tuner_kwargs)
+            except TypeError as e: raise MetahpoError(f"{e}: MetaSampler takes space, experience, meta_features, task, tuner and seed, and MetaTuner's other arguments") from None
         self.space, self.experience, self.meta_features, self.task = space, experience, meta_features, task
         self._spec, self.seed, self.tuner_kwargs = tuner, seed, tuner_kwargs
         self._random = lazy_import('optuna.samplers', 'optuna').RandomSampler(seed=seed)
