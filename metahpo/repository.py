@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, logging, math, numbers, os, shlex, socket, sqlite3, uuid
+import dataclasses, datetime as dt, logging, math, numbers, os, re, shlex, socket, sqlite3, uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -82,8 +82,8 @@ class TaskRecord:
         if not isinstance(self.fingerprint, str):
             raise MetahpoError(f"TaskRecord fingerprint={self.fingerprint!r} is not allowed: give a text (the data's content hash) or '' (unknown)")
         mf = self.meta_features
-        if mf is not None and not (isinstance(mf, Mapping) and all(isinstance(k, str) and (v is None or isinstance(v, numbers.Real) and not isinstance(v, bool)
-                                                                                           and not math.isinf(v)) for k, v in mf.items())):
+        if mf is not None and not (isinstance(mf, Mapping) and all(isinstance(k, str) and (v is None or isinstance(v, numbers.Real) and not math.isinf(v))
+                                                                   for k, v in mf.items())):  # True and False are 1 and 0
             raise MetahpoError(f"TaskRecord meta_features={mf!r} is not allowed: give a mapping of names to numbers (None or NaN where unknown; "
                                "not infinite), such as metahpo.metafeatures.metafeatures('tabular', X, y), or None")
 
@@ -189,13 +189,16 @@ class Repository:
 
 # %% ../nbs/02_repository.ipynb #2d1cfe66
 def _task_from_row(r) -> TaskRecord:
-    return TaskRecord(name=r[1], model_family=r[2], modality=r[3], fingerprint=r[4], meta_features=from_json(r[5]), task_id=r[0])
+    "A stored task as it is (what an older metahpo wrote may not pass `TaskRecord`'s checks, which are for what is written now)."
+    t = object.__new__(TaskRecord)
+    for k, v in dict(name=r[1], model_family=r[2], modality=r[3], fingerprint=r[4], meta_features=from_json(r[5]), task_id=r[0]).items(): object.__setattr__(t, k, v)
+    return t
 
 _TASK_COLS = "task_id, name, model_family, modality, fingerprint, meta_features"
 
 def _mf_json(mf:Mapping|None) -> str|None:
-    "Meta-features as stored: JSON, an unknown (NaN) value as null."
-    return None if mf is None else to_json({k: None if v is None or v != v else v for k, v in mf.items()})
+    "Meta-features as stored: JSON, an unknown (NaN) value as null, True and False as 1.0 and 0.0 (as an import takes them)."
+    return None if mf is None else to_json({k: None if v is None or v != v else float(v) if isinstance(v, bool) else v for k, v in mf.items()})
 
 def _add_task(c, task:TaskRecord) -> TaskRecord:
     "Inside an open write transaction: insert `task` if new (meta-features, when given, replace the stored ones)."
@@ -254,6 +257,12 @@ def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:s
     check(s := self.get_study(name))  # another process may have created it since
     return s
 
+def _still(c, study:StudyRecord) -> None:
+    "Inside a transaction: refuse to write for `study` if its row is gone or is another study now (deleted by `drop_if_empty` and made again)."
+    row = c.execute("SELECT name, metric, direction, created_at FROM studies WHERE study_id=?", (study.study_id,)).fetchone()
+    if row is None or tuple(row) != (study.name, study.metric, study.direction, study.created_at):
+        raise RepositoryError(f"study {study.name!r} was deleted or made again by another process since this one opened it: run again to take it up as it is now")
+
 @patch
 def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
     "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
@@ -307,6 +316,7 @@ def record(self:Repository, study:StudyRecord|int, trial:Trial,
     sid = study if isinstance(study, int) else study.study_id
     trial = trial if trial.uid else dataclasses.replace(trial, uid=uuid.uuid4().hex)
     with self._tx() as c:
+        if not isinstance(study, int): _still(c, study)
         if claim is not None: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
         number = _insert_trial(c, sid, trial)
         if number is None: return _trial_from_row(c.execute(f"SELECT {_TRIAL_COLS} FROM trials WHERE uid=?", (trial.uid,)).fetchone())
@@ -365,6 +375,7 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
     key = study.space.key(config)
     now = dt.datetime.now(dt.timezone.utc)
     with self._tx() as c:
+        _still(c, study)
         rows = c.execute("SELECT claim_id, config_key, host, pid, token, claimed_at FROM claims WHERE study_id=?", (study.study_id,)).fetchall()
         dead = [r[0] for r in rows if not _claim_live(*r[2:], now)]
         c.executemany("DELETE FROM claims WHERE claim_id=?", [(i,) for i in dead])
@@ -432,7 +443,7 @@ def export_parquet(self:Repository, path:str|os.PathLike,
             'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
     df = pd.DataFrame(rows, columns=cols).astype({'value': 'float64', 'wall_s': 'float64', 'cpu_s': 'float64', 'gpu_s': 'float64', 'number': 'int64'})
     meta = {'schema_version': SCHEMA_VERSION, 'package_version': package_version(), 'exported_at': utcnow(),
-            'tasks': [dataclasses.asdict(dataclasses.replace(t, task_id=None)) for t in tasks],
+            'tasks': [{**dataclasses.asdict(t), 'task_id': None} for t in tasks],  # as stored (an older metahpo's may not pass today's checks)
             'studies': [dict(name=s.name, task=[s.task.name, s.task.model_family, s.task.fingerprint], space=s.space.to_dict(),
                              tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol) for s in chosen]}
     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -447,11 +458,12 @@ _STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 
 METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
 
 def metric_range(name:str) -> tuple[float, float]:
-    "The values metric `name` can take, what `tune` records and an import accepts: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood) within ±1e15."
-    n = name.lower()
-    if n.startswith('neg_'): lo, hi = metric_range(n[4:]); return -hi, -lo
-    if any(k in n for k in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall')): return 0.0, 100.0
-    if any(k in n for k in ('mse', 'mae', 'rmse')): return 0.0, METRIC_BOUND
+    "The values metric `name` can take, what `tune` records and an import accepts, by the last word of its name: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood, a gain or a log negative) within ±1e15."
+    words = [w for w in re.split(r'[^a-z0-9]+', name.lower()) if w]
+    if words[:1] == ['neg']: lo, hi = metric_range('_'.join(words[1:])); return -hi, -lo
+    if not words or 'log' in words: return -METRIC_BOUND, METRIC_BOUND  # a log of an error may be negative
+    if words[-1] in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall'): return 0.0, 100.0  # the last word says what it is:
+    if words[-1] in ('mse', 'mae', 'rmse'): return 0.0, METRIC_BOUND  # 'val_accuracy', not 'accuracy_gain'
     return -METRIC_BOUND, METRIC_BOUND
 
 def in_metric_range(name:str, v:float) -> bool:

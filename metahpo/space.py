@@ -156,8 +156,7 @@ class Categorical(_Choice):
     def __post_init__(self):
         self._as_tuple('choices')
         if len(self.choices) == 0: raise ConfigError(f"{self.name}: a Categorical needs at least one choice")
-        if len(set(map(repr, self.choices))) != len(self.choices) or any(self._index(c) != i for i, c in enumerate(self.choices)):  # 1 and 1.0 are one choice
-            raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
+        if len(set(map(repr, self.choices))) != len(self.choices): raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
     @property
     def _values(self): return self.choices
     @property

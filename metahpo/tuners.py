@@ -230,21 +230,32 @@ def _metrics_of(result, metric:str) -> tuple[float, dict]:
     metrics = {k: float(v) for k, v in metrics.items()}
     value = metrics[metric]
     if not math.isfinite(value): raise MetahpoError(f"the objective metric {metric} is {value}")
-    for k, v in metrics.items():  # what an import of the repository's export would refuse
-        if math.isfinite(v) and not in_metric_range(k, v):
-            lo, hi = metric_range(k); raise MetahpoError(f"metric {k}={v:g} is outside what a metric so named can be ({lo:g} to {hi:g}; metahpo.repository.metric_range)")
-    metrics = {k: (v if math.isfinite(v) else None) for k, v in metrics.items()}
+    if not in_metric_range(metric, value):  # what an import of the repository's export would refuse
+        lo, hi = metric_range(metric); raise MetahpoError(f"the objective metric {metric}={value:g} is outside what a metric so named can be ({lo:g} to {hi:g}; metahpo.repository.metric_range)")
+    odd = [k for k, v in metrics.items() if math.isfinite(v) and not in_metric_range(k, v)]
+    if odd: logger.warning("metric(s) %s outside what metrics so named can be (metahpo.repository.metric_range): recorded as unknown", ', '.join(f'{k}={metrics[k]:g}' for k in odd))
+    metrics = {k: (v if math.isfinite(v) and k not in odd else None) for k, v in metrics.items()}
     return value, metrics
 
 def _gpu_used() -> bool:
     torch = sys.modules.get('torch')
     return bool(torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized())
 
+def _from_ctrl_c(e:BaseException) -> bool:
+    "Whether `e` was raised by a KeyboardInterrupt that Python wrapped in another exception (its cause or context, at any depth)."
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt): return True
+        seen.add(id(e)); e = e.__cause__ or e.__context__
+    return False
+
 def _run_inline(objective, config):
     "Run the objective here: (result or None, error or None, cpu_s, gpu_used, device); the device is read where the trial ran."
     c0 = time.process_time()
     try: res, err = objective(copy.deepcopy(dict(config))), None  # a copy: what the objective does to it never reaches the record
-    except Exception as e: res, err = None, f"{type(e).__name__}: {e}"
+    except Exception as e:
+        if _from_ctrl_c(e): raise KeyboardInterrupt(str(e)) from e  # Ctrl-C that Python wrapped (in a class body: 'Error calling __set_name__')
+        res, err = None, f"{type(e).__name__}: {e}"
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
     return res, err, time.process_time() - c0, _gpu_used(), device_name()
 
@@ -331,8 +342,10 @@ class _Child:
 
 def _run_forked(objective, config, timeout_s:float):
     ch = _Child(objective, config, timeout_s)
-    try: return ch.result() if ch.recv.poll(timeout_s) else ch.timed_out()  # a result, or the end of the pipe, or time is up
+    try: out = ch.result() if ch.recv.poll(timeout_s) else ch.timed_out()  # a result, or the end of the pipe, or time is up
     finally: ch.stop()
+    if out[1] == _INTERRUPTED: raise KeyboardInterrupt(_INTERRUPTED)  # as it is raised when the objective runs here
+    return out
 
 def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:float, metric:str) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
     "A finished run of the objective as (status, value, metrics, error, cost)."
@@ -523,7 +536,7 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
         raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
     check_seed(seed)
     own = None if isinstance(tuner, str) else getattr(tuner, 'seed', None)
-    if seed not in (0, own) and isinstance(own, numbers.Integral) and not isinstance(own, bool):
+    if seed not in (0, None, own) and isinstance(own, numbers.Integral) and not isinstance(own, bool):
         raise MetahpoError(f"seed={seed!r} differs from the seed the tuner object was made with ({own}): leave `seed` out, or give seed={own} "
                            "(a tuner object's own seed names the study and is recorded with every trial)")
     if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
@@ -538,7 +551,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          budget:Budget|int|str|None=None, # evaluations and/or seconds; None: until a unique tuner exhausts a finite space
          metric:str|None=None, # the metric to optimise; defaults to `objective.metric`, else 'value'
          direction:str|None=None, # 'maximize' or 'minimize'; defaults to `objective.direction`, else 'maximize'
-         seed:int|None=0, # seeds the tuner given by name; a tuner object's own seed is taken instead. Names the study and is recorded with every trial
+         seed:int|None=0, # seeds the tuner given by name; a tuner object's own seed is taken instead (another one than 0 or None is refused). Names the study and is recorded with every trial
          repository:Repository|str|os.PathLike|None=None, # record every trial here, and resume from it
          study:str|None=None, # study name in the repository; default `study_name(task, tuner, seed)`: '{task}-{model}-{tuner}-seed{seed}'
          task:TaskRecord|None=None, # what is tuned; defaults to `objective.task`
@@ -636,8 +649,12 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                         raise KeyboardInterrupt(_INTERRUPTED)
                     status, value, metrics, error, cost = _outcome(*out, metric)
                     if isinstance(out[0], Mapping) and metric not in out[0] and not any(t.ok for t in st.trials):  # a mistake of set-up, not of a trial
-                        if claim is not None: repo.release(claim)
-                        if repo is not None and repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)  # so the fix can take its name
+                        if callable(getattr(ex, 'cancel', None)): ex.cancel()
+                        if repo is not None:  # every claim of ours given back, so that the study can go (another worker's keeps it)
+                            for c in [claim, *(r[1] for r in running.values())]:
+                                if c is not None: repo.release(c)
+                            running.clear()
+                            if repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)  # so the fix can take its name
                         keys = sorted(map(str, out[0]))
                         raise MetahpoError(f"the objective returned metrics {keys} without the objective metric {metric!r}: give tune(..., metric=...) "
                                            f"one of them{f' (metric={keys[0]!r})' if len(keys) == 1 else ''}, or set the objective's `metric`; "

@@ -191,7 +191,7 @@ def _api_cases(tmp):
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
-    from metahpo.space import SearchSpace, Int, Ordinal, Categorical
+    from metahpo.space import SearchSpace, Int, Ordinal
     from metahpo.tuners import tune
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
@@ -234,7 +234,6 @@ def _api_cases(tmp):
         ('tune-tuner-other-space', _tuning(tuner=GridSearch(get_space('random_forest', wide=True))), "the tuner was made for another space"),
         ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
         ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
-        ('categorical-one-and-one-point-zero', lambda: Categorical('c', (1, 1.0)), "repeated choices in [1, 1.0]"),
         ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
     ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools, math, os, pickle, time
 
 from ..core import MetahpoError, lazy_import
-from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout
+from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
 
 # %% auto #0
 __all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
@@ -29,7 +29,8 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
 def _ray_trial(objective, config):
     "Runs on a Ray worker: the objective, timed as `tune` times it."
-    return _run_inline(objective, config)
+    try: return _run_inline(objective, config)
+    except KeyboardInterrupt: return _failure(_INTERRUPTED, cpu_s=0.0)  # the objective stopped the study: `tune` stops, as it does when it runs here
 
 class RayExecutor(Executor):
     "Up to `n` trials at once as Ray tasks on a cluster (a local one by default): each trial one task, retried if its node dies."

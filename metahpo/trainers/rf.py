@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_trainers.rf.ipynb #362b0a02
 from __future__ import annotations
-import logging, os, re
+import logging, os, re, warnings
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
@@ -189,7 +189,9 @@ class RandomForestTrainer:
         est = self.estimator(config)
         cv = RepeatedStratifiedKFold(n_splits=self.n_splits, n_repeats=self.n_repeats, random_state=self.seed)
         auc = 'roc_auc' if len(np.unique(self.y)) == 2 else 'roc_auc_ovr'
-        r = cross_validate(est, self.X, self.y, cv=cv, scoring={'accuracy': 'accuracy', 'roc_auc': auc}, n_jobs=1, error_score='raise')
+        with warnings.catch_warnings():  # on a small table a small share of rows is a tree or two's sample: what the configuration asks, said once per fold
+            warnings.filterwarnings('ignore', message='Using the fractional value max_samples', category=UserWarning)
+            r = cross_validate(est, self.X, self.y, cv=cv, scoring={'accuracy': 'accuracy', 'roc_auc': auc}, n_jobs=1, error_score='raise')
         acc, roc = r['test_accuracy'], r['test_roc_auc']
         out = {'accuracy': acc.mean(), 'roc_auc': roc.mean(), 'accuracy_std': acc.std(), 'roc_auc_std': roc.std(),
                'n_folds': len(acc), 'n_rows': len(self.X), 'n_rows_total': self.n_rows_total}
