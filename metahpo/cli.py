@@ -15,6 +15,10 @@ if TYPE_CHECKING: from metahpo.tuners import Study
 __all__ = ['summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
+def _n(k:int, one:str, many:str|None=None) -> str:
+    "'1 task', '3 tasks'."
+    return f"{k:,} {one if k == 1 else many or one + 's'}"
+
 def _fmt(v) -> str:
     if isinstance(v, float): return f"{v:.4g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
     return str(v)
@@ -71,12 +75,18 @@ def _seconds(text:str) -> float:
     if not 0 < v < math.inf: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a positive, finite number of seconds")
     return v
 
-def _out_file(path:str|os.PathLike, what:str) -> Path:
-    "An output file path whose folder exists and which is not itself a folder."
+def _out_file(path:str|os.PathLike, what:str, repo:str|os.PathLike|None=None) -> Path:
+    "An output file path whose folder exists, which is not a folder, not the repository `repo`, and not an existing file other than Parquet (a repository, a table)."
     from metahpo.core import MetahpoError
     p = Path(path).expanduser()
     if p.is_dir(): raise MetahpoError(f"{what} {str(p)!r} is a folder: give a file path inside it, such as {str(p / 'experience.parquet')!r}")
     if not p.parent.is_dir(): raise MetahpoError(f"the folder {str(p.parent)!r} of {what} {str(p)!r} does not exist: create it first")
+    if repo is not None and p.exists() and p.resolve() == Path(repo).expanduser().resolve():
+        raise MetahpoError(f"{what} {str(p)!r} is the repository it would be written from: give another path, such as {str(p.with_suffix('.parquet'))!r}")
+    if p.is_file() and p.stat().st_size:
+        with open(p, 'rb') as f: head = f.read(4)
+        if head != b'PAR1': raise MetahpoError(f"{what} {str(p)!r} exists and is not a Parquet file (a repository, or your data?): "
+                                              "give another path, or move that file away first")
     return p
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,10 +135,13 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--data-dir', default=None, help="data directory with the family's data (pmlb/ for the forest, electricity/ for the LSTM, ...; default $METAHPO_DATA_DIR)")
     m.add_argument('--seed-tasks', action='store_true', help="also record the meta-features of the seed plan's datasets (Titanic, IMDB, CIFAR-10, electricity)")
     m.add_argument('--no-progress', action='store_true')
-    x = sub.add_parser('experience', help='rebuild the shipped experience base from a repository',
-                       description='Export the meta-dataset studies of a repository into the compact experience base.')
+    x = sub.add_parser('experience', help='an experience base (or the shipped one, --ship) from a repository',
+                       description='Export the meta-dataset studies of a repository into a compact experience base: a file of your own (--out), '
+                                   "or the one that ships with the package (--ship).")
     x.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository with the meta-dataset')
-    x.add_argument('--out', default=None, help="output file (default: the package's metahpo/data/experience.parquet)")
+    dest = x.add_mutually_exclusive_group(required=True)
+    dest.add_argument('--out', default=None, help="output file: an experience base of your own (tune --experience FILE learns from it)")
+    dest.add_argument('--ship', action='store_true', help="replace the package's shipped base (metahpo/data/experience.parquet), which every MetaTuner learns from by default")
     x.add_argument('--studies', default='meta-*', help="glob of the studies to include (default 'meta-*')")
     b = sub.add_parser('benchmark', help='run (or resume) a benchmark suite and write its result files',
                        description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
@@ -195,14 +208,25 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experie
     from metahpo.experience import load_experience
     from metahpo.metatuner import MetaTuner
     ex = load_experience(experience)
-    mf = next((t.meta_features for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family) and t.meta_features), None)
-    if mf is None and obj.task.modality == 'tabular' and hasattr(obj, 'y'):
+    same = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family) and t.meta_features]
+    mf = next((t.meta_features for t in same if t.fingerprint == obj.task.fingerprint), None)  # this very data, described already
+    if mf is None and obj.task.modality == 'tabular' and hasattr(obj, 'y'):  # a table (perhaps named as a past task is): its own
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
+    if mf is None and same: mf = same[0].meta_features  # a built-in dataset at another profile (the fingerprint covers it): its data's features
     if mf and not obj.task.meta_features:  # recorded with the task, so that this study is experience with meta-features later
         import dataclasses
         obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
-    mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=obj.task.name)
+    namesakes = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family)]
+    other = hasattr(obj, 'y') and namesakes and all(t.fingerprint != obj.task.fingerprint for t in namesakes)  # a table that only shares a past task's name
+    import re, warnings
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter('always')
+        mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name)
+    for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
+        warnings.warn(re.sub(r"pass task='([^']*)' so that its own evaluations are left out",
+                             r"tune it under that name (--task \1, or a table file named \1) so that its own evaluations are left out", str(w.message)), w.category, stacklevel=2)
+    if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks", file=sys.stderr)
     lf = mt.learned_from(3)
     print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
           + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
@@ -430,10 +454,10 @@ def _metadataset(a) -> int:
     if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
         if len(nz):
-            print(f"CV noise over {len(nz)} tasks: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
+            print(f"CV noise over {_n(len(nz), 'task')}: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
                   f"between repeats {nz.spearman.median():.2f}, same best in both repeats on {nz.same_best.mean():.0%} of tasks, "
                   f"median standard error of a grid point {nz.noise_se_pts.median():.2f} points")
-    return 0
+    return 1 if len(res) and res.error.notna().all() else 0  # every task failed: as `tune` when every trial did
 
 def _split(text:str|None) -> list[str]|None:
     return [t.strip() for t in text.split(',') if t.strip()] if text else None
@@ -526,6 +550,8 @@ def _docs(a) -> int:
     for p in c['problems']: print('  ' + p)
     return 1 if c['problems'] else 0
 
+_CLI_NAME = {'MetaTuner': 'meta'}  # recorded by class name (`tune` was given a tuner object), shown by the name `--tuner` takes
+
 def studies_table(repo, match:str|None=None):
     "One row per study of `repo` (optionally those whose name matches the glob `match`): task, tuner, trials, the best trial and the cost."
     import fnmatch, pandas as pd
@@ -535,7 +561,7 @@ def studies_table(repo, match:str|None=None):
         trials = repo.trials(s)
         ok = [t for t in trials if t.ok]
         best = (max if s.direction == 'maximize' else min)(ok, key=lambda t: t.value) if ok else None
-        rows.append({'study': s.name, 'task': s.task.name, 'model': s.task.model_family, 'tuner': s.tuner, 'trials': len(trials),
+        rows.append({'study': s.name, 'task': s.task.name, 'model': s.task.model_family, 'tuner': _CLI_NAME.get(s.tuner, s.tuner), 'trials': len(trials),
                      'failed': len(trials) - len(ok), 'metric': f"{s.metric} ({s.direction[:3]})",
                      'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
                      'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
@@ -552,7 +578,7 @@ def _studies(a) -> int:
     import pandas as pd
     with pd.option_context('display.max_columns', None, 'display.width', 200, 'display.max_colwidth', 60):
         print(df.astype(object).where(df.notna(), '-').to_string(index=False))  # '-' for what a study has not (Int64's NA too)
-    print(f"{len(df)} stud{'y' if len(df) == 1 else 'ies'}, {int(df.trials.sum())} trials, {df['CPU h'].sum():.4f} CPU h in {a.repo}")
+    print(f"{_n(len(df), 'study', 'studies')}, {_n(int(df.trials.sum()), 'trial')}, {df['CPU h'].sum():.4f} CPU h in {a.repo}")
     return 0
 
 def _import_optuna(a) -> int:
@@ -617,6 +643,8 @@ def _main(argv:list[str]|None=None) -> int:
     from metahpo.core import MetahpoError
     a = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
+    import warnings  # a library's warning as one line, not its file and source line (which a command line user cannot act on)
+    warnings.formatwarning = lambda message, category, *_, **__: f"metahpo: warning: {message}\n"
     try: return _run(a)
     except MetahpoError as e:  # the library's advice names its Python arguments; on the command line they are options
         msg = _as_options(str(e), a)
@@ -643,11 +671,11 @@ def _run(a) -> int:
     if a.command == 'experience':
         import time
         from metahpo.experience import build_experience, load_experience, task_studies
-        if a.out is not None: _out_file(a.out, 'experience file')
+        if a.out is not None: _out_file(a.out, 'experience file', a.repo)
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
-        print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {len(ex.task_names)} tasks, {len(ex)} task evaluations, "
-              f"{ex.n_evaluations} evaluations, in {time.perf_counter() - t0:.1f} s")
+        print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "
+              f"{_n(ex.n_evaluations, 'evaluation')}, in {time.perf_counter() - t0:.1f} s")
         plan = [(kept, left) for kept, left in task_studies(ex.evaluations) if len(kept) + len(left) > 1]
         if plan:
             again = sorted({ex.evaluations[kept[0]].task.name for kept, _ in plan})
@@ -661,7 +689,7 @@ def _run(a) -> int:
         for t in TASKS.values(): print(f"task {t.name} ({t.modality}): models {', '.join(t.models)}\n    {t.description}")
         print(f"tuners: {', '.join(cli_tuners())}")
         return 0
-    out = _out_file(a.parquet, 'export file')  # 'export'
+    out = _out_file(a.parquet, 'export file', a.repo)  # 'export'
     with Repository(a.repo, create=False) as repo: print(f"wrote {repo.n_trials()} trials to {repo.export_parquet(out)}")
     return 0
 

@@ -584,24 +584,31 @@ def read_export(path:str|os.PathLike,
 
 @patch
 def import_parquet(self:Repository, path:str|os.PathLike,
-                   skip_invalid:bool=False, # import the valid rows and report the others (default: refuse the whole file)
+                   skip_invalid:bool=False, # import the valid rows and report the others, a study that clashes with one here among them (default: refuse the whole file)
                   ) -> dict:
     "Add what is new in an `export_parquet` file, all or nothing, after checking every row: counts added, rows rejected and why."
     ex = read_export(path, skip_invalid)
+    clash = {}  # studies this repository holds under the same name with another declaration
     for name, s in ex.studies.items():
         here = self.get_study(name)
         if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])):
-            raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
+            if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
+            clash[name] = msg
+    rejected = ex.rejected + [f"{sum(n == name for n, _ in ex.trials)} row(s) of {msg} here" for name, msg in clash.items()]
+    studies = {n: s for n, s in ex.studies.items() if n not in clash}
+    keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
-        recs = {k: _add_task(c, t) for k, t in ex.tasks.items()}
+        recs = {k: _add_task(c, t) for k, t in ex.tasks.items() if k in keep}
         ids = {}
-        for name, s in ex.studies.items():
+        for name, s in studies.items():
             c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
                       (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow(),
                        '' if s['protocol'] is None else to_json(s['protocol'])))
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
-        for name, t in ex.trials: _insert_trial(c, ids[name], t)
-    if ex.rejected: logger.warning("import of %r: %d invalid row(s) skipped: %s", str(path), len(ex.rejected), '; '.join(ex.rejected[:3]))
+        for name, t in ex.trials:
+            if name not in clash: _insert_trial(c, ids[name], t)
+    n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)
+    if n_bad: logger.warning("import of %r: %d row(s) skipped: %s", str(path), n_bad, '; '.join(rejected[:3]))
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
-                rejected=len(ex.rejected), reasons=ex.rejected)
+                rejected=n_bad, reasons=rejected)

@@ -17,8 +17,8 @@ from .benchmark import ReplayObjective, run_benchmark, regret_table, average_ran
 
 # %% auto #0
 __all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'split_tasks', 'Suite', 'unusable',
-           'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'load_runs', 'summarise',
-           'surrogate_report']
+           'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'experience_digest', 'load_runs',
+           'summarise', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -235,7 +235,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
     for seed in seeds: check_seed(seed, allow_none=False)
     made = first_missing_folder(out)  # the first folder this run creates
-    try: ex, past, r, prev, suite_tasks = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
+    try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
                                                    budget or s.budget)
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
@@ -246,6 +246,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                                                      meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
+                                                     experience_digest=digest,
                                                      package_version=package_version(), device=device_name(),
                                                      python=platform.python_version(), last_run_libraries=_library_versions(), last_run_cpu=_cpu())))  # of the run that last wrote here
     record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
@@ -276,6 +277,15 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)
+
+def experience_digest(ex:Experience) -> str:
+    "A short hash of what a suite's tuners read from `ex`: every task's name, data, meta-features, study, configurations and scores."
+    clean = lambda v: None if v is None or (isinstance(v, float) and v != v) else v
+    h = hashlib.sha256()
+    for e in ex:
+        mf = {k: clean(v if isinstance(v, str) else float(v)) if v is not None else None for k, v in sorted((e.task.meta_features or {}).items())}
+        h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.configs, [clean(float(v)) for v in e.values]]).encode())
+    return h.hexdigest()[:16]
 
 def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto', budget=None):
     "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."
@@ -312,12 +322,16 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if _holds(out) and (was := prev.get('last_run_cpu')) and (now := {k: v for k, v in _cpu().items() if was.get(k) != v}):
         warnings.warn(f"{str(out)!r} holds runs made on another CPU or with other kernel settings ({', '.join(f'{k} {was.get(k)!r} there, {v!r} here' for k, v in now.items())}): "
                       "MetaTuner's and CMA-ES's runs follow the last bits of the CPU's numeric kernels, so new runs may differ from the old ones on a few rows", stacklevel=3)
+    digest = experience_digest(full)
+    if _holds(out) and prev.get('experience_digest') not in (None, digest):  # the same tasks, other evaluations or meta-features
+        raise MetahpoError(f"{str(out)!r} holds runs made on other experience (its tasks' evaluations or meta-features differ from those this run "
+                           "reads): results would mix; give another results folder, or the experience those runs used")
     ours = dict(members=members, meta_steps=meta_steps, n_warm=n_warm)
     changed = [f'{k}={prev[k]} there, {v} here' for k, v in ours.items() if k in prev and prev[k] != v]
     if changed and _holds(out, 'meta*-seed*'):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
                            "give another results folder, or delete its runs/meta*-seed*.parquet and .partial files to rerun them")
-    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names
+    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names, digest
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."

@@ -20,7 +20,7 @@ def test_build_resume_and_export(tmp_path, metahpo_cmd):
     assert 'evaluations added: 0' in r.stdout  # resumed: nothing to do
     out = tmp_path / 'exp.parquet'
     r = run(metahpo_cmd, 'experience', '--repo', db, '--out', out)
-    assert r.returncode == 0 and '2 task evaluations, 6 evaluations' in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0 and '2 tasks from 2 studies, 6 evaluations' in r.stdout, r.stdout + r.stderr
     ex = load_experience(out)
     assert ex.task_names == ['labor', 'parity5'] and len(ex.meta_features()) == 2
 
