@@ -489,6 +489,9 @@ def _benchmark(a) -> int:
     from metahpo.suites import SUITES, run_suite, summarise, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
+    if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
+        raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
+                           f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
@@ -586,6 +589,8 @@ def _import_optuna(a) -> int:
     missing = [f'--{k}' for k in ('study', 'task') if getattr(a, k) is None]
     if missing: raise MetahpoError(f"--optuna needs {' and '.join(missing)}: the Optuna study to import and the task it tuned")
     if (a.data is None) != (a.target is None): raise MetahpoError("give --data and --target together: the task's table and its target column")
+    if '://' not in a.optuna:  # a path where Optuna wants a storage URL
+        raise MetahpoError(f"--optuna {a.optuna!r} is not a storage URL: give one such as sqlite:///{a.optuna} (Optuna's RDB storage)")
     mf = None
     if a.data is not None:
         from metahpo.metafeatures import metafeatures
@@ -676,6 +681,10 @@ def _run(a) -> int:
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "
               f"{_n(ex.n_evaluations, 'evaluation')}, in {time.perf_counter() - t0:.1f} s")
+        if bare := sorted({t.name for t in ex.tasks if not t.meta_features}):
+            print(f"note: {_n(len(bare), 'task')} without meta-features ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): MetaTuner takes "
+                  f"{'it for an average task' if len(bare) == 1 else 'them for average tasks'} (a table tuned with --tuner meta records its meta-features; "
+                  "`metahpo metadataset` always does)")
         plan = [(kept, left) for kept, left in task_studies(ex.evaluations) if len(kept) + len(left) > 1]
         if plan:
             again = sorted({ex.evaluations[kept[0]].task.name for kept, _ in plan})

@@ -550,6 +550,10 @@ def read_export(path:str|os.PathLike,
     import pyarrow.parquet as pq
     path = Path(path)
     if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
+    with open(path, 'rb') as f: head = f.read(16)
+    if head == b'SQLite format 3\x00':  # a repository given where its export belongs
+        raise RepositoryError(f"{str(path)!r} is an SQLite file (a repository?), not a Parquet export: make one from a repository with "
+                              f"`metahpo export --repo {str(path)} FILE.parquet` (or `metahpo experience --repo {str(path)} --out FILE.parquet`)")
     try: table = pq.read_table(path)
     except Exception as e: raise RepositoryError(f"cannot read {str(path)!r} as Parquet: {e}") from e
     raw = (table.schema.metadata or {}).get(_EXPORT_KEY)
