@@ -85,8 +85,14 @@ def _out_file(path:str|os.PathLike, what:str, repo:str|os.PathLike|None=None) ->
         raise MetahpoError(f"{what} {str(p)!r} is the repository it would be written from: give another path, such as {str(p.with_suffix('.parquet'))!r}")
     if p.is_file() and p.stat().st_size:
         with open(p, 'rb') as f: head = f.read(4)
-        if head != b'PAR1': raise MetahpoError(f"{what} {str(p)!r} exists and is not a Parquet file (a repository, or your data?): "
-                                              "give another path, or move that file away first")
+        ours = False
+        if head == b'PAR1':  # a metahpo export (or experience base) may be written over; a Parquet table of the user's may not
+            import pyarrow.parquet as pq
+            from metahpo.repository import _EXPORT_KEY
+            try: ours = _EXPORT_KEY in (pq.read_schema(p).metadata or {})
+            except Exception: ours = False
+        if not ours: raise MetahpoError(f"{what} {str(p)!r} exists and is not a metahpo export (a repository, or your data?): "
+                                        "give another path, or move that file away first")
     return p
 
 def _parser() -> argparse.ArgumentParser:
@@ -200,7 +206,8 @@ def cli_tuners() -> list[str]:
     from metahpo.tuners import TUNERS
     return [*TUNERS, 'meta']
 
-def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experience base file; default the shipped one
+def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experience base file; default the shipped one
+                table:bool=False): # `obj` is the user's table (--data), not a built-in task
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError, choices_msg
     if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
@@ -218,14 +225,15 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None): # an experie
         import dataclasses
         obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
     namesakes = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family)]
-    other = hasattr(obj, 'y') and namesakes and all(t.fingerprint != obj.task.fingerprint for t in namesakes)  # a table that only shares a past task's name
+    other = table and namesakes and all(t.fingerprint != obj.task.fingerprint for t in namesakes)  # a table that only shares a past task's name
     import re, warnings
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter('always')
         mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name)
+    from metahpo.tasks import TASKS
+    how = lambda m: f"--task {m[1]}" if m[1] in TASKS else f"name the table's file {m[1]}.csv (or .parquet)"
     for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
-        warnings.warn(re.sub(r"pass task='([^']*)' so that its own evaluations are left out",
-                             r"tune it under that name (--task \1, or a table file named \1) so that its own evaluations are left out", str(w.message)), w.category, stacklevel=2)
+        warnings.warn(re.sub(r"pass task='([^']*)' so that its own", lambda m: f"{how(m)} so that its own", str(w.message)), w.category, stacklevel=2)
     if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks", file=sys.stderr)
     lf = mt.learned_from(3)
     print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
@@ -363,7 +371,7 @@ def _tune(a) -> int:
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None: _check_resumable(repo, rec, obj, a.tuner)
-    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience)
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None)
     executor = _executor(a, obj)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)
@@ -457,7 +465,7 @@ def _metadataset(a) -> int:
             print(f"CV noise over {_n(len(nz), 'task')}: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
                   f"between repeats {nz.spearman.median():.2f}, same best in both repeats on {nz.same_best.mean():.0%} of tasks, "
                   f"median standard error of a grid point {nz.noise_se_pts.median():.2f} points")
-    return 1 if len(res) and res.error.notna().all() else 0  # every task failed: as `tune` when every trial did
+    return 0 if not len(res) or (res.error.isna() & (res.failed < res.trials)).any() else 1  # nothing usable built: as `tune` when every trial failed
 
 def _split(text:str|None) -> list[str]|None:
     return [t.strip() for t in text.split(',') if t.strip()] if text else None
@@ -497,6 +505,7 @@ def _benchmark(a) -> int:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
+        if a.experience is not None and SUITES[name].source == 'yahpo': print(f"{name}: --experience does not apply (its tasks come from YAHPO Gym)", file=sys.stderr)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
             ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=home / 'candidates.db' if SUITES[name].source == 'yahpo' else None)
         except MetahpoError as err:
@@ -590,7 +599,7 @@ def _import_optuna(a) -> int:
     if missing: raise MetahpoError(f"--optuna needs {' and '.join(missing)}: the Optuna study to import and the task it tuned")
     if (a.data is None) != (a.target is None): raise MetahpoError("give --data and --target together: the task's table and its target column")
     if '://' not in a.optuna:  # a path where Optuna wants a storage URL
-        raise MetahpoError(f"--optuna {a.optuna!r} is not a storage URL: give one such as sqlite:///{a.optuna} (Optuna's RDB storage)")
+        raise MetahpoError(f"--optuna {a.optuna!r} is not a storage URL: give one such as sqlite:///{Path(a.optuna).expanduser()} (Optuna's RDB storage)")
     mf = None
     if a.data is not None:
         from metahpo.metafeatures import metafeatures
@@ -616,7 +625,7 @@ def _import(a) -> int:
             for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)
         raise
     print(f"added {r['tasks']} task(s), {r['studies']} study(ies) and {r['trials']} trial(s) to {a.repo}"
-          + (f"; {r['rejected']} invalid row(s) skipped" if r['rejected'] else ''))
+          + (f"; {r['rejected']} row(s) skipped" if r['rejected'] else ''))
     for reason in r['reasons'][:10]: print(f"  skipped {reason}", file=sys.stderr)
     if len(r['reasons']) > 10: print(f"  ... and {len(r['reasons']) - 10} more", file=sys.stderr)
     return 0
@@ -649,12 +658,13 @@ def _main(argv:list[str]|None=None) -> int:
     a = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
     import warnings  # a library's warning as one line, not its file and source line (which a command line user cannot act on)
-    warnings.formatwarning = lambda message, category, *_, **__: f"metahpo: warning: {message}\n"
+    before, warnings.formatwarning = warnings.formatwarning, lambda message, category, *_, **__: f"metahpo: warning: {message}\n"
     try: return _run(a)
     except MetahpoError as e:  # the library's advice names its Python arguments; on the command line they are options
         msg = _as_options(str(e), a)
         if msg == str(e): raise
         raise MetahpoError(msg) from None
+    finally: warnings.formatwarning = before  # a Python caller of `main` keeps its own format
 
 def _as_options(msg:str, a) -> str:
     "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."

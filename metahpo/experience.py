@@ -223,7 +223,7 @@ def shipped_experience_path() -> Path:
 def load_experience(path:str|os.PathLike|None=None) -> Experience:
     "The experience base: the shipped one by default, or a repository export at `path`."
     p = Path(path) if path is not None else shipped_experience_path()
-    if not p.exists(): raise MetahpoError(f"no experience base at {str(p)!r}; build one with `metahpo experience --repo <repository> --out FILE` (or `--ship` for this one)")
+    if not p.exists(): raise MetahpoError(f"no experience base at {str(p)!r}; build one with `metahpo experience --repo <repository> --out FILE`" + (" (or `--ship` for this one)" if path is None else ''))
     return Experience.from_parquet(p)
 
 def build_experience(repository:str|os.PathLike, # the repository holding the meta-dataset studies

@@ -598,7 +598,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
         if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])):
             if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
             clash[name] = msg
-    rejected = ex.rejected + [f"{sum(n == name for n, _ in ex.trials)} row(s) of {msg} here" for name, msg in clash.items()]
+    rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
+                              for name, msg in clash.items()]
     studies = {n: s for n, s in ex.studies.items() if n not in clash}
     keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())

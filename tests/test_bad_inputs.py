@@ -116,7 +116,7 @@ CLI = [
     ('experience-no-matching-study', ['experience', '--repo', '{d}/r.db', '--out', '{d}/x.parquet', '--studies', 'nomatch-*'], "no study in"),
     ('experience-no-destination', ['experience', '--repo', '{d}/r.db'], "one of the arguments --out --ship is required"),
     ('experience-out-is-repo', ['experience', '--repo', '{d}/r.db', '--out', '{d}/r.db'], "is the repository it would be written from"),
-    ('export-onto-a-text-file', ['export', '{d}/notes.txt', '--repo', '{d}/r.db'], "notes.txt' exists and is not a Parquet file"),
+    ('export-onto-a-text-file', ['export', '{d}/notes.txt', '--repo', '{d}/r.db'], "notes.txt' exists and is not a metahpo export"),
     ('import-missing-file', ['import', '{d}/nosuch.parquet', '--repo', '{d}/new.db'], "no file at"),
     ('import-not-parquet', ['import', '{d}/notes.txt', '--repo', '{d}/new.db'], "cannot read"),
     ('import-foreign-parquet', ['import', '{d}/plain.parquet', '--repo', '{d}/new.db'], "not a metahpo export"),
@@ -304,5 +304,5 @@ def test_import_skip_invalid(m, tmp_path):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(['import', str(m / 'huge.parquet'), '--skip-invalid', '--repo', str(tmp_path / 'ok.db')])
     assert code == 0, err.getvalue()
-    assert 'and 5 trial(s)' in out.getvalue() and '1 invalid row(s) skipped' in out.getvalue(), out.getvalue()
+    assert 'and 5 trial(s)' in out.getvalue() and '1 row(s) skipped' in out.getvalue(), out.getvalue()
     assert 'skipped row 2: metric accuracy=1e+308 is not a number from 0 to 100' in err.getvalue(), err.getvalue()
