@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir
-from .repository import Repository, TaskRecord
+from .repository import Repository, RepositoryError, TaskRecord
 from .experience import Experience
 from .metafeatures import metafeatures
 from .tuners import tune
@@ -107,9 +107,13 @@ def _build_one(args) -> dict:
             return {**row, 'trials': len(st.trials), 'failed': st.n_failed, 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
-            logger.warning("task %s failed: %s", task, e)
+            msg = str(e)
+            if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
+                msg = msg.replace("choose another study name to start a new study", "the repository's study of this task was built with other "
+                                  "settings (max_rows, which subsamples the table, or the space or seed): build with those, or into another repository")
+            logger.warning("task %s failed: %s", task, msg)
             return {**row, 'trials': _n_recorded(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0,
-                    'error': f"{type(e).__name__}: {e}"}
+                    'error': f"{type(e).__name__}: {msg}"}
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
