@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, logging, math, numbers, os, re, shlex, socket, sqlite3, uuid
+import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, socket, sqlite3, uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -457,6 +457,8 @@ _TASK_KEYS = {'name', 'model_family', 'modality', 'fingerprint', 'meta_features'
 _STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 'protocol'}  # seed and protocol may be absent (older exports)
 METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
 
+# read for every metric of every trial `tune` records: a name's range is worked out once
+@functools.lru_cache(maxsize=4096)
 def metric_range(name:str) -> tuple[float, float]:
     "The values metric `name` can take, what `tune` records and an import accepts, by the last word of its name: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood, a gain or a log negative) within ±1e15."
     words = [w for w in re.split(r'[^a-z0-9]+', name.lower()) if w]

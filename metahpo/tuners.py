@@ -523,6 +523,11 @@ def objective_protocol(objective) -> dict|None:
         return None
     return check_protocol(protocol)
 
+def _own_seed(tuner) -> int|None:
+    "The whole-number seed a tuner object was made with, or None (a tuner name, or an object without one)."
+    own = None if isinstance(tuner, str) else getattr(tuner, 'seed', None)
+    return int(own) if isinstance(own, numbers.Integral) and not isinstance(own, bool) else None
+
 def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task):
     if not callable(objective): raise MetahpoError(f"objective={objective!r} is not allowed: give a function of a configuration that returns a number or a mapping of metrics")
     if metric is not None and not (isinstance(metric, str) and metric):
@@ -535,8 +540,7 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
     if not isinstance(tuner, (str, Tuner)) and not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
         raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
     check_seed(seed)
-    own = None if isinstance(tuner, str) else getattr(tuner, 'seed', None)
-    if seed not in (0, None, own) and isinstance(own, numbers.Integral) and not isinstance(own, bool):
+    if (own := _own_seed(tuner)) is not None and seed not in (0, None, own):
         raise MetahpoError(f"seed={seed!r} differs from the seed the tuner object was made with ({own}): leave `seed` out, or give seed={own} "
                            "(a tuner object's own seed names the study and is recorded with every trial)")
     if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
@@ -564,7 +568,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
     _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
-    if not isinstance(tuner, str) and isinstance(own := getattr(tuner, 'seed', None), numbers.Integral) and not isinstance(own, bool): seed = int(own)
+    if (own := _own_seed(tuner)) is not None: seed = own
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
         raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
     n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
