@@ -447,9 +447,10 @@ def _metadataset(a) -> int:
         for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
             print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
     try: res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        term = type(e).__name__ == 'Terminated'  # metahpo.tuners.Terminated: SIGTERM
+        print(f"\n{'stopped by SIGTERM' if term else 'interrupted'}: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
+        return 143 if term else 130
     bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its evaluations failed: not complete (an error is counted as failed)
     done = res[(res.trials >= proto.budget) & (res.failed == 0)]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +

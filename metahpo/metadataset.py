@@ -4,16 +4,16 @@
 
 # %% ../nbs/21_metadataset.ipynb #15ff89e8
 from __future__ import annotations
-import fnmatch, logging, multiprocessing, os, time
+import fnmatch, logging, multiprocessing, os, signal, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir
-from .repository import Repository, RepositoryError, TaskRecord
+from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
-from .tuners import tune
+from .tuners import tune, objective_protocol, _on_sigterm
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, load_pmlb, pmlb_index
 
 # %% auto #0
@@ -88,17 +88,30 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     return s is not None and bool(s.task.meta_features)
 
 def _build_one(args) -> dict:
+    try: return _build_task(args)
+    except KeyboardInterrupt:  # in a pool worker: the builder stopped the pool, and the study gave back what it held; leave quietly
+        if multiprocessing.parent_process() is None: raise
+        os._exit(143)
+
+def _pool_worker():
+    "A pool worker leaves Ctrl-C to the builder, which stops the pool with SIGTERM (during a study, `tune` turns it into `Terminated`)."
+    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+def _build_task(args) -> dict:
     task, protocol, repo_path, data_dir, threads = args
     if threads: protocol.limit_threads(threads)
     with Repository(repo_path) as repo:
         name = protocol.study_name(task)
         before = _n_recorded(repo, name)
         row = dict(task=task, study=name, before=before)
-        if before >= protocol.budget and _has_metafeatures(repo, name):
-            return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, 'error': None}
         try:
             data = protocol.load(task, data_dir)
             obj = protocol.objective(task, data)
+            if before >= protocol.budget and _has_metafeatures(repo, name):  # complete: nothing to run, if it measured what this protocol measures
+                s = repo.get_study(name)
+                if msg := _study_mismatch(s, (obj.task.name, obj.task.model_family, obj.task.fingerprint), obj.space, s.metric, s.direction, objective_protocol(obj)):
+                    raise RepositoryError(f"{msg}; choose another study name to start a new study")
+                return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             st = tune(obj, tuner='grid' if protocol.space == 'grid' else 'random', budget=protocol.budget, seed=protocol.seed,
@@ -110,7 +123,7 @@ def _build_one(args) -> dict:
             msg = str(e)
             if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
                 msg = msg.replace("choose another study name to start a new study", "the repository's study of this task was built with other "
-                                  "settings (max_rows, which subsamples the table, or the space or seed): build with those, or into another repository")
+                                  "settings (a subsample of the data such as max_rows, the folds or epochs, the space or the seed): build with those, or into another repository")
             logger.warning("task %s failed: %s", task, msg)
             return {**row, 'trials': _n_recorded(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0,
                     'error': f"{type(e).__name__}: {msg}"}
@@ -131,16 +144,17 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]
     rows = []
     bar = tqdm(total=len(jobs), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='task', disable=not progress)
-    if workers == 1: it = map(_build_one, jobs)
-    else:
-        pool = multiprocessing.get_context('fork').Pool(workers, maxtasksperchild=8)
-        it = pool.imap_unordered(_build_one, jobs)
-    try:
-        for r in it:
-            rows.append(r); bar.update(1); bar.set_postfix(task=r['task'][:20], added=r['added'])
-    finally:
-        bar.close()
-        if workers > 1: pool.terminate(); pool.join()
+    with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
+        if workers == 1: it = map(_build_one, jobs)
+        else:
+            pool = multiprocessing.get_context('fork').Pool(workers, initializer=_pool_worker, maxtasksperchild=8)
+            it = pool.imap_unordered(_build_one, jobs)
+        try:
+            for r in it:
+                rows.append(r); bar.update(1); bar.set_postfix(task=r['task'][:20], added=r['added'])
+        finally:
+            bar.close()
+            if workers > 1: pool.terminate(); pool.join()
     order = {t: i for i, t in enumerate(tasks)}
     return pd.DataFrame(rows).sort_values('task', key=lambda s: s.map(order)).reset_index(drop=True)
 

@@ -200,12 +200,12 @@ def _mf_json(mf:Mapping|None) -> str|None:
     "Meta-features as stored: JSON, an unknown (NaN) value as null, True and False as 1.0 and 0.0 (as an import takes them)."
     return None if mf is None else to_json({k: None if v is None or v != v else float(v) if isinstance(v, bool) else v for k, v in mf.items()})
 
-def _add_task(c, task:TaskRecord) -> TaskRecord:
-    "Inside an open write transaction: insert `task` if new (meta-features, when given, replace the stored ones)."
+def _add_task(c, task:TaskRecord, keep_stored:bool=False) -> TaskRecord:
+    "Inside an open write transaction: insert `task` if new (meta-features, when given, replace the stored ones; with `keep_stored`, only where none are stored)."
     c.execute("INSERT OR IGNORE INTO tasks (name, model_family, modality, fingerprint, meta_features, created_at) VALUES (?,?,?,?,?,?)",
               (task.name, task.model_family, task.modality, task.fingerprint, _mf_json(task.meta_features), utcnow()))
     if task.meta_features is not None:
-        c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?",
+        c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?" + (" AND meta_features IS NULL" if keep_stored else ''),
                   (_mf_json(task.meta_features), task.name, task.model_family, task.fingerprint))
     return _task_from_row(c.execute(f"SELECT {_TASK_COLS} FROM tasks WHERE name=? AND model_family=? AND fingerprint=?",
                                     (task.name, task.model_family, task.fingerprint)).fetchone())
@@ -426,8 +426,13 @@ _EXPORT_KEY = b'metahpo'
 def export_parquet(self:Repository, path:str|os.PathLike,
                    studies:str|None=None, # a glob such as 'meta-rf-*': export only matching studies and their tasks
                    all_tasks:bool=False) -> Path: # export every task (with its meta-features) even if no exported study uses it
-    "Write the tasks, studies and trials (all, or those of studies matching `studies`) to one Parquet file at `path`."
+    "Write the tasks, studies and trials (all, or those of studies matching `studies`) to one Parquet file at `path` (whole or not at all)."
     import fnmatch, pyarrow as pa, pyarrow.parquet as pq
+    path = Path(path).expanduser(); tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")  # written beside it, then renamed over it
+    try: tmp.open('wb').close()
+    except OSError as e:
+        raise MetahpoError(f"cannot write the export {str(path)!r}: {e.strerror} (in {str(path.parent)!r}); give a file path in a folder that exists and "
+                           "that you can write, such as 'experience.parquet'") from None
     chosen = [s for s in self.studies() if studies is None or fnmatch.fnmatchcase(s.name, studies)]
     keys = {(s.task.name, s.task.model_family, s.task.fingerprint) for s in chosen}
     tasks = [t for t in self.tasks() if studies is None or all_tasks or (t.name, t.model_family, t.fingerprint) in keys]
@@ -448,7 +453,8 @@ def export_parquet(self:Repository, path:str|os.PathLike,
                              tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol) for s in chosen]}
     table = pa.Table.from_pandas(df, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _EXPORT_KEY: to_json(meta).encode()})
-    path = Path(path); pq.write_table(table, path, compression='zstd')
+    try: pq.write_table(table, tmp, compression='zstd'); os.replace(tmp, path)  # an interrupted export leaves the file that was there
+    finally: tmp.unlink(missing_ok=True)
     return path
 
 _EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'number', 'config', 'metrics', 'value', 'status', 'error',
@@ -592,7 +598,7 @@ def read_export(path:str|os.PathLike,
 def import_parquet(self:Repository, path:str|os.PathLike,
                    skip_invalid:bool=False, # import the valid rows and report the others, a study that clashes with one here among them (default: refuse the whole file)
                   ) -> dict:
-    "Add what is new in an `export_parquet` file, all or nothing, after checking every row: counts added, rows rejected and why."
+    "Add what is new in an `export_parquet` file (a task's meta-features only where none are stored here), all or nothing, after checking every row: counts added, rows rejected and why."
     ex = read_export(path, skip_invalid)
     clash = {}  # studies this repository holds under the same name with another declaration
     for name, s in ex.studies.items():
@@ -606,7 +612,7 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
-        recs = {k: _add_task(c, t) for k, t in ex.tasks.items() if k in keep}
+        recs = {k: _add_task(c, t, keep_stored=True) for k, t in ex.tasks.items() if k in keep}  # this repository's meta-features stay
         ids = {}
         for name, s in studies.items():
             c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -615,6 +621,9 @@ def import_parquet(self:Repository, path:str|os.PathLike,
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
         for name, t in ex.trials:
             if name not in clash: _insert_trial(c, ids[name], t)
+    if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features is not None and _mf_json(recs[k].meta_features) != _mf_json(t.meta_features)):
+        logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",
+                       str(path), len(kept), ', '.join(kept[:5]) + (', ...' if len(kept) > 5 else ''))
     n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)
     if n_bad: logger.warning("import of %r: %d row(s) skipped: %s", str(path), n_bad, '; '.join(rejected[:3]))
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],

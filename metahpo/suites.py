@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json
-from .experience import Experience, TaskEvaluations, load_experience
+from .experience import Experience, TaskEvaluations, load_experience, one_per_task
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
@@ -100,6 +100,17 @@ def unusable(e:TaskEvaluations) -> str|None:
         return f'no candidate has an {e.metric} above chance (best {v.max():.3g})'
     return None
 
+def _one_name_each(evaluations:list[TaskEvaluations]) -> list[TaskEvaluations]:
+    "Of tasks that share a name but hold other data, the one with the most evaluations (of equals, the last), with a warning: a benchmark's tasks go by name."
+    keep = {}
+    for e in evaluations:
+        if e.task.name in keep and len(keep[e.task.name]) > len(e): continue
+        keep[e.task.name] = e
+    if dup := sorted({e.task.name for e in evaluations if keep[e.task.name] is not e}):
+        warnings.warn(f"task(s) {dup} were tuned on other data under the same name; the benchmark replays each once, its study with the most "
+                      "evaluations: tune other data under another task name", stacklevel=3)
+    return [e for e in evaluations if keep[e.task.name] is e]
+
 def suite_experience(suite:str|Suite, # a name in `SUITES`
                      experience:str|os.PathLike|Experience|None=None, # the meta-datasets (random forest, LSTM); default the shipped base
                      data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
@@ -111,6 +122,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
     if s.source == 'experience':
         ex = experience if isinstance(experience, Experience) else load_experience(experience)
         ex = ex.select(space=s.space)
+        ex = Experience(_one_name_each(one_per_task(ex.evaluations)), ex.tasks, memo=ex.memo)  # a task tuned twice is replayed once
     else:
         from metahpo.yahpo import record_yahpo_experience
         path = Path(cache) if cache is not None else Path(tempfile.mkdtemp()) / 'yahpo.db'

@@ -51,3 +51,22 @@ def test_interrupted_study_resumes(tmp_path, metahpo_cmd, sig):
     assert len({str(sorted(t.config.items())) for t in after}) == 7  # grid: no configuration twice
     from metahpo.space import get_space
     assert [t.config for t in after] == list(get_space('random_forest').grid())[:7]  # the order of an uninterrupted run
+
+@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGINT], ids=['sigterm', 'ctrl-c'])
+def test_metadataset_workers_stop_with_the_builder(tmp_path, metahpo_cmd, sig):
+    "A meta-dataset build with a pool of workers, stopped: no worker outlives it, none prints a traceback, and what finished is kept."
+    import os
+    db = tmp_path / 'm.db'
+    p = subprocess.Popen([metahpo_cmd, 'metadataset', '--family', 'random_forest', '--tasks', 'adult,mushroom', '--n-configs', '6', '--workers', '2',
+                          '--repo', str(db), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    _wait_for(db, 1, p, timeout=240)
+    if sig == signal.SIGINT: os.killpg(p.pid, sig)  # Ctrl-C reaches the terminal's whole process group
+    else: p.send_signal(sig)  # SIGTERM, to the builder alone (as `kill PID` or a job scheduler sends it)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == (143 if sig == signal.SIGTERM else 130), (out, err)
+    assert ('stopped by SIGTERM' if sig == signal.SIGTERM else 'interrupted') + ': every finished evaluation is saved' in err, err
+    assert 'Traceback' not in err, err
+    time.sleep(1)
+    with pytest.raises(ProcessLookupError): os.killpg(p.pid, 0)  # no process of the build is left
+    assert 1 <= _count(db) < 12
