@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -163,10 +163,20 @@ class BertTrainer:
         if not (isinstance(max_length, int) and 8 <= max_length <= 512): raise MetahpoError(f"max_length={max_length!r} is not allowed: give tokens in [8, 512]")
         for k, v in (('max_train_examples', max_train_examples), ('max_eval_examples', max_eval_examples)):
             if v is not None and not (isinstance(v, int) and v >= 2): raise MetahpoError(f"{k}={v!r} is not allowed: give an integer of at least 2, or None (all)")
+        if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
+            raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
+        if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
+            raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 64")
+        device = check_device(device)
         for part, df in (('train', train), ('test', test)):
+            if not isinstance(df, pd.DataFrame):
+                raise MetahpoError(f"the {part} split is a {type(df).__name__}: give a pandas DataFrame with columns 'text' and 'label', "
+                                   "e.g. pd.DataFrame({'text': texts, 'label': labels})")
             missing = [c for c in ('text', 'label') if c not in df.columns]
             if missing: raise MetahpoError(f"the {part} frame lacks column(s) {missing}; give columns 'text' and 'label'")
-            if df['text'].isna().any(): raise MetahpoError(f"the {part} frame has {int(df['text'].isna().sum())} missing text(s); drop or fill them")
+            if not len(df): raise MetahpoError(f"the {part} frame has no rows")
+            for col, what in (('text', 'text'), ('label', 'label')):
+                if n := int(df[col].isna().sum()): raise MetahpoError(f"the {part} frame has {n} missing {what}(s); drop or fill them")
         classes = np.unique(train['label'].to_numpy())
         if len(classes) < 2: raise MetahpoError(f"the training labels hold {len(classes)} class(es); a classifier needs at least two")
         unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(np.unique(test['label'].to_numpy())) - set(classes))

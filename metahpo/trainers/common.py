@@ -4,13 +4,13 @@
 
 # %% ../../nbs/10_trainers.common.ipynb #61c47a05
 from __future__ import annotations
-import random
+import random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
-from ..core import MetahpoError
+from ..core import MetahpoError, lazy_import
 
 # %% auto #0
-__all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device']
+__all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -53,6 +53,21 @@ def own_rng(torch, device=None):
 
 def resolve_device(device:str|None, torch):
     "`device` as a torch device; default CUDA when torch sees a GPU, else the CPU."
-    dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+    dev = torch.device(check_device(device, check_torch=False) or ('cuda' if torch.cuda.is_available() else 'cpu'))
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise MetahpoError(f"device={device!r} but torch sees no CUDA GPU; give device='cpu' or None")
+    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise MetahpoError(f"device={device!r} but torch sees {torch.cuda.device_count()} CUDA GPU(s), numbered from 0; give another number, 'cuda' or None")
+    if dev.type == 'mps' and not torch.backends.mps.is_available(): raise MetahpoError(f"device={device!r} but torch sees no Apple GPU (MPS); give device='cpu' or None")
     return dev
+
+_DEVICE = re.compile(r'cpu|cuda(:\d+)?|mps')
+
+def check_device(device:str|None, check_torch:bool=True) -> str|None:
+    """`device` as a trainer takes it, checked when the trainer is made rather than in every trial: None (CUDA when torch
+    sees a GPU, else the CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'; a GPU that torch does not see is refused (`check_torch`)."""
+    if device is None: return None
+    if not (isinstance(device, str) and _DEVICE.fullmatch(device)):
+        raise MetahpoError(f"device={device!r} is not allowed: give 'cpu', 'cuda', 'cuda:N' (the N-th GPU), 'mps' (an Apple GPU) or None "
+                           "(CUDA when torch sees a GPU, else the CPU)")
+    if check_torch and device != 'cpu': resolve_device(device, lazy_import('torch', 'dl'))
+    return device

@@ -10,8 +10,8 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device
-from ..metafeatures import regular_series
+from .common import resolve_device, check_device
+from ..metafeatures import regular_series, default_period, _infer_freq
 
 # %% auto #0
 __all__ = ['logger', 'UCI_FILE', 'ETTH1_FILE', 'TAYLOR_FILE', 'UCI_CLIENTS', 'ETTH1_COLUMNS', 'LSTM_PARAMS', 'LSTM_DEFAULTS',
@@ -162,6 +162,23 @@ def lstm_forecaster(horizon:int, # steps forecast
 LSTM_PARAMS = tuple(get_space('lstm', wide=True).names)
 LSTM_DEFAULTS = dict(get_space('lstm', wide=True).defaults)
 
+def _on_its_grid(series:pd.Series) -> tuple[pd.Series, str|None]:
+    "A time-indexed series in time order, and its step, or an error for repeated or missing timestamps and skipped sub-daily steps (a window would join times that are not neighbours)."
+    idx = series.index
+    if idx.hasnans: raise MetahpoError(f"the series has {int(idx.isna().sum())} missing timestamp(s): drop or fill them")
+    if idx.has_duplicates:
+        raise MetahpoError(f"the series' timestamps repeat ({int(idx.duplicated().sum())} repeated, first {idx[idx.duplicated()][0]}): "
+                           "keep one value per time first, e.g. series.groupby(level=0).mean()")
+    series = series.sort_index()
+    if (freq := _infer_freq(series.index)) is not None: return series, freq
+    step = pd.Series(series.index).diff().mode().iloc[0]  # the most common step
+    f = pd.tseries.frequencies.to_offset(step).freqstr
+    if step < pd.Timedelta(days=1):  # hours and minutes have no gaps of their own: a window would join times that are not neighbours
+        skipped = int((series.index[-1] - series.index[0]) / step) + 1 - len(series)
+        raise MetahpoError("the series' timestamps are not evenly spaced" + (f" (they skip {skipped} step(s) of {f})" if skipped > 0 else f" (some lie off its {f} grid)") +
+                           f": put it on its grid and fill the gaps first, e.g. series.resample('{f}').mean().interpolate()")
+    return series, f  # days with gaps (trading days, say): as given
+
 class LSTMTrainer:
     "LSTM forecaster on one series: train on the past, tune on validation MSE, score on the test period."
     metric, direction, model_family = 'val_mse', 'minimize', 'lstm'
@@ -171,7 +188,7 @@ class LSTMTrainer:
                  space:SearchSpace|str='grid', # 'grid' (the seed plan's 27 points), 'wide', or a space
                  window:int=168, # input steps (168 hours: a week)
                  horizon:int=24, # steps forecast (24 hours: a day)
-                 period:int=24, # steps in a day, for the seasonal-naive baseline (48 for half-hourly data)
+                 period:int|None=None, # steps in a season, for the seasonal-naive baseline and `window_norm`; default: from the time index (a day of sub-daily steps: 24 hourly, 48 half-hourly; a week of days), else 24
                  split:tuple[float, float]=(0.7, 0.1), # training and validation fractions, in time order; the rest is the test part
                  window_norm:bool=True, # forecast relative to each window's mean over its last `period` steps (robust to level shifts)
                  seed:int=0, # seeds the weights, the shuffles and the dropout
@@ -184,11 +201,16 @@ class LSTMTrainer:
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
         if max_train_windows is not None and not (isinstance(max_train_windows, int) and max_train_windows >= 1):
             raise MetahpoError(f"max_train_windows={max_train_windows!r} is not allowed: give a positive integer or None (all windows)")
-        if not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
+        if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
+        device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
         grid = regular_series(series)
         if (k := len(grid) - len(series)) > 0:  # timestamps skipped: windows would join days that are not neighbours
             raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")
+        if isinstance(grid, pd.Series) and isinstance(grid.index, pd.DatetimeIndex):
+            grid, step = _on_its_grid(grid)
+            if period is None: period = default_period(step) if default_period(step) > 1 else 24
+        elif period is None: period = 24
         try: values = np.asarray(grid, dtype=float)
         except (TypeError, ValueError) as e: raise MetahpoError(f"the series holds values that are not numbers ({e}): give numbers in time order") from None
         self.data = SeriesSplit(values, window, horizon, split)

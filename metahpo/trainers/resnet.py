@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -25,13 +25,20 @@ CIFAR10_FILE = 'cifar10_jpeg_all.parquet'
 CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
 CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  # per channel, of the original training images
 
-def decode_images(blobs:Sequence[bytes]) -> np.ndarray:
-    "Encoded images (JPEG, PNG, ...) as one uint8 array (n, height, width, 3); they must share a size."
+def decode_images(blobs:Sequence[bytes],
+                  size:int|None=None) -> np.ndarray: # resize each to `size` pixels a side (bilinear); None: they must share a size
+    "Encoded images (JPEG, PNG, ...) as one uint8 array (n, height, width, 3)."
     from PIL import Image
-    arrs = [np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in blobs]
+    return _stack([np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in blobs], size)
+
+def _stack(arrs:list[np.ndarray], size:int|None) -> np.ndarray:
+    "uint8 images (H, W, 3) as one array, each resized to `size` a side first if given."
+    if size is not None:
+        from PIL import Image
+        arrs = [a if a.shape[:2] == (size, size) else np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR)) for a in arrs]
     shapes = {a.shape for a in arrs}
-    if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}...); resize them to one size first")
-    return np.stack(arrs) if arrs else np.zeros((0, 32, 32, 3), np.uint8)
+    if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}...); resize them to one size first, or give image_size")
+    return np.stack(arrs) if arrs else np.zeros((0, size or 32, size or 32, 3), np.uint8)
 
 def _class_codes(classes:Sequence[str]|None) -> list[int]:
     if classes is None: return list(range(10))
@@ -122,11 +129,21 @@ CIFAR10_PROFILES = {  # the settings of the two profiles of the CIFAR-10 task (`
     'meta': dict(stem='imagenet', image_size=16, max_train_examples=5000, max_eval_examples=500, epoch_scale=0.1),  # the image meta-dataset's
     'full': dict(stem='cifar')}
 
-def _as_images(x) -> np.ndarray:
-    "uint8 images (n, H, W, 3) from an array or a list of encoded images."
-    if isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[-1] == 3: return x
-    if isinstance(x, np.ndarray): raise MetahpoError(f"images must be uint8 of shape (n, H, W, 3), got {x.dtype} {x.shape}")
-    return decode_images(list(x))
+_IMAGES = "give uint8 images as an array (n, H, W, 3), a list of arrays (H, W, 3) or a list of encoded images (JPEG, PNG bytes)"
+
+def _as_images(x, size:int|None=None) -> np.ndarray:
+    "uint8 images (n, H, W, 3) from an array, a list of arrays or a list of encoded images; each resized to `size` a side if given."
+    if isinstance(x, np.ndarray) and x.dtype != object:
+        if not (x.dtype == np.uint8 and x.ndim == 4 and x.shape[-1] == 3): raise MetahpoError(f"images must be uint8 of shape (n, H, W, 3), got {x.dtype} {x.shape}")
+        return x if size is None else resize_images(x, size)
+    items = list(x)
+    if all(isinstance(a, np.ndarray) for a in items):
+        if (bad := next((a for a in items if not (a.dtype == np.uint8 and a.ndim == 3 and a.shape[-1] == 3)), None)) is not None:
+            raise MetahpoError(f"an image is {bad.dtype} of shape {bad.shape}: {_IMAGES}")
+        return _stack(items, size)
+    if (bad := next((a for a in items if not isinstance(a, (bytes, bytearray, memoryview))), None)) is not None:
+        raise MetahpoError(f"an image is a {type(bad).__name__}: {_IMAGES}")
+    return decode_images(items, size)
 
 def resize_images(x:np.ndarray, # uint8 images (n, H, W, 3)
                   size:int) -> np.ndarray: # pixels a side
@@ -163,9 +180,16 @@ class ResNetTrainer:
             if v is not None and not (isinstance(v, int) and v >= 2): raise MetahpoError(f"{k}={v!r} is not allowed: give an integer of at least 2, or None (all)")
         if image_size is not None and not (isinstance(image_size, int) and not isinstance(image_size, bool) and 8 <= image_size <= 512):
             raise MetahpoError(f"image_size={image_size!r} is not allowed: give pixels a side from 8 to 512, or None (as given)")
+        if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
+            raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
+        device = check_device(device)
+        x_train, x_test = (x.detach().cpu().numpy() if hasattr(x, 'detach') else x for x in (x_train, x_test))  # torch tensors
         y_train, y_test = np.asarray(y_train), np.asarray(y_test)
         if len(x_train) != len(y_train) or len(x_test) != len(y_test):
             raise MetahpoError(f"images and labels differ in number: train {len(x_train)} vs {len(y_train)}, test {len(x_test)} vs {len(y_test)}")
+        if not len(y_test): raise MetahpoError("the test split has no images")
+        for part, y in (('training', y_train), ('test', y_test)):
+            if n := int(pd.isna(y).sum()): raise MetahpoError(f"the {part} labels have {n} missing value(s): drop those images or label them")
         classes = np.unique(y_train)
         if len(classes) < 2: raise MetahpoError(f"the training labels hold {len(classes)} class(es); a classifier needs at least two")
         unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(np.unique(y_test)) - set(classes))
@@ -174,8 +198,7 @@ class ResNetTrainer:
         yc, yt = np.array([code[v] for v in y_train], np.int64), np.array([code[v] for v in y_test], np.int64)
         tr, va = holdout_split(yc, float(val_fraction), max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(yt, max_eval_examples or len(yt), split_seed)
-        sized = (lambda a: a) if image_size is None else (lambda a: resize_images(a, image_size))
-        take = lambda x, idx: sized(_as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx]))
+        take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx], image_size)
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
         self.y = {'train': yc[tr], 'val': yc[va], 'test': yt[te]}
         if len({a.shape[1:] for a in self.x.values()}) > 1: raise MetahpoError(f"training and test images differ in size: {[a.shape[1:] for a in self.x.values()]}")
