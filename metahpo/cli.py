@@ -335,12 +335,14 @@ def _executor(a, obj):
     if a.address is not None and a.backend != 'ray': raise MetahpoError(f"--address {a.address!r} is for --backend ray, not --backend {a.backend}")
     if a.backend == 'local': return None
     from metahpo.integrations.ray import RayExecutor, ray_init
-    ray_init(a.address)
+    ray_init(a.address, num_cpus=None if a.address else max(os.cpu_count() or 1, a.concurrency))  # a local cluster runs --concurrency trials at once, as the local backend does
     ray = sys.modules['ray']
-    n_gpus = int(ray.cluster_resources().get('GPU', 0))
+    n_gpus, n_cpus = int(ray.cluster_resources().get('GPU', 0)), int(ray.cluster_resources().get('CPU', 0))
     gpus = 1 if obj.task.modality != 'tabular' and n_gpus >= 1 else 0  # a neural trainer gets a GPU where there is one
     if gpus and a.concurrency > n_gpus:
         print(f"note: {a.concurrency} trials at once but {n_gpus} GPU(s): the others wait for one (and a --trial-timeout counts while they wait)", file=sys.stderr)
+    elif a.concurrency > n_cpus:
+        print(f"note: {a.concurrency} trials at once but {n_cpus} CPU(s) in the cluster: the others wait for one (and a --trial-timeout counts while they wait)", file=sys.stderr)
     print(f"Ray cluster: {ray.cluster_resources().get('CPU', 0):g} CPUs, {ray.cluster_resources().get('GPU', 0):g} GPUs; "
           f"{a.concurrency} trial(s) at once, {gpus} GPU each", file=sys.stderr)
     return RayExecutor(a.concurrency, a.address, num_gpus=gpus)

@@ -399,6 +399,14 @@ def release(self:Repository, claim:int) -> None:
     with self._tx() as c: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
 
 @patch
+def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -> int:
+    "Give back the claims of `study` (of workers on `host` only, if given), e.g. of workers on another machine that were stopped; how many."
+    s = study if isinstance(study, StudyRecord) else self.get_study(study)
+    if s is None: raise RepositoryError(f"no study {study!r} in {str(self.path)!r}")
+    with self._tx() as c:
+        return c.execute("DELETE FROM claims WHERE study_id=?" + ('' if host is None else " AND host=?"), (s.study_id,) + (() if host is None else (host,))).rowcount
+
+@patch
 def claims(self:Repository, study:StudyRecord) -> list[dict]:
     "The claims of `study` now in the table (live or not yet found dead): config, host, pid, claimed_at."
     return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[3]) for r in

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, math, multiprocessing, os, re, signal, sys, threading, time, uuid, logging, numbers, warnings
+import copy, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers, warnings
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
@@ -610,6 +610,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     total = budget.n_trials if budget.n_trials is not None else (int(space.size) if exhaustible else None)
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
+    elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
     ex = executor if executor is not None else (InlineExecutor() if n_at_once == 1 else ProcessExecutor(n_at_once))
     running: dict = {}  # handle -> (config, claim, started) of the trials in flight
     stopping = False  # no new trial: the budget or the tuner is spent, or a callback said stop
@@ -623,7 +624,14 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                 if repo is not None: _sync(repo, record, st, tuner, bar)
                 while not stopping and len(running) < n_at_once and not spent():
                     config = pending.pop(0) if pending else tuner.ask()
-                    if config is None: stopping = True; break
+                    if config is None:
+                        done_keys = {space.key(t.config) for t in st.trials}
+                        again = [c for k, c in elsewhere.items() if k not in done_keys]; elsewhere.clear()
+                        if again:  # held by another worker when proposed: run here if it stopped or died without recording them
+                            pending.extend(again)
+                            if not running: time.sleep(wait_s)
+                            break
+                        stopping = True; break
                     config, claim = space.validate(config), None
                     if any(space.key(c) == space.key(config) for c, _, _ in running.values()):
                         if hasattr(tuner, 'pending'): tuner.pending(config)
@@ -631,9 +639,15 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     if repo is not None:  # the study's budget is shared with any other worker on it
                         limit = None if budget.n_trials is None else budget.n_trials - len(running)  # our own trials in flight count too
                         outcome, claim = repo.claim(record, config, limit, no_repeat=getattr(tuner, 'unique', False))
-                        if outcome == 'full': stopping = True; break
+                        if outcome == 'full':
+                            if _running_here(repo, record):  # another worker on this machine runs the rest of the budget: wait, in case it stops without recording
+                                pending.insert(0, config)
+                                if not running: time.sleep(wait_s)
+                                break
+                            stopping = True; _held_elsewhere(repo, record, name); break
                         if outcome == 'taken':  # another worker runs (or ran) it: look elsewhere, and wait if nothing else is proposed
                             if hasattr(tuner, 'pending'): tuner.pending(config)
+                            elsewhere[space.key(config)] = config
                             n_taken += 1
                             if n_taken % 3 == 0 and not running: time.sleep(wait_s)
                             break  # hear from the other workers (and ours) before asking again
@@ -687,6 +701,20 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         bar.close()
         if own_repo: repo.close()
     return st
+
+def _running_here(repo:Repository, record:StudyRecord) -> bool:
+    "Whether another process on this machine holds a claim of the study (the repository removes a claim once its process is gone)."
+    here, me = socket.gethostname(), os.getpid()
+    return any(c['host'] == here and c['pid'] != me for c in repo.claims(record))
+
+def _held_elsewhere(repo:Repository, record:StudyRecord, name:str) -> None:
+    "Say so when the study's budget is held by claims of another machine's workers (a claim there counts for `CLAIM_TTL_S` unless it is recorded or given back)."
+    here = socket.gethostname()
+    if other := [c for c in repo.claims(record) if c['host'] != here]:
+        h = sorted({f"{c['host']}:{c['pid']}" for c in other})
+        logger.warning("study %r: %d evaluation(s) of its budget are claimed by worker(s) on another machine (%s, the first since %s); this worker stops. "
+                       "If they are gone, give their claims back: Repository(%r).release_claims(%r, host=%r)", name, len(other), ', '.join(h[:3]),
+                       min(c['claimed_at'] for c in other)[:19], str(repo.path), name, other[0]['host'])
 
 def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> None:
     "Tell `tuner` the trials other workers recorded in the study since we last looked."

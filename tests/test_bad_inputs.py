@@ -88,6 +88,8 @@ CLI = [
     ('concurrency-word', ['tune', '--concurrency', 'four'], "'four' is not allowed"),
     ('backend-unknown', ['tune', '--backend', 'dask'], "invalid choice: 'dask'"),
     ('address-without-ray', ['tune', '--address', '127.0.0.1:6379'], "--address '127.0.0.1:6379' is for --backend ray"),
+    ('ray-unreachable', ['tune', '--backend', 'ray', '--address', '127.0.0.1:1'], "cannot reach a Ray cluster at '127.0.0.1:1'"),  # Ray alone retries for minutes
+    ('ray-address-form', ['tune', '--backend', 'ray', '--address', 'my-cluster'], "Ray address 'my-cluster' is not allowed: give 'HOST:PORT'"),
     ('budget-zero', ['tune', '--budget', '0'], "malformed budget '0'"),
     ('budget-text', ['tune', '--budget', 'ten'], "malformed budget 'ten'"),
     ('budget-zero-minutes', ['tune', '--budget', '5,0m'], "malformed budget '5,0m'"),

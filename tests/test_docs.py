@@ -26,10 +26,12 @@ def test_every_notebook_has_a_page(site):
     assert (out / 'index.html').exists() and (out / 'metatuner.html').exists() and (out / 'experiments' / 'benchmark.html').exists()
     html = (out / 'metatuner.html').read_text()
     assert 'id="MetaTuner"' in html and 'id="MetaTuner.ask"' in html  # the API reference of what the notebook exports
+    assert len(re.findall(r'\bid="MetaTuner"', html)) == 1 and 'id="MetaTuner-chapter"' in html  # a link to the class lands on its reference, not the title
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html)  # nothing loaded from the network
     index = (out / 'assets' / 'search_index.js').read_text()
     entries = json.loads(index.removeprefix('window.METAHPO_SEARCH = ').rstrip(';\n'))
     assert any(e['url'].startswith('metatuner.html') for e in entries) and len(entries) > 100
+    assert max(len(e['text']) for e in entries) > 3000  # every section whole: the end of a long one is found too
     assert r['figures']['experiments/benchmark.html'] > 0  # the experiments' figures are in their pages
     bench = (out / 'experiments' / 'benchmark.html').read_text()
     assert 'class="input_area' not in bench  # an experiment page shows results; its code stays in the notebook

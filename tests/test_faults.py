@@ -159,3 +159,40 @@ def test_docs_manifest_deletes_nothing_outside(tmp_path):
                                  f"{(tmp_path / 'victim.txt').read_text() == 'keep me'}")
     assert kept == len(victims) and (tmp_path / 'victim.txt').read_text() == 'keep me'
     assert (out / 'index.html').exists() and (out / 'page.html').exists()
+
+HOLDER = textwrap.dedent('''
+    import sys, time
+    from metahpo.tuners import tune
+    from metahpo.space import SearchSpace, Ordinal
+    from metahpo.repository import TaskRecord
+    db, sleep_s = sys.argv[1], float(sys.argv[2])
+    def objective(c): time.sleep(sleep_s); return {'value': float(c['a'])}
+    st = tune(objective, SearchSpace([Ordinal('a', tuple(range(6)))], name='held'), 'grid', budget=6, seed=0, repository=db,
+              task=TaskRecord('toy', 'toy', 'tabular'), study='held', progress=False, wait_s=0.1)
+    print(len(st.trials))
+''')
+
+def test_a_killed_workers_configuration_is_run_by_another(tmp_path):
+    "A worker killed while it evaluates a grid point: the worker that goes on evaluates that point too, and the study reaches its budget."
+    db = tmp_path / 'h.db'
+    slow = _start(HOLDER, db, 120)  # claims the first grid point and holds it
+    t0 = time.time()
+    while True:
+        with Repository(db) as r:
+            s = r.get_study('held')
+            if s is not None and r.claims(s): break
+        assert time.time() - t0 < 60 and slow.poll() is None, 'the first worker claimed nothing'
+        time.sleep(0.1)
+    fast = _start(HOLDER, db, 0.05)
+    t0 = time.time()
+    while True:  # the second worker evaluates the other five, then waits for the held one
+        with Repository(db) as r: n = r.n_trials('held')
+        if n >= 5: break
+        assert time.time() - t0 < 60 and fast.poll() is None, fast.communicate()
+        time.sleep(0.1)
+    time.sleep(0.5); assert fast.poll() is None, f"the second worker stopped short of the budget: {fast.communicate()}"
+    slow.kill(); slow.wait()
+    out, err = fast.communicate(timeout=60)
+    assert fast.returncode == 0, err
+    with Repository(db) as r: trials = r.trials('held'); claims = r.claims(r.get_study('held'))
+    assert sorted(t.config['a'] for t in trials) == list(range(6)) and claims == [], (trials, claims)

@@ -293,7 +293,13 @@ def render_body(nb:dict) -> tuple[str, list, list]:
     alts = iter(nb.get('metadata', {}).get('metahpo_figure_alts', []))
     body = re.sub(r'alt="No description has been provided for this image"',  # nbconvert's stand-in, in document order
                   lambda m: f'alt="{html.escape(next(alts, "Figure"))}"', body)
-    return (body, *_outline(body))
+    return (_unique_heading_ids(body), *_outline(_unique_heading_ids(body)))
+
+def _unique_heading_ids(body:str) -> str:
+    "A heading whose id an API entry also has (a chapter titled by its class, `# MetaTuner`) takes the id with '-chapter': a link to the name lands on its reference."
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    dup = {i for i in ids if ids.count(i) > 1}
+    return re.sub(r'(<h[1-4]\b[^>]*\bid=")([^"]+)(")', lambda m: m.group(0) if m.group(2) not in dup else f'{m.group(1)}{m.group(2)}-chapter{m.group(3)}', body)
 
 def _outline(body:str) -> tuple[list, list]:
     "The headings (level, id, text) of an HTML body and its non-empty sections (id, title, text)."
@@ -521,7 +527,7 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     figures, order = {}, [q for g in dict.fromkeys(q.group for q in all_pages) for q in all_pages if q.group == g]  # the sidebar's order
     for p in all_pages:
         for hid, title, text in p.sections:
-            index.append({'page': p.title, 'title': title or p.title, 'url': p.url + (f'#{hid}' if hid else ''), 'text': text[:3000]})
+            index.append({'page': p.title, 'title': title or p.title, 'url': p.url + (f'#{hid}' if hid else ''), 'text': text})  # the whole section: a snippet is cut around the match
         figures[p.url] = p.body.count('<img ')
         page_html = _PAGE.format(title=html.escape(p.title), summary=html.escape(p.summary), root=p.root, root_js=json.dumps(p.root),
                                  version=metahpo.__version__, nav=_nav(all_pages, p), body=p.body, toc=_toc(p), pager=_pager(order, p),

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, time
+import itertools, math, os, pickle, socket, time
 
 from ..core import MetahpoError, lazy_import
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
@@ -13,12 +13,24 @@ from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, 
 __all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
 
 # %% ../../nbs/24_integrations.ray.ipynb #02b61bab
+def _reachable(address:str, timeout_s:float=5.0) -> None:
+    "Refuse a cluster address that is not 'auto' or '[ray://]HOST:PORT', or whose port does not answer within `timeout_s` (Ray itself retries for minutes)."
+    if address == 'auto': return
+    host, sep, port = address.removeprefix('ray://').rpartition(':')
+    if not (sep and host and port.isdigit() and 0 < int(port) < 65536):
+        raise MetahpoError(f"Ray address {address!r} is not allowed: give 'HOST:PORT' of a running cluster (`ray start --head` prints it), 'ray://HOST:PORT' or 'auto'")
+    try: socket.create_connection((host.strip('[]'), int(port)), timeout=timeout_s).close()
+    except OSError as e:
+        raise MetahpoError(f"cannot reach a Ray cluster at {address!r} ({e.strerror or e}): start one there with `ray start --head --port {port}`, "
+                           "or leave the address out to start a local one") from None
+
 def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None starts a local one
              num_cpus:int|None=None, # CPUs of a local cluster (default: this machine's)
              **kwargs) -> bool: # more arguments of `ray.init`
     "Connect to (or start) Ray; True if this call started it (and its owner should shut it down)."
     ray = lazy_import('ray', 'ray')
     if ray.is_initialized(): return False
+    if address is not None: _reachable(address)
     opts = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
     if address is None and not os.environ.get('RAY_ADDRESS'):  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
         opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')
