@@ -444,17 +444,20 @@ def _metadataset(a) -> int:
     else: proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")
-    if a.seed_tasks:
-        from metahpo.metadataset import record_seed_metafeatures
-        for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
-            print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
-    try: res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
+    from metahpo.tuners import Terminated, _on_sigterm
+    try:
+        with _on_sigterm():  # SIGTERM, as Ctrl-C, ends here with one line
+            if a.seed_tasks:
+                from metahpo.metadataset import record_seed_metafeatures
+                for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
+                    print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
+            res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
     except KeyboardInterrupt as e:
-        term = type(e).__name__ == 'Terminated'  # metahpo.tuners.Terminated: SIGTERM
+        term = isinstance(e, Terminated)
         print(f"\n{'stopped by SIGTERM' if term else 'interrupted'}: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
         return 143 if term else 130
     bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its evaluations failed: not complete (an error is counted as failed)
-    done = res[(res.trials >= proto.budget) & (res.failed == 0)]
+    done = res[(res.trials >= proto.budget) & (res.failed == 0) & res.error.isna()]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
           f"); evaluations added: {int(res.added.sum())}, "
           f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > a.max_rows).sum())}" if a.family == 'random_forest' else ''))

@@ -13,7 +13,7 @@ from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_dat
 from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
-from .tuners import tune, objective_protocol, _on_sigterm
+from .tuners import tune, objective_protocol, _on_sigterm, Terminated
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, load_pmlb, pmlb_index
 
 # %% auto #0
@@ -87,15 +87,29 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     s = repo.get_study(name)
     return s is not None and bool(s.task.meta_features)
 
+_POOL_STOP = None  # in a pool worker of `build_metadataset`: the event the builder sets before it stops the pool
+
 def _build_one(args) -> dict:
     try: return _build_task(args)
-    except KeyboardInterrupt:  # in a pool worker: the builder stopped the pool, and the study gave back what it held; leave quietly
-        if multiprocessing.parent_process() is None: raise
-        os._exit(143)
+    except KeyboardInterrupt as e:
+        if _POOL_STOP is None: raise  # not a pool worker: the caller's to handle
+        if _POOL_STOP.is_set(): os._exit(143)  # the builder stops the pool, and the study gave back what it held: leave quietly
+        task, protocol, repo_path = args[:3]  # this worker alone was stopped (a signal sent to it): its task is reported, the build goes on
+        with Repository(repo_path) as repo: n, failed = _n_recorded(repo, protocol.study_name(task)), _n_failed(repo, protocol.study_name(task))
+        return dict(task=task, study=protocol.study_name(task), before=n, trials=n, failed=failed, added=0, cpu_s=0.0, wall_s=0.0,
+                    error=f"{type(e).__name__}: its worker process was stopped by a signal; run the build again to finish it")
 
-def _pool_worker():
-    "A pool worker leaves Ctrl-C to the builder, which stops the pool with SIGTERM (during a study, `tune` turns it into `Terminated`)."
-    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _pool_worker(stop):
+    "A pool worker leaves Ctrl-C to the builder, which sets `stop` and stops the pool with SIGTERM; a SIGTERM sent to the worker alone fails its task."
+    global _POOL_STOP
+    _POOL_STOP = stop
+    def on_term(signum, frame):
+        if stop.is_set(): os._exit(143)
+        raise Terminated(f"signal {signum}")
+    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, on_term)
+
+_OTHER_SETTINGS = ("the repository's study of this task was built with other settings (a subsample of the data such as max_rows, the folds or "
+                   "epochs, the space or the seed): build with those, or into another repository")
 
 def _build_task(args) -> dict:
     task, protocol, repo_path, data_dir, threads = args
@@ -110,7 +124,7 @@ def _build_task(args) -> dict:
             if before >= protocol.budget and _has_metafeatures(repo, name):  # complete: nothing to run, if it measured what this protocol measures
                 s = repo.get_study(name)
                 if msg := _study_mismatch(s, (obj.task.name, obj.task.model_family, obj.task.fingerprint), obj.space, s.metric, s.direction, objective_protocol(obj)):
-                    raise RepositoryError(f"{msg}; choose another study name to start a new study")
+                    raise RepositoryError(f"{msg}; {_OTHER_SETTINGS}")
                 return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
@@ -122,8 +136,7 @@ def _build_task(args) -> dict:
         except Exception as e:  # one broken task must not stop the build; it is reported
             msg = str(e)
             if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
-                msg = msg.replace("choose another study name to start a new study", "the repository's study of this task was built with other "
-                                  "settings (a subsample of the data such as max_rows, the folds or epochs, the space or the seed): build with those, or into another repository")
+                msg = msg.replace("choose another study name to start a new study", _OTHER_SETTINGS)
             logger.warning("task %s failed: %s", task, msg)
             return {**row, 'trials': _n_recorded(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0,
                     'error': f"{type(e).__name__}: {msg}"}
@@ -147,14 +160,15 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
         if workers == 1: it = map(_build_one, jobs)
         else:
-            pool = multiprocessing.get_context('fork').Pool(workers, initializer=_pool_worker, maxtasksperchild=8)
+            ctx = multiprocessing.get_context('fork'); stop = ctx.Event()
+            pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop,), maxtasksperchild=8)
             it = pool.imap_unordered(_build_one, jobs)
         try:
             for r in it:
                 rows.append(r); bar.update(1); bar.set_postfix(task=r['task'][:20], added=r['added'])
         finally:
             bar.close()
-            if workers > 1: pool.terminate(); pool.join()
+            if workers > 1: stop.set(); pool.terminate(); pool.join()
     order = {t: i for i, t in enumerate(tasks)}
     return pd.DataFrame(rows).sort_values('task', key=lambda s: s.map(order)).reset_index(drop=True)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, socket, sqlite3, uuid
+import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -205,7 +205,7 @@ def _add_task(c, task:TaskRecord, keep_stored:bool=False) -> TaskRecord:
     c.execute("INSERT OR IGNORE INTO tasks (name, model_family, modality, fingerprint, meta_features, created_at) VALUES (?,?,?,?,?,?)",
               (task.name, task.model_family, task.modality, task.fingerprint, _mf_json(task.meta_features), utcnow()))
     if task.meta_features is not None:
-        c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?" + (" AND meta_features IS NULL" if keep_stored else ''),
+        c.execute("UPDATE tasks SET meta_features=? WHERE name=? AND model_family=? AND fingerprint=?" + (" AND (meta_features IS NULL OR meta_features = '{}')" if keep_stored else ''),
                   (_mf_json(task.meta_features), task.name, task.model_family, task.fingerprint))
     return _task_from_row(c.execute(f"SELECT {_TASK_COLS} FROM tasks WHERE name=? AND model_family=? AND fingerprint=?",
                                     (task.name, task.model_family, task.fingerprint)).fetchone())
@@ -435,12 +435,25 @@ def export_parquet(self:Repository, path:str|os.PathLike,
                    studies:str|None=None, # a glob such as 'meta-rf-*': export only matching studies and their tasks
                    all_tasks:bool=False) -> Path: # export every task (with its meta-features) even if no exported study uses it
     "Write the tasks, studies and trials (all, or those of studies matching `studies`) to one Parquet file at `path` (whole or not at all)."
-    import fnmatch, pyarrow as pa, pyarrow.parquet as pq
-    path = Path(path).expanduser(); tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")  # written beside it, then renamed over it
+    import pyarrow.parquet as pq
+    path = Path(path).expanduser()
+    if path.is_symlink(): path = path.resolve()  # the file a link points to is written; the link stays
+    if path.is_dir(): raise MetahpoError(f"the export {str(path)!r} is a folder: give a file path, such as {str(path / 'export.parquet')!r}")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")  # written beside it, then renamed over it
     try: tmp.open('wb').close()
     except OSError as e:
         raise MetahpoError(f"cannot write the export {str(path)!r}: {e.strerror} (in {str(path.parent)!r}); give a file path in a folder that exists and "
                            "that you can write, such as 'experience.parquet'") from None
+    try:
+        pq.write_table(_export_table(self, studies, all_tasks), tmp, compression='zstd')
+        if path.exists(): shutil.copymode(path, tmp)  # the file keeps its permissions
+        os.replace(tmp, path)  # an interrupted export leaves the file that was there
+    finally: tmp.unlink(missing_ok=True)
+    return path
+
+def _export_table(self:Repository, studies:str|None, all_tasks:bool):
+    "The export of `export_parquet` as a pyarrow table, its declarations in the schema's metadata."
+    import fnmatch, pyarrow as pa
     chosen = [s for s in self.studies() if studies is None or fnmatch.fnmatchcase(s.name, studies)]
     keys = {(s.task.name, s.task.model_family, s.task.fingerprint) for s in chosen}
     tasks = [t for t in self.tasks() if studies is None or all_tasks or (t.name, t.model_family, t.fingerprint) in keys]
@@ -460,10 +473,7 @@ def export_parquet(self:Repository, path:str|os.PathLike,
             'studies': [dict(name=s.name, task=[s.task.name, s.task.model_family, s.task.fingerprint], space=s.space.to_dict(),
                              tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol) for s in chosen]}
     table = pa.Table.from_pandas(df, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _EXPORT_KEY: to_json(meta).encode()})
-    try: pq.write_table(table, tmp, compression='zstd'); os.replace(tmp, path)  # an interrupted export leaves the file that was there
-    finally: tmp.unlink(missing_ok=True)
-    return path
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), _EXPORT_KEY: to_json(meta).encode()})
 
 _EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'number', 'config', 'metrics', 'value', 'status', 'error',
                    'wall_s', 'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
@@ -629,7 +639,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
         for name, t in ex.trials:
             if name not in clash: _insert_trial(c, ids[name], t)
-    if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features is not None and _mf_json(recs[k].meta_features) != _mf_json(t.meta_features)):
+    same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside
+    if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features and not same(recs[k].meta_features, t.meta_features)):
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",
                        str(path), len(kept), ', '.join(kept[:5]) + (', ...' if len(kept) > 5 else ''))
     n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)

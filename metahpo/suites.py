@@ -121,8 +121,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
     s = get_suite(suite)
     if s.source == 'experience':
         ex = experience if isinstance(experience, Experience) else load_experience(experience)
-        ex = ex.select(space=s.space)
-        ex = Experience(_one_name_each(one_per_task(ex.evaluations)), ex.tasks, memo=ex.memo)  # a task tuned twice is replayed once
+        ex = one_per_task(ex.select(space=s.space).evaluations)  # a task tuned twice is replayed once
     else:
         from metahpo.yahpo import record_yahpo_experience
         path = Path(cache) if cache is not None else Path(tempfile.mkdtemp()) / 'yahpo.db'
@@ -130,7 +129,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         record_yahpo_experience(path, s.space, n_configs=n_candidates, seed=seed, data_dir=data_dir, progress=False)
         ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
         ex = Experience([_with_cost(e, _YAHPO_COST[s.space]) for e in ex])
-    ex = Experience([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None])
+    ex = Experience(_one_name_each([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None]))
     if not len(ex): raise MetahpoError(f"suite {s.name!r} has no usable task with at least {s.min_candidates} evaluations in its experience; "
                                       f"build the meta-dataset first (`metahpo metadataset --family {s.space.split('-')[0]} --space {'wide' if 'wide' in s.space else 'grid'}`)")
     return ex

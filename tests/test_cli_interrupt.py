@@ -70,3 +70,20 @@ def test_metadataset_workers_stop_with_the_builder(tmp_path, metahpo_cmd, sig):
     time.sleep(1)
     with pytest.raises(ProcessLookupError): os.killpg(p.pid, 0)  # no process of the build is left
     assert 1 <= _count(db) < 12
+
+def test_builder_in_a_child_process_leaves_ctrl_c_to_its_caller(tmp_path):
+    "build_metadataset run inside a process of the caller's (not a pool worker of its own): Ctrl-C reaches the caller's own handlers."
+    import multiprocessing, os
+    from metahpo.metadataset import RFProtocol, build_metadataset
+    db, said = tmp_path / 'm.db', tmp_path / 'said.txt'
+    def job():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try: build_metadataset(db, RFProtocol('grid', n_configs=6), ['adult'], progress=False)
+        except KeyboardInterrupt: said.write_text('caught')
+    p = multiprocessing.get_context('fork').Process(target=job); p.start()
+    t0 = time.time()
+    while _count(db) < 1:
+        assert p.is_alive() and time.time() - t0 < 120, 'no trial recorded'
+        time.sleep(0.1)
+    os.kill(p.pid, signal.SIGINT); p.join(60)
+    assert said.exists() and said.read_text() == 'caught' and p.exitcode == 0, p.exitcode
