@@ -380,7 +380,9 @@ def _tune(a) -> int:
         n_done = 0 if rec is None else len(repo.trials(rec))
         if rec is not None:
             spent = budget.n_trials is not None and n_done >= budget.n_trials
-            print(f"resuming study {study!r}: {n_done} trial(s) already in {a.repo}" + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
+            running = len(repo.claims(rec))  # other workers' trials in flight
+            print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
+                  + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
                   "nothing new runs (raise --budget to go on)" if spent else ''), file=sys.stderr)
         meta_s = _meta_train_first(tuner, budget, n_done)
         try:

@@ -626,8 +626,12 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     config = pending.pop(0) if pending else tuner.ask()
                     if config is None:
                         done_keys = {space.key(t.config) for t in st.trials}
+                        if repo is not None and elsewhere:  # what another machine's worker holds is not waited for (its claim counts for a day)
+                            away = {space.key(c['config']) for c in repo.claims(record) if c['host'] != socket.gethostname()}
+                            if any(k in away for k in elsewhere if k not in done_keys): _held_elsewhere(repo, record, name)
+                            done_keys |= away
                         again = [c for k, c in elsewhere.items() if k not in done_keys]; elsewhere.clear()
-                        if again:  # held by another worker when proposed: run here if it stopped or died without recording them
+                        if again:  # held by another worker here when proposed: run here if it stopped or died without recording them
                             pending.extend(again)
                             if not running: time.sleep(wait_s)
                             break
@@ -711,10 +715,10 @@ def _held_elsewhere(repo:Repository, record:StudyRecord, name:str) -> None:
     "Say so when the study's budget is held by claims of another machine's workers (a claim there counts for `CLAIM_TTL_S` unless it is recorded or given back)."
     here = socket.gethostname()
     if other := [c for c in repo.claims(record) if c['host'] != here]:
-        h = sorted({f"{c['host']}:{c['pid']}" for c in other})
-        logger.warning("study %r: %d evaluation(s) of its budget are claimed by worker(s) on another machine (%s, the first since %s); this worker stops. "
-                       "If they are gone, give their claims back: Repository(%r).release_claims(%r, host=%r)", name, len(other), ', '.join(h[:3]),
-                       min(c['claimed_at'] for c in other)[:19], str(repo.path), name, other[0]['host'])
+        h, hosts = sorted({f"{c['host']}:{c['pid']}" for c in other}), sorted({c['host'] for c in other})
+        logger.warning("study %r: %d evaluation(s) are claimed by worker(s) on another machine (%s, the first since %s); this worker leaves them to those. "
+                       "If they are gone, give their claims back: %s", name, len(other), ', '.join(h[:3]), min(c['claimed_at'] for c in other)[:19],
+                       '; '.join(f"Repository({str(repo.path)!r}).release_claims({name!r}, host={x!r})" for x in hosts[:3]))
 
 def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> None:
     "Tell `tuner` the trials other workers recorded in the study since we last looked."

@@ -1,10 +1,12 @@
 "A study killed mid-run keeps every completed trial, and the same command resumes it instead of starting over."
-import signal, sqlite3, subprocess, time
+import os, signal, sqlite3, subprocess, time
 from pathlib import Path
 import pytest
 from metahpo.repository import Repository
 
 STUDY = 'titanic-random_forest-grid-seed0'
+DATA = Path(os.environ.get('METAHPO_DATA_DIR', Path(__file__).resolve().parents[2] / 'shared' / 'data'))
+needs_pmlb = pytest.mark.skipif(not (DATA / 'pmlb').exists(), reason=f"no PMLB data under {DATA}: set METAHPO_DATA_DIR")
 
 def _count(db: Path) -> int:
     if not db.exists(): return 0
@@ -52,13 +54,13 @@ def test_interrupted_study_resumes(tmp_path, metahpo_cmd, sig):
     from metahpo.space import get_space
     assert [t.config for t in after] == list(get_space('random_forest').grid())[:7]  # the order of an uninterrupted run
 
+@needs_pmlb
 @pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGINT], ids=['sigterm', 'ctrl-c'])
 def test_metadataset_workers_stop_with_the_builder(tmp_path, metahpo_cmd, sig):
     "A meta-dataset build with a pool of workers, stopped: no worker outlives it, none prints a traceback, and what finished is kept."
-    import os
     db = tmp_path / 'm.db'
     p = subprocess.Popen([metahpo_cmd, 'metadataset', '--family', 'random_forest', '--tasks', 'adult,mushroom', '--n-configs', '6', '--workers', '2',
-                          '--repo', str(db), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                          '--repo', str(db), '--data-dir', str(DATA), '--no-progress'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for(db, 1, p, timeout=240)
     if sig == signal.SIGINT: os.killpg(p.pid, sig)  # Ctrl-C reaches the terminal's whole process group
@@ -71,14 +73,15 @@ def test_metadataset_workers_stop_with_the_builder(tmp_path, metahpo_cmd, sig):
     with pytest.raises(ProcessLookupError): os.killpg(p.pid, 0)  # no process of the build is left
     assert 1 <= _count(db) < 12
 
+@needs_pmlb
 def test_builder_in_a_child_process_leaves_ctrl_c_to_its_caller(tmp_path):
     "build_metadataset run inside a process of the caller's (not a pool worker of its own): Ctrl-C reaches the caller's own handlers."
-    import multiprocessing, os
+    import multiprocessing
     from metahpo.metadataset import RFProtocol, build_metadataset
     db, said = tmp_path / 'm.db', tmp_path / 'said.txt'
     def job():
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        try: build_metadataset(db, RFProtocol('grid', n_configs=6), ['adult'], progress=False)
+        try: build_metadataset(db, RFProtocol('grid', n_configs=6), ['adult'], DATA, progress=False)
         except KeyboardInterrupt: said.write_text('caught')
     p = multiprocessing.get_context('fork').Process(target=job); p.start()
     t0 = time.time()

@@ -26,7 +26,7 @@ def test_every_notebook_has_a_page(site):
     assert (out / 'index.html').exists() and (out / 'metatuner.html').exists() and (out / 'experiments' / 'benchmark.html').exists()
     html = (out / 'metatuner.html').read_text()
     assert 'id="MetaTuner"' in html and 'id="MetaTuner.ask"' in html  # the API reference of what the notebook exports
-    assert len(re.findall(r'\bid="MetaTuner"', html)) == 1 and 'id="MetaTuner-chapter"' in html  # a link to the class lands on its reference, not the title
+    assert len(re.findall(r'\bid="MetaTuner"', html)) == 1 and 'id="MetaTuner-chapter"' in html and 'href="#MetaTuner-chapter"' in html  # a link to the class lands on its reference, not the title
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html)  # nothing loaded from the network
     index = (out / 'assets' / 'search_index.js').read_text()
     entries = json.loads(index.removeprefix('window.METAHPO_SEARCH = ').rstrip(';\n'))

@@ -293,13 +293,16 @@ def render_body(nb:dict) -> tuple[str, list, list]:
     alts = iter(nb.get('metadata', {}).get('metahpo_figure_alts', []))
     body = re.sub(r'alt="No description has been provided for this image"',  # nbconvert's stand-in, in document order
                   lambda m: f'alt="{html.escape(next(alts, "Figure"))}"', body)
-    return (_unique_heading_ids(body), *_outline(_unique_heading_ids(body)))
+    body = _unique_heading_ids(body)
+    return (body, *_outline(body))
 
 def _unique_heading_ids(body:str) -> str:
     "A heading whose id an API entry also has (a chapter titled by its class, `# MetaTuner`) takes the id with '-chapter': a link to the name lands on its reference."
     ids = re.findall(r'\bid="([^"]+)"', body)
     dup = {i for i in ids if ids.count(i) > 1}
-    return re.sub(r'(<h[1-4]\b[^>]*\bid=")([^"]+)(")', lambda m: m.group(0) if m.group(2) not in dup else f'{m.group(1)}{m.group(2)}-chapter{m.group(3)}', body)
+    def rename(m):  # the heading's id and its own anchor link
+        return m.group(0) if m.group(2) not in dup else m.group(0).replace(f'id="{m.group(2)}"', f'id="{m.group(2)}-chapter"', 1).replace(f'href="#{m.group(2)}"', f'href="#{m.group(2)}-chapter"', 1)
+    return re.sub(r'<(h[1-4])\b[^>]*\bid="([^"]+)".*?</\1>', rename, body, flags=re.S)
 
 def _outline(body:str) -> tuple[list, list]:
     "The headings (level, id, text) of an HTML body and its non-empty sections (id, title, text)."

@@ -15,7 +15,7 @@ __all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
 # %% ../../nbs/24_integrations.ray.ipynb #02b61bab
 def _reachable(address:str, timeout_s:float=5.0) -> None:
     "Refuse a cluster address that is not 'auto' or '[ray://]HOST:PORT', or whose port does not answer within `timeout_s` (Ray itself retries for minutes)."
-    if address == 'auto': return
+    if address.strip() in ('auto', 'local'): return  # Ray's own: the cluster this machine runs, or a new local one
     host, sep, port = address.removeprefix('ray://').rpartition(':')
     if not (sep and host and port.isdigit() and 0 < int(port) < 65536):
         raise MetahpoError(f"Ray address {address!r} is not allowed: give 'HOST:PORT' of a running cluster (`ray start --head` prints it), 'ray://HOST:PORT' or 'auto'")
@@ -54,6 +54,11 @@ class RayExecutor(Executor):
                  spread:bool=True, # spread the trials over the nodes (Ray's 'SPREAD'); False: Ray's default placement
                  poll_s:float=1.0): # how often `wait` checks the trials' time limits
         self.slots = check_concurrency(n, 'n')
+        for k, v, least in (('num_cpus', num_cpus, 0), ('num_gpus', num_gpus, 0), ('poll_s', poll_s, 1e-3)):  # before any cluster starts
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
+                raise MetahpoError(f"{k}={v!r} is not allowed: give a number of at least {least}" + (" (and more than 0 unless the trial takes a GPU)" if k == 'num_cpus' else ''))
+        if not (isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0):
+            raise MetahpoError(f"max_retries={max_retries!r} is not allowed: give a whole number, 0 or more")
         self.ray = lazy_import('ray', 'ray')
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,

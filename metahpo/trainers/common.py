@@ -60,14 +60,15 @@ def resolve_device(device:str|None, torch):
     if dev.type == 'mps' and not torch.backends.mps.is_available(): raise MetahpoError(f"device={device!r} but torch sees no Apple GPU (MPS); give device='cpu' or None")
     return dev
 
-_DEVICE = re.compile(r'cpu|cuda(:\d+)?|mps')
+_DEVICE = re.compile(r'(cpu|cuda|mps)(:\d+)?')
 
 def check_device(device:str|None, check_torch:bool=True) -> str|None:
     """`device` as a trainer takes it, checked when the trainer is made rather than in every trial: None (CUDA when torch
     sees a GPU, else the CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'; a GPU that torch does not see is refused (`check_torch`)."""
     if device is None: return None
+    if type(device).__name__ == 'device' and type(device).__module__ == 'torch': device = str(device)  # a torch.device
     if not (isinstance(device, str) and _DEVICE.fullmatch(device)):
         raise MetahpoError(f"device={device!r} is not allowed: give 'cpu', 'cuda', 'cuda:N' (the N-th GPU), 'mps' (an Apple GPU) or None "
                            "(CUDA when torch sees a GPU, else the CPU)")
-    if check_torch and device != 'cpu': resolve_device(device, lazy_import('torch', 'dl'))
+    if check_torch and not device.startswith('cpu'): resolve_device(device, lazy_import('torch', 'dl'))
     return device

@@ -11,7 +11,7 @@ from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import resolve_device, check_device
-from ..metafeatures import regular_series, default_period, _infer_freq
+from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
 __all__ = ['logger', 'UCI_FILE', 'ETTH1_FILE', 'TAYLOR_FILE', 'UCI_CLIENTS', 'ETTH1_COLUMNS', 'LSTM_PARAMS', 'LSTM_DEFAULTS',
@@ -167,8 +167,10 @@ def _on_its_grid(series:pd.Series) -> tuple[pd.Series, str|None]:
     idx = series.index
     if idx.hasnans: raise MetahpoError(f"the series has {int(idx.isna().sum())} missing timestamp(s): drop or fill them")
     if idx.has_duplicates:
+        if idx.is_monotonic_increasing: return series, None  # in time order with a repeated time (a local clock's autumn hour): as given
         raise MetahpoError(f"the series' timestamps repeat ({int(idx.duplicated().sum())} repeated, first {idx[idx.duplicated()][0]}): "
-                           "keep one value per time first, e.g. series.groupby(level=0).mean()")
+                           "keep one value per time first, e.g. series.groupby(level=0).mean(), or, for a local clock's autumn hour, "
+                           "series.tz_localize('Europe/Paris', ambiguous='infer') with your time zone")
     series = series.sort_index()
     if (freq := _infer_freq(series.index)) is not None: return series, freq
     step = pd.Series(series.index).diff().mode().iloc[0]  # the most common step
@@ -188,7 +190,7 @@ class LSTMTrainer:
                  space:SearchSpace|str='grid', # 'grid' (the seed plan's 27 points), 'wide', or a space
                  window:int=168, # input steps (168 hours: a week)
                  horizon:int=24, # steps forecast (24 hours: a day)
-                 period:int|None=None, # steps in a season, for the seasonal-naive baseline and `window_norm`; default: from the time index (a day of sub-daily steps: 24 hourly, 48 half-hourly; a week of days), else 24
+                 period:int|None=None, # steps in a day, for the seasonal-naive baseline and `window_norm`; default: a day of the time index's steps where they are shorter than a day (24 hourly, 48 half-hourly), else 24
                  split:tuple[float, float]=(0.7, 0.1), # training and validation fractions, in time order; the rest is the test part
                  window_norm:bool=True, # forecast relative to each window's mean over its last `period` steps (robust to level shifts)
                  seed:int=0, # seeds the weights, the shuffles and the dropout
@@ -197,6 +199,7 @@ class LSTMTrainer:
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (at least one)
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
+        window, horizon, period, max_train_windows = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows))  # numpy's whole numbers too
         if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
             raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
         if max_train_windows is not None and not (isinstance(max_train_windows, int) and max_train_windows >= 1):
@@ -209,7 +212,7 @@ class LSTMTrainer:
             raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")
         if isinstance(grid, pd.Series) and isinstance(grid.index, pd.DatetimeIndex):
             grid, step = _on_its_grid(grid)
-            if period is None: period = default_period(step) if default_period(step) > 1 else 24
+            if period is None: period = default_period(step) if step is not None and 0 < _step_hours(step) < 24 else 24
         elif period is None: period = 24
         try: values = np.asarray(grid, dtype=float)
         except (TypeError, ValueError) as e: raise MetahpoError(f"the series holds values that are not numbers ({e}): give numbers in time order") from None
