@@ -67,13 +67,15 @@ class ReplayObjective:
         self.cpu_s = evals.cost.cpu_s.to_numpy(dtype=float)
     def __call__(self, config:Mapping) -> dict:
         i = self.space.index(config)
-        return {**{k: float(v) for k, v in self.evals.metrics.iloc[i].items() if pd.notna(v)}, 'recorded_cpu_s': float(self.cpu_s[i])}
+        row = self.evals.metrics.iloc[i]  # a candidate whose evaluation failed (NaN) fails its trial here too
+        return {**{k: float(v) for k, v in row.items() if pd.notna(v) or k == self.evals.metric}, 'recorded_cpu_s': float(self.cpu_s[i])}
 
 def normalized_regret(evals:TaskEvaluations, best_so_far:np.ndarray) -> np.ndarray:
-    "(best possible - best found) / (best possible - worst) over the task's candidates: 0 is optimal, 1 the worst."
+    "(best possible - best found) / (best possible - worst) over the task's candidates that have a score: 0 is optimal, 1 the worst."
     v = evals.values if evals.direction == 'maximize' else -evals.values
+    v = v[np.isfinite(v)]  # a candidate whose evaluation failed bounds nothing
     b = np.asarray(best_so_far, float) * (1 if evals.direction == 'maximize' else -1)
-    span = v.max() - v.min()
+    span = v.max() - v.min() if len(v) else 0.0
     return np.clip((v.max() - b) / span, 0, 1) if span > 0 else np.zeros_like(b)
 
 # %% ../nbs/22_benchmark.ipynb #d1a55de8
@@ -115,7 +117,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
         setup_s = time.perf_counter() - t0
         st = tune(obj, tuner=tuner, budget=min(budget, len(obj.space.candidates)), seed=seed, progress=False)
         bsf = np.array([b if b is not None else np.nan for b in st.best_so_far()])
-        reg = normalized_regret(e, np.where(np.isnan(bsf), (e.values.min() if e.direction == 'maximize' else e.values.max()), bsf))
+        reg = normalized_regret(e, np.where(np.isnan(bsf), (np.nanmin(e.values) if e.direction == 'maximize' else np.nanmax(e.values)), bsf))
         idx = [obj.space.index(t.config) for t in st.trials]
         cpu, wall, gpu = (_cumulative(e.cost, c, idx) for c in ('cpu_s', 'wall_s', 'gpu_s'))
         for k in range(len(st.trials)):
@@ -200,8 +202,9 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
             d = (per_task[tuner] - per_task[other]).to_numpy()
             boots = d[idx].mean(1)
             lo, hi = np.quantile(boots, [0.025, 0.975])
-            out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=len(d),
-                            verdict='too few tasks' if len(d) < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+            n = int(np.isfinite(d).sum())  # tasks both tuners ran
+            out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=n,
+                            verdict='not on the same tasks' if n < len(d) else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4

@@ -505,6 +505,8 @@ def _benchmark(a) -> int:
     from metahpo.suites import SUITES, run_suite, summarise, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
+    for flag, text in (('--tasks', a.tasks), ('--tuners', a.tuners)):
+        if text is not None and not _split(text): raise MetahpoError(f"{flag} {text!r} names none: give comma-separated names, or leave {flag} out for all")
     if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")

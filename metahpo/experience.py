@@ -99,9 +99,9 @@ def _alike(a:TaskEvaluations, b:TaskEvaluations) -> bool:
     return a.protocol is not None and a.protocol == b.protocol and a.space == b.space and (a.metric, a.direction) == (b.metric, b.direction)
 
 def _pooled(group:Sequence[TaskEvaluations]) -> TaskEvaluations:
-    "Studies of one task that measured alike as one: their evaluations in study order; a configuration evaluated more than once, the mean."
+    "Studies of one task that measured alike as one: their evaluations in study order; a configuration evaluated more than once (in one study or several), the mean."
     first = group[0]
-    if len(group) == 1: return first
+    if len(group) == 1 and len({first.space.key(c) for c in first.configs}) == len(first): return first
     def pool():
         configs = [c for e in group for c in e.configs]
         keys = [first.space.key(c) for c in configs]

@@ -86,7 +86,10 @@ def _entropy(counts:np.ndarray) -> float:
 def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
     "Integer codes 0..k-1 of labels `y`; -1 where the label is missing."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
-    codes, _ = pd.factorize(pd.Series(np.asarray(y, dtype=object) if not isinstance(y, pd.Series) else y.to_numpy(object)))
+    a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
+    if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
+    if a.ndim != 1: raise MetahpoError(f"labels of shape {a.shape} are not allowed: give one label per row (a sequence, or one column)")
+    codes, _ = pd.factorize(pd.Series(a))
     if len(codes) != n: raise MetahpoError(f"there are {n} {what} but {len(codes)} labels; give one label per row")
     return codes
 
@@ -220,6 +223,8 @@ class TabularMetaFeatures(MetaFeatureExtractor):
             X = pd.DataFrame(A)
         X = X.reset_index(drop=True)
         X.columns = [str(c) for c in X.columns]
+        if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
+            raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
         codes = _encode_labels(y, len(X))
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")

@@ -227,9 +227,17 @@ class MetaTuner(Tuner):
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
                  surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)`; one already fitted on these past tasks is used as it is
+        if not isinstance(space, SearchSpace): raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
         super().__init__(space, seed)
         self.rng = make_rng(seed)
         check_direction(direction)
+        if experience is not None and not isinstance(experience, Experience):
+            raise MetahpoError(f"experience={experience!r} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None")
+        if isinstance(meta_features, pd.Series): meta_features = meta_features.to_dict()  # a row of `Experience.meta_features()`
+        if meta_features is not None and not isinstance(meta_features, Mapping):
+            raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
+                               "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
+        meta_features = dict(meta_features) if meta_features else None  # none given: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
@@ -244,7 +252,9 @@ class MetaTuner(Tuner):
         self._seen, self._queue, self._fitted = set(), [], False
         past = [] if experience is None else one_per_task([e for e in experience.select(exclude=task or ()) if len(e)])  # a task tuned twice counts once
         # the same space: by name with the same parameters' names, or under another name with identical parameters
-        self.past = [e for e in past if (e.space.name == space.name and e.space.names == space.names) or tuple(e.space.params) == tuple(space.params)]
+        mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
+        same_names = lambda e: sorted(e.space.names) == sorted(mine)
+        self.past = [e for e in past if same_names(e) and (e.space.name == space.name or all(mine[p.name] == p for p in e.space.params))]
         self.past, n_out = in_space(space, self.past)
         if n_out: warnings.warn(f"{n_out} past evaluation(s) lie outside this space ({_few(space.names)}: its ranges or choices differ from the "
                                 "experience's): left out", stacklevel=2)

@@ -41,11 +41,12 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
     if experience is None: return []
     plain, out, names = SearchSpace(space.params, name=space.name), [], set()
     for e in one_per_task(experience.select(space=space.name, exclude=() if task is None else task).evaluations):  # a task tuned twice counts once
-        if e.task.name == task or e.space.names != plain.names: continue
+        if e.task.name == task or sorted(e.space.names) != sorted(plain.names): continue  # the same parameters, in any order
         rows = [i for i, (c, v) in enumerate(zip(e.configs, e.values)) if math.isfinite(v) and plain.contains(c)]
         if not rows: continue
         configs = [plain.validate(e.configs[i]) for i in rows]
-        if len(rows) < len(e) or configs != [e.configs[i] for i in rows]: e = e.subset(rows, configs)  # the usual case keeps the task itself
+        if len(rows) < len(e) or configs != [e.configs[i] for i in rows] or e.space.names != plain.names:  # the usual case keeps the task itself
+            e = dataclasses.replace(e.subset(rows, configs), space=plain) if e.space.names != plain.names else e.subset(rows, configs)
         if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
         names.add(e.name); out.append(e)
     return out

@@ -16,9 +16,9 @@ from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
-__all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'split_tasks', 'Suite', 'unusable',
-           'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'experience_digest', 'load_runs',
-           'summarise', 'surrogate_report']
+__all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'NOISE_FALLBACK', 'split_tasks', 'Suite',
+           'unusable', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'experience_digest',
+           'load_runs', 'summarise', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -244,6 +244,9 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
                         ('budget', budget, 1)):
         if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+    for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
+        if isinstance(v, str): raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them, such as [{v!r}]")
+        if v is not None and not len(list(v)): raise MetahpoError(f"{k}={list(v)!r} names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     for seed in seeds: check_seed(seed, allow_none=False)
     made = first_missing_folder(out)  # the first folder this run creates
     try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
@@ -352,9 +355,15 @@ def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
 
 # %% ../nbs/23_suites.ipynb #49853324
+NOISE_FALLBACK = 0.05  # near-optimal on a 'noise' suite's task measured without repeats (your own tuning): a regret of at most this, as on the other suites
+
 def _thresholds(s:Suite, ex:Experience) -> pd.Series:
-    if s.near_optimal == 'noise': return noise_thresholds(ex)
-    return pd.Series(float(s.near_optimal), index=ex.task_names)
+    if s.near_optimal != 'noise': return pd.Series(float(s.near_optimal), index=ex.task_names)
+    th = noise_thresholds(ex).reindex(ex.task_names)
+    if n := int(th.isna().sum()):
+        warnings.warn(f"{n} task(s) have no per-repeat scores to measure their noise ({', '.join(th.index[th.isna()][:3])}{', ...' if n > 3 else ''}): "
+                      f"near-optimal there is a normalized regret of at most {NOISE_FALLBACK}", stacklevel=3)
+    return th.fillna(NOISE_FALLBACK)
 
 def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite's tasks; default: rebuilt from `suite.json`'s suite
               figure:bool=True) -> dict:
