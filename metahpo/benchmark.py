@@ -76,7 +76,8 @@ def normalized_regret(evals:TaskEvaluations, best_so_far:np.ndarray) -> np.ndarr
     v = v[np.isfinite(v)]  # a candidate whose evaluation failed bounds nothing
     b = np.asarray(best_so_far, float) * (1 if evals.direction == 'maximize' else -1)
     span = v.max() - v.min() if len(v) else 0.0
-    return np.clip((v.max() - b) / span, 0, 1) if span > 0 else np.zeros_like(b)
+    r = np.clip((v.max() - b) / span, 0, 1) if span > 0 else np.zeros_like(b)
+    return np.where(np.isnan(b), 1.0, r)  # nothing found yet: the worst
 
 # %% ../nbs/22_benchmark.ipynb #d1a55de8
 class _Timed(Tuner):
@@ -106,6 +107,8 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     from tqdm.auto import tqdm
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]
     if not chosen: raise MetahpoError("no task to benchmark: the experience is empty or `tasks` matches none")
+    if blank := [e.task.name for e in chosen if not np.isfinite(e.values).any()]:
+        raise MetahpoError(f"task(s) {blank[:5]} have no score (every evaluation failed): a tuner's regret means nothing there; leave them out")
     rows = []
     jobs = [(n, e, s) for e in chosen for n in tuners for s in seeds]
     pool = experience if past is None else past
@@ -117,7 +120,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
         setup_s = time.perf_counter() - t0
         st = tune(obj, tuner=tuner, budget=min(budget, len(obj.space.candidates)), seed=seed, progress=False)
         bsf = np.array([b if b is not None else np.nan for b in st.best_so_far()])
-        reg = normalized_regret(e, np.where(np.isnan(bsf), (np.nanmin(e.values) if e.direction == 'maximize' else np.nanmax(e.values)), bsf))
+        reg = normalized_regret(e, bsf)
         idx = [obj.space.index(t.config) for t in st.trials]
         cpu, wall, gpu = (_cumulative(e.cost, c, idx) for c in ('cpu_s', 'wall_s', 'gpu_s'))
         for k in range(len(st.trials)):
@@ -184,8 +187,10 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
         reps = sorted(c for c in e.metrics if c.startswith(f'{e.metric}_repeat'))
         if len(reps) < 2: continue
         r = e.metrics[reps].to_numpy(float)
-        se_point = np.std(r[:, 0] - r[:, 1], ddof=1) / 2  # SE of one configuration's mean over two repeats
-        span = np.ptp(e.values)
+        r = r[np.isfinite(r[:, :2]).all(1)]  # the configurations measured in both repeats
+        se_point = np.std(r[:, 0] - r[:, 1], ddof=1) / 2 if len(r) >= 3 else math.nan  # SE of one configuration's mean over two repeats
+        span = np.ptp(e.values[np.isfinite(e.values)]) if np.isfinite(e.values).any() else 0.0
+        if not math.isfinite(se_point): continue  # too few configurations with both repeats: no noise to measure
         out[e.task.name] = min(1.0, z * math.sqrt(2) * se_point / span) if span > 0 else 1.0
     return pd.Series(out, name='threshold')
 

@@ -226,6 +226,10 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
         codes = _encode_labels(y, len(X))
+        k, n = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
+        if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > n / 2:
+            warnings.warn(f"the labels look continuous ({k} distinct numbers among {n} rows): these meta-features describe a classification task, "
+                          "each distinct number a class", stacklevel=3)
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)
@@ -400,11 +404,19 @@ class ImageMetaFeatures(MetaFeatureExtractor):
         with _single_thread(): return self._finish(self._features(images, labels))
 
     def _features(self, images, labels) -> dict:
-        if not hasattr(images, 'shape'): images = np.asarray(images)
+        if not hasattr(images, 'shape'):
+            shapes = {np.shape(a) for a in images}
+            if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}): give them at one size (resize them first)")
+            images = np.asarray(images)
         if images.ndim == 3: images = images[..., None]
         if images.ndim != 4: raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, not of shape {images.shape}")
+        if images.shape[1] in (1, 3, 4) and images.shape[3] > 4:
+            raise MetahpoError(f"images of shape {images.shape} look channels-first (N x C x H x W): give N x H x W x C, e.g. images.transpose(0, 2, 3, 1)")
         if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
             raise MetahpoError(f"images of dtype {images.dtype} are not allowed: give uint8 (0..255) or floats in [0, 1]")
+        if np.issubdtype(images.dtype, np.floating) and images.size and not (np.nanmin(images) >= 0 and np.nanmax(images) <= 1):
+            raise MetahpoError(f"float images must lie in [0, 1], these run from {np.nanmin(images):g} to {np.nanmax(images):g}: divide 0..255 values by 255, "
+                               "or give them as uint8")
         codes = _encode_labels(labels, len(images), 'images')
         rng = make_rng(self.seed)
         N, H, W, C = images.shape

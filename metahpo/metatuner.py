@@ -237,7 +237,7 @@ class MetaTuner(Tuner):
         if meta_features is not None and not isinstance(meta_features, Mapping):
             raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
                                "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
-        meta_features = dict(meta_features) if meta_features else None  # none given: unknown, not an average task
+        meta_features = dict(meta_features) if meta_features and not all(pd.isna(v) for v in meta_features.values()) else None  # none known: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")

@@ -246,7 +246,9 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
         if isinstance(v, str): raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them, such as [{v!r}]")
-        if v is not None and not len(list(v)): raise MetahpoError(f"{k}={list(v)!r} names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
+    seeds, tuners, tasks = (None if v is None else list(v) for v in (seeds, tuners, tasks))  # a generator is read once
+    for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
+        if v == []: raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     for seed in seeds: check_seed(seed, allow_none=False)
     made = first_missing_folder(out)  # the first folder this run creates
     try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
@@ -310,7 +312,13 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     tuned, learn = protocol_tasks(s, full.task_names, protocol)
     if tasks is not None:
         if unknown := sorted(set(tasks) - set(full.task_names)):
-            raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}; it has {len(full.task_names)}, e.g. {', '.join(full.task_names[:5])}")
+            why = ''
+            if s.source == 'experience' and evaluations is None:  # in the experience, but not usable as a benchmark task: say so
+                raw = experience if isinstance(experience, Experience) else load_experience(experience)
+                if left := sorted(set(unknown) & set(raw.select(space=s.space).task_names)):
+                    why = (f" ({', '.join(left[:5])}: in the experience but left out, with fewer than {s.min_candidates} evaluations or scores "
+                           "that cannot rank a tuner)")
+            raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}{why}; it has {len(full.task_names)}, e.g. {', '.join(full.task_names[:5])}")
         if other := sorted(set(tasks) - set(tuned)):
             raise MetahpoError(f"task(s) {other} of suite {s.name!r} are not tuned under protocol {protocol!r}, which tunes the suite's "
                                f"{len(tuned)} {protocol} tasks, e.g. {', '.join(tuned[:5])}")

@@ -68,7 +68,7 @@ def check_device(device:str|None, check_torch:bool=True) -> str|None:
     if device is None: return None
     if type(device).__name__ == 'device' and type(device).__module__ == 'torch': device = str(device)  # a torch.device
     if not (isinstance(device, str) and _DEVICE.fullmatch(device)):
-        raise MetahpoError(f"device={device!r} is not allowed: give 'cpu', 'cuda', 'cuda:N' (the N-th GPU), 'mps' (an Apple GPU) or None "
+        raise MetahpoError(f"device={device!r} is not allowed: give 'cpu', 'cuda', 'cuda:N' (the N-th GPU), 'mps' (an Apple GPU), a torch.device or None "
                            "(CUDA when torch sees a GPU, else the CPU)")
     if check_torch and not device.startswith('cpu'): resolve_device(device, lazy_import('torch', 'dl'))
     return device
