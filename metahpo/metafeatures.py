@@ -410,13 +410,12 @@ class ImageMetaFeatures(MetaFeatureExtractor):
             images = np.asarray(images)
         if images.ndim == 3: images = images[..., None]
         if images.ndim != 4: raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, not of shape {images.shape}")
-        if images.shape[1] in (1, 3, 4) and images.shape[3] > 4:
+        if images.shape[1] in (1, 3, 4) and images.shape[2] > 4 and images.shape[3] > 4:
             raise MetahpoError(f"images of shape {images.shape} look channels-first (N x C x H x W): give N x H x W x C, e.g. images.transpose(0, 2, 3, 1)")
         if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
             raise MetahpoError(f"images of dtype {images.dtype} are not allowed: give uint8 (0..255) or floats in [0, 1]")
-        if np.issubdtype(images.dtype, np.floating) and images.size and not (np.nanmin(images) >= 0 and np.nanmax(images) <= 1):
-            raise MetahpoError(f"float images must lie in [0, 1], these run from {np.nanmin(images):g} to {np.nanmax(images):g}: divide 0..255 values by 255, "
-                               "or give them as uint8")
+        if np.issubdtype(images.dtype, np.floating) and images.size and np.nanmax(images) > 1.5:  # 0..255 values (a resize's overshoot of [0, 1] is no reason)
+            raise MetahpoError(f"float images must lie in [0, 1], these reach {float(np.nanmax(images)):.6g}: divide 0..255 values by 255, or give them as uint8")
         codes = _encode_labels(labels, len(images), 'images')
         rng = make_rng(self.seed)
         N, H, W, C = images.shape

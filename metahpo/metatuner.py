@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import dataclasses, math, warnings
+import dataclasses, math, numbers, warnings
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_direction
@@ -237,7 +237,8 @@ class MetaTuner(Tuner):
         if meta_features is not None and not isinstance(meta_features, Mapping):
             raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
                                "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
-        meta_features = dict(meta_features) if meta_features and not all(pd.isna(v) for v in meta_features.values()) else None  # none known: unknown, not an average task
+        unknown = lambda v: v is None or (isinstance(v, numbers.Real) and math.isnan(v))
+        meta_features = dict(meta_features) if meta_features and not all(map(unknown, meta_features.values())) else None  # none known: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
         parts = (parts,) if isinstance(parts, str) else tuple(parts)
         if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")

@@ -166,25 +166,22 @@ def _on_its_grid(series:pd.Series) -> tuple[pd.Series, str|None]:
     "A time-indexed series in time order, and its step, or an error for repeated or missing timestamps and skipped sub-daily steps (a window would join times that are not neighbours)."
     idx = series.index
     if idx.hasnans: raise MetahpoError(f"the series has {int(idx.isna().sum())} missing timestamp(s): drop or fill them")
-    n_rep = 0  # times given twice in time order, as a local clock's autumn hour: the clock skips as many in spring
-    if idx.has_duplicates:
-        counts = idx.value_counts(); n_rep = int((counts - 1).sum())
-        if not (idx.is_monotonic_increasing and counts.max() == 2 and n_rep <= max(1, len(idx) // 100)):
-            raise MetahpoError(f"the series' timestamps repeat ({int(idx.duplicated().sum())} repeated, first {idx[idx.duplicated()][0]}): "
+    if idx.has_duplicates:  # no order of the rows is sure then (a local clock's autumn hour is told apart by its time zone)
+        raise MetahpoError(f"the series' timestamps repeat ({int(idx.duplicated().sum())} repeated, first {idx[idx.duplicated()][0]}): "
                            "keep one value per time first, e.g. series.groupby(level=0).mean(), or, for a local clock's autumn hour, "
                            "series.tz_localize('Europe/Paris', ambiguous='infer') with your time zone")
     series = series.sort_index()
-    times = series.index.unique()
-    if (freq := _infer_freq(times)) is not None and not n_rep: return series, freq
+    times = series.index
+    if (freq := _infer_freq(times)) is not None: return series, freq
     steps = pd.Series(times).diff().dropna()
     step = steps.mode().iloc[0]  # the most common step
     f = pd.tseries.frequencies.to_offset(step).freqstr
     skipped = int((times[-1] - times[0]) / step) + 1 - len(times)
     off_grid = bool((steps % step != pd.Timedelta(0)).any())
-    if step < pd.Timedelta(days=1) and (off_grid or skipped > n_rep):  # hours and minutes have no gaps of their own: a window would join times that are not neighbours
+    if step < pd.Timedelta(days=1):  # hours and minutes have no gaps of their own: a window would join times that are not neighbours
         raise MetahpoError("the series' timestamps are not evenly spaced" + (f" (some lie off its {f} grid)" if off_grid else f" (they skip {skipped} step(s) of {f})") +
                            f": put it on its grid and fill the gaps first, e.g. series.resample('{f}').mean().interpolate()")
-    return series, f  # days with gaps (trading days, say), a local clock: as given
+    return series, f  # days with gaps (trading days, say): as given
 
 class LSTMTrainer:
     "LSTM forecaster on one series: train on the past, tune on validation MSE, score on the test period."
