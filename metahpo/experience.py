@@ -101,7 +101,8 @@ def _alike(a:TaskEvaluations, b:TaskEvaluations) -> bool:
 def _pooled(group:Sequence[TaskEvaluations]) -> TaskEvaluations:
     "Studies of one task that measured alike as one: their evaluations in study order; a configuration evaluated more than once (in one study or several), the mean."
     first = group[0]
-    if len(group) == 1 and len({first.space.key(c) for c in first.configs}) == len(first): return first
+    repeats = lambda e: e.derived('one_per_task.repeats', lambda: len({e.space.key(c) for c in e.configs}) < len(e))  # looked at once per study
+    if len(group) == 1 and not repeats(first): return first
     def pool():
         configs = [c for e in group for c in e.configs]
         keys = [first.space.key(c) for c in configs]

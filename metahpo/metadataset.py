@@ -95,9 +95,13 @@ def _build_one(args) -> dict:
         if _POOL_STOP is None: raise  # not a pool worker: the caller's to handle
         if _POOL_STOP.is_set(): os._exit(143)  # the builder stops the pool, and the study gave back what it held: leave quietly
         task, protocol, repo_path = args[:3]  # this worker alone was stopped (a signal sent to it): its task is reported, the build goes on
-        with Repository(repo_path) as repo: n, failed = _n_recorded(repo, protocol.study_name(task)), _n_failed(repo, protocol.study_name(task))
-        return dict(task=task, study=protocol.study_name(task), before=n, trials=n, failed=failed, added=0, cpu_s=0.0, wall_s=0.0,
-                    error=f"{type(e).__name__}: its worker process was stopped by a signal; run the build again to finish it")
+        with Repository(repo_path) as repo:
+            n = _n_recorded(repo, protocol.study_name(task))
+            return _failed_row(repo, task, protocol.study_name(task), n, f"{type(e).__name__}: its worker process was stopped by a signal; run the build again to finish it")
+
+def _failed_row(repo:Repository, task:str, name:str, before:int, error:str) -> dict:
+    "The summary row of a task that added nothing: what its study holds, and why."
+    return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), failed=_n_failed(repo, name), added=0, cpu_s=0.0, wall_s=0.0, error=error)
 
 def _pool_worker(stop):
     "A pool worker leaves Ctrl-C to the builder, which sets `stop` and stops the pool with SIGTERM; a SIGTERM sent to the worker alone fails its task."
@@ -138,8 +142,7 @@ def _build_task(args) -> dict:
             if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
                 msg = msg.replace("choose another study name to start a new study", _OTHER_SETTINGS)
             logger.warning("task %s failed: %s", task, msg)
-            return {**row, 'trials': _n_recorded(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0,
-                    'error': f"{type(e).__name__}: {msg}"}
+            return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...

@@ -297,10 +297,10 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
 def experience_digest(ex:Experience) -> str:
     "A short hash of what a suite's runs read from `ex`: every task's name, data, meta-features, study, direction, configurations, metrics and costs."
     clean = lambda v: None if v is None or (isinstance(v, float) and v != v) else v
+    table = lambda d: {c: [clean(float(v)) if v is not None else None for v in d[c]] for c in sorted(d.columns)}  # metrics, costs: NaN as None
     h = hashlib.sha256()
     for e in ex:
         mf = {k: clean(v if isinstance(v, str) else float(v)) if v is not None else None for k, v in sorted((e.task.meta_features or {}).items())}
-        table = lambda d: {c: [clean(float(v)) if v is not None else None for v in d[c]] for c in sorted(d.columns)}  # metrics, costs: NaN as None
         h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.direction, e.configs, table(e.metrics), table(e.cost)]).encode())
     return h.hexdigest()[:16]
 

@@ -5,6 +5,7 @@
 # %% ../../nbs/29_dev.docs.ipynb #5fcea974
 from __future__ import annotations
 import ast, copy, hashlib, html, importlib, inspect, json, os, re, shutil, tempfile, time
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Sequence
@@ -298,8 +299,7 @@ def render_body(nb:dict) -> tuple[str, list, list]:
 
 def _unique_heading_ids(body:str) -> str:
     "A heading whose id an API entry also has (a chapter titled by its class, `# MetaTuner`) takes the id with '-chapter': a link to the name lands on its reference."
-    ids = re.findall(r'\bid="([^"]+)"', body)
-    dup = {i for i in ids if ids.count(i) > 1}
+    dup = {i for i, n in Counter(re.findall(r'\bid="([^"]+)"', body)).items() if n > 1}
     def rename(m):  # the heading's id and its own anchor link
         return m.group(0) if m.group(2) not in dup else m.group(0).replace(f'id="{m.group(2)}"', f'id="{m.group(2)}-chapter"', 1).replace(f'href="#{m.group(2)}"', f'href="#{m.group(2)}-chapter"', 1)
     return re.sub(r'<(h[1-4])\b[^>]*\bid="([^"]+)".*?</\1>', rename, body, flags=re.S)

@@ -162,7 +162,7 @@ def lstm_forecaster(horizon:int, # steps forecast
 LSTM_PARAMS = tuple(get_space('lstm', wide=True).names)
 LSTM_DEFAULTS = dict(get_space('lstm', wide=True).defaults)
 
-def _on_its_grid(series:pd.Series) -> tuple[pd.Series, str|None]:
+def _on_its_grid(series:pd.Series) -> tuple[pd.Series, str]:
     "A time-indexed series in time order, and its step, or an error for repeated or missing timestamps and skipped sub-daily steps (a window would join times that are not neighbours)."
     idx = series.index
     if idx.hasnans: raise MetahpoError(f"the series has {int(idx.isna().sum())} missing timestamp(s): drop or fill them")
@@ -214,7 +214,7 @@ class LSTMTrainer:
             raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")
         if isinstance(grid, pd.Series) and isinstance(grid.index, pd.DatetimeIndex):
             grid, step = _on_its_grid(grid)
-            if period is None: period = default_period(step) if step is not None and 0 < _step_hours(step) < 24 else 24
+            if period is None: period = default_period(step) if 0 < _step_hours(step) < 24 else 24
         elif period is None: period = 24
         try: values = np.asarray(grid, dtype=float)
         except (TypeError, ValueError) as e: raise MetahpoError(f"the series holds values that are not numbers ({e}): give numbers in time order") from None

@@ -31,11 +31,15 @@ def decode_images(blobs:Sequence[bytes],
     from PIL import Image
     return _stack([np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in blobs], size)
 
+def _resized(a:np.ndarray, size:int) -> np.ndarray:
+    "One uint8 image (H, W, 3) at `size` x `size` (bilinear, as PIL does it)."
+    if a.shape[:2] == (size, size): return a
+    from PIL import Image
+    return np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR))
+
 def _stack(arrs:list[np.ndarray], size:int|None) -> np.ndarray:
     "uint8 images (H, W, 3) as one array, each resized to `size` a side first if given."
-    if size is not None:
-        from PIL import Image
-        arrs = [a if a.shape[:2] == (size, size) else np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR)) for a in arrs]
+    if size is not None: arrs = [_resized(a, size) for a in arrs]
     shapes = {a.shape for a in arrs}
     if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}...); resize them to one size first, or give image_size")
     return np.stack(arrs) if arrs else np.zeros((0, size or 32, size or 32, 3), np.uint8)
@@ -148,9 +152,8 @@ def _as_images(x, size:int|None=None) -> np.ndarray:
 def resize_images(x:np.ndarray, # uint8 images (n, H, W, 3)
                   size:int) -> np.ndarray: # pixels a side
     "The images resized to `size` x `size` (bilinear, as PIL does it)."
-    from PIL import Image
     if x.shape[1:3] == (size, size): return x
-    return np.stack([np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR)) for a in x]) if len(x) else np.zeros((0, size, size, 3), np.uint8)
+    return np.stack([_resized(a, size) for a in x]) if len(x) else np.zeros((0, size, size, 3), np.uint8)
 
 class ResNetTrainer:
     "ResNet-50 trained from scratch on images: tune on validation accuracy, score top-1 and top-5 on the test split."
