@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, functools, os
+import dataclasses, functools, os, warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,7 +16,7 @@ from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
 __all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'task_studies', 'one_per_task',
-           'Experience', 'shipped_experience_path', 'load_experience', 'build_experience']
+           'Experience', 'shipped_experience_path', 'load_experience', 'build_experience', 'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
@@ -131,6 +131,13 @@ def task_studies(evaluations:Sequence[TaskEvaluations]) -> list[tuple[list[int],
         out.append((groups[best], sorted(i for j, g in enumerate(groups) if j != best for i in g)))
     return sorted(out, key=lambda t: t[0][-1])
 
+def _no_study(repository, names:Sequence[str], studies:str) -> str:
+    "Why a glob of studies found nothing in a repository, and what it holds."
+    have = f"its studies: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}; give a glob that matches them (every study: '*')" if names \
+        else "it has no study: build the meta-dataset first (`metahpo metadataset`) or tune into it"
+    where = repository.path if isinstance(repository, Repository) else repository
+    return f"no study in {str(where)!r} matches {studies!r}; {have}"
+
 def one_per_task(evaluations:Sequence[TaskEvaluations]) -> list[TaskEvaluations]:
     """Each task once per space. Several studies of one task (its name, model family and data) in one space that recorded
     the same protocol (`TaskEvaluations.protocol`: the trainer measured alike) are pooled into one, a configuration evaluated
@@ -155,8 +162,12 @@ class Experience:
 
     def select(self, space:str|None=None, # space name, e.g. 'random_forest' (the grid) or 'random_forest-wide'
                model_family:str|None=None, exclude:str|Sequence[str]=()) -> Experience:
-        "The evaluations in `space` of `model_family`, without the tasks named in `exclude`."
+        "The evaluations in `space` of `model_family`, without the tasks named in `exclude` (a space or family this experience lacks is warned of: a typo selects nothing)."
         exclude = {exclude} if isinstance(exclude, str) else set(exclude)
+        for what, whats, v, have in (('space', 'spaces', space, {e.space.name for e in self.evaluations}),
+                                     ('model family', 'model families', model_family, {t.model_family for t in self.tasks} | {e.task.model_family for e in self.evaluations})):
+            if v is not None and have and v not in have:
+                warnings.warn(f"this experience has no {what} {v!r}: nothing selected; its {whats}: {', '.join(sorted(map(str, have)))}", stacklevel=2)
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
                           [t for t in self.tasks if keep(t)], memo=self.memo)
@@ -188,13 +199,14 @@ class Experience:
 
     @classmethod
     def from_repository(cls, repository:Repository|str|os.PathLike, studies:str='*') -> Experience:
-        "The complete trials of the studies matching the glob `studies` (a path with no repository is refused, not created)."
+        "The complete trials of the studies matching the glob `studies` (a path with no repository is refused, not created; a glob that matches no study too)."
         import fnmatch
         repo = repository if isinstance(repository, Repository) else Repository(repository, create=False)
         out = []
         try:
-            for s in repo.studies():
-                if not fnmatch.fnmatchcase(s.name, studies): continue
+            matching = [s for s in repo.studies() if fnmatch.fnmatchcase(s.name, studies)]
+            if not matching: raise MetahpoError(_no_study(repository, [s.name for s in repo.studies()], studies))
+            for s in matching:
                 ts = [t for t in repo.trials(s) if t.ok]
                 if ts: out.append(_evaluations(s.task, s.name, s.space, ts, s.metric, s.direction, s.protocol))
             tasks = repo.tasks()
@@ -233,8 +245,34 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
     "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file."
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
         names = [s.name for s in repo.studies()]
-        if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names):
-            have = f"its studies: {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}; give a glob that matches them (every study: '*')" if names \
-                else "it has no study: build the meta-dataset first (`metahpo metadataset`) or tune into it"
-            raise MetahpoError(f"no study in {str(repository)!r} matches {studies!r}; {have}")
+        if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
         return repo.export_parquet(path if path is not None else shipped_experience_path(), studies=studies, all_tasks=True)
+
+# %% ../nbs/03_experience.ipynb #f45fcc68
+def past_in_space(experience:Experience|None, space:SearchSpace,
+                  task:str|Sequence[str]|None=None, # the tuned task: never among the past tasks
+                  stacklevel:int=2) -> list[TaskEvaluations]: # where the warnings point (2: the caller)
+    "The past tasks of `experience` tuned in `space`, each once, without `task`: each task itself, or the part of it in `space` with a finite score, encoded as `space` encodes."
+    if experience is None: return []
+    if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
+    mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
+    plain, out, names, n_out = SearchSpace(space.params, name=space.name), [], set(), 0
+    candidates = one_per_task([e for e in experience.select(exclude=() if task is None else task) if len(e)])  # a task tuned twice counts once
+    for e in candidates:
+        if sorted(e.space.names) != sorted(mine) or not (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params)): continue
+        inside = [i for i, c in enumerate(e.configs) if plain.contains(c)]
+        n_out += len(e) - len(inside)
+        rows = [i for i in inside if np.isfinite(e.values[i])]
+        if not rows: continue
+        if len(rows) < len(e) or tuple(e.space.params) != tuple(space.params):  # the usual case keeps the task itself
+            e = dataclasses.replace(e.subset(rows, [plain.validate(e.configs[i]) for i in rows]), space=plain)
+        if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
+        names.add(e.name); out.append(e)
+    few = lambda xs: ', '.join(xs[:6]) + (', ...' if len(xs) > 6 else '')
+    if n_out: warnings.warn(f"{n_out} past evaluation(s) lie outside this space ({few(space.names)}: its ranges or choices differ from the "
+                            "experience's): left out", stacklevel=stacklevel + 1)
+    if candidates and not out:
+        spaces = sorted({e.space.name for e in candidates})
+        warnings.warn(f"none of the experience's {len({e.task.name for e in candidates})} past task(s) was tuned in this space "
+                      f"({space.name}: {few(space.names)}); the experience's spaces: {few(spaces)}. Proceeding without experience", stacklevel=stacklevel + 1)
+    return out

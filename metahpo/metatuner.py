@@ -4,20 +4,20 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import dataclasses, math, numbers, warnings
+import math, numbers, warnings
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_direction
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores, same_meta_features, one_per_task
+from .experience import standardise_scores, same_meta_features, past_in_space
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
-__all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'in_space', 'score_matrix', 'transfer_metric',
-           'SimilarityPortfolio', 'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
+__all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric', 'SimilarityPortfolio',
+           'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
 def _check_whole(name:str, v, least:int):
@@ -47,16 +47,6 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
         covered = w @ current <= 0  # every task that counts already has its best: no pick can gain, so rank by the tasks at large
         j = int(np.argmin(np.where(np.isinf(gain), np.inf, mean)) if covered else np.argmin(gain)); chosen.append(j); current = np.minimum(current, regret[:, j])
     return chosen
-
-def in_space(space:SearchSpace, past:Sequence[TaskEvaluations]) -> tuple[list[TaskEvaluations], int]:
-    "The past tasks' evaluations that lie in `space` (a task recorded with identical parameters as it is; one whose ranges or choices differ, the part of it inside), and how many were left out."
-    plain, out, n_out = SearchSpace(space.params, name=space.name), [], 0
-    for e in past:
-        if tuple(e.space.params) == tuple(space.params): out.append(e); continue
-        rows = [i for i, c in enumerate(e.configs) if plain.contains(c)]
-        n_out += len(e) - len(rows)
-        if rows: out.append(dataclasses.replace(e.subset(rows, [plain.validate(e.configs[i]) for i in rows]), space=plain))  # encoded as this space encodes
-    return out, n_out
 
 def score_matrix(space:SearchSpace, past:Sequence[TaskEvaluations]) -> tuple[np.ndarray, list[dict]]:
     "Past tasks x every configuration any of them evaluated (scores, NaN where a task did not evaluate it), and those configurations."
@@ -251,17 +241,7 @@ class MetaTuner(Tuner):
         self.surrogate = surrogate or default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
-        past = [] if experience is None else one_per_task([e for e in experience.select(exclude=task or ()) if len(e)])  # a task tuned twice counts once
-        # the same space: by name with the same parameters' names, or under another name with identical parameters
-        mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
-        same_names = lambda e: sorted(e.space.names) == sorted(mine)
-        self.past = [e for e in past if same_names(e) and (e.space.name == space.name or all(mine[p.name] == p for p in e.space.params))]
-        self.past, n_out = in_space(space, self.past)
-        if n_out: warnings.warn(f"{n_out} past evaluation(s) lie outside this space ({_few(space.names)}: its ranges or choices differ from the "
-                                "experience's): left out", stacklevel=2)
-        if past and not self.past:
-            warnings.warn(f"none of the experience's {len(past)} past task(s) was tuned in this space ({', '.join(space.names)}): "
-                          "MetaTuner proposes without experience", stacklevel=2)
+        self.past = past_in_space(experience, space, task, stacklevel=3)  # the past tasks tuned in this space, each once
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None

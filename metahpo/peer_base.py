@@ -4,13 +4,13 @@
 
 # %% ../nbs/09_peer_base.ipynb #d0ec81f1
 from __future__ import annotations
-import contextlib, dataclasses, io, logging, math, warnings
+import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience, TaskEvaluations, one_per_task
+from .experience import Experience, TaskEvaluations, past_in_space
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
@@ -37,19 +37,8 @@ def _quietly(*loggers:str):
 # %% ../nbs/09_peer_base.ipynb #ccc8f831
 def past_tasks(experience:Experience|None, space:SearchSpace,
                task:str|None=None) -> list[TaskEvaluations]: # the tuned task: never among the past tasks
-    "The past tasks of `experience` in `space` (by name and parameters), without `task`: each task itself, or the part of it that fits."
-    if experience is None: return []
-    plain, out, names = SearchSpace(space.params, name=space.name), [], set()
-    for e in one_per_task(experience.select(space=space.name, exclude=() if task is None else task).evaluations):  # a task tuned twice counts once
-        if e.task.name == task or sorted(e.space.names) != sorted(plain.names): continue  # the same parameters, in any order
-        rows = [i for i, (c, v) in enumerate(zip(e.configs, e.values)) if math.isfinite(v) and plain.contains(c)]
-        if not rows: continue
-        configs = [plain.validate(e.configs[i]) for i in rows]
-        if len(rows) < len(e) or configs != [e.configs[i] for i in rows] or e.space.names != plain.names:  # the usual case keeps the task itself
-            e = dataclasses.replace(e.subset(rows, configs), space=plain) if e.space.names != plain.names else e.subset(rows, configs)
-        if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
-        names.add(e.name); out.append(e)
-    return out
+    "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
+    return past_in_space(experience, space, task, stacklevel=4)  # the warnings point at the code that made the peer
 
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
