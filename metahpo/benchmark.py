@@ -169,15 +169,24 @@ def average_rank(res:pd.DataFrame, k:int) -> pd.Series:
     # meets every other tuner, instead of the others meeting fewer tuners, and so better ranks, on the seeds it did not run
     return _after(res, k).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').rank(axis=1).mean().sort_values()
 
-def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0) -> pd.DataFrame:
-    "Per tuner: median evaluations, compute and time to reach normalized regret <= threshold (one, or one per task), and how often it did."
+def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
+                   total_cpu_s:Mapping[str, float]|None=None) -> pd.DataFrame: # per task, the CPU seconds of all its candidates: adds the compute share
+    """Per tuner, over all its runs: the median evaluations, CPU seconds and time (and, with `total_cpu_s`, share of the task's whole
+    compute) to reach normalized regret <= threshold (one, or one per task), and the share of runs that reached it. A run that never
+    did counts as never (inf), so a median is inf when fewer than half the runs got there: a tuner that seldom arrives is not
+    judged by its lucky runs alone."""
     th = res.task.map(threshold) if isinstance(threshold, Mapping) or isinstance(threshold, pd.Series) else pd.Series(threshold, index=res.index)
     if th.isna().any(): raise MetahpoError(f"no threshold for task(s) {sorted(res.task[th.isna()].unique())[:5]}")
     hit = res[res.regret <= th + 1e-12].assign(time_s=lambda d: d.wall_s + d.tuner_s if 'wall_s' in d else d.cpu_s)
     first = hit.sort_values('k').groupby(['tuner', 'task', 'seed']).first()[['k', 'cpu_s', 'time_s']]
-    allruns = res.groupby(['tuner', 'task', 'seed']).size().rename('n').to_frame().join(first)
-    return allruns.groupby('tuner').agg(median_evals=('k', 'median'), median_cpu_s=('cpu_s', 'median'), median_time_s=('time_s', 'median'),
-                                        reached=('k', lambda s: s.notna().mean()))
+    runs = res.groupby(['tuner', 'task', 'seed']).size().rename('n').to_frame().join(first)
+    if total_cpu_s is not None:
+        total = runs.index.get_level_values('task').map(lambda t: total_cpu_s.get(t, np.nan)).to_numpy(float)
+        runs['share'] = runs.cpu_s.to_numpy(float) / np.where(total > 0, total, np.nan)
+    out = runs.drop(columns='n').fillna(np.inf).groupby('tuner').median()  # a run that never got there: never
+    out = out.rename(columns=dict(k='median_evals', cpu_s='median_cpu_s', time_s='median_time_s', share='median_compute_share'))
+    out.insert(3, 'reached', runs.k.notna().groupby('tuner').mean())
+    return out
 
 def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`accuracy_repeat0`, `accuracy_repeat1`)
                      z:float=2.0) -> pd.Series:
@@ -338,7 +347,7 @@ def plot_experience(summary:pd.DataFrame, tuners:Sequence[str]=('meta', 'meta-pa
 # %% ../nbs/22_benchmark.ipynb #de55485f
 LABELS = {'median_evals': 'evaluations (median)', 'evals_min': 'fewest', 'evals_max': 'most', 'median_cpu_h': 'CPU hours (median)',
           'median_gpu_h': 'GPU hours (median)', 'median_time_s': 'time, s (median)', 'median_compute_share': 'share of all compute (median)',
-          'compute_share': 'share of all compute', 'reached': 'tasks reached', 'wall_s': 'wall, s', 'cpu_s': 'CPU, s', 'cpu_h': 'CPU hours',
+          'compute_share': 'share of all compute', 'reached': 'runs reached', 'wall_s': 'wall, s', 'cpu_s': 'CPU, s', 'cpu_h': 'CPU hours',
           'gpu_h': 'GPU hours', 'train_s': 'training, s', 'time_to_convergence_s': 'time to near-optimal, s', 'time_to_best_s': 'time to best, s',
           'evals_to_near_optimal': 'evaluations to near-optimal', 'evals_to_best': 'evaluations to best', 'n_candidates': 'candidates',
           'ms_per_step': 'ms per step', 'examples_per_s': 'examples per s', 'images_per_s': 'images per s', 'epoch_s': 'epoch, s',
@@ -362,7 +371,8 @@ def _column(s:pd.Series, digits:int, as_written:bool=False) -> pd.Series:
     if s.dtype == bool: return s.map({True: 'yes', False: 'no'})
     if not pd.api.types.is_numeric_dtype(s): return s.where(s.notna(), '')
     v = s.to_numpy(dtype=float); ok = np.isfinite(v); fin = v[ok]
-    if not len(fin): return s.map(lambda x: '')
+    never = 'not reached' if str(s.name).startswith('median_') else ''  # a median to near-optimal that most runs never reached (`evaluations_to`)
+    if not len(fin): return pd.Series([never if x == np.inf else '' for x in v], index=s.index, name=s.name)
     if str(s.name).endswith(_SHARE) and fin.min() >= 0 and fin.max() <= 1:
         fmt = lambda x: f'{x:.0%}' if x in (0, 1) else f'{x:.1%}'
     elif np.all(fin == np.round(fin)): fmt = lambda x: f'{int(x)}'
@@ -373,7 +383,7 @@ def _column(s:pd.Series, digits:int, as_written:bool=False) -> pd.Series:
     else:  # one precision for the column, from its largest value
         d = int(np.clip(digits - 1 - math.floor(math.log10(np.abs(fin).max())), 0, 6))
         fmt = lambda x: f'{x:.{d}f}'
-    return pd.Series([fmt(x) if f else '' for x, f in zip(v, ok)], index=s.index, name=s.name)
+    return pd.Series([fmt(x) if f else never if x == np.inf else '' for x, f in zip(v, ok)], index=s.index, name=s.name)
 
 def readable(df:pd.DataFrame, # a table of results
              digits:int=3, # significant digits of the largest measured value in a column

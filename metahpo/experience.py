@@ -248,7 +248,7 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
         return repo.export_parquet(path if path is not None else shipped_experience_path(), studies=studies, all_tasks=True)
 
-# %% ../nbs/03_experience.ipynb #f45fcc68
+# %% ../nbs/03_experience.ipynb #b9345f25
 def past_in_space(experience:Experience|None, space:SearchSpace,
                   task:str|Sequence[str]|None=None, # the tuned task: never among the past tasks
                   stacklevel:int=2) -> list[TaskEvaluations]: # where the warnings point (2: the caller)

@@ -392,11 +392,8 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
                   for e in ex]
                  ).set_index('task').join(th.rename('near_optimal')).to_csv(out / 'tasks.csv')
     res = res[res.task.isin(th.dropna().index)]
-    conv = evaluations_to(res, th)
-    total_cpu = {e.task.name: float(pd.to_numeric(e.cost.cpu_s, errors='coerce').fillna(0).sum()) for e in ex}
-    hit = res[res.regret <= res.task.map(th) + 1e-12].sort_values('k').groupby(['tuner', 'task', 'seed']).first()
-    frac = (hit.cpu_s / hit.index.get_level_values('task').map(total_cpu).to_numpy()).groupby('tuner').median()
-    conv['median_cpu_h'] = conv.median_cpu_s / 3600; conv['median_compute_share'] = frac
+    conv = evaluations_to(res, th, total_cpu_s={e.task.name: float(pd.to_numeric(e.cost.cpu_s, errors='coerce').fillna(0).sum()) for e in ex})
+    conv.insert(4, 'median_cpu_h', conv.median_cpu_s / 3600)
     conv.to_csv(out / 'convergence.csv')
     curves = regret_curves(res); curves.to_csv(out / 'curves.csv', index=False)
     bench = res.groupby(['tuner', 'seed'])[['bench_wall_s', 'bench_cpu_s']].first().groupby('tuner').sum()

@@ -39,10 +39,23 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
-def _ray_trial(objective, config):
-    "Runs on a Ray worker: the objective, timed as `tune` times it."
-    try: return _run_inline(objective, config)
-    except KeyboardInterrupt: return _failure(_INTERRUPTED, cpu_s=0.0)  # the objective stopped the study: `tune` stops, as it does when it runs here
+class _Starts:
+    "A Ray actor the trials tell when they start to run: a trial's time limit counts from then, not from its submission (it may wait for a free CPU or GPU)."
+    def __init__(self): self.at = {}
+    def mark(self, h:int) -> None: self.at[h] = time.monotonic()
+    def since(self) -> dict:
+        "Seconds since each trial that told started (on this actor's clock: only durations cross machines), and forget them."
+        now, at = time.monotonic(), self.at
+        self.at = {}
+        return {h: now - t for h, t in at.items()}
+
+def _ray_trial(objective, config, starts=None, h:int|None=None):
+    "Runs on a Ray worker: the objective, timed as `tune` times it, and its wall seconds here (not counting the wait for a worker)."
+    if starts is not None: starts.mark.remote(h)
+    t0 = time.perf_counter()
+    try: out = _run_inline(objective, config)
+    except KeyboardInterrupt: out = _failure(_INTERRUPTED, cpu_s=0.0)  # the objective stopped the study: `tune` stops, as it does when it runs here
+    return (*out, time.perf_counter() - t0)
 
 class RayExecutor(Executor):
     "Up to `n` trials at once as Ray tasks on a cluster (a local one by default): each trial one task, retried if its node dies."
@@ -63,7 +76,8 @@ class RayExecutor(Executor):
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
-        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit)
+        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
+        self._starts = None  # the actor that trials with a time limit tell when they start (made with the first such trial)
         self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once, not per trial
         self._ids, self.poll_s = itertools.count(1), poll_s
 
@@ -71,9 +85,19 @@ class RayExecutor(Executor):
         if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
         h, t0 = next(self._ids), time.perf_counter()
         if id(objective) not in self._objectives: self._objectives[id(objective)] = (objective, self.ray.put(objective))
-        ref = self._remote.remote(self._objectives[id(objective)][1], dict(config))
-        self._jobs[h] = (ref, t0, None if timeout_s is None else t0 + timeout_s, timeout_s)
+        if timeout_s is not None and self._starts is None: self._starts = self.ray.remote(num_cpus=0)(_Starts).remote()
+        ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), *(() if timeout_s is None else (self._starts, h)))
+        self._jobs[h] = (ref, t0, None, timeout_s)  # a limit counts from when the trial starts: `_started`
         return h
+
+    def _started(self, now:float) -> None:
+        "Start the clocks of the trials with a time limit that began to run since the last look (within `poll_s`: the deadline waits for the look)."
+        if self._starts is None or not any(j[3] is not None for j in self._jobs.values()): return
+        try: began = self.ray.get(self._starts.since.remote(), timeout=30)
+        except Exception:  # the actor's node is gone: count the limits from submission, as nothing better is known
+            self._starts, began = None, {h: now - j[1] for h, j in self._jobs.items()}
+        for h, ago in began.items():
+            if h in self._jobs and (j := self._jobs[h])[3] is not None: self._jobs[h] = (j[0], now - ago, now - ago + j[3], j[3])  # a retried trial: from its retry
 
     def wait(self, timeout_s=None):
         if not self._jobs: return []
@@ -83,16 +107,17 @@ class RayExecutor(Executor):
             ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0) if refs else ([], [])
             if not ready: ready, _ = ray.wait(refs, num_returns=1, timeout=self.poll_s)
             ready, now, done = set(ready), time.perf_counter(), []
+            self._started(now)
             for h, (ref, t0, end, limit) in list(self._jobs.items()):
                 if ref in ready:
-                    try: out = ray.get(ref)
+                    try: out = ray.get(ref)  # its wall seconds as the worker measured them
                     except ray.exceptions.RayError as e:  # the task's worker or node died more often than it was retried
-                        out = _failure(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
+                        out = (*_failure(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"), now - t0)
                 elif end is not None and now >= end:
                     ray.cancel(ref, force=True)
-                    out = _timeout(limit)
+                    out = (*_timeout(limit), now - t0)
                 else: continue
-                del self._jobs[h]; done.append((h, (*out, now - t0)))
+                del self._jobs[h]; done.append((h, out))
             if done or (deadline is not None and time.perf_counter() >= deadline): return done
 
     def cancel(self):
@@ -102,6 +127,10 @@ class RayExecutor(Executor):
         self._jobs.clear()
 
     def close(self):
+        if self._starts is not None:
+            try: self.ray.kill(self._starts)
+            except Exception: pass  # its node is gone, or Ray is
+            self._starts = None
         if self._owner and self.ray.is_initialized(): self.ray.shutdown()
         self._owner = False
 

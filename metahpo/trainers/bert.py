@@ -119,21 +119,26 @@ def _scores(logits:np.ndarray, y:np.ndarray, n_classes:int) -> tuple[float, floa
     return float((pred == y).mean()), float(f1)
 
 @contextmanager
-def _quiet_transformers(transformers, bars:bool):
-    "Silence transformers' load reports inside the block, and its bars unless `bars` (and restore its settings)."
+def _quiet_transformers(transformers):
+    "Silence transformers' load reports and loading bars inside the block (and restore its settings): a trial's bar is Trainer's (`_bar_alone`)."
     lg = transformers.utils.logging
     verbosity, bars_were = lg.get_verbosity(), lg.is_progress_bar_enabled()
-    lg.set_verbosity_error()
-    if not bars: lg.disable_progress_bar()
+    lg.set_verbosity_error(); lg.disable_progress_bar()
     try: yield
     finally:
         lg.set_verbosity(verbosity)
         if bars_were: lg.enable_progress_bar()
 
 def _bar_alone(transformers):
-    "Trainer's progress bar without the line of logs it writes under itself every `logging_steps`."
+    "Trainer's progress bar without the line of logs it writes under itself every `logging_steps`, and gone when it ends, as its prediction bars are (a tuning run's own bar stays)."
     class BarAlone(transformers.ProgressCallback):
         def on_log(self, args, state, control, logs=None, **kwargs): pass
+        def on_train_begin(self, *args, **kwargs):
+            super().on_train_begin(*args, **kwargs)
+            if self.training_bar is not None: self.training_bar.leave = False
+        def on_prediction_step(self, *args, **kwargs):
+            super().on_prediction_step(*args, **kwargs)  # after training it makes bars that stay: one per split predicted
+            if self.prediction_bar is not None: self.prediction_bar.leave = False
     return BarAlone
 
 class BertTrainer:
@@ -220,7 +225,7 @@ class BertTrainer:
         "The tokenizer and the tokenised parts (computed once, then kept)."
         if self._encoded is None:
             transformers = lazy_import('transformers', 'dl')
-            with _quiet_transformers(transformers, self.progress):
+            with _quiet_transformers(transformers):
                 tok = transformers.AutoTokenizer.from_pretrained(model_path(self.model))
             enc = {}
             for k, df in self.parts.items():
@@ -244,7 +249,7 @@ class BertTrainer:
         bf16 = cuda and self.amp and torch.cuda.is_bf16_supported()
         fp16 = cuda and self.amp and not bf16
         epochs = float(c['epochs']) * self.epoch_scale
-        with own_rng(torch, dev), _quiet_transformers(transformers, self.progress), tempfile.TemporaryDirectory() as tmp:
+        with own_rng(torch, dev), _quiet_transformers(transformers), tempfile.TemporaryDirectory() as tmp:
             transformers.set_seed(self.seed)
             model = transformers.AutoModelForSequenceClassification.from_pretrained(
                 model_path(self.model), num_labels=self.n_classes, classifier_dropout=self.classifier_dropout)
