@@ -173,17 +173,19 @@ def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
                    total_cpu_s:Mapping[str, float]|None=None) -> pd.DataFrame: # per task, the CPU seconds of all its candidates: adds the compute share
     """Per tuner, over all its runs: the median evaluations, CPU seconds and time (and, with `total_cpu_s`, share of the task's whole
     compute) to reach normalized regret <= threshold (one, or one per task), and the share of runs that reached it. A run that never
-    did counts as never (inf), so a median is inf when fewer than half the runs got there: a tuner that seldom arrives is not
-    judged by its lucky runs alone."""
+    did counts as never (inf), so a median is inf unless more than half the runs got there: a tuner that seldom arrives is not
+    judged by its lucky runs alone. What is unknown (a task's total missing or zero, a NaN cost) is left out of its median."""
     th = res.task.map(threshold) if isinstance(threshold, Mapping) or isinstance(threshold, pd.Series) else pd.Series(threshold, index=res.index)
     if th.isna().any(): raise MetahpoError(f"no threshold for task(s) {sorted(res.task[th.isna()].unique())[:5]}")
     hit = res[res.regret <= th + 1e-12].assign(time_s=lambda d: d.wall_s + d.tuner_s if 'wall_s' in d else d.cpu_s)
-    first = hit.sort_values('k').groupby(['tuner', 'task', 'seed']).first()[['k', 'cpu_s', 'time_s']]
+    first = hit.sort_values('k', kind='stable').drop_duplicates(['tuner', 'task', 'seed']).set_index(['tuner', 'task', 'seed'])[['k', 'cpu_s', 'time_s']]  # the first hit's row, whole
     runs = res.groupby(['tuner', 'task', 'seed']).size().rename('n').to_frame().join(first)
     if total_cpu_s is not None:
         total = runs.index.get_level_values('task').map(lambda t: total_cpu_s.get(t, np.nan)).to_numpy(float)
         runs['share'] = runs.cpu_s.to_numpy(float) / np.where(total > 0, total, np.nan)
-    out = runs.drop(columns='n').fillna(np.inf).groupby('tuner').median()  # a run that never got there: never
+    vals = runs.drop(columns='n')
+    vals.loc[runs.k.isna()] = np.inf  # a run that never got there: never (an unknown, NaN, stays out of the median)
+    out = vals.groupby('tuner').median()
     out = out.rename(columns=dict(k='median_evals', cpu_s='median_cpu_s', time_s='median_time_s', share='median_compute_share'))
     out.insert(3, 'reached', runs.k.notna().groupby('tuner').mean())
     return out

@@ -550,7 +550,7 @@ def _benchmark(a) -> int:
                                     + "); each one's regret is the mean over its own")
         print(tab.sort_values('rank@last').round(3).to_string())
         conv = pd.read_csv(out / 'convergence.csv', index_col=0)
-        print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}; medians over all runs, inf where fewer than half got there):")
+        print(f"to near-optimal ({sm['near_optimal']}; flat tasks {sm['flat_tasks']:.0%}; medians over all runs, inf unless more than half got there):")
         print(conv[['median_evals', 'median_cpu_h', 'median_time_s', 'median_compute_share', 'reached']].round(4).to_string())
         written = sorted((p for p in out.iterdir() if not p.name.startswith('.')), key=lambda p: (not p.is_dir(), p.name))
         print(f"{out}/ holds: " + ', '.join(p.name + ('/' if p.is_dir() else '') for p in written))

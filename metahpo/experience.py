@@ -256,23 +256,28 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     if experience is None: return []
     if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
     mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
-    plain, out, names, n_out = SearchSpace(space.params, name=space.name), [], set(), 0
+    plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
     candidates = one_per_task([e for e in experience.select(exclude=() if task is None else task) if len(e)])  # a task tuned twice counts once
-    for e in candidates:
-        if sorted(e.space.names) != sorted(mine) or not (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params)): continue
-        inside = [i for i, c in enumerate(e.configs) if plain.contains(c)]
+    fits = [e for e in candidates if sorted(e.space.names) == sorted(mine) and (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params))]
+    each = {}  # one study per task: tuned under this space's name if it was, else the one with the most evaluations (the same space under two names is one space)
+    for e in fits: each.setdefault((e.task.name, e.task.model_family, e.task.fingerprint), []).append(e)
+    out = []
+    for e in (max(es, key=lambda e: (e.space.name == space.name, len(e))) for es in each.values()):
+        same = tuple(e.space.params) == tuple(space.params)  # the usual case: nothing to check or re-encode
+        inside = range(len(e)) if same else [i for i, c in enumerate(e.configs) if plain.contains(c)]
         n_out += len(e) - len(inside)
-        rows = [i for i in inside if np.isfinite(e.values[i])]
-        if not rows: continue
-        if len(rows) < len(e) or tuple(e.space.params) != tuple(space.params):  # the usual case keeps the task itself
-            e = dataclasses.replace(e.subset(rows, [plain.validate(e.configs[i]) for i in rows]), space=plain)
+        finite = np.isfinite(e.values)
+        rows = [i for i in inside if finite[i]]
+        if not rows: n_unscored += len(inside) > 0; continue
+        if len(rows) < len(e) or not same: e = dataclasses.replace(e.subset(rows, [plain.validate(e.configs[i]) for i in rows]), space=plain)
         if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
         names.add(e.name); out.append(e)
     few = lambda xs: ', '.join(xs[:6]) + (', ...' if len(xs) > 6 else '')
     if n_out: warnings.warn(f"{n_out} past evaluation(s) lie outside this space ({few(space.names)}: its ranges or choices differ from the "
-                            "experience's): left out", stacklevel=stacklevel + 1)
+                            "experience's): left out", stacklevel=stacklevel)
     if candidates and not out:
-        spaces = sorted({e.space.name for e in candidates})
-        warnings.warn(f"none of the experience's {len({e.task.name for e in candidates})} past task(s) was tuned in this space "
-                      f"({space.name}: {few(space.names)}); the experience's spaces: {few(spaces)}. Proceeding without experience", stacklevel=stacklevel + 1)
+        why = (f"the {n_unscored} tuned in it have no finite score" if n_unscored else
+               f"none was tuned in this space ({space.name}: {few(space.names)}); the experience's spaces: {few(sorted({e.space.name for e in candidates}))}")
+        warnings.warn(f"no past task of the experience's {len({e.task.name for e in candidates})} can inform this tuner: {why}. Proceeding without experience",
+                      stacklevel=stacklevel)
     return out

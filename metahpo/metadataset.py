@@ -190,7 +190,13 @@ def cv_noise(source:Experience|Repository|str|os.PathLike, # the meta-dataset: a
     "Per task of a repeated-CV meta-dataset: grid spread, repeat-to-repeat rank correlation, best agreement, noise."
     from scipy.stats import spearmanr
     pattern = f"meta-rf-{protocol.space}-*-seed{protocol.seed}"
-    ex = source if isinstance(source, Experience) else Experience.from_repository(source, studies=pattern)
+    if not isinstance(source, Experience):  # a repository with no such study (every task failed, say) has no noise to tell
+        repo = source if isinstance(source, Repository) else Repository(source, create=False)
+        try: names = [s.name for s in repo.studies()]
+        finally:
+            if repo is not source: repo.close()
+        source = Experience.from_repository(source, studies=pattern) if any(fnmatch.fnmatchcase(n, pattern) for n in names) else Experience([])
+    ex = source
     rows = []
     for e in ex:
         if not fnmatch.fnmatchcase(e.study, pattern) or 'accuracy_repeat1' not in e.metrics or len(e) < 3: continue

@@ -190,7 +190,7 @@ class SyneTuneTuner(PeerTuner):
         self.random_seed = int(seed) if seed is not None else int(self._rng.integers(2**31 - 1))
         self._lease = _GlobalRngLease(int(self._rng.integers(2**32)))
         self.config_space = syne_tune_config_space(space)
-        self.past = past_tasks(experience, space, task)
+        self.past = past_tasks(experience, space, task, stacklevel=3)  # warnings point at the line that made the peer
         tl = _syne_tune_evaluations(self.past, space)
         n_past = sum(len(p.configs) for p in self.past)
         self.transfer = bool(tl) and (method != 'quantile' or n_past >= 10)

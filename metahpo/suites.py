@@ -121,7 +121,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
     s = get_suite(suite)
     if s.source == 'experience':
         ex = experience if isinstance(experience, Experience) else load_experience(experience)
-        ex = one_per_task(ex.select(space=s.space).evaluations)  # a task tuned twice is replayed once
+        ex = one_per_task([e for e in ex if e.space.name == s.space])  # a task tuned twice is replayed once (an experience without the space: none, said below)
     else:
         from metahpo.yahpo import record_yahpo_experience
         path = Path(cache) if cache is not None else Path(tempfile.mkdtemp()) / 'yahpo.db'
@@ -310,6 +310,8 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
                                                                          cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     tuned, learn = protocol_tasks(s, full.task_names, protocol)
+    if not tuned: raise MetahpoError(f"suite {s.name!r} has no {protocol} task among its {len(full.task_names)} usable task(s) "
+                                     f"({', '.join(full.task_names[:5])}{', ...' if len(full.task_names) > 5 else ''}): run it with protocol 'loto' (--protocol loto)")
     if tasks is not None:
         if unknown := sorted(set(tasks) - set(full.task_names)):
             why = ''

@@ -74,10 +74,11 @@ class RayExecutor(Executor):
             raise MetahpoError(f"max_retries={max_retries!r} is not allowed: give a whole number, 0 or more")
         self.ray = lazy_import('ray', 'ray')
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
+        self._starts = None  # the actor that trials with a time limit tell when they start (made with the first such trial)
+        self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
         self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
-        self._starts = None  # the actor that trials with a time limit tell when they start (made with the first such trial)
         self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once, not per trial
         self._ids, self.poll_s = itertools.count(1), poll_s
 
@@ -85,19 +86,41 @@ class RayExecutor(Executor):
         if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
         h, t0 = next(self._ids), time.perf_counter()
         if id(objective) not in self._objectives: self._objectives[id(objective)] = (objective, self.ray.put(objective))
-        if timeout_s is not None and self._starts is None: self._starts = self.ray.remote(num_cpus=0)(_Starts).remote()
+        if timeout_s is not None and self._starts is None:
+            self._starts = self.ray.remote(num_cpus=0)(_Starts).remote()
+            self.ray.get(self._starts.since.remote(), timeout=120)  # up before the first trial that tells it
         ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), *(() if timeout_s is None else (self._starts, h)))
         self._jobs[h] = (ref, t0, None, timeout_s)  # a limit counts from when the trial starts: `_started`
         return h
 
-    def _started(self, now:float) -> None:
+    def _check_fits(self, num_cpus:float, num_gpus:float) -> None:
+        "Refuse a trial that no node of the cluster can hold: it would wait for ever (its time limit counts from its start)."
+        try: nodes = [n['Resources'] for n in self.ray.nodes() if n.get('Alive')]
+        except Exception: return  # a client that cannot list the nodes: Ray places the trials as it can
+        if nodes and not any(r.get('CPU', 0) >= num_cpus and r.get('GPU', 0) >= num_gpus for r in nodes):
+            have = '; '.join(sorted({f"{r.get('CPU', 0):g} CPU, {r.get('GPU', 0):g} GPU" for r in nodes}))
+            self.close()
+            raise MetahpoError(f"no node of the Ray cluster can hold a trial of num_cpus={num_cpus:g}, num_gpus={num_gpus:g} (its nodes: {have}): "
+                               "ask for less, or add such a node")
+
+    def _drop_starts(self) -> None:
+        "Let go of the start actor (killed where Ray still runs)."
+        if self._starts is not None and self.ray.is_initialized():
+            try: self.ray.kill(self._starts)
+            except Exception: pass  # its node is gone
+        self._starts = None
+
+    def _started(self) -> None:
         "Start the clocks of the trials with a time limit that began to run since the last look (within `poll_s`: the deadline waits for the look)."
         if self._starts is None or not any(j[3] is not None for j in self._jobs.values()): return
-        try: began = self.ray.get(self._starts.since.remote(), timeout=30)
-        except Exception:  # the actor's node is gone: count the limits from submission, as nothing better is known
-            self._starts, began = None, {h: now - j[1] for h, j in self._jobs.items()}
+        try: began, back = self.ray.get(self._starts.since.remote(), timeout=30), time.perf_counter()
+        except Exception:  # the actor or its node is gone: count the limits from submission, as nothing better is known
+            self._drop_starts()
+            began, back = {h: 0.0 for h, j in self._jobs.items() if j[2] is None}, None
         for h, ago in began.items():
-            if h in self._jobs and (j := self._jobs[h])[3] is not None: self._jobs[h] = (j[0], now - ago, now - ago + j[3], j[3])  # a retried trial: from its retry
+            if h not in self._jobs or (j := self._jobs[h])[3] is None: continue
+            start = j[1] if back is None else back - ago  # measured after the answer came back: never before the trial's start
+            self._jobs[h] = (j[0], start, start + j[3], j[3])  # a retried trial that tells again: from its retry
 
     def wait(self, timeout_s=None):
         if not self._jobs: return []
@@ -106,8 +129,8 @@ class RayExecutor(Executor):
         while True:
             ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0) if refs else ([], [])
             if not ready: ready, _ = ray.wait(refs, num_returns=1, timeout=self.poll_s)
+            self._started()
             ready, now, done = set(ready), time.perf_counter(), []
-            self._started(now)
             for h, (ref, t0, end, limit) in list(self._jobs.items()):
                 if ref in ready:
                     try: out = ray.get(ref)  # its wall seconds as the worker measured them
@@ -122,15 +145,13 @@ class RayExecutor(Executor):
 
     def cancel(self):
         for ref, *_ in self._jobs.values():
+            if not self.ray.is_initialized(): break  # Ray was shut down: its trials went with it (and a call now would start a new one)
             try: self.ray.cancel(ref, force=True)
             except Exception: pass  # already finished, or its node is gone
         self._jobs.clear()
 
     def close(self):
-        if self._starts is not None:
-            try: self.ray.kill(self._starts)
-            except Exception: pass  # its node is gone, or Ray is
-            self._starts = None
+        self._drop_starts()
         if self._owner and self.ray.is_initialized(): self.ray.shutdown()
         self._owner = False
 
