@@ -501,7 +501,7 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
 
 def _benchmark(a) -> int:
     import shutil, pandas as pd
-    from metahpo.core import MetahpoError, choices_msg, first_missing_folder
+    from metahpo.core import MetahpoError, choices_msg, first_missing_folder, lazy_import
     from metahpo.suites import SUITES, run_suite, summarise, suite_experience
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
@@ -510,6 +510,7 @@ def _benchmark(a) -> int:
     if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
+    lazy_import('matplotlib.pyplot', 'plot')  # each suite ends with its figure: say now, not after its runs, that it cannot be drawn
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
@@ -679,6 +680,7 @@ def _main(argv:list[str]|None=None) -> int:
 def _as_options(msg:str, a) -> str:
     "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."
     if 'data_dir' in vars(a): msg = re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
+    if 'repo' in vars(a): msg = msg.replace('pass repo=...', 'pass --repo DIR')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
     env = os.environ.get('METAHPO_REPOSITORY')
     if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
@@ -695,8 +697,15 @@ def _run(a) -> int:
     if a.command == 'import': return _import(a)
     if a.command == 'experience':
         import time
+        from metahpo.core import MetahpoError
         from metahpo.experience import build_experience, load_experience, task_studies
         if a.out is not None: _out_file(a.out, 'experience file', a.repo)
+        else:  # --ship: the base inside the package, which every MetaTuner learns from by default
+            from metahpo.experience import shipped_experience_path
+            if not (shipped_experience_path().parents[2] / 'settings.ini').exists():
+                raise MetahpoError(f"--ship replaces the experience base inside the installed package ({shipped_experience_path()}), which every MetaTuner "
+                                   "learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours with --out FILE "
+                                   "and give it to tuners with --experience FILE")
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "

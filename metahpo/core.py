@@ -11,8 +11,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'make_rng', 'seed_everything', 'lazy_import', 'data_dir', 'first_missing_folder',
-           'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_seed', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'data_dir',
+           'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -101,12 +101,15 @@ def seed_everything(seed:int) -> None:
         if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
 # %% ../nbs/00_core.ipynb #b2c4e8c5
+class MissingDependency(MetahpoError, ImportError):
+    "An optional library a feature needs is not installed: the message says which extra of metahpo brings it."
+
 def lazy_import(name:str, extra:str|None=None):
-    "Import module `name` now, or explain which extra of metahpo provides it."
+    "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too)."
     try: return importlib.import_module(name)
     except ImportError as e:
         hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {name.split('.')[0]}"
-        raise ImportError(f"{name} is needed here but is not installed: {hint}") from e
+        raise MissingDependency(f"{name} is needed here but is not installed: {hint}") from e
 
 # %% ../nbs/00_core.ipynb #715e1973
 def data_dir(path:str|os.PathLike|None=None) -> Path|None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir
+from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, lazy_import
 from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
@@ -221,7 +221,7 @@ def _seed_data(task:str, d:Path):
         return (df.text.tolist(), df.label.to_numpy()), {}, p
     if task == 'cifar10':
         import io
-        from PIL import Image
+        Image = lazy_import('PIL.Image', 'dl')
         p = d / 'cifar10' / 'cifar10_jpeg_all.parquet'
         df = pd.read_parquet(p, columns=['split', 'label', 'jpeg'], filters=[('split', '==', 'train')])
         imgs = np.stack([np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in df.jpeg])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json
+from .core import MetahpoError, MissingDependency, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import
 from .experience import Experience, TaskEvaluations, load_experience, one_per_task
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -304,6 +304,17 @@ def experience_digest(ex:Experience) -> str:
         h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.direction, e.configs, table(e.metrics), table(e.cost)]).encode())
     return h.hexdigest()[:16]
 
+def _check_requirements(names:Sequence[str]) -> None:
+    "Refuse, before any run, tuners whose libraries are not installed (rather than after hours of the others' runs)."
+    import importlib.util
+    from metahpo.peers import PEER_REQUIRES
+    need = {n: PEER_REQUIRES.get(n, ('torch',) if n.startswith('meta') else ()) for n in names}
+    missing = {n: [m for m in ms if importlib.util.find_spec(m) is None] for n, ms in need.items()}
+    if lacking := sorted({m for ms in missing.values() for m in ms}):
+        extras = sorted({f"'metahpo[{'dl' if m == 'torch' else 'bench'}]'" for m in lacking})
+        raise MissingDependency(f"tuner(s) {', '.join(n for n, ms in missing.items() if ms)} need {', '.join(lacking)}, which "
+                                f"{'is' if len(lacking) == 1 else 'are'} not installed: pip install {' '.join(extras)} (or leave them out: tuners=[...], --tuners)")
+
 def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto', budget=None):
     "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."
     (out / 'runs').mkdir(parents=True, exist_ok=True)
@@ -356,7 +367,9 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if changed and _holds(out, 'meta*-seed*'):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
                            "give another results folder, or delete its runs/meta*-seed*.parquet and .partial files to rerun them")
-    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names, digest
+    r = roster(s, full, tuners, members, meta_steps, n_warm)
+    _check_requirements(r)
+    return ex, past, r, prev, full.task_names, digest
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."
@@ -409,8 +422,8 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
     (out / 'summary.json').write_text(to_json(summary))
     if figure:
         from metahpo.benchmark import plot_benchmark
-        import matplotlib; fig = plot_benchmark(res, s.name)
-        fig.savefig(out / 'benchmark.png', dpi=110); matplotlib.pyplot.close(fig)
+        plt = lazy_import('matplotlib.pyplot', 'plot'); fig = plot_benchmark(res, s.name)
+        fig.savefig(out / 'benchmark.png', dpi=110); plt.close(fig)
     return summary
 
 # %% ../nbs/23_suites.ipynb #b431d6fb

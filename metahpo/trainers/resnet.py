@@ -28,13 +28,13 @@ CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)  
 def decode_images(blobs:Sequence[bytes],
                   size:int|None=None) -> np.ndarray: # resize each to `size` pixels a side (bilinear); None: they must share a size
     "Encoded images (JPEG, PNG, ...) as one uint8 array (n, height, width, 3)."
-    from PIL import Image
+    Image = lazy_import('PIL.Image', 'dl')
     return _stack([np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in blobs], size)
 
 def _resized(a:np.ndarray, size:int) -> np.ndarray:
     "One uint8 image (H, W, 3) at `size` x `size` (bilinear, as PIL does it)."
     if a.shape[:2] == (size, size): return a
-    from PIL import Image
+    Image = lazy_import('PIL.Image', 'dl')
     return np.asarray(Image.fromarray(a).resize((size, size), Image.BILINEAR))
 
 def _stack(arrs:list[np.ndarray], size:int|None) -> np.ndarray:
