@@ -185,6 +185,7 @@ def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
         runs['share'] = runs.cpu_s.to_numpy(float) / np.where(total > 0, total, np.nan)
     vals = runs.drop(columns='n')
     vals.loc[runs.k.isna()] = np.inf  # a run that never got there: never (an unknown, NaN, stays out of the median)
+    if total_cpu_s is not None: vals.loc[~(total > 0), 'share'] = np.nan  # a task whose total is unknown: none of its runs has a share
     out = vals.groupby('tuner').median()
     out = out.rename(columns=dict(k='median_evals', cpu_s='median_cpu_s', time_s='median_time_s', share='median_compute_share'))
     out.insert(3, 'reached', runs.k.notna().groupby('tuner').mean())

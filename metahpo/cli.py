@@ -502,7 +502,7 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
 def _benchmark(a) -> int:
     import shutil, pandas as pd
     from metahpo.core import MetahpoError, choices_msg, first_missing_folder, lazy_import
-    from metahpo.suites import SUITES, run_suite, summarise, suite_experience
+    from metahpo.suites import SUITES, run_suite, summarise, suite_experience, _check_requirements
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
     for flag, text in (('--tasks', a.tasks), ('--tuners', a.tuners)):
@@ -511,6 +511,7 @@ def _benchmark(a) -> int:
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
     lazy_import('matplotlib.pyplot', 'plot')  # each suite ends with its figure: say now, not after its runs, that it cannot be drawn
+    _check_requirements(_split(a.tuners) if a.tuners else None)  # and which tuners cannot run, before any suite's tasks are read
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
@@ -653,7 +654,8 @@ def main(argv:list[str]|None=None) -> int:
 
 def _report(e:Exception) -> int:
     "Print one line for an error that escaped a command; its exit status."
-    from metahpo.core import MetahpoError
+    from metahpo.core import MetahpoError, MissingDependency
+    if isinstance(e, MissingDependency) and os.environ.get('METAHPO_DEBUG'): raise e  # what the failed import said, in full
     if isinstance(e, MetahpoError): msg = str(e)
     elif isinstance(e, sqlite3.DatabaseError): msg = f"the repository cannot be used: {e}"
     elif isinstance(e, OSError): msg = str(e)
@@ -681,6 +683,7 @@ def _as_options(msg:str, a) -> str:
     "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."
     if 'data_dir' in vars(a): msg = re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
     if 'repo' in vars(a): msg = msg.replace('pass repo=...', 'pass --repo DIR')
+    msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
     env = os.environ.get('METAHPO_REPOSITORY')
     if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
@@ -697,15 +700,8 @@ def _run(a) -> int:
     if a.command == 'import': return _import(a)
     if a.command == 'experience':
         import time
-        from metahpo.core import MetahpoError
         from metahpo.experience import build_experience, load_experience, task_studies
         if a.out is not None: _out_file(a.out, 'experience file', a.repo)
-        else:  # --ship: the base inside the package, which every MetaTuner learns from by default
-            from metahpo.experience import shipped_experience_path
-            if not (shipped_experience_path().parents[2] / 'settings.ini').exists():
-                raise MetahpoError(f"--ship replaces the experience base inside the installed package ({shipped_experience_path()}), which every MetaTuner "
-                                   "learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours with --out FILE "
-                                   "and give it to tuners with --experience FILE")
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "

@@ -108,8 +108,11 @@ def lazy_import(name:str, extra:str|None=None):
     "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too)."
     try: return importlib.import_module(name)
     except ImportError as e:
-        hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {name.split('.')[0]}"
-        raise MissingDependency(f"{name} is needed here but is not installed: {hint}") from e
+        top = name.split('.')[0]
+        if e.name is not None and e.name.split('.')[0] != top:  # it is there, but something it imports is not: say what
+            raise MissingDependency(f"{name} is installed but cannot be imported: {type(e).__name__}: {e}", name=name) from e
+        hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {top}"
+        raise MissingDependency(f"{name} is needed here but is not installed: {hint}", name=name) from e
 
 # %% ../nbs/00_core.ipynb #715e1973
 def data_dir(path:str|os.PathLike|None=None) -> Path|None:

@@ -243,6 +243,10 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                      path:str|os.PathLike|None=None, # output file; default: the package's shipped base
                      studies:str='meta-*') -> Path: # glob of the studies to include
     "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file."
+    if path is None and not (shipped_experience_path().parents[2] / 'settings.ini').exists():  # an installed package: not a checkout
+        raise MetahpoError(f"path=None (--ship) replaces the experience base inside the installed package ({shipped_experience_path()}), which every "
+                           "MetaTuner learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours to a "
+                           "file (path=..., --out FILE) and give it to tuners (experience=..., --experience FILE)")
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
         names = [s.name for s in repo.studies()]
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
@@ -259,16 +263,17 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
     candidates = one_per_task([e for e in experience.select(exclude=() if task is None else task) if len(e)])  # a task tuned twice counts once
     fits = [e for e in candidates if sorted(e.space.names) == sorted(mine) and (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params))]
-    each = {}  # one study per task: tuned under this space's name if it was, else the one with the most evaluations (the same space under two names is one space)
-    for e in fits: each.setdefault((e.task.name, e.task.model_family, e.task.fingerprint), []).append(e)
-    out = []
-    for e in (max(es, key=lambda e: (e.space.name == space.name, len(e))) for es in each.values()):
+    def usable(e):  # the rows of `e` inside this space with a finite score, and whether its parameters are this space's
         same = tuple(e.space.params) == tuple(space.params)  # the usual case: nothing to check or re-encode
         inside = range(len(e)) if same else [i for i, c in enumerate(e.configs) if plain.contains(c)]
-        n_out += len(e) - len(inside)
         finite = np.isfinite(e.values)
-        rows = [i for i in inside if finite[i]]
-        if not rows: n_unscored += len(inside) > 0; continue
+        return e, [i for i in inside if finite[i]], len(e) - len(inside), same
+    each = {}  # one study per task (the same space under two names is one space): with usable rows, under this space's name if it was, else the most usable rows; of equals, the last
+    for pos, e in enumerate(fits): each.setdefault((e.task.name, e.task.model_family, e.task.fingerprint), []).append((pos, usable(e)))
+    out = []
+    for _, (e, rows, outside, same) in (max(es, key=lambda p: (bool(p[1][1]), p[1][0].space.name == space.name, len(p[1][1]), p[0])) for es in each.values()):
+        n_out += outside
+        if not rows: n_unscored += outside < len(e); continue
         if len(rows) < len(e) or not same: e = dataclasses.replace(e.subset(rows, [plain.validate(e.configs[i]) for i in rows]), space=plain)
         if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
         names.add(e.name); out.append(e)

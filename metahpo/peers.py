@@ -4,6 +4,7 @@
 
 # %% ../nbs/17_peers.ipynb #5933c024
 from __future__ import annotations
+import warnings
 from typing import Callable, Mapping
 from .core import MetahpoError, choices_msg
 from .space import SearchSpace
@@ -35,4 +36,8 @@ def make_peer(name:str, space:SearchSpace, seed:int|None=None,
               meta_features:Mapping[str, float]|None=None) -> Tuner: # the tuned task's meta-features
     "The peer registered as `name`, for `space` under `seed`."
     if name not in PEERS: raise MetahpoError(choices_msg('peer', name, PEERS))
-    return PEERS[name](space, seed, experience, task, meta_features)
+    with warnings.catch_warnings(record=True) as caught:  # what the peer says about its experience, said at the caller's line
+        warnings.simplefilter('always')
+        tuner = PEERS[name](space, seed, experience, task, meta_features)
+    for w in caught: warnings.warn(w.message, w.category, stacklevel=2)
+    return tuner

@@ -108,7 +108,7 @@ def _syne_tune_evaluations(past:Sequence[TaskEvaluations], space:SearchSpace) ->
 def to_syne_tune(experience:Experience, space:SearchSpace,
                  task:str|None=None) -> dict: # the tuned task, left out
     "Syne Tune's transfer-learning history: {task: TransferLearningTaskEvaluations} with objective 'loss' (lower is better)."
-    return _syne_tune_evaluations(past_tasks(experience, space, task), space)
+    return _syne_tune_evaluations(past_tasks(experience, space, task, stacklevel=3), space)
 
 # %% ../nbs/16_peers_synetune.ipynb #62ab9348
 SYNE_TUNE_METHODS = ('bounding-box', 'zero-shot', 'quantile')

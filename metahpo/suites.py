@@ -250,6 +250,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
         if v == []: raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     for seed in seeds: check_seed(seed, allow_none=False)
+    _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
     try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
                                                    budget or s.budget)
@@ -304,16 +305,17 @@ def experience_digest(ex:Experience) -> str:
         h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.direction, e.configs, table(e.metrics), table(e.cost)]).encode())
     return h.hexdigest()[:16]
 
-def _check_requirements(names:Sequence[str]) -> None:
+def _check_requirements(names:Sequence[str]|None=None) -> None: # tuner names; None: every tuner of a roster
     "Refuse, before any run, tuners whose libraries are not installed (rather than after hours of the others' runs)."
     import importlib.util
     from metahpo.peers import PEER_REQUIRES
+    names = [*PEER_REQUIRES, 'meta'] if names is None else names
     need = {n: PEER_REQUIRES.get(n, ('torch',) if n.startswith('meta') else ()) for n in names}
     missing = {n: [m for m in ms if importlib.util.find_spec(m) is None] for n, ms in need.items()}
     if lacking := sorted({m for ms in missing.values() for m in ms}):
-        extras = sorted({f"'metahpo[{'dl' if m == 'torch' else 'bench'}]'" for m in lacking})
+        extras = sorted({'torch' if m == 'torch' else "'metahpo[bench]'" for m in lacking})
         raise MissingDependency(f"tuner(s) {', '.join(n for n, ms in missing.items() if ms)} need {', '.join(lacking)}, which "
-                                f"{'is' if len(lacking) == 1 else 'are'} not installed: pip install {' '.join(extras)} (or leave them out: tuners=[...], --tuners)")
+                                f"{'is' if len(lacking) == 1 else 'are'} not installed: pip install {' '.join(extras)} (or leave them out with tuners=[...])")
 
 def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto', budget=None):
     "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."

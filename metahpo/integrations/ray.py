@@ -4,7 +4,7 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, time
+import itertools, math, os, pickle, socket, time, warnings
 
 from ..core import MetahpoError, lazy_import
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
@@ -94,14 +94,16 @@ class RayExecutor(Executor):
         return h
 
     def _check_fits(self, num_cpus:float, num_gpus:float) -> None:
-        "Refuse a trial that no node of the cluster can hold: it would wait for ever (its time limit counts from its start)."
+        "Refuse a trial that no node of the local cluster this executor started can hold: it would wait for ever (its time limit counts from its start); on a cluster that may grow, warn."
         try: nodes = [n['Resources'] for n in self.ray.nodes() if n.get('Alive')]
         except Exception: return  # a client that cannot list the nodes: Ray places the trials as it can
         if nodes and not any(r.get('CPU', 0) >= num_cpus and r.get('GPU', 0) >= num_gpus for r in nodes):
             have = '; '.join(sorted({f"{r.get('CPU', 0):g} CPU, {r.get('GPU', 0):g} GPU" for r in nodes}))
+            msg = f"no node of the Ray cluster can hold a trial of num_cpus={num_cpus:g}, num_gpus={num_gpus:g} (its nodes: {have})"
+            if not self._owner:  # another's cluster may add nodes (an autoscaler): its trials wait for them
+                warnings.warn(f"{msg}: trials wait until such a node joins", stacklevel=3); return
             self.close()
-            raise MetahpoError(f"no node of the Ray cluster can hold a trial of num_cpus={num_cpus:g}, num_gpus={num_gpus:g} (its nodes: {have}): "
-                               "ask for less, or add such a node")
+            raise MetahpoError(f"{msg}: ask for less, or add such a node")
 
     def _drop_starts(self) -> None:
         "Let go of the start actor (killed where Ray still runs)."
