@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
                    "or 'resnet50' (CIFAR-10 class subsets and digits, at CIFAR-10's 'meta' profile)")
     m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
     m.add_argument('--profile', default='meta', help="neural families: 'meta' (bounded, for CPUs; default) or 'full' (the seed plan's scale, for a GPU)")
-    m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
+    m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file (default $METAHPO_REPOSITORY or metahpo.db)')
     m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the neural families)')
     m.add_argument('--max-rows', default=2000, type=_whole(20), help='subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
@@ -147,7 +147,8 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository with the meta-dataset')
     dest = x.add_mutually_exclusive_group(required=True)
     dest.add_argument('--out', default=None, help="output file: an experience base of your own (tune --experience FILE learns from it)")
-    dest.add_argument('--ship', action='store_true', help="replace the package's shipped base (metahpo/data/experience.parquet), which every MetaTuner learns from by default")
+    dest.add_argument('--ship', action='store_true', help="replace the package's shipped base (metahpo/data/experience.parquet), which every MetaTuner learns from by default; refused if tasks of it would be lost (scripts/ship_experience.py merges a build into it)")
+    x.add_argument('--force', action='store_true', help="--ship: replace the shipped base even if tasks of it are lost")
     x.add_argument('--studies', default='meta-*', help="glob of the studies to include (default 'meta-*')")
     b = sub.add_parser('benchmark', help='run (or resume) a benchmark suite and write its result files',
                        description='Replay every tuner of a suite (ours and the peers) over many seeds on its meta-test tasks (default), '
@@ -187,7 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
         e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''))
         e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
-        e.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file')
+        e.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file (default $METAHPO_REPOSITORY or metahpo.db)')
         if name == 'import':
             g = e.add_mutually_exclusive_group()
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
@@ -369,6 +370,9 @@ def _tune(a) -> int:
     _trial_bars(obj, a)
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
+    elif a.profile == 'full' and a.backend == 'local' and str(getattr(obj, 'device', None) or 'cpu').startswith('cpu') and not __import__('torch').cuda.is_available():
+        print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
+              "expect hours per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
@@ -683,7 +687,7 @@ def _as_options(msg:str, a) -> str:
     "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."
     if 'data_dir' in vars(a): msg = re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
     if 'repo' in vars(a): msg = msg.replace('pass repo=...', 'pass --repo DIR')
-    msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners')
+    msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners').replace('(skip_invalid imports the rest)', '(--skip-invalid imports the rest)')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
     env = os.environ.get('METAHPO_REPOSITORY')
     if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
@@ -703,7 +707,7 @@ def _run(a) -> int:
         from metahpo.experience import build_experience, load_experience, task_studies
         if a.out is not None: _out_file(a.out, 'experience file', a.repo)
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
-        t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies); ex = load_experience(p)
+        t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies, replace=a.force); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "
               f"{_n(ex.n_evaluations, 'evaluation')}, in {time.perf_counter() - t0:.1f} s")
         if bare := sorted({t.name for t in ex.tasks if not t.meta_features}):

@@ -241,8 +241,9 @@ def load_experience(path:str|os.PathLike|None=None) -> Experience:
 
 def build_experience(repository:str|os.PathLike, # the repository holding the meta-dataset studies
                      path:str|os.PathLike|None=None, # output file; default: the package's shipped base
-                     studies:str='meta-*') -> Path: # glob of the studies to include
-    "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file."
+                     studies:str='meta-*', # glob of the studies to include
+                     replace:bool=False) -> Path: # with the default path: write even if the shipped base's tasks would be lost
+    "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file (the shipped base only if no task of it is lost, unless `replace`)."
     if path is None and not (shipped_experience_path().parents[2] / 'settings.ini').exists():  # an installed package: not a checkout
         raise MetahpoError(f"path=None (--ship) replaces the experience base inside the installed package ({shipped_experience_path()}), which every "
                            "MetaTuner learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours to a "
@@ -250,7 +251,20 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
         names = [s.name for s in repo.studies()]
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
-        return repo.export_parquet(path if path is not None else shipped_experience_path(), studies=studies, all_tasks=True)
+        if path is not None: return repo.export_parquet(path, studies=studies, all_tasks=True)
+        shipped = shipped_experience_path()
+        new = repo.export_parquet(shipped.with_name(f'.{shipped.name}.new'), studies=studies, all_tasks=True)
+    try:
+        if shipped.exists() and not replace:  # a base of one repository's studies would drop what the others built: say so
+            key = lambda e: (e.task.name, e.task.model_family, e.space.name)
+            lost = {key(e) for e in Experience.from_parquet(shipped)} - {key(e) for e in Experience.from_parquet(new)}
+            if lost:
+                fams = sorted({f for _, f, _ in lost})
+                raise MetahpoError(f"the new base would lose {len(lost)} task(s) in a space of the shipped one ({', '.join(fams)}; e.g. "
+                                   f"{', '.join(sorted(n for n, _, _ in lost)[:3])}): merge the repository into it with "
+                                   "`python scripts/ship_experience.py REPO` (it keeps them), or replace it whole (replace=True, --force)")
+        return new.replace(shipped)
+    finally: new.unlink(missing_ok=True)
 
 # %% ../nbs/03_experience.ipynb #b9345f25
 def past_in_space(experience:Experience|None, space:SearchSpace,

@@ -2,6 +2,7 @@
 
     python scripts/compare_runs.py results/rbv2_xgboost/meta-test /path/to/rerun/rbv2_xgboost/meta-test
     python scripts/compare_runs.py results/rbv2_xgboost /path/to/rerun/rbv2_xgboost     # the leave-one-task-out runs
+    python scripts/compare_runs.py results/rf-wide/meta-test rerun/rf-wide/meta-test --shared-tasks   # a rerun of some tasks (--tasks)
 
 A run file is identical when every row agrees on tuner, task, seed, k, the best value so far, its regret and the
 evaluations' recorded cost (cpu_s, wall_s, gpu_s); the tuner's own time and the replay's wall time are measurements
@@ -10,14 +11,18 @@ regret after 10 evaluations in each. Last, what the two folders' last runs were 
 files differ (library versions, Python, the package, the CPU and its kernel settings): MetaTuner's network and CMA-ES
 follow the CPU's numeric kernels, so runs made on another kind of CPU can differ on a few rows.
 """
-import json, sys
+import argparse, json, sys
 from pathlib import Path
 import pandas as pd
 
 KEY, SAME = ['tuner', 'task', 'seed', 'k'], ['best', 'regret', 'cpu_s', 'wall_s', 'gpu_s']
 
-def compare(a:Path, b:Path) -> str:
+def compare(a:Path, b:Path, shared:bool=False) -> str:
     x, y = pd.read_parquet(a), pd.read_parquet(b)
+    if shared:  # only the tasks both files hold
+        both = set(x.task) & set(y.task)
+        if not both: return "no task in common"
+        x, y = x[x.task.isin(both)], y[y.task.isin(both)]
     cols = KEY + [c for c in SAME if c in x.columns and c in y.columns]
     x, y = (d[cols].sort_values(KEY).reset_index(drop=True) for d in (x, y))
     if x.equals(y): return f"identical ({len(x)} rows)"
@@ -28,7 +33,7 @@ def compare(a:Path, b:Path) -> str:
     return (f"DIFFERENT on {first.size} of {x.task.nunique()} tasks (from k={int(first.min())}; median first k {first.median():g}); "
             f"mean regret @10 {r10(x):.4f} vs {r10(y):.4f}")
 
-def main(a:str, b:str) -> int:
+def main(a:str, b:str, shared:bool=False) -> int:
     runs = [Path(d) / 'runs' for d in (a, b)]
     for d, r in zip((a, b), runs):  # comparing nothing is not a success
         if not any(r.glob('*.parquet')):
@@ -39,7 +44,7 @@ def main(a:str, b:str) -> int:
     same = 0
     for f in files:
         g = runs[1] / f.name
-        msg = compare(f, g) if g.exists() else 'missing in the second folder'
+        msg = compare(f, g, shared) if g.exists() else 'missing in the second folder'
         same += msg.startswith('identical'); print(f"{f.name}: {msg}")
     only = sorted(f.name for f in runs[1].glob('*.parquet') if not (runs[0] / f.name).exists())
     for n in only: print(f"{n}: missing in the first folder")
@@ -60,4 +65,10 @@ def provenance(a:Path, b:Path) -> list[str]:
         elif x != y: out.append(f"{key}: {x!r} vs {y!r}")
     return out or ['both folders\' last runs were made with the same recorded libraries, Python, package and CPU']
 
-if __name__ == '__main__': sys.exit(main(*sys.argv[1:3]))
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('first', help='a results folder holding runs/ (e.g. results/rf-wide/meta-test)')
+    p.add_argument('second', help='the folder to compare it with (e.g. a rerun)')
+    p.add_argument('--shared-tasks', action='store_true', help='compare only the tasks both run files hold (a rerun limited with --tasks)')
+    a = p.parse_args()
+    sys.exit(main(a.first, a.second, a.shared_tasks))

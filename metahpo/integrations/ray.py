@@ -32,10 +32,10 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     if ray.is_initialized(): return False
     if address is not None: _reachable(address)
     opts = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
-    if address is None and not os.environ.get('RAY_ADDRESS'):  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
-        opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')
+    local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
+    if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
-    ray.init(address=address, **{**opts, **kwargs})
+    ray.init(address='local' if local else address, **{**opts, **kwargs})  # 'local': not a cluster another `ray start` left on this machine
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
