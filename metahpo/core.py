@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import datetime as dt, enum, hashlib, importlib, json, math, os, platform, random, sys
+import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, os, platform, random, sys
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -109,8 +109,10 @@ def lazy_import(name:str, extra:str|None=None):
     try: return importlib.import_module(name)
     except ImportError as e:
         top = name.split('.')[0]
-        if e.name is not None and e.name.split('.')[0] != top:  # it is there, but something it imports is not: say what
-            raise MissingDependency(f"{name} is installed but cannot be imported: {type(e).__name__}: {e}", name=name) from e
+        try: there = importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError): there = False
+        if there:  # it is there, but it (or something it imports) cannot be imported: say what
+            raise MissingDependency(f"{name} cannot be imported, though {top} is installed: {type(e).__name__}: {e}", name=name) from e
         hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {top}"
         raise MissingDependency(f"{name} is needed here but is not installed: {hint}", name=name) from e
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, functools, os, warnings
+import dataclasses, functools, os, time, warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -244,7 +244,9 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                      studies:str='meta-*', # glob of the studies to include
                      replace:bool=False) -> Path: # with the default path: write even if the shipped base's tasks would be lost
     "Rebuild the experience base from a repository: export the matching studies to one compact Parquet file (the shipped base only if no task of it is lost, unless `replace`)."
-    if path is None and not (shipped_experience_path().parents[2] / 'settings.ini').exists():  # an installed package: not a checkout
+    shipped = shipped_experience_path()
+    if path is not None and Path(path).expanduser().resolve() == shipped.resolve(): path = None  # the shipped base by its path is the shipped base
+    if path is None and not (shipped.parents[2] / 'settings.ini').exists():  # an installed package: not a checkout
         raise MetahpoError(f"path=None (--ship) replaces the experience base inside the installed package ({shipped_experience_path()}), which every "
                            "MetaTuner learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours to a "
                            "file (path=..., --out FILE) and give it to tuners (experience=..., --experience FILE)")
@@ -252,19 +254,23 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
         names = [s.name for s in repo.studies()]
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
         if path is not None: return repo.export_parquet(path, studies=studies, all_tasks=True)
-        shipped = shipped_experience_path()
-        new = repo.export_parquet(shipped.with_name(f'.{shipped.name}.new'), studies=studies, all_tasks=True)
-    try:
-        if shipped.exists() and not replace:  # a base of one repository's studies would drop what the others built: say so
-            key = lambda e: (e.task.name, e.task.model_family, e.space.name)
-            lost = {key(e) for e in Experience.from_parquet(shipped)} - {key(e) for e in Experience.from_parquet(new)}
-            if lost:
-                fams = sorted({f for _, f, _ in lost})
-                raise MetahpoError(f"the new base would lose {len(lost)} task(s) in a space of the shipped one ({', '.join(fams)}; e.g. "
-                                   f"{', '.join(sorted(n for n, _, _ in lost)[:3])}): merge the repository into it with "
-                                   "`python scripts/ship_experience.py REPO` (it keeps them), or replace it whole (replace=True, --force)")
-        return new.replace(shipped)
-    finally: new.unlink(missing_ok=True)
+        new = shipped.with_name(f'.{shipped.name}.{os.getpid()}-{time.time_ns()}.tmp')  # beside it, its own name (gitignored); renamed over it when checked
+        try:
+            repo.export_parquet(new, studies=studies, all_tasks=True)
+            if shipped.exists() and not replace:  # a base of one repository's studies would drop what the others built: say so
+                def scored(p):  # (task, family, space) -> evaluations with a finite score
+                    out = {}
+                    for e in Experience.from_parquet(p):
+                        k = (e.task.name, e.task.model_family, e.space.name); out[k] = out.get(k, 0) + int(np.isfinite(e.values).sum())
+                    return out
+                old, now = scored(shipped), scored(new)
+                if lost := sorted(k for k, n in old.items() if now.get(k, 0) < n):
+                    tasks = sorted({t for t, _, _ in lost})
+                    raise MetahpoError(f"the new base would lose evaluations of {len(tasks)} task(s) of the shipped one ({', '.join(sorted({f for _, f, _ in lost}))}; "
+                                       f"e.g. {', '.join(tasks[:3])}): merge the repository into it with `python scripts/ship_experience.py {repository}` "
+                                       "(it keeps them), or replace it whole (replace=True, --force)")
+            return new.replace(shipped)
+        finally: new.unlink(missing_ok=True)
 
 # %% ../nbs/03_experience.ipynb #b9345f25
 def past_in_space(experience:Experience|None, space:SearchSpace,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_peers.ipynb #5933c024
 from __future__ import annotations
-import warnings
+import os, sys, warnings
 from typing import Callable, Mapping
 from .core import MetahpoError, choices_msg
 from .space import SearchSpace
@@ -39,5 +39,8 @@ def make_peer(name:str, space:SearchSpace, seed:int|None=None,
     with warnings.catch_warnings(record=True) as caught:  # what the peer says about its experience, said at the caller's line
         warnings.simplefilter('always')
         tuner = PEERS[name](space, seed, experience, task, meta_features)
-    for w in caught: warnings.warn(w.message, w.category, stacklevel=2)
+    here = os.path.dirname(os.path.abspath(sys.modules['metahpo'].__file__))  # the package: its warnings are its own
+    for w in caught:  # metahpo's own (its peers' notes on the experience): at the caller's line; a library's: where it was, under the filters as ever
+        if os.path.abspath(w.filename).startswith(here + os.sep): warnings.warn(w.message, w.category, stacklevel=2)
+        else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return tuner

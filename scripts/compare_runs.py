@@ -19,13 +19,15 @@ KEY, SAME = ['tuner', 'task', 'seed', 'k'], ['best', 'regret', 'cpu_s', 'wall_s'
 
 def compare(a:Path, b:Path, shared:bool=False) -> str:
     x, y = pd.read_parquet(a), pd.read_parquet(b)
+    note = ''
     if shared:  # only the tasks both files hold
         both = set(x.task) & set(y.task)
         if not both: return "no task in common"
+        note = f"; {len(both)} of {len(set(x.task) | set(y.task))} tasks compared, those both hold"
         x, y = x[x.task.isin(both)], y[y.task.isin(both)]
     cols = KEY + [c for c in SAME if c in x.columns and c in y.columns]
     x, y = (d[cols].sort_values(KEY).reset_index(drop=True) for d in (x, y))
-    if x.equals(y): return f"identical ({len(x)} rows)"
+    if x.equals(y): return f"identical ({len(x)} rows{note})"
     if len(x) != len(y) or not x[KEY].equals(y[KEY]): return f"DIFFERENT rows: {len(x)} vs {len(y)}"
     diff = ~((x[cols[4:]] == y[cols[4:]]) | (x[cols[4:]].isna() & y[cols[4:]].isna())).all(axis=1)
     first = x[diff].groupby('task').k.min()
@@ -40,13 +42,14 @@ def main(a:str, b:str, shared:bool=False) -> int:
             print(f"no run files in {str(r)!r}: give a folder that holds runs/ (a suite's meta-test or meta-val folder, or the suite's "
                   f"own folder for loto), e.g. results/rf-wide/meta-test", file=sys.stderr)
             return 2
-    files = sorted(runs[0].glob('*.parquet'))
+    files = sorted(f for f in runs[0].glob('*.parquet') if not shared or (runs[1] / f.name).exists())  # --shared-tasks: the files both hold
+    if not files: print("the two folders hold no run file of the same name: nothing to compare", file=sys.stderr); return 2
     same = 0
     for f in files:
         g = runs[1] / f.name
         msg = compare(f, g, shared) if g.exists() else 'missing in the second folder'
         same += msg.startswith('identical'); print(f"{f.name}: {msg}")
-    only = sorted(f.name for f in runs[1].glob('*.parquet') if not (runs[0] / f.name).exists())
+    only = [] if shared else sorted(f.name for f in runs[1].glob('*.parquet') if not (runs[0] / f.name).exists())
     for n in only: print(f"{n}: missing in the first folder")
     print(f"{same} of {len(files) + len(only)} run files identical")
     for line in provenance(Path(a), Path(b)): print(line)
@@ -66,9 +69,9 @@ def provenance(a:Path, b:Path) -> list[str]:
     return out or ['both folders\' last runs were made with the same recorded libraries, Python, package and CPU']
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('first', help='a results folder holding runs/ (e.g. results/rf-wide/meta-test)')
     p.add_argument('second', help='the folder to compare it with (e.g. a rerun)')
-    p.add_argument('--shared-tasks', action='store_true', help='compare only the tasks both run files hold (a rerun limited with --tasks)')
+    p.add_argument('--shared-tasks', action='store_true', help='compare only the run files and tasks both folders hold (a rerun limited with --tasks, --tuners or --seeds)')
     a = p.parse_args()
     sys.exit(main(a.first, a.second, a.shared_tasks))

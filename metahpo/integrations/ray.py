@@ -74,6 +74,7 @@ class RayExecutor(Executor):
             raise MetahpoError(f"max_retries={max_retries!r} is not allowed: give a whole number, 0 or more")
         self.ray = lazy_import('ray', 'ray')
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
+        self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
         self._starts = None  # the actor that trials with a time limit tell when they start (made with the first such trial)
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
@@ -100,7 +101,7 @@ class RayExecutor(Executor):
         if nodes and not any(r.get('CPU', 0) >= num_cpus and r.get('GPU', 0) >= num_gpus for r in nodes):
             have = '; '.join(sorted({f"{r.get('CPU', 0):g} CPU, {r.get('GPU', 0):g} GPU" for r in nodes}))
             msg = f"no node of the Ray cluster can hold a trial of num_cpus={num_cpus:g}, num_gpus={num_gpus:g} (its nodes: {have})"
-            if not self._owner:  # another's cluster may add nodes (an autoscaler): its trials wait for them
+            if not self._local:  # a cluster it joined may add nodes (an autoscaler): its trials wait for them
                 warnings.warn(f"{msg}: trials wait until such a node joins", stacklevel=3); return
             self.close()
             raise MetahpoError(f"{msg}: ask for less, or add such a node")
