@@ -109,7 +109,7 @@ def lazy_import(name:str, extra:str|None=None):
     try: return importlib.import_module(name)
     except ImportError as e:
         top = name.split('.')[0]
-        try: there = importlib.util.find_spec(top) is not None
+        try: there = top in sys.modules or importlib.util.find_spec(top) is not None
         except (ImportError, ValueError): there = False
         if there:  # it is there, but it (or something it imports) cannot be imported: say what
             raise MissingDependency(f"{name} cannot be imported, though {top} is installed: {type(e).__name__}: {e}", name=name) from e

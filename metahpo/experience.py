@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, functools, os, time, warnings
+import dataclasses, functools, os, shlex, time, warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -267,7 +267,7 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                 if lost := sorted(k for k, n in old.items() if now.get(k, 0) < n):
                     tasks = sorted({t for t, _, _ in lost})
                     raise MetahpoError(f"the new base would lose evaluations of {len(tasks)} task(s) of the shipped one ({', '.join(sorted({f for _, f, _ in lost}))}; "
-                                       f"e.g. {', '.join(tasks[:3])}): merge the repository into it with `python scripts/ship_experience.py {repository}` "
+                                       f"e.g. {', '.join(tasks[:3])}): merge the repository into it with `python scripts/ship_experience.py {shlex.quote(str(repository))}{'' if studies == 'meta-*' else ' --studies ' + shlex.quote(studies)}` "
                                        "(it keeps them), or replace it whole (replace=True, --force)")
             return new.replace(shipped)
         finally: new.unlink(missing_ok=True)

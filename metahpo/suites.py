@@ -310,7 +310,7 @@ def _check_requirements(names:Sequence[str]|None=None) -> None: # tuner names; N
     import importlib.util
     from metahpo.peers import PEER_REQUIRES
     names = [*PEER_REQUIRES, 'meta'] if names is None else names
-    need = {n: PEER_REQUIRES.get(n, ('torch',) if isinstance(n, str) and n.startswith('meta') else ()) for n in names}
+    need = {n: PEER_REQUIRES.get(n, ('torch',) if n.startswith('meta') else ()) for n in names if isinstance(n, str)}  # other names: refused by the roster
     missing = {n: [m for m in ms if importlib.util.find_spec(m) is None] for n, ms in need.items()}
     if lacking := sorted({m for ms in missing.values() for m in ms}):
         extras = sorted({'torch' if m == 'torch' else "'metahpo[bench]'" for m in lacking})

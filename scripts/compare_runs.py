@@ -33,7 +33,7 @@ def compare(a:Path, b:Path, shared:bool=False) -> str:
     first = x[diff].groupby('task').k.min()
     r10 = lambda d: d[d.k == 10].regret.mean()
     return (f"DIFFERENT on {first.size} of {x.task.nunique()} tasks (from k={int(first.min())}; median first k {first.median():g}); "
-            f"mean regret @10 {r10(x):.4f} vs {r10(y):.4f}")
+            f"mean regret @10 {r10(x):.4f} vs {r10(y):.4f}{note}")
 
 def main(a:str, b:str, shared:bool=False) -> int:
     runs = [Path(d) / 'runs' for d in (a, b)]
@@ -44,11 +44,15 @@ def main(a:str, b:str, shared:bool=False) -> int:
             return 2
     files = sorted(f for f in runs[0].glob('*.parquet') if not shared or (runs[1] / f.name).exists())  # --shared-tasks: the files both hold
     if not files: print("the two folders hold no run file of the same name: nothing to compare", file=sys.stderr); return 2
-    same = 0
+    same, apart = 0, 0
     for f in files:
         g = runs[1] / f.name
         msg = compare(f, g, shared) if g.exists() else 'missing in the second folder'
-        same += msg.startswith('identical'); print(f"{f.name}: {msg}")
+        same += msg.startswith('identical'); apart += msg == 'no task in common'; print(f"{f.name}: {msg}")
+    if shared:
+        n_one = len({f.name for r in runs for f in r.glob('*.parquet')}) - len(files)
+        if n_one: print(f"{n_one} run file(s) in one folder only: not compared (--shared-tasks)")
+        if apart == len(files): print("no run file holds a task of both folders: nothing compared", file=sys.stderr); return 2
     only = [] if shared else sorted(f.name for f in runs[1].glob('*.parquet') if not (runs[0] / f.name).exists())
     for n in only: print(f"{n}: missing in the first folder")
     print(f"{same} of {len(files) + len(only)} run files identical")
