@@ -247,7 +247,7 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
     shipped = shipped_experience_path()
     if path is not None and Path(path).expanduser().resolve() == shipped.resolve(): path = None  # the shipped base by its path is the shipped base
     if path is None and not (shipped.parents[2] / 'settings.ini').exists():  # an installed package: not a checkout
-        raise MetahpoError(f"path=None (--ship) replaces the experience base inside the installed package ({shipped_experience_path()}), which every "
+        raise MetahpoError(f"path=None (--ship) replaces the experience base inside the installed package ({shipped}), which every "
                            "MetaTuner learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours to a "
                            "file (path=..., --out FILE) and give it to tuners (experience=..., --experience FILE)")
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository

@@ -369,9 +369,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if changed and _holds(out, 'meta*-seed*'):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
                            "give another results folder, or delete its runs/meta*-seed*.parquet and .partial files to rerun them")
-    r = roster(s, full, tuners, members, meta_steps, n_warm)
-    _check_requirements(r)
-    return ex, past, r, prev, full.task_names, digest
+    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names, digest
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."
