@@ -505,7 +505,7 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
 
 def _benchmark(a) -> int:
     import shutil, pandas as pd
-    from metahpo.core import MetahpoError, choices_msg, first_missing_folder, lazy_import
+    from metahpo.core import MetahpoError, MissingDependency, choices_msg, first_missing_folder, lazy_import
     from metahpo.suites import SUITES, run_suite, summarise, suite_experience, _check_requirements
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
@@ -514,7 +514,8 @@ def _benchmark(a) -> int:
     if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
-    lazy_import('matplotlib.pyplot', 'plot')  # each suite ends with its figure: say now, not after its runs, that it cannot be drawn
+    try: lazy_import('matplotlib.pyplot', 'plot'); figure = True  # each suite ends with its figure: say now, not after its runs, if it cannot be drawn
+    except MissingDependency as e: figure = False; print(f"note: {e}; the tables are written without benchmark.png", file=sys.stderr)
     _check_requirements(_split(a.tuners) if a.tuners else None)  # and which tuners cannot run, before any suite's tasks are read
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
@@ -539,7 +540,9 @@ def _benchmark(a) -> int:
             print(f"\ninterrupted: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
             return 130
         try:
-            sm = summarise(out, experience=ex)
+            sm = summarise(out, experience=ex, figure=figure)
+            if not figure and (out / 'benchmark.png').exists():
+                print(f"note: {out / 'benchmark.png'} is an earlier summary's figure, not this one's", file=sys.stderr)
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
             _surrogate_summary(name, ex, home, a)
         except KeyboardInterrupt:

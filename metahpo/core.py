@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, os, platform, random, sys
+import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, os, platform, random, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'data_dir',
+           'check_seed', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user', 'data_dir',
            'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
@@ -115,6 +115,26 @@ def lazy_import(name:str, extra:str|None=None):
             raise MissingDependency(f"{name} cannot be imported, though {top} is installed: {type(e).__name__}: {e}", name=name) from e
         hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {top}"
         raise MissingDependency(f"{name} is needed here but is not installed: {hint}", name=name) from e
+
+# %% ../nbs/00_core.ipynb #99a3e5b6
+_SHOWN: dict = {}  # (text, category, file, line) -> the warning filters in force when it was shown there
+
+def _action(text:str, category:type[Warning], module:str, lineno:int) -> str:
+    "What the warning filters in force do with this warning (as `warnings.warn_explicit` decides)."
+    for action, msg, cat, mod, ln in warnings.filters:
+        if (msg is None or msg.match(text)) and issubclass(category, cat) and (mod is None or mod.match(module)) and ln in (0, lineno): return action
+    return warnings.defaultaction
+
+def warn_user(message:str, category:type[Warning]=UserWarning) -> None:
+    "Warn at the first line outside metahpo's package that led here (the user's call); under the default filters, once there."
+    pkg = os.path.dirname(os.path.abspath(importlib.import_module('metahpo').__file__)) + os.sep
+    f, level = sys._getframe(1), 2  # 2: the line that called warn_user
+    while f.f_back is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg): f, level = f.f_back, level + 1
+    key, filters = (message, category, f.f_code.co_filename, f.f_lineno), tuple(warnings.filters)
+    if _action(message, category, f.f_globals.get('__name__', '<string>'), f.f_lineno) in ('default', 'module', 'once'):
+        if _SHOWN.get(key) == filters: return  # shown here already: libraries that change the filters and restore them (as many do) would show it again
+        _SHOWN[key] = filters
+    warnings.warn(message, category, stacklevel=level)
 
 # %% ../nbs/00_core.ipynb #715e1973
 def data_dir(path:str|os.PathLike|None=None) -> Path|None:

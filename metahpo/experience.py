@@ -4,13 +4,13 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, functools, os, shlex, time, warnings
+import dataclasses, functools, os, shlex, time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, Trial
+from .core import MetahpoError, Trial, warn_user
 from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
@@ -167,7 +167,7 @@ class Experience:
         for what, whats, v, have in (('space', 'spaces', space, {e.space.name for e in self.evaluations}),
                                      ('model family', 'model families', model_family, {t.model_family for t in self.tasks} | {e.task.model_family for e in self.evaluations})):
             if v is not None and have and v not in have:
-                warnings.warn(f"this experience has no {what} {v!r}: nothing selected; its {whats}: {', '.join(sorted(map(str, have)))}", stacklevel=2)
+                warn_user(f"this experience has no {what} {v!r}: nothing selected; its {whats}: {', '.join(sorted(map(str, have)))}")
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
                           [t for t in self.tasks if keep(t)], memo=self.memo)
@@ -275,7 +275,7 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
 # %% ../nbs/03_experience.ipynb #b9345f25
 def past_in_space(experience:Experience|None, space:SearchSpace,
                   task:str|Sequence[str]|None=None, # the tuned task: never among the past tasks
-                  stacklevel:int=2) -> list[TaskEvaluations]: # where the warnings point (2: the caller)
+                 ) -> list[TaskEvaluations]:
     "The past tasks of `experience` tuned in `space`, each once, without `task`: each task itself, or the part of it in `space` with a finite score, encoded as `space` encodes."
     if experience is None: return []
     if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
@@ -298,11 +298,10 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
         if e.task.name in names: e = dataclasses.replace(e, task=dataclasses.replace(e.task, name=f"{e.task.name}/{e.study}"))
         names.add(e.name); out.append(e)
     few = lambda xs: ', '.join(xs[:6]) + (', ...' if len(xs) > 6 else '')
-    if n_out: warnings.warn(f"{n_out} past evaluation(s) lie outside this space ({few(space.names)}: its ranges or choices differ from the "
-                            "experience's): left out", stacklevel=stacklevel)
+    if n_out: warn_user(f"{n_out} past evaluation(s) lie outside this space ({few(space.names)}: its ranges or choices differ from the "
+                            "experience's): left out")
     if candidates and not out:
         why = (f"the {n_unscored} tuned in it have no finite score" if n_unscored else
                f"none was tuned in this space ({space.name}: {few(space.names)}); the experience's spaces: {few(sorted({e.space.name for e in candidates}))}")
-        warnings.warn(f"no past task of the experience's {len({e.task.name for e in candidates})} can inform this tuner: {why}. Proceeding without experience",
-                      stacklevel=stacklevel)
+        warn_user(f"no past task of the experience's {len({e.task.name for e in candidates})} can inform this tuner: {why}. Proceeding without experience")
     return out

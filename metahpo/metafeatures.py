@@ -8,7 +8,7 @@ import inspect, math, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, make_rng
+from .core import MetahpoError, choices_msg, make_rng, warn_user
 
 # %% auto #0
 __all__ = ['CLASS_DESCRIPTIONS', 'TABULAR_DESCRIPTIONS', 'TEXT_DESCRIPTIONS', 'IMAGE_DESCRIPTIONS', 'TIMESERIES_DESCRIPTIONS',
@@ -228,8 +228,8 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         codes = _encode_labels(y, len(X))
         k, n = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
         if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > n / 2:
-            warnings.warn(f"the labels look continuous ({k} distinct numbers among {n} rows): these meta-features describe a classification task, "
-                          "each distinct number a class", stacklevel=3)
+            warn_user(f"the labels look continuous ({k} distinct numbers among {n} rows): these meta-features describe a classification task, "
+                          "each distinct number a class")
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)

@@ -4,10 +4,10 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import math, numbers, warnings
+import math, numbers
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, check_direction
+from .core import MetahpoError, make_rng, choices_msg, check_direction, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
@@ -241,13 +241,13 @@ class MetaTuner(Tuner):
         self.surrogate = surrogate or default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
-        self.past = past_in_space(experience, space, task, stacklevel=3)  # the past tasks tuned in this space, each once
+        self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
         if same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]:  # a typo in `task`, or a copy under another name
-            warnings.warn(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
-                          "so that its own evaluations are left out", stacklevel=2)
+            warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
+                          "so that its own evaluations are left out")
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)

@@ -37,9 +37,9 @@ def _quietly(*loggers:str):
 # %% ../nbs/09_peer_base.ipynb #ccc8f831
 def past_tasks(experience:Experience|None, space:SearchSpace,
                task:str|None=None, # the tuned task: never among the past tasks
-               stacklevel:int=2) -> list[TaskEvaluations]: # where its warnings point (2: the caller; a peer's constructor passes 3, its caller's line)
+              ) -> list[TaskEvaluations]:
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
-    return past_in_space(experience, space, task, stacklevel=stacklevel + 1)
+    return past_in_space(experience, space, task)
 
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'

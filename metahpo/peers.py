@@ -4,7 +4,6 @@
 
 # %% ../nbs/17_peers.ipynb #5933c024
 from __future__ import annotations
-import os, sys, warnings
 from typing import Callable, Mapping
 from .core import MetahpoError, choices_msg
 from .space import SearchSpace
@@ -36,11 +35,4 @@ def make_peer(name:str, space:SearchSpace, seed:int|None=None,
               meta_features:Mapping[str, float]|None=None) -> Tuner: # the tuned task's meta-features
     "The peer registered as `name`, for `space` under `seed`."
     if name not in PEERS: raise MetahpoError(choices_msg('peer', name, PEERS))
-    with warnings.catch_warnings(record=True) as caught:  # what the peer says about its experience, said at the caller's line
-        tuner = PEERS[name](space, seed, experience, task, meta_features)  # the caller's filters decide what is recorded
-    here = os.path.dirname(os.path.abspath(sys.modules['metahpo'].__file__))  # the package: its warnings are its own
-    for w in caught:  # metahpo's own (its peers' notes on the experience): at the caller's line; a library's: where it was raised, as its module
-        if os.path.abspath(w.filename).startswith(here + os.sep): warnings.warn(w.message, w.category, stacklevel=2); continue
-        m = next((m for m in list(sys.modules.values()) if os.path.abspath(getattr(m, '__file__', None) or '') == os.path.abspath(w.filename)), None)
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, module=m and m.__name__, module_globals=m and vars(m))
-    return tuner
+    return PEERS[name](space, seed, experience, task, meta_features)  # what it says of its experience, it says at the caller's line (`warn_user`)

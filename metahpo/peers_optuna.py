@@ -112,7 +112,7 @@ class CmaEsWarmStart(OptunaTuner):
                  n_source_tasks:int=3, # source tasks when meta-features are given (else all)
                  sampler_kwargs:Mapping|None=None, # extra arguments of Optuna's CmaEsSampler
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
-        self.past = past_tasks(experience, space, task, stacklevel=3)  # warnings point at the line that made the peer
+        self.past = past_tasks(experience, space, task)
         chosen = self.past
         if meta_features is not None and self.past:
             chosen = [self.past[i] for i in nearest_tasks(self.past, meta_features, 'zscore', 'l2')[:n_source_tasks]]
@@ -147,7 +147,7 @@ class NearestNeighbourWarmStart(OptunaTuner):
                  n_neighbours:int=5, # past tasks whose best configuration is proposed first
                  sampler:str='tpe', # the Optuna sampler that continues after the warm start
                  sampler_kwargs:Mapping|None=None, **peer_kwargs):
-        self.past = past_tasks(experience, space, task, stacklevel=3)  # warnings point at the line that made the peer
+        self.past = past_tasks(experience, space, task)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
         if meta_features is not None and self.past:
             for i in nearest_tasks(self.past, meta_features, 'minmax', 'l1')[:n_neighbours]:

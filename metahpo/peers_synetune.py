@@ -108,7 +108,7 @@ def _syne_tune_evaluations(past:Sequence[TaskEvaluations], space:SearchSpace) ->
 def to_syne_tune(experience:Experience, space:SearchSpace,
                  task:str|None=None) -> dict: # the tuned task, left out
     "Syne Tune's transfer-learning history: {task: TransferLearningTaskEvaluations} with objective 'loss' (lower is better)."
-    return _syne_tune_evaluations(past_tasks(experience, space, task, stacklevel=3), space)
+    return _syne_tune_evaluations(past_tasks(experience, space, task), space)
 
 # %% ../nbs/16_peers_synetune.ipynb #62ab9348
 SYNE_TUNE_METHODS = ('bounding-box', 'zero-shot', 'quantile')
@@ -190,7 +190,7 @@ class SyneTuneTuner(PeerTuner):
         self.random_seed = int(seed) if seed is not None else int(self._rng.integers(2**31 - 1))
         self._lease = _GlobalRngLease(int(self._rng.integers(2**32)))
         self.config_space = syne_tune_config_space(space)
-        self.past = past_tasks(experience, space, task, stacklevel=3)  # warnings point at the line that made the peer
+        self.past = past_tasks(experience, space, task)
         tl = _syne_tune_evaluations(self.past, space)
         n_past = sum(len(p.configs) for p in self.past)
         self.transfer = bool(tl) and (method != 'quantile' or n_past >= 10)

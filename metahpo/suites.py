@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import
+from .core import MetahpoError, MissingDependency, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
 from .experience import Experience, TaskEvaluations, load_experience, one_per_task
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -107,8 +107,8 @@ def _one_name_each(evaluations:list[TaskEvaluations]) -> list[TaskEvaluations]:
         if e.task.name in keep and len(keep[e.task.name]) > len(e): continue
         keep[e.task.name] = e
     if dup := sorted({e.task.name for e in evaluations if keep[e.task.name] is not e}):
-        warnings.warn(f"task(s) {dup} were tuned on other data under the same name; the benchmark replays each once, its study with the most "
-                      "evaluations: tune other data under another task name", stacklevel=3)
+        warn_user(f"task(s) {dup} were tuned on other data under the same name; the benchmark replays each once, its study with the most "
+                      "evaluations: tune other data under another task name")
     return [e for e in evaluations if keep[e.task.name] is e]
 
 def suite_experience(suite:str|Suite, # a name in `SUITES`
@@ -355,11 +355,11 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
         if _holds(out) and prev.get(k) is not None and v is not None and prev[k] != v:
             raise MetahpoError(f"{str(out)!r} holds runs made with {k}={prev[k]}, this run has {k}={v}: they would mix; give another results folder")
     if _holds(out) and (was := prev.get('last_run_libraries')) and (now := {k: v for k, v in _library_versions().items() if was.get(k) != v}):
-        warnings.warn(f"{str(out)!r} holds runs made with other library versions ({', '.join(f'{k} {was.get(k)} there, {v} here' for k, v in now.items())}): "
-                      "a peer's runs can differ between versions, so new runs may not match the old ones", stacklevel=3)
+        warn_user(f"{str(out)!r} holds runs made with other library versions ({', '.join(f'{k} {was.get(k)} there, {v} here' for k, v in now.items())}): "
+                      "a peer's runs can differ between versions, so new runs may not match the old ones")
     if _holds(out) and (was := prev.get('last_run_cpu')) and (now := {k: v for k, v in _cpu().items() if was.get(k) != v}):
-        warnings.warn(f"{str(out)!r} holds runs made on another CPU or with other kernel settings ({', '.join(f'{k} {was.get(k)!r} there, {v!r} here' for k, v in now.items())}): "
-                      "MetaTuner's and CMA-ES's runs follow the last bits of the CPU's numeric kernels, so new runs may differ from the old ones on a few rows", stacklevel=3)
+        warn_user(f"{str(out)!r} holds runs made on another CPU or with other kernel settings ({', '.join(f'{k} {was.get(k)!r} there, {v!r} here' for k, v in now.items())}): "
+                      "MetaTuner's and CMA-ES's runs follow the last bits of the CPU's numeric kernels, so new runs may differ from the old ones on a few rows")
     digest = experience_digest(full)
     if _holds(out) and prev.get('experience_digest') not in (None, digest):  # the same tasks, other evaluations or meta-features
         raise MetahpoError(f"{str(out)!r} holds runs made on other experience (its tasks' evaluations or meta-features differ from those this run "
@@ -384,8 +384,8 @@ def _thresholds(s:Suite, ex:Experience) -> pd.Series:
     if s.near_optimal != 'noise': return pd.Series(float(s.near_optimal), index=ex.task_names)
     th = noise_thresholds(ex).reindex(ex.task_names)
     if n := int(th.isna().sum()):
-        warnings.warn(f"{n} task(s) have no per-repeat scores to measure their noise ({', '.join(th.index[th.isna()][:3])}{', ...' if n > 3 else ''}): "
-                      f"near-optimal there is a normalized regret of at most {NOISE_FALLBACK}", stacklevel=3)
+        warn_user(f"{n} task(s) have no per-repeat scores to measure their noise ({', '.join(th.index[th.isna()][:3])}{', ...' if n > 3 else ''}): "
+                      f"near-optimal there is a normalized regret of at most {NOISE_FALLBACK}")
     return th.fillna(NOISE_FALLBACK)
 
 def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite's tasks; default: rebuilt from `suite.json`'s suite

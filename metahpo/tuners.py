@@ -4,11 +4,11 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers, warnings
+import copy, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
-                          package_version, device_name)
+                          package_version, device_name, warn_user)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
 
@@ -519,7 +519,7 @@ def objective_protocol(objective) -> dict|None:
     "How `objective` measures a score (its `protocol`, as `check_protocol` reads it), or None; an attribute of that name that is no mapping is warned about and left out."
     protocol = getattr(objective, 'protocol', None)
     if protocol is not None and not isinstance(protocol, Mapping):  # it means something else
-        warnings.warn(f"the objective's `protocol` ({protocol!r}) is not a mapping of how it measures a score: not recorded", stacklevel=3)
+        warn_user(f"the objective's `protocol` ({protocol!r}) is not a mapping of how it measures a score: not recorded")
         return None
     return check_protocol(protocol)
 

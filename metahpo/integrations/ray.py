@@ -4,9 +4,9 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, time, warnings
+import itertools, math, os, pickle, socket, time
 
-from ..core import MetahpoError, lazy_import
+from ..core import MetahpoError, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
 
 # %% auto #0
@@ -102,7 +102,7 @@ class RayExecutor(Executor):
             have = '; '.join(sorted({f"{r.get('CPU', 0):g} CPU, {r.get('GPU', 0):g} GPU" for r in nodes}))
             msg = f"no node of the Ray cluster can hold a trial of num_cpus={num_cpus:g}, num_gpus={num_gpus:g} (its nodes: {have})"
             if not self._local:  # a cluster it joined may add nodes (an autoscaler): its trials wait for them
-                warnings.warn(f"{msg}: trials wait until such a node joins", stacklevel=3); return
+                warn_user(f"{msg}: trials wait until such a node joins"); return
             self.close()
             raise MetahpoError(f"{msg}: ask for less, or add such a node")
 
