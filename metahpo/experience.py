@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, Trial, warn_user
+from .core import MetahpoError, Trial, check_direction, warn_user
 from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
@@ -20,10 +20,15 @@ __all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'Tas
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
-    "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros)."
-    v = np.asarray(values, dtype=float) * (1 if direction == 'maximize' else -1)
-    sd = v.std()
-    return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
+    "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros; a missing or infinite value stays NaN)."
+    v = np.asarray(values, dtype=float) * (1 if check_direction(direction) == 'maximize' else -1)
+    ok = np.isfinite(v)
+    if ok.all():
+        sd = v.std()
+        return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
+    out = np.full_like(v, np.nan)
+    if ok.any(): out[ok] = standardise_scores(v[ok])
+    return out
 
 def _number(v) -> float:
     "A meta-feature's value as a number; NaN where unknown (None, or not a number)."
@@ -52,6 +57,13 @@ class TaskEvaluations:
     protocol: dict|None = None  # how the study measured its scores (`StudyRecord.protocol`); None: not recorded
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # what consumers derive from this task (see `derived`); a copy made with `dataclasses.replace` starts empty
 
+    def __post_init__(self):
+        check_direction(self.direction)
+        n, name = len(self.configs), self.task.name
+        if len(self.metrics) != n or len(self.cost) != n:
+            raise MetahpoError(f"task {name!r}: {n} configurations need as many rows of metrics and of cost; got {len(self.metrics)} and {len(self.cost)}")
+        if n and self.metric not in self.metrics.columns:
+            raise MetahpoError(f"task {name!r}: its objective metric {self.metric!r} is not among its metrics ({', '.join(map(str, self.metrics.columns)) or 'none'})")
     def __len__(self): return len(self.configs)
     @property
     def name(self) -> str: return self.task.name
@@ -164,10 +176,7 @@ class Experience:
                model_family:str|None=None, exclude:str|Sequence[str]=()) -> Experience:
         "The evaluations in `space` of `model_family`, without the tasks named in `exclude` (a space or family this experience lacks is warned of: a typo selects nothing)."
         exclude = {exclude} if isinstance(exclude, str) else set(exclude)
-        for what, whats, v, have in (('space', 'spaces', space, {e.space.name for e in self.evaluations}),
-                                     ('model family', 'model families', model_family, {t.model_family for t in self.tasks} | {e.task.model_family for e in self.evaluations})):
-            if v is not None and have and v not in have:
-                warn_user(f"this experience has no {what} {v!r}: nothing selected; its {whats}: {', '.join(sorted(map(str, have)))}")
+        self._warn_unknown(space=space, model_family=model_family)
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
                           [t for t in self.tasks if keep(t)], memo=self.memo)
@@ -186,8 +195,19 @@ class Experience:
         if key not in self.memo: self.memo[key] = make()
         return self.memo[key]
 
+    def _warn_unknown(self, **asked) -> None:
+        "Warn of a space, model family or modality asked for that this experience lacks: a typo selects nothing."
+        have = dict(space=('spaces', {e.space.name for e in self.evaluations}),
+                    model_family=('model families', {t.model_family for t in self.tasks} | {e.task.model_family for e in self.evaluations}),
+                    modality=('modalities', {t.modality for t in self.tasks} | {e.task.modality for e in self.evaluations}))
+        for key, v in asked.items():
+            whats, there = have[key]
+            if v is not None and there and v not in there:
+                warn_user(f"this experience has no {key.replace('_', ' ')} {v!r}: nothing selected; its {whats}: {', '.join(sorted(map(str, there)))}")
+
     def meta_features(self, model_family:str|None=None, modality:str|None=None) -> pd.DataFrame:
-        "One row per task (by name) that has meta-features, a column per feature; optionally of one model family or modality."
+        "One row per task (by name) that has meta-features, a column per feature; optionally of one model family or modality (one it lacks is warned of)."
+        self._warn_unknown(model_family=model_family, modality=modality)
         rows = {t.name: t.meta_features for t in self.tasks if t.meta_features and (model_family is None or t.model_family == model_family)
                 and (modality is None or t.modality == modality)}
         return pd.DataFrame.from_dict(rows, orient='index').sort_index()

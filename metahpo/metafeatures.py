@@ -8,7 +8,7 @@ import inspect, math, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, make_rng, warn_user
+from .core import MetahpoError, check_seed, choices_msg, make_rng, warn_user
 
 # %% auto #0
 __all__ = ['CLASS_DESCRIPTIONS', 'TABULAR_DESCRIPTIONS', 'TEXT_DESCRIPTIONS', 'IMAGE_DESCRIPTIONS', 'TIMESERIES_DESCRIPTIONS',
@@ -55,6 +55,7 @@ class MetaFeatureExtractor:
             raise MetahpoError(f"n_folds={self.n_folds!r} is not allowed: give an integer of at least 2")
         if not (isinstance(self.fill, (int, float)) and math.isfinite(self.fill)):
             raise MetahpoError(f"fill={self.fill!r} is not allowed: give a finite number")
+        check_seed(self.seed)
 
     def _finish(self, raw:Mapping) -> dict[str, float]:
         "Order `raw` by `names`, replacing undefined (None, NaN, inf) values with `fill`."
@@ -213,11 +214,13 @@ class TabularMetaFeatures(MetaFeatureExtractor):
                 y) -> dict[str, float]: # labels, one per row; rows with a missing label are dropped
         "The meta-features of the table `X` with labels `y`."
         self._check_params()
-        if not (isinstance(self.n_bins, int) and self.n_bins >= 2): raise MetahpoError(f"n_bins={self.n_bins!r} is not allowed: give an integer of at least 2")
-        with _single_thread(): return self._finish(self._features(X, y))
+        if not (isinstance(self.n_bins, (int, np.integer)) and not isinstance(self.n_bins, bool) and self.n_bins >= 2):
+            raise MetahpoError(f"n_bins={self.n_bins!r} is not allowed: give an integer of at least 2")
+        with _single_thread(), np.errstate(all='ignore'): return self._finish(self._features(X, y))  # infinite or huge values: undefined features, filled
 
     def _features(self, X, y) -> dict:
         if not isinstance(X, pd.DataFrame):
+            if hasattr(X, 'toarray'): raise MetahpoError(f"X is a sparse matrix ({type(X).__name__}): give a dense table, X.toarray() or a DataFrame")
             A = np.asarray(X)
             if A.ndim != 2: raise MetahpoError(f"X must be a table (rows x features), not of shape {A.shape}")
             X = pd.DataFrame(A)
@@ -241,6 +244,10 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         rows = _subsample(n, self.max_rows, rng)
         cols = X.columns[np.sort(rng.choice(d, self.max_cols, replace=False))] if d > self.max_cols else X.columns
         S, yc = X.loc[rows, cols].reset_index(drop=True), codes[rows]
+        for c in S.columns:  # cells no meta-feature can read, said by column
+            if pd.api.types.is_complex_dtype(S[c]): raise MetahpoError(f"column {c!r} holds complex numbers: give real numbers (or text, for categories)")
+            if S[c].dtype == object and S[c].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any():
+                raise MetahpoError(f"column {c!r} holds lists or arrays: give one number or category per cell")
         miss = S.isna().to_numpy()
         f['missing_share'] = miss.mean() if miss.size else np.nan
         f['missing_rows_share'] = miss.any(1).mean() if miss.size else np.nan

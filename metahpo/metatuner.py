@@ -7,11 +7,11 @@ from __future__ import annotations
 import math, numbers
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, check_direction, warn_user
+from .core import MetahpoError, make_rng, choices_msg, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores, same_meta_features, past_in_space
+from .experience import TWIN_MIN_FEATURES, standardise_scores, same_meta_features, past_in_space
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -80,8 +80,8 @@ class SimilarityPortfolio:
     "Warm start: up to `n` configurations, a greedy portfolio over the past tasks, each task weighted by its meta-feature similarity to the new one."
     def __init__(self, n:int=N_WARM, # proposals
                  n_similar:int|None=None): # only the nearest this many past tasks count; default all, weighted by similarity
-        for k, v, least in (('n_warm', n, 0), ('n_similar', n_similar, 1)):
-            if v is not None: _check_whole(k, v, least)
+        _check_whole('n_warm', n, 0)
+        if n_similar is not None: _check_whole('n_similar', n_similar, 1)
         self.n, self.n_similar = n, n_similar
 
     def weights(self, Z:np.ndarray, # past tasks' standardised meta-features (rows)
@@ -91,7 +91,7 @@ class SimilarityPortfolio:
         if z is None or not Z.shape[1]: d2 = np.zeros(len(Z))
         elif feature_weights is None: d2 = ((Z - z) ** 2).sum(1)
         else: d2 = (np.abs(Z - z) @ feature_weights) ** 2  # every distance zero (no feature predicts transfer): equal weights
-        near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)]
+        near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)] if z is not None and Z.shape[1] else np.arange(len(Z))  # without meta-features none is nearer
         h2 = np.median(d2[near])
         w = np.zeros(len(Z)); w[near] = np.exp(-d2[near] / (2 * h2)) if h2 > 0 else 1.0
         return w, near
@@ -209,18 +209,16 @@ class MetaTuner(Tuner):
                  experience:Experience|None=None, # past evaluations; only those in `space` are used (by name, or identical parameters under another name)
                  meta_features:Mapping[str, float]|None=None, # the new task's meta-features, if known
                  task:str|None=None, # the tuned task's name: its own evaluations are never used
-                 direction:str='maximize', # 'maximize' or 'minimize', checked; each past task's scores follow its own recorded direction (the tuner itself minimises losses)
                  n_warm:int=N_WARM, # warm-start proposals: a greedy portfolio of the most similar past tasks
                  n_similar:int|None=None, # only the nearest this many past tasks count (meta-features known); default all, weighted by similarity
                  similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
-                 surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)`; one already fitted on these past tasks is used as it is
+                 surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)`; one already fitted (on past tasks of this space and meta-features) is used as it is
         if not isinstance(space, SearchSpace): raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
         super().__init__(space, seed)
         self.rng = make_rng(seed)
-        check_direction(direction)
         if experience is not None and not isinstance(experience, Experience):
             raise MetahpoError(f"experience={experience!r} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None")
         if isinstance(meta_features, pd.Series): meta_features = meta_features.to_dict()  # a row of `Experience.meta_features()`
@@ -230,14 +228,17 @@ class MetaTuner(Tuner):
         unknown = lambda v: v is None or (isinstance(v, numbers.Real) and math.isnan(v))
         meta_features = dict(meta_features) if meta_features and not all(map(unknown, meta_features.values())) else None  # none known: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
-        parts = (parts,) if isinstance(parts, str) else tuple(parts)
-        if not parts: raise MetahpoError(f"parts={parts!r} is not allowed: give at least one of {', '.join(STRATEGIES)}")
+        parts = (parts,) if isinstance(parts, str) else tuple(parts) if isinstance(parts, (list, tuple)) else parts
+        if not isinstance(parts, tuple) or not parts or len(set(parts)) < len(parts):
+            raise MetahpoError(f"parts={parts!r} is not allowed: give one or more of {', '.join(STRATEGIES)}, each once")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
         for p in parts:
             if p not in STRATEGIES: raise MetahpoError(choices_msg('strategy', p, STRATEGIES))
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
         self.n_candidates, self.n_random_init = n_candidates, n_random_init
         self._pool_, self._S = None, None
+        if surrogate is not None and not isinstance(surrogate, MetaSurrogate):
+            raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), or None for `default_surrogate`")
         self.surrogate = surrogate or default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
@@ -245,7 +246,8 @@ class MetaTuner(Tuner):
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
-        if same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]:  # a typo in `task`, or a copy under another name
+        known = sum(v is not None and np.isfinite(float(v)) for v in (meta_features or {}).values())
+        if known >= TWIN_MIN_FEATURES and (same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]):  # a typo in `task`, or a copy under another name
             warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                           "so that its own evaluations are left out")
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
@@ -258,6 +260,13 @@ class MetaTuner(Tuner):
                                    f"({_few(list(self._mu.index))}): compute them as the experience did (`metahpo.metafeatures`), or pass meta_features=None")
             self._z = self.task_vector(meta_features)
             have_mf = meta_features is not None and self._Z.shape[1] > 0
+            if meta_features is not None and not self._Z.shape[1]:
+                warn_user(f"the {len(self.past)} past task(s) have no meta-features: the ones given go unused, and every past task counts alike")
+            if n_similar is not None and not have_mf:
+                warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
+            if hasattr(self.surrogate, 'members_') and (self.surrogate.d_, self.surrogate.m_) != (space.dim, self._Z.shape[1]):
+                raise MetahpoError(f"the surrogate given was fitted on {self.surrogate.d_} configuration dimensions and {self.surrogate.m_} meta-features; "
+                                   f"this space has {space.dim} and the past tasks {self._Z.shape[1]}: give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
@@ -294,6 +303,7 @@ class MetaTuner(Tuner):
         if self.past: tasks = self.past_tasks()
         else:
             X, y = self._obs()
+            if not len(y): raise MetahpoError("nothing to meta-train on: this tuner has no past tasks and no trials yet; give it experience, or tell it trials first")
             tasks = [MetaTask(X, standardise_scores(y), np.zeros(0), 'self')]
         self.surrogate.fit(tasks); self._fitted = True
 

@@ -11,8 +11,8 @@ from .core import make_rng, lazy_import, MetahpoError, choices_msg
 from .experience import standardise_scores
 
 # %% auto #0
-__all__ = ['LOSSES', 'MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'mse_loss', 'rank_loss', 'sgd_steps', 'reptile',
-           'fomaml']
+__all__ = ['LOSSES', 'MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'mse_loss', 'rank_loss', 'sgd_steps', 'check_tasks',
+           'reptile', 'fomaml']
 
 # %% ../nbs/06_reptile.ipynb #67641367
 @dataclass(frozen=True)
@@ -40,12 +40,13 @@ def synthetic_tasks(n_tasks:int=40, n_points:int=30, d:int=2, m:int=3, noise:flo
 
 # %% ../nbs/06_reptile.ipynb #a8fb79a4
 def make_net(d_in:int, hidden:int, depth:int, seed:int):
-    "A small tanh network from `d_in` inputs to one output, its weights drawn under `seed`."
+    "A small tanh network from `d_in` inputs to one output, its weights drawn under `seed` (torch's global generator is left as it was)."
     torch = lazy_import('torch', 'dl'); nn = torch.nn
-    torch.manual_seed(seed)
-    layers, w = [], d_in
-    for _ in range(depth): layers += [nn.Linear(w, hidden), nn.Tanh()]; w = hidden
-    return nn.Sequential(*layers, nn.Linear(w, 1))
+    with torch.random.fork_rng(devices=[]):  # the caller's own torch code keeps its random stream
+        torch.manual_seed(seed)
+        layers, w = [], d_in
+        for _ in range(depth): layers += [nn.Linear(w, hidden), nn.Tanh()]; w = hidden
+        return nn.Sequential(*layers, nn.Linear(w, 1))
 
 def net_inputs(X:np.ndarray, z:np.ndarray):
     "The network's input rows: each encoded configuration of `X` followed by the task's meta-features `z`."
@@ -79,9 +80,28 @@ def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
         idx = torch.randint(len(inp), (min(batch, len(inp)),), generator=gen)
         opt.zero_grad(); f(net(inp[idx]).squeeze(-1), y[idx]).backward(); opt.step()
 
-def _meta_setup(tasks:Sequence[MetaTask], seed:int):
-    "A torch generator and a NumPy one from `seed`, and each task as (inputs, targets) tensors."
+def check_tasks(tasks, d_in:int|None=None) -> list[MetaTask]:
+    "`tasks` as a list, each checked: X (rows x d) and y (one finite score per row) of at least one row, z of the same length in every task, finite; `d_in`: the network's inputs, d + len(z)."
+    tasks = list(tasks)
+    if not tasks: raise MetahpoError("meta-training needs at least one task")
+    for i, t in enumerate(tasks):
+        if not isinstance(t, MetaTask): raise MetahpoError(f"task {i} is a {type(t).__name__}, not a MetaTask(X, y, z)")
+        name = f"task {i}" + (f" ({t.name!r})" if t.name else '')
+        X, y, z = (np.asarray(a) for a in (t.X, t.y, t.z))
+        if X.ndim != 2 or y.ndim != 1 or z.ndim != 1: raise MetahpoError(f"{name}: X must be rows x dimensions, y and z one-dimensional; got shapes {X.shape}, {y.shape}, {z.shape}")
+        if len(X) == 0 or len(X) != len(y): raise MetahpoError(f"{name}: needs one score per configuration and at least one; got {len(X)} configurations and {len(y)} scores")
+        for what, a in (('X', X), ('y', y), ('z', z)):
+            if not np.issubdtype(a.dtype, np.number) or not np.isfinite(a).all(): raise MetahpoError(f"{name}: {what} must be finite numbers (leave out trials without a score)")
+    dims = {(np.shape(t.X)[1], len(t.z)) for t in tasks}
+    if len(dims) != 1: raise MetahpoError(f"all tasks need the same configuration and meta-feature dimensions; got {sorted(dims)}")
+    (d, m), = dims
+    if d_in is not None and d + m != d_in: raise MetahpoError(f"the network takes {d_in} inputs, but the tasks give {d} configuration dimensions + {m} meta-features")
+    return tasks
+
+def _meta_setup(tasks:Sequence[MetaTask], seed:int, net=None):
+    "A torch generator and a NumPy one from `seed`, and each task (checked against `net`'s inputs) as (inputs, targets) tensors."
     torch = lazy_import('torch', 'dl')
+    tasks = check_tasks(tasks, None if net is None else next(net.parameters()).shape[1])
     return (torch.Generator().manual_seed(seed), make_rng(seed),
             [(net_inputs(t.X, t.z), torch.from_numpy(np.asarray(t.y, np.float32))) for t in tasks])
 
@@ -117,7 +137,7 @@ def reptile(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8
             tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
     "Reptile: adapt a copy to each of a few tasks (SGD on `loss`), move the meta-weights toward the adapted ones, anneal the step."
     torch = lazy_import('torch', 'dl')
-    gen, rng, data = _meta_setup(tasks, seed)
+    gen, rng, data = _meta_setup(tasks, seed, net)
     for it in range(meta_steps):
         eps = meta_lr * (1 - it / meta_steps)  # annealed meta step size
         ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
@@ -142,7 +162,7 @@ def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8,
     "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
     torch = lazy_import('torch', 'dl')
     f = _loss_fn(loss)
-    gen, rng, data = _meta_setup(tasks, seed)
+    gen, rng, data = _meta_setup(tasks, seed, net)
     outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
     for it in range(meta_steps):
         ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)

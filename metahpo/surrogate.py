@@ -4,12 +4,12 @@
 
 # %% ../nbs/07_surrogate.ipynb #1e96f947
 from __future__ import annotations
-import copy, math, time
+import copy, math, numbers, time
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, lazy_import, choices_msg
+from .core import MetahpoError, make_rng, lazy_import, choices_msg, check_seed
 from .experience import standardise_scores
-from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES
+from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES, check_tasks
 
 # %% auto #0
 __all__ = ['DEGREES_OF_FREEDOM', 'META_LEARNERS', 'predictive_quantile', 'fit_predictive', 'expected_improvement',
@@ -69,7 +69,7 @@ class MetaSurrogate:
                  adapt_steps:int=5, adapt_lr:float=0.01, # adaptation to a new task's trials
                  scratch_steps:int=200, # with algorithm='none': SGD steps (at inner_lr) that fit the network to the new task's trials from its initialisation
                  min_std:float=0.05, # floor of the predictive standard deviation
-                 calibrate:bool=True, # fit the predictive spread (scale, noise, tails) to the errors on held-out tasks (with loss='mse')
+                 calibrate:bool=True, # fit the predictive spread (scale, noise, tails) to the errors on held-out tasks (with loss='mse' and 5 tasks or more; else the raw spread)
                  loss:str='mse', # 'mse' (predicts standardised scores) or 'rank' (a pairwise ranking loss: predicts an order, on a free scale)
                  seed:int=0):
         self.algorithm, self.n_members, self.hidden, self.depth = algorithm, n_members, hidden, depth
@@ -77,7 +77,35 @@ class MetaSurrogate:
         self.tasks_per_step, self.batch, self.adapt_steps, self.adapt_lr, self.scratch_steps = tasks_per_step, batch, adapt_steps, adapt_lr, scratch_steps
         self.min_std, self.calibrate, self.loss, self.seed = min_std, calibrate, loss, seed
 
-    def get_params(self) -> dict: return {k: v for k, v in vars(self).items() if not k.endswith('_')}
+    def get_params(self, deep:bool=True) -> dict:
+        "The settings, as scikit-learn's `get_params` gives them (`sklearn.base.clone` makes an unfitted copy)."
+        return {k: v for k, v in vars(self).items() if not k.endswith('_')}
+
+    def set_params(self, **params) -> MetaSurrogate:
+        "Change settings by name (refit afterwards); an unknown name is refused."
+        for k, v in params.items():
+            if k not in self.get_params(): raise MetahpoError(choices_msg('MetaSurrogate setting', k, self.get_params()))
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self) -> str:
+        default = MetaSurrogate.__new__(MetaSurrogate); MetaSurrogate.__init__(default)
+        changed = {k: v for k, v in self.get_params().items() if v != getattr(default, k)}
+        return f"MetaSurrogate({', '.join(f'{k}={v!r}' for k, v in changed.items())})" + (' (fitted)' if hasattr(self, 'members_') else '')
+
+    def _check_params(self) -> None:
+        "Refuse settings that cannot work, by name (when fitting, as scikit-learn estimators do)."
+        if self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
+        if self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
+        for k, least in dict(n_members=1, hidden=1, depth=0, meta_steps=0, inner_steps=0, tasks_per_step=1, batch=1, adapt_steps=0, scratch_steps=0).items():
+            v = getattr(self, k)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least: raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+        for k in ('inner_lr', 'adapt_lr', 'meta_lr', 'min_std'):
+            v = getattr(self, k)
+            if k == 'meta_lr' and v is None: continue
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < 0 or (v == 0 and k != 'min_std'):
+                raise MetahpoError(f"{k}={v!r} is not allowed: give a " + ('number, 0 or more' if k == 'min_std' else 'positive number') + (" (or None: 1.0 for Reptile, 0.01 for FO-MAML)" if k == 'meta_lr' else ''))
+        check_seed(self.seed, allow_none=False)
 
     def _train(self, tasks:Sequence[MetaTask]) -> list:
         lr = self.meta_lr if self.meta_lr is not None else (1.0 if self.algorithm == 'reptile' else 0.01)
@@ -103,12 +131,9 @@ class MetaSurrogate:
 
     def fit(self, tasks:Sequence[MetaTask]) -> MetaSurrogate:
         "Meta-train every member on `tasks` (after fitting the predictive spread to the errors on a held-out fifth of them)."
-        if self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
-        if self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
-        if not tasks: raise MetahpoError("fit needs at least one past task")
-        dims = {(t.X.shape[1], len(t.z)) for t in tasks}
-        if len(dims) != 1: raise MetahpoError(f"all tasks need the same configuration and meta-feature dimensions; got {sorted(dims)}")
-        (self.d_, self.m_), = dims
+        self._check_params()
+        tasks = check_tasks(tasks)
+        self.d_, self.m_ = tasks[0].X.shape[1], len(tasks[0].z)
         t0 = time.perf_counter()
         self.std_scale_, self.noise_std_, self.df_ = 1.0, 0.0, math.inf
         if self.calibrate and self.loss == 'mse' and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
@@ -120,14 +145,17 @@ class MetaSurrogate:
     def _check(self, X, z):
         if not hasattr(self, 'members_'): raise MetahpoError("call fit(tasks) before adapt or predict")
         X = np.atleast_2d(np.asarray(X, dtype=float)); z = np.asarray(z, dtype=float)
-        if X.shape[1] != self.d_ or z.shape != (self.m_,):
-            raise MetahpoError(f"expected configurations of dimension {self.d_} and meta-features of length {self.m_}, got {X.shape[1]} and {z.shape}")
+        if X.ndim != 2 or X.shape[1] != self.d_ or z.shape != (self.m_,):
+            raise MetahpoError(f"expected configurations of dimension {self.d_} (rows x {self.d_}) and meta-features of length {self.m_}, got shapes {X.shape} and {z.shape}")
+        if not (np.isfinite(X).all() and np.isfinite(z).all()): raise MetahpoError("configurations and meta-features must be finite numbers (encode configurations with the space; an unknown meta-feature is 0, the average)")
         return X, z
 
     def adapt(self, X, y, z) -> MetaSurrogate:
         "Fine-tune copies of the meta-trained members on a new task's observed (X, y); y in the task's own units, higher is better."
         X, z = self._check(X, z)
         y = np.asarray(y, dtype=float)
+        if y.shape != (len(X),): raise MetahpoError(f"adapt needs one score per configuration: got {len(X)} configurations and scores of shape {y.shape}")
+        if not np.isfinite(y).all(): raise MetahpoError("adapt needs finite scores: leave out trials that failed or have no score")
         if len(y) < 2: self.adapted_ = self.members_; return self  # nothing to learn a scale from yet
         torch = lazy_import('torch', 'dl')
         inp, target = net_inputs(X, z), torch.from_numpy(standardise_scores(y).astype(np.float32))
@@ -155,6 +183,7 @@ class MetaSurrogate:
 
     def interval(self, level:float=0.9) -> float:
         "Half-width, in scales, of the central predictive interval that holds `level` of the probability."
+        if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1: raise MetahpoError(f"level={level!r} is not allowed: give a probability between 0 and 1")
         return predictive_quantile(0.5 + level / 2, getattr(self, 'df_', math.inf))
 
 def _adapt_to_some(surrogate:MetaSurrogate, t:MetaTask, n_observed:int, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -176,6 +205,10 @@ def calibration(surrogate:MetaSurrogate, tasks:Sequence[MetaTask], # tasks it di
                 n_observed:int=5, # adapt to this many random trials of each task first and predict the others (0: predict all, unadapted)
                 seed:int=0) -> pd.DataFrame:
     "Observed coverage of the central predictive intervals at each nominal level, over held-out tasks."
+    if isinstance(n_observed, bool) or not isinstance(n_observed, numbers.Integral) or n_observed < 0:
+        raise MetahpoError(f"n_observed={n_observed!r} is not allowed: give a whole number, 0 or more")
+    for l in levels: surrogate.interval(l)  # each a probability between 0 and 1
+    tasks = check_tasks(tasks)
     rng, zs = make_rng(seed), []
     for t in tasks:
         if n_observed and len(t.y) < n_observed + 2: continue
