@@ -134,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--profile', default='meta', help="neural families: 'meta' (bounded, for CPUs; default) or 'full' (the seed plan's scale, for a GPU)")
     m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file (default $METAHPO_REPOSITORY or metahpo.db)')
     m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the neural families)')
-    m.add_argument('--max-rows', default=2000, type=_whole(20), help='subsample larger tables to this many rows (default 2000)')
+    m.add_argument('--max-rows', default=None, type=_whole(20), help='random forest: subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
     m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')
     m.add_argument('--seed', default=0, type=_seed_arg, help='seed of the splits and configurations (default 0)')
@@ -265,9 +265,10 @@ def _check_labels(y, target:str, n_splits:int):
     rare = counts[counts < n_splits].sort_values()
     n = len(counts)
     numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
-    if numeric and (bool((y % 1 != 0).any()) or (len(rare) > n / 2 and n > 20)):  # fractions, or mostly one-off numbers: a measurement, not a class
-        raise MetahpoError(f"--target {target!r} must be a class label for classification, but it looks continuous: {n} distinct numbers in "
-                           f"{len(y)} rows; regression targets are not supported by `metahpo tune --data`: give a column of classes")
+    from metahpo.trainers.rf import looks_continuous
+    if why := looks_continuous(y, n_splits):  # fractions, or mostly one-off numbers: a measurement, not a class
+        raise MetahpoError(f"--target {target!r} must be a class label for classification, but it {why}; "
+                           "regression targets are not supported by `metahpo tune --data`: give a column of classes")
     if not len(rare):
         if numeric and n > 20:
             print(f"note: --target {target!r} holds {n} distinct whole numbers, each taken as a class ({n} classes); if it is a quantity, "
@@ -443,11 +444,13 @@ def _metadataset(a) -> int:
     from metahpo.metadataset import RFProtocol, build_metadataset, cv_noise
     families = ('random_forest', 'lstm', 'bert', 'resnet50')
     if a.family not in families: raise MetahpoError(choices_msg('--family', a.family, families))
+    if a.family != 'random_forest' and a.max_rows is not None:
+        raise MetahpoError(f"--max-rows is for the random forest's tables; the {a.family} protocol sizes its data by --profile")
     if a.family != 'random_forest':
         from metahpo.metadataset_nn import neural_protocol
         proto = neural_protocol(a.family, a.space, a.profile, n_configs=a.n_configs, seed=a.seed)
     elif a.profile != 'meta': raise MetahpoError(f"--profile {a.profile!r}: the random forest has one profile; --profile is for the neural families")
-    else: proto = RFProtocol(a.space, n_configs=a.n_configs, max_rows=a.max_rows, seed=a.seed)
+    else: proto = RFProtocol(a.space, n_configs=a.n_configs, seed=a.seed, **({} if a.max_rows is None else dict(max_rows=a.max_rows)))
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")
     from metahpo.tuners import Terminated, _on_sigterm
@@ -466,7 +469,7 @@ def _metadataset(a) -> int:
     done = res[(res.trials >= proto.budget) & (res.failed == 0) & res.error.isna()]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
           f"); evaluations added: {int(res.added.sum())}, "
-          f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > a.max_rows).sum())}" if a.family == 'random_forest' else ''))
+          f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > proto.max_rows).sum())}" if a.family == 'random_forest' else ''))
     for r in res[res.error.notna()].itertuples(): print(f"  failed {r.task}: {r.error}")
     for r in bad.itertuples():
         print(f"  {r.task}: {r.failed} of {r.trials} evaluations failed" + (" (none usable: the experience leaves it out)" if r.failed >= r.trials else '') +
@@ -480,7 +483,8 @@ def _metadataset(a) -> int:
     return 0 if not len(res) or (res.error.isna() & (res.failed < res.trials)).any() else 1  # nothing usable built: as `tune` when every trial failed
 
 def _split(text:str|None) -> list[str]|None:
-    return [t.strip() for t in text.split(',') if t.strip()] if text else None
+    "Comma-separated names as a list (an empty text: an empty list, which callers refuse); None when not given."
+    return [t.strip() for t in text.split(',') if t.strip()] if text is not None else None
 
 def _surrogate_summary(name:str, ex, home:Path, a) -> None:
     "Make (or read back) the suite's surrogate report and print it in a line; a saved one made with other settings is named, not printed as this run's."
@@ -709,6 +713,10 @@ def _run(a) -> int:
         import time
         from metahpo.experience import build_experience, load_experience, task_studies
         if a.out is not None: _out_file(a.out, 'experience file', a.repo)
+        from metahpo.core import MetahpoError
+        from metahpo.experience import shipped_experience_path
+        if a.force and a.out is not None and Path(a.out).expanduser().resolve() != shipped_experience_path().resolve():
+            raise MetahpoError("--force is for --ship (replacing the shipped base when tasks of it would be lost); a file of your own (--out) is written whole")
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies, replace=a.force); ex = load_experience(p)
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "

@@ -14,7 +14,7 @@ from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
 from .tuners import tune, objective_protocol, _on_sigterm, Terminated
-from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, load_pmlb, pmlb_index
+from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, titanic_path, load_pmlb, pmlb_index, looks_continuous
 
 # %% auto #0
 __all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
@@ -39,6 +39,8 @@ class RFProtocol:
             v = getattr(self, k)
             if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+        if self.space == 'grid' and self.n_configs is not None and self.n_configs > 27:
+            raise MetahpoError(f"n_configs={self.n_configs} is more than the grid's 27 points: give 27 or fewer, or the wide space")
         check_seed(self.seed, allow_none=False)
 
     family = 'random_forest'
@@ -52,8 +54,13 @@ class RFProtocol:
     def check_tasks(self, tasks:Sequence[str], data_dir=None):
         if any(t != 'titanic' for t in tasks):  # fail now, with the reason, if there is no PMLB folder or a task is not in it
             if unknown := sorted(set(tasks) - set(rf_tasks(data_dir))):
-                raise MetahpoError(f"unknown meta-dataset task(s) {unknown}: give titanic or PMLB classification sets listed in pmlb/INDEX.csv")
-    def load(self, task:str, data_dir=None): return rf_table(task, data_dir)
+                d = resolve_data_dir(data_dir)
+                raise MetahpoError(f"unknown meta-dataset task(s) {unknown}: give titanic or classification sets listed in {str(d / 'pmlb' / 'INDEX.csv')!r} "
+                                   "(columns dataset and problem_type; problem_type 'classification'; each set in pmlb/NAME.tsv.gz with a 'target' column)")
+    def load(self, task:str, data_dir=None):
+        X, y = rf_table(task, data_dir)
+        if why := looks_continuous(y, self.n_splits): raise MetahpoError(f"task {task!r}: its target {why}; the forest meta-dataset is for classification sets")
+        return X, y
     def objective(self, task:str, data): return rf_objective(task, self, table=data)
     def describe(self, task:str, data) -> dict: return metafeatures('tabular', *data, seed=self.seed)  # the whole table (the extractor subsamples)
     def summary(self, obj) -> dict: return dict(n_rows=obj.X.shape[0], n_rows_total=obj.n_rows_total, n_rows_dropped=obj.n_rows_dropped)
@@ -113,7 +120,8 @@ def _pool_worker(stop):
     signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, on_term)
 
 _OTHER_SETTINGS = ("the repository's study of this task was built with other settings (a subsample of the data such as max_rows, the folds or "
-                   "epochs, the space or the seed): build with those, or into another repository")
+                   "epochs, the space or the seed), or on another table of this name: build with those settings, into another repository, "
+                   "or give the table another name")
 
 def _build_task(args) -> dict:
     task, protocol, repo_path, data_dir, threads = args
@@ -141,7 +149,7 @@ def _build_task(args) -> dict:
             msg = str(e)
             if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
                 msg = msg.replace("choose another study name to start a new study", _OTHER_SETTINGS)
-            logger.warning("task %s failed: %s", task, msg)
+            logger.info("task %s failed: %s", task, msg)  # the summary row says it
             return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
@@ -152,7 +160,11 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
                       progress:bool=True) -> pd.DataFrame:
     "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task (`failed`: its recorded evaluations that failed)."
     from tqdm.auto import tqdm
-    tasks = list(tasks) if tasks is not None else protocol.tasks(data_dir)
+    if not all(hasattr(protocol, k) for k in ('study_name', 'check_tasks', 'load', 'objective', 'budget')):
+        raise MetahpoError(f"protocol={protocol!r} is not allowed: give a family's protocol, such as RFProtocol() or metahpo.metadataset_nn.neural_protocol('lstm')")
+    if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
+    tasks = list(dict.fromkeys(tasks)) if tasks is not None else protocol.tasks(data_dir)  # a task named twice is built once
+    if not tasks: raise MetahpoError("tasks=[] names no task: give task names, or None for all of the family's tasks")
     protocol.check_tasks(tasks, data_dir)
     if not (isinstance(workers, int) and workers >= 1): raise MetahpoError(f"workers={workers!r} is not allowed: give a positive integer")
     Repository(repository).close()  # create the file and check it before forking
@@ -214,8 +226,8 @@ SEED_TASKS = {'titanic': ('random_forest', 'tabular'), 'imdb': ('bert', 'text'),
 
 def _seed_data(task:str, d:Path):
     "The data of a seed task as the meta-feature extractor takes it, its extractor's options, and the file it came from."
-    if task == 'titanic':
-        p = d / 'titanic' / 'train.csv'; X, y = titanic_features(pd.read_csv(p)); return (X, y), {}, p
+    if task == 'titanic':  # the data directory's copy, else the one the package ships
+        X, y = titanic_features(load_titanic(d)); return (X, y), {}, titanic_path(d)
     if task == 'imdb':
         p = d / 'imdb' / 'imdb_train.parquet'; df = pd.read_parquet(p, columns=['text', 'label'])
         return (df.text.tolist(), df.label.to_numpy()), {}, p
@@ -252,7 +264,12 @@ def record_seed_metafeatures(repository:str|os.PathLike|Repository, # where to r
         for task in tasks:
             if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
             family, modality = SEED_TASKS[task]
-            t0 = time.perf_counter(); data, kw, path = _seed_data(task, d); t_load = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            try: data, kw, path = _seed_data(task, d)
+            except FileNotFoundError as e:
+                raise MetahpoError(f"seed task {task!r}: {e.filename or e} is missing from the data directory {str(d)!r}; give a data directory "
+                                   "that holds the seed datasets (titanic/, imdb/, cifar10/, electricity/)") from None
+            t_load = time.perf_counter() - t0
             t0 = time.perf_counter(); mf = metafeatures(modality, *data, seed=seed, **kw); t_mf = time.perf_counter() - t0
             for rec in seed_task_records(task, d, seed): repo.add_task(replace(rec, meta_features=mf))
             rows.append(dict(task=task, model_family=family, modality=modality, n_features=len(mf), load_s=t_load, extract_s=t_mf))

@@ -15,7 +15,7 @@ from ..repository import TaskRecord
 
 # %% auto #0
 __all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features',
-           'preprocessor', 'pmlb_index', 'load_pmlb', 'RandomForestTrainer']
+           'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -107,10 +107,25 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
     p = d / 'pmlb' / f'{name}.tsv.gz'
     if not p.exists():
         known = list(pmlb_index(data_dir).dataset) if (d / 'pmlb' / 'INDEX.csv').exists() else []
+        if name in known: raise MetahpoError(f"PMLB dataset {name!r} is listed in {str(d / 'pmlb' / 'INDEX.csv')!r}, but its file {str(p)!r} is missing")
         raise MetahpoError(f"unknown PMLB dataset {name!r} under {str(d / 'pmlb')!r}" + (f"; known ones include {known[:5]}" if known else ''))
     df = pd.read_csv(p, sep='\t')
-    if 'target' not in df.columns: raise MetahpoError(f"{str(p)!r} has no 'target' column")
+    if 'target' not in df.columns:
+        comma = len(df.columns) == 1 and ',' in str(df.columns[0])
+        raise MetahpoError(f"{str(p)!r} has no 'target' column" + ("; it looks comma-separated, and PMLB files are tab-separated" if comma else
+                           f" (its columns: {', '.join(map(str, df.columns[:8]))}{', ...' if len(df.columns) > 8 else ''})"))
+    if n := int(df['target'].isna().sum()):  # rows without a label teach a classifier nothing
+        logger.warning("PMLB dataset %s: %d of %d rows have no target and are left out", name, n, len(df))
+        df = df[df['target'].notna()].reset_index(drop=True)
     return df.drop(columns='target'), df['target'].to_numpy()
+
+def looks_continuous(y, n_splits:int=5) -> str|None:
+    "Why labels `y` look like a measured quantity rather than classes (fractions, or more than 20 values, most with fewer than `n_splits` rows), else None."
+    s = pd.Series(np.asarray(y)).dropna()
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return None
+    counts = s.value_counts(); n = len(counts)
+    if bool((s % 1 != 0).any()) or ((counts < n_splits).sum() > n / 2 and n > 20): return f"looks continuous: {n} distinct numbers in {len(s)} rows"
+    return None
 
 # %% ../../nbs/11_trainers.rf.ipynb #0479efdd
 RF_PARAMS = tuple(get_space('random_forest', wide=True).names)
@@ -163,7 +178,7 @@ class RandomForestTrainer:
             keep = ~np.isin(y, rare.index.to_numpy())
             X, y = X[keep].reset_index(drop=True), y[keep]
             counts = counts[counts >= n_splits]
-        if len(counts) < 2: raise MetahpoError(f"the labels hold one class only ({counts.index[0]!r}); a classifier needs at least two" if len(counts) else "no class has enough rows to cross-validate")
+        if len(counts) < 2: raise MetahpoError(f"the labels hold one class only ({getattr(counts.index[0], 'item', lambda: counts.index[0])()!r}); a classifier needs at least two" if len(counts) else "no class has enough rows to cross-validate")
         self.X, self.y, self.name, self.space = X, y, name, space
         self.n_splits, self.n_repeats, self.seed, self.n_jobs, self.max_rows = n_splits, n_repeats, seed, n_jobs, max_rows
         self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)))
