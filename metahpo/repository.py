@@ -4,17 +4,17 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, uuid
+import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, time, uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 import pandas as pd
 from fastcore.basics import patch
-from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, package_version
-from .space import SearchSpace
+from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, package_version
+from .space import SearchSpace, _canon
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'CLAIM_TTL_S', 'METRIC_BOUND', 'RepositoryError',
+__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'METRIC_BOUND', 'CLAIM_TTL_S', 'RepositoryError',
            'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository', 'metric_range', 'in_metric_range', 'Export',
            'read_export']
 
@@ -112,6 +112,8 @@ def check_protocol(protocol) -> dict|None:
 
 
 # %% ../nbs/02_repository.ipynb #139eede2
+class _Empty(RepositoryError): "An empty file where a repository was expected."
+
 def _check_file(path:Path):
     if path.is_dir(): raise RepositoryError(f"repository path {str(path)!r} is a directory; give a file path such as {str(path / DEFAULT_REPOSITORY)!r}")
     if path.exists() and path.stat().st_size > 0:
@@ -130,24 +132,31 @@ class Repository:
         self.path = Path(path).expanduser()
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
-        if not create and not self.path.is_file():
-            raise RepositoryError(f"no repository at {str(self.path)!r}: check the path (a new one is created only by commands that write, such as tune)")
+        if not create and not self.path.is_file(): raise RepositoryError(self._absent())
         try:
             self._con = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False)
             self._con.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-            self._init_schema()  # checked before anything changes the file: a foreign or damaged file is left exactly as it was
+            try: self._init_schema(create)  # checked before anything changes the file: a foreign or damaged file is left exactly as it was
+            except _Empty:  # another process may be creating the repository right now (its file is empty until its first write): look once more
+                time.sleep(0.5); self._init_schema(create)
             self._con.execute("PRAGMA journal_mode = WAL")
             self._con.execute("PRAGMA foreign_keys = ON")
         except (sqlite3.DatabaseError, RepositoryError) as e:
             if hasattr(self, '_con'): self._con.close()
+            if isinstance(e, _Empty): raise RepositoryError(str(e)) from None
             if isinstance(e, RepositoryError): raise
             raise RepositoryError(f"cannot open repository {str(self.path)!r}: {' '.join(str(e).split())}") from e
 
-    def _init_schema(self):
+    def _absent(self) -> str:
+        return (f"no repository at {str(self.path)!r}{' (the file is empty)' if self.path.is_file() else ''}: check the path "
+                "(a new one is created only by commands that write, such as tune)")
+
+    def _init_schema(self, create:bool=True):
         c = self._con
-        with self._tx():
+        with self._tx():  # waits while another process writes (creates) the file
             app, ver = c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if app == 0 and not tables and not create: raise _Empty(self._absent())  # an empty file is no repository either: left as it is
             if app == 0 and not tables:  # a new, empty file
                 for stmt in _SCHEMA.split(';'):
                     if stmt.strip(): c.execute(stmt)
@@ -158,6 +167,9 @@ class Repository:
                                       "not a metahpo repository; give another path")
             if ver > SCHEMA_VERSION:
                 raise RepositoryError(f"{str(self.path)!r} has schema version {ver}, newer than this metahpo ({package_version()}, schema {SCHEMA_VERSION}); upgrade metahpo")
+            if ver != SCHEMA_VERSION and ver not in _MIGRATIONS:
+                raise RepositoryError(f"{str(self.path)!r} carries metahpo's application id but schema version {ver}, which no metahpo writes (they start at 1): "
+                                      "it is damaged, or was not made by metahpo; give another path")
             for table, cols in _COLUMNS.items():
                 have = {r[1] for r in c.execute(f"PRAGMA table_info({table})")}
                 if not cols <= have:
@@ -224,7 +236,11 @@ def tasks(self:Repository) -> list[TaskRecord]:
 _STUDY_COLS = "s.study_id, s.name, s.space, s.tuner, s.metric, s.direction, s.seed, s.created_at, s.protocol, " + ", ".join("t." + c.strip() for c in _TASK_COLS.split(','))
 
 def _study_from_row(r) -> StudyRecord:
-    return StudyRecord(name=r[1], task=_task_from_row(r[9:]), space=SearchSpace.from_dict(from_json(r[2])), tuner=r[3], metric=r[4],
+    try: space = SearchSpace.from_dict(from_json(r[2]))
+    except (MetahpoError, TypeError, ValueError, KeyError) as e:  # written by an older metahpo, whose spaces took what today's refuse
+        raise RepositoryError(f"study {r[1]!r} has a search space this metahpo cannot read ({type(e).__name__}: {e}); its trials stay in the file, "
+                              "but the study cannot be resumed or exported: start a new study under another name") from e
+    return StudyRecord(name=r[1], task=_task_from_row(r[9:]), space=space, tuner=r[3], metric=r[4],
                        direction=r[5], seed=r[6], study_id=r[0], created_at=r[7], protocol=from_json(r[8]) if r[8] else None)
 
 @patch
@@ -235,8 +251,19 @@ def get_study(self:Repository, name:str) -> StudyRecord|None:
 
 @patch
 def studies(self:Repository) -> list[StudyRecord]:
-    "Every study, oldest first."
-    return [_study_from_row(r) for r in self._con.execute(f"SELECT {_STUDY_COLS} FROM studies s JOIN tasks t USING (task_id) ORDER BY s.study_id")]
+    "Every study, oldest first; one whose space cannot be read is left out, with a warning (`get_study` says why)."
+    out, bad = [], []
+    for r in self._con.execute(f"SELECT {_STUDY_COLS} FROM studies s JOIN tasks t USING (task_id) ORDER BY s.study_id"):
+        try: out.append(_study_from_row(r))
+        except RepositoryError: bad.append(r[1])
+    if bad: logger.warning("%s: %d study(ies) left out, their search space cannot be read (%s); Repository.get_study(name) says why",
+                           str(self.path), len(bad), ', '.join(map(repr, bad[:5])) + (', ...' if len(bad) > 5 else ''))
+    return out
+
+def _study_by_id(self:Repository, sid:int) -> StudyRecord:
+    r = self._con.execute(f"SELECT {_STUDY_COLS} FROM studies s JOIN tasks t USING (task_id) WHERE s.study_id=?", (sid,)).fetchone()
+    if r is None: raise RepositoryError(f"no study with id {sid!r} in {str(self.path)!r}: give the StudyRecord that `Repository.study` returns")
+    return _study_from_row(r)
 
 @patch
 def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:str, metric:str, direction:str='maximize',
@@ -245,16 +272,20 @@ def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:s
          ) -> StudyRecord:
     "Find the study `name`, or create it; refuse one recorded with another task, space, metric, direction or protocol."
     check_direction(direction); protocol = check_protocol(protocol)
+    seed = check_seed(seed)  # a NumPy integer as a Python int: SQLite would store it as 8 bytes
     key = (task.name, task.model_family, task.fingerprint)
     def check(s):
         if msg := _study_mismatch(s, key, space, metric, direction, protocol):
             raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
     if (s := self.get_study(name)) is not None: check(s)  # before the task is added: a refused study leaves the repository as it was
-    task = self.add_task(task) if task.task_id is None else task
     with self._tx() as c:
-        c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
-                  (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow(), '' if protocol is None else to_json(protocol)))
-    check(s := self.get_study(name))  # another process may have created it since
+        task = _add_task(c, task, keep_stored=task.task_id is not None)  # found by name, model and fingerprint: an id read from another repository names another task here
+        made = c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
+                         (name, task.task_id, to_json(space.to_dict()), tuner, metric, direction, seed, utcnow(), '' if protocol is None else to_json(protocol))).rowcount == 1
+    try: check(s := self.get_study(name))  # another process may have created it since
+    except BaseException:
+        if made: self.drop_if_empty(name)  # refused as it reads back: no empty study is left behind
+        raise
     return s
 
 def _still(c, study:StudyRecord) -> None:
@@ -299,8 +330,77 @@ def _trial_from_row(r) -> Trial:
                  package_version=r[11], device=r[12], uid=r[0])
 
 def _trial_row(study_id:int, number:int, t:Trial) -> tuple:
-    return (t.uid, study_id, number, to_json(t.config), to_json(t.metrics), t.value, TrialStatus(t.status).value, t.error,
-            t.cost.wall_s, t.cost.cpu_s, t.cost.gpu_s, t.seed, t.package_version, t.device, t.started_at, t.finished_at)
+    num = lambda v, f=float: None if v is None else f(v)  # NumPy's numbers as Python's: SQLite would store a NumPy integer as 8 bytes
+    return (t.uid, study_id, number, to_json(t.config), to_json(t.metrics), num(t.value), TrialStatus(t.status).value, t.error,
+            num(t.cost.wall_s), num(t.cost.cpu_s), num(t.cost.gpu_s), num(t.seed, int), t.package_version, t.device, t.started_at, t.finished_at)
+
+METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
+
+# read for every metric of every trial `tune` records: a name's range is worked out once
+@functools.lru_cache(maxsize=4096)
+def metric_range(name:str) -> tuple[float, float]:
+    "The values metric `name` can take, what `tune` records and an import accepts, by the last word of its name: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood, a gain or a log negative) within ±1e15."
+    words = [w for w in re.split(r'[^a-z0-9]+', name.lower()) if w]
+    if words[:1] == ['neg']: lo, hi = metric_range('_'.join(words[1:])); return -hi, -lo
+    if not words or 'log' in words: return -METRIC_BOUND, METRIC_BOUND  # a log of an error may be negative
+    if words[-1] in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall'): return 0.0, 100.0  # the last word says what it is:
+    if words[-1] in ('mse', 'mae', 'rmse'): return 0.0, METRIC_BOUND  # 'val_accuracy', not 'accuracy_gain'
+    return -METRIC_BOUND, METRIC_BOUND
+
+def in_metric_range(name:str, v:float) -> bool:
+    "Whether `v` is a value metric `name` can take (`metric_range`), give or take rounding (YAHPO's surrogates predict an F1 of -1e-12)."
+    lo, hi = metric_range(name)
+    return lo - 1e-9 * max(1.0, abs(lo)) <= v <= hi + 1e-9 * max(1.0, abs(hi))
+
+class _Bad(Exception):
+    "One invalid row or declaration of an import, or trial to record (with what to do about it, its `hint`)."
+    def __init__(self, msg:str, hint:str=''): super().__init__(msg); self.hint = hint
+
+def _need(ok:bool, msg:str, hint:str=''):
+    if not ok: raise _Bad(msg, hint)
+
+def _is_num(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool)
+def _na(v): return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+def _check_trial(config, metrics, status:str, value, costs:list, seed, space:SearchSpace, metric:str) -> dict:
+    "What a trial must be to be recorded or imported: its configuration in the study's `space` (returned as the space reads it), its value a number in the range of the study's `metric` when complete and none when failed, its metrics numbers in range or None, its costs finite seconds, its seed whole; else `_Bad` naming what is wrong."
+    _need(status in ('complete', 'failed'), f"status {status!r}; allowed: complete, failed")
+    _need(isinstance(config, dict), f"config {config!r} is not a mapping")
+    try: valid = space.validate(config)
+    except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}", "record configurations of the study's space") from None
+    _need(isinstance(metrics, dict), f"metrics {metrics!r} is not a mapping", "give a mapping of metric names to numbers")
+    diverged = "record a run that diverged or gave no score as failed: Trial(number, config, TrialStatus.FAILED, error='why'), with no value"
+    for k, v in metrics.items():
+        lo, hi = metric_range(k) if isinstance(k, str) else (-METRIC_BOUND, METRIC_BOUND)
+        _need(isinstance(k, str), f"metric name {k!r} is not a text", "name each metric with a text")
+        _need(v is None or (_is_num(v) and in_metric_range(k, v)), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}",
+              "give None for a metric that is unknown" + (f"; {diverged}" if k == metric and status == 'complete' else ''))
+    if status == 'complete':
+        lo, hi = metric_range(metric)
+        _need(_is_num(value) and in_metric_range(metric, value), f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}", diverged)
+        _need(metrics.get(metric) in (None, value), f"value {value!r} differs from its metric {metric}={metrics.get(metric)!r}",
+              f"the value is the study's metric {metric!r}: give the same number to both, or leave it out of `metrics`")
+    else: _need(value is None, f"a failed trial has value {value!r}; it should have none", "give value=None (its scores may stay in `metrics`), or record it as complete")
+    _need(all(c is None or (_is_num(c) and 0 <= c < math.inf) for c in costs), f"costs {costs} must be finite seconds, 0 or more",
+          "give Cost(wall_s, cpu_s, gpu_s) in seconds, gpu_s None when no GPU was used")
+    _need(seed is None or (_is_num(seed) and float(seed).is_integer()), f"seed {seed!r} is not a whole number", "give the study's seed, a whole number, or None")
+    return valid
+
+def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
+    "`trial` as `record` stores it (its configuration as the study's space reads it), after the checks an import of the repository's export makes; else raise naming what is wrong."
+    if not isinstance(trial, Trial): raise RepositoryError(f"cannot record {which} in study {study.name!r}: it is {type(trial).__name__}, not a metahpo.core.Trial")
+    try:
+        _need(trial.uid is None or (isinstance(trial.uid, str) and trial.uid != ''), f"uid {trial.uid!r} is not a non-empty text", "give a text, or None for a new one")
+        try: status = TrialStatus(trial.status)
+        except ValueError: raise _Bad(f"status {trial.status!r}; allowed: complete, failed") from None
+        cost = trial.cost if isinstance(trial.cost, Cost) else None
+        _need(cost is not None, f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
+        config = _check_trial(dict(trial.config) if isinstance(trial.config, Mapping) else trial.config,
+                              dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, trial.value,
+                              [cost.wall_s, cost.cpu_s, cost.gpu_s], trial.seed, study.space, study.metric)
+    except _Bad as e: raise RepositoryError(f"cannot record {which} in study {study.name!r}: {e}" + (f"; {e.hint}" if e.hint else '')) from None
+    return dataclasses.replace(trial, config=config, status=status, value=None if trial.value is None else float(trial.value),
+                               seed=None if trial.seed is None else int(trial.seed), uid=trial.uid or uuid.uuid4().hex)
 
 def _insert_trial(c, sid:int, trial:Trial) -> int|None:
     "Inside an open write transaction: store `trial` as the next number of study `sid`; `None` if its uid is stored already."
@@ -312,9 +412,9 @@ def _insert_trial(c, sid:int, trial:Trial) -> int|None:
 @patch
 def record(self:Repository, study:StudyRecord|int, trial:Trial,
            claim:int|None=None) -> Trial: # the claim (from `claim`) that this trial ends, released in the same transaction
-    "Store a finished `trial` in `study` at once; return it with its repository number (idempotent on `trial.uid`)."
+    "Store a finished `trial` in `study` at once, checked as an import checks it; return it with its repository number (idempotent on `trial.uid`)."
     sid = study if isinstance(study, int) else study.study_id
-    trial = trial if trial.uid else dataclasses.replace(trial, uid=uuid.uuid4().hex)
+    trial = _valid_trial(_study_by_id(self, sid) if isinstance(study, int) else study, trial, f"trial {getattr(trial, 'number', '')}".rstrip())
     with self._tx() as c:
         if not isinstance(study, int): _still(c, study)
         if claim is not None: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
@@ -324,10 +424,12 @@ def record(self:Repository, study:StudyRecord|int, trial:Trial,
 
 @patch
 def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) -> int:
-    "Store many finished trials in one transaction (for tabulated or surrogate results); return how many were new."
+    "Store many finished trials in one transaction (for tabulated or surrogate results), each checked as `record` checks it (all or none); return how many were new."
     sid = study if isinstance(study, int) else study.study_id
+    s, trials = _study_by_id(self, sid) if isinstance(study, int) else study, list(trials)
+    trials = [_valid_trial(s, t, f"trial {i} of {len(trials)}") for i, t in enumerate(trials)]
     with self._tx() as c:
-        return sum(_insert_trial(c, sid, t if t.uid else dataclasses.replace(t, uid=uuid.uuid4().hex)) is not None for t in trials)
+        return sum(_insert_trial(c, sid, t) is not None for t in trials)
 
 @patch
 def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
@@ -479,31 +581,6 @@ _EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'numbe
                    'wall_s', 'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
 _TASK_KEYS = {'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'task_id'}
 _STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 'protocol'}  # seed and protocol may be absent (older exports)
-METRIC_BOUND = 1e15  # an imported metric of larger magnitude is refused as implausible
-
-# read for every metric of every trial `tune` records: a name's range is worked out once
-@functools.lru_cache(maxsize=4096)
-def metric_range(name:str) -> tuple[float, float]:
-    "The values metric `name` can take, what `tune` records and an import accepts, by the last word of its name: scores (accuracy, AUC, F1, top-k, precision, recall) 0..100, squared and absolute errors (MSE, MAE, RMSE) 0 and up, both negated under scikit-learn's 'neg_' names; anything else (a loss may be a negative log-likelihood, a gain or a log negative) within ±1e15."
-    words = [w for w in re.split(r'[^a-z0-9]+', name.lower()) if w]
-    if words[:1] == ['neg']: lo, hi = metric_range('_'.join(words[1:])); return -hi, -lo
-    if not words or 'log' in words: return -METRIC_BOUND, METRIC_BOUND  # a log of an error may be negative
-    if words[-1] in ('accuracy', 'auc', 'f1', 'top1', 'top5', 'precision', 'recall'): return 0.0, 100.0  # the last word says what it is:
-    if words[-1] in ('mse', 'mae', 'rmse'): return 0.0, METRIC_BOUND  # 'val_accuracy', not 'accuracy_gain'
-    return -METRIC_BOUND, METRIC_BOUND
-
-def in_metric_range(name:str, v:float) -> bool:
-    "Whether `v` is a value metric `name` can take (`metric_range`), give or take rounding (YAHPO's surrogates predict an F1 of -1e-12)."
-    lo, hi = metric_range(name)
-    return lo - 1e-9 * max(1.0, abs(lo)) <= v <= hi + 1e-9 * max(1.0, abs(hi))
-
-class _Bad(Exception): "One invalid row or declaration of an import."
-
-def _need(ok:bool, msg:str):
-    if not ok: raise _Bad(msg)
-
-def _is_num(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool)
-def _na(v): return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
 
 def _check_task(t) -> TaskRecord:
     _need(isinstance(t, dict), f"a task is {type(t).__name__}, not a mapping")
@@ -540,23 +617,10 @@ def _check_row(r, s:dict, seen:set) -> Trial:
     try: config, metrics = from_json(r.config), from_json(r.metrics)
     except (TypeError, ValueError) as e: raise _Bad(f"config or metrics is not JSON: {e}")
     _need(isinstance(config, dict), f"config {r.config!r} is not a mapping")
-    try: valid = s['space'].validate(config)
-    except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}")
-    _need(valid == config, f"config {config} is not in the study's space (it reads as {valid})")
     _need(isinstance(metrics, dict), f"metrics {r.metrics!r} is not a mapping")
-    for k, v in metrics.items():
-        lo, hi = metric_range(k)
-        _need(v is None or (_is_num(v) and in_metric_range(k, v)), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}")
-    value = _na(r.value)
-    if r.status == 'complete':
-        lo, hi = metric_range(s['metric'])
-        _need(_is_num(value) and in_metric_range(s['metric'], value), f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}")
-        _need(metrics.get(s['metric']) in (None, value), f"value {value!r} differs from its metric {s['metric']}={metrics.get(s['metric'])!r}")
-    else: _need(value is None, f"a failed trial has value {value!r}; it should have none")
-    costs = [_na(r.wall_s), _na(r.cpu_s), _na(r.gpu_s)]
-    _need(all(c is None or (_is_num(c) and 0 <= c < math.inf) for c in costs), f"costs {costs} must be finite seconds, 0 or more")
-    seed = _na(r.seed)
-    _need(seed is None or (_is_num(seed) and float(seed).is_integer()), f"seed {seed!r} is not a whole number")
+    value, costs, seed = _na(r.value), [_na(r.wall_s), _na(r.cpu_s), _na(r.gpu_s)], _na(r.seed)
+    valid = _check_trial(config, metrics, r.status, value, costs, seed, s['space'], s['metric'])
+    _need(valid == {k: _canon(v) for k, v in config.items()}, f"config {config} is not in the study's space (it reads as {valid})")  # a tuple choice is a list in JSON
     text = lambda v: None if _na(v) is None else str(v)
     return Trial(0, config, TrialStatus(r.status), None if value is None else float(value), metrics, Cost(costs[0] or 0.0, costs[1] or 0.0, costs[2]),
                  text(r.error), None if seed is None else int(seed), text(r.started_at), text(r.finished_at), text(r.package_version), text(r.device), r.uid)

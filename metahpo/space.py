@@ -70,6 +70,10 @@ class _Range(Param):
 @dataclass(frozen=True)
 class Float(_Range):
     "A real parameter in [low, high], sampled uniformly or log-uniformly."
+    def __post_init__(self):
+        super().__post_init__()
+        for k in ('low', 'high'):  # NumPy's numbers (and other reals) as Python floats; a Python int stays as given
+            if type(getattr(self, k)) not in (int, float): object.__setattr__(self, k, float(getattr(self, k)))
     def sample(self, rng:np.random.Generator) -> float:
         return min(max(self._u(rng.uniform(self._t(self.low), self._t(self.high))), self.low), self.high)
     def check(self, v) -> float:
@@ -89,6 +93,7 @@ class Int(_Range):
     def __post_init__(self):
         super().__post_init__()
         if not (_is_int(self.low) and _is_int(self.high)): raise ConfigError(f"{self.name}: Int bounds must be integers, got {self.low!r}, {self.high!r}")
+        object.__setattr__(self, 'low', int(self.low)); object.__setattr__(self, 'high', int(self.high))  # NumPy's int32 would overflow `size`
     @property
     def size(self) -> float: return self.high - self.low + 1
     def sample(self, rng:np.random.Generator) -> int:
@@ -108,6 +113,29 @@ class Int(_Range):
     def decode(self, x:Sequence[float]) -> int: return int(min(max(round(self._from_unit(x[0])), self.low), self.high))
 
 # %% ../nbs/01_space.ipynb #5f050852
+def _canon(v):
+    "A choice, or a value matched against the choices, as it is stored and compared: NumPy scalars as Python's, lists, tuples and arrays (at any depth) as tuples (JSON gives lists back)."
+    if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.ndim == 0): return v.item()
+    if isinstance(v, (list, tuple, np.ndarray)): return tuple(_canon(x) for x in v)
+    return v
+
+def _finite(v) -> bool:
+    "Whether `v` holds no NaN and no infinity (in a tuple, at any depth)."
+    return all(map(_finite, v)) if isinstance(v, tuple) else not (_is_real(v) and not math.isfinite(v))
+
+def _repeat(vals:tuple) -> tuple[int, int]|None:
+    "The first pair of positions (i, j), i < j, whose values `_Choice._index` cannot tell apart (equal and of one type, or two numbers within 1e-9 relative), or None."
+    nums = sorted((float(v), i) for i, v in enumerate(vals) if _is_real(v))
+    pairs = [tuple(sorted((i, j))) for (a, i), (b, j) in zip(nums, nums[1:]) if math.isclose(a, b, rel_tol=1e-9, abs_tol=0)]
+    seen, loose = {}, []
+    for i, v in enumerate(vals):
+        if _is_real(v): continue
+        try: j = seen.setdefault((type(v), v), i)
+        except TypeError: loose.append(i); continue  # unhashable (a mapping): compared one by one below
+        if j != i: pairs.append((j, i))
+    pairs += [(i, j) for k, i in enumerate(loose) for j in loose[k + 1:] if type(vals[i]) is type(vals[j]) and vals[i] == vals[j]]
+    return min(pairs) if pairs else None
+
 @dataclass(frozen=True)
 class _Choice(Param):
     def _as_tuple(self, field:str) -> None:
@@ -118,9 +146,18 @@ class _Choice(Param):
         if isinstance(v, (set, frozenset)):  # its order, and so the encoding and the grid, could change from run to run
             raise ConfigError(f"{self.name}: {field}={v!r} is a set, whose order is not fixed: give a list, e.g. {sorted(v, key=repr)!r}")
         if not hasattr(v, '__iter__'): raise ConfigError(f"{self.name}: {field}={v!r} is not allowed: give a list of {field}, e.g. [{v!r}] for one {what}")
-        object.__setattr__(self, field, tuple(v))
+        object.__setattr__(self, field, _canon(tuple(v)))  # NumPy's values as Python's, inner lists as tuples: as they come back from JSON
+    def _check_values(self, field:str) -> None:
+        "Refuse a value no configuration could select: NaN or infinity (never equal to itself once stored as JSON, which cannot hold them), or a repeat."
+        vals, what = getattr(self, field), field.rstrip('s')
+        if bad := [v for v in vals if not _finite(v)]:
+            raise ConfigError(f"{self.name}: the {what} {bad[0]!r} is not allowed: give finite numbers (no nan or inf), texts, booleans or None")
+        if (ij := _repeat(vals)) is not None:
+            a, b = vals[ij[0]], vals[ij[1]]
+            raise ConfigError(f"{self.name}: repeated {field} in {list(vals)}: {a!r} and {b!r} are the same value to a configuration "
+                              f"(it matches the first), so the second could never be chosen; give each {what} once")
     def _index(self, v) -> int|None:
-        vals = self._values
+        vals, v = self._values, _canon(v)  # a list matches the tuple choice it reads as, a NumPy value the Python one
         for i, c in enumerate(vals):
             if type(c) is type(v) or (_is_real(c) and _is_real(v)):
                 if c == v or (_is_real(c) and _is_real(v) and math.isclose(c, v, rel_tol=1e-9, abs_tol=0)): return i
@@ -141,7 +178,7 @@ class Ordinal(_Choice):
     def __post_init__(self):
         self._as_tuple('values')
         if len(self.values) == 0: raise ConfigError(f"{self.name}: an Ordinal needs at least one value")
-        if len(set(self.values)) != len(self.values): raise ConfigError(f"{self.name}: repeated values in {list(self.values)}")
+        self._check_values('values')
     @property
     def _values(self): return self.values
     def encode(self, v) -> list[float]:
@@ -156,7 +193,7 @@ class Categorical(_Choice):
     def __post_init__(self):
         self._as_tuple('choices')
         if len(self.choices) == 0: raise ConfigError(f"{self.name}: a Categorical needs at least one choice")
-        if len(set(map(repr, self.choices))) != len(self.choices): raise ConfigError(f"{self.name}: repeated choices in {list(self.choices)}")
+        self._check_values('choices')
     @property
     def _values(self): return self.choices
     @property
@@ -167,6 +204,14 @@ class Categorical(_Choice):
 
 # %% ../nbs/01_space.ipynb #22b0383a
 _KINDS = {}
+
+def _check_resolution(resolution) -> int|None:
+    "`resolution` (grid points per continuous, or long integer, parameter) as an int if it is a whole number from 1, or None; else raise naming it."
+    if resolution is None: return None
+    if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, numbers.Integral) or resolution < 1:
+        raise ConfigError(f"resolution={resolution!r} is not allowed: give a whole number of grid points per continuous (or long integer) parameter, "
+                          "1 or more (1: its low end only), or None where no parameter is continuous")
+    return int(resolution)
 
 class SearchSpace:
     "An ordered set of parameters with sampling, grids, validation and a [0,1]^d encoding."
@@ -244,11 +289,13 @@ class SearchSpace:
 
     def grid(self, resolution:int|None=None) -> Iterator[dict]:
         "Every configuration of the full grid, the last parameter varying fastest; floats need `resolution`."
+        resolution = _check_resolution(resolution)
         axes, names = [p.grid(resolution) for p in self.params], self.names  # fail now, not on first use
         return (dict(zip(names, values)) for values in itertools.product(*axes))
 
     def grid_size(self, resolution:int|None=None) -> int:
         "Number of points `grid(resolution)` yields."
+        resolution = _check_resolution(resolution)
         return math.prod(len(p.grid(resolution)) for p in self.params)
 
     def encode(self, config:Mapping) -> np.ndarray:
@@ -280,7 +327,7 @@ class SearchSpace:
             pd = dict(pd); kind = pd.pop('kind')
             if kind not in _KINDS: raise ConfigError(choices_msg('parameter kind', kind, list(_KINDS)))
             for k in ('values', 'choices'):
-                if k in pd: pd[k] = tuple(pd[k])
+                if k in pd and isinstance(pd[k], (list, tuple)): pd[k] = _canon(pd[k])  # a tuple choice comes back from JSON as a list
             params.append(_KINDS[kind](**pd))
         return cls(params, name=d.get('name'), defaults=d.get('defaults'))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
                           package_version, device_name, warn_user)
-from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space
+from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
 
 # %% auto #0
@@ -43,6 +43,11 @@ class Tuner:
     @property
     def name(self) -> str: return type(self).__name__
 
+    @property
+    def n_proposals(self) -> int|None:
+        "How many configurations the tuner proposes in all before it has nothing left, where it knows (a grid's points); else None."
+        return None
+
 def _check_loss(loss) -> float:
     "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
     if not isinstance(loss, (str, bytes, bool)) and getattr(getattr(loss, 'dtype', None), 'kind', '') != 'b':  # numpy's booleans too
@@ -59,6 +64,7 @@ class GridSearch(Tuner):
                  resolution:int=3, # points per continuous (or long integer) parameter
                  max_points:int=1_000_000): # refuse grids larger than this
         super().__init__(space, seed)
+        resolution = _check_resolution(resolution)  # 0 would make an empty grid, and a study of no trial
         n = space.grid_size(resolution)
         if n > max_points: raise ConfigError(f"the grid of {space!r} at resolution {resolution} has {n} points, more than max_points={max_points}; lower the resolution")
         self._grid = list(space.grid(resolution))
@@ -77,7 +83,14 @@ class GridSearch(Tuner):
 
     def pending(self, config:Mapping) -> None: self._seen.add(self.space.key(config))
 
+    @property
+    def n_proposals(self) -> int: return len(self._grid)
+
 # %% ../nbs/05_tuners.ipynb #463622b8
+def _weighted(space:SearchSpace) -> bool:
+    "Whether `space.sample` draws some configurations of a finite space more often than others: a plain space with a log-scaled parameter (a space with a `sample` of its own, such as a list of candidates, draws them alike)."
+    return type(space).sample is SearchSpace.sample and any(getattr(p, 'log', False) for p in space.params)
+
 class RandomSearch(Tuner):
     "Random configurations under `seed`, without replacement by default."
     def __init__(self, space:SearchSpace, seed:int|None=None,
@@ -86,10 +99,12 @@ class RandomSearch(Tuner):
         super().__init__(space, seed)
         self.replace, self.max_retries, self.unique = replace, max_retries, not replace
         self._rng = make_rng(seed)
-        self._order = None
+        self._order, self._weighted, self._points = None, False, None
         if not replace and space.is_finite and space.size <= 1_000_000:
-            grid = list(space.grid())
-            self._order = [grid[i] for i in self._rng.permutation(len(grid))]
+            if _weighted(space): self._weighted = True  # drawn as `space.sample` draws (log-uniformly), each once; the grid only when draws keep repeating
+            else:
+                grid = list(space.grid())
+                self._order = [grid[i] for i in self._rng.permutation(len(grid))]
         self._seen, self._next = set(), 0
 
     def ask(self) -> dict|None:
@@ -100,15 +115,23 @@ class RandomSearch(Tuner):
                 k = self.space.key(c)
                 if k not in self._seen: self._seen.add(k); return dict(c)
             return None
-        for _ in range(self.max_retries):
+        for _ in range(min(self.max_retries, 100) if self._weighted else self.max_retries):
             c = self.space.sample(self._rng); k = self.space.key(c)
             if k not in self._seen: self._seen.add(k); return c
-        return None
+        if not self._weighted: return None
+        if self._points is None: self._points = [(self.space.key(c), c) for c in self.space.grid()]
+        rest = [(k, c) for k, c in self._points if k not in self._seen]  # the draws keep repeating: one of the points left, uniformly
+        if not rest: return None
+        k, c = rest[int(self._rng.integers(len(rest)))]
+        self._seen.add(k); return dict(c)
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss); self._seen.add(self.space.key(config))
 
     def pending(self, config:Mapping) -> None: self._seen.add(self.space.key(config))
+
+    @property
+    def n_proposals(self) -> int|None: return int(self.space.size) if self.unique and self.space.is_finite else None
 
 # %% ../nbs/05_tuners.ipynb #06bc08b4
 TUNERS: dict[str, Callable[..., Tuner]] = {
@@ -190,7 +213,7 @@ class Budget:
     def __post_init__(self):
         if self.n_trials is not None and (not isinstance(self.n_trials, numbers.Integral) or isinstance(self.n_trials, bool) or self.n_trials < 1):
             raise MetahpoError(f"budget n_trials={self.n_trials!r} is not allowed: give a positive whole number of evaluations")
-        if self.seconds is not None and (not isinstance(self.seconds, numbers.Real) or not self.seconds > 0 or math.isinf(self.seconds)):
+        if self.seconds is not None and (not isinstance(self.seconds, numbers.Real) or isinstance(self.seconds, bool) or not self.seconds > 0 or math.isinf(self.seconds)):
             raise MetahpoError(f"budget seconds={self.seconds!r} is not allowed: give a positive, finite number of seconds")
 
     @classmethod
@@ -486,13 +509,13 @@ class Study:
                               'gpu_s': t.cost.gpu_s, 'error': t.error} for t in self.trials])
 
 # %% ../nbs/05_tuners.ipynb #6c767aca
-def study_name(task:TaskRecord|None, tuner:str, seed:int|None,
+def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner made without a seed ('-unseeded')
                space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
                profile:str='cpu', # 'cpu' adds nothing; 'full' (or 'smoke') adds itself, so profiles never share a study
                only:str='') -> str: # the tag of a cut of the grid, such as '-only-batch_size128'
-    "The one rule that names a tuning study: '{task}-{model}-{tuner}-seed{seed}', then the space, profile and cut when not the defaults."
+    "The one rule that names a tuning study: '{task}-{model}-{tuner}-seed{seed}' ('-unseeded' without a seed), then the space, profile and cut when not the defaults."
     t = f"{task.name}-{task.model_family}" if task is not None else 'study'
-    return f"{t}-{tuner}-seed{seed}" + ('' if space == 'grid' else f'-{space}') + ('' if profile == 'cpu' else f'-{profile}') + only
+    return f"{t}-{tuner}-" + ('unseeded' if seed is None else f"seed{seed}") + ('' if space == 'grid' else f'-{space}') + ('' if profile == 'cpu' else f'-{profile}') + only
 
 def _resolve(objective, name, given):
     if given is not None: return given
@@ -523,12 +546,16 @@ def objective_protocol(objective) -> dict|None:
         return None
     return check_protocol(protocol)
 
-def _own_seed(tuner) -> int|None:
-    "The whole-number seed a tuner object was made with, or None (a tuner name, or an object without one)."
-    own = None if isinstance(tuner, str) else getattr(tuner, 'seed', None)
-    return int(own) if isinstance(own, numbers.Integral) and not isinstance(own, bool) else None
+def _own_seed(tuner) -> tuple[bool, int|None]:
+    "Whether a tuner object says what it was seeded with (its `seed`: a whole number, or None when made without one), and that seed; (False, None) for a tuner name or an object that does not say."
+    own = getattr(tuner, 'seed', _NO_SEED) if not isinstance(tuner, str) else _NO_SEED
+    if own is None: return True, None
+    return (True, int(own)) if isinstance(own, numbers.Integral) and not isinstance(own, bool) else (False, None)
 
-def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task):
+_NO_SEED = object()
+
+def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task) -> int|None:
+    "Refuse what `tune` cannot take, naming it; return `seed` as a Python int (or None)."
     if not callable(objective): raise MetahpoError(f"objective={objective!r} is not allowed: give a function of a configuration that returns a number or a mapping of metrics")
     if metric is not None and not (isinstance(metric, str) and metric):
         raise MetahpoError(f"metric={metric!r} is not allowed: give a metric's name, such as 'accuracy', or None (the objective's `metric`, else 'value')")
@@ -539,15 +566,20 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
         raise MetahpoError(f"tuner={tuner.__name__} is a class, not a tuner: give an instance, such as {tuner.__name__}(space, seed=0), or a tuner name ({', '.join(TUNERS)})")
     if not isinstance(tuner, (str, Tuner)) and not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
         raise MetahpoError(f"tuner={tuner!r} is not allowed: give a tuner name ({', '.join(TUNERS)}) or a Tuner instance")
-    check_seed(seed)
-    if (own := _own_seed(tuner)) is not None and seed not in (0, None, own):
+    seed = check_seed(seed)  # a NumPy integer as a Python int: SQLite would store it as 8 bytes
+    known, own = _own_seed(tuner)
+    if known and own is not None and seed not in (0, None, own):
         raise MetahpoError(f"seed={seed!r} differs from the seed the tuner object was made with ({own}): leave `seed` out, or give seed={own} "
                            "(a tuner object's own seed names the study and is recorded with every trial)")
+    if known and own is None and seed not in (0, None):
+        raise MetahpoError(f"seed={seed!r} is not the tuner object's: it was made without a seed (its proposals are not reproducible, and its study "
+                           f"is recorded as unseeded); make it with the seed, such as {type(tuner).__name__}(space, seed={seed}), or leave `seed` out")
     if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
         raise MetahpoError(f"repository={repository!r} is not allowed: give a Repository, a file path, or None")
     if trial_timeout_s is not None and not (isinstance(trial_timeout_s, numbers.Real) and not isinstance(trial_timeout_s, bool)
                                             and 0 < trial_timeout_s < math.inf):
         raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
+    return seed
 
 def tune(objective:Callable, # config -> number or mapping of metrics
          space:SearchSpace|None=None, # defaults to `objective.space`
@@ -555,7 +587,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          budget:Budget|int|str|None=None, # evaluations and/or seconds; None: until a unique tuner exhausts a finite space
          metric:str|None=None, # the metric to optimise; defaults to `objective.metric`, else 'value'
          direction:str|None=None, # 'maximize' or 'minimize'; defaults to `objective.direction`, else 'maximize'
-         seed:int|None=0, # seeds the tuner given by name; a tuner object's own seed is taken instead (another one than 0 or None is refused). Names the study and is recorded with every trial
+         seed:int|None=0, # seeds the tuner given by name; a tuner object's own seed is taken instead, None if it was made without one (another one than 0 or None is refused). Names the study and is recorded with every trial
          repository:Repository|str|os.PathLike|None=None, # record every trial here, and resume from it
          study:str|None=None, # study name in the repository; default `study_name(task, tuner, seed)`: '{task}-{model}-{tuner}-seed{seed}'
          task:TaskRecord|None=None, # what is tuned; defaults to `objective.task`
@@ -567,8 +599,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
          executor:Executor|None=None, # where trials run; default here (concurrency 1) or in forked processes (`ProcessExecutor`)
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
-    _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
-    if (own := _own_seed(tuner)) is not None: seed = own
+    seed = _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
+    known, own = _own_seed(tuner)
+    if known: seed = own  # a tuner object made without a seed: its study is unseeded, not seed 0
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
         raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
     n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
@@ -598,6 +631,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
+        new = repo.get_study(name) is None  # made by this run: deleted again if the run stops before a trial is recorded
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
@@ -607,13 +641,13 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
     from tqdm.auto import tqdm
-    total = budget.n_trials if budget.n_trials is not None else (int(space.size) if exhaustible else None)
+    total = _bar_total(tuner, space, budget, exhaustible)
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
     elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
     ex = executor if executor is not None else (InlineExecutor() if n_at_once == 1 else ProcessExecutor(n_at_once))
     running: dict = {}  # handle -> (config, claim, started) of the trials in flight
-    stopping = False  # no new trial: the budget or the tuner is spent, or a callback said stop
+    stopping, finished_ok = False, False  # no new trial: the budget or the tuner is spent, or a callback said stop
     def spent():
         return ((budget.n_trials is not None and len(st.trials) + len(running) >= budget.n_trials)
                 or (budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds))
@@ -694,17 +728,28 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     try:
                         for cb in callbacks: cb(st, trial)
                     except StopStudy: stopping = True
+        finished_ok = True
     finally:
         if running:  # interrupted: the trials in flight are stopped and their claims released, so a rerun evaluates them
             if callable(getattr(ex, 'cancel', None)): ex.cancel()
             if repo is not None:
                 for _, claim, _ in running.values():
                     if claim is not None: repo.release(claim)
+        if repo is not None and new and not finished_ok and not st.trials:  # refused or stopped before its first trial: no empty study is left behind
+            try:
+                if repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)
+            except Exception: pass  # the error that stopped the run is the one to see
         if executor is None and callable(getattr(ex, 'close', None)): ex.close()
         st.wall_s = time.perf_counter() - t_start
         bar.close()
         if own_repo: repo.close()
     return st
+
+def _bar_total(tuner, space:SearchSpace, budget:Budget, exhaustible:bool) -> int|None:
+    "What the progress bar counts to: the budget's evaluations, or fewer where the tuner proposes fewer in all (a grid's points, not the space's size)."
+    finite = getattr(tuner, 'n_proposals', None) if getattr(tuner, 'unique', False) else None
+    finite = finite if isinstance(finite, int) else (int(space.size) if exhaustible else None)
+    return finite if budget.n_trials is None else budget.n_trials if finite is None else min(budget.n_trials, finite)
 
 def _running_here(repo:Repository, record:StudyRecord) -> bool:
     "Whether another process on this machine holds a claim of the study (the repository removes a claim once its process is gone)."

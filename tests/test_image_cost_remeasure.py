@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd, pytest
 from metahpo.experience import shipped_experience_path
 from metahpo.repository import Repository, read_export
+from metahpo.space import SearchSpace, Ordinal
 from metahpo.metadataset_nn import image_tasks
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'scripts'))
@@ -40,8 +41,10 @@ def test_points_meet_their_recorded_twins(shipped, tmp_path):
 def test_a_point_without_a_twin_is_refused(shipped, tmp_path):
     s = shipped.studies[STUDY]
     t = [t for n, t in shipped.trials if n == STUDY][0]
+    lr = s['space']['learning_rate']  # a learning rate the shipped grid lacks (a repository records only configurations of its study's space)
+    wider = SearchSpace([Ordinal(lr.name, (*lr.values, 0.5)) if p is lr else p for p in s['space']], name=s['space'].name)
     with Repository(tmp_path / 'odd.db') as repo:
-        st = repo.study(STUDY, shipped.tasks[s['task']], s['space'], s['tuner'], s['metric'], s['direction'], seed=s['seed'])
+        st = repo.study(STUDY, shipped.tasks[s['task']], wider, s['tuner'], s['metric'], s['direction'], seed=s['seed'])
         repo.record_many(st, [replace(t, config={**t.config, 'learning_rate': 0.5})])
     with pytest.raises(SystemExit, match='no recorded twin'): compare(tmp_path / 'odd.db')
 
