@@ -648,7 +648,8 @@ def _import(a) -> int:
             for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)
         raise
     print(f"added {r['tasks']} task(s), {r['studies']} study(ies) and {r['trials']} trial(s) to {a.repo}"
-          + (f"; {r['rejected']} row(s) skipped" if r['rejected'] else ''))
+          + (f"; {r['rejected']} row(s) skipped" if r['rejected'] else '')
+          + (f"; {r['held']} evaluation(s) of configurations its studies already held here (measured separately) left out" if r.get('held') else ''))
     for reason in r['reasons'][:10]: print(f"  skipped {reason}", file=sys.stderr)
     if len(r['reasons']) > 10: print(f"  ... and {len(r['reasons']) - 10} more", file=sys.stderr)
     return 0

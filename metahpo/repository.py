@@ -691,6 +691,14 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
                               for name, msg in clash.items()]
     studies = {n: s for n, s in ex.studies.items() if n not in clash}
+    held, uids = {}, set()  # per study here: configurations it holds measured (by key), and the trials it holds (by uid)
+    for name, s in studies.items():
+        if (here := self.get_study(name)) is not None:
+            ts = self.trials(here); uids |= {t.uid for t in ts}
+            held[name] = {s['space'].key(t.config) for t in ts if t.ok}
+    again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
+    s_key = lambda name, t: studies[name]['space'].key(t.config)
+    n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)
     keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
@@ -702,12 +710,14 @@ def import_parquet(self:Repository, path:str|os.PathLike,
                        '' if s['protocol'] is None else to_json(s['protocol'])))
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
         for name, t in ex.trials:
-            if name not in clash: _insert_trial(c, ids[name], t)
+            if name not in clash and not again(name, t): _insert_trial(c, ids[name], t)
     same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside
     if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features and not same(recs[k].meta_features, t.meta_features)):
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",
                        str(path), len(kept), ', '.join(kept[:5]) + (', ...' if len(kept) > 5 else ''))
     n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)
     if n_bad: logger.warning("import of %r: %d row(s) skipped: %s", str(path), n_bad, '; '.join(rejected[:3]))
+    if n_again: logger.warning("import of %r: %d evaluation(s) of configurations its studies already hold here, measured separately, were left out "
+                               "(one study built twice: here and where the file came from)", str(path), n_again)
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
-                rejected=n_bad, reasons=rejected)
+                rejected=n_bad, reasons=rejected, held=n_again)
