@@ -441,6 +441,7 @@ def _recorded_as(tuner:str, space) -> set:
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
+    import pandas as pd
     from metahpo.metadataset import RFProtocol, build_metadataset, cv_noise
     families = ('random_forest', 'lstm', 'bert', 'resnet50')
     if a.family not in families: raise MetahpoError(choices_msg('--family', a.family, families))
@@ -476,9 +477,11 @@ def _metadataset(a) -> int:
               f"; the warnings above say why, and `metahpo studies --repo {a.repo}` lists it")
     if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
+        nz = nz[nz.task.isin(res.task)] if len(nz) else nz  # this build's tasks, not every one the repository holds
         if len(nz):
-            print(f"CV noise over {_n(len(nz), 'task')}: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
-                  f"between repeats {nz.spearman.median():.2f}, same best in both repeats on {nz.same_best.mean():.0%} of tasks, "
+            rho = nz.spearman.median()
+            print(f"CV noise over {_n(len(nz), 'task')} of this build: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
+                  f"between repeats {'n/a (no task whose repeats both vary)' if pd.isna(rho) else f'{rho:.2f}'}, same best in both repeats on {nz.same_best.mean():.0%} of tasks, "
                   f"median standard error of a grid point {nz.noise_se_pts.median():.2f} points")
     return 0 if not len(res) or (res.error.isna() & (res.failed < res.trials)).any() else 1  # nothing usable built: as `tune` when every trial failed
 
