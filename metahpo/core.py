@@ -117,7 +117,7 @@ def lazy_import(name:str, extra:str|None=None):
         raise MissingDependency(f"{name} is needed here but is not installed: {hint}", name=name) from e
 
 # %% ../nbs/00_core.ipynb #99a3e5b6
-_SHOWN: dict = {}  # (text, category, file, line) -> the warning filters in force when it was shown there
+_SHOWN: dict = {}  # (text, category, file, line) -> the warning filters in force when it was shown there (the list, kept, and its contents)
 
 def _action(text:str, category:type[Warning], module:str, lineno:int) -> str:
     "What the warning filters in force do with this warning (as `warnings.warn_explicit` decides)."
@@ -130,10 +130,11 @@ def warn_user(message:str, category:type[Warning]=UserWarning) -> None:
     pkg = os.path.dirname(os.path.abspath(importlib.import_module('metahpo').__file__)) + os.sep
     f, level = sys._getframe(1), 2  # 2: the line that called warn_user
     while f.f_back is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg): f, level = f.f_back, level + 1
-    key, filters = (message, category, f.f_code.co_filename, f.f_lineno), tuple(warnings.filters)
+    key, now = (message, category, f.f_code.co_filename, f.f_lineno), (warnings.filters, tuple(warnings.filters))
     if _action(message, category, f.f_globals.get('__name__', '<string>'), f.f_lineno) in ('default', 'module', 'once'):
-        if _SHOWN.get(key) == filters: return  # shown here already: libraries that change the filters and restore them (as many do) would show it again
-        _SHOWN[key] = filters
+        was = _SHOWN.get(key)  # the filter list in force when it was shown here (each `catch_warnings` block has its own) and its contents
+        if was is not None and was[0] is now[0] and was[1] == now[1]: return  # shown here already: a library that changes the filters and restores them would show it again
+        _SHOWN[key] = now
     warnings.warn(message, category, stacklevel=level)
 
 # %% ../nbs/00_core.ipynb #715e1973

@@ -102,7 +102,7 @@ class TaskEvaluations:
 def _evaluations(task:TaskRecord, study:str, space:SearchSpace, trials:Sequence[Trial], metric:str, direction:str,
                  protocol:dict|None=None) -> TaskEvaluations:
     "A study's complete trials as one task's evaluations."
-    return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([t.metrics for t in trials]),
+    return TaskEvaluations(task, study, space, [t.config for t in trials], pd.DataFrame([{**t.metrics, metric: t.value} for t in trials]),  # the value is the metric
                            pd.DataFrame([dict(wall_s=t.cost.wall_s, cpu_s=t.cost.cpu_s, gpu_s=t.cost.gpu_s) for t in trials]), metric, direction,
                            protocol)
 

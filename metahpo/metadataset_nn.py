@@ -158,6 +158,8 @@ class _NeuralProtocol:
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
         if self.n_configs is not None and (not isinstance(self.n_configs, int) or isinstance(self.n_configs, bool) or self.n_configs < 1):
             raise MetahpoError(f"n_configs={self.n_configs!r} is not allowed: give a whole number, 1 or more")
+        if self.space == 'grid' and self.n_configs is not None and self.n_configs > 27:
+            raise MetahpoError(f"n_configs={self.n_configs} is more than the grid's 27 points: give 27 or fewer, or the wide space")
         check_seed(self.seed, allow_none=False)
         if self.profile_name not in ('meta', 'full'): raise MetahpoError(choices_msg('meta-dataset profile', self.profile_name, ['meta', 'full']))
     @property

@@ -325,7 +325,9 @@ def _study_mismatch(s:StudyRecord, task:tuple, space:SearchSpace, metric:str, di
 _TRIAL_COLS = "uid, number, config, metrics, value, status, error, wall_s, cpu_s, gpu_s, seed, package_version, device, started_at, finished_at"
 
 def _trial_from_row(r) -> Trial:
-    return Trial(number=r[1], config=from_json(r[2]), status=TrialStatus(r[5]), value=r[4], metrics=from_json(r[3]),
+    config = from_json(r[2])
+    if any(isinstance(v, list) for v in config.values()): config = {k: _canon(v) for k, v in config.items()}  # a tuple choice, as the space holds it
+    return Trial(number=r[1], config=config, status=TrialStatus(r[5]), value=r[4], metrics=from_json(r[3]),
                  cost=Cost(r[7] or 0.0, r[8] or 0.0, r[9]), error=r[6], seed=r[10], started_at=r[13], finished_at=r[14],
                  package_version=r[11], device=r[12], uid=r[0])
 
@@ -359,8 +361,10 @@ class _Bad(Exception):
 def _need(ok:bool, msg:str, hint:str=''):
     if not ok: raise _Bad(msg, hint)
 
-def _is_num(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool)
+def _is_num(v) -> bool: return type(v) in (float, int) or (isinstance(v, numbers.Real) and not isinstance(v, bool))  # the usual types first: this runs for every metric of every row
 def _na(v): return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+
+_DIVERGED = "record a run that diverged or gave no score as failed: Trial(number, config, TrialStatus.FAILED, error='why'), with no value"
 
 def _check_trial(config, metrics, status:str, value, costs:list, seed, space:SearchSpace, metric:str) -> dict:
     "What a trial must be to be recorded or imported: its configuration in the study's `space` (returned as the space reads it), its value a number in the range of the study's `metric` when complete and none when failed, its metrics numbers in range or None, its costs finite seconds, its seed whole; else `_Bad` naming what is wrong."
@@ -369,21 +373,21 @@ def _check_trial(config, metrics, status:str, value, costs:list, seed, space:Sea
     try: valid = space.validate(config)
     except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}", "record configurations of the study's space") from None
     _need(isinstance(metrics, dict), f"metrics {metrics!r} is not a mapping", "give a mapping of metric names to numbers")
-    diverged = "record a run that diverged or gave no score as failed: Trial(number, config, TrialStatus.FAILED, error='why'), with no value"
-    for k, v in metrics.items():
-        lo, hi = metric_range(k) if isinstance(k, str) else (-METRIC_BOUND, METRIC_BOUND)
-        _need(isinstance(k, str), f"metric name {k!r} is not a text", "name each metric with a text")
-        _need(v is None or (_is_num(v) and in_metric_range(k, v)), f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}",
-              "give None for a metric that is unknown" + (f"; {diverged}" if k == metric and status == 'complete' else ''))
+    diverged = _DIVERGED
+    for k, v in metrics.items():  # every metric of every trial: the messages are made only when one is wrong
+        if not isinstance(k, str): raise _Bad(f"metric name {k!r} is not a text", "name each metric with a text")
+        if not (v is None or (_is_num(v) and in_metric_range(k, v))):
+            lo, hi = metric_range(k)
+            raise _Bad(f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}", "give None for a metric that is unknown" + (f"; {diverged}" if k == metric and status == 'complete' else ''))
     if status == 'complete':
-        lo, hi = metric_range(metric)
-        _need(_is_num(value) and in_metric_range(metric, value), f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}", diverged)
-        _need(metrics.get(metric) in (None, value), f"value {value!r} differs from its metric {metric}={metrics.get(metric)!r}",
-              f"the value is the study's metric {metric!r}: give the same number to both, or leave it out of `metrics`")
-    else: _need(value is None, f"a failed trial has value {value!r}; it should have none", "give value=None (its scores may stay in `metrics`), or record it as complete")
-    _need(all(c is None or (_is_num(c) and 0 <= c < math.inf) for c in costs), f"costs {costs} must be finite seconds, 0 or more",
-          "give Cost(wall_s, cpu_s, gpu_s) in seconds, gpu_s None when no GPU was used")
-    _need(seed is None or (_is_num(seed) and float(seed).is_integer()), f"seed {seed!r} is not a whole number", "give the study's seed, a whole number, or None")
+        if not (_is_num(value) and in_metric_range(metric, value)):
+            lo, hi = metric_range(metric); raise _Bad(f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}", diverged)
+        if metrics.get(metric) not in (None, value):
+            raise _Bad(f"value {value!r} differs from its metric {metric}={metrics.get(metric)!r}", f"the value is the study's metric {metric!r}: give the same number to both")
+    elif value is not None: raise _Bad(f"a failed trial has value {value!r}; it should have none", "give value=None (its scores may stay in `metrics`), or record it as complete")
+    if not all(c is None or (_is_num(c) and 0 <= c < math.inf) for c in costs):
+        raise _Bad(f"costs {costs} must be finite seconds, 0 or more", "give Cost(wall_s, cpu_s, gpu_s) in seconds, gpu_s None when no GPU was used")
+    if not (seed is None or (_is_num(seed) and float(seed).is_integer())): raise _Bad(f"seed {seed!r} is not a whole number", "give the study's seed, a whole number, or None")
     return valid
 
 def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
@@ -395,12 +399,14 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
         except ValueError: raise _Bad(f"status {trial.status!r}; allowed: complete, failed") from None
         cost = trial.cost if isinstance(trial.cost, Cost) else None
         _need(cost is not None, f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
+        value = trial.value if status == TrialStatus.COMPLETE else _na(trial.value)  # NaN: missing, as an import reads it (SQLite stores NaN as NULL),
+        seed = _na(trial.seed)  # but a complete trial's NaN is said as such
         config = _check_trial(dict(trial.config) if isinstance(trial.config, Mapping) else trial.config,
-                              dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, trial.value,
-                              [cost.wall_s, cost.cpu_s, cost.gpu_s], trial.seed, study.space, study.metric)
+                              dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, value,
+                              [_na(cost.wall_s), _na(cost.cpu_s), _na(cost.gpu_s)], seed, study.space, study.metric)
     except _Bad as e: raise RepositoryError(f"cannot record {which} in study {study.name!r}: {e}" + (f"; {e.hint}" if e.hint else '')) from None
-    return dataclasses.replace(trial, config=config, status=status, value=None if trial.value is None else float(trial.value),
-                               seed=None if trial.seed is None else int(trial.seed), uid=trial.uid or uuid.uuid4().hex)
+    return dataclasses.replace(trial, config=config, status=status, value=None if value is None else float(value),
+                               seed=None if seed is None else int(seed), uid=trial.uid or uuid.uuid4().hex)
 
 def _insert_trial(c, sid:int, trial:Trial) -> int|None:
     "Inside an open write transaction: store `trial` as the next number of study `sid`; `None` if its uid is stored already."
@@ -695,7 +701,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     for name, s in studies.items():
         if (here := self.get_study(name)) is not None:
             ts = self.trials(here); uids |= {t.uid for t in ts}
-            held[name] = {s['space'].key(t.config) for t in ts if t.ok}
+            keys = [s['space'].key(t.config) for t in ts if t.ok]
+            if len(set(keys)) == len(keys): held[name] = set(keys)  # a study that repeats configurations here measures them again on purpose: kept
     again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
     s_key = lambda name, t: studies[name]['space'].key(t.config)
     n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)

@@ -113,15 +113,20 @@ class Int(_Range):
     def decode(self, x:Sequence[float]) -> int: return int(min(max(round(self._from_unit(x[0])), self.low), self.high))
 
 # %% ../nbs/01_space.ipynb #5f050852
+_PLAIN = (str, int, float, bool, type(None))
+
 def _canon(v):
     "A choice, or a value matched against the choices, as it is stored and compared: NumPy scalars as Python's, lists, tuples and arrays (at any depth) as tuples (JSON gives lists back)."
+    if type(v) in _PLAIN: return v  # most values: nothing to do
     if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.ndim == 0): return v.item()
     if isinstance(v, (list, tuple, np.ndarray)): return tuple(_canon(x) for x in v)
     return v
 
 def _finite(v) -> bool:
     "Whether `v` holds no NaN and no infinity (in a tuple, at any depth)."
-    return all(map(_finite, v)) if isinstance(v, tuple) else not (_is_real(v) and not math.isfinite(v))
+    if isinstance(v, tuple): return all(map(_finite, v))
+    try: return not _is_real(v) or math.isfinite(v)
+    except OverflowError: return False  # a whole number beyond any float
 
 def _repeat(vals:tuple) -> tuple[int, int]|None:
     "The first pair of positions (i, j), i < j, whose values `_Choice._index` cannot tell apart (equal and of one type, or two numbers within 1e-9 relative), or None."
@@ -158,6 +163,10 @@ class _Choice(Param):
                               f"(it matches the first), so the second could never be chosen; give each {what} once")
     def _index(self, v) -> int|None:
         vals, v = self._values, _canon(v)  # a list matches the tuple choice it reads as, a NumPy value the Python one
+        try:  # the usual case: one of the choices itself (choices equal in value are refused, so the first equal one of its type is the one)
+            i = vals.index(v)
+            if type(vals[i]) is type(v): return i
+        except (ValueError, TypeError): pass
         for i, c in enumerate(vals):
             if type(c) is type(v) or (_is_real(c) and _is_real(v)):
                 if c == v or (_is_real(c) and _is_real(v) and math.isclose(c, v, rel_tol=1e-9, abs_tol=0)): return i

@@ -89,9 +89,9 @@ class MetaSurrogate:
         return self
 
     def __repr__(self) -> str:
-        default = MetaSurrogate.__new__(MetaSurrogate); MetaSurrogate.__init__(default)
-        changed = {k: v for k, v in self.get_params().items() if v != getattr(default, k)}
-        return f"MetaSurrogate({', '.join(f'{k}={v!r}' for k, v in changed.items())})" + (' (fitted)' if hasattr(self, 'members_') else '')
+        default, unset = MetaSurrogate(), object()  # a subclass's own settings are shown whatever their value
+        changed = {k: v for k, v in self.get_params().items() if getattr(default, k, unset) is unset or v != getattr(default, k)}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in changed.items())})" + (' (fitted)' if hasattr(self, 'members_') else '')
 
     def _check_params(self) -> None:
         "Refuse settings that cannot work, by name (when fitting, as scikit-learn estimators do)."

@@ -69,6 +69,7 @@ class GridSearch(Tuner):
         if n > max_points: raise ConfigError(f"the grid of {space!r} at resolution {resolution} has {n} points, more than max_points={max_points}; lower the resolution")
         self._grid = list(space.grid(resolution))
         if shuffle: self._grid = [self._grid[i] for i in make_rng(seed).permutation(len(self._grid))]
+        self.seed_free = not shuffle  # its proposals do not depend on a seed: `tune` records the one it is given
         self._next, self._seen = 0, set()
 
     def ask(self) -> dict|None:
@@ -549,6 +550,7 @@ def objective_protocol(objective) -> dict|None:
 def _own_seed(tuner) -> tuple[bool, int|None]:
     "Whether a tuner object says what it was seeded with (its `seed`: a whole number, or None when made without one), and that seed; (False, None) for a tuner name or an object that does not say."
     own = getattr(tuner, 'seed', _NO_SEED) if not isinstance(tuner, str) else _NO_SEED
+    if own is None and getattr(tuner, 'seed_free', False): return False, None  # the same proposals under any seed (an unshuffled grid)
     if own is None: return True, None
     return (True, int(own)) if isinstance(own, numbers.Integral) and not isinstance(own, bool) else (False, None)
 

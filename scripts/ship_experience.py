@@ -34,6 +34,9 @@ def main(argv=None) -> int:
                     names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and len(r.trials(s)) >= a.min_trials]
                     parts = [r.export_parquet(Path(tmp) / f'part{i}-{j}.parquet', studies=glob.escape(name)) for j, name in enumerate(names)]
                 n = [repo.import_parquet(part) for part in parts]
+                if held := [name for name, x in zip(names, n) if x.get('held')]:  # the import leaves such evaluations out; here they are refused
+                    sys.exit(f"refused: study {held[0]} of {src} would hold a configuration twice (two separate builds of one study"
+                             f"{f', and {len(held) - 1} more' if len(held) > 1 else ''}); leave it out with --studies")
                 print(f"{src}: {len(names)} studies match {a.studies!r} with at least {a.min_trials} trial(s); "
                       f"{sum(x['studies'] for x in n)} new studies, {sum(x['trials'] for x in n)} new trials")
         out = Path(a.out) if a.out else Path(tmp) / 'new.parquet'
@@ -48,7 +51,7 @@ def main(argv=None) -> int:
             if any(k not in new_rows or not np.isclose(new_rows[k], v, equal_nan=True) for k, v in old_rows.items()):
                 sys.exit(f"refused: study {e.study} would lose or change an evaluation")
         for f in new:  # two builds of one study (the same name, other trials) would repeat configurations
-            if len({f.space.key(c) for c in f.configs}) < len(f.configs): sys.exit(f"refused: study {f.study} would hold a configuration twice")
+            if len({f.space.key(c) for c in f.configs}) < len(f.configs): sys.exit(f"refused: study {f.study} would hold a configuration twice; leave it out with --studies")
         if not a.out: shutil.copyfile(out, old_path)
         dest = Path(a.out) if a.out else old_path
     summary = new.summary()
