@@ -224,21 +224,24 @@ def cv_noise(source:Experience|Repository|str|os.PathLike, # the meta-dataset: a
 SEED_TASKS = {'titanic': ('random_forest', 'tabular'), 'imdb': ('bert', 'text'), 'cifar10': ('resnet50', 'image'),
               'electricity': ('lstm', 'timeseries')}
 
+_SEED_FILES = {'imdb': 'imdb/imdb_train.parquet', 'cifar10': 'cifar10/cifar10_jpeg_all.parquet',
+               'electricity': 'electricity/uci_ld2011_2014_MT001-MT010_hourly_6000steps.csv.gz'}  # Titanic ships with the package too
+
 def _seed_data(task:str, d:Path):
     "The data of a seed task as the meta-feature extractor takes it, its extractor's options, and the file it came from."
     if task == 'titanic':  # the data directory's copy, else the one the package ships
         X, y = titanic_features(load_titanic(d)); return (X, y), {}, titanic_path(d)
     if task == 'imdb':
-        p = d / 'imdb' / 'imdb_train.parquet'; df = pd.read_parquet(p, columns=['text', 'label'])
+        p = d / _SEED_FILES['imdb']; df = pd.read_parquet(p, columns=['text', 'label'])
         return (df.text.tolist(), df.label.to_numpy()), {}, p
     if task == 'cifar10':
         import io
         Image = lazy_import('PIL.Image', 'dl')
-        p = d / 'cifar10' / 'cifar10_jpeg_all.parquet'
+        p = d / _SEED_FILES['cifar10']
         df = pd.read_parquet(p, columns=['split', 'label', 'jpeg'], filters=[('split', '==', 'train')])
         imgs = np.stack([np.asarray(Image.open(io.BytesIO(b)).convert('RGB')) for b in df.jpeg])
         return (imgs, df.label.to_numpy()), {}, p
-    p = d / 'electricity' / 'uci_ld2011_2014_MT001-MT010_hourly_6000steps.csv.gz'
+    p = d / _SEED_FILES['electricity']
     return (pd.read_csv(p)['MT_001'].to_numpy(dtype=float),), dict(period=24, freq='h'), p
 
 def seed_task_records(task:str, data_dir:str|os.PathLike|None=None, seed:int=0) -> list[TaskRecord]:
@@ -258,17 +261,17 @@ def record_seed_metafeatures(repository:str|os.PathLike|Repository, # where to r
     "Compute and record the meta-features of the seed plan's datasets; one row per task with the seconds it took."
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder with the seed datasets")
+    for task in tasks:  # every task known and its file there before the repository is opened (or made)
+        if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
+        if task in _SEED_FILES and not (d / _SEED_FILES[task]).is_file():
+            raise MetahpoError(f"seed task {task!r}: {str(d / _SEED_FILES[task])!r} is missing from the data directory {str(d)!r}; give a data directory "
+                               "that holds the seed datasets (imdb/, cifar10/, electricity/; Titanic ships with the package)")
     repo = repository if isinstance(repository, Repository) else Repository(repository)
     rows = []
     try:
         for task in tasks:
-            if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
             family, modality = SEED_TASKS[task]
-            t0 = time.perf_counter()
-            try: data, kw, path = _seed_data(task, d)
-            except FileNotFoundError as e:
-                raise MetahpoError(f"seed task {task!r}: {e.filename or e} is missing from the data directory {str(d)!r}; give a data directory "
-                                   "that holds the seed datasets (titanic/, imdb/, cifar10/, electricity/)") from None
+            t0 = time.perf_counter(); data, kw, path = _seed_data(task, d)
             t_load = time.perf_counter() - t0
             t0 = time.perf_counter(); mf = metafeatures(modality, *data, seed=seed, **kw); t_mf = time.perf_counter() - t0
             for rec in seed_task_records(task, d, seed): repo.add_task(replace(rec, meta_features=mf))

@@ -240,7 +240,7 @@ class MetaTuner(Tuner):
         if surrogate is not None and not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict')):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "
                                "and predict, or None for `default_surrogate`")
-        self.surrogate = surrogate or default_surrogate(seed=0 if seed is None else seed)
+        self.surrogate = surrogate if surrogate is not None else default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
         self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
@@ -265,8 +265,9 @@ class MetaTuner(Tuner):
                 warn_user(f"the {len(self.past)} past task(s) have no meta-features: the ones given go unused, and every past task counts alike")
             if n_similar is not None and not have_mf:
                 warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
-            if hasattr(self.surrogate, 'members_') and (getattr(self.surrogate, 'd_', space.dim), getattr(self.surrogate, 'm_', self._Z.shape[1])) != (space.dim, self._Z.shape[1]):
-                raise MetahpoError(f"the surrogate given was fitted on {self.surrogate.d_} configuration dimensions and {self.surrogate.m_} meta-features; "
+            dims = (getattr(self.surrogate, 'd_', space.dim), getattr(self.surrogate, 'm_', self._Z.shape[1]))  # what it was fitted on, where it says
+            if hasattr(self.surrogate, 'members_') and dims != (space.dim, self._Z.shape[1]):
+                raise MetahpoError(f"the surrogate given was fitted on {dims[0]} configuration dimensions and {dims[1]} meta-features; "
                                    f"this space has {space.dim} and the past tasks {self._Z.shape[1]}: give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)

@@ -362,7 +362,7 @@ def _need(ok:bool, msg:str, hint:str=''):
     if not ok: raise _Bad(msg, hint)
 
 def _is_num(v) -> bool: return type(v) in (float, int) or (isinstance(v, numbers.Real) and not isinstance(v, bool))  # the usual types first: this runs for every metric of every row
-def _na(v): return None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+def _na(v): return None if v is None or (_is_num(v) and v != v) else v  # NaN of any float type: missing
 
 _DIVERGED = "record a run that diverged or gave no score as failed: Trial(number, config, TrialStatus.FAILED, error='why'), with no value"
 
@@ -405,7 +405,8 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
                               dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, value,
                               [_na(cost.wall_s), _na(cost.cpu_s), _na(cost.gpu_s)], seed, study.space, study.metric)
     except _Bad as e: raise RepositoryError(f"cannot record {which} in study {study.name!r}: {e}" + (f"; {e.hint}" if e.hint else '')) from None
-    return dataclasses.replace(trial, config=config, status=status, value=None if value is None else float(value),
+    cost = Cost(_na(cost.wall_s) or 0.0, _na(cost.cpu_s) or 0.0, _na(cost.gpu_s))  # as it reads back: a missing time is 0 seconds (GPU: none)
+    return dataclasses.replace(trial, config=config, status=status, value=None if value is None else float(value), cost=cost,
                                seed=None if seed is None else int(seed), uid=trial.uid or uuid.uuid4().hex)
 
 def _insert_trial(c, sid:int, trial:Trial) -> int|None:
@@ -697,12 +698,15 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
                               for name, msg in clash.items()]
     studies = {n: s for n, s in ex.studies.items() if n not in clash}
-    held, uids = {}, set()  # per study here: configurations it holds measured (by key), and the trials it holds (by uid)
+    held, uids, theirs = {}, set(), {}  # per study here: configurations it holds measured (by key); the trials it holds (by uid); the file's trials per study
+    for name, t in ex.trials: theirs.setdefault(name, []).append(t)
     for name, s in studies.items():
         if (here := self.get_study(name)) is not None:
-            ts = self.trials(here); uids |= {t.uid for t in ts}
+            ts = self.trials(here); mine = {t.uid for t in ts}; uids |= mine
             keys = [s['space'].key(t.config) for t in ts if t.ok]
-            if len(set(keys)) == len(keys): held[name] = set(keys)  # a study that repeats configurations here measures them again on purpose: kept
+            their_keys = [s['space'].key(t.config) for t in theirs.get(name, ()) if t.ok]
+            separate = not mine & {t.uid for t in theirs.get(name, ())}  # no trial in common: another build of the study, not this one continued
+            if separate and len(set(keys)) == len(keys) and len(set(their_keys)) == len(their_keys): held[name] = set(keys)  # a study that repeats configurations measures them again on purpose: kept
     again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
     s_key = lambda name, t: studies[name]['space'].key(t.config)
     n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)

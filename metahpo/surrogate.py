@@ -79,7 +79,7 @@ class MetaSurrogate:
 
     def get_params(self, deep:bool=True) -> dict:
         "The settings, as scikit-learn's `get_params` gives them (`sklearn.base.clone` makes an unfitted copy)."
-        return {k: v for k, v in vars(self).items() if not k.endswith('_')}
+        return {k: v for k, v in vars(self).items() if not k.endswith('_') and not k.startswith('_')}
 
     def set_params(self, **params) -> MetaSurrogate:
         "Change settings by name (refit afterwards); an unknown name is refused."
@@ -89,7 +89,9 @@ class MetaSurrogate:
         return self
 
     def __repr__(self) -> str:
-        default, unset = MetaSurrogate(), object()  # a subclass's own settings are shown whatever their value
+        try: default = type(self)()  # a subclass's own defaults
+        except Exception: default = MetaSurrogate()
+        unset = object()  # a setting the default lacks is shown whatever its value
         changed = {k: v for k, v in self.get_params().items() if getattr(default, k, unset) is unset or v != getattr(default, k)}
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in changed.items())})" + (' (fitted)' if hasattr(self, 'members_') else '')
 
