@@ -15,8 +15,9 @@ from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'same_meta_features', 'TaskEvaluations', 'task_studies', 'one_per_task',
-           'Experience', 'shipped_experience_path', 'load_experience', 'build_experience', 'past_in_space']
+__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'n_known', 'same_meta_features', 'TaskEvaluations', 'task_studies',
+           'one_per_task', 'Experience', 'shipped_experience_path', 'load_experience', 'build_experience',
+           'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
@@ -34,6 +35,10 @@ def _number(v) -> float:
     "A meta-feature's value as a number; NaN where unknown (None, or not a number)."
     try: return np.nan if v is None else float(v)
     except (TypeError, ValueError): return np.nan
+
+def n_known(meta_features:Mapping|None) -> int:
+    "How many of `meta_features` are known: numbers, not None, NaN or text."
+    return sum(np.isfinite(_number(v)) for v in (meta_features or {}).values())
 
 def same_meta_features(a:Mapping|None, b:Mapping|None) -> bool:
     "Whether two tasks' meta-features are the same names with the same values, to rounding (NaN, None and non-numbers alike)."
@@ -183,7 +188,7 @@ class Experience:
 
     def twins(self, meta_features:Mapping|None) -> list[str]:
         "The tasks whose meta-features are `meta_features` (`same_meta_features`), at least `TWIN_MIN_FEATURES` of them known: that task's table, under its own name or others."
-        if sum(np.isfinite(_number(v)) for v in (meta_features or {}).values()) < TWIN_MIN_FEATURES: return []
+        if n_known(meta_features) < TWIN_MIN_FEATURES: return []
         return sorted({t.name for t in self.tasks if same_meta_features(t.meta_features, meta_features)})
 
     def without(self, tasks:Sequence[TaskRecord]) -> Experience:
@@ -197,6 +202,7 @@ class Experience:
 
     def _warn_unknown(self, **asked) -> None:
         "Warn of a space, model family or modality asked for that this experience lacks: a typo selects nothing."
+        if all(v is None for v in asked.values()): return  # nothing asked for (a selection by exclusion, say): nothing to look up
         have = dict(space=('spaces', {e.space.name for e in self.evaluations}),
                     model_family=('model families', {t.model_family for t in self.tasks} | {e.task.model_family for e in self.evaluations}),
                     modality=('modalities', {t.modality for t in self.tasks} | {e.task.modality for e in self.evaluations}))

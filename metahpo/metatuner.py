@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import TWIN_MIN_FEATURES, standardise_scores, same_meta_features, past_in_space
+from .experience import TWIN_MIN_FEATURES, n_known, standardise_scores, same_meta_features, past_in_space
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -247,8 +247,7 @@ class MetaTuner(Tuner):
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
-        known = sum(v is not None and np.isfinite(float(v)) for v in (meta_features or {}).values())
-        if known >= TWIN_MIN_FEATURES and (same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]):  # a typo in `task`, or a copy under another name
+        if n_known(meta_features) >= TWIN_MIN_FEATURES and (same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]):  # a typo in `task`, or a copy under another name
             warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                           "so that its own evaluations are left out")
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None

@@ -373,15 +373,14 @@ def _check_trial(config, metrics, status:str, value, costs:list, seed, space:Sea
     try: valid = space.validate(config)
     except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}", "record configurations of the study's space") from None
     _need(isinstance(metrics, dict), f"metrics {metrics!r} is not a mapping", "give a mapping of metric names to numbers")
-    diverged = _DIVERGED
     for k, v in metrics.items():  # every metric of every trial: the messages are made only when one is wrong
         if not isinstance(k, str): raise _Bad(f"metric name {k!r} is not a text", "name each metric with a text")
         if not (v is None or (_is_num(v) and in_metric_range(k, v))):
             lo, hi = metric_range(k)
-            raise _Bad(f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}", "give None for a metric that is unknown" + (f"; {diverged}" if k == metric and status == 'complete' else ''))
+            raise _Bad(f"metric {k}={v!r} is not a number from {lo:g} to {hi:g}", "give None for a metric that is unknown" + (f"; {_DIVERGED}" if k == metric and status == 'complete' else ''))
     if status == 'complete':
         if not (_is_num(value) and in_metric_range(metric, value)):
-            lo, hi = metric_range(metric); raise _Bad(f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}", diverged)
+            lo, hi = metric_range(metric); raise _Bad(f"value {value!r} of a complete trial is not a number from {lo:g} to {hi:g}", _DIVERGED)
         if metrics.get(metric) not in (None, value):
             raise _Bad(f"value {value!r} differs from its metric {metric}={metrics.get(metric)!r}", f"the value is the study's metric {metric!r}: give the same number to both")
     elif value is not None: raise _Bad(f"a failed trial has value {value!r}; it should have none", "give value=None (its scores may stay in `metrics`), or record it as complete")
