@@ -208,7 +208,8 @@ def cli_tuners() -> list[str]:
     return [*TUNERS, 'meta']
 
 def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experience base file; default the shipped one
-                table:bool=False): # `obj` is the user's table (--data), not a built-in task
+                table:bool=False, # `obj` is the user's table (--data), not a built-in task
+                say:bool=True): # print what MetaTuner learned from (not where a resumed study's budget is spent: nothing runs)
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError, choices_msg
     if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
@@ -236,6 +237,7 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
         warnings.warn(re.sub(r"pass task='([^']*)' so that its own", lambda m: f"{how(m)} so that its own", str(w.message)), w.category, stacklevel=2)
     if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks", file=sys.stderr)
+    if not say: return mt
     lf = mt.learned_from(3)
     print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
           + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
@@ -375,10 +377,13 @@ def _tune(a) -> int:
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
               "expect hours per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
+    spent_before = False  # a resumed study whose budget is spent: nothing runs
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
-            if (rec := repo.get_study(study)) is not None: _check_resumable(repo, rec, obj, a.tuner)
-    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None)
+            if (rec := repo.get_study(study)) is not None:
+                _check_resumable(repo, rec, obj, a.tuner)
+                spent_before = budget.n_trials is not None and len(repo.trials(rec)) >= budget.n_trials
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
     executor = _executor(a, obj)
     with Repository(a.repo) as repo:
         rec = repo.get_study(study)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_metadataset.ipynb #15ff89e8
 from __future__ import annotations
-import fnmatch, logging, multiprocessing, os, signal, time
+import fnmatch, functools, logging, multiprocessing, os, queue, signal, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
@@ -95,9 +95,11 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     return s is not None and bool(s.task.meta_features)
 
 _POOL_STOP = None  # in a pool worker of `build_metadataset`: the event the builder sets before it stops the pool
+_POOL_TICKS = None  # in a pool worker, with progress shown: the queue on which it tells the builder of every evaluation it records
 
-def _build_one(args) -> dict:
-    try: return _build_task(args)
+def _build_one(args, tick=None) -> dict:
+    "Build one task; `tick(task)` is called after every evaluation recorded (in a pool worker, a message to the builder)."
+    try: return _build_task(args, tick or (None if _POOL_TICKS is None else _POOL_TICKS.put))
     except KeyboardInterrupt as e:
         if _POOL_STOP is None: raise  # not a pool worker: the caller's to handle
         if _POOL_STOP.is_set(): os._exit(143)  # the builder stops the pool, and the study gave back what it held: leave quietly
@@ -110,10 +112,10 @@ def _failed_row(repo:Repository, task:str, name:str, before:int, error:str) -> d
     "The summary row of a task that added nothing: what its study holds, and why."
     return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), failed=_n_failed(repo, name), added=0, cpu_s=0.0, wall_s=0.0, error=error)
 
-def _pool_worker(stop):
+def _pool_worker(stop, ticks=None):
     "A pool worker leaves Ctrl-C to the builder, which sets `stop` and stops the pool with SIGTERM; a SIGTERM sent to the worker alone fails its task."
-    global _POOL_STOP
-    _POOL_STOP = stop
+    global _POOL_STOP, _POOL_TICKS
+    _POOL_STOP, _POOL_TICKS = stop, ticks
     def on_term(signum, frame):
         if stop.is_set(): os._exit(143)
         raise Terminated(f"signal {signum}")
@@ -123,7 +125,7 @@ _OTHER_SETTINGS = ("the repository's study of this task was built with other set
                    "epochs, the space or the seed), or on another table of this name: build with those settings, into another repository, "
                    "or give the table another name")
 
-def _build_task(args) -> dict:
+def _build_task(args, tick=None) -> dict:
     task, protocol, repo_path, data_dir, threads = args
     if threads: protocol.limit_threads(threads)
     with Repository(repo_path) as repo:
@@ -141,7 +143,7 @@ def _build_task(args) -> dict:
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             st = tune(obj, tuner='grid' if protocol.space == 'grid' else 'random', budget=protocol.budget, seed=protocol.seed,
-                      repository=repo, study=name, progress=False)
+                      repository=repo, study=name, progress=False, callbacks=() if tick is None else (lambda st, t: tick(task),))
             new = st.trials[st.n_resumed:]
             return {**row, 'trials': len(st.trials), 'failed': st.n_failed, 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
@@ -151,6 +153,18 @@ def _build_task(args) -> dict:
                 msg = msg.replace("choose another study name to start a new study", _OTHER_SETTINGS)
             logger.info("task %s failed: %s", task, msg)  # the summary row says it
             return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
+
+def _rows_with_ticks(it, ticks, tick):
+    "The pool's summary rows as they come, telling `tick` of every evaluation its workers record meanwhile."
+    def drain():
+        while ticks is not None:
+            try: tick(ticks.get_nowait())
+            except queue.Empty: return
+    while True:
+        try: r = it.next(timeout=0.5)
+        except multiprocessing.TimeoutError: drain(); continue
+        except StopIteration: drain(); return
+        drain(); yield r
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
@@ -171,16 +185,26 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
     jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]
     rows = []
-    bar = tqdm(total=len(jobs), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='task', disable=not progress)
+    with Repository(repository) as repo: done = {t: _n_recorded(repo, protocol.study_name(t)) for t in tasks}  # evaluations recorded per task
+    finished = set()
+    expected = lambda: sum(n if t in finished else max(n, protocol.budget) for t, n in done.items())  # a finished task runs no more
+    bar = tqdm(total=expected(), initial=sum(done.values()), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='evaluation',
+               disable=not progress, dynamic_ncols=True)
+    bar.set_postfix(tasks=f"0/{len(tasks)}")
+    def tick(task):  # an evaluation recorded (one told after its task's row came in was counted by the row)
+        if task not in finished: done[task] += 1; bar.update(1)
+    def finish(r):  # a task's row: its recorded evaluations, counted in the repository
+        rows.append(r); finished.add(r['task']); done[r['task']] = r['trials']
+        bar.total, bar.n = expected(), sum(done.values())
+        bar.set_postfix(tasks=f"{len(finished)}/{len(tasks)}", last=r['task'][:20])
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
-        if workers == 1: it = map(_build_one, jobs)
+        if workers == 1: it = map(functools.partial(_build_one, tick=tick if progress else None), jobs)
         else:
-            ctx = multiprocessing.get_context('fork'); stop = ctx.Event()
-            pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop,), maxtasksperchild=8)
-            it = pool.imap_unordered(_build_one, jobs)
+            ctx = multiprocessing.get_context('fork'); stop = ctx.Event(); ticks = ctx.Queue() if progress else None
+            pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop, ticks), maxtasksperchild=8)
+            it = _rows_with_ticks(pool.imap_unordered(_build_one, jobs), ticks, tick)
         try:
-            for r in it:
-                rows.append(r); bar.update(1); bar.set_postfix(task=r['task'][:20], added=r['added'])
+            for r in it: finish(r)
         finally:
             bar.close()
             if workers > 1: stop.set(); pool.terminate(); pool.join()

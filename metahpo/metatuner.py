@@ -244,6 +244,7 @@ class MetaTuner(Tuner):
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
         self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
+        self.meta_features = meta_features  # `tune` records them with the task, so that this study is experience with meta-features later
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers
+import copy, dataclasses, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
@@ -616,6 +616,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
+    if isinstance(task, TaskRecord) and not task.meta_features and isinstance(mf := getattr(tuner, 'meta_features', None), Mapping) and mf:
+        task = dataclasses.replace(task, meta_features=dict(mf))  # what a MetaTuner was told of this task: recorded with it, so that this study is experience with meta-features later
     budget = Budget.parse(budget)
     tuner_name = tuner if isinstance(tuner, str) else type(tuner).__name__
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
