@@ -193,7 +193,15 @@ class Experience:
 
     def without(self, tasks:Sequence[TaskRecord]) -> Experience:
         "This experience without `tasks` and their twins (`twins`: their tables under other names), as a benchmark leaves a tuned task out."
-        return self.select(exclude={n for t in tasks for n in (t.name, *self.twins(t.meta_features))})
+        fingerprints = {t.fingerprint for t in tasks if t.fingerprint}  # their data, wherever it is under another name
+        return self.select(exclude=self.copies({n for t in tasks for n in (t.name, *self.twins(t.meta_features))}
+                                               | {x.name for x in self.tasks if x.fingerprint in fingerprints}))
+
+    def copies(self, names:str|Sequence[str]) -> set[str]:
+        "`names` and the tasks on the same data as one of them (a fingerprint in common): one table recorded under several names."
+        names = {names} if isinstance(names, str) else set(names)
+        fingerprints = {t.fingerprint for t in self.tasks if t.name in names and t.fingerprint}
+        return names | {t.name for t in self.tasks if t.fingerprint in fingerprints}
 
     def derived(self, key, make:Callable[[], Any]):
         "What `make()` derives from a set of these tasks (name them in `key`), made once for this experience and all its selections."
@@ -307,7 +315,10 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
     mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
     plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
-    candidates = one_per_task([e for e in experience.select(exclude=() if task is None else task) if len(e)])  # a task tuned twice counts once
+    left_out = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
+    if same := sorted(left_out - ({task} if isinstance(task, str) else set(task or ()))):
+        warn_user(f"past task(s) {', '.join(same)} hold the same data as the tuned task (the same fingerprint): left out, as its own evaluations are")
+    candidates = one_per_task([e for e in experience.select(exclude=left_out) if len(e)])  # a task tuned twice counts once
     fits = [e for e in candidates if sorted(e.space.names) == sorted(mine) and (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params))]
     def usable(e):  # the rows of `e` inside this space with a finite score, and whether its parameters are this space's
         same = tuple(e.space.params) == tuple(space.params)  # the usual case: nothing to check or re-encode
