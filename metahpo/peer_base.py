@@ -7,10 +7,10 @@ from __future__ import annotations
 import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg
+from .core import MetahpoError, make_rng, choices_msg, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience, TaskEvaluations, past_in_space
+from .experience import Experience, TaskEvaluations, past_in_space, n_known, same_meta_features, TWIN_MIN_FEATURES
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
@@ -41,20 +41,37 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
     return past_in_space(experience, space, task)
 
+def _few(names:Sequence, n:int=5) -> str: return ', '.join(map(str, list(names)[:n])) + (', ...' if len(names) > n else '')
+
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
                   metric:str='l1') -> list[int]: # 'l1' (as auto-sklearn) or 'l2'
-    "Indices of `past` from the nearest to the farthest in scaled meta-feature space."
+    "Indices of `past` from the nearest to the farthest in scaled meta-feature space, by the mean distance over the features known on both sides (a past task that shares none comes last)."
     if scaling not in ('minmax', 'zscore'): raise MetahpoError(choices_msg('scaling', scaling, ('minmax', 'zscore')))
     if metric not in ('l1', 'l2'): raise MetahpoError(choices_msg('metric', metric, ('l1', 'l2')))
-    mf = pd.DataFrame([p.meta_features for p in past]).apply(pd.to_numeric, errors='coerce')  # a non-numeric feature counts as missing
-    if mf.shape[1] == 0: return list(range(len(past)))
+    num = lambda df: df.apply(pd.to_numeric, errors='coerce').replace([np.inf, -np.inf], np.nan)  # a non-numeric or infinite feature counts as missing
+    mf = num(pd.DataFrame([p.meta_features for p in past], index=range(len(past))))
+    new = num(pd.DataFrame([dict(meta_features)])).iloc[0] if meta_features else pd.Series(dtype=float)
+    new = new[new.notna()]
+    if new.empty or not past: return list(range(len(past)))  # nothing known of the new task: experience order
+    shared = [c for c in mf.columns if c in new.index and mf[c].notna().any()]
+    if not shared: raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, new.index)))}) is known for the past tasks "
+                                      f"({_few(sorted(map(str, mf.columns))) or 'they have none'}): compute them as the experience did "
+                                      "(`metahpo.metafeatures`), or pass meta_features=None")
+    mf = mf[shared]
     lo, scale = (mf.min(), mf.max() - mf.min()) if scaling == 'minmax' else (mf.mean(), mf.std())
     scale = scale.replace(0, 1).fillna(1)
-    new = (pd.to_numeric(pd.Series(dict(meta_features), dtype=object), errors='coerce').reindex(mf.columns) - lo) / scale
-    diff = ((mf - lo) / scale - new).fillna(0.0).to_numpy()  # a feature missing on either side does not count
-    d = np.abs(diff).sum(1) if metric == 'l1' else (diff ** 2).sum(1)
-    return [int(i) for i in np.argsort(d, kind='stable')]
+    diff = (mf - lo) / scale - (new[shared] - lo) / scale
+    d = (diff.abs() if metric == 'l1' else diff ** 2).mean(axis=1).to_numpy()  # over the features known on both sides (as scikit-learn's nan_euclidean_distances): a missing one is no closeness
+    return [int(i) for i in np.argsort(np.where(np.isnan(d), np.inf, d), kind='stable')]
+
+def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
+    "Warn when a past task has exactly the tuned task's meta-features: its own table under another name (or a typo in `task`), which a warm start would copy."
+    if n_known(meta_features) < TWIN_MIN_FEATURES: return
+    if same := [p.name for p in past if same_meta_features(p.meta_features, meta_features)]:
+        warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
+                  "so that its own evaluations are left out")
+
 
 # %% ../nbs/09_peer_base.ipynb #c0c19ef7
 class PeerTuner(Tuner):

@@ -9,8 +9,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from .core import MetahpoError, choices_msg, lazy_import
 from .space import SearchSpace, Float, Int, Ordinal, Categorical, ConfigError
-from .experience import Experience
-from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly
+from .experience import Experience, n_known
+from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly, _warn_twins
 
 # %% auto #0
 __all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna', 'optuna_sampler',
@@ -114,7 +114,8 @@ class CmaEsWarmStart(OptunaTuner):
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         self.past = past_tasks(experience, space, task)
         chosen = self.past
-        if meta_features is not None and self.past:
+        _warn_twins(self.past, meta_features)
+        if n_known(meta_features) and self.past:  # meta-features of which none is known say nothing: all past tasks
             chosen = [self.past[i] for i in nearest_tasks(self.past, meta_features, 'zscore', 'l2')[:n_source_tasks]]
         self._chosen = chosen
         super().__init__(space, seed, 'cmaes', sampler_kwargs=sampler_kwargs, **peer_kwargs)
@@ -149,7 +150,8 @@ class NearestNeighbourWarmStart(OptunaTuner):
                  sampler_kwargs:Mapping|None=None, **peer_kwargs):
         self.past = past_tasks(experience, space, task)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
-        if meta_features is not None and self.past:
+        _warn_twins(self.past, meta_features)
+        if n_known(meta_features) and self.past:  # meta-features of which none is known name no neighbour: no warm start
             for i in nearest_tasks(self.past, meta_features, 'minmax', 'l1')[:n_neighbours]:
                 p = self.past[i]; best = p.configs[int(np.argmax(p.scores))]
                 self.neighbours.append(p.name)
