@@ -154,11 +154,11 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
     return out
 
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
-    "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks (the same resampled tasks, drawn from `seed` alone, at every k)."
-    out = []
+    "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
+    rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
-        boots = per_task.to_numpy()[make_rng(seed).integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)  # a k's interval does not depend on the other ks asked
+        boots = per_task.to_numpy()[rng.integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)
         for j, name in enumerate(per_task.columns):
             out.append(dict(k=k, tuner=name, regret=per_task[name].mean(), lo=np.quantile(boots[:, j], 0.025), hi=np.quantile(boots[:, j], 0.975)))
     return pd.DataFrame(out)
@@ -209,12 +209,12 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
 def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared with every other one
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
-    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (the same resampled tasks, drawn from `seed` alone, at every k); negative is `tuner` ahead."
-    out = []
+    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks; negative is `tuner` ahead."
+    rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
         if tuner not in per_task: raise MetahpoError(choices_msg('tuner', tuner, list(per_task.columns)))
-        idx = make_rng(seed).integers(len(per_task), size=(n_boot, len(per_task)))  # a k's verdict does not depend on the other ks asked
+        idx = rng.integers(len(per_task), size=(n_boot, len(per_task)))
         for other in per_task.columns.drop(tuner):
             d = (per_task[tuner] - per_task[other]).to_numpy()
             boots = d[idx].mean(1)
@@ -243,12 +243,12 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
-    "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks, drawn from `seed` alone for each tuner (a task that ran out keeps its final regret)."
+    "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret)."
     full = res.pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
-    rows = []
-    for name, m in per_task.groupby(level='tuner'):  # a tuner's band does not depend on which other tuners ran
-        a = m.to_numpy(); b = a[make_rng(seed).integers(len(a), size=(n_boot, len(a)))].mean(1)
+    rng, rows = make_rng(seed), []
+    for name, m in per_task.groupby(level='tuner'):
+        a = m.to_numpy(); b = a[rng.integers(len(a), size=(n_boot, len(a)))].mean(1)
         for j, k in enumerate(m.columns):
             rows.append(dict(tuner=name, k=int(k), regret=a[:, j].mean(), lo=np.quantile(b[:, j], 0.025), hi=np.quantile(b[:, j], 0.975)))
     return pd.DataFrame(rows)
