@@ -209,7 +209,7 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
 def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared with every other one
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
-    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks; negative is `tuner` ahead."
+    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
