@@ -257,7 +257,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
     out = []
     for t in trials:
-        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or not all(n in t.params for n in space.names): continue
+        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or MetaSampler._lost(t) or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
         if not space.contains(c): continue
         wall = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_start and t.datetime_complete else 0.0
