@@ -74,7 +74,7 @@ def from_optuna(distributions:Mapping, # parameter name -> Optuna distribution
 try: from optuna.samplers import BaseSampler as _BaseSampler
 except ImportError: _BaseSampler = object  # metahpo[optuna] is not installed: the class below says so when it is used
 
-_ATTR = 'metahpo:config'
+_ATTR, _ENDED = 'metahpo:config', 'metahpo:ended'  # a trial's proposal; written by the process that ends the trial
 
 class MetaSampler(_BaseSampler):
     "An Optuna sampler that proposes through MetaTuner (or any metahpo tuner), rebuilt from the study's trials before each proposal."
@@ -117,11 +117,18 @@ class MetaSampler(_BaseSampler):
         return lazy_import('optuna.search_space', 'optuna').intersection_search_space(study.get_trials(deepcopy=False, states=(TS.COMPLETE,)))
 
     def _config(self, t, space:SearchSpace) -> dict|None:
-        "The configuration of an Optuna trial in `space`: its parameters, or what a MetaSampler reserved for it."
+        "The configuration of an Optuna trial in `space`: its parameters, those it was enqueued with, or what a MetaSampler reserved for it."
+        fixed = t.system_attrs.get('fixed_params') or {}
         if all(n in t.params for n in space.names): c = {n: t.params[n] for n in space.names}
+        elif all(n in fixed for n in space.names): c = {n: fixed[n] for n in space.names}
         elif _ATTR in t.system_attrs: c = json.loads(t.system_attrs[_ATTR])  # None: it gave its proposal back
         else: return None
         return c if isinstance(c, dict) and space.contains(c) else None
+
+    @staticmethod
+    def _lost(t) -> bool:
+        "A trial a MetaSampler proposed that failed without its process ending it: Optuna's heartbeat found that process dead."
+        return t.state.name == 'FAIL' and _ATTR in t.system_attrs and _ENDED not in t.system_attrs
 
     def _sync(self, study, trials, trial, space:SearchSpace) -> None:
         TS = lazy_import('optuna.trial', 'optuna').TrialState
@@ -136,16 +143,18 @@ class MetaSampler(_BaseSampler):
             if t.state in (TS.COMPLETE, TS.FAIL, TS.PRUNED):
                 if t.number in self._told: continue
                 self._told.add(t.number)
+                if self._lost(t): self._orphans.append(c); continue  # says nothing of its configuration: offered again
                 ok = t.state == TS.COMPLETE and t.value is not None and math.isfinite(t.value)
                 self.tuner.tell(c, (t.value if minimise else -t.value) if ok else math.inf)
             elif hasattr(self.tuner, 'pending'): self.tuner.pending(c)
 
     def _taken(self, trials, trial, space:SearchSpace) -> set:
         "The configurations of the other trials (finished, running, or given one by a MetaSampler)."
-        return {space.key(c) for t in trials if t.number != trial.number and (c := self._config(t, space)) is not None}
+        return {space.key(c) for t in trials if t.number != trial.number and not self._lost(t) and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
-        if not search_space: return {}
+        fixed = trial.system_attrs.get('fixed_params') or {}
+        if not search_space or all(n in fixed for n in search_space): return {}  # enqueued (or a retry of a lost trial): Optuna takes its parameters
         TS = lazy_import('optuna.trial', 'optuna').TrialState
         with self._lock:
             sid = (id(study._storage), study._study_id)
@@ -196,6 +205,9 @@ class MetaSampler(_BaseSampler):
         taken = self._taken(study.get_trials(deepcopy=False), trial, space)
         return next((c for c in space.grid() if space.key(c) not in taken), None)
 
+    def after_trial(self, study, trial, state, values) -> None:
+        study._storage.set_trial_system_attr(trial._trial_id, _ENDED, state.name)  # this process ended it: it was not lost
+
     def sample_independent(self, study, trial, param_name, param_distribution):
         return self._random.sample_independent(study, trial, param_name, param_distribution)
 
@@ -245,7 +257,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
     out = []
     for t in trials:
-        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or not all(n in t.params for n in space.names): continue
+        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or MetaSampler._lost(t) or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
         if not space.contains(c): continue
         wall = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_start and t.datetime_complete else 0.0

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, time
+import itertools, math, os, pickle, socket, threading, time, uuid
 
 from ..core import MetahpoError, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
@@ -39,23 +39,33 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
-class _Starts:
-    "A Ray actor the trials tell when they start to run: a trial's time limit counts from then, not from its submission (it may wait for a free CPU or GPU)."
-    def __init__(self): self.at = {}
-    def mark(self, h:int) -> None: self.at[h] = time.monotonic()
+class _Attempts:
+    "A Ray actor each attempt of a trial tells when it starts and, while it runs, its seconds and CPU seconds so far: a trial's time limit counts from its start (not its submission: it may wait for a free CPU or GPU), and a trial Ray ran again is charged for the attempts that died."
+    def __init__(self): self.at, self.runs = {}, {}
+    def start(self, h:int, attempt:str) -> None: self.at[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (0.0, 0.0)
+    def beat(self, h:int, attempt:str, wall_s:float, cpu_s:float) -> None: self.runs.setdefault(h, {})[attempt] = (wall_s, cpu_s)
+    def take(self, hs:list) -> dict:
+        "Each trial's attempts in the order they started, {attempt: (wall_s, cpu_s) as last told}, and forget them."
+        return {h: self.runs.pop(h, {}) for h in hs}
     def since(self) -> dict:
         "Seconds since each trial that told started (on this actor's clock: only durations cross machines), and forget them."
         now, at = time.monotonic(), self.at
         self.at = {}
         return {h: now - t for h, t in at.items()}
 
-def _ray_trial(objective, config, starts=None, h:int|None=None):
-    "Runs on a Ray worker: the objective, timed as `tune` times it, and its wall seconds here (not counting the wait for a worker)."
-    if starts is not None: starts.mark.remote(h)
-    t0 = time.perf_counter()
+def _ray_trial(objective, config, attempts, h:int, beat_s:float):
+    "Runs on a Ray worker: the objective, timed as `tune` times it, its wall seconds here (not counting the wait for a worker), and this attempt's name."
+    me, t0, c0, done = uuid.uuid4().hex, time.perf_counter(), time.process_time(), threading.Event()
+    attempts.start.remote(h, me)
+    def beat():  # what this attempt has cost so far: all that will be known of it if its worker or node dies
+        while not done.wait(beat_s): attempts.beat.remote(h, me, time.perf_counter() - t0, time.process_time() - c0)
+    threading.Thread(target=beat, daemon=True).start()
     try: out = _run_inline(objective, config)
     except KeyboardInterrupt: out = _failure(_INTERRUPTED, cpu_s=0.0)  # the objective stopped the study: `tune` stops, as it does when it runs here
-    return (*out, time.perf_counter() - t0)
+    finally: done.set()
+    return (*out, time.perf_counter() - t0, me)
+
+_LAST = 'the last attempt'  # what a trial stopped at its time limit was measured for (its earlier attempts died)
 
 class RayExecutor(Executor):
     "Up to `n` trials at once as Ray tasks on a cluster (a local one by default): each trial one task, retried if its node dies."
@@ -65,7 +75,7 @@ class RayExecutor(Executor):
                  num_gpus:float=0, # GPUs each trial asks for
                  max_retries:int=2, # times a trial whose worker or node died is run again
                  spread:bool=True, # spread the trials over the nodes (Ray's 'SPREAD'); False: Ray's default placement
-                 poll_s:float=1.0): # how often `wait` checks the trials' time limits
+                 poll_s:float=1.0): # how often `wait` checks the trials' time limits, and a running trial tells what it has cost so far
         self.slots = check_concurrency(n, 'n')
         for k, v, least in (('num_cpus', num_cpus, 0), ('num_gpus', num_gpus, 0), ('poll_s', poll_s, 1e-3)):  # before any cluster starts
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
@@ -75,7 +85,7 @@ class RayExecutor(Executor):
         self.ray = lazy_import('ray', 'ray')
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
-        self._starts = None  # the actor that trials with a time limit tell when they start (made with the first such trial)
+        self._starts = None  # the actor that the trials tell when they start and what they cost (made with the first trial)
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
@@ -87,10 +97,11 @@ class RayExecutor(Executor):
         if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
         h, t0 = next(self._ids), time.perf_counter()
         if id(objective) not in self._objectives: self._objectives[id(objective)] = (objective, self.ray.put(objective))
-        if timeout_s is not None and self._starts is None:
-            self._starts = self.ray.remote(num_cpus=0)(_Starts).remote()
+        if self._starts is None:  # on the driver's node where it can (a node that dies takes its actors with it)
+            here = self.ray.util.scheduling_strategies.NodeAffinitySchedulingStrategy(self.ray.get_runtime_context().get_node_id(), soft=True)
+            self._starts = self.ray.remote(num_cpus=0, scheduling_strategy=here)(_Attempts).remote()
             self.ray.get(self._starts.since.remote(), timeout=120)  # up before the first trial that tells it
-        ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), *(() if timeout_s is None else (self._starts, h)))
+        ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), self._starts, h, self.poll_s)
         self._jobs[h] = (ref, t0, None, timeout_s)  # a limit counts from when the trial starts: `_started`
         return h
 
@@ -136,15 +147,29 @@ class RayExecutor(Executor):
             ready, now, done = set(ready), time.perf_counter(), []
             for h, (ref, t0, end, limit) in list(self._jobs.items()):
                 if ref in ready:
-                    try: out = ray.get(ref)  # its wall seconds as the worker measured them
+                    try: *out, measured = ray.get(ref)  # its wall seconds as the worker measured them, and which attempt that was
                     except ray.exceptions.RayError as e:  # the task's worker or node died more often than it was retried
-                        out = (*_failure(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"), now - t0)
+                        out, measured = (*_failure(f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"), now - t0), None
                 elif end is not None and now >= end:
                     ray.cancel(ref, force=True)
-                    out = (*_timeout(limit), now - t0)
+                    out, measured = (*_timeout(limit), now - t0), _LAST
                 else: continue
-                del self._jobs[h]; done.append((h, out))
-            if done or (deadline is not None and time.perf_counter() >= deadline): return done
+                del self._jobs[h]; done.append((h, out, measured))
+            if done: return self._charge(done)
+            if deadline is not None and time.perf_counter() >= deadline: return []
+
+    def _charge(self, done:list) -> list:
+        "Add to each finished trial's cost its attempts that died (Ray ran it again): their seconds and CPU seconds as they last told them."
+        try: runs = {} if self._starts is None else self.ray.get(self._starts.take.remote([h for h, *_ in done]), timeout=30)
+        except Exception: self._drop_starts(); runs = {}  # the actor or its node is gone: each trial's cost is what was measured
+        out = []
+        for h, (res, err, cpu_s, gpu, device, wall_s), measured in done:  # measured: the attempt whose cost it holds (None: none)
+            tries = runs.get(h, {})
+            if measured == _LAST: measured = next(reversed(tries), None)
+            lost = [v for a, v in tries.items() if a != measured]
+            if lost and measured is None: wall_s, cpu_s = 0.0, 0.0  # every attempt died: their cost is what they told
+            out.append((h, (res, err, cpu_s + math.fsum(c for _, c in lost), gpu, device, wall_s + math.fsum(w for w, _ in lost))))
+        return out
 
     def cancel(self):
         for ref, *_ in self._jobs.values():
