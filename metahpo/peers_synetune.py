@@ -136,7 +136,7 @@ def _syne_tune_classes() -> SimpleNamespace:
                 fit = lambda td=td, y=y: st.BlackboxSurrogate.make_model_pipeline(configuration_space=config_space, fidelity_space={},
                                                                                   model=st.xgboost.XGBRegressor(n_jobs=1)).fit(td.hyperparameters, y)
                 src = self._sources.get(name)  # a past task's surrogate depends on that task only: fitted once, kept with it
-                model = fit() if src is None else src.derived(('syne-tune zero-shot', repr(sorted(config_space))), fit)
+                model = fit() if src is None else src.derived(('syne-tune zero-shot', repr(sorted(config_space.items()))), fit)
                 pred = model.predict(cands).reshape(-1, 1, 1, 1)
                 out[name] = st.TransferLearningTaskEvaluations(configuration_space=config_space, hyperparameters=cands.copy(),
                                                                objectives_names=[metric], objectives_evaluations=pred)
@@ -150,7 +150,8 @@ def _syne_tune_classes() -> SimpleNamespace:
     class Quantile(st.quantile.QuantileBasedSurrogateSearcher):
         "Syne Tune's quantile-based Thompson sampling over given candidates, each proposed once."
         def __init__(self, config_space:dict, transfer_learning_evaluations:dict, candidates:pd.DataFrame, random_seed:int,
-                     experience:Experience|None=None): # where the model is kept: it depends on the past tasks only
+                     experience:Experience|None=None, # where the model is kept: it depends on the past tasks and the space only
+                     space_key:tuple=()): # what tells this space from another with the same parameter names (`SearchSpace.params`)
             st.SingleObjectiveBaseSearcher.__init__(self, config_space=config_space, points_to_evaluate=[], random_seed=random_seed)
             self.random_state = np.random.RandomState(self.random_seed)
             def fit():
@@ -158,7 +159,7 @@ def _syne_tune_classes() -> SimpleNamespace:
                     config_space=config_space, transfer_learning_evaluations=transfer_learning_evaluations, normalization='gaussian',
                     max_fit_samples=100_000, random_state=np.random.RandomState(0), model=st.xgboost.XGBRegressor(n_jobs=1))
                 return pipeline, sigma
-            key = ('syne-tune quantile', tuple(sorted(transfer_learning_evaluations)), repr(sorted(config_space)))
+            key = ('syne-tune quantile', tuple(sorted(transfer_learning_evaluations)), repr(sorted(config_space.items())), space_key)
             self.model_pipeline, sigma_val = fit() if experience is None else experience.derived(key, fit)
             self.X_candidates = candidates.reset_index(drop=True)
             self.mu_pred = np.asarray(self.model_pipeline.predict(self.X_candidates), float).reshape(len(candidates), -1)
@@ -209,7 +210,7 @@ class SyneTuneTuner(PeerTuner):
                 pool = self._grid if self._grid is not None else self.space.sample(self._rng, n=n_candidates)
                 cands = pd.DataFrame([to_syne_tune_config(space, self._plain.validate(c)) for c in pool], columns=space.names)
                 self.scheduler = self.st.SingleObjectiveScheduler(self.config_space, 'loss', do_minimize=True, random_seed=self.random_seed,
-                                                                  searcher=cls.Quantile(self.config_space, tl, cands, self.random_seed, experience))
+                                                                  searcher=cls.Quantile(self.config_space, tl, cands, self.random_seed, experience, tuple(space.params)))
         self._n_trials = 0
 
     def _inner(self, config_space:dict, metric:str, do_minimize:bool, random_seed:int):
