@@ -242,7 +242,23 @@ def _api_cases(tmp):
         ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
         ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
         ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
+        ('bert-val-fraction-text', lambda: _bert(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
+        ('bert-val-fraction-none', lambda: _bert(val_fraction=None), "val_fraction=None is not allowed: give a fraction in (0, 1)"),
+        ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
+        ('resnet-val-fraction-text', lambda: _resnet(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
+        ('resnet-split-seed-negative', lambda: _resnet(split_seed=-1), "split_seed=-1 is not allowed"),
     ]
+
+def _bert(**kw):
+    from metahpo.trainers.bert import BertTrainer
+    df = pd.DataFrame({'text': ['good', 'bad'] * 20, 'label': [1, 0] * 20})
+    return BertTrainer(df, df, **kw)
+
+def _resnet(**kw):
+    import numpy as np
+    from metahpo.trainers.resnet import ResNetTrainer
+    x, y = np.zeros((40, 8, 8, 3), np.uint8), np.arange(40) % 2
+    return ResNetTrainer(x, y, x, y, **kw)
 
 API = [c[0] for c in _api_cases(Path('/nonexistent'))]
 

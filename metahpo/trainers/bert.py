@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -188,7 +188,7 @@ class BertTrainer:
         if unseen: raise MetahpoError(f"the test labels {unseen} never occur in training")
         code = {c: i for i, c in enumerate(classes)}
         y_all = train['label'].map(code).to_numpy()
-        tr, va = holdout_split(y_all, float(val_fraction), max_train_examples, max_eval_examples, split_seed)
+        tr, va = holdout_split(y_all, val_fraction, max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(test['label'].map(code).to_numpy(), max_eval_examples or len(test), split_seed)
         part = lambda df, idx: pd.DataFrame({'text': df['text'].iloc[idx].astype(str).to_numpy(), 'label': df['label'].iloc[idx].map(code).to_numpy()})
         self.parts = {'train': part(train, tr), 'val': part(train, va), 'test': part(test, te)}
@@ -199,6 +199,7 @@ class BertTrainer:
         h = b''.join(pd.util.hash_pandas_object(p, index=False).to_numpy().tobytes() for p in self.parts.values())
         problem = f"model={self.model};max_length={max_length};classifier_dropout={self.classifier_dropout}".encode()
         self.task = TaskRecord(name, self.model_family, 'text', fingerprint=fingerprint(h + problem))
+        preload('torch', 'transformers:Trainer', 'transformers:AutoModelForSequenceClassification', 'transformers:AutoTokenizer', 'sklearn.metrics', extra='dl')  # now, not in the first trial
         self._encoded = None
 
     @classmethod

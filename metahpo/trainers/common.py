@@ -4,13 +4,13 @@
 
 # %% ../../nbs/10_trainers.common.ipynb #61c47a05
 from __future__ import annotations
-import random, re
+import numbers, random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from ..core import MetahpoError, lazy_import
 
 # %% auto #0
-__all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device']
+__all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device', 'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -18,6 +18,7 @@ def stratified_subset(y:np.ndarray, # labels
                       seed:int=0) -> np.ndarray:
     "Sorted indices of a seeded sample of `n` items with the classes in proportion (all indices when `n >= len(y)`)."
     y = np.asarray(y)
+    _check_seed(seed)
     if n >= len(y): return np.arange(len(y))
     if n < 1: raise MetahpoError(f"cannot keep {n} of {len(y)} items: give at least 1")
     from sklearn.model_selection import train_test_split
@@ -26,6 +27,11 @@ def stratified_subset(y:np.ndarray, # labels
     idx, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=strat, random_state=seed)
     return np.sort(idx)
 
+def _check_seed(seed) -> None:
+    "A split seed as scikit-learn takes it, or an error naming it."
+    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**32):
+        raise MetahpoError(f"split_seed={seed!r} is not allowed: give an integer from 0 to 2**32 - 1, e.g. 0")
+
 def holdout_split(y:np.ndarray, # labels of the training split
                   val_fraction:float=0.1, # share held out for validation (stratified)
                   max_train:int|None=None, # keep at most this many of the rest for training
@@ -33,7 +39,7 @@ def holdout_split(y:np.ndarray, # labels of the training split
                   seed:int=0) -> tuple[np.ndarray, np.ndarray]:
     "Indices (train, validation) into a training split: a stratified validation share, each part optionally capped."
     y = np.asarray(y)
-    if not (isinstance(val_fraction, float) and 0 < val_fraction < 1):
+    if not (isinstance(val_fraction, numbers.Real) and not isinstance(val_fraction, bool) and 0 < val_fraction < 1):
         raise MetahpoError(f"val_fraction={val_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.1")
     n_val = int(round(len(y) * val_fraction))
     if n_val < 1 or n_val >= len(y): raise MetahpoError(f"val_fraction={val_fraction} of {len(y)} items leaves no validation or no training part")
@@ -72,3 +78,12 @@ def check_device(device:str|None, check_torch:bool=True) -> str|None:
                            "(CUDA when torch sees a GPU, else the CPU)")
     if check_torch and not device.startswith('cpu'): resolve_device(device, lazy_import('torch', 'dl'))
     return device
+
+# %% ../../nbs/10_trainers.common.ipynb #890cca27
+def preload(*names:str, # modules, or 'module:attribute' for an attribute that its module loads lazily (transformers' classes)
+            extra:str|None=None) -> None: # the extra of metahpo that provides them, named in the error when one is missing
+    "Import now, when a trainer is made, what its trials would import: a trial's recorded cost is then that trial's alone."
+    for name in names:
+        module, _, attr = name.partition(':')
+        m = lazy_import(module, extra)
+        if attr: getattr(m, attr)

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device
+from .common import resolve_device, check_device, preload
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -224,6 +224,7 @@ class LSTMTrainer:
         self.max_train_windows, self.epoch_scale = max_train_windows, float(epoch_scale)
         problem = f"window={window};horizon={horizon};split={tuple(split)};window_norm={self.window_norm};period={period}".encode()
         self.task = TaskRecord(name, self.model_family, 'timeseries', fingerprint=fingerprint(self.data.y.astype('<f8').tobytes() + problem))
+        preload('torch', 'torch._dynamo', 'tqdm.auto', extra='dl')  # now, not in the first trial (whose first optimiser step loads torch._dynamo): a trial's recorded cost is its own
 
     @classmethod
     def electricity(cls, series:str='MT_001', # a name from `electricity_series()`

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -199,7 +199,7 @@ class ResNetTrainer:
         if unseen: raise MetahpoError(f"the test labels {unseen} never occur in training")
         code = {c: i for i, c in enumerate(classes)}
         yc, yt = np.array([code[v] for v in y_train], np.int64), np.array([code[v] for v in y_test], np.int64)
-        tr, va = holdout_split(yc, float(val_fraction), max_train_examples, max_eval_examples, split_seed)
+        tr, va = holdout_split(yc, val_fraction, max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(yt, max_eval_examples or len(yt), split_seed)
         take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx], image_size)
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
@@ -211,6 +211,7 @@ class ResNetTrainer:
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
         h = b''.join(self.x[k].tobytes() + self.y[k].astype('<i8').tobytes() for k in self.x)
         self.task = TaskRecord(name, self.model_family, 'image', fingerprint=fingerprint(h + f"stem={stem}".encode()))
+        preload('torch', 'transformers:ResNetForImageClassification', 'tqdm.auto', extra='dl')  # now, not in the first trial: a trial's recorded cost is its own
 
     @classmethod
     def cifar10(cls, data_dir:str|os.PathLike|None=None, # folder holding cifar10/; default `$METAHPO_DATA_DIR`
