@@ -308,6 +308,10 @@ TEXT_DESCRIPTIONS = {
 
 _TOKEN = re.compile(r'\w+')
 
+def _missing(v) -> bool:
+    "Whether `v` is a missing value: None, NaN or pandas' NA."
+    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
 def _case_counts(s:str) -> tuple[int, int]:
     "Number of cased letters in `s`, and of those in upper case."
     lo, up = s.lower(), s.upper()
@@ -334,7 +338,15 @@ class TextMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, texts, labels) -> dict:
         if isinstance(texts, str): raise MetahpoError("texts must be a sequence of documents, not one string; wrap it in a list")
-        texts = [t if isinstance(t, str) else '' for t in (texts.tolist() if hasattr(texts, 'tolist') else list(texts))]
+        if isinstance(texts, pd.DataFrame):
+            if texts.shape[1] != 1: raise MetahpoError(f"texts is a table with columns {list(texts.columns)[:5]}: give one column of documents, e.g. df['text']")
+            texts = texts.iloc[:, 0]
+        texts = texts.tolist() if hasattr(texts, 'tolist') else list(texts)
+        if bad := [i for i, t in enumerate(texts) if not isinstance(t, str) and not _missing(t)]:
+            t = texts[bad[0]]
+            raise MetahpoError(f"texts must be strings (None or NaN where one is missing); {len(bad)} are not, the first, at position {bad[0]}, is "
+                               f"{type(t).__name__} {repr(t)[:60]}" + (": decode bytes first, e.g. b.decode('utf-8')" if isinstance(t, bytes) else ''))
+        texts = [t if isinstance(t, str) else '' for t in texts]
         codes = _encode_labels(labels, len(texts), 'documents')
         keep = np.flatnonzero(codes >= 0)
         texts, codes = [texts[i] for i in keep], codes[keep]
@@ -417,12 +429,19 @@ class ImageMetaFeatures(MetaFeatureExtractor):
             images = np.asarray(images)
         if images.ndim == 3: images = images[..., None]
         if images.ndim != 4: raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, not of shape {images.shape}")
+        if 0 in images.shape[1:]: raise MetahpoError(f"images of shape {images.shape} have no pixels: give images of at least 1 x 1 pixel and 1 channel")
         if images.shape[1] in (1, 3, 4) and images.shape[2] > 4 and images.shape[3] > 4:
             raise MetahpoError(f"images of shape {images.shape} look channels-first (N x C x H x W): give N x H x W x C, e.g. images.transpose(0, 2, 3, 1)")
         if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
             raise MetahpoError(f"images of dtype {images.dtype} are not allowed: give uint8 (0..255) or floats in [0, 1]")
-        if np.issubdtype(images.dtype, np.floating) and images.size and np.nanmax(images) > 1.5:  # 0..255 values (a resize's overshoot of [0, 1] is no reason)
-            raise MetahpoError(f"float images must lie in [0, 1], these reach {float(np.nanmax(images)):.6g}: divide 0..255 values by 255, or give them as uint8")
+        if np.issubdtype(images.dtype, np.floating) and images.size:
+            lo, hi = float(images.min()), float(images.max())  # NaN if any pixel is NaN
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise MetahpoError(f"float images hold {int((~np.isfinite(images)).sum())} NaN or infinite pixel value(s): give numbers in [0, 1] (fill or drop those images)")
+            if hi > 1.5:  # 0..255 values (a resize's overshoot of [0, 1] is no reason)
+                raise MetahpoError(f"float images must lie in [0, 1], these reach {hi:.6g}: divide 0..255 values by 255, or give them as uint8")
+            if lo < -0.5:  # normalised images ([-1, 1], or a mean and standard deviation taken out)
+                raise MetahpoError(f"float images must lie in [0, 1], these go down to {lo:.6g}: undo the normalisation first (e.g. (x + 1) / 2 for [-1, 1]), or give uint8")
         codes = _encode_labels(labels, len(images), 'images')
         rng = make_rng(self.seed)
         N, H, W, C = images.shape
@@ -498,11 +517,20 @@ TIMESERIES_DESCRIPTIONS = {
     'landmark_snaive_naive_ratio': 'holdout MAE of seasonal naive over that of naive (below 1: seasonality pays)',
 }
 
+def _calendar_step(off) -> str|None:
+    "'MS', 'QS' or 'YS' for an offset of months, quarters or years, however anchored (month or quarter ends, business days, ...); else None."
+    o = pd.offsets
+    kinds = {'MS': (o.MonthBegin, o.MonthEnd, o.BusinessMonthBegin, o.BusinessMonthEnd), 'QS': (o.QuarterBegin, o.QuarterEnd, o.BQuarterBegin, o.BQuarterEnd),
+             'YS': (o.YearBegin, o.YearEnd, o.BYearBegin, o.BYearEnd)}
+    return next((k for k, types in kinds.items() if isinstance(off, types)), None)
+
 def _step_hours(freq:str|None) -> float:
-    "Hours between observations for a pandas frequency string ('h', '30min', 'D', 'MS', ...)."
+    "Hours between observations for a pandas frequency string ('h', '30min', 'D', 'MS', ...); a month is 31 days, a quarter 90, a year 365, however anchored."
     if freq is None: return np.nan
-    try: idx = pd.date_range('2001-01-01', periods=2, freq=freq)
+    try: off = pd.tseries.frequencies.to_offset(freq)
     except (ValueError, TypeError) as e: raise MetahpoError(f"freq={freq!r} is not a pandas frequency string (e.g. 'h', '30min', 'D', 'W', 'MS')") from e
+    kind = _calendar_step(off)  # month ends ('ME') measured as month starts ('MS'): one monthly series, one step, however its dates are anchored
+    idx = pd.date_range('2001-01-01', periods=2, freq=f'{off.n}{kind}' if kind else off)
     return (idx[1] - idx[0]) / pd.Timedelta(hours=1)
 
 def regular_series(series, what:str='series'):
@@ -531,8 +559,9 @@ def _infer_freq(index:pd.DatetimeIndex) -> str|None:
     return getattr(f, 'freqstr', f)
 
 def default_period(freq:str|None) -> int:
-    "The usual seasonal period for a frequency: a day of sub-daily steps, a week of days, a year of weeks, months or quarters; 1 if unknown."
+    "The usual seasonal period for a frequency: a day of sub-daily steps, a week of days (5 business days), a year of weeks, months or quarters; 1 if unknown."
     h = _step_hours(freq)
+    if h == 24 and isinstance(pd.tseries.frequencies.to_offset(freq), (pd.offsets.BusinessDay, pd.offsets.CustomBusinessDay)): return 5  # a trading week
     if not np.isfinite(h) or h <= 0: return 1
     if h < 24: return max(1, round(24 / h))
     return {24: 7, 168: 52}.get(round(h), 12 if 27 * 24 <= h <= 32 * 24 else 4 if 89 * 24 <= h <= 93 * 24 else 1)
@@ -598,6 +627,7 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         with _single_thread(): return self._finish(self._features(series, period, freq))
 
     def _features(self, series, period, freq) -> dict:
+        if isinstance(series, pd.Series) and isinstance(series.index, pd.PeriodIndex): series = series.to_timestamp()  # monthly periods: their first days ('MS')
         series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
         if freq is None and isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
             freq = _infer_freq(series.index)
@@ -605,16 +635,23 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         if v.ndim > 1: v = v.squeeze()
         if v.ndim != 1: raise MetahpoError(f"series must be one-dimensional, not of shape {np.shape(series)}; pass one column at a time")
         x = pd.to_numeric(pd.Series(v), errors='coerce')
+        first = lambda bad: f"the first {np.asarray(v, dtype=object)[bad[0]]!r} at position {bad[0]}"
+        if (bad := np.flatnonzero(x.isna().to_numpy() & pd.Series(v).notna().to_numpy())).size:
+            raise MetahpoError(f"series holds {bad.size} value(s) that are not numbers, {first(bad)}: give numbers (NaN or None where a value is missing)")
+        if (bad := np.flatnonzero(np.isinf(x.to_numpy(float, na_value=np.nan)))).size:
+            raise MetahpoError(f"series holds {bad.size} infinite value(s), {first(bad)}: give finite numbers (NaN where a value is missing: it is interpolated)")
         step = _step_hours(freq)
         if period is None: period = default_period(freq)
-        if not (isinstance(period, (int, np.integer)) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give a positive integer number of steps (1: no seasonality)")
+        if not (isinstance(period, (int, np.integer)) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give a positive integer number of steps (1: no seasonality)")
         n_all = len(x)
         x = x.iloc[-self.max_length:]
         miss = x.isna().mean() if len(x) else np.nan
         x = x.interpolate(limit_direction='both').to_numpy(float)
-        x = x[np.isfinite(x)]
+        x = x[np.isfinite(x)]  # nothing left if every value is missing
+        zero_share = (x == 0).mean() if len(x) else np.nan
+        if len(x): x = np.zeros_like(x) if np.ptp(x) == 0 else np.ldexp(x, -np.frexp(np.abs(x).max())[1])  # a constant has no shape (not its mean's rounding); else into [-1, 1] by a power of two: exact, and no square overflows
         f = dict(log_length=np.log1p(n_all), log_period=np.log(period), log_step_hours=np.log(step) if step > 0 else np.nan,
-                 missing_share=miss, zero_share=(x == 0).mean() if len(x) else np.nan,
+                 missing_share=miss, zero_share=zero_share,
                  skewness=pd.Series(x).skew() if len(x) >= 3 and x.std() > 0 else np.nan)
         f['trend_strength'], f['seasonal_strength'] = _strengths(x, period) if len(x) >= 3 else (np.nan, np.nan)
         r = _acf(x, max(10, period))
