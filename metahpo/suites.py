@@ -124,11 +124,14 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         ex = one_per_task([e for e in ex if e.space.name == s.space])  # a task tuned twice is replayed once (an experience without the space: none, said below)
     else:
         from metahpo.yahpo import record_yahpo_experience
+        if not isinstance(n_candidates, int) or isinstance(n_candidates, bool) or n_candidates < 1:
+            raise MetahpoError(f"n_candidates={n_candidates!r} is not allowed: give a whole number, 1 or more")
         path = Path(cache) if cache is not None else Path(tempfile.mkdtemp()) / 'yahpo.db'
         path.parent.mkdir(parents=True, exist_ok=True)
         record_yahpo_experience(path, s.space, n_configs=n_candidates, seed=seed, data_dir=data_dir, progress=False)
         ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
-        ex = Experience([_with_cost(e, _YAHPO_COST[s.space]) for e in ex])
+        # a cache recorded with more candidates (another run, another protocol) holds these as its first n_candidates: the same draws a new cache makes
+        ex = Experience([_with_cost(e.subset(range(min(len(e), n_candidates))), _YAHPO_COST[s.space]) for e in ex])
     ex = Experience(_one_name_each([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None]))
     if not len(ex): raise MetahpoError(f"suite {s.name!r} has no usable task with at least {s.min_candidates} evaluations in its experience; "
                                       f"build the meta-dataset first (`metahpo metadataset --family {s.space.split('-')[0]} --space {'wide' if 'wide' in s.space else 'grid'}`)")
@@ -226,6 +229,19 @@ def _holds(out:Path, pattern:str='*') -> bool:
     return any((out / 'runs').glob(f'{pattern}.parquet')) or any((out / 'runs').glob(f'{pattern}.partial'))
 def _write(frame:pd.DataFrame, path:Path):
     tmp = path.with_name(path.name + '.tmp'); frame.to_parquet(tmp, index=False); os.replace(tmp, path)  # a file is whole or absent
+def _write_text(path:Path, text:str):
+    "Replace `path` by `text` whole: a run stopped while writing leaves the file it had."
+    tmp = path.with_name(path.name + '.tmp')
+    try: tmp.write_text(text); os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+def _spec(out:Path) -> dict:
+    "What the folder's `suite.json` says it holds ({} when there is none)."
+    f = out / 'suite.json'
+    if not f.exists(): return {}
+    try: return json.loads(f.read_text())
+    except json.JSONDecodeError as e:
+        raise MetahpoError(f"{str(f)!r} is not readable JSON ({e}): a run was stopped while writing it; delete it and run the command that made "
+                           "the folder again (its runs are kept), or give another results folder") from None
 
 def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               seeds:Sequence[int]=range(5), tuners:Sequence[str]|None=None, # default: the whole roster
@@ -258,11 +274,11 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
     def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
-        (out / 'suite.json').write_text(to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
+        _write_text(out / 'suite.json', to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
                                                      n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
                                                      meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
-                                                     experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) else None,
+                                                     experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) and s.source == 'experience' else None,
                                                      experience_digest=digest,
                                                      package_version=package_version(), device=device_name(),
                                                      python=platform.python_version(), last_run_libraries=_library_versions(), last_run_cpu=_cpu())))  # of the run that last wrote here
@@ -339,7 +355,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
                                f"{len(tuned)} {protocol} tasks, e.g. {', '.join(tuned[:5])}")
         tuned = [t for t in tuned if t in tasks]
     ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
-    prev = json.loads((out / 'suite.json').read_text()) if (out / 'suite.json').exists() else {}
+    prev = _spec(out)
     if _holds(out) and prev.get('protocol', 'loto') != protocol:
         raise MetahpoError(f"{str(out)!r} holds runs of protocol {prev.get('protocol', 'loto')!r}, this run is {protocol!r}: they would mix; give another results folder")
     if prev.get('tasks') is not None and _holds(out) and sorted(prev['tasks']) != ex.task_names:
@@ -391,11 +407,19 @@ def _thresholds(s:Suite, ex:Experience) -> pd.Series:
 def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite's tasks; default: rebuilt from `suite.json`'s suite
               figure:bool=True) -> dict:
     "Tables, curves and a figure from a results folder; returns the headline numbers (also written to `summary.json`)."
-    out = Path(out); meta = json.loads((out / 'suite.json').read_text())
+    out = Path(out); meta = _spec(out)
+    if not meta: raise MetahpoError(f"no suite.json in {str(out)!r}: it is not a results folder of run_suite (or `metahpo benchmark`); run the suite first")
     s = Suite(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta['suite'].items()})
     res = load_runs(out)
     ex = experience or suite_experience(s, meta.get('experience'), n_candidates=meta.get('n_candidates') or 100,
                                         cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    # the tasks are judged (best, worst, near-optimal, compute) on the evaluations the runs replayed, or not at all
+    if missing := sorted(set(res.task) - set(ex.task_names)):
+        raise MetahpoError(f"the experience lacks {len(missing)} task(s) the runs tuned ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): "
+                           "give the suite's tasks as the runs read them (all of them), or None to read them as suite.json says")
+    if (want := meta.get('experience_digest')) is not None and (have := experience_digest(ex)) != want:
+        raise MetahpoError(f"the experience differs from the one the runs read (digest {have} here, {want} in suite.json: "
+                           "its tasks' evaluations or meta-features changed): give the suite's tasks as the runs read them (all of them)")
     ex = Experience([e for e in ex if e.task.name in set(res.task)])
     ks = [k for k in s.ks if k <= res.k.max()]
     tab = regret_table(res, ks=ks); tab.to_csv(out / 'regret.csv', index=False)
@@ -419,7 +443,7 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
                    convergence=json.loads(conv.round(4).to_json(orient='index')),
                    flat_tasks=float((th >= 1.0).mean()), near_optimal=s.near_optimal,
                    benchmark_wall_s=bench.bench_wall_s.round(1).to_dict(), package_version=package_version())
-    (out / 'summary.json').write_text(to_json(summary))
+    _write_text(out / 'summary.json', to_json(summary))
     if figure:
         from metahpo.benchmark import plot_benchmark
         plt = lazy_import('matplotlib.pyplot', 'plot'); fig = plot_benchmark(res, s.name)
