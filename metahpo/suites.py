@@ -126,10 +126,11 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         from metahpo.yahpo import record_yahpo_experience
         if not isinstance(n_candidates, int) or isinstance(n_candidates, bool) or n_candidates < 1:
             raise MetahpoError(f"n_candidates={n_candidates!r} is not allowed: give a whole number, 1 or more")
-        path = Path(cache) if cache is not None else Path(tempfile.mkdtemp()) / 'yahpo.db'
-        path.parent.mkdir(parents=True, exist_ok=True)
-        record_yahpo_experience(path, s.space, n_configs=n_candidates, seed=seed, data_dir=data_dir, progress=False)
-        ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
+        with tempfile.TemporaryDirectory() as tmp:  # without a cache, the candidates are recorded in a file removed once read
+            path = Path(cache) if cache is not None else Path(tmp) / 'yahpo.db'
+            path.parent.mkdir(parents=True, exist_ok=True)
+            record_yahpo_experience(path, s.space, n_configs=n_candidates, seed=seed, data_dir=data_dir, progress=False)
+            ex = Experience.from_repository(path, studies=f'yahpo-{s.space}-*-seed{seed}')
         # a cache recorded with more candidates (another run, another protocol) holds these as its first n_candidates: the same draws a new cache makes
         ex = Experience([_with_cost(e.subset(range(min(len(e), n_candidates))), _YAHPO_COST[s.space]) for e in ex])
     ex = Experience(_one_name_each([e for e in ex if len(e) >= s.min_candidates and unusable(e) is None]))
@@ -265,7 +266,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     seeds, tuners, tasks = (None if v is None else list(v) for v in (seeds, tuners, tasks))  # a generator is read once
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
         if v == []: raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
-    for seed in seeds: check_seed(seed, allow_none=False)
+    seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
     _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
     try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
