@@ -583,6 +583,16 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
         raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
     return seed
 
+def _recordable(meta_features) -> dict|None:
+    "A tuner's meta-features of the tuned task as a `TaskRecord` keeps them (numbers; None where unknown or infinite), or None if none is known."
+    if not isinstance(meta_features, Mapping): return None
+    out = {}
+    for k, v in meta_features.items():
+        try: x = None if v is None else float(v)
+        except (TypeError, ValueError): x = None
+        out[str(k)] = x if x is not None and math.isfinite(x) else None
+    return out if any(v is not None for v in out.values()) else None
+
 def tune(objective:Callable, # config -> number or mapping of metrics
          space:SearchSpace|None=None, # defaults to `objective.space`
          tuner:str|Tuner='random', # a name from `TUNERS` or a tuner instance
@@ -616,8 +626,6 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     metric = metric or getattr(objective, 'metric', None) or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
-    if isinstance(task, TaskRecord) and not task.meta_features and isinstance(mf := getattr(tuner, 'meta_features', None), Mapping) and mf:
-        task = dataclasses.replace(task, meta_features=dict(mf))  # what a MetaTuner was told of this task: recorded with it, so that this study is experience with meta-features later
     budget = Budget.parse(budget)
     tuner_name = tuner if isinstance(tuner, str) else type(tuner).__name__
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
@@ -637,6 +645,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
         new = repo.get_study(name) is None  # made by this run: deleted again if the run stops before a trial is recorded
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
+        if not record.task.meta_features and (mf := _recordable(getattr(tuner, 'meta_features', None))):  # what a MetaTuner was told of this task, where
+            record = dataclasses.replace(record, task=repo.add_task(dataclasses.replace(record.task, meta_features=mf)))  # none is stored: later, experience with them
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:

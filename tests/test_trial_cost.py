@@ -44,3 +44,11 @@ def test_first_trial_loads_no_library(family):
     heavy = {'sklearn', 'scipy', 'joblib', 'torch', 'transformers', 'accelerate', 'datasets', 'tokenizers', 'sympy', 'safetensors'}
     assert not heavy & set(r['new']), f"{family}'s first trial loaded {sorted(heavy & set(r['new']))}: its recorded cost carries the import"
     assert not r['dynamo'], f"{family}'s first trial loaded torch._dynamo"
+
+def test_cli_refuses_budget_before_making_a_trainer():
+    "`metahpo tune --budget abc` is refused before the trainer is made: it loads no torch (a refusal in a fraction of a second)."
+    code = ("import sys\nfrom metahpo.cli import main\n"
+            "rc = main(['tune', '--task', 'electricity', '--budget', 'abc', '--no-progress'])\n"
+            "print(rc, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split()[-2:] == ['2', 'False'], (out.stdout, out.stderr[-2000:])

@@ -75,6 +75,12 @@ try: from optuna.samplers import BaseSampler as _BaseSampler
 except ImportError: _BaseSampler = object  # metahpo[optuna] is not installed: the class below says so when it is used
 
 _ATTR, _ENDED = 'metahpo:config', 'metahpo:ended'  # a trial's proposal; written by the process that ends the trial
+_BEAT = 'metahpo:heartbeat'  # written with the proposal where Optuna's heartbeat watches the trial: only then can it fail for a dead process
+
+def _beating(storage) -> bool:
+    "Whether Optuna's heartbeat watches this storage's trials (`RDBStorage(..., heartbeat_interval=...)`)."
+    try: return storage.get_heartbeat_interval() is not None
+    except Exception: return False  # a storage without a heartbeat (in memory, journal)
 
 class MetaSampler(_BaseSampler):
     "An Optuna sampler that proposes through MetaTuner (or any metahpo tuner), rebuilt from the study's trials before each proposal."
@@ -127,8 +133,8 @@ class MetaSampler(_BaseSampler):
 
     @staticmethod
     def _lost(t) -> bool:
-        "A trial a MetaSampler proposed that failed without its process ending it: Optuna's heartbeat found that process dead."
-        return t.state.name == 'FAIL' and _ATTR in t.system_attrs and _ENDED not in t.system_attrs
+        "A trial a MetaSampler proposed under Optuna's heartbeat that failed without its process ending it: the heartbeat found that process dead."
+        return t.state.name == 'FAIL' and _ATTR in t.system_attrs and t.system_attrs.get(_BEAT) is True and _ENDED not in t.system_attrs
 
     def _sync(self, study, trials, trial, space:SearchSpace) -> None:
         TS = lazy_import('optuna.trial', 'optuna').TrialState
@@ -189,7 +195,9 @@ class MetaSampler(_BaseSampler):
             if c is None: break
             if free(c):  # not taken before: write it, and look again
                 put(dict(c)); written = True
-                if free(c): return c
+                if free(c):
+                    if _beating(study._storage): study._storage.set_trial_system_attr(trial._trial_id, _BEAT, True)
+                    return c
                 put(None)  # another trial wrote it too: give it back at once, wait a few random ms, and look again
                 time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))
                 if free(c): continue  # the other gave it back as well: try it again (never both keep it)
