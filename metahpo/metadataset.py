@@ -95,11 +95,14 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     return s is not None and bool(s.task.meta_features)
 
 _POOL_STOP = None  # in a pool worker of `build_metadataset`: the event the builder sets before it stops the pool
-_POOL_TICKS = None  # in a pool worker, with progress shown: the queue on which it tells the builder of every evaluation it records
+_POOL_TICKS = None  # in a pool worker: the queue on which it tells the builder which task it takes, and every evaluation it records
 
 def _build_one(args, tick=None) -> dict:
-    "Build one task; `tick(task)` is called after every evaluation recorded (in a pool worker, a message to the builder)."
-    try: return _build_task(args, tick or (None if _POOL_TICKS is None else _POOL_TICKS.put))
+    "Build one task; `tick(task)` is called after every evaluation recorded (in a pool worker, a message to the builder, which also hears which process took the task)."
+    if _POOL_TICKS is not None:
+        _POOL_TICKS.put(('start', args[0], os.getpid()))  # so that the builder knows the task lost if this process dies
+        tick = lambda task: _POOL_TICKS.put(('eval', task))
+    try: return _build_task(args, tick)
     except KeyboardInterrupt as e:
         if _POOL_STOP is None: raise  # not a pool worker: the caller's to handle
         if _POOL_STOP.is_set(): os._exit(143)  # the builder stops the pool, and the study gave back what it held: leave quietly
@@ -154,17 +157,36 @@ def _build_task(args, tick=None) -> dict:
             logger.info("task %s failed: %s", task, msg)  # the summary row says it
             return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
 
-def _rows_with_ticks(it, ticks, tick):
-    "The pool's summary rows as they come, telling `tick` of every evaluation its workers record meanwhile."
+def _alive(pid:int) -> bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
+def _rows_from_pool(it, ticks, tick, n_jobs:int, lost_row, grace_s:float=2.0):
+    """The pool's summary rows as they come, telling `tick` of every evaluation its workers record meanwhile. A task whose
+    worker process died (killed, or out of memory) would be waited for for ever: it gets `lost_row(task)` once its process
+    has been gone `grace_s` without its row."""
+    running, done, gone = {}, set(), {}  # task -> pid of the worker on it; tasks with a row; task -> when its worker was first found gone
     def drain():
-        while ticks is not None:
-            try: tick(ticks.get_nowait())
+        while True:
+            try: m = ticks.get_nowait()
             except queue.Empty: return
-    while True:
+            if m[0] == 'start' and m[1] not in done: running[m[1]] = m[2]
+            elif m[0] == 'eval': tick(m[1])
+    while len(done) < n_jobs:
         try: r = it.next(timeout=0.5)
-        except multiprocessing.TimeoutError: drain(); continue
+        except multiprocessing.TimeoutError: r = None
         except StopIteration: drain(); return
-        drain(); yield r
+        drain()
+        if r is not None:
+            done.add(r['task']); running.pop(r['task'], None); gone.pop(r['task'], None)
+            yield r; continue
+        now = time.monotonic()
+        for task, pid in list(running.items()):
+            if _alive(pid): gone.pop(task, None); continue
+            if now - gone.setdefault(task, now) < grace_s: continue  # its row may still be on its way
+            del running[task], gone[task]; done.add(task)
+            yield lost_row(task)
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
@@ -186,6 +208,7 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]
     rows = []
     with Repository(repository) as repo: done = {t: _n_recorded(repo, protocol.study_name(t)) for t in tasks}  # evaluations recorded per task
+    start = dict(done)
     finished = set()
     expected = lambda: sum(n if t in finished else max(n, protocol.budget) for t, n in done.items())  # a finished task runs no more
     bar = tqdm(total=expected(), initial=sum(done.values()), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='evaluation',
@@ -197,12 +220,19 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
         rows.append(r); finished.add(r['task']); done[r['task']] = r['trials']
         bar.total, bar.n = expected(), sum(done.values())
         bar.set_postfix(tasks=f"{len(finished)}/{len(tasks)}", last=r['task'][:20])
+    def lost(task):  # the row of a task whose worker process died: what its study holds
+        with Repository(repository) as repo:
+            name = protocol.study_name(task)
+            r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, or out of memory?) while building it; "
+                            "its recorded evaluations are kept: run the build again to finish it")
+        logger.warning("task %s: its worker process died; the build goes on", task)
+        return {**r, 'added': r['trials'] - start[task]}
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
         if workers == 1: it = map(functools.partial(_build_one, tick=tick if progress else None), jobs)
         else:
-            ctx = multiprocessing.get_context('fork'); stop = ctx.Event(); ticks = ctx.Queue() if progress else None
+            ctx = multiprocessing.get_context('fork'); stop, ticks = ctx.Event(), ctx.Queue()
             pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop, ticks), maxtasksperchild=8)
-            it = _rows_with_ticks(pool.imap_unordered(_build_one, jobs), ticks, tick)
+            it = _rows_from_pool(pool.imap_unordered(_build_one, jobs), ticks, tick, len(jobs), lost)
         try:
             for r in it: finish(r)
         finally:
