@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_metadataset.ipynb #15ff89e8
 from __future__ import annotations
-import fnmatch, functools, logging, multiprocessing, os, queue, signal, time
+import fnmatch, functools, logging, multiprocessing, os, signal, time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
@@ -168,9 +168,8 @@ def _rows_from_pool(it, ticks, tick, n_jobs:int, lost_row, grace_s:float=2.0):
     has been gone `grace_s` without its row."""
     running, done, gone = {}, set(), {}  # task -> pid of the worker on it; tasks with a row; task -> when its worker was first found gone
     def drain():
-        while True:
-            try: m = ticks.get_nowait()
-            except queue.Empty: return
+        while not ticks.empty():
+            m = ticks.get()
             if m[0] == 'start' and m[1] not in done: running[m[1]] = m[2]
             elif m[0] == 'eval': tick(m[1])
     while len(done) < n_jobs:
@@ -223,14 +222,14 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     def lost(task):  # the row of a task whose worker process died: what its study holds
         with Repository(repository) as repo:
             name = protocol.study_name(task)
-            r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, or out of memory?) while building it; "
+            r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, out of memory, or exited) while building it; "
                             "its recorded evaluations are kept: run the build again to finish it")
         logger.warning("task %s: its worker process died; the build goes on", task)
         return {**r, 'added': r['trials'] - start[task]}
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
         if workers == 1: it = map(functools.partial(_build_one, tick=tick if progress else None), jobs)
         else:
-            ctx = multiprocessing.get_context('fork'); stop, ticks = ctx.Event(), ctx.Queue()
+            ctx = multiprocessing.get_context('fork'); stop, ticks = ctx.Event(), ctx.SimpleQueue()  # written at once: no feeder thread a killed worker could take its last message with
             pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop, ticks), maxtasksperchild=8)
             it = _rows_from_pool(pool.imap_unordered(_build_one, jobs), ticks, tick, len(jobs), lost)
         try:

@@ -159,6 +159,7 @@ class MetaSampler(_BaseSampler):
         return {space.key(c) for t in trials if t.number != trial.number and not self._lost(t) and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
+        "The tuner's next configuration no other trial holds (Optuna calls it before the objective asks for a parameter), written to the trial first."
         fixed = trial.system_attrs.get('fixed_params') or {}
         if not search_space or all(n in fixed for n in search_space): return {}  # enqueued (or a retry of a lost trial): Optuna takes its parameters
         TS = lazy_import('optuna.trial', 'optuna').TrialState
@@ -214,6 +215,7 @@ class MetaSampler(_BaseSampler):
         return next((c for c in space.grid() if space.key(c) not in taken), None)
 
     def after_trial(self, study, trial, state, values) -> None:
+        "Mark the trial as ended by this process (Optuna calls it as the trial finishes): a failure then counts as its configuration's, not as a lost process."
         study._storage.set_trial_system_attr(trial._trial_id, _ENDED, state.name)  # this process ended it: it was not lost
 
     def sample_independent(self, study, trial, param_name, param_distribution):
