@@ -342,3 +342,12 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
                f"none was tuned in this space ({space.name}: {few(space.names)}); the experience's spaces: {few(sorted({e.space.name for e in candidates}))}")
         warn_user(f"no past task of the experience's {len({e.task.name for e in candidates})} can inform this tuner: {why}. Proceeding without experience")
     return out
+
+def _few(names:Sequence, n:int=5) -> str: return ', '.join(map(str, list(names)[:n])) + (', ...' if len(names) > n else '')
+
+def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
+    "Warn when a past task has exactly the tuned task's meta-features (`same_meta_features`, `TWIN_MIN_FEATURES` known): its own table under another name, or a typo in `task`, which a warm start would copy."
+    if n_known(meta_features) < TWIN_MIN_FEATURES: return
+    if same := [p.name for p in past if same_meta_features(p.meta_features, meta_features)]:
+        warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
+                  "so that its own evaluations are left out")

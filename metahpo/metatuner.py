@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import TWIN_MIN_FEATURES, n_known, standardise_scores, same_meta_features, past_in_space
+from .experience import standardise_scores, past_in_space, _few, _warn_twins
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -200,8 +200,6 @@ class SurrogateRanker:
         self._before.setdefault(key, float(prediction))
 
 # %% ../nbs/08_metatuner.ipynb #1f1f494f
-def _few(names:list, n:int=5) -> str: return ', '.join(map(str, names[:n])) + (', ...' if len(names) > n else '')
-
 class MetaTuner(Tuner):
     "Composes three strategies: a warm-start portfolio of similar past tasks, the consensus of the past tasks, and the meta-trained surrogate adapted to this task; each source is trusted as far as it ranks this task's trials."
     unique = True
@@ -248,9 +246,7 @@ class MetaTuner(Tuner):
         for k, v in (meta_features or {}).items():
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
-        if n_known(meta_features) >= TWIN_MIN_FEATURES and (same := [e.name for e in self.past if same_meta_features(e.task.meta_features, meta_features)]):  # a typo in `task`, or a copy under another name
-            warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
-                          "so that its own evaluations are left out")
+        _warn_twins(self.past, meta_features)  # a typo in `task`, or a copy under another name
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, warn_user
+from .core import MetahpoError, make_rng, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience, TaskEvaluations, past_in_space, n_known, same_meta_features, TWIN_MIN_FEATURES
+from .experience import Experience, TaskEvaluations, past_in_space, _few
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
@@ -41,8 +41,6 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
     return past_in_space(experience, space, task)
 
-def _few(names:Sequence, n:int=5) -> str: return ', '.join(map(str, list(names)[:n])) + (', ...' if len(names) > n else '')
-
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
                   metric:str='l1') -> list[int]: # 'l1' (as auto-sklearn) or 'l2'
@@ -65,12 +63,7 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
     d = (diff.abs() if metric == 'l1' else diff ** 2).mean(axis=1).to_numpy()  # over the features known on both sides (as scikit-learn's nan_euclidean_distances): a missing one is no closeness
     return [int(i) for i in np.argsort(np.where(np.isnan(d), np.inf, d), kind='stable')]
 
-def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
-    "Warn when a past task has exactly the tuned task's meta-features: its own table under another name (or a typo in `task`), which a warm start would copy."
-    if n_known(meta_features) < TWIN_MIN_FEATURES: return
-    if same := [p.name for p in past if same_meta_features(p.meta_features, meta_features)]:
-        warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
-                  "so that its own evaluations are left out")
+
 
 
 # %% ../nbs/09_peer_base.ipynb #c0c19ef7

@@ -9,8 +9,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from .core import MetahpoError, choices_msg, lazy_import
 from .space import SearchSpace, Float, Int, Ordinal, Categorical, ConfigError
-from .experience import Experience, n_known
-from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly, _warn_twins
+from .experience import Experience, n_known, _warn_twins
+from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly
 
 # %% auto #0
 __all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna', 'optuna_sampler',

@@ -151,7 +151,7 @@ def _syne_tune_classes() -> SimpleNamespace:
         "Syne Tune's quantile-based Thompson sampling over given candidates, each proposed once."
         def __init__(self, config_space:dict, transfer_learning_evaluations:dict, candidates:pd.DataFrame, random_seed:int,
                      experience:Experience|None=None, # where the model is kept: it depends on the past tasks and the space only
-                     space_key:tuple=()): # what tells this space from another with the same parameter names (`SearchSpace.params`)
+                     space_key:tuple=()): # the space's `SearchSpace.params`: what tells it from another with the same parameter names
             st.SingleObjectiveBaseSearcher.__init__(self, config_space=config_space, points_to_evaluate=[], random_seed=random_seed)
             self.random_state = np.random.RandomState(self.random_seed)
             def fit():
@@ -159,7 +159,7 @@ def _syne_tune_classes() -> SimpleNamespace:
                     config_space=config_space, transfer_learning_evaluations=transfer_learning_evaluations, normalization='gaussian',
                     max_fit_samples=100_000, random_state=np.random.RandomState(0), model=st.xgboost.XGBRegressor(n_jobs=1))
                 return pipeline, sigma
-            key = ('syne-tune quantile', tuple(sorted(transfer_learning_evaluations)), repr(sorted(config_space.items())), space_key)
+            key = ('syne-tune quantile', tuple(sorted(transfer_learning_evaluations)), space_key or repr(sorted(config_space.items())))
             self.model_pipeline, sigma_val = fit() if experience is None else experience.derived(key, fit)
             self.X_candidates = candidates.reset_index(drop=True)
             self.mu_pred = np.asarray(self.model_pipeline.predict(self.X_candidates), float).reshape(len(candidates), -1)

@@ -646,7 +646,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         new = repo.get_study(name) is None  # made by this run: deleted again if the run stops before a trial is recorded
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
         if not record.task.meta_features and (mf := _recordable(getattr(tuner, 'meta_features', None))):  # what a MetaTuner was told of this task, where
-            record = dataclasses.replace(record, task=repo.add_task(dataclasses.replace(record.task, meta_features=mf)))  # none is stored: later, experience with them
+            repo.add_task(dataclasses.replace(record.task, meta_features=mf))  # none is stored: later, experience with them
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numbers, random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
-from ..core import MetahpoError, lazy_import
+from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
 __all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device', 'preload']
@@ -28,9 +28,9 @@ def stratified_subset(y:np.ndarray, # labels
     return np.sort(idx)
 
 def _check_seed(seed) -> None:
-    "A split seed as scikit-learn takes it, or an error naming it."
-    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**32):
-        raise MetahpoError(f"split_seed={seed!r} is not allowed: give an integer from 0 to 2**32 - 1, e.g. 0")
+    "A split seed as scikit-learn takes it (`check_seed`), or an error naming it as the trainers do."
+    try: check_seed(seed, allow_none=False)
+    except MetahpoError: raise MetahpoError(f"split_seed={seed!r} is not allowed: give an integer from 0 to 2**32 - 1, e.g. 0") from None
 
 def holdout_split(y:np.ndarray, # labels of the training split
                   val_fraction:float=0.1, # share held out for validation (stratified)
