@@ -94,18 +94,14 @@ def _has_metafeatures(repo:Repository, name:str) -> bool:
     s = repo.get_study(name)
     return s is not None and bool(s.task.meta_features)
 
-_POOL_STOP = None  # in a pool worker of `build_metadataset`: the event the builder sets before it stops the pool
-_POOL_TICKS = None  # in a pool worker: the queue on which it tells the builder which task it takes, and every evaluation it records
+_POOL_STOP = None  # in a worker process of `build_metadataset`: the event the builder sets before it stops its workers
 
 def _build_one(args, tick=None) -> dict:
-    "Build one task; `tick(task)` is called after every evaluation recorded (in a pool worker, a message to the builder, which also hears which process took the task)."
-    if _POOL_TICKS is not None:
-        _POOL_TICKS.put(('start', args[0], os.getpid()))  # so that the builder knows the task lost if this process dies
-        tick = lambda task: _POOL_TICKS.put(('eval', task))
+    "Build one task; `tick(task)` is called after every evaluation recorded (in a worker process, a message to the builder)."
     try: return _build_task(args, tick)
     except KeyboardInterrupt as e:
-        if _POOL_STOP is None: raise  # not a pool worker: the caller's to handle
-        if _POOL_STOP.is_set(): os._exit(143)  # the builder stops the pool, and the study gave back what it held: leave quietly
+        if _POOL_STOP is None: raise  # not a worker process: the caller's to handle
+        if _POOL_STOP.is_set(): os._exit(143)  # the builder stops its workers, and the study gave back what it held: leave quietly
         task, protocol, repo_path = args[:3]  # this worker alone was stopped (a signal sent to it): its task is reported, the build goes on
         with Repository(repo_path) as repo:
             n = _n_recorded(repo, protocol.study_name(task))
@@ -115,14 +111,25 @@ def _failed_row(repo:Repository, task:str, name:str, before:int, error:str) -> d
     "The summary row of a task that added nothing: what its study holds, and why."
     return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), failed=_n_failed(repo, name), added=0, cpu_s=0.0, wall_s=0.0, error=error)
 
-def _pool_worker(stop, ticks=None):
-    "A pool worker leaves Ctrl-C to the builder, which sets `stop` and stops the pool with SIGTERM; a SIGTERM sent to the worker alone fails its task."
-    global _POOL_STOP, _POOL_TICKS
-    _POOL_STOP, _POOL_TICKS = stop, ticks
+def _pool_worker(conn, stop, inherited=()):
+    """A worker process of `build_metadataset`: builds the tasks the builder sends on `conn` (None: no more), telling it of every
+    evaluation recorded and sending each task's row. Ctrl-C is the builder's, which sets `stop` and ends its workers with SIGTERM;
+    a SIGTERM sent to this worker alone fails its task and the build goes on. Between tasks SIGTERM ends it at once."""
+    global _POOL_STOP
+    _POOL_STOP = stop
+    for c in inherited: c.close()  # the builder's ends of the pipes, forked with it: so that a builder gone reads as the end here
     def on_term(signum, frame):
         if stop.is_set(): os._exit(143)
         raise Terminated(f"signal {signum}")
-    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # the builder blocked them while it forked
+    try:
+        while (args := conn.recv()) is not None:
+            signal.signal(signal.SIGTERM, on_term)  # while it builds: a handler, so that the study gives back what it holds
+            row = _build_one(args, tick=lambda task: conn.send(('eval', task)))
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # waiting: no Python handler, which a signal landing just before a blocking wait would miss
+            conn.send(('row', row))
+    except (EOFError, OSError, KeyboardInterrupt): pass  # the builder is gone, or this worker was stopped between tasks
 
 _OTHER_SETTINGS = ("the repository's study of this task was built with other settings (a subsample of the data such as max_rows, the folds or "
                    "epochs, the space or the seed), or on another table of this name: build with those settings, into another repository, "
@@ -157,35 +164,64 @@ def _build_task(args, tick=None) -> dict:
             logger.info("task %s failed: %s", task, msg)  # the summary row says it
             return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
 
-def _alive(pid:int) -> bool:
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
-
-def _rows_from_pool(it, ticks, tick, n_jobs:int, lost_row, grace_s:float=2.0):
-    """The pool's summary rows as they come, telling `tick` of every evaluation its workers record meanwhile. A task whose
-    worker process died (killed, or out of memory) would be waited for for ever: it gets `lost_row(task)` once its process
-    has been gone `grace_s` without its row."""
-    running, done, gone = {}, set(), {}  # task -> pid of the worker on it; tasks with a row; task -> when its worker was first found gone
-    def drain():
-        while not ticks.empty():
-            m = ticks.get()
-            if m[0] == 'start' and m[1] not in done: running[m[1]] = m[2]
-            elif m[0] == 'eval': tick(m[1])
-    while len(done) < n_jobs:
-        try: r = it.next(timeout=0.5)
-        except multiprocessing.TimeoutError: r = None
-        except StopIteration: drain(); return
-        drain()
-        if r is not None:
-            done.add(r['task']); running.pop(r['task'], None); gone.pop(r['task'], None)
-            yield r; continue
-        now = time.monotonic()
-        for task, pid in list(running.items()):
-            if _alive(pid): gone.pop(task, None); continue
-            if now - gone.setdefault(task, now) < grace_s: continue  # its row may still be on its way
-            del running[task], gone[task]; done.add(task)
-            yield lost_row(task)
+def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, stop_s:float=10.0):
+    """Build `jobs` in `workers` forked processes, yielding each task's summary row as it comes and telling `tick` of every evaluation
+    recorded meanwhile. Each worker has a pipe of its own and shares no lock with another, so a worker that dies (killed, or out of
+    memory) takes nothing of the others with it: the builder sees its process end, its task gets `lost_row(task)`, and a new worker
+    takes the next task. A worker is replaced after `tasks_per_worker` tasks (memory a library keeps). However the builder leaves
+    (done, Ctrl-C, an error), it stops every worker: SIGTERM, then SIGKILL for one still there after `stop_s` seconds."""
+    from multiprocessing.connection import wait
+    ctx = multiprocessing.get_context('fork')
+    stop, todo, live, ended = ctx.Event(), list(jobs)[::-1], {}, []  # live: the builder's end of a worker's pipe -> [process, its job, tasks built]
+    def start():
+        mine, theirs = ctx.Pipe()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # none reaches the new worker before its handlers are set
+        try:
+            p = ctx.Process(target=_pool_worker, args=(theirs, stop, [*live, mine]), name='metahpo-metadataset-worker'); p.start()
+        finally: signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        theirs.close(); live[mine] = [p, None, 0]; give(mine)
+    def give(conn):  # its next task; or its end, if none is left or it has built its share
+        w = live[conn]
+        if todo and w[2] < tasks_per_worker:
+            try: conn.send(todo[-1])
+            except OSError: return  # it has died: its end is seen next, and the job stays to do
+            w[1] = todo.pop(); return
+        del live[conn]; ended.append(w[0])
+        try: conn.send(None)
+        except OSError: pass
+        conn.close()
+        if todo: start()
+    try:
+        for _ in range(min(workers, len(todo))): start()
+        while live:
+            sentinels = {w[0].sentinel: c for c, w in live.items()}
+            for r in wait([*live, *sentinels]):
+                conn = sentinels.get(r, r)
+                if conn not in live: continue  # done with in this round
+                w, row, gone = live[conn], None, False
+                try:
+                    while row is None and conn.poll():
+                        kind, what = conn.recv()
+                        if kind == 'eval': tick(what)
+                        else: row = what
+                except (EOFError, OSError): gone = True  # its end of the pipe closed: the process ended
+                if row is not None:
+                    w[1], w[2] = None, w[2] + 1
+                    yield row; give(conn)
+                elif gone or not w[0].is_alive():  # it died: what it sent has been read
+                    del live[conn]; conn.close(); w[0].join()
+                    if w[1] is not None: yield lost_row(w[1][0])
+                    if todo: start()
+    finally:
+        stop.set()
+        for c in live: c.close()
+        procs = [w[0] for w in live.values()] + ended
+        for p in procs:
+            if p.is_alive(): p.terminate()
+        deadline = time.monotonic() + stop_s
+        for p in procs:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive(): p.kill(); p.join()
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...
@@ -227,16 +263,13 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
         logger.warning("task %s: its worker process died; the build goes on", task)
         return {**r, 'added': r['trials'] - start[task]}
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
-        if workers == 1: it = map(functools.partial(_build_one, tick=tick if progress else None), jobs)
-        else:
-            ctx = multiprocessing.get_context('fork'); stop, ticks = ctx.Event(), ctx.SimpleQueue()  # written at once: no feeder thread a killed worker could take its last message with
-            pool = ctx.Pool(workers, initializer=_pool_worker, initargs=(stop, ticks), maxtasksperchild=8)
-            it = _rows_from_pool(pool.imap_unordered(_build_one, jobs), ticks, tick, len(jobs), lost)
+        it = (map(functools.partial(_build_one, tick=tick if progress else None), jobs) if workers == 1
+              else _rows_from_pool(jobs, workers, tick, lost))
         try:
             for r in it: finish(r)
         finally:
             bar.close()
-            if workers > 1: stop.set(); pool.terminate(); pool.join()
+            if workers > 1: it.close()  # stops the workers
     order = {t: i for i, t in enumerate(tasks)}
     return pd.DataFrame(rows).sort_values('task', key=lambda s: s.map(order)).reset_index(drop=True)
 

@@ -1,28 +1,59 @@
-"A meta-dataset build whose pool worker dies at once on taking a task (before it could say much) fails that task and goes on."
-import subprocess, sys, textwrap
+"The meta-dataset builder's worker processes: one that dies fails its task and the build goes on; none outlives the builder."
+import os, signal, subprocess, sys, textwrap, time
 
-SCRIPT = textwrap.dedent("""
-    import os, signal, time, tempfile
+FAKE = textwrap.dedent("""
+    import os, signal, sys, time, tempfile
     from pathlib import Path
     import metahpo.metadataset as M
-    def fake(args, tick=None):  # a task's build, made instant; the worker on t01 is killed as it starts
-        if args[0] == 't01': os.kill(os.getpid(), signal.SIGKILL)
-        time.sleep(0.05)
-        return dict(task=args[0], study=args[0], before=0, trials=1, failed=0, added=1, cpu_s=0.0, wall_s=0.0, error=None)
-    M._build_task = fake
     class P:  # the least a protocol needs here
         family, space, budget = 'x', 'grid', 1
         def study_name(self, t): return f'study-{t}'
         def check_tasks(self, tasks, d): pass
         def load(self, *a): pass
         def objective(self, *a): pass
+    def row(task): return dict(task=task, study=task, before=0, trials=1, failed=0, added=1, cpu_s=0.0, wall_s=0.0, error=None)
+""")
+
+KILLED = FAKE + textwrap.dedent("""
+    def fake(args, tick=None):  # a task's build, made instant; the worker on t01 is killed as it starts
+        if args[0] == 't01': os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.05)
+        return row(args[0])
+    M._build_task = fake
     d = Path(tempfile.mkdtemp())
-    for i in range(3):
+    for i in range(20):  # each build ends with a worker waiting for a task and another gone: the pool's old hang
         r = M.build_metadataset(d / f'r{i}.db', P(), [f't0{j}' for j in range(4)], workers=2, progress=False).set_index('task')
         print(sorted(r.index[r.error.notna()]), 'worker process died' in r.error['t01'])
 """)
 
 def test_worker_killed_on_taking_a_task():
-    out = subprocess.run([sys.executable, '-c', SCRIPT], capture_output=True, text=True, timeout=120)  # a hang fails here, not for ever
+    out = subprocess.run([sys.executable, '-c', KILLED], capture_output=True, text=True, timeout=120)  # a hang fails here, not for ever
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split('\n')[:3] == ["['t01'] True"] * 3, out.stdout
+    assert out.stdout.split('\n')[:20] == ["['t01'] True"] * 20, out.stdout
+
+SLOW = FAKE + textwrap.dedent("""
+    def fake(args, tick=None):  # a task of 1.5 s; each worker process says who it is
+        Path(sys.argv[1], str(os.getpid())).touch()
+        time.sleep(1.5)
+        return row(args[0])
+    M._build_task = fake
+    M.build_metadataset(Path(sys.argv[1]) / 'r.db', P(), [f't{j}' for j in range(8)], workers=2, progress=False)
+""")
+
+def _alive(pid):
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    return not open(f'/proc/{pid}/stat').read().split(')')[1].split()[0] == 'Z' if os.path.exists(f'/proc/{pid}/stat') else True
+
+def test_no_worker_outlives_a_killed_builder(tmp_path):
+    "The builder killed outright (SIGKILL: no cleanup runs): a worker finishes the task it holds, reads that no builder is left, and ends."
+    p = subprocess.Popen([sys.executable, '-c', SLOW, str(tmp_path)])
+    t0 = time.time()
+    while len([f for f in os.listdir(tmp_path) if f.isdigit()]) < 2:
+        assert time.time() - t0 < 60 and p.poll() is None, 'the workers did not start'
+        time.sleep(0.05)
+    p.kill(); p.wait()
+    workers = [int(f) for f in os.listdir(tmp_path) if f.isdigit()]
+    t0 = time.time()
+    while any(_alive(w) for w in workers) and time.time() - t0 < 20: time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), [w for w in workers if _alive(w)]
