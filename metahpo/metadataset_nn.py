@@ -4,7 +4,7 @@
 
 # %% ../nbs/26_metadataset_nn.ipynb #0fc87458
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, choices_msg, lazy_import
@@ -141,7 +141,7 @@ def lstm_tasks(data_dir=None) -> list[str]:
 
 def load_series(task:str, data_dir=None) -> np.ndarray:
     "The values of one task's series."
-    if task not in LSTM_SOURCES: raise MetahpoError(choices_msg('LSTM meta-dataset task', task, LSTM_SOURCES))
+    if not isinstance(task, str) or task not in LSTM_SOURCES: raise MetahpoError(choices_msg('LSTM meta-dataset task', task, LSTM_SOURCES))
     return LSTM_SOURCES[task].read(data_dir)
 
 def lstm_sources(data_dir=None) -> pd.DataFrame:
@@ -153,6 +153,7 @@ def lstm_sources(data_dir=None) -> pd.DataFrame:
 class _NeuralProtocol:
     "What the neural families' protocols share: the space and budget checks, study names, the task check and torch's threads."
     family, label = '', ''  # set by each protocol: its model family, and its name in messages
+    describe_seed = 0  # seeds the meta-features' subsample and folds: a task's record (and its meta-features) is shared by the studies of every seed, so it is drawn alike for all
     def __post_init__(self): self._check()  # the dataclasses' generated __init__ calls it
     def _check(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
@@ -166,6 +167,7 @@ class _NeuralProtocol:
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 20)
     def study_name(self, task:str) -> str: return f"meta-{self.family}-{self.space}-{task}-seed{self.seed}" + ('' if self.profile_name == 'meta' else f'-{self.profile_name}')
     def check_tasks(self, tasks:Sequence[str], data_dir=None):
+        if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
         known = self.tasks(data_dir)
         if unknown := sorted(set(tasks) - set(known)):
             raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}; the tasks are: {', '.join(known)}")
@@ -178,7 +180,7 @@ class LSTMProtocol(_NeuralProtocol):
     n_configs: int|None = None  # configurations per task; default 27 on the grid, 20 on the wide space
     epoch_scale: float = 0.1  # the electricity task's CPU profile: a tenth of the configured epochs
     max_train_windows: int|None = 2000  # ... and at most 2,000 training windows; None: all (with epoch_scale 1: full scale)
-    seed: int = 0
+    seed: int = 0  # seeds the trainer and the tuner (the study's name says it); not the task's data or its meta-features
     profile_name: str = 'meta'  # 'meta' (these bounds) or 'full' (`neural_protocol(..., profile='full')`): names the studies apart
     family, label = 'lstm', 'LSTM'
 
@@ -190,7 +192,7 @@ class LSTMProtocol(_NeuralProtocol):
                            epoch_scale=self.epoch_scale, max_train_windows=self.max_train_windows)
     def describe(self, task:str, data) -> dict:
         s = LSTM_SOURCES[task]
-        return metafeatures('timeseries', data, period=s.period, freq=s.freq, seed=self.seed)
+        return metafeatures('timeseries', data, period=s.period, freq=s.freq, seed=self.describe_seed)
     def summary(self, obj) -> dict: return dict(steps=len(obj.data.y), train_windows=obj.n_train_windows, profile=obj.profile)
 
 # %% ../nbs/26_metadataset_nn.ipynb #cf287110
@@ -216,7 +218,7 @@ def _rd_texts(package:str, item:str, text:str, label:str) -> pd.DataFrame:
 
 def load_rd_text(task:str) -> tuple[pd.DataFrame, pd.DataFrame]:
     "An R text set of `RD_TEXT` as (train, test) frames with `text` and `label` (0.. in the sorted order of its kept classes)."
-    if task not in RD_TEXT: raise MetahpoError(choices_msg('R text set', task, RD_TEXT))
+    if not isinstance(task, str) or task not in RD_TEXT: raise MetahpoError(choices_msg('R text set', task, RD_TEXT))
     package, item, text, label = RD_TEXT[task]
     df = _rd_texts(package, item, text, label)
     if task in RD_TEXT_TEST: test = _rd_texts(package, RD_TEXT_TEST[task], text, label).pipe(lambda t: t[~t.text.isin(df.text)])
@@ -253,7 +255,7 @@ class TextProtocol(_NeuralProtocol):
     max_eval_examples: int|None = IMDB_PROFILES['meta']['max_eval_examples']  # validation and test each
     epoch_scale: float = IMDB_PROFILES['meta']['epoch_scale']  # the IMDB target's 'meta' profile: `make_objective('imdb', profile='meta')`
     model: str = IMDB_PROFILES['meta']['model']  # 'minilm' (packaged), a hub name or a folder
-    seed: int = 0
+    seed: int = 0  # seeds the trainer and the tuner (the study's name says it); not the task's data or its meta-features
     profile_name: str = 'meta'
     family, label = 'bert', 'text'
 
@@ -268,7 +270,7 @@ class TextProtocol(_NeuralProtocol):
         return BertTrainer(*data, name=task, space=self.space, seed=self.seed, **self.profile)
     def describe(self, task:str, data) -> dict:
         train = data[0]
-        return metafeatures('text', train.text.tolist(), train.label.to_numpy(), seed=self.seed)
+        return metafeatures('text', train.text.tolist(), train.label.to_numpy(), seed=self.describe_seed)
     def summary(self, obj) -> dict: return dict(n_train=len(obj.parts['train']), n_train_total=obj.n_train_total, profile=obj.profile)
 
 # %% ../nbs/26_metadataset_nn.ipynb #f996f3d8
@@ -348,7 +350,7 @@ def image_tasks(data_dir=None) -> list[str]:
 
 def load_images(task:str, data_dir=None) -> tuple:
     "One task's (x_train, y_train, x_test, y_test)."
-    if task not in IMAGE_SOURCES: raise MetahpoError(choices_msg('image meta-dataset task', task, IMAGE_SOURCES))
+    if not isinstance(task, str) or task not in IMAGE_SOURCES: raise MetahpoError(choices_msg('image meta-dataset task', task, IMAGE_SOURCES))
     return IMAGE_SOURCES[task].read(data_dir)
 
 @dataclass(frozen=True)
@@ -361,7 +363,7 @@ class ImageProtocol(_NeuralProtocol):
     max_train_examples: int|None = CIFAR10_PROFILES['meta']['max_train_examples']
     max_eval_examples: int|None = CIFAR10_PROFILES['meta']['max_eval_examples']  # validation and test each
     epoch_scale: float = CIFAR10_PROFILES['meta']['epoch_scale']  # the target's 'meta' profile: `make_objective('cifar10', profile='meta')`
-    seed: int = 0
+    seed: int = 0  # seeds the trainer and the tuner (the study's name says it); not the task's data or its meta-features
     profile_name: str = 'meta'
     family, label = 'resnet50', 'image'
 
@@ -376,7 +378,7 @@ class ImageProtocol(_NeuralProtocol):
         return ResNetTrainer(*data, name=task, space=self.space, seed=self.seed, **self.profile)
     def describe(self, task:str, data) -> dict:
         x = data[0] if isinstance(data[0], np.ndarray) else decode_images(list(data[0]))
-        return metafeatures('image', x, data[1], seed=self.seed)
+        return metafeatures('image', x, data[1], seed=self.describe_seed)
     def summary(self, obj) -> dict: return dict(n_train=len(obj.y['train']), n_train_total=obj.n_train_total, profile=obj.profile)
 
 # %% ../nbs/26_metadataset_nn.ipynb #bf168e85
@@ -390,6 +392,9 @@ def neural_protocol(family:str, # 'lstm', 'bert' or 'resnet50'
                     profile:str='meta', # 'meta' (bounded, the default of each protocol) or 'full' (the seed plan's scale, for a GPU)
                     **kwargs) -> _NeuralProtocol: # n_configs, seed, or any setting of the protocol
     "A neural family's protocol at a profile."
-    if family not in NEURAL_PROTOCOLS: raise MetahpoError(choices_msg('neural family', family, NEURAL_PROTOCOLS))
+    if not isinstance(family, str) or family not in NEURAL_PROTOCOLS: raise MetahpoError(choices_msg('neural family', family, NEURAL_PROTOCOLS))
     if profile not in ('meta', 'full'): raise MetahpoError(choices_msg('meta-dataset profile', profile, ['meta', 'full']))
-    return NEURAL_PROTOCOLS[family](space, **({**_FULL[family], **kwargs} if profile == 'full' else kwargs), profile_name=profile)
+    cls = NEURAL_PROTOCOLS[family]
+    settings = [f.name for f in fields(cls) if f.name not in ('space', 'profile_name')]  # those two are this function's arguments
+    if unknown := [k for k in kwargs if k not in settings]: raise MetahpoError(choices_msg(f'{cls.label} protocol setting', unknown[0], settings))
+    return cls(space, **({**_FULL[family], **kwargs} if profile == 'full' else kwargs), profile_name=profile)

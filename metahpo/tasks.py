@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 from dataclasses import dataclass, field
-from .core import MetahpoError, choices_msg
+from .core import MetahpoError, check_seed, choices_msg
 
 # %% auto #0
 __all__ = ['TASKS', 'PROFILES', 'TaskSpec', 'make_objective']
@@ -65,14 +65,15 @@ PROFILES = ('cpu', 'meta', 'full')  # 'cpu': bounded so that a grid point takes 
 def make_objective(task:str, # a name in `TASKS`
                    model:str|None=None, # a model family of that task; default: its first
                    data_dir:str|os.PathLike|None=None, # local data directory; default `$METAHPO_DATA_DIR`
-                   seed:int=0, # seeds the objective (folds, initialisation)
+                   seed:int=0, # seeds the objective (folds, initialisation): a whole number from 0 to 2**32-1
                    space:str='grid', # 'grid' (the seed plan's) or 'wide'
                    profile:str='cpu'): # 'cpu' (bounded, for CPUs), 'meta' (the family meta-dataset's, for like-for-like replays) or 'full' (for a GPU)
     "Build the objective of `task` with `model`."
-    if task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
+    if not isinstance(task, str) or task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]
     model = model or spec.default_model
-    if model not in spec.models: raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(spec.models)}")
+    if not isinstance(model, str) or model not in spec.models: raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(spec.models)}")
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
+    seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
     return spec.models[model](data_dir, seed, space, profile)

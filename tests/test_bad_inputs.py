@@ -202,6 +202,8 @@ def _api_cases(tmp):
     from metahpo.tuners import tune
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
+    from metahpo.tasks import make_objective
+    from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
         ('float-inf-bound', lambda: Float('x', 0, float('inf')), "high=inf must be finite"),
@@ -247,6 +249,18 @@ def _api_cases(tmp):
         ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
         ('resnet-val-fraction-text', lambda: _resnet(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
         ('resnet-split-seed-negative', lambda: _resnet(split_seed=-1), "split_seed=-1 is not allowed"),
+        ('make-objective-seed-none', lambda: make_objective('titanic', seed=None), "seed None is not allowed"),
+        ('make-objective-seed-bool', lambda: make_objective('titanic', seed=True), "seed True is not allowed"),
+        ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
+        ('make-objective-task-list', lambda: make_objective(['titanic']), "unknown task ['titanic']; choose one of: titanic"),
+        ('make-objective-model-list', lambda: make_objective('titanic', ['random_forest']), "unknown model ['random_forest'] for task 'titanic'"),
+        ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
+        ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),
+        ('neural-protocol-family-list', lambda: neural_protocol(['lstm']), "unknown neural family ['lstm']; choose one of: lstm"),
+        ('lstm-series-list', lambda: load_series(['taylor']), "unknown LSTM meta-dataset task ['taylor']"),
+        ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
+        ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
+        ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
     ]
 
 def _bert(**kw):
