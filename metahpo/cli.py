@@ -69,6 +69,14 @@ def _whole(least:int):
     conv.__name__ = f'whole number >= {least}'
     return conv
 
+def _text(option:str):
+    "An argparse type: a value with something in it; an empty one (`--task \"$TASK\"` with TASK unset) would read as `option`'s default."
+    def conv(text:str) -> str:
+        if not text.strip(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a value, or leave {option} out for its default")
+        return text
+    conv.__name__ = 'value'
+    return conv
+
 def _seconds(text:str) -> float:
     try: v = float(text)
     except ValueError: v = math.nan
@@ -103,27 +111,27 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
-    t.add_argument('--task', default=None, help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
-    t.add_argument('--data', default=None, help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; text columns with a different value in every row (identifiers) and a saved index are left out')
-    t.add_argument('--target', default=None, help='--data: the column to predict')
-    t.add_argument('--drop', default=None, help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
-    t.add_argument('--model', default=None, help='model family (default: the task\'s first)')
+    t.add_argument('--task', default=None, type=_text('--task'), help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
+    t.add_argument('--data', default=None, type=_text('--data'), help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; text columns with a different value in every row (identifiers) and a saved index are left out')
+    t.add_argument('--target', default=None, type=_text('--target'), help='--data: the column to predict')
+    t.add_argument('--drop', default=None, type=_text('--drop'), help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
+    t.add_argument('--model', default=None, type=_text('--model'), help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
     t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
-    t.add_argument('--study', default=None, help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space} and -{profile} where '
+    t.add_argument('--study', default=None, type=_text('--study'), help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space} and -{profile} where '
                    'they are not the defaults, e.g. titanic-random_forest-random-seed0-wide); the same name resumes')
-    t.add_argument('--data-dir', default=None, help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
+    t.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
-    t.add_argument('--experience', default=None, help="--tuner meta: the experience base to learn from, a file written by "
+    t.add_argument('--experience', default=None, type=_text('--experience'), help="--tuner meta: the experience base to learn from, a file written by "
                    "`metahpo experience --repo R --out FILE` (default: the one that ships)")
     t.add_argument('--backend', default='local', choices=['local', 'ray'],
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
-    t.add_argument('--address', default=None, help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
+    t.add_argument('--address', default=None, type=_text('--address'), help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, the LSTM over real series, the text or the image family',
                        description="Evaluate the family's grid or its wider space on every task of the family into the repository; resumable.")
@@ -138,15 +146,15 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
     m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')
     m.add_argument('--seed', default=0, type=_seed_arg, help='seed of the splits and configurations (default 0)')
-    m.add_argument('--data-dir', default=None, help="data directory with the family's data (pmlb/ for the forest, electricity/ for the LSTM, ...; default $METAHPO_DATA_DIR)")
+    m.add_argument('--data-dir', default=None, type=_text('--data-dir'), help="data directory with the family's data (pmlb/ for the forest, electricity/ for the LSTM, ...; default $METAHPO_DATA_DIR)")
     m.add_argument('--seed-tasks', action='store_true', help="also record the meta-features of the seed plan's datasets (Titanic, IMDB, CIFAR-10, electricity)")
-    m.add_argument('--no-progress', action='store_true')
+    m.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     x = sub.add_parser('experience', help='an experience base (or the shipped one, --ship) from a repository',
                        description='Export the meta-dataset studies of a repository into a compact experience base: a file of your own (--out), '
                                    "or the one that ships with the package (--ship).")
     x.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository with the meta-dataset')
     dest = x.add_mutually_exclusive_group(required=True)
-    dest.add_argument('--out', default=None, help="output file: an experience base of your own (tune --experience FILE learns from it)")
+    dest.add_argument('--out', default=None, type=_text('--out'), help="output file: an experience base of your own (tune --experience FILE learns from it)")
     dest.add_argument('--ship', action='store_true', help="replace the package's shipped base (metahpo/data/experience.parquet), which every MetaTuner learns from by default; refused if tasks of it would be lost (scripts/ship_experience.py merges a build into it)")
     x.add_argument('--force', action='store_true', help="--ship: replace the shipped base even if tasks of it are lost")
     x.add_argument('--studies', default='meta-*', help="glob of the studies to include (default 'meta-*')")
@@ -155,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
                                    'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, image, or 'all' (every suite whose tasks are in the experience)")
-    b.add_argument('--out', default='results', help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
+    b.add_argument('--out', default='results', type=_text('--out'), help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
                                                     'for meta-val and meta-test (default results)')
     b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],
                    help="meta-test: the suite's meta-test tasks with meta-train and meta-val as experience (default); meta-val: the "
@@ -164,23 +172,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
     b.add_argument('--tasks', default=None, help='comma-separated task names (default: all of the suite)')
-    b.add_argument('--experience', default=None, help='experience base for the random-forest suites (default: the shipped one)')
+    b.add_argument('--experience', default=None, type=_text('--experience'), help='experience base for the random-forest suites (default: the shipped one)')
     b.add_argument('--n-candidates', default=100, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
-    b.add_argument('--data-dir', default=None, help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
+    b.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
     b.add_argument('--members', default=3, type=_whole(1), help="MetaTuner's ensemble size (default 3)")
     b.add_argument('--meta-steps', default=300, type=_whole(1), help="MetaTuner's meta-training steps (default 300)")
     b.add_argument('--n-warm', default=None, type=_whole(0), help="MetaTuner's warm-start proposals (default: MetaTuner's, metahpo.metatuner.N_WARM = 3)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
-    b.add_argument('--no-progress', action='store_true')
+    b.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     d = sub.add_parser('docs', help='build the documentation site from the notebooks (offline, no Quarto)',
                        description='Render every notebook (prose, API reference, saved outputs) and the README into a static site '
                                    'with navigation and search; --check opens every page in headless Chromium.')
-    d.add_argument('--out', default='docs', help='output folder (default docs, under the repository)')
+    d.add_argument('--out', default='docs', type=_text('--out'), help='output folder (default docs, under the repository)')
     d.add_argument('--repo', default=None, help='the metahpo checkout to build from (default: the one around the current folder)')
     d.add_argument('--check', action='store_true', help='then open every page in headless Chromium at 1400 and 800 px: load errors and warnings, '
                    'links, figures and their alt text, pages wider than the window, cut-off tables and code, search')
-    d.add_argument('--screenshots', default=None, help="--check: save a full-page screenshot of every page at both widths in this folder")
-    d.add_argument('--no-progress', action='store_true')
+    d.add_argument('--screenshots', default=None, type=_text('--screenshots'), help="--check: save a full-page screenshot of every page at both widths in this folder")
+    d.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     sub.add_parser('list', help='list tasks, models and tuners')
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
     s.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
@@ -367,6 +375,8 @@ def _tune(a) -> int:
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
     if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
+    if a.data_dir is not None and a.data is not None:  # the table is read from its own path: --data-dir would be ignored
+        raise MetahpoError(f"--data-dir {a.data_dir!r} is for --task (where its data is found); --data {a.data!r} is read from its own path: leave --data-dir out")
     budget = Budget.parse(a.budget)  # refused before a trainer is made (it loads torch or transformers)
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile)
@@ -377,24 +387,20 @@ def _tune(a) -> int:
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
               "expect hours per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile)
-    spent_before = False  # a resumed study whose budget is spent: nothing runs
+    spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
-                _check_resumable(repo, rec, obj, a.tuner)
-                spent_before = budget.n_trials is not None and len(repo.trials(rec)) >= budget.n_trials
+                _check_resumable(repo, rec, obj, a.tuner, a.seed)
+                n_done, running = len(repo.trials(rec)), len(repo.claims(rec))  # and other workers' trials in flight
+                spent_before = budget.n_trials is not None and n_done >= budget.n_trials
+                print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
+                      + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
+                      "nothing new runs (raise --budget to go on)" if spent_before else ''), file=sys.stderr)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
     executor = _executor(a, obj)
+    meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
     with Repository(a.repo) as repo:
-        rec = repo.get_study(study)
-        n_done = 0 if rec is None else len(repo.trials(rec))
-        if rec is not None:
-            spent = budget.n_trials is not None and n_done >= budget.n_trials
-            running = len(repo.claims(rec))  # other workers' trials in flight
-            print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
-                  + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
-                  "nothing new runs (raise --budget to go on)" if spent else ''), file=sys.stderr)
-        meta_s = _meta_train_first(tuner, budget, n_done)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -424,8 +430,8 @@ def _meta_train_first(tuner, budget, n_done:int) -> float|None:
     print(f"done in {s:.0f} s", file=sys.stderr)
     return s
 
-def _check_resumable(repo, rec, obj, tuner:str):
-    "Refuse to resume the recorded study `rec` with another tuner, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
+def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
+    "Refuse to resume the recorded study `rec` with another tuner or seed, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
     from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
     from metahpo.tuners import objective_protocol  # the protocol `tune` records
@@ -438,6 +444,9 @@ def _check_resumable(repo, rec, obj, tuner:str):
         how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
         raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "
                            f"{how} another name with --study to start a new study")
+    if seed is not None and rec.seed is not None and rec.seed != seed:  # the seed drives the tuner's proposals and the objective (its folds, its model's randomness)
+        raise MetahpoError(f"study {rec.name!r} was recorded with --seed {rec.seed}, not --seed {seed}: one study's trials come from one seed; "
+                           f"give --seed {rec.seed} to resume it, or another name with --study to start a new study")
 
 def _recorded_as(tuner:str, space) -> set:
     "The names a study of the command line's `tuner` may be recorded under: its own, and the class name `tune` records for a tuner object."
@@ -515,6 +524,12 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
           f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
           f"after {rep['n_observed']} trials {rep['spearman_adapted_reptile']:.2f}; 90% interval covers {rep['calibration']['reptile']['0.9']:.0%}")
 
+def _stopped(e:KeyboardInterrupt) -> str:
+    "How a command was stopped: 'stopped by SIGTERM' (metahpo.tuners.Terminated) or 'interrupted' (Ctrl-C)."
+    return 'stopped by SIGTERM' if type(e).__name__ == 'Terminated' else 'interrupted'
+
+def _stopped_code(e:KeyboardInterrupt) -> int: return 143 if type(e).__name__ == 'Terminated' else 130
+
 def _benchmark(a) -> int:
     import shutil, pandas as pd
     from metahpo.core import MetahpoError, MissingDependency, choices_msg, first_missing_folder, lazy_import
@@ -548,19 +563,19 @@ def _benchmark(a) -> int:
         except MetahpoError as err:  # under 'all', the other suites still run; the command fails at the end
             if a.suite != 'all': raise
             refused.append(name); print(f"{name}: not run: {err}", file=sys.stderr); continue
-        except KeyboardInterrupt:
-            print(f"\ninterrupted: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
-            return 130
+        except KeyboardInterrupt as e:
+            print(f"\n{_stopped(e)}: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
+            return _stopped_code(e)
         try:
             sm = summarise(out, experience=ex, figure=figure)
             if not figure and (out / 'benchmark.png').exists():
                 print(f"note: {out / 'benchmark.png'} is an earlier summary's figure, not this one's", file=sys.stderr)
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
             _surrogate_summary(name, ex, home, a)
-        except KeyboardInterrupt:
-            print(f"\ninterrupted after the runs: they are all saved under {out / 'runs'}; run the same command again to write the tables "
+        except KeyboardInterrupt as e:
+            print(f"\n{_stopped(e)} after the runs: they are all saved under {out / 'runs'}; run the same command again to write the tables "
                   "and the surrogate report", file=sys.stderr)
-            return 130
+            return _stopped_code(e)
         tab = pd.read_csv(out / 'regret.csv').pivot(index='tuner', columns='k', values='regret')
         ranks = pd.read_csv(out / 'ranks.csv', index_col=0)
         tab['rank@last'] = ranks.iloc[-1]
@@ -580,6 +595,9 @@ def _benchmark(a) -> int:
     return 0
 
 def _docs(a) -> int:
+    from metahpo.core import MetahpoError
+    if a.screenshots is not None and not a.check:  # said before the site is built (half a minute), not ignored
+        raise MetahpoError(f"--screenshots {a.screenshots!r} is for --check (which opens every page in a browser): add --check, or leave --screenshots out")
     from metahpo.dev.docs import build_site, check_site
     r = build_site(a.out, a.repo, progress=not a.no_progress)
     figs = {k: v for k, v in r['figures'].items() if v}
@@ -692,7 +710,9 @@ def _main(argv:list[str]|None=None) -> int:
     logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
     import warnings  # a library's warning as one line, not its file and source line (which a command line user cannot act on)
     before, warnings.formatwarning = warnings.formatwarning, lambda message, category, *_, **__: f"metahpo: warning: {message}\n"
-    try: return _run(a)
+    from metahpo.tuners import _on_sigterm
+    try:
+        with _on_sigterm(): return _run(a)  # SIGTERM (`kill PID`, a job scheduler) as Ctrl-C: `main` ends with a line and 143
     except MetahpoError as e:  # the library's advice names its Python arguments; on the command line they are options
         msg = _as_options(str(e), a)
         if msg == str(e): raise

@@ -159,6 +159,13 @@ CLI = [
     ('docs-not-a-checkout', ['docs', '--repo', '{d}/adir', '--out', '{d}/adir/site'], "no notebooks at"),
     ('import-strict-and-skip', ['import', '{d}/e.parquet', '--strict', '--skip-invalid', '--repo', '{d}/new.db'], "not allowed with argument --strict"),
     ('command-unknown', ['tunes'], "invalid choice: 'tunes'"),
+    ('task-empty', ['tune', '--task', ''], "argument --task: '' is not allowed: give a value, or leave --task out"),  # `--task "$TASK"`, unset: not titanic
+    ('model-blank', ['tune', '--model', ' '], "argument --model: ' ' is not allowed"),
+    ('study-empty', ['tune', '--study', ''], "argument --study: '' is not allowed"),
+    ('data-dir-empty', ['tune', '--data-dir', ''], "argument --data-dir: '' is not allowed"),
+    ('experience-empty', ['tune', '--tuner', 'meta', '--experience', ''], "argument --experience: '' is not allowed"),
+    ('data-dir-with-data', ['tune', '--data', '{d}/notes.txt', '--target', 'y', '--data-dir', '{d}/adir'], "--data-dir '{d}/adir' is for --task"),
+    ('docs-screenshots-without-check', ['docs', '--repo', '{d}/adir', '--screenshots', '{d}/shots'], "--screenshots '{d}/shots' is for --check"),
     ('option-unknown', ['tune', '--budgte', '3'], "unrecognized arguments: --budgte"),
 ]
 
@@ -166,7 +173,7 @@ CLI = [
 def test_cli_bad_input(case, m, tmp_path, monkeypatch):
     name, args, expect = case
     if '{data}' in ' '.join(args) and not (DATA / 'pmlb').is_dir(): pytest.skip(f"needs the shared data at {DATA}")
-    args = [a.format(d=m, data=DATA) for a in args]
+    args, expect = [a.format(d=m, data=DATA) for a in args], expect.format(d=m)
     monkeypatch.chdir(tmp_path); monkeypatch.delenv('METAHPO_REPOSITORY', raising=False)
     before = _tree(m, tmp_path)
     out, err = io.StringIO(), io.StringIO()

@@ -90,3 +90,38 @@ def test_builder_in_a_child_process_leaves_ctrl_c_to_its_caller(tmp_path):
         time.sleep(0.1)
     os.kill(p.pid, signal.SIGINT); p.join(60)
     assert said.exists() and said.read_text() == 'caught' and p.exitcode == 0, p.exitcode
+
+def test_benchmark_stopped_by_sigterm_says_so_and_resumes(tmp_path, metahpo_cmd):
+    "`metahpo benchmark` stopped by SIGTERM (`kill PID`, a job scheduler) ends as Ctrl-C does: one line, exit status 143, and its runs resume."
+    out = tmp_path / 'res'
+    cmd = [metahpo_cmd, 'benchmark', '--suite', 'rf-grid', '--tuners', 'random,grid', '--seeds', '3', '--budget', '27', '--out', str(out),
+           '--no-progress', '--no-surrogate-report']
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs, t0 = out / 'rf-grid' / 'meta-test' / 'runs', time.time()
+    while not (runs.is_dir() and any(runs.iterdir())):  # a task's replay is saved: the runs are under way
+        assert p.poll() is None, f"the benchmark ended before its first task was saved: {p.communicate()}"
+        assert time.time() - t0 < 120, "no run saved"
+        time.sleep(0.05)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 143, (p.returncode, err)
+    assert f"stopped by SIGTERM: finished runs, and the tasks the interrupted run had done, are saved under {runs}; run the same command again to resume" in err, err
+    assert 'Traceback' not in err, err
+
+@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGINT], ids=['sigterm', 'ctrl-c'])
+def test_stopped_while_meta_training_leaves_no_repository(tmp_path, metahpo_cmd, sig):
+    "`tune --tuner meta` stopped while it meta-trains (before any trial): one line, 143 or 130, and no new, empty repository left behind."
+    db = tmp_path / 'new.db'
+    p = subprocess.Popen([metahpo_cmd, 'tune', '--tuner', 'meta', '--budget', '10', '--repo', str(db), '--no-progress'], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    said = ''
+    while 'meta-training the surrogate' not in said:  # printed, without a newline, as it starts
+        c = p.stderr.read(1)
+        assert c, f"ended before meta-training: {said}"
+        said += c
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=60)
+    err = said + err
+    assert p.returncode == (143 if sig == signal.SIGTERM else 130), (p.returncode, err)
+    assert err.rstrip().endswith('stopped by SIGTERM' if sig == signal.SIGTERM else 'interrupted') and 'Traceback' not in err, err
+    assert not db.exists(), sorted(tmp_path.iterdir())
