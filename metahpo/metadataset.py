@@ -31,7 +31,8 @@ class RFProtocol:
     n_splits: int = 5  # stratified folds, as for Titanic
     n_repeats: int|None = None  # repeats of the k-fold split; default 2 on the grid, 1 on the wide space
     max_rows: int = 2000  # larger tables are subsampled (stratified, seeded)
-    seed: int = 0
+    seed: int = 0  # seeds the subsample of a larger table, the folds, the forest and the tuner (the study's name says it)
+    describe_seed = 0  # seeds the meta-features' extractor: a table's record is shared by the studies of every seed, so it is described alike for all
 
     def __post_init__(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
@@ -62,7 +63,7 @@ class RFProtocol:
         if why := looks_continuous(y, self.n_splits): raise MetahpoError(f"task {task!r}: its target {why}; the forest meta-dataset is for classification sets")
         return X, y
     def objective(self, task:str, data): return rf_objective(task, self, table=data)
-    def describe(self, task:str, data) -> dict: return metafeatures('tabular', *data, seed=self.seed)  # the whole table (the extractor subsamples)
+    def describe(self, task:str, data) -> dict: return metafeatures('tabular', *data, seed=self.describe_seed)  # the whole table (the extractor subsamples)
     def summary(self, obj) -> dict: return dict(n_rows=obj.X.shape[0], n_rows_total=obj.n_rows_total, n_rows_dropped=obj.n_rows_dropped)
     def limit_threads(self, n:int): pass  # each forest runs on one core already
 
