@@ -34,6 +34,16 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
                      weights:np.ndarray|None=None, # per task; default equal
                      chosen:Sequence[int]=()) -> list[int]: # picks already made: the portfolio continues from them
     "Indices of up to `size` configurations chosen greedily to minimise the (weighted) mean best normalised regret over tasks; ties (once every task is covered) go to the lowest mean regret."
+    scores = np.asarray(scores, float)
+    if scores.ndim != 2: raise MetahpoError(f"scores must be tasks x configurations, got shape {scores.shape}")
+    _check_whole('size', size, 0)
+    chosen = list(chosen)
+    if any(isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < scores.shape[1] for j in chosen):
+        raise MetahpoError(f"chosen={list(chosen)!r} is not allowed: give column indices of scores, 0 to {scores.shape[1] - 1}")
+    if weights is not None:
+        try: ok = np.shape(weights) == (len(scores),) and np.isfinite(np.asarray(weights, float)).all() and (np.asarray(weights, float) >= 0).all() and np.sum(weights) > 0
+        except (TypeError, ValueError): ok = False
+        if not ok: raise MetahpoError(f"weights={weights!r:.80} is not allowed: give one weight per past task ({len(scores)}), each a finite number 0 or more, not all 0")
     best, worst = np.nanmax(scores, 1, keepdims=True), np.nanmin(scores, 1, keepdims=True)
     regret = (best - scores) / np.where(best > worst, best - worst, 1.0)
     regret = np.where(np.isnan(regret), 1.0, regret)  # unevaluated: count as the worst
@@ -206,14 +216,14 @@ class MetaTuner(Tuner):
     def __init__(self, space:SearchSpace, seed:int|None=0,
                  experience:Experience|None=None, # past evaluations; only those in `space` are used (by name, or identical parameters under another name)
                  meta_features:Mapping[str, float]|None=None, # the new task's meta-features, if known
-                 task:str|None=None, # the tuned task's name: its own evaluations are never used
+                 task:str|None=None, # the tuned task's name (or its names): its own evaluations are never used
                  n_warm:int=N_WARM, # warm-start proposals: a greedy portfolio of the most similar past tasks
                  n_similar:int|None=None, # only the nearest this many past tasks count (meta-features known); default all, weighted by similarity
                  similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
-                 surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)`; one already fitted (on past tasks of this space and meta-features) is used as it is
+                 surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
         if not isinstance(space, SearchSpace): raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
         super().__init__(space, seed)
         self.rng = make_rng(seed)
@@ -226,6 +236,8 @@ class MetaTuner(Tuner):
         unknown = lambda v: v is None or (isinstance(v, numbers.Real) and math.isnan(v))
         meta_features = dict(meta_features) if meta_features and not all(map(unknown, meta_features.values())) else None  # none known: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
+        if task is not None and not isinstance(task, str) and not (isinstance(task, (list, tuple, set)) and all(isinstance(t, str) for t in task)):
+            raise MetahpoError(f"task={task!r} is not allowed: give the tuned task's name (a string), a list of its names, or None")
         parts = (parts,) if isinstance(parts, str) else tuple(parts) if isinstance(parts, (list, tuple)) else parts
         if not isinstance(parts, tuple) or not parts or len(set(parts)) < len(parts):
             raise MetahpoError(f"parts={parts!r} is not allowed: give one or more of {', '.join(STRATEGIES)}, each once")
@@ -265,6 +277,10 @@ class MetaTuner(Tuner):
             if hasattr(self.surrogate, 'members_') and dims != (space.dim, self._Z.shape[1]):
                 raise MetahpoError(f"the surrogate given was fitted on {dims[0]} configuration dimensions and {dims[1]} meta-features; "
                                    f"this space has {space.dim} and the past tasks {self._Z.shape[1]}: give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
+            own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
+            if hasattr(self.surrogate, 'members_') and (leak := sorted(own & set(getattr(self.surrogate, 'task_names_', ())))):
+                raise MetahpoError(f"the surrogate given was meta-trained on the tuned task {leak[0]!r}: its own evaluations would guide its tuning; "
+                                   "give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
@@ -365,7 +381,7 @@ class MetaTuner(Tuner):
             if c is not None: return c
         cands = self._candidates()
         if not cands: return None
-        if self.past and 'consensus' not in self.parts and 'surrogate' not in self.parts:  # the warm start alone: then random candidates
+        if self.past and 'surrogate' not in self.parts:  # the warm start alone, or the consensus's pool used up: then random candidates
             return self._take(cands[int(self.rng.integers(len(cands)))])
         if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))])
         if not self._fitted: self._fit()

@@ -5,6 +5,7 @@
 # %% ../nbs/06_reptile.ipynb #b06d0be1
 from __future__ import annotations
 from dataclasses import dataclass
+import math, numbers
 from typing import Sequence
 import numpy as np
 from .core import make_rng, lazy_import, MetahpoError, choices_msg
@@ -71,9 +72,21 @@ def _loss_fn(loss:str):
     if loss not in LOSSES: raise MetahpoError(choices_msg('loss', loss, LOSSES))
     return LOSSES[loss]
 
+def _check_settings(**settings) -> None:
+    "Refuse meta-training and SGD settings that cannot work, naming the bad value: step counts whole numbers (0 or more), batch and tasks per step 1 or more, learning rates positive, a seed a whole number 0 or more."
+    for k, v in settings.items():
+        if k.endswith('lr'):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v <= 0:
+                raise MetahpoError(f"{k}={v!r} is not allowed: give a positive number")
+            continue
+        least = 1 if k in ('batch', 'tasks_per_step') else 0
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not least <= v < 2 ** 63:
+            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+
 def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
     "Plain SGD on `loss` ('mse' or 'rank', see `LOSSES`), in place."
     torch = lazy_import('torch', 'dl')
+    _check_settings(steps=steps, lr=lr, batch=batch)
     f = torch.nn.functional.mse_loss if loss == 'mse' else _loss_fn(loss)  # torch's own for 'mse', as before: results made with it stay bit for bit
     opt = torch.optim.SGD(net.parameters(), lr=lr)
     for _ in range(steps):
@@ -82,7 +95,9 @@ def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
 
 def check_tasks(tasks, d_in:int|None=None) -> list[MetaTask]:
     "`tasks` as a list, each checked: X (rows x d) and y (one finite score per row) of at least one row, z of the same length in every task, finite; `d_in`: the network's inputs, d + len(z)."
-    tasks = list(tasks)
+    if isinstance(tasks, MetaTask): raise MetahpoError(f"tasks is one MetaTask ({tasks.name!r}): give a list of them, such as [task]")
+    try: tasks = list(tasks)
+    except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of MetaTask(X, y, z)") from None
     if not tasks: raise MetahpoError("meta-training needs at least one task")
     for i, t in enumerate(tasks):
         if not isinstance(t, MetaTask): raise MetahpoError(f"task {i} is a {type(t).__name__}, not a MetaTask(X, y, z)")
@@ -137,6 +152,7 @@ def reptile(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8
             tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
     "Reptile: adapt a copy to each of a few tasks (SGD on `loss`), move the meta-weights toward the adapted ones, anneal the step."
     torch = lazy_import('torch', 'dl')
+    _check_settings(meta_steps=meta_steps, inner_steps=inner_steps, inner_lr=inner_lr, meta_lr=meta_lr, tasks_per_step=tasks_per_step, batch=batch, seed=seed)
     gen, rng, data = _meta_setup(tasks, seed, net)
     for it in range(meta_steps):
         eps = meta_lr * (1 - it / meta_steps)  # annealed meta step size
@@ -162,6 +178,7 @@ def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8,
     "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
     torch = lazy_import('torch', 'dl')
     f = _loss_fn(loss)
+    _check_settings(meta_steps=meta_steps, inner_steps=inner_steps, inner_lr=inner_lr, meta_lr=meta_lr, tasks_per_step=tasks_per_step, batch=batch, seed=seed)
     gen, rng, data = _meta_setup(tasks, seed, net)
     outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
     for it in range(meta_steps):

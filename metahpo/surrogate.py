@@ -34,6 +34,8 @@ def fit_predictive(errors:np.ndarray, # prediction errors on held-out data
     from scipy.optimize import minimize
     r, e = np.asarray(errors, float), np.asarray(spreads, float)
     if r.shape != e.shape or not len(r): raise MetahpoError(f"errors and spreads need the same non-empty shape, got {r.shape} and {e.shape}")
+    if not (np.isfinite(r).all() and np.isfinite(e).all() and (e >= 0).all()):
+        raise MetahpoError("errors and spreads must be finite numbers, the spreads 0 or more (leave out predictions without a score)")
     def nll(p, df):
         s = np.hypot(np.exp(p[0]) * e, np.exp(p[1]))
         return -np.mean(_logpdf(r / s, df) - np.log(s))
@@ -44,13 +46,15 @@ def fit_predictive(errors:np.ndarray, # prediction errors on held-out data
     return float(a), float(b), float(df)
 
 def expected_improvement(mu:np.ndarray, scale:np.ndarray, best:float, df:float=math.inf) -> np.ndarray:
-    "Expected improvement over `best` (higher is better) of Student-t predictions (location mu, scale); Gaussian when df is infinite."
+    "Expected improvement over `best` (higher is better) of Student-t predictions (location mu, scale); Gaussian when df is infinite; where a scale is 0, the improvement of mu itself."
     from scipy.stats import norm, t
     mu, scale = np.asarray(mu, float), np.asarray(scale, float)
-    u = (mu - best) / scale
-    if math.isinf(df): return (mu - best) * norm.cdf(u) + scale * norm.pdf(u)
-    if df <= 1: raise MetahpoError(f"expected improvement needs df > 1 (a finite mean), got {df}")
-    return (mu - best) * t.cdf(u, df) + scale * (df + u ** 2) / (df - 1) * t.pdf(u, df)
+    if not (scale >= 0).all(): raise MetahpoError(f"expected improvement needs scales of 0 or more, got {float(np.atleast_1d(scale)[~(np.atleast_1d(scale) >= 0)][0])}")
+    if not (math.isinf(df) or df > 1): raise MetahpoError(f"expected improvement needs df > 1 (a finite mean), got {df}")
+    with np.errstate(divide='ignore', invalid='ignore'):
+        u = (mu - best) / scale
+        ei = (mu - best) * norm.cdf(u) + scale * norm.pdf(u) if math.isinf(df) else (mu - best) * t.cdf(u, df) + scale * (df + u ** 2) / (df - 1) * t.pdf(u, df)
+    return np.where(scale > 0, ei, np.maximum(mu - best, 0.0))  # a certain prediction improves by exactly its margin
 
 # %% ../nbs/07_surrogate.ipynb #fc0f76b7
 def no_meta_training(net, tasks, *args, **kwargs):
@@ -132,10 +136,11 @@ class MetaSurrogate:
         return fit_predictive(np.concatenate(errors), np.concatenate(spreads))
 
     def fit(self, tasks:Sequence[MetaTask]) -> MetaSurrogate:
-        "Meta-train every member on `tasks` (after fitting the predictive spread to the errors on a held-out fifth of them)."
+        "Meta-train every member on `tasks` (with `calibrate`, loss 'mse' and 5 tasks or more, first fitting the predictive spread to the errors on a held-out fifth of them); `task_names_` records the tasks' names."
         self._check_params()
         tasks = check_tasks(tasks)
         self.d_, self.m_ = tasks[0].X.shape[1], len(tasks[0].z)
+        self.task_names_ = [t.name for t in tasks]  # what it learned from: a tuner given it refuses to tune one of these
         t0 = time.perf_counter()
         self.std_scale_, self.noise_std_, self.df_ = 1.0, 0.0, math.inf
         if self.calibrate and self.loss == 'mse' and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
@@ -146,16 +151,17 @@ class MetaSurrogate:
 
     def _check(self, X, z):
         if not hasattr(self, 'members_'): raise MetahpoError("call fit(tasks) before adapt or predict")
-        X = np.atleast_2d(np.asarray(X, dtype=float)); z = np.asarray(z, dtype=float)
+        X, z = _numbers(X, 'configurations X'), _numbers(z, 'meta-features z')
+        X = np.atleast_2d(X)
         if X.ndim != 2 or X.shape[1] != self.d_ or z.shape != (self.m_,):
             raise MetahpoError(f"expected configurations of dimension {self.d_} (rows x {self.d_}) and meta-features of length {self.m_}, got shapes {X.shape} and {z.shape}")
         if not (np.isfinite(X).all() and np.isfinite(z).all()): raise MetahpoError("configurations and meta-features must be finite numbers (encode configurations with the space; an unknown meta-feature is 0, the average)")
         return X, z
 
     def adapt(self, X, y, z) -> MetaSurrogate:
-        "Fine-tune copies of the meta-trained members on a new task's observed (X, y); y in the task's own units, higher is better."
+        "Fine-tune copies of the meta-trained members on a new task's observed (X, y); y in the task's own units, higher is better. With fewer than two trials, back to the meta-trained members."
         X, z = self._check(X, z)
-        y = np.asarray(y, dtype=float)
+        y = _numbers(y, 'scores y')
         if y.shape != (len(X),): raise MetahpoError(f"adapt needs one score per configuration: got {len(X)} configurations and scores of shape {y.shape}")
         if not np.isfinite(y).all(): raise MetahpoError("adapt needs finite scores: leave out trials that failed or have no score")
         if len(y) < 2: self.adapted_ = self.members_; return self  # nothing to learn a scale from yet
@@ -187,6 +193,11 @@ class MetaSurrogate:
         "Half-width, in scales, of the central predictive interval that holds `level` of the probability."
         if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1: raise MetahpoError(f"level={level!r} is not allowed: give a probability between 0 and 1")
         return predictive_quantile(0.5 + level / 2, getattr(self, 'df_', math.inf))
+
+def _numbers(a, what:str) -> np.ndarray:
+    "`a` as an array of floats, else raise naming `what`."
+    try: return np.asarray(a, dtype=float)
+    except (TypeError, ValueError): raise MetahpoError(f"{what} must be numbers, got {a!r:.80}") from None
 
 def _adapt_to_some(surrogate:MetaSurrogate, t:MetaTask, n_observed:int, rng) -> tuple[np.ndarray, np.ndarray]:
     "Adapt to `n_observed` random trials of task t; the other trials' indices, and their scores in the scale adaptation learns in."

@@ -201,7 +201,10 @@ def _api_cases(tmp):
     from metahpo.tuners import Budget, GridSearch
     from metahpo.metatuner import MetaTuner
     from metahpo.surrogate import MetaSurrogate
-    from metahpo.reptile import synthetic_tasks
+    from metahpo.reptile import synthetic_tasks, reptile, fomaml, make_net
+    from metahpo.surrogate import expected_improvement
+    from metahpo.metatuner import greedy_portfolio
+    import numpy as np
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
@@ -268,7 +271,23 @@ def _api_cases(tmp):
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
         ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
         ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
+        # the meta-learning core (reptile, surrogate, metatuner): each of these ran silently (or died in torch, numpy or Python) before
+        ('reptile-batch-zero', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, batch=0), "batch=0 is not allowed"),
+        ('fomaml-inner-lr-nan', lambda: fomaml(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, inner_lr=math.nan), "inner_lr=nan is not allowed"),
+        ('reptile-tasks-per-step-zero', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, tasks_per_step=0), "tasks_per_step=0 is not allowed"),
+        ('reptile-seed-negative', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, seed=-1), "seed=-1 is not allowed"),
+        ('surrogate-fit-one-task', lambda: MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3)[0]), "tasks is one MetaTask ('bowl0')"),
+        ('surrogate-adapt-text-scores', lambda: _fitted_surrogate().adapt(np.zeros((3, 2)), ['a', 'b', 'c'], np.zeros(3)), "scores y must be numbers"),
+        ('surrogate-predict-text-configs', lambda: _fitted_surrogate().predict([['a', 'b']], np.zeros(3)), "configurations X must be numbers"),
+        ('expected-improvement-negative-scale', lambda: expected_improvement(np.zeros(1), -np.ones(1), 0.0), "scales of 0 or more, got -1.0"),
+        ('metatuner-task-number', lambda: MetaTuner(get_space('random_forest'), 0, task=5), "task=5 is not allowed"),
+        ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
     ]
+
+def _fitted_surrogate():
+    from metahpo.surrogate import MetaSurrogate
+    from metahpo.reptile import synthetic_tasks
+    return MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3))
 
 def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer
