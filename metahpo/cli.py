@@ -627,7 +627,8 @@ def _docs(a) -> int:
     from metahpo.core import MetahpoError
     if a.screenshots is not None and not a.check:  # said before the site is built (half a minute), not ignored
         raise MetahpoError(f"--screenshots {a.screenshots!r} is for --check (which opens every page in a browser): add --check, or leave --screenshots out")
-    from metahpo.dev.docs import build_site, check_site
+    from metahpo.dev.docs import build_site, check_site, _browser
+    if a.check: _browser()  # no Chromium or Playwright for --check: said before the build, not after it
     r = build_site(a.out, a.repo, progress=not a.no_progress)
     figs = {k: v for k, v in r['figures'].items() if v}
     print(f"built {r['pages']} pages into {r['out']} in {r['seconds']} s; figures: "
