@@ -103,11 +103,18 @@ def _out_file(path:str|os.PathLike, what:str, repo:str|os.PathLike|None=None) ->
                                         "give another path, or move that file away first")
     return p
 
+def _default_repo() -> str:
+    "The repository a command uses when --repo is left out: $METAHPO_REPOSITORY where it is set and not blank, else metahpo.db (an empty variable, as an unset one, means the default)."
+    from metahpo.repository import DEFAULT_REPOSITORY
+    env = os.environ.get('METAHPO_REPOSITORY')
+    return env if env and env.strip() else DEFAULT_REPOSITORY
+
 def _parser() -> argparse.ArgumentParser:
     from metahpo.core import MAX_SEED
     from metahpo.repository import DEFAULT_REPOSITORY
     from metahpo.tasks import TASKS
     CLI_TUNERS = cli_tuners()
+    repo, repo_help = _default_repo(), f"repository file (default $METAHPO_REPOSITORY where it is set and not empty, else {DEFAULT_REPOSITORY})"
     p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
@@ -120,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
-    t.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
+    t.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
     t.add_argument('--study', default=None, type=_text('--study'), help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space} and -{profile} where '
                    'they are not the defaults, e.g. titanic-random_forest-random-seed0-wide); the same name resumes')
@@ -140,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
                    "or 'resnet50' (CIFAR-10 class subsets and digits, at CIFAR-10's 'meta' profile)")
     m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
     m.add_argument('--profile', default='meta', help="neural families: 'meta' (bounded, for CPUs; default) or 'full' (the seed plan's scale, for a GPU)")
-    m.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file (default $METAHPO_REPOSITORY or metahpo.db)')
+    m.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the neural families)')
     m.add_argument('--max-rows', default=None, type=_whole(20), help='random forest: subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
@@ -152,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     x = sub.add_parser('experience', help='an experience base (or the shipped one, --ship) from a repository',
                        description='Export the meta-dataset studies of a repository into a compact experience base: a file of your own (--out), '
                                    "or the one that ships with the package (--ship).")
-    x.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository with the meta-dataset')
+    x.add_argument('--repo', default=repo, type=_text('--repo'), help='repository with the meta-dataset' + repo_help.removeprefix('repository file'))
     dest = x.add_mutually_exclusive_group(required=True)
     dest.add_argument('--out', default=None, type=_text('--out'), help="output file: an experience base of your own (tune --experience FILE learns from it)")
     dest.add_argument('--ship', action='store_true', help="replace the package's shipped base (metahpo/data/experience.parquet), which every MetaTuner learns from by default; refused if tasks of it would be lost (scripts/ship_experience.py merges a build into it)")
@@ -173,17 +180,18 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
     b.add_argument('--tasks', default=None, help='comma-separated task names (default: all of the suite)')
     b.add_argument('--experience', default=None, type=_text('--experience'), help='experience base for the random-forest suites (default: the shipped one)')
-    b.add_argument('--n-candidates', default=100, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
+    b.add_argument('--n-candidates', default=None, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
     b.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
-    b.add_argument('--members', default=3, type=_whole(1), help="MetaTuner's ensemble size (default 3)")
-    b.add_argument('--meta-steps', default=300, type=_whole(1), help="MetaTuner's meta-training steps (default 300)")
+    b.add_argument('--members', default=None, type=_whole(1), help="MetaTuner's ensemble size, also the surrogate report's (default 3)")
+    b.add_argument('--meta-steps', default=None, type=_whole(1), help="MetaTuner's meta-training steps, also the surrogate report's (default 300)")
     b.add_argument('--n-warm', default=None, type=_whole(0), help="MetaTuner's warm-start proposals (default: MetaTuner's, metahpo.metatuner.N_WARM = 3)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
     b.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     d = sub.add_parser('docs', help='build the documentation site from the notebooks (offline, no Quarto)',
                        description='Render every notebook (prose, API reference, saved outputs) and the README into a static site '
                                    'with navigation and search; --check opens every page in headless Chromium.')
-    d.add_argument('--out', default='docs', type=_text('--out'), help='output folder (default docs, under the repository)')
+    d.add_argument('--out', default='docs', type=_text('--out'), help='output folder; a relative path is taken under the repository '
+                   '(--repo), not the current folder (default docs)')
     d.add_argument('--repo', default=None, help='the metahpo checkout to build from (default: the one around the current folder)')
     d.add_argument('--check', action='store_true', help='then open every page in headless Chromium at 1400 and 800 px: load errors and warnings, '
                    'links, figures and their alt text, pages wider than the window, cut-off tables and code, search')
@@ -191,12 +199,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     sub.add_parser('list', help='list tasks, models and tuners')
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
-    s.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help=f"repository file (default $METAHPO_REPOSITORY or {DEFAULT_REPOSITORY})")
-    s.add_argument('--match', default=None, help="only studies whose name matches this glob, such as 'titanic-*'")
+    s.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
+    s.add_argument('--match', default=None, type=_text('--match'), help="only studies whose name matches this glob, such as 'titanic-*'")
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
         e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''))
         e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
-        e.add_argument('--repo', default=os.environ.get('METAHPO_REPOSITORY', DEFAULT_REPOSITORY), help='repository file (default $METAHPO_REPOSITORY or metahpo.db)')
+        e.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
         if name == 'import':
             g = e.add_mutually_exclusive_group()
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
@@ -530,6 +538,26 @@ def _stopped(e:KeyboardInterrupt) -> str:
 
 def _stopped_code(e:KeyboardInterrupt) -> int: return 143 if type(e).__name__ == 'Terminated' else 130
 
+_BENCHMARK_DEFAULTS = dict(n_candidates=100, members=3, meta_steps=300)  # what `benchmark` uses where these options are left out
+
+def _check_benchmark_options(a) -> None:
+    "Refuse what a `benchmark` run would ignore (MetaTuner's settings without a MetaTuner that uses them among --tuners, --n-candidates on a suite of the experience base), then fill in the defaults."
+    from metahpo.core import MetahpoError
+    from metahpo.suites import SUITES, ABLATION_PARTS
+    uses = lambda part: ['meta', *(n for n, parts in ABLATION_PARTS.items() if part in parts), 'meta-fomaml', 'meta-none']
+    tuners = _split(a.tuners)
+    for flag, v, part in (('--n-warm', a.n_warm, 'warm-start'), ('--members', a.members, 'surrogate'), ('--meta-steps', a.meta_steps, 'surrogate')):
+        if v is None or tuners is None or set(tuners) & set(uses(part)): continue
+        if part == 'surrogate' and not a.no_surrogate_report: continue  # the surrogate report is made with them
+        raise MetahpoError(f"{flag} {v} is for the MetaTuner runs that {'warm-start' if part == 'warm-start' else 'have a surrogate'} "
+                           f"({', '.join(uses(part))}){'' if part == 'warm-start' else ' and the surrogate report'}: --tuners {a.tuners!r} has none"
+                           f"{'' if part == 'warm-start' else ' and --no-surrogate-report skips the report'}; add meta to --tuners, or leave {flag} out")
+    if a.n_candidates is not None and a.suite != 'all' and SUITES[a.suite].source != 'yahpo':
+        raise MetahpoError(f"--n-candidates is for the YAHPO suites ({', '.join(n for n, s in SUITES.items() if s.source == 'yahpo')}); "
+                           f"{a.suite}'s candidates are the configurations its experience base holds for each task: leave --n-candidates out")
+    for k, v in _BENCHMARK_DEFAULTS.items():
+        if getattr(a, k) is None: setattr(a, k, v)
+
 def _benchmark(a) -> int:
     import shutil, pandas as pd
     from metahpo.core import MetahpoError, MissingDependency, choices_msg, first_missing_folder, lazy_import
@@ -541,6 +569,7 @@ def _benchmark(a) -> int:
     if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
+    _check_benchmark_options(a)
     try: lazy_import('matplotlib.pyplot', 'plot'); figure = True  # each suite ends with its figure: say now, not after its runs, if it cannot be drawn
     except MissingDependency as e: figure = False; print(f"note: {e}; the tables are written without benchmark.png", file=sys.stderr)
     _check_requirements(_split(a.tuners) if a.tuners else None)  # and which tuners cannot run, before any suite's tasks are read
@@ -579,7 +608,7 @@ def _benchmark(a) -> int:
         tab = pd.read_csv(out / 'regret.csv').pivot(index='tuner', columns='k', values='regret')
         ranks = pd.read_csv(out / 'ranks.csv', index_col=0)
         tab['rank@last'] = ranks.iloc[-1]
-        print(f"\n{name} ({a.protocol}): {sm['n_tasks']} tasks x {len(sm['seeds'])} seed(s); mean normalized regret after k evaluations, "
+        print(f"\n{name} ({a.protocol}): {_n(sm['n_tasks'], 'task')} x {len(sm['seeds'])} seed(s); mean normalized regret after k evaluations, "
               f"and average rank after {ranks.index[-1]}")
         per = pd.Series([p.stem.rsplit('-seed', 1)[0] for p in (out / 'runs').glob('*-seed*.parquet')]).value_counts()
         if per.nunique() > 1: print("note: the tuners ran different numbers of seeds (" + ', '.join(f"{t} {n}" for t, n in per.sort_index().items())
@@ -598,7 +627,8 @@ def _docs(a) -> int:
     from metahpo.core import MetahpoError
     if a.screenshots is not None and not a.check:  # said before the site is built (half a minute), not ignored
         raise MetahpoError(f"--screenshots {a.screenshots!r} is for --check (which opens every page in a browser): add --check, or leave --screenshots out")
-    from metahpo.dev.docs import build_site, check_site
+    from metahpo.dev.docs import build_site, check_site, _browser
+    if a.check: _browser()  # no Chromium or Playwright for --check: said before the build, not after it
     r = build_site(a.out, a.repo, progress=not a.no_progress)
     figs = {k: v for k, v in r['figures'].items() if v}
     print(f"built {r['pages']} pages into {r['out']} in {r['seconds']} s; figures: "
@@ -635,7 +665,7 @@ def _studies(a) -> int:
     from metahpo.repository import Repository
     with Repository(a.repo, create=False) as repo: df = studies_table(repo, a.match)
     if not len(df):
-        print(f"no study in {a.repo}" + (f" matches {a.match!r}" if a.match else '')); return 0
+        print(f"no study in {a.repo}" + (f" matches {a.match!r}" if a.match is not None else '')); return 0
     import pandas as pd
     with pd.option_context('display.max_columns', None, 'display.width', 200, 'display.max_colwidth', 60):
         print(df.astype(object).where(df.notna(), '-').to_string(index=False))  # '-' for what a study has not (Int64's NA too)
@@ -768,7 +798,7 @@ def _run(a) -> int:
         print(f"tuners: {', '.join(cli_tuners())}")
         return 0
     out = _out_file(a.parquet, 'export file', a.repo)  # 'export'
-    with Repository(a.repo, create=False) as repo: print(f"wrote {repo.n_trials()} trials to {repo.export_parquet(out)}")
+    with Repository(a.repo, create=False) as repo: print(f"wrote {_n(repo.n_trials(), 'trial')} to {repo.export_parquet(out)}")
     return 0
 
 # %% ../nbs/30_cli.ipynb #849f3411

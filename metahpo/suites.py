@@ -360,7 +360,10 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if _holds(out) and prev.get('protocol', 'loto') != protocol:
         raise MetahpoError(f"{str(out)!r} holds runs of protocol {prev.get('protocol', 'loto')!r}, this run is {protocol!r}: they would mix; give another results folder")
     if prev.get('tasks') is not None and _holds(out) and sorted(prev['tasks']) != ex.task_names:
-        raise MetahpoError(f"{str(out)!r} holds runs on {len(prev['tasks'])} tasks, this run has {len(ex)}: results on different tasks would mix; "
+        there, here = sorted(set(prev['tasks']) - set(ex.task_names)), sorted(set(ex.task_names) - set(prev['tasks']))
+        some = lambda names: ', '.join(names[:3]) + (f' and {len(names) - 3} more' if len(names) > 3 else '') if names else 'none'
+        raise MetahpoError(f"{str(out)!r} holds runs on other tasks than this run's ({len(prev['tasks'])} there, {len(ex)} here; only there: "
+                           f"{some(there)}; only here: {some(here)}): results on different tasks would mix; "
                            "give another results folder, or the experience and tasks those runs used")
     before = sorted(n for names in prev.get('split', {}).values() for n in names)
     if before and _holds(out) and before != sorted(full.task_names):

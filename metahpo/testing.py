@@ -6,7 +6,7 @@
 from __future__ import annotations
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import make_rng
+from .core import MetahpoError, make_rng
 from .space import SearchSpace, ConfigError, get_space
 from .repository import TaskRecord
 from .tuners import _toy_loss
@@ -19,6 +19,8 @@ __all__ = ['toy_experience', 'depth_task', 'depth_experience', 'grid_loss', 'Can
 def toy_experience(space:SearchSpace, n_tasks:int=4, n_configs:int=12, seed:int=0,
                    shared:bool=True) -> Experience: # the same configurations on every task (else drawn per task)
     "A made-up experience on `space`: tasks named toy0.. whose optimum follows the meta-feature `shift`."
+    for k, v in (('n_tasks', n_tasks), ('n_configs', n_configs)):  # none would be an experience without tasks, or tasks without evaluations
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, 1 or more")
     rng = make_rng(seed)
     def draw():
         if space.is_finite and space.size <= n_configs: return [dict(c) for c in space.grid()]
@@ -56,15 +58,21 @@ def grid_loss(task:TaskEvaluations) -> Callable[[Mapping], float]:
     "The loss of a configuration on a tabulated task: its value, negated when the task maximises."
     index = {task.space.key(c): i for i, c in enumerate(task.configs)}
     sign = -1.0 if task.direction == 'maximize' else 1.0
-    return lambda c: sign * float(task.values[index[task.space.key(c)]])
+    def loss(c:Mapping) -> float:
+        if (i := index.get(task.space.key(c))) is None: raise ConfigError(f"{dict(c)} is not one of the {len(index)} configurations task {task.task.name!r} tabulates")
+        return sign * float(task.values[i])
+    return loss
 
 # %% ../nbs/18_testing.ipynb #f2893360
 class Candidates(SearchSpace):
     "A finite list of configurations of a parent space, like the benchmark's CandidateSpace (for examples and tests)."
-    def __init__(self, parent:SearchSpace, configs:Sequence[Mapping]):
-        super().__init__(parent.params, name=parent.name)
-        self.parent, self.configs = parent, [parent.validate(c) for c in configs]
-        self._keys, self._X = {parent.key(c) for c in self.configs}, parent.encode_many(self.configs)
+    def __init__(self, parent:SearchSpace, configs:Sequence[Mapping]): # repeated configurations count once
+        super().__init__(parent.params, name=parent.name, defaults=parent.defaults)
+        unique = {}
+        for c in configs: unique.setdefault(parent.key(v := parent.validate(c)), v)
+        if not unique: raise ConfigError("Candidates needs at least one configuration")
+        self.parent, self.configs = parent, list(unique.values())
+        self._keys, self._X = set(unique), parent.encode_many(self.configs)
     @property
     def size(self): return len(self.configs)
     def grid(self, resolution=None): return (dict(c) for c in self.configs)

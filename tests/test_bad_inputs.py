@@ -167,6 +167,13 @@ CLI = [
     ('data-dir-with-data', ['tune', '--data', '{d}/notes.txt', '--target', 'y', '--data-dir', '{d}/adir'], "--data-dir '{d}/adir' is for --task"),
     ('docs-screenshots-without-check', ['docs', '--repo', '{d}/adir', '--screenshots', '{d}/shots'], "--screenshots '{d}/shots' is for --check"),
     ('option-unknown', ['tune', '--budgte', '3'], "unrecognized arguments: --budgte"),
+    ('studies-match-empty', ['studies', '--repo', '{d}/r.db', '--match', ''], "argument --match: '' is not allowed: give a value, or leave --match out"),  # not every study
+    ('repo-empty', ['studies', '--repo', ''], "argument --repo: '' is not allowed"),
+    ('benchmark-n-warm-without-meta', ['benchmark', '--tuners', 'random', '--n-warm', '5', '--out', '{d}/res'],
+     "--n-warm 5 is for the MetaTuner runs that warm-start (meta, meta-past"),  # not ignored: as tune refuses --experience without --tuner meta
+    ('benchmark-meta-steps-without-meta', ['benchmark', '--tuners', 'random', '--meta-steps', '50', '--no-surrogate-report', '--out', '{d}/res'],
+     "--meta-steps 50 is for the MetaTuner runs that have a surrogate"),
+    ('benchmark-n-candidates-not-yahpo', ['benchmark', '--suite', 'rf-grid', '--n-candidates', '50', '--out', '{d}/res'], "--n-candidates is for the YAHPO suites"),
 ]
 
 @pytest.mark.parametrize('case', CLI, ids=[c[0] for c in CLI])

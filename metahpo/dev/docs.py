@@ -4,7 +4,7 @@
 
 # %% ../../nbs/29_dev.docs.ipynb #5fcea974
 from __future__ import annotations
-import ast, copy, hashlib, html, importlib, inspect, json, os, re, shutil, tempfile, time
+import ast, copy, hashlib, html, importlib, inspect, json, os, posixpath, re, shutil, tempfile, time
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -155,7 +155,8 @@ def nb_page(nb_path:Path, nbs_path:Path) -> Page:
 _re_code_span = re.compile(r'(?<![\[`])`([A-Za-z_][\w./-]*(?:\(\))?)`(?![`\]])')
 _re_md_link = re.compile(r'(?<!!)\[([^\]]+)\]\(([^)\s]+)\)')
 
-def fix_links(md:str, symbols:dict, pages:dict, root:str='') -> str:
+def fix_links(md:str, symbols:dict, pages:dict, root:str='',
+              here:str='') -> str: # the folder of the file `md` comes from, relative to the repository ('nbs/experiments'): relative links start there
     """Markdown `md` with links to notebooks pointed at their pages, backticked documented names linked to their
     reference (`symbols`: name -> url#anchor) and other relative links made plain text. `pages` maps a
     notebook path relative to the repository ('nbs/08_metatuner.ipynb') or to `nbs/` to its page url."""
@@ -169,6 +170,7 @@ def fix_links(md:str, symbols:dict, pages:dict, root:str='') -> str:
             if re.match(r'^[a-z][a-z0-9+.-]*:', target) or target.startswith('#'): return m.group(0)  # external or same page
             path, _, frag = target.partition('#')
             key = re.sub(r'^(\./|\.\./)+', '', path)
+            if here and (near := posixpath.normpath(posixpath.join(here, path))) in pages: key = near  # from the linking file's folder
             if key in pages: return f'[{text}]({root + pages[key]}{"#" + frag if frag else ""})'
             return text  # a repository file the site does not carry
         line = _re_md_link.sub(link, line)
@@ -214,7 +216,7 @@ def prepare_nb(nb:dict, page:Page, symbols:dict, pages:dict) -> dict:
     for cell in nb['cells']:
         dirs, src = cell_directives(_src(cell))
         if cell['cell_type'] == 'markdown':
-            cells.append(_md_cell(fix_links(src, symbols, pages, page.root), str(len(cells)))); continue
+            cells.append(_md_cell(fix_links(src, symbols, pages, page.root, posixpath.dirname(f'nbs/{page.url}')), str(len(cells)))); continue
         if cell['cell_type'] != 'code': continue
         if {'default_exp', 'hide', 'exporti'} & dirs.keys() or dirs.get('include') == 'false': continue
         tags = []
@@ -487,8 +489,14 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     nbs_path, out = repo/'nbs', Path(out)
     if not out.is_absolute(): out = repo/out
     if not nbs_path.is_dir(): raise MetahpoError(f"no notebooks at {nbs_path}: build the site from a checkout of the metahpo repository (pass repo=...)")
+    if out.exists() and not out.is_dir(): raise MetahpoError(f"the output folder {str(out)!r} is a file: give a folder (a relative one is taken under {str(repo)!r})")
     import metahpo
-    nb_pages = sorted((nb_page(p, nbs_path) for p in find_notebooks(nbs_path)), key=lambda p: GROUPS.index(p.group))  # stable: each group in file order
+    nb_pages = [nb_page(p, nbs_path) for p in find_notebooks(nbs_path)]
+    for p in nb_pages:
+        if p.url == 'index.html': p.group = 'Start'  # nbdev's home notebook, nbs/index.ipynb: the home page, as Quarto makes it (the README is written from it)
+    if clash := next((u for u, n in Counter(p.url for p in nb_pages).items() if n > 1), None):  # one page would overwrite the other
+        raise MetahpoError(f"{' and '.join(p.src.relative_to(repo).as_posix() for p in nb_pages if p.url == clash)} would both be the page {clash}: rename one")
+    nb_pages.sort(key=lambda p: GROUPS.index(p.group))  # stable: each group in file order
     host = _source_host(repo)
     for p in nb_pages:
         if host: p.source_url = f"{host}/{p.src.relative_to(repo).as_posix()}"
@@ -506,40 +514,41 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
                 for n in exported_names(src):
                     symbols.setdefault(n, f'{p.url}#{anchor(n)}')
                     symbols[f'{p.module}.{n}'] = f'{p.url}#{anchor(n)}'  # `metahpo.benchmark.run_benchmark` too
-    home = _readme_page(repo, symbols, pages)
-    all_pages, index = [home, *nb_pages], []
+    home = next((p for p in nb_pages if p.url == 'index.html'), None)  # nbs/index.ipynb, else the README
+    all_pages, index = list(nb_pages), []
+    if home is None: home = _readme_page(repo, symbols, pages); all_pages.insert(0, home)
     bar = _progress(nb_pages, progress)
     for p in bar:
         if hasattr(bar, 'set_postfix_str'): bar.set_postfix_str(p.url)
         try: p.body, p.headings, p.sections = render_body(prepare_nb(_read_nb(p.src), p, symbols, pages))
         except Exception as e: raise MetahpoError(f"building the page of {p.src}: {type(e).__name__}: {e}") from e
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix='.building-', dir=out))  # a fresh staging folder inside `out`, never a user's
-    (tmp/'assets').mkdir(parents=True)
-    (tmp/'assets'/'style.css').write_text(_CSS)
-    (tmp/'assets'/'pygments.css').write_text(_pygments_css())
-    (tmp/'assets'/'search.js').write_text(_SEARCH_JS)
-    def _own_image(m):  # a picture the README shows from the repository (results/...) is copied into the site
-        src = html.unescape(m.group(2))
-        f = repo / src
-        if re.match(r'^[a-z]+:|^/', src) or not f.is_file() or not _inside(repo, f): return m.group(0)
-        dest = tmp / 'assets' / 'img' / src.replace('/', '__')
-        dest.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(f, dest)
-        return f'{m.group(1)}assets/img/{html.escape(dest.name)}{m.group(3)}'
-    home.body = re.sub(r'(<img[^>]*\bsrc=")([^"]+)(")', _own_image, home.body)
-    figures, order = {}, [q for g in dict.fromkeys(q.group for q in all_pages) for q in all_pages if q.group == g]  # the sidebar's order
-    for p in all_pages:
-        for hid, title, text in p.sections:
-            index.append({'page': p.title, 'title': title or p.title, 'url': p.url + (f'#{hid}' if hid else ''), 'text': text})  # the whole section: a snippet is cut around the match
-        figures[p.url] = p.body.count('<img ')
-        page_html = _PAGE.format(title=html.escape(p.title), summary=html.escape(p.summary), root=p.root, root_js=json.dumps(p.root),
-                                 version=metahpo.__version__, nav=_nav(all_pages, p), body=p.body, toc=_toc(p), pager=_pager(order, p),
-                                 src=p.src.relative_to(repo).as_posix())
-        dest = tmp/p.url
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(page_html, encoding='utf-8')
-    (tmp/'assets'/'search_index.js').write_text('window.METAHPO_SEARCH = ' + json.dumps(index, ensure_ascii=False) + ';\n', encoding='utf-8')
+    tmp = Path(tempfile.mkdtemp(prefix='.building-', dir=out))  # a fresh staging folder inside `out`, never a user's, removed however the build ends
     try:
+        (tmp/'assets').mkdir(parents=True)
+        (tmp/'assets'/'style.css').write_text(_CSS)
+        (tmp/'assets'/'pygments.css').write_text(_pygments_css())
+        (tmp/'assets'/'search.js').write_text(_SEARCH_JS)
+        def _own_image(m):  # a picture the README shows from the repository (results/...) is copied into the site
+            src = html.unescape(m.group(2))
+            f = repo / src
+            if re.match(r'^[a-z]+:|^/', src) or not f.is_file() or not _inside(repo, f): return m.group(0)
+            dest = tmp / 'assets' / 'img' / src.replace('/', '__')
+            dest.parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(f, dest)
+            return f'{m.group(1)}assets/img/{html.escape(dest.name)}{m.group(3)}'
+        home.body = re.sub(r'(<img[^>]*\bsrc=")([^"]+)(")', _own_image, home.body)
+        figures, order = {}, [q for g in dict.fromkeys(q.group for q in all_pages) for q in all_pages if q.group == g]  # the sidebar's order
+        for p in all_pages:
+            for hid, title, text in p.sections:
+                index.append({'page': p.title, 'title': title or p.title, 'url': p.url + (f'#{hid}' if hid else ''), 'text': text})  # the whole section: a snippet is cut around the match
+            figures[p.url] = p.body.count('<img ')
+            page_html = _PAGE.format(title=html.escape(p.title), summary=html.escape(p.summary), root=p.root, root_js=json.dumps(p.root),
+                                     version=metahpo.__version__, nav=_nav(all_pages, p), body=p.body, toc=_toc(p), pager=_pager(order, p),
+                                     src=p.src.relative_to(repo).as_posix())
+            dest = tmp/p.url
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(page_html, encoding='utf-8')
+        (tmp/'assets'/'search_index.js').write_text('window.METAHPO_SEARCH = ' + json.dumps(index, ensure_ascii=False) + ';\n', encoding='utf-8')
         made = sorted(f.relative_to(tmp).as_posix() for f in tmp.rglob('*') if f.is_file())
         for rel in _stale_files(out, made): (out/rel).unlink()
         for f in made:
@@ -548,6 +557,7 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.is_symlink(): dest.unlink()  # replace a link by the page, never write through it
             shutil.move(tmp/f, dest)
+        if (out/SITE_MANIFEST).is_symlink(): (out/SITE_MANIFEST).unlink()  # replace a link, never write through it
         (out/SITE_MANIFEST).write_text(json.dumps({f: _sha256(out/f) for f in made}, indent=0))
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return {'out': str(out), 'pages': len(all_pages), 'seconds': round(time.perf_counter() - t0, 1), 'figures': figures,
@@ -579,6 +589,17 @@ def find_chromium() -> str|None:
     for name in ('chromium', 'chromium-browser', 'google-chrome', 'chrome'):
         if p := shutil.which(name): return p
     return None
+
+def _browser(browser:str|None=None) -> str:
+    "The Chromium that `check_site` drives (`browser`, else `find_chromium`'s), with Playwright there to drive it; else an error that says what to install or set."
+    env = os.environ.get('METAHPO_CHROMIUM')
+    if browser is None and env and not Path(env).exists():  # set, but wrong: not "no Chromium", which would hide the one on PATH
+        raise MetahpoError(f"METAHPO_CHROMIUM={env!r} does not exist: set it to a Chrome/Chromium executable, or unset it to use the one on PATH")
+    exe = browser or find_chromium()
+    if not exe: raise MetahpoError("no Chromium found: install Debian's `chromium` package or set METAHPO_CHROMIUM to a Chrome/Chromium executable")
+    import importlib.util
+    if importlib.util.find_spec('playwright') is None: raise MetahpoError("the browser check needs Playwright: pip install 'metahpo[dev]' (or pip install playwright)")
+    return exe
 
 _LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                 '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
@@ -614,10 +635,8 @@ def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='M
     site = Path(site)
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob('*.html'))
     if not pages: raise MetahpoError(f"no pages in {site}: build the site first (`metahpo docs --out {site}`)")
-    exe = browser or find_chromium()
-    if not exe: raise MetahpoError("no Chromium found: install Debian's `chromium` package or set METAHPO_CHROMIUM to a Chrome/Chromium executable")
-    try: from playwright.sync_api import sync_playwright
-    except ImportError as e: raise MetahpoError("the browser check needs Playwright: pip install 'metahpo[dev]' (or pip install playwright)") from e
+    exe = _browser(browser)
+    from playwright.sync_api import sync_playwright
     srv = _serve(site)
     base = f'http://127.0.0.1:{srv.server_address[1]}/'
     problems, links, figures, ids = [], {}, 0, {}
