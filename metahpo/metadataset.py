@@ -179,15 +179,17 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # none reaches the new worker before its handlers are set
         try:
             p = ctx.Process(target=_pool_worker, args=(theirs, stop, [*live, mine]), name='metahpo-metadataset-worker'); p.start()
-        finally: signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        theirs.close(); live[mine] = [p, None, 0]; give(mine)
+            live[mine] = [p, None, 0]  # known before a Ctrl-C held back meanwhile lands: the builder's leaving stops it too
+        except BaseException: mine.close(); raise
+        finally: theirs.close(); signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        give(mine)
     def give(conn):  # its next task; or its end, if none is left or it has built its share
         w = live[conn]
         if todo and w[2] < tasks_per_worker:
             try: conn.send(todo[-1])
             except OSError: return  # it has died: its end is seen next, and the job stays to do
             w[1] = todo.pop(); return
-        del live[conn]; ended.append(w[0])
+        ended.append(w[0]); del live[conn]  # in this order: a Ctrl-C between the two leaves it on a list the builder stops
         try: conn.send(None)
         except OSError: pass
         conn.close()
@@ -210,19 +212,20 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
                     w[1], w[2] = None, w[2] + 1
                     yield row; give(conn)
                 elif gone or not w[0].is_alive():  # it died: what it sent has been read
-                    del live[conn]; conn.close(); w[0].join()
+                    del live[conn]; conn.close(); w[0].join(); w[0].close()
                     if w[1] is not None: yield lost_row(w[1][0])
                     if todo: start()
     finally:
         stop.set()
         for c in live: c.close()
-        procs = [w[0] for w in live.values()] + ended
+        procs = list(dict.fromkeys([w[0] for w in live.values()] + ended))  # once each: one retired as Ctrl-C came may be on both
         for p in procs:
             if p.is_alive(): p.terminate()
         deadline = time.monotonic() + stop_s
         for p in procs:
             p.join(max(0.0, deadline - time.monotonic()))
             if p.is_alive(): p.kill(); p.join()
+            p.close()  # its sentinel's pipe, now, not when the collector gets round to it
 
 def build_metadataset(repository:str|os.PathLike, # repository file; created if absent
                       protocol, # a family's protocol: `RFProtocol`, `metadataset_nn.LSTMProtocol`, ...

@@ -57,3 +57,43 @@ def test_no_worker_outlives_a_killed_builder(tmp_path):
     t0 = time.time()
     while any(_alive(w) for w in workers) and time.time() - t0 < 20: time.sleep(0.1)
     assert not any(_alive(w) for w in workers), [w for w in workers if _alive(w)]
+
+CTRL_C_AT_START = FAKE + textwrap.dedent("""
+    import multiprocessing, multiprocessing.context as C
+    def fake(args, tick=None):
+        time.sleep(0.2)
+        return row(args[0])
+    M._build_task = fake
+    start = C.ForkProcess.start
+    def start_then_ctrl_c(self):  # Ctrl-C pressed while the builder forks its first worker: held back (blocked) until the fork is done
+        start(self); os.kill(os.getpid(), signal.SIGINT)
+    C.ForkProcess.start = start_then_ctrl_c
+    try: M.build_metadataset(Path(tempfile.mkdtemp()) / 'r.db', P(), [f't{j}' for j in range(6)], workers=2, progress=False)
+    except KeyboardInterrupt as e: held = e  # kept, as a caller's traceback keeps the builder's frames
+    print(len(multiprocessing.active_children()), 'worker(s) left')
+""")
+
+def test_ctrl_c_as_a_worker_starts():
+    "The worker just forked is stopped with the others: it was left waiting for a task, and the interpreter's exit waited for it for ever."
+    try: out = subprocess.run([sys.executable, '-c', CTRL_C_AT_START], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired: raise AssertionError('the builder did not end: a worker forked as Ctrl-C came was left running') from None
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == '0 worker(s) left', out.stdout
+
+FDS = FAKE + textwrap.dedent("""
+    import gc
+    gc.disable()  # what the builder leaves open, not what the collector would close some time
+    def fake(args, tick=None): return row(args[0])
+    M._build_task = fake
+    d = Path(tempfile.mkdtemp())
+    n = lambda: len(os.listdir('/proc/self/fd'))
+    M.build_metadataset(d / 'r.db', P(), ['t0'], workers=2, progress=False); before = n()
+    for i in range(5): M.build_metadataset(d / f'r{i}.db', P(), [f't{j:02d}' for j in range(20)], workers=2, progress=False)
+    print(n() - before)
+""")
+
+def test_no_descriptor_left_per_build():
+    if not os.path.isdir('/proc/self/fd'): return
+    out = subprocess.run([sys.executable, '-c', FDS], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == '0', out.stdout
