@@ -98,9 +98,13 @@ class RayExecutor(Executor):
         h, t0 = next(self._ids), time.perf_counter()
         if id(objective) not in self._objectives: self._objectives[id(objective)] = (objective, self.ray.put(objective))
         if self._starts is None:  # on the driver's node where it can (a node that dies takes its actors with it)
-            here = self.ray.util.scheduling_strategies.NodeAffinitySchedulingStrategy(self.ray.get_runtime_context().get_node_id(), soft=True)
-            self._starts = self.ray.remote(num_cpus=0, scheduling_strategy=here)(_Attempts).remote()
-            self.ray.get(self._starts.since.remote(), timeout=120)  # up before the first trial that tells it
+            for again in (False, True):  # a node that died as the actor was placed on it (CI saw one miss its health checks): once more, where a node lives
+                here = self.ray.util.scheduling_strategies.NodeAffinitySchedulingStrategy(self.ray.get_runtime_context().get_node_id(), soft=True)
+                self._starts = self.ray.remote(num_cpus=0, scheduling_strategy=here)(_Attempts).remote()
+                try: self.ray.get(self._starts.since.remote(), timeout=120); break  # up before the first trial that tells it
+                except self.ray.exceptions.ActorDiedError:
+                    self._drop_starts()
+                    if again: raise
         ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), self._starts, h, self.poll_s)
         self._jobs[h] = (ref, t0, None, timeout_s)  # a limit counts from when the trial starts: `_started`
         return h
