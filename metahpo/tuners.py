@@ -51,8 +51,11 @@ class Tuner:
 def _check_loss(loss) -> float:
     "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
     if not isinstance(loss, (str, bytes, bool)) and getattr(getattr(loss, 'dtype', None), 'kind', '') != 'b':  # numpy's booleans too
-        try: return float(loss)
-        except (TypeError, ValueError): pass
+        try: x = float(loss)
+        except (TypeError, ValueError): x = None
+        if x == -math.inf:  # better than anything: a tuner would keep it as the best, or (MetaTuner) read it as a failure
+            raise MetahpoError("loss -inf is not allowed: give a finite number, lower is better (inf for a failed trial)")
+        if x is not None: return x
     raise MetahpoError(f"loss {loss!r} is not allowed: give a number, lower is better (inf for a failed trial)")
 
 # %% ../nbs/05_tuners.ipynb #bc96ef27

@@ -228,6 +228,8 @@ def _api_cases(tmp):
         ('ordinal-empty', lambda: Ordinal('o', ()), "o: an Ordinal needs at least one value"),
         ('tune-tuner-not-a-tuner', _tuning(tuner=123), "tuner=123 is not allowed"),
         ('tune-seed-text', _tuning(seed='x'), "seed 'x' is not allowed"),
+        ('tell-loss-minus-inf', lambda: GridSearch(SearchSpace([Int('n', 1, 3)])).tell({'n': 1}, float('-inf')), "loss -inf is not allowed"),
+        ('tell-loss-text', lambda: GridSearch(SearchSpace([Int('n', 1, 3)])).tell({'n': 1}, 'x'), "loss 'x' is not allowed"),
         ('tune-seed-fraction', _tuning(seed=1.5), "seed 1.5 is not allowed"),
         ('tune-seed-negative', _tuning(seed=-1), "seed -1 is not allowed"),
         ('tune-seed-2^64', _tuning(seed=2**64), f"seed {2**64} is not allowed"),
