@@ -375,7 +375,7 @@ def _trial_bars(obj, a) -> bool:
 
 def _tune(a) -> int:
     from metahpo.repository import Repository
-    from metahpo.tuners import tune, Budget, Terminated, study_name
+    from metahpo.tuners import tune, Budget, study_name
     from metahpo.tasks import make_objective
     from metahpo.core import MetahpoError
     from metahpo.core import choices_msg
@@ -414,9 +414,9 @@ def _tune(a) -> int:
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
         except KeyboardInterrupt as e:
             n = len(repo.trials(study))
-            print(f"\n{'stopped by SIGTERM' if isinstance(e, Terminated) else 'interrupted'}: {n} finished trial(s) are saved in {a.repo}; "
-                  "run the same command again to resume", file=sys.stderr)
-            return 143 if isinstance(e, Terminated) else 130
+            how, code = _stopped(e)
+            print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
+            return code
     print(summary_table(st, a.repo, meta_s))
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
@@ -476,18 +476,16 @@ def _metadataset(a) -> int:
     else: proto = RFProtocol(a.space, n_configs=a.n_configs, seed=a.seed, **({} if a.max_rows is None else dict(max_rows=a.max_rows)))
     tasks = _split(a.tasks) if a.tasks is not None else None
     if tasks == []: raise MetahpoError(f"--tasks {a.tasks!r} names no task: give comma-separated task names")
-    from metahpo.tuners import Terminated, _on_sigterm
-    try:
-        with _on_sigterm():  # SIGTERM, as Ctrl-C, ends here with one line
-            if a.seed_tasks:
-                from metahpo.metadataset import record_seed_metafeatures
-                for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
-                    print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
-            res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
+    try:  # SIGTERM, as Ctrl-C (`main` runs every command under `_on_sigterm`), ends here with one line
+        if a.seed_tasks:
+            from metahpo.metadataset import record_seed_metafeatures
+            for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
+                print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
+        res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
     except KeyboardInterrupt as e:
-        term = isinstance(e, Terminated)
-        print(f"\n{'stopped by SIGTERM' if term else 'interrupted'}: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
-        return 143 if term else 130
+        how, code = _stopped(e)
+        print(f"\n{how}: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
+        return code
     bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its evaluations failed: not complete (an error is counted as failed)
     done = res[(res.trials >= proto.budget) & (res.failed == 0) & res.error.isna()]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
@@ -532,11 +530,9 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
           f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
           f"after {rep['n_observed']} trials {rep['spearman_adapted_reptile']:.2f}; 90% interval covers {rep['calibration']['reptile']['0.9']:.0%}")
 
-def _stopped(e:KeyboardInterrupt) -> str:
-    "How a command was stopped: 'stopped by SIGTERM' (metahpo.tuners.Terminated) or 'interrupted' (Ctrl-C)."
-    return 'stopped by SIGTERM' if type(e).__name__ == 'Terminated' else 'interrupted'
-
-def _stopped_code(e:KeyboardInterrupt) -> int: return 143 if type(e).__name__ == 'Terminated' else 130
+def _stopped(e:KeyboardInterrupt) -> tuple[str, int]:
+    "How a command was stopped, and its exit status: SIGTERM (metahpo.tuners.Terminated, read by name: no import on the way out) or Ctrl-C."
+    return ('stopped by SIGTERM', 143) if type(e).__name__ == 'Terminated' else ('interrupted', 130)
 
 _BENCHMARK_DEFAULTS = dict(n_candidates=100, members=3, meta_steps=300)  # what `benchmark` uses where these options are left out
 
@@ -593,8 +589,9 @@ def _benchmark(a) -> int:
             if a.suite != 'all': raise
             refused.append(name); print(f"{name}: not run: {err}", file=sys.stderr); continue
         except KeyboardInterrupt as e:
-            print(f"\n{_stopped(e)}: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
-            return _stopped_code(e)
+            how, code = _stopped(e)
+            print(f"\n{how}: finished runs, and the tasks the interrupted run had done, are saved under {out / 'runs'}; run the same command again to resume", file=sys.stderr)
+            return code
         try:
             sm = summarise(out, experience=ex, figure=figure)
             if not figure and (out / 'benchmark.png').exists():
@@ -602,9 +599,10 @@ def _benchmark(a) -> int:
             if a.tasks: ex = type(ex)([e for e in ex if e.task.name in _split(a.tasks)])
             _surrogate_summary(name, ex, home, a)
         except KeyboardInterrupt as e:
-            print(f"\n{_stopped(e)} after the runs: they are all saved under {out / 'runs'}; run the same command again to write the tables "
+            how, code = _stopped(e)
+            print(f"\n{how} after the runs: they are all saved under {out / 'runs'}; run the same command again to write the tables "
                   "and the surrogate report", file=sys.stderr)
-            return _stopped_code(e)
+            return code
         tab = pd.read_csv(out / 'regret.csv').pivot(index='tuner', columns='k', values='regret')
         ranks = pd.read_csv(out / 'ranks.csv', index_col=0)
         tab['rank@last'] = ranks.iloc[-1]
@@ -715,9 +713,8 @@ def main(argv:list[str]|None=None) -> int:
     try: return _main(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse: --help, or a bad argument (already printed)
     except KeyboardInterrupt as e:
-        term = type(e).__name__ == 'Terminated'  # metahpo.tuners.Terminated: a SIGTERM during a study
-        print(f"\n{'stopped by SIGTERM' if term else 'interrupted'}", file=sys.stderr)
-        return 143 if term else 130
+        how, code = _stopped(e)
+        print(f"\n{how}", file=sys.stderr); return code
     except Exception as e: return _report(e)
 
 def _report(e:Exception) -> int:
