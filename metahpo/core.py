@@ -4,15 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, os, platform, random, sys, warnings
+import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, numbers, os, platform, random, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user', 'data_dir',
-           'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user',
+           'data_dir', 'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json',
+           'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -88,6 +89,12 @@ def check_seed(seed, allow_none:bool=True) -> int|None:
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= MAX_SEED:
         raise MetahpoError(f"seed {seed!r} is not allowed: give a whole number from 0 to {MAX_SEED}" + (" (or None)" if allow_none else ''))
     return int(seed)
+
+def check_whole(name:str, v, least:int=0) -> int:
+    "Return `v` as an int if it is a whole number, `least` or more (and below 2**63, what NumPy and torch hold), else raise naming argument `name`."
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not least <= v < 2**63:
+        raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, {least} or more")
+    return int(v)
 
 def make_rng(seed:int|np.random.Generator|None=None) -> np.random.Generator:
     "A NumPy generator of one's own from a seed (or pass a generator through)."

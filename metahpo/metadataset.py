@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, lazy_import
+from .core import MetahpoError, check_seed, check_whole, choices_msg, data_dir as resolve_data_dir, lazy_import
 from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
@@ -37,9 +37,7 @@ class RFProtocol:
     def __post_init__(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
         for k, least in (('n_configs', 1), ('n_splits', 2), ('n_repeats', 1), ('max_rows', 20)):
-            v = getattr(self, k)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
-                raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+            if (v := getattr(self, k)) is not None: object.__setattr__(self, k, check_whole(k, v, least))  # NumPy's whole numbers kept as ints
         if self.space == 'grid' and self.n_configs is not None and self.n_configs > 27:
             raise MetahpoError(f"n_configs={self.n_configs} is more than the grid's 27 points: give 27 or fewer, or the wide space")
         check_seed(self.seed, allow_none=False)
@@ -241,7 +239,7 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     tasks = list(dict.fromkeys(tasks)) if tasks is not None else protocol.tasks(data_dir)  # a task named twice is built once
     if not tasks: raise MetahpoError("tasks=[] names no task: give task names, or None for all of the family's tasks")
     protocol.check_tasks(tasks, data_dir)
-    if not (isinstance(workers, int) and workers >= 1): raise MetahpoError(f"workers={workers!r} is not allowed: give a positive integer")
+    workers = check_whole('workers', workers, 1)
     Repository(repository).close()  # create the file and check it before forking
     threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
     jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, lazy_import
+from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
-from .trainers.resnet import ResNetTrainer, CIFAR10_PROFILES, decode_images, load_cifar10
-from .trainers.common import stratified_subset, holdout_split
+from .trainers.resnet import ResNetTrainer, CIFAR10_PROFILES, STEMS, decode_images, load_cifar10
+from .trainers.common import stratified_subset, holdout_split, check_profile, PROFILE_SETTINGS
 
 # %% auto #0
 __all__ = ['ELECTRICITY_TARGET', 'RD_SERIES', 'LSTM_SOURCES', 'IMDB_TARGET_EXCLUDED', 'AG_TOPICS', 'RD_TEXT', 'RD_TEXT_MIN_CLASS',
@@ -157,12 +157,13 @@ class _NeuralProtocol:
     def __post_init__(self): self._check()  # the dataclasses' generated __init__ calls it
     def _check(self):
         if self.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('meta-dataset space', self.space, ['grid', 'wide']))
-        if self.n_configs is not None and (not isinstance(self.n_configs, int) or isinstance(self.n_configs, bool) or self.n_configs < 1):
-            raise MetahpoError(f"n_configs={self.n_configs!r} is not allowed: give a whole number, 1 or more")
+        if self.n_configs is not None: object.__setattr__(self, 'n_configs', check_whole('n_configs', self.n_configs, 1))  # NumPy's whole numbers kept as ints
         if self.space == 'grid' and self.n_configs is not None and self.n_configs > 27:
             raise MetahpoError(f"n_configs={self.n_configs} is more than the grid's 27 points: give 27 or fewer, or the wide space")
         check_seed(self.seed, allow_none=False)
         if self.profile_name not in ('meta', 'full'): raise MetahpoError(choices_msg('meta-dataset profile', self.profile_name, ['meta', 'full']))
+        check_profile(**{f.name: getattr(self, f.name) for f in fields(self) if f.name in PROFILE_SETTINGS})  # now, not in every task's row
+        if hasattr(self, 'stem') and self.stem not in STEMS: raise MetahpoError(choices_msg('stem', self.stem, STEMS))
     @property
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 20)
     def study_name(self, task:str) -> str: return f"meta-{self.family}-{self.space}-{task}-seed{self.seed}" + ('' if self.profile_name == 'meta' else f'-{self.profile_name}')

@@ -8,7 +8,7 @@ import inspect, math, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, choices_msg, make_rng, warn_user
+from .core import MetahpoError, check_seed, check_whole, choices_msg, make_rng, warn_user
 
 # %% auto #0
 __all__ = ['CLASS_DESCRIPTIONS', 'TABULAR_DESCRIPTIONS', 'TEXT_DESCRIPTIONS', 'IMAGE_DESCRIPTIONS', 'TIMESERIES_DESCRIPTIONS',
@@ -49,10 +49,8 @@ class MetaFeatureExtractor:
     def _check_params(self):
         for p in ('max_rows', 'max_cols', 'max_length', 'max_side'):
             v = getattr(self, p, None)
-            if p in self._param_names() and not (isinstance(v, (int, np.integer)) and v >= 10):
-                raise MetahpoError(f"{p}={v!r} is not allowed: give an integer of at least 10")
-        if not (isinstance(self.n_folds, (int, np.integer)) and self.n_folds >= 2):
-            raise MetahpoError(f"n_folds={self.n_folds!r} is not allowed: give an integer of at least 2")
+            if p in self._param_names(): check_whole(p, v, 10)
+        check_whole('n_folds', self.n_folds, 2)
         if not (isinstance(self.fill, (int, float)) and math.isfinite(self.fill)):
             raise MetahpoError(f"fill={self.fill!r} is not allowed: give a finite number")
         check_seed(self.seed)
@@ -214,8 +212,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
                 y) -> dict[str, float]: # labels, one per row; rows with a missing label are dropped
         "The meta-features of the table `X` with labels `y`."
         self._check_params()
-        if not (isinstance(self.n_bins, (int, np.integer)) and not isinstance(self.n_bins, bool) and self.n_bins >= 2):
-            raise MetahpoError(f"n_bins={self.n_bins!r} is not allowed: give an integer of at least 2")
+        check_whole('n_bins', self.n_bins, 2)
         with _single_thread(), np.errstate(all='ignore'): return self._finish(self._features(X, y))  # infinite or huge values: undefined features, filled
 
     def _features(self, X, y) -> dict:

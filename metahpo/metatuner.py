@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, numbers
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, warn_user
+from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
@@ -20,11 +20,6 @@ __all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_ma
            'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
-def _check_whole(name:str, v, least:int):
-    "Refuse `v` unless it is a whole number, `least` or more, naming the argument."
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least:
-        raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, {least} or more")
-
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     mu, sd = mf.mean(), mf.std().replace(0, 1).fillna(1)
     return mu, sd
@@ -36,7 +31,7 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
     "Indices of up to `size` configurations chosen greedily to minimise the (weighted) mean best normalised regret over tasks; ties (once every task is covered) go to the lowest mean regret."
     scores = np.asarray(scores, float)
     if scores.ndim != 2: raise MetahpoError(f"scores must be tasks x configurations, got shape {scores.shape}")
-    _check_whole('size', size, 0)
+    check_whole('size', size, 0)
     chosen = list(chosen)
     if any(isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < scores.shape[1] for j in chosen):
         raise MetahpoError(f"chosen={list(chosen)!r} is not allowed: give column indices of scores, 0 to {scores.shape[1] - 1}")
@@ -90,8 +85,8 @@ class SimilarityPortfolio:
     "Warm start: up to `n` configurations, a greedy portfolio over the past tasks, each task weighted by its meta-feature similarity to the new one."
     def __init__(self, n:int=N_WARM, # proposals
                  n_similar:int|None=None): # only the nearest this many past tasks count; default all, weighted by similarity
-        _check_whole('n_warm', n, 0)
-        if n_similar is not None: _check_whole('n_similar', n_similar, 1)
+        check_whole('n_warm', n, 0)
+        if n_similar is not None: check_whole('n_similar', n_similar, 1)
         self.n, self.n_similar = n, n_similar
 
     def weights(self, Z:np.ndarray, # past tasks' standardised meta-features (rows)
@@ -235,7 +230,7 @@ class MetaTuner(Tuner):
                                "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
         unknown = lambda v: v is None or (isinstance(v, numbers.Real) and math.isnan(v))
         meta_features = dict(meta_features) if meta_features and not all(map(unknown, meta_features.values())) else None  # none known: unknown, not an average task
-        for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): _check_whole(name, v, 1)
+        for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): check_whole(name, v, 1)
         if task is not None and not isinstance(task, str) and not (isinstance(task, (list, tuple, set)) and all(isinstance(t, str) for t in task)):
             raise MetahpoError(f"task={task!r} is not allowed: give the tuned task's name (a string), a list of its names, or None")
         parts = (parts,) if isinstance(parts, str) else tuple(parts) if isinstance(parts, (list, tuple)) else parts

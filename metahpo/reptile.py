@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import math, numbers
 from typing import Sequence
 import numpy as np
-from .core import make_rng, lazy_import, MetahpoError, choices_msg
+from .core import make_rng, lazy_import, MetahpoError, choices_msg, check_whole
 from .experience import standardise_scores
 
 # %% auto #0
@@ -79,9 +79,7 @@ def _check_settings(**settings) -> None:
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v <= 0:
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a positive number")
             continue
-        least = 1 if k in ('batch', 'tasks_per_step') else 0
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not least <= v < 2 ** 63:
-            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+        check_whole(k, v, 1 if k in ('batch', 'tasks_per_step') else 0)
 
 def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
     "Plain SGD on `loss` ('mse' or 'rank', see `LOSSES`), in place."

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
+from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
 from .experience import Experience, TaskEvaluations, load_experience, one_per_task
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -124,8 +124,7 @@ def suite_experience(suite:str|Suite, # a name in `SUITES`
         ex = one_per_task([e for e in ex if e.space.name == s.space])  # a task tuned twice is replayed once (an experience without the space: none, said below)
     else:
         from metahpo.yahpo import record_yahpo_experience
-        if not isinstance(n_candidates, int) or isinstance(n_candidates, bool) or n_candidates < 1:
-            raise MetahpoError(f"n_candidates={n_candidates!r} is not allowed: give a whole number, 1 or more")
+        n_candidates = check_whole('n_candidates', n_candidates, 1)
         with tempfile.TemporaryDirectory() as tmp:  # without a cache, the candidates are recorded in a file removed once read
             path = Path(cache) if cache is not None else Path(tmp) / 'yahpo.db'
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -257,10 +256,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
-    for k, v, least in (('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0),
-                        ('budget', budget, 1)):
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < least):
-            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+    members, meta_steps, n_candidates, n_warm, budget = (None if v is None else check_whole(k, v, least) for k, v, least in (
+        ('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0), ('budget', budget, 1)))
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
         if isinstance(v, str): raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them, such as [{v!r}]")
     seeds, tuners, tasks = (None if v is None else list(v) for v in (seeds, tuners, tasks))  # a generator is read once

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, math, numbers, time
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, lazy_import, choices_msg, check_seed
+from .core import MetahpoError, make_rng, lazy_import, choices_msg, check_seed, check_whole
 from .experience import standardise_scores
 from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES, check_tasks
 
@@ -104,8 +104,7 @@ class MetaSurrogate:
         if self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
         if self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
         for k, least in dict(n_members=1, hidden=1, depth=0, meta_steps=0, inner_steps=0, tasks_per_step=1, batch=1, adapt_steps=0, scratch_steps=0).items():
-            v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < least: raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, {least} or more")
+            check_whole(k, getattr(self, k), least)
         for k in ('inner_lr', 'adapt_lr', 'meta_lr', 'min_std'):
             v = getattr(self, k)
             if k == 'meta_lr' and v is None: continue
@@ -218,8 +217,7 @@ def calibration(surrogate:MetaSurrogate, tasks:Sequence[MetaTask], # tasks it di
                 n_observed:int=5, # adapt to this many random trials of each task first and predict the others (0: predict all, unadapted)
                 seed:int=0) -> pd.DataFrame:
     "Observed coverage of the central predictive intervals at each nominal level, over held-out tasks."
-    if isinstance(n_observed, bool) or not isinstance(n_observed, numbers.Integral) or n_observed < 0:
-        raise MetahpoError(f"n_observed={n_observed!r} is not allowed: give a whole number, 0 or more")
+    check_whole('n_observed', n_observed, 0)
     for l in levels: surrogate.interval(l)  # each a probability between 0 and 1
     tasks = check_tasks(tasks)
     rng, zs = make_rng(seed), []

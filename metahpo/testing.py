@@ -6,7 +6,7 @@
 from __future__ import annotations
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng
+from .core import make_rng, check_whole
 from .space import SearchSpace, ConfigError, get_space
 from .repository import TaskRecord
 from .tuners import _toy_loss
@@ -19,8 +19,7 @@ __all__ = ['toy_experience', 'depth_task', 'depth_experience', 'grid_loss', 'Can
 def toy_experience(space:SearchSpace, n_tasks:int=4, n_configs:int=12, seed:int=0,
                    shared:bool=True) -> Experience: # the same configurations on every task (else drawn per task)
     "A made-up experience on `space`: tasks named toy0.. whose optimum follows the meta-feature `shift`."
-    for k, v in (('n_tasks', n_tasks), ('n_configs', n_configs)):  # none would be an experience without tasks, or tasks without evaluations
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number, 1 or more")
+    n_tasks, n_configs = check_whole('n_tasks', n_tasks, 1), check_whole('n_configs', n_configs, 1)  # none would be an experience without tasks, or tasks without evaluations
     rng = make_rng(seed)
     def draw():
         if space.is_finite and space.size <= n_configs: return [dict(c) for c in space.grid()]

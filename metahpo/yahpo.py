@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, Cost, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
+from .core import (MetahpoError, Trial, Cost, check_whole, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
                           utcnow, package_version, device_name, to_json)
 from .space import SearchSpace, Param, Float, Int, Ordinal, Categorical, ConfigError
 from .repository import Repository, TaskRecord
@@ -275,7 +275,7 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
                             progress:bool=True, # show a progress bar over instances
                            ) -> dict[str, int]:
     "Record random configurations of a YAHPO scenario's instances as one study each; return the trials added per instance."
-    if not (isinstance(n_configs, int) and n_configs >= 1): raise MetahpoError(f"n_configs={n_configs!r} is not allowed: give a positive integer")
+    n_configs = check_whole('n_configs', n_configs, 1)
     sc = YahpoScenario(scenario, data_dir)
     instances = sc.instances if instances is None else [sc.check_instance(i) for i in instances]
     repo, own = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)

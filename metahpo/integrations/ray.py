@@ -6,7 +6,7 @@
 from __future__ import annotations
 import itertools, math, os, pickle, socket, threading, time, uuid
 
-from ..core import MetahpoError, lazy_import, warn_user
+from ..core import MetahpoError, check_whole, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
 
 # %% auto #0
@@ -80,8 +80,7 @@ class RayExecutor(Executor):
         for k, v, least in (('num_cpus', num_cpus, 0), ('num_gpus', num_gpus, 0), ('poll_s', poll_s, 1e-3)):  # before any cluster starts
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a number of at least {least}" + (" (and more than 0 unless the trial takes a GPU)" if k == 'num_cpus' else ''))
-        if not (isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0):
-            raise MetahpoError(f"max_retries={max_retries!r} is not allowed: give a whole number, 0 or more")
+        max_retries = check_whole('max_retries', max_retries, 0)
         self.ray = lazy_import('ray', 'ray')
         self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)

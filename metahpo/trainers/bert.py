@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -163,11 +163,7 @@ class BertTrainer:
                  eval_batch_size:int=64, # batch size when predicting
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
-        if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
-            raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
-        if not (isinstance(max_length, int) and 8 <= max_length <= 512): raise MetahpoError(f"max_length={max_length!r} is not allowed: give tokens in [8, 512]")
-        for k, v in (('max_train_examples', max_train_examples), ('max_eval_examples', max_eval_examples)):
-            if v is not None and not (isinstance(v, int) and v >= 2): raise MetahpoError(f"{k}={v!r} is not allowed: give an integer of at least 2, or None (all)")
+        check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples)
         if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):

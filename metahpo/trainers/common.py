@@ -10,7 +10,8 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
-__all__ = ['stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device', 'preload']
+__all__ = ['PROFILE_SETTINGS', 'stratified_subset', 'holdout_split', 'own_rng', 'resolve_device', 'check_device', 'check_profile',
+           'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -78,6 +79,26 @@ def check_device(device:str|None, check_torch:bool=True) -> str|None:
                            "(CUDA when torch sees a GPU, else the CPU)")
     if check_torch and not device.startswith('cpu'): resolve_device(device, lazy_import('torch', 'dl'))
     return device
+
+# %% ../../nbs/10_trainers.common.ipynb #9f0baa29
+def _count(least:int, most:float=float('inf'), none:bool=False):
+    "A test for a whole number from `least` to `most` (None too, if `none`)."
+    return lambda v: (none and v is None) or (isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and least <= v <= most)
+
+PROFILE_SETTINGS = {  # name: (test, what is allowed)
+    'epoch_scale': (lambda v: isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and 0 < v <= 1, "give a fraction in (0, 1] (1 is full scale)"),
+    'max_train_examples': (_count(2, none=True), "give an integer of at least 2, or None (all)"),
+    'max_eval_examples': (_count(2, none=True), "give an integer of at least 2, or None (all)"),
+    'max_train_windows': (_count(1, none=True), "give a positive integer or None (all windows)"),
+    'max_length': (_count(8, 512), "give tokens in [8, 512]"),
+    'image_size': (_count(8, 512, none=True), "give pixels a side from 8 to 512, or None (as given)")}
+
+def check_profile(**settings) -> None:
+    "Refuse trainer profile settings (keywords among `PROFILE_SETTINGS`) that cannot work, naming the bad value and what is allowed."
+    for k, v in settings.items():
+        if k not in PROFILE_SETTINGS: raise MetahpoError(f"{k!r} is not a profile setting: the settings are {', '.join(PROFILE_SETTINGS)}")
+        ok, allowed = PROFILE_SETTINGS[k]
+        if not ok(v): raise MetahpoError(f"{k}={v!r} is not allowed: {allowed}")
 
 # %% ../../nbs/10_trainers.common.ipynb #890cca27
 def preload(*names:str, # modules, or 'module:attribute' for an attribute that its module loads lazily (transformers' classes)

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device, preload
+from .common import resolve_device, check_device, preload, check_profile
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -202,10 +202,7 @@ class LSTMTrainer:
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
         window, horizon, period, max_train_windows = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows))  # numpy's whole numbers too
-        if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
-            raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
-        if max_train_windows is not None and not (isinstance(max_train_windows, int) and max_train_windows >= 1):
-            raise MetahpoError(f"max_train_windows={max_train_windows!r} is not allowed: give a positive integer or None (all windows)")
+        check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows)
         if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -177,12 +177,7 @@ class ResNetTrainer:
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
-        if not (isinstance(epoch_scale, (int, float)) and 0 < epoch_scale <= 1):
-            raise MetahpoError(f"epoch_scale={epoch_scale!r} is not allowed: give a fraction in (0, 1] (1 is full scale)")
-        for k, v in (('max_train_examples', max_train_examples), ('max_eval_examples', max_eval_examples)):
-            if v is not None and not (isinstance(v, int) and v >= 2): raise MetahpoError(f"{k}={v!r} is not allowed: give an integer of at least 2, or None (all)")
-        if image_size is not None and not (isinstance(image_size, int) and not isinstance(image_size, bool) and 8 <= image_size <= 512):
-            raise MetahpoError(f"image_size={image_size!r} is not allowed: give pixels a side from 8 to 512, or None (as given)")
+        check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size)
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)

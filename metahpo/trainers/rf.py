@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint
+from ..core import MetahpoError, check_whole, data_dir as resolve_data_dir, fingerprint
 from ..space import SearchSpace, ConfigError, get_space
 from .common import preload
 from ..repository import TaskRecord
@@ -161,8 +161,7 @@ class RandomForestTrainer:
             space = get_space('random_forest', wide=space == 'wide')
         unknown = [n for n in space.names if n not in RF_PARAMS]
         if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that a forest here does not take; allowed: {list(RF_PARAMS)}")
-        if not (isinstance(n_splits, int) and n_splits >= 2): raise MetahpoError(f"n_splits={n_splits!r} is not allowed: give an integer of at least 2")
-        if not (isinstance(n_repeats, int) and n_repeats >= 1): raise MetahpoError(f"n_repeats={n_repeats!r} is not allowed: give a positive integer")
+        n_splits, n_repeats = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1)
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
