@@ -180,9 +180,11 @@ def _jsonable(o):
     if isinstance(o, enum.Enum): return o.value
     raise TypeError(f"cannot store {o!r} of type {type(o).__name__} as JSON")
 
+_ENCODER = json.JSONEncoder(default=_jsonable, allow_nan=False)  # what json.dumps(obj, default=_jsonable, allow_nan=False) makes anew for each call
+
 def to_json(obj) -> str:
     "JSON text of `obj`, with NumPy numbers made plain; NaN is refused."
-    return json.dumps(obj, default=_jsonable, allow_nan=False)
+    return _ENCODER.encode(obj)
 
 def from_json(s:str|None):
     "Inverse of `to_json`."

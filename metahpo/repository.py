@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, time, uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
 from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, package_version
@@ -349,10 +349,14 @@ def metric_range(name:str) -> tuple[float, float]:
     if words[-1] in ('mse', 'mae', 'rmse'): return 0.0, METRIC_BOUND  # 'val_accuracy', not 'accuracy_gain'
     return -METRIC_BOUND, METRIC_BOUND
 
+@functools.lru_cache(maxsize=4096)
+def _metric_limits(name:str) -> tuple[float, float]:
+    lo, hi = metric_range(name); return lo - 1e-9 * max(1.0, abs(lo)), hi + 1e-9 * max(1.0, abs(hi))
+
 def in_metric_range(name:str, v:float) -> bool:
     "Whether `v` is a value metric `name` can take (`metric_range`), give or take rounding (YAHPO's surrogates predict an F1 of -1e-12)."
-    lo, hi = metric_range(name)
-    return lo - 1e-9 * max(1.0, abs(lo)) <= v <= hi + 1e-9 * max(1.0, abs(hi))
+    lo, hi = _metric_limits(name)
+    return lo <= v <= hi
 
 class _Bad(Exception):
     "One invalid row or declaration of an import, or trial to record (with what to do about it, its `hint`)."
@@ -368,11 +372,11 @@ _DIVERGED = "record a run that diverged or gave no score as failed: Trial(number
 
 def _check_trial(config, metrics, status:str, value, costs:list, seed, space:SearchSpace, metric:str) -> dict:
     "What a trial must be to be recorded or imported: its configuration in the study's `space` (returned as the space reads it), its value a number in the range of the study's `metric` when complete and none when failed, its metrics numbers in range or None, its costs finite seconds, its seed whole; else `_Bad` naming what is wrong."
-    _need(status in ('complete', 'failed'), f"status {status!r}; allowed: complete, failed")
-    _need(isinstance(config, dict), f"config {config!r} is not a mapping")
+    if status not in ('complete', 'failed'): raise _Bad(f"status {status!r}; allowed: complete, failed")  # each message is made only when it is said:
+    if not isinstance(config, dict): raise _Bad(f"config {config!r} is not a mapping")  # this runs for every trial recorded
     try: valid = space.validate(config)
     except MetahpoError as e: raise _Bad(f"config {config} is outside the study's space: {e}", "record configurations of the study's space") from None
-    _need(isinstance(metrics, dict), f"metrics {metrics!r} is not a mapping", "give a mapping of metric names to numbers")
+    if not isinstance(metrics, dict): raise _Bad(f"metrics {metrics!r} is not a mapping", "give a mapping of metric names to numbers")
     for k, v in metrics.items():  # every metric of every trial: the messages are made only when one is wrong
         if not isinstance(k, str): raise _Bad(f"metric name {k!r} is not a text", "name each metric with a text")
         if not (v is None or (_is_num(v) and in_metric_range(k, v))):
@@ -393,11 +397,11 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
     "`trial` as `record` stores it (its configuration as the study's space reads it), after the checks an import of the repository's export makes; else raise naming what is wrong."
     if not isinstance(trial, Trial): raise RepositoryError(f"cannot record {which} in study {study.name!r}: it is {type(trial).__name__}, not a metahpo.core.Trial")
     try:
-        _need(trial.uid is None or (isinstance(trial.uid, str) and trial.uid != ''), f"uid {trial.uid!r} is not a non-empty text", "give a text, or None for a new one")
+        if not (trial.uid is None or (isinstance(trial.uid, str) and trial.uid != '')): raise _Bad(f"uid {trial.uid!r} is not a non-empty text", "give a text, or None for a new one")
         try: status = TrialStatus(trial.status)
         except ValueError: raise _Bad(f"status {trial.status!r}; allowed: complete, failed") from None
         cost = trial.cost if isinstance(trial.cost, Cost) else None
-        _need(cost is not None, f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
+        if cost is None: raise _Bad(f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
         value = trial.value if status == TrialStatus.COMPLETE else _na(trial.value)  # NaN: missing, as an import reads it (SQLite stores NaN as NULL),
         seed = _na(trial.seed)  # but a complete trial's NaN is said as such
         config = _check_trial(dict(trial.config) if isinstance(trial.config, Mapping) else trial.config,
@@ -408,12 +412,27 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
     return dataclasses.replace(trial, config=config, status=status, value=None if value is None else float(value), cost=cost,
                                seed=None if seed is None else int(seed), uid=trial.uid or uuid.uuid4().hex)
 
+_INSERT_TRIAL = f"INSERT INTO trials ({_TRIAL_COLS.replace('uid, ', 'uid, study_id, ')}) VALUES ({','.join('?' * 16)})"
+
 def _insert_trial(c, sid:int, trial:Trial) -> int|None:
     "Inside an open write transaction: store `trial` as the next number of study `sid`; `None` if its uid is stored already."
     if c.execute("SELECT 1 FROM trials WHERE uid=?", (trial.uid,)).fetchone(): return None
     number = c.execute("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id=?", (sid,)).fetchone()[0]
-    c.execute(f"INSERT INTO trials ({_TRIAL_COLS.replace('uid, ', 'uid, study_id, ')}) VALUES ({','.join('?' * 16)})", _trial_row(sid, number, trial))
+    c.execute(_INSERT_TRIAL, _trial_row(sid, number, trial))
     return number
+
+def _insert_trials(c, sid:int, trials:list[Trial]) -> int:
+    "`_insert_trial` for each of `trials` in turn, with three statements in all, not three a trial: a uid stored already, or earlier in `trials`, is skipped; how many were new."
+    seen, chunk = set(), 500  # SQLite takes at most 999 parameters a statement in older builds
+    for i in range(0, len(trials), chunk):
+        uids = [t.uid for t in trials[i:i + chunk]]
+        seen.update(u for (u,) in c.execute(f"SELECT uid FROM trials WHERE uid IN ({','.join('?' * len(uids))})", uids))
+    number, rows = c.execute("SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id=?", (sid,)).fetchone()[0], []
+    for t in trials:
+        if t.uid in seen: continue
+        seen.add(t.uid); rows.append(_trial_row(sid, number + len(rows), t))
+    c.executemany(_INSERT_TRIAL, rows)
+    return len(rows)
 
 @patch
 def record(self:Repository, study:StudyRecord|int, trial:Trial,
@@ -434,8 +453,7 @@ def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) 
     sid = study if isinstance(study, int) else study.study_id
     s, trials = _study_by_id(self, sid) if isinstance(study, int) else study, list(trials)
     trials = [_valid_trial(s, t, f"trial {i} of {len(trials)}") for i, t in enumerate(trials)]
-    with self._tx() as c:
-        return sum(_insert_trial(c, sid, t) is not None for t in trials)
+    with self._tx() as c: return _insert_trials(c, sid, trials)
 
 @patch
 def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:

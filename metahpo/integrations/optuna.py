@@ -4,7 +4,7 @@
 
 # %% ../../nbs/25_integrations.optuna.ipynb #d2f55e5a
 from __future__ import annotations
-import contextlib, datetime as dt, json, math, random, threading, time
+import contextlib, copy, datetime as dt, json, logging, math, random, threading, time, warnings
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -16,7 +16,8 @@ from ..tuners import Tuner, TUNERS, make_tuner
 from ..metatuner import MetaTuner
 
 # %% auto #0
-__all__ = ['to_optuna', 'suggest', 'from_optuna', 'MetaSampler', 'import_optuna_study']
+__all__ = ['logger', 'to_optuna', 'suggest', 'from_optuna', 'MetaSampler', 'heartbeat_storage', 'retry_trial',
+           'import_optuna_study']
 
 # %% ../../nbs/25_integrations.optuna.ipynb #099abfcd
 def to_optuna(space:SearchSpace) -> dict:
@@ -74,13 +75,17 @@ def from_optuna(distributions:Mapping, # parameter name -> Optuna distribution
 try: from optuna.samplers import BaseSampler as _BaseSampler
 except ImportError: _BaseSampler = object  # metahpo[optuna] is not installed: the class below says so when it is used
 
-_ATTR, _ENDED = 'metahpo:config', 'metahpo:ended'  # a trial's proposal; written by the process that ends the trial
-_BEAT = 'metahpo:heartbeat'  # written with the proposal where Optuna's heartbeat watches the trial: only then can it fail for a dead process
+_ATTR = 'metahpo:config'  # a trial's proposal, written before its objective asks for a parameter
+logger = logging.getLogger(__name__)
 
 def _beating(storage) -> bool:
     "Whether Optuna's heartbeat watches this storage's trials (`RDBStorage(..., heartbeat_interval=...)`)."
     try: return storage.get_heartbeat_interval() is not None
     except Exception: return False  # a storage without a heartbeat (in memory, journal)
+
+def _retried(trials) -> set:
+    "The numbers of the trials that Optuna's heartbeat retry (`RetryHeartbeatStaleTrialCallback`, or `retry_trial`) queued again: their retry holds the configuration."
+    return {n for t in trials if isinstance(h := t.system_attrs.get('retry_history'), list) for n in h}
 
 class MetaSampler(_BaseSampler):
     "An Optuna sampler that proposes through MetaTuner (or any metahpo tuner), rebuilt from the study's trials before each proposal."
@@ -131,14 +136,9 @@ class MetaSampler(_BaseSampler):
         else: return None
         return c if isinstance(c, dict) and space.contains(c) else None
 
-    @staticmethod
-    def _lost(t) -> bool:
-        "A trial a MetaSampler proposed under Optuna's heartbeat that failed without its process ending it: the heartbeat found that process dead."
-        return t.state.name == 'FAIL' and _ATTR in t.system_attrs and t.system_attrs.get(_BEAT) is True and _ENDED not in t.system_attrs
-
     def _sync(self, study, trials, trial, space:SearchSpace) -> None:
         TS = lazy_import('optuna.trial', 'optuna').TrialState
-        minimise = study.direction.name == 'MINIMIZE'
+        minimise, retried = study.direction.name == 'MINIMIZE', _retried(trials)
         for t in trials:
             if t.number == trial.number: continue
             c = self._config(t, space)
@@ -147,21 +147,22 @@ class MetaSampler(_BaseSampler):
                 if c is None or space.key(c) != space.key(r): self._orphans.append(r)  # not taken: offer it to the next trial
             if c is None: continue
             if t.state in (TS.COMPLETE, TS.FAIL, TS.PRUNED):
-                if t.number in self._told: continue
+                if t.number in self._told or t.number in retried: continue  # a retried trial's outcome is its retry's
                 self._told.add(t.number)
-                if self._lost(t): self._orphans.append(c); continue  # says nothing of its configuration: offered again
                 ok = t.state == TS.COMPLETE and t.value is not None and math.isfinite(t.value)
                 self.tuner.tell(c, (t.value if minimise else -t.value) if ok else math.inf)
             elif hasattr(self.tuner, 'pending'): self.tuner.pending(c)
 
     def _taken(self, trials, trial, space:SearchSpace) -> set:
         "The configurations of the other trials (finished, running, or given one by a MetaSampler)."
-        return {space.key(c) for t in trials if t.number != trial.number and not self._lost(t) and (c := self._config(t, space)) is not None}
+        return {space.key(c) for t in trials if t.number != trial.number and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
         "The tuner's next configuration no other trial holds (Optuna calls it before the objective asks for a parameter), written to the trial first."
         fixed = trial.system_attrs.get('fixed_params') or {}
-        if not search_space or all(n in fixed for n in search_space): return {}  # enqueued (or a retry of a lost trial): Optuna takes its parameters
+        if not search_space or all(n in fixed for n in search_space): return {}  # enqueued: Optuna takes its parameters
+        if _ATTR in trial.system_attrs and (c := self._config(trial, self.space or from_optuna(search_space))) is not None:
+            return {n: c[n] for n in search_space if n in c}  # Optuna's retry of a trial whose process died before its parameters: the same configuration
         TS = lazy_import('optuna.trial', 'optuna').TrialState
         with self._lock:
             sid = (id(study._storage), study._study_id)
@@ -169,6 +170,10 @@ class MetaSampler(_BaseSampler):
                 self._space_ = self.space or from_optuna(search_space)
                 self.tuner, self._dists, self._study = self._make(self._space_), dict(search_space), sid
                 self._told, self._reserved, self._orphans = set(), {}, []
+                if not _beating(study._storage) and type(study._storage).__name__ != 'InMemoryStorage':  # shared by processes, any of which may die
+                    logger.warning(f"Optuna study {study.study_name!r}: its storage has no heartbeat, so a trial whose process dies stays RUNNING "
+                                   "and holds its configuration for ever; make the storage with heartbeat_storage(url), or end such a trial "
+                                   "with retry_trial(study, number)")
             space, trials = self._space_, study.get_trials(deepcopy=False)
             self._sync(study, trials, trial, space)
             c = self._reserved.pop(trial.number, None)
@@ -196,9 +201,7 @@ class MetaSampler(_BaseSampler):
             if c is None: break
             if free(c):  # not taken before: write it, and look again
                 put(dict(c)); written = True
-                if free(c):
-                    if _beating(study._storage): study._storage.set_trial_system_attr(trial._trial_id, _BEAT, True)
-                    return c
+                if free(c): return c
                 put(None)  # another trial wrote it too: give it back at once, wait a few random ms, and look again
                 time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))
                 if free(c): continue  # the other gave it back as well: try it again (never both keep it)
@@ -214,14 +217,52 @@ class MetaSampler(_BaseSampler):
         taken = self._taken(study.get_trials(deepcopy=False), trial, space)
         return next((c for c in space.grid() if space.key(c) not in taken), None)
 
-    def after_trial(self, study, trial, state, values) -> None:
-        "Mark the trial as ended by this process (Optuna calls it as the trial finishes): a failure then counts as its configuration's, not as a lost process."
-        study._storage.set_trial_system_attr(trial._trial_id, _ENDED, state.name)  # this process ended it: it was not lost
-
     def sample_independent(self, study, trial, param_name, param_distribution):
         return self._random.sample_independent(study, trial, param_name, param_distribution)
 
     def reseed_rng(self) -> None: self._random.reseed_rng()
+
+# %% ../../nbs/25_integrations.optuna.ipynb #7b5fd03e
+def heartbeat_storage(url:str, # an Optuna RDB storage URL, such as 'sqlite:///optuna.db'
+                      heartbeat_interval:int=60, # seconds between a running trial's heartbeats
+                      grace_period:int|None=None, # seconds of silence before a running trial is failed; default twice the interval
+                      max_retry:int|None=3, # how many times a trial whose process died is queued again; None: no limit, 0: never
+                      **kwargs): # more arguments of `optuna.storages.RDBStorage`
+    "Optuna's RDB storage with a heartbeat: a trial whose process died is failed and queued again (`RetryHeartbeatStaleTrialCallback`)."
+    optuna = lazy_import('optuna', 'optuna')
+    if not isinstance(url, str) or '://' not in url:
+        raise MetahpoError(f"url={url!r} is not allowed: give an Optuna RDB storage URL, such as 'sqlite:///optuna.db'")
+    for name, v, least in (('heartbeat_interval', heartbeat_interval, 1), ('grace_period', grace_period, heartbeat_interval), ('max_retry', max_retry, 0)):
+        if v is None and name != 'heartbeat_interval': continue
+        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+            what = {'heartbeat_interval': 'a whole number of seconds, 1 or more',
+                    'grace_period': f'a whole number of seconds, at least heartbeat_interval ({heartbeat_interval}; a shorter silence fails live trials), or None',
+                    'max_retry': 'a whole number, 0 or more, or None (no limit)'}[name]
+            raise MetahpoError(f"{name}={v!r} is not allowed: give {what}")
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', optuna.exceptions.ExperimentalWarning)  # Optuna's heartbeat and its retry are marked experimental
+        return optuna.storages.RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period,
+                                          heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry), **kwargs)
+
+def retry_trial(study, # an Optuna study
+                number:int, # a RUNNING trial whose process is known to have died
+               ) -> int:
+    "Fail a trial whose process died and queue its configuration again, as Optuna's heartbeat retry does; the new trial's number."
+    optuna = lazy_import('optuna', 'optuna')
+    TS = optuna.trial.TrialState
+    trials = study.get_trials(deepcopy=False)
+    t = next((t for t in trials if t.number == number), None) if isinstance(number, int) and not isinstance(number, bool) else None
+    if t is None: raise MetahpoError(f"Optuna study {study.study_name!r} has no trial {number!r}: give a trial's number, "
+                                     + (f"0 to {len(trials) - 1}" if trials else "once it has trials"))
+    if t.state != TS.RUNNING: raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} is {t.state.name}: "
+                                                 "only a RUNNING trial, one whose process died, is retried")
+    try: study._storage.set_trial_state_values(t._trial_id, TS.FAIL)  # as the heartbeat fails a stale trial: no sampler sees it end
+    except optuna.exceptions.UpdateFinishedTrialError:
+        raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} ended as it was retried: its process was alive") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', optuna.exceptions.ExperimentalWarning)
+        optuna.storages.RetryHeartbeatStaleTrialCallback()(study, copy.deepcopy(study._storage.get_trial(t._trial_id)))
+    return max(u.number for u in study.get_trials(deepcopy=False) if (u.system_attrs.get('retry_history') or [None])[-1] == number)
 
 # %% ../../nbs/25_integrations.optuna.ipynb #638476b1
 def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite:///optuna.db'
@@ -265,9 +306,9 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     metric = (s.metric_names or ['value'])[0]
     direction = 'minimize' if s.direction.name == 'MINIMIZE' else 'maximize'
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
-    out = []
+    out, retried = [], _retried(trials)
     for t in trials:
-        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or MetaSampler._lost(t) or not all(n in t.params for n in space.names): continue
+        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
         if not space.contains(c): continue
         wall = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_start and t.datetime_complete else 0.0

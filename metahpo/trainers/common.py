@@ -80,7 +80,7 @@ def check_device(device:str|None, check_torch:bool=True) -> str|None:
     if check_torch and not device.startswith('cpu'): resolve_device(device, lazy_import('torch', 'dl'))
     return device
 
-# %% ../../nbs/10_trainers.common.ipynb #9f0baa29
+# %% ../../nbs/10_trainers.common.ipynb #8950fd22
 def _count(least:int, most:float=float('inf'), none:bool=False):
     "A test for a whole number from `least` to `most` (None too, if `none`)."
     return lambda v: (none and v is None) or (isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and least <= v <= most)
