@@ -80,7 +80,8 @@ def _lstm(args, space):
     if args.device is None and not torch.cuda.is_available():
         logging.warning("torch sees no CUDA GPU: the grid runs on the CPU (hours at full scale)")
     trainer = LSTMTrainer.electricity(args.series, args.data_dir, space=space, seed=args.seed, device=args.device,
-                                      epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows, progress=not args.no_progress)
+                                      epoch_scale=args.epoch_scale, max_train_windows=args.max_train_windows, progress=not args.no_progress,
+                                      **({'threads': args.threads} if args.threads else {}))  # its trials' own count (default 1), so that a rerun reproduces them
     tag = 'full' if trainer.is_full_scale else f"cpu{args.epoch_scale:g}x{trainer.n_train_windows}"
     best = lambda m: f"val_mse {m['val_mse']:.4f}, test_mse {m['test_mse']:.4f} vs seasonal naive {m['snaive_mse']:.4f} (ratio {m['test_mse_ratio']:.3f})"
     keep = ('val_mse', 'test_mse', 'test_mae', 'snaive_mse', 'snaive_mae', 'test_mse_ratio', 'epochs_run', 'n_train_windows', 'train_s', 'cuda')
@@ -107,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
                        help="run only the grid points with these values, e.g. batch_size=128 epochs=10 (a study of its own)")
         p.add_argument('--budget', default=None, help="evaluations and/or time, e.g. '27' or '27,4h' (default: the whole grid)")
         p.add_argument('--no-progress', action='store_true', help="no progress bars")
-        p.add_argument('--threads', type=int, default=None, help="CPU threads for torch (default torch's: all cores; 1 is faster on a busy machine)")
+        p.add_argument('--threads', type=int, default=None, help="CPU threads for torch (default torch's: all cores; 1 is faster on a busy machine); the LSTM's trials run on 1 unless given")
         own_args(p)
     return ap
 

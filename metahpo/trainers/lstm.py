@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device, preload, check_profile
+from .common import resolve_device, check_device, preload, check_profile, torch_threads
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -196,14 +196,17 @@ class LSTMTrainer:
                  split:tuple[float, float]=(0.7, 0.1), # training and validation fractions, in time order; the rest is the test part
                  window_norm:bool=True, # forecast relative to each window's mean over its last `period` steps (robust to level shifts)
                  seed:int=0, # seeds the weights, the shuffles and the dropout
+                 threads:int|None=1, # torch threads a trial trains and scores on (its sums split by thread count, so another count gives other scores); None: as torch is set when the trial runs
                  device:str|None=None, # 'cuda', 'cpu', 'cuda:1', ...; default CUDA when torch sees it, else CPU
                  max_train_windows:int|None=None, # CPU profile: train on at most this many windows, evenly spaced in time
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (at least one)
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
-        window, horizon, period, max_train_windows = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows))  # numpy's whole numbers too
+        window, horizon, period, max_train_windows, threads = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows, threads))  # numpy's whole numbers too
         check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows)
         if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
+        if threads is not None and not (isinstance(threads, int) and not isinstance(threads, bool) and threads >= 1):
+            raise MetahpoError(f"threads={threads!r} is not allowed: give a positive integer (1 by default) or None (torch's setting when a trial runs)")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
         grid = regular_series(series)
@@ -217,7 +220,7 @@ class LSTMTrainer:
         except (TypeError, ValueError) as e: raise MetahpoError(f"the series holds values that are not numbers ({e}): give numbers in time order") from None
         self.data = SeriesSplit(values, window, horizon, split)
         self.name, self.space, self.window, self.horizon, self.period = name, space, window, horizon, period
-        self.seed, self.device, self.progress, self.window_norm = seed, device, progress, bool(window_norm)
+        self.seed, self.threads, self.device, self.progress, self.window_norm = seed, threads, device, progress, bool(window_norm)
         self.max_train_windows, self.epoch_scale = max_train_windows, float(epoch_scale)
         problem = f"window={window};horizon={horizon};split={tuple(split)};window_norm={self.window_norm};period={period}".encode()
         self.task = TaskRecord(name, self.model_family, 'timeseries', fingerprint=fingerprint(self.data.y.astype('<f8').tobytes() + problem))
@@ -253,7 +256,9 @@ class LSTMTrainer:
     def __call__(self, config:Mapping) -> dict:
         "Train on `config`; return validation and test errors on the original scale, the seasonal-naive baseline and the profile."
         torch = lazy_import('torch', 'dl')
-        c = self.config_of(config)
+        with torch_threads(torch, self.threads): return self._train_and_score(torch, self.config_of(config))
+
+    def _train_and_score(self, torch, c:dict) -> dict:
         dev = self._device(torch)
         sp, n_epochs, bs = self.data, self.epochs_run(c['epochs']), int(c['batch_size'])
         Xtr, Ytr = (torch.as_tensor(a, dtype=torch.float32, device=dev) for a in sp.windows('train', max_windows=self.max_train_windows))
@@ -290,7 +295,7 @@ class LSTMTrainer:
         out.update(test_mse_ratio=test_mse / out['snaive_mse'] if out['snaive_mse'] > 0 else math.inf,
                    epochs_run=n_epochs, epoch_scale=self.epoch_scale, n_train_windows=len(Xtr), n_train_windows_total=sp.n_windows('train'),
                    full_profile=float(self.is_full_scale), window_norm=float(self.window_norm), n_params=sum(p.numel() for p in net.parameters()), train_s=train_s,
-                   final_train_loss=train_loss)
+                   final_train_loss=train_loss, n_threads=torch.get_num_threads())
         return {k: float(v) for k, v in out.items()}
 
     def baselines(self) -> dict:
