@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_whole, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -158,6 +158,7 @@ class BertTrainer:
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs
                  split_seed:int=0, # seeds the validation split and the samples (part of the task)
                  seed:int=0, # seeds the head's initialisation, the data order and dropout
+                 threads:int|None=None, # torch threads a trial runs on; None: torch's setting (a thread per core, or $OMP_NUM_THREADS). Scores on the CPU depend on the count: fix it to compare sittings
                  device:str|None=None, # 'cuda' or 'cpu'; default CUDA when torch sees it
                  amp:bool=True, # mixed precision (bf16 where supported, else fp16) on CUDA
                  eval_batch_size:int=64, # batch size when predicting
@@ -191,7 +192,9 @@ class BertTrainer:
         self.n_train_total, self.classes = len(y_all) - int(round(len(y_all) * val_fraction)), classes  # before the cap
         self.name, self.space, self.model, self.max_length, self.classifier_dropout = name, space, str(model), max_length, float(classifier_dropout)
         self.val_fraction, self.max_train_examples, self.max_eval_examples, self.epoch_scale = float(val_fraction), max_train_examples, max_eval_examples, float(epoch_scale)
+        if threads is not None: threads = check_whole('threads', threads, 1)
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
+        self.threads = threads
         h = b''.join(pd.util.hash_pandas_object(p, index=False).to_numpy().tobytes() for p in self.parts.values())
         problem = f"model={self.model};max_length={max_length};classifier_dropout={self.classifier_dropout}".encode()
         self.task = TaskRecord(name, self.model_family, 'text', fingerprint=fingerprint(h + problem))
@@ -234,6 +237,10 @@ class BertTrainer:
 
     def __call__(self, config:Mapping) -> dict:
         "Fine-tune on `config`; return validation and test accuracy and F1, the cost and the profile."
+        torch = lazy_import('torch', 'dl')
+        with torch_threads(torch, self.threads): return {**self._train_and_score(config), 'n_threads': float(torch.get_num_threads())}
+
+    def _train_and_score(self, config:Mapping) -> dict:
         torch, transformers = lazy_import('torch', 'dl'), lazy_import('transformers', 'dl')
         c = self.config_of(config)
         dev = resolve_device(self.device, torch)

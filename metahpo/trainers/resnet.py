@@ -7,10 +7,10 @@ from __future__ import annotations
 import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_whole, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -171,6 +171,7 @@ class ResNetTrainer:
                  image_size:int|None=None, # CPU profile: resize every image to this many pixels a side; None: as given
                  split_seed:int=0, # seeds the validation split and the samples (part of the task)
                  seed:int=0, # seeds the initialisation, the data order and the augmentation
+                 threads:int|None=None, # torch threads a trial runs on; None: torch's setting (a thread per core, or $OMP_NUM_THREADS). Scores on the CPU depend on the count: fix it to compare sittings
                  device:str|None=None, # 'cuda', 'cpu', 'cuda:1', ...; default CUDA when torch sees it
                  amp:bool=True, # mixed precision (bf16 where supported, else fp16) on CUDA
                  eval_batch_size:int=500, # batch size when scoring
@@ -203,7 +204,9 @@ class ResNetTrainer:
         self.classes, self.n_train_total = classes, len(yc) - int(round(len(yc) * val_fraction))
         self.name, self.space, self.stem, self.val_fraction = name, space, stem, float(val_fraction)
         self.max_train_examples, self.max_eval_examples, self.epoch_scale, self.image_size = max_train_examples, max_eval_examples, float(epoch_scale), image_size
+        if threads is not None: threads = check_whole('threads', threads, 1)
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
+        self.threads = threads
         h = b''.join(self.x[k].tobytes() + self.y[k].astype('<i8').tobytes() for k in self.x)
         self.task = TaskRecord(name, self.model_family, 'image', fingerprint=fingerprint(h + f"stem={stem}".encode()))
         preload('torch', 'transformers:ResNetForImageClassification', 'tqdm.auto', extra='dl')  # now, not in the first trial: a trial's recorded cost is its own
@@ -238,6 +241,10 @@ class ResNetTrainer:
 
     def __call__(self, config:Mapping) -> dict:
         "Train on `config`; return validation and test accuracy with top-1 and top-5, the cost and the profile."
+        torch = lazy_import('torch', 'dl')
+        with torch_threads(torch, self.threads): return {**self._train_and_score(config), 'n_threads': float(torch.get_num_threads())}
+
+    def _train_and_score(self, config:Mapping) -> dict:
         torch = lazy_import('torch', 'dl')
         from tqdm.auto import tqdm
         c = self.config_of(config)
