@@ -124,6 +124,7 @@ def _pool_worker(conn, stop, inherited=()):
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # the builder blocked them while it forked
     try:
         while (args := conn.recv()) is not None:
+            conn.send(('took', None))  # the builder knows this task was started: a worker dead before it gave its task to another
             signal.signal(signal.SIGTERM, on_term)  # while it builds: a handler, so that the study gives back what it holds
             row = _build_one(args, tick=lambda task: conn.send(('eval', task)))
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # waiting: no Python handler, which a signal landing just before a blocking wait would miss
@@ -166,18 +167,18 @@ def _build_task(args, tick=None) -> dict:
 def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, stop_s:float=10.0):
     """Build `jobs` in `workers` forked processes, yielding each task's summary row as it comes and telling `tick` of every evaluation
     recorded meanwhile. Each worker has a pipe of its own and shares no lock with another, so a worker that dies (killed, or out of
-    memory) takes nothing of the others with it: the builder sees its process end, its task gets `lost_row(task)`, and a new worker
-    takes the next task. A worker is replaced after `tasks_per_worker` tasks (memory a library keeps). However the builder leaves
+    memory) takes nothing of the others with it: the builder sees its process end, its task gets `lost_row(task, started)`, and a new
+    worker takes the next task; a task whose worker died before it said it took it was not started, and goes to another worker once. A worker is replaced after `tasks_per_worker` tasks (memory a library keeps). However the builder leaves
     (done, Ctrl-C, an error), it stops every worker: SIGTERM, then SIGKILL for one still there after `stop_s` seconds."""
     from multiprocessing.connection import wait
     ctx = multiprocessing.get_context('fork')
-    stop, todo, live, ended = ctx.Event(), list(jobs)[::-1], {}, []  # live: the builder's end of a worker's pipe -> [process, its job, tasks built]
+    stop, todo, live, ended, again = ctx.Event(), list(jobs)[::-1], {}, [], set()  # live: the builder's end of a worker's pipe -> [process, its job, tasks built, job taken]
     def start():
         mine, theirs = ctx.Pipe()
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # none reaches the new worker before its handlers are set
         try:
             p = ctx.Process(target=_pool_worker, args=(theirs, stop, [*live, mine]), name='metahpo-metadataset-worker'); p.start()
-            live[mine] = [p, None, 0]  # known before a Ctrl-C held back meanwhile lands: the builder's leaving stops it too
+            live[mine] = [p, None, 0, False]  # known before a Ctrl-C held back meanwhile lands: the builder's leaving stops it too
         except BaseException: mine.close(); raise
         finally: theirs.close(); signal.pthread_sigmask(signal.SIG_SETMASK, held)
         give(mine)
@@ -186,7 +187,7 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
         if todo and w[2] < tasks_per_worker:
             try: conn.send(todo[-1])
             except OSError: return  # it has died: its end is seen next, and the job stays to do
-            w[1] = todo.pop(); return
+            w[1], w[3] = todo.pop(), False; return
         ended.append(w[0]); del live[conn]  # in this order: a Ctrl-C between the two leaves it on a list the builder stops
         try: conn.send(None)
         except OSError: pass
@@ -204,6 +205,7 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
                     while row is None and conn.poll():
                         kind, what = conn.recv()
                         if kind == 'eval': tick(what)
+                        elif kind == 'took': w[3] = True
                         else: row = what
                 except (EOFError, OSError): gone = True  # its end of the pipe closed: the process ended
                 if row is not None:
@@ -211,7 +213,10 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
                     yield row; give(conn)
                 elif gone or not w[0].is_alive():  # it died: what it sent has been read
                     del live[conn]; conn.close(); w[0].join(); w[0].close()
-                    if w[1] is not None: yield lost_row(w[1][0])
+                    if w[1] is not None and not w[3] and w[1][0] not in again:  # it died before it took its task: nothing of it ran
+                        again.add(w[1][0]); todo.append(w[1])
+                        logger.warning("task %s: its worker process died before starting it; another worker takes it", w[1][0])
+                    elif w[1] is not None: yield lost_row(w[1][0], w[3])
                     if todo: start()
     finally:
         stop.set()
@@ -257,10 +262,11 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
         rows.append(r); finished.add(r['task']); done[r['task']] = r['trials']
         bar.total, bar.n = expected(), sum(done.values())
         bar.set_postfix(tasks=f"{len(finished)}/{len(tasks)}", last=r['task'][:20])
-    def lost(task):  # the row of a task whose worker process died: what its study holds
+    def lost(task, started=True):  # the row of a task whose worker process died: what its study holds
         with Repository(repository) as repo:
             name = protocol.study_name(task)
-            r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, out of memory, or exited) while building it; "
+            r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, out of memory, or exited) "
+                            + ("while building it; " if started else "before starting it, in two workers one after the other; ") +
                             "its recorded evaluations are kept: run the build again to finish it")
         logger.warning("task %s: its worker process died; the build goes on", task)
         return {**r, 'added': r['trials'] - start[task]}

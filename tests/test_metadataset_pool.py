@@ -97,3 +97,25 @@ def test_no_descriptor_left_per_build():
     out = subprocess.run([sys.executable, '-c', FDS], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == '0', out.stdout
+
+DIES_BEFORE_TAKING = FAKE + textwrap.dedent("""
+    def fake(args, tick=None):
+        time.sleep(0.05)
+        return row(args[0])
+    M._build_task = fake
+    pool_worker, flag = M._pool_worker, Path(tempfile.mkdtemp()) / 'died'
+    def dies_first(conn, stop, inherited=()):  # the first worker dies before it reads the task the builder sent it
+        try: os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
+        except FileExistsError: return pool_worker(conn, stop, inherited)
+        time.sleep(0.5); os._exit(1)
+    M._pool_worker = dies_first
+    r = M.build_metadataset(Path(tempfile.mkdtemp()) / 'r.db', P(), [f't{j}' for j in range(4)], workers=2, progress=False)
+    print(sorted(r.task), r.error.notna().sum())
+""")
+
+def test_task_of_a_worker_dead_before_taking_it_goes_to_another():
+    "Nothing of the task ran: it is built by another worker, not reported as died while building."
+    out = subprocess.run([sys.executable, '-c', DIES_BEFORE_TAKING], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "['t0', 't1', 't2', 't3'] 0", out.stdout + out.stderr[-1000:]
+    assert 'died before starting it; another worker takes it' in out.stderr, out.stderr[-1000:]
