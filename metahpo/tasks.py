@@ -18,14 +18,14 @@ class TaskSpec:
     name: str
     modality: str
     description: str
-    models: dict = field(default_factory=dict)  # model family -> builder(data_dir, seed, space, profile) -> objective
+    models: dict = field(default_factory=dict)  # model family -> builder(data_dir, seed, space, profile, **options) -> objective
 
     @property
     def default_model(self) -> str: return next(iter(self.models))
 
-def _titanic_rf(data_dir, seed, space, profile):
+def _titanic_rf(data_dir, seed, space, profile, test_fraction=None):
     from metahpo.trainers.rf import RandomForestTrainer
-    return RandomForestTrainer.titanic(data_dir=data_dir, seed=seed, space=space)  # one profile: a forest is cheap everywhere
+    return RandomForestTrainer.titanic(data_dir=data_dir, seed=seed, space=space, test_fraction=test_fraction)  # one profile: a forest is cheap everywhere
 
 def _electricity_lstm(data_dir, seed, space, profile):
     from metahpo.trainers.lstm import LSTMTrainer
@@ -41,7 +41,8 @@ def _cifar10_resnet(data_dir, seed, space, profile):
     return ResNetTrainer.cifar10(data_dir, seed=seed, space=space, **CIFAR10_PROFILES[profile])
 
 TASKS: dict[str, TaskSpec] = {
-    'titanic': TaskSpec('titanic', 'tabular', 'Kaggle Titanic survival (891 passengers), 5-fold stratified CV; accuracy and AUC-ROC',
+    'titanic': TaskSpec('titanic', 'tabular', 'Kaggle Titanic survival (891 passengers), 5-fold stratified CV; accuracy and AUC-ROC; '
+                        'test_fraction (--test-fraction) holds a stratified share out first and scores it too (test_accuracy, test_roc_auc)',
                         {'random_forest': _titanic_rf}),
     'electricity': TaskSpec('electricity', 'timeseries',
                             'UCI electricity load, client MT_001 (6000 hourly steps): one week in, next day out, 70/10/20 in time order; '
@@ -67,7 +68,8 @@ def make_objective(task:str, # a name in `TASKS`
                    data_dir:str|os.PathLike|None=None, # local data directory; default `$METAHPO_DATA_DIR`
                    seed:int=0, # seeds the objective (folds, initialisation): a whole number from 0 to 2**32-1
                    space:str='grid', # 'grid' (the seed plan's) or 'wide'
-                   profile:str='cpu'): # 'cpu' (bounded, for CPUs), 'meta' (the family meta-dataset's, for like-for-like replays) or 'full' (for a GPU)
+                   profile:str='cpu', # 'cpu' (bounded, for CPUs), 'meta' (the family meta-dataset's, for like-for-like replays) or 'full' (for a GPU)
+                   test_fraction:float|None=None): # a random forest's held-out share (split seed 0); the neural tasks hold out their own test part
     "Build the objective of `task` with `model`."
     if not isinstance(task, str) or task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]
@@ -76,4 +78,7 @@ def make_objective(task:str, # a name in `TASKS`
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
-    return spec.models[model](data_dir, seed, space, profile)
+    if test_fraction is None: return spec.models[model](data_dir, seed, space, profile)
+    if model != 'random_forest':  # refused before any data is loaded
+        raise MetahpoError(f"test_fraction={test_fraction!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave test_fraction out")
+    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction)

@@ -72,6 +72,10 @@ CLI = [
     ('trial-timeout-nan', ['tune', '--trial-timeout', 'nan'], "'nan' is not allowed"),
     ('trial-timeout-negative', ['tune', '--trial-timeout', '-5'], "'-5' is not allowed"),
     ('trial-timeout-zero', ['tune', '--trial-timeout', '0'], "'0' is not allowed"),
+    ('tune-test-fraction-one', ['tune', '--test-fraction', '1'], "argument --test-fraction: '1' is not allowed: give a fraction in (0, 1), e.g. 0.2"),
+    ('tune-test-fraction-text', ['tune', '--test-fraction', 'a fifth'], "'a fifth' is not allowed: give a fraction in (0, 1)"),
+    ('tune-test-fraction-neural', ['tune', '--task', 'imdb', '--test-fraction', '0.2'],
+     "--test-fraction 0.2 is for a random forest (task titanic); bert on task 'imdb' is scored on its own test split: leave --test-fraction out"),
     ('import-nothing', ['import'], "give a Parquet file to import, or --optuna"),
     ('import-optuna-no-task', ['import', '--optuna', 'sqlite:///optuna.db', '--study', 's'], "--optuna needs --task"),
     ('import-optuna-no-storage', ['import', '--optuna', 'sqlite:///missing.db', '--study', 's', '--task', 't'], "no Optuna storage at 'sqlite:///missing.db'"),
@@ -273,6 +277,12 @@ def _api_cases(tmp):
         ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
         ('make-objective-task-list', lambda: make_objective(['titanic']), "unknown task ['titanic']; choose one of: titanic"),
         ('make-objective-model-list', lambda: make_objective('titanic', ['random_forest']), "unknown model ['random_forest'] for task 'titanic'"),
+        ('make-objective-test-fraction-lstm', lambda: make_objective('electricity', test_fraction=0.2), "test_fraction=0.2 is for a random forest (task titanic)"),
+        ('rf-test-fraction-one', lambda: _rf(test_fraction=1.0), "test_fraction=1.0 is not allowed: give a fraction in (0, 1)"),
+        ('rf-test-fraction-text', lambda: _rf(test_fraction='0.2'), "test_fraction='0.2' is not allowed: give a fraction in (0, 1)"),
+        ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
+        ('rf-test-fraction-holds-none', lambda: _rf(test_fraction=0.001), "test_fraction=0.001 of 40 rows holds out 0"),
+        ('rf-split-seed-negative', lambda: _rf(test_fraction=0.2, split_seed=-1), "split_seed=-1 is not allowed"),
         ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
         ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),
@@ -300,6 +310,11 @@ def _fitted_surrogate():
     from metahpo.surrogate import MetaSurrogate
     from metahpo.reptile import synthetic_tasks
     return MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3))
+
+def _rf(**kw):
+    import numpy as np
+    from metahpo.trainers.rf import RandomForestTrainer
+    return RandomForestTrainer(pd.DataFrame({'x': np.arange(40.0)}), np.arange(40) % 2, **kw)
 
 def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer

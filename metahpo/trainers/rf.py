@@ -4,14 +4,14 @@
 
 # %% ../../nbs/11_trainers.rf.ipynb #362b0a02
 from __future__ import annotations
-import logging, os, re, warnings
+import logging, numbers, os, re, warnings
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
 from ..core import MetahpoError, check_whole, data_dir as resolve_data_dir, fingerprint
 from ..space import SearchSpace, ConfigError, get_space
-from .common import preload
+from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
 
 # %% auto #0
@@ -154,8 +154,13 @@ class RandomForestTrainer:
                  seed:int=0, # seeds the folds, the forests and the subsample
                  n_jobs:int=1, # parallel trees (on two cores, 1 is as fast)
                  max_rows:int|None=None, # stratified subsample of at most this many rows (bounds the time on large tables)
-                 rare_classes:str='error'): # a class with fewer rows than `n_splits`: 'error', or 'drop' its rows (recorded as `n_rows_dropped`)
+                 rare_classes:str='error', # a class with fewer rows than `n_splits`: 'error', or 'drop' its rows (recorded as `n_rows_dropped`)
+                 test_fraction:float|None=None, # share of the rows held out (stratified) for a test score; None: cross-validation only
+                 split_seed:int=0): # seeds the held-out split (part of the task: another split is other data)
         if rare_classes not in ('error', 'drop'): raise MetahpoError(f"rare_classes={rare_classes!r} is not allowed: give 'error' or 'drop'")
+        if test_fraction is not None and not (isinstance(test_fraction, numbers.Real) and not isinstance(test_fraction, bool) and 0 < test_fraction < 1):
+            raise MetahpoError(f"test_fraction={test_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.2, or None (cross-validation only)")
+        _check_seed(split_seed)
         if isinstance(space, str):
             if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
             space = get_space('random_forest', wide=space == 'wide')
@@ -181,9 +186,15 @@ class RandomForestTrainer:
             X, y = X[keep].reset_index(drop=True), y[keep]
             counts = counts[counts >= n_splits]
         if len(counts) < 2: raise MetahpoError(f"the labels hold one class only ({getattr(counts.index[0], 'item', lambda: counts.index[0])()!r}); a classifier needs at least two" if len(counts) else "no class has enough rows to cross-validate")
+        data = lambda X, y: pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)
+        self.X_test = self.y_test = None
+        if test_fraction is not None:  # held out before anything is cross-validated: the folds never see these rows
+            X, y, self.X_test, self.y_test = _hold_out(X, y, float(test_fraction), split_seed, n_splits)
         self.X, self.y, self.name, self.space = X, y, name, space
         self.n_splits, self.n_repeats, self.seed, self.n_jobs, self.max_rows = n_splits, n_repeats, seed, n_jobs, max_rows
-        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)))
+        self.test_fraction, self.split_seed = (None if test_fraction is None else float(test_fraction)), split_seed
+        held = b'' if self.X_test is None else b'|held-out|' + data(self.X_test, self.y_test)  # nothing held out: the fingerprint of the table as it always was
+        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(data(X, y) + held))
         preload(*_SKLEARN)  # now, not in the first trial: a trial's recorded cost is its own
 
     @classmethod
@@ -210,9 +221,14 @@ class RandomForestTrainer:
         with warnings.catch_warnings():  # on a small table a small share of rows is a tree or two's sample: what the configuration asks, said once per fold
             warnings.filterwarnings('ignore', message='Using the fractional value max_samples', category=UserWarning)
             r = cross_validate(est, self.X, self.y, cv=cv, scoring={'accuracy': 'accuracy', 'roc_auc': auc}, n_jobs=1, error_score='raise')
+            if self.X_test is not None:  # the same pipeline fitted on every cross-validated row, scored once on the held-out ones
+                from sklearn.metrics import get_scorer
+                est.fit(self.X, self.y)
+                held = {f'test_{k}': get_scorer(s)(est, self.X_test, self.y_test) for k, s in (('accuracy', 'accuracy'), ('roc_auc', auc))}
         acc, roc = r['test_accuracy'], r['test_roc_auc']
         out = {'accuracy': acc.mean(), 'roc_auc': roc.mean(), 'accuracy_std': acc.std(), 'roc_auc_std': roc.std(),
                'n_folds': len(acc), 'n_rows': len(self.X), 'n_rows_total': self.n_rows_total}
+        if self.X_test is not None: out.update(held, n_test_rows=len(self.X_test))
         if self.n_rows_dropped: out['n_rows_dropped'] = self.n_rows_dropped
         if self.n_repeats > 1:  # per-repeat means: how much the ranking of configurations is noise
             per = acc.reshape(self.n_repeats, self.n_splits).mean(1)
@@ -222,6 +238,25 @@ class RandomForestTrainer:
     @property
     def protocol(self) -> dict:
         "How a score is measured, recorded with each study so that studies that measured alike can be pooled (the data is in the task's fingerprint; seeds, device and parallelism change a score's noise, not what it measures)."
-        return {'trainer': 'random_forest-cv', 'n_splits': self.n_splits, 'n_repeats': self.n_repeats}
+        held = {} if self.test_fraction is None else {'test_fraction': self.test_fraction}  # CV on a share of the table: another measure
+        return {'trainer': 'random_forest-cv', 'n_splits': self.n_splits, 'n_repeats': self.n_repeats, **held}
 
-    def __repr__(self): return f"RandomForestTrainer({self.name!r}, {len(self.X)} rows, {self.n_splits}-fold x {self.n_repeats})"
+    def __repr__(self):
+        held = '' if self.X_test is None else f", {len(self.X_test)} held out"
+        return f"RandomForestTrainer({self.name!r}, {len(self.X)} rows, {self.n_splits}-fold x {self.n_repeats}{held})"
+
+def _hold_out(X:pd.DataFrame, y:np.ndarray, test_fraction:float, split_seed:int, n_splits:int) -> tuple:
+    "(X, y) of the rows left to cross-validate and of the held-out share `test_fraction` (stratified, seeded), or an error where either part cannot be scored."
+    n_test = int(round(len(y) * test_fraction))
+    if not 1 <= n_test < len(y):
+        raise MetahpoError(f"test_fraction={test_fraction} of {len(y)} rows holds out {n_test}: give a fraction that leaves rows on both sides")
+    test = np.zeros(len(y), bool); test[stratified_subset(y, n_test, split_seed)] = True
+    classes, left, held = np.unique(y), pd.Series(y[~test]).value_counts(), pd.Series(y[test]).value_counts()
+    if (lost := [c for c in classes if held.get(c, 0) == 0]):
+        raise MetahpoError(f"test_fraction={test_fraction} holds out {n_test} of {len(y)} rows, none of class(es) {[getattr(c, 'item', lambda: c)() for c in lost][:5]}, "
+                           "so the held-out AUC cannot be computed: give a larger test_fraction")
+    if (few := [c for c in classes if left.get(c, 0) < n_splits]):
+        raise MetahpoError(f"test_fraction={test_fraction} leaves class(es) {[getattr(c, 'item', lambda: c)() for c in few][:5]} fewer than n_splits={n_splits} rows "
+                           "to cross-validate: give a smaller test_fraction or fewer folds")
+    part = lambda m: (X[m].reset_index(drop=True), y[m])
+    return (*part(~test), *part(test))
