@@ -87,6 +87,13 @@ def _retried(trials) -> set:
     "The numbers of the trials that Optuna's heartbeat retry (`RetryHeartbeatStaleTrialCallback`, or `retry_trial`) queued again: their retry holds the configuration."
     return {n for t in trials if isinstance(h := t.system_attrs.get('retry_history'), list) for n in h}
 
+_OLD_BEAT, _OLD_ENDED = 'metahpo:heartbeat', 'metahpo:ended'  # the marks the sampler wrote until 2026-12-05: no longer written, still read
+
+def _lost_before(t) -> bool:
+    "A trial that the sampler of before 2026-12-05 proposed under a heartbeat and that the heartbeat failed (its process died; the sampler of then marked the trials it proposed and ended): that sampler offered its configuration again, so its failure is not the configuration's (a retry's copy of the marks is read as the retry it is)."
+    a = t.system_attrs
+    return t.state.name == 'FAIL' and _ATTR in a and a.get(_OLD_BEAT) is True and _OLD_ENDED not in a and 'retry_history' not in a
+
 class MetaSampler(_BaseSampler):
     "An Optuna sampler that proposes through MetaTuner (or any metahpo tuner), rebuilt from the study's trials before each proposal."
     def __init__(self, space:SearchSpace|None=None, # the search space (and its name in the experience); default: the study's distributions
@@ -149,13 +156,14 @@ class MetaSampler(_BaseSampler):
             if t.state in (TS.COMPLETE, TS.FAIL, TS.PRUNED):
                 if t.number in self._told or t.number in retried: continue  # a retried trial's outcome is its retry's
                 self._told.add(t.number)
+                if _lost_before(t): self._orphans.append(c); continue  # marked lost by the sampler of before: offered again, as it was then
                 ok = t.state == TS.COMPLETE and t.value is not None and math.isfinite(t.value)
                 self.tuner.tell(c, (t.value if minimise else -t.value) if ok else math.inf)
             elif hasattr(self.tuner, 'pending'): self.tuner.pending(c)
 
     def _taken(self, trials, trial, space:SearchSpace) -> set:
         "The configurations of the other trials (finished, running, or given one by a MetaSampler)."
-        return {space.key(c) for t in trials if t.number != trial.number and (c := self._config(t, space)) is not None}
+        return {space.key(c) for t in trials if t.number != trial.number and not _lost_before(t) and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
         "The tuner's next configuration no other trial holds (Optuna calls it before the objective asks for a parameter), written to the trial first."
@@ -244,6 +252,18 @@ def heartbeat_storage(url:str, # an Optuna RDB storage URL, such as 'sqlite:///o
         return optuna.storages.RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period,
                                           heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry), **kwargs)
 
+def _beat_alive(study, trial_id:int) -> bool:
+    "Whether the storage's heartbeat says the trial's process is alive: it has beaten, within the grace period (a trial that never beat, one driven by `ask` and `tell`, is not known to be)."
+    storage = study._storage
+    if not _beating(storage): return False
+    try:
+        rdb = getattr(storage, '_backend', storage)  # `optuna.load_study` wraps an RDB storage in a cache
+        from optuna.storages._rdb import models
+        from optuna.storages._rdb.storage import _create_scoped_session
+        with _create_scoped_session(rdb.scoped_session) as session: beat = models.TrialHeartbeatModel.where_trial_id(trial_id, session) is not None
+        return beat and trial_id not in storage._get_stale_trial_ids(study._study_id)
+    except Exception: return False  # another storage, or Optuna's internals changed: not known
+
 def retry_trial(study, # an Optuna study
                 number:int, # a RUNNING trial whose process is known to have died
                ) -> int:
@@ -256,6 +276,9 @@ def retry_trial(study, # an Optuna study
                                      + (f"0 to {len(trials) - 1}" if trials else "once it has trials"))
     if t.state != TS.RUNNING: raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} is {t.state.name}: "
                                                  "only a RUNNING trial, one whose process died, is retried")
+    if _beat_alive(study, t._trial_id):  # failed now, the live process's `optimize` would stop with an error and its result be lost
+        raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} is alive: its heartbeat is within the storage's grace period; "
+                           "Optuna fails and retries it itself once its process has been silent that long")
     try: study._storage.set_trial_state_values(t._trial_id, TS.FAIL)  # as the heartbeat fails a stale trial: no sampler sees it end
     except optuna.exceptions.UpdateFinishedTrialError:
         raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} ended as it was retried: its process was alive") from None
@@ -308,7 +331,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
     out, retried = [], _retried(trials)
     for t in trials:
-        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or not all(n in t.params for n in space.names): continue
+        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or _lost_before(t) or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
         if not space.contains(c): continue
         wall = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_start and t.datetime_complete else 0.0
