@@ -1,10 +1,21 @@
-"A real two-node Ray cluster on this machine: a study at concurrency 4 whose second node is killed mid-study."
-import json, os, secrets, shutil, signal, socket, subprocess, sys, tempfile, time
+"""Real Ray clusters on this machine: a two-node cluster whose second node is killed mid-study, and a local cluster whose
+driver is killed mid-study. One cluster at a time (the tests take a lock), each bounded in trials and time."""
+import fcntl, json, os, secrets, select, shutil, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 import pytest
 
 pytest.importorskip('ray')
 RAY = Path(sys.executable).parent / 'ray'
+ROOT = Path(__file__).resolve().parents[1]
+
+@pytest.fixture(autouse=True)
+def one_cluster_at_a_time():
+    "Hold a lock while a test runs its cluster: xdist's workers would otherwise start two at once on two cores."
+    lock = ROOT / '.pytest_cache' / 'metahpo-ray.lock'
+    lock.parent.mkdir(exist_ok=True)
+    with open(lock, 'w') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 def _free_port() -> int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -96,3 +107,67 @@ def test_second_node_killed_mid_study(tmp_path):
         if node is not None: _kill(node)
         _kill(head)
         for d in (head_tmp, node_tmp): shutil.rmtree(d, ignore_errors=True)
+
+
+def _procs() -> dict:
+    "pid -> (start time, parent pid, name) of every running process (zombies are not: they have ended)."
+    out = {}
+    for d in filter(str.isdigit, os.listdir('/proc')):
+        try: s = Path(f'/proc/{d}/stat').read_bytes(); v = s[s.rindex(b')') + 2:].split()
+        except (OSError, ValueError): continue
+        if v[0] != b'Z': out[int(d)] = (int(v[19]), int(v[1]), s[s.index(b'(') + 1:s.rindex(b')')].decode())
+    return out
+
+def _tree(pid:int) -> dict:
+    "pid -> (start time, parent pid, name) of `pid`'s descendants."
+    now, out, todo = _procs(), {}, [pid]
+    while todo:
+        p = todo.pop(); kids = {c: v for c, v in now.items() if v[1] == p}
+        out.update(kids); todo += kids
+    return out
+
+def _left(procs:dict) -> dict:
+    now = _procs()
+    return {p: v for p, v in procs.items() if p in now and now[p][0] == v[0]}  # the same process (a pid used again starts later)
+
+# A driver that starts a local cluster, as `metahpo tune --backend ray` does without --address, and says when 2 trials are done.
+LOCAL_DRIVER = r"""
+import sys, time
+from metahpo.integrations.ray import RayExecutor
+from metahpo.repository import TaskRecord
+from metahpo.space import get_space
+from metahpo.tuners import tune
+def probe(c): time.sleep(0.5); return 0.5
+def said(study, trial):
+    if len(study.trials) == 2: print('MID', flush=True)
+tune(probe, get_space('random_forest'), 'random', budget=500, metric='accuracy', repository=sys.argv[1] + '/r.db',
+     task=TaskRecord('probe', 'random_forest', 'tabular'), executor=RayExecutor(2), callbacks=[said], progress=False)
+"""
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='reads /proc')
+def test_local_cluster_ends_with_a_killed_driver(tmp_path):
+    """A driver killed with SIGKILL mid-study leaves nothing of its local cluster running for long. Ray alone left its two agents
+    (dashboard agent, runtime-env agent) for about 60 s: they wait that long to tell the GCS, dead too, that their raylet died."""
+    env = {k: v for k, v in os.environ.items() if k != 'RAY_ADDRESS'}
+    d = subprocess.Popen([sys.executable, '-c', LOCAL_DRIVER, str(tmp_path)], stdout=subprocess.PIPE, stderr=open(tmp_path / 'err.log', 'w'),
+                         text=True, env=env)
+    before, left = {}, {}
+    try:
+        deadline = time.time() + 150
+        while (line := d.stdout.readline() if select.select([d.stdout], [], [], 1)[0] else '') != 'MID\n':
+            assert d.poll() is None, f"the driver ended ({d.returncode}): {(tmp_path / 'err.log').read_text()[-3000:]}"
+            assert time.time() < deadline, 'the driver did not finish 2 trials in 150 s'
+        before = _tree(d.pid)
+        names = sorted(v[2] for v in before.values())
+        assert 'raylet' in names and len(before) >= 5, names  # its cluster: GCS, raylet, agents, workers (and the watcher)
+        d.kill(); d.wait(); t0 = time.monotonic()
+        while (left := _left(before)) and time.monotonic() - t0 < 20: time.sleep(0.25)
+        gone_s = time.monotonic() - t0
+        print(f"{len(before)} processes under the driver; {len(left)} left {gone_s:.1f} s after its SIGKILL")
+        assert not left, f"left {gone_s:.0f} s after the driver's SIGKILL: {sorted(f'{v[2]} ({p})' for p, v in left.items())}"
+        assert gone_s < 10, gone_s
+    finally:
+        d.kill(); d.wait()
+        for p in _left(before):  # bounded: whatever is still there
+            try: os.kill(p, signal.SIGKILL)
+            except ProcessLookupError: pass

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, threading, time, uuid
+import itertools, math, os, pickle, socket, subprocess, sys, threading, time, uuid
 
 from ..core import MetahpoError, check_whole, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
@@ -33,10 +33,74 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     if address is not None: _reachable(address)
     opts = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
     local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
-    if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')
+    if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')  # Ray makes this the machine's own address
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
     ray.init(address='local' if local else address, **{**opts, **kwargs})  # 'local': not a cluster another `ray start` left on this machine
+    if local: _watch_cluster(_node_pids(ray))  # ends what Ray leaves of it if this process is killed
     return True
+
+# %% ../../nbs/24_integrations.ray.ipynb #88fb138e
+# Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid, poll seconds,
+# grace seconds, the pids of the cluster's processes the driver started (GCS, raylet, ...). Every `poll_s` it adds their
+# children (the raylet's agents and workers) to what it knows, by pid and start time (a pid used again starts later).
+# It exits when they are gone while the driver lives (the driver shut its cluster down). When the driver has died
+# (this process has another parent), it sends SIGTERM to what is left, and SIGKILL to what is still there `grace_s` later.
+_WATCHER = r'''
+import os, signal, sys, time
+driver, poll_s, grace_s, roots = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), [int(p) for p in sys.argv[4:]]
+def procs():
+    out = {}
+    for d in os.listdir('/proc'):
+        if not d.isdigit(): continue
+        try:
+            with open('/proc/%s/stat' % d, 'rb') as f: s = f.read()
+            v = s[s.rindex(b')') + 2:].split()
+            if v[0] != b'Z': out[int(d)] = (int(v[19]), int(v[1]))
+        except (OSError, ValueError, IndexError): pass
+    return out
+def grow(known):
+    now = procs()
+    known = {p: t for p, t in known.items() if now.get(p, (None,))[0] == t}
+    while True:
+        new = {p: t for p, (t, parent) in now.items() if parent in known and p not in known and p != os.getpid()}
+        if not new: return known
+        known.update(new)
+now = procs()
+known = grow({p: now[p][0] for p in roots if p in now})
+while os.getppid() == driver:
+    time.sleep(poll_s)
+    known = grow(known)
+    if not any(p in known for p in roots) and os.getppid() == driver: sys.exit(0)
+left = grow(known)
+for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
+    for p in left:
+        try: os.kill(p, sig)
+        except OSError: pass
+    end = time.monotonic() + wait_s
+    while left and time.monotonic() < end:
+        time.sleep(0.1)
+        left = grow(left)
+'''
+
+def _node_pids(ray) -> list:
+    "The pids of the processes of the local cluster `ray.init` started in this process (GCS, raylet, ...), from Ray's own record of them."
+    try: return [p.process.pid for ps in ray._private.worker._global_node.all_processes.values() for p in ps if p.process is not None]
+    except Exception: return []  # a Ray that keeps no such record: no watcher, only Ray's own clean-up
+
+_watchers: list = []  # the watchers this process started (each ends soon after its cluster)
+
+def _watch_cluster(pids:list, # the cluster's processes that this process started (its GCS, raylet, ...)
+                   poll_s:float=0.5, # how often the watcher looks
+                   grace_s:float=2.0): # seconds from SIGTERM to SIGKILL
+    "Start a process that ends the processes `pids` and their children, once this process dies without ending them (Linux; None elsewhere)."
+    if not (sys.platform.startswith('linux') and os.path.isdir('/proc') and sys.executable and pids): return None
+    _watchers[:] = [w for w in _watchers if w.poll() is None]  # reap those whose cluster ended
+    w = subprocess.Popen([sys.executable, '-I', '-c', _WATCHER, str(os.getpid()), str(poll_s), str(grace_s), *map(str, pids)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)  # not in the driver's process group: a Ctrl-C or a kill of the group leaves it to clean up
+    _watchers.append(w)
+    return w
+
 
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
 class _Attempts:
