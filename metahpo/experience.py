@@ -22,9 +22,12 @@ __all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'n_known', 'same_meta_feat
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
     "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros; a missing or infinite value stays NaN)."
-    v = np.asarray(values, dtype=float) * (1 if check_direction(direction) == 'maximize' else -1)
+    try: v = np.asarray(values, dtype=float) * (1 if check_direction(direction) == 'maximize' else -1)
+    except (TypeError, ValueError): raise MetahpoError(f"values {values!r:.80} are not all numbers: give one number per evaluation (NaN where it has none)") from None
     ok = np.isfinite(v)
     if ok.all():
+        if not v.size: return v
+        if (m := np.abs(v).max()) > 2.0**500: v = np.ldexp(v, -np.frexp(m)[1])  # values whose spread would overflow: scaled by a power of two, exactly
         sd = v.std()
         return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
     out = np.full_like(v, np.nan)

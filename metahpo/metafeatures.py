@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metafeatures.ipynb #0dad85a1
 from __future__ import annotations
-import inspect, math, re, warnings
+import inspect, math, numbers, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -51,7 +51,7 @@ class MetaFeatureExtractor:
             v = getattr(self, p, None)
             if p in self._param_names(): check_whole(p, v, 10)
         check_whole('n_folds', self.n_folds, 2)
-        if not (isinstance(self.fill, (int, float)) and math.isfinite(self.fill)):
+        if not (isinstance(self.fill, numbers.Real) and not isinstance(self.fill, (bool, np.bool_)) and math.isfinite(self.fill)):
             raise MetahpoError(f"fill={self.fill!r} is not allowed: give a finite number")
         check_seed(self.seed)
 
@@ -147,6 +147,17 @@ def _design_matrix(X:pd.DataFrame, num:list, cat:list, top:int=10) -> np.ndarray
         keep = np.argsort(-freq, kind='stable')[:top]
         parts.append((codes[:, None] == keep[None, :]).astype(float))
     return np.hstack(parts) if parts else np.zeros((len(X), 0))
+
+def _rescaled(X:pd.DataFrame, num:list) -> pd.DataFrame:
+    "`X` with each numeric column whose largest finite magnitude lies beyond 2**±300 (its moments would over- or underflow) scaled by a power of two: exact, and the features it feeds are scale-free."
+    out = X
+    for c in num:
+        a = X[c].to_numpy(float, na_value=np.nan)
+        m = np.abs(a[np.isfinite(a)]).max(initial=0.0)
+        if m > 0 and not 2.0**-300 <= m <= 2.0**300:
+            if out is X: out = X.copy()
+            out[c] = np.ldexp(a, -np.frexp(m)[1])  # into [-1, 1); other columns untouched
+    return out
 
 def _discretize(X:pd.DataFrame, num:list, cat:list, n_bins:int) -> np.ndarray:
     "Each column as integer codes 0..n_bins: equal-frequency bins (numbers) or top categories + other; 0 is 'missing'."
@@ -253,7 +264,8 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         num = [c for c in cols if is_num(c)]
         cat = [c for c in cols if c not in num]
         live = [c for c in num if nunique[c] > 1]
-        N = S[live].astype(float)
+        R = _rescaled(S, num)  # moments and the design matrix: 1e200 or 1e-200 are numbers like others, not undefined
+        N = R[live].astype(float)
         skew, kurt = N.skew().dropna().to_numpy(), _signed_log(N.kurt().dropna().to_numpy())
         f.update(skewness_mean=skew.mean() if skew.size else np.nan, skewness_std=skew.std() if skew.size else np.nan,
                  kurtosis_mean=kurt.mean() if kurt.size else np.nan, kurtosis_std=kurt.std() if kurt.size else np.nan)
@@ -261,7 +273,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
             C = N.corr().to_numpy(); iu = np.triu_indices_from(C, 1)
             f['abs_correlation_mean'] = np.nanmean(np.abs(C[iu])) if np.isfinite(C[iu]).any() else np.nan
         else: f['abs_correlation_mean'] = np.nan
-        D = _design_matrix(S, num, cat)
+        D = _design_matrix(R, num, cat)
         D = D[:, D.std(0) > 0] if D.size else D
         if D.shape[1] >= 1 and len(D) >= 2:
             sv = np.linalg.svd(D - D.mean(0), compute_uv=False) ** 2
