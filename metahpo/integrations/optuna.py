@@ -266,8 +266,8 @@ def _beat_alive(study, trial_id:int) -> bool:
 
 def retry_trial(study, # an Optuna study
                 number:int, # a RUNNING trial whose process is known to have died
-               ) -> int:
-    "Fail a trial whose process died and queue its configuration again, as Optuna's heartbeat retry does; the new trial's number."
+               ) -> int|None:
+    "Fail a trial whose process died and queue its configuration again, as Optuna's heartbeat retry does (within the storage's `max_retry`); the new trial's number, or None where that limit allows no more."
     optuna = lazy_import('optuna', 'optuna')
     TS = optuna.trial.TrialState
     trials = study.get_trials(deepcopy=False)
@@ -284,8 +284,13 @@ def retry_trial(study, # an Optuna study
         raise MetahpoError(f"trial {number} of Optuna study {study.study_name!r} ended as it was retried: its process was alive") from None
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', optuna.exceptions.ExperimentalWarning)
-        optuna.storages.RetryHeartbeatStaleTrialCallback()(study, copy.deepcopy(study._storage.get_trial(t._trial_id)))
-    return max(u.number for u in study.get_trials(deepcopy=False) if (u.system_attrs.get('retry_history') or [None])[-1] == number)
+        retry = getattr(study._storage, 'get_heartbeat_stale_trial_callback', lambda: None)()  # `heartbeat_storage`'s, with its max_retry
+        if not isinstance(retry, optuna.storages.RetryHeartbeatStaleTrialCallback): retry = optuna.storages.RetryHeartbeatStaleTrialCallback()  # no limit
+        retry(study, copy.deepcopy(study._storage.get_trial(t._trial_id)))
+    again = [u.number for u in study.get_trials(deepcopy=False) if (u.system_attrs.get('retry_history') or [None])[-1] == number]
+    if not again: logger.warning(f"trial {number} of Optuna study {study.study_name!r} is failed and not queued again: its configuration was retried "
+                                 "as often as the storage's max_retry allows")
+    return max(again) if again else None
 
 # %% ../../nbs/25_integrations.optuna.ipynb #638476b1
 def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite:///optuna.db'
