@@ -12,9 +12,9 @@ from .core import MetahpoError, check_seed, check_whole, choices_msg, make_rng, 
 
 # %% auto #0
 __all__ = ['CLASS_DESCRIPTIONS', 'TABULAR_DESCRIPTIONS', 'TEXT_DESCRIPTIONS', 'IMAGE_DESCRIPTIONS', 'TIMESERIES_DESCRIPTIONS',
-           'EXTRACTORS', 'MODALITIES', 'MetaFeatureExtractor', 'TabularMetaFeatures', 'TextMetaFeatures',
-           'ImageMetaFeatures', 'regular_series', 'default_period', 'TimeSeriesMetaFeatures', 'get_extractor',
-           'metafeatures', 'task_distances', 'within_between']
+           'EXTRACTORS', 'MODALITIES', 'MetaFeatureExtractor', 'times_as_seconds', 'TabularMetaFeatures',
+           'TextMetaFeatures', 'ImageMetaFeatures', 'regular_series', 'default_period', 'TimeSeriesMetaFeatures',
+           'get_extractor', 'metafeatures', 'task_distances', 'within_between']
 
 # %% ../nbs/04_metafeatures.ipynb #1f13a894
 class MetaFeatureExtractor:
@@ -148,6 +148,18 @@ def _design_matrix(X:pd.DataFrame, num:list, cat:list, top:int=10) -> np.ndarray
         parts.append((codes[:, None] == keep[None, :]).astype(float))
     return np.hstack(parts) if parts else np.zeros((len(X), 0))
 
+def times_as_seconds(X:pd.DataFrame) -> pd.DataFrame:
+    "`X` with each datetime column as seconds since 1970 and each timedelta column as seconds (NaT: NaN): numbers, ordered as the times are; `X` itself if it has none."
+    out = X
+    for i in range(X.shape[1]):  # by position: names may repeat
+        s = X.iloc[:, i]
+        if pd.api.types.is_timedelta64_dtype(s): v = s / pd.Timedelta(seconds=1)
+        elif pd.api.types.is_datetime64_any_dtype(s): v = (s - pd.Timestamp(0, tz=s.dt.tz)) / pd.Timedelta(seconds=1)
+        else: continue
+        if out is X: out = X.copy()
+        out.isetitem(i, v.astype(float))
+    return out
+
 def _rescaled(X:pd.DataFrame, num:list) -> pd.DataFrame:
     "`X` with each numeric column whose largest finite magnitude lies beyond 2**±300 (its moments would over- or underflow) scaled by a power of two: exact, and the features it feeds are scale-free."
     out = X
@@ -236,6 +248,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         X.columns = [str(c) for c in X.columns]
         if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
+        X = times_as_seconds(X)  # dates and durations are numbers in time order, not categories
         codes = _encode_labels(y, len(X))
         k, n = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
         if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > n / 2:

@@ -13,6 +13,7 @@ from ..core import MetahpoError, check_whole, data_dir as resolve_data_dir, fing
 from ..space import SearchSpace, ConfigError, get_space
 from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
+from ..metafeatures import times_as_seconds
 
 # %% auto #0
 __all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features',
@@ -170,6 +171,7 @@ class RandomForestTrainer:
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
+        X = times_as_seconds(X)  # dates and durations as seconds: a forest splits them in time order (one-hot, each date would be a category)
         if len(X) != len(y): raise MetahpoError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.n_rows_total = len(X)
         if max_rows is not None and len(X) > max_rows:
