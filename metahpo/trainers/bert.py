@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_whole, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
@@ -164,7 +164,7 @@ class BertTrainer:
                  eval_batch_size:int=64, # batch size when predicting
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
-        check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples)
+        check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, threads=threads)
         if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
@@ -192,9 +192,8 @@ class BertTrainer:
         self.n_train_total, self.classes = len(y_all) - int(round(len(y_all) * val_fraction)), classes  # before the cap
         self.name, self.space, self.model, self.max_length, self.classifier_dropout = name, space, str(model), max_length, float(classifier_dropout)
         self.val_fraction, self.max_train_examples, self.max_eval_examples, self.epoch_scale = float(val_fraction), max_train_examples, max_eval_examples, float(epoch_scale)
-        if threads is not None: threads = check_whole('threads', threads, 1)
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
-        self.threads = threads
+        self.threads = None if threads is None else int(threads)
         h = b''.join(pd.util.hash_pandas_object(p, index=False).to_numpy().tobytes() for p in self.parts.values())
         problem = f"model={self.model};max_length={max_length};classifier_dropout={self.classifier_dropout}".encode()
         self.task = TaskRecord(name, self.model_family, 'text', fingerprint=fingerprint(h + problem))

@@ -101,7 +101,8 @@ PROFILE_SETTINGS = {  # name: (test, what is allowed)
     'max_eval_examples': (_count(2, none=True), "give an integer of at least 2, or None (all)"),
     'max_train_windows': (_count(1, none=True), "give a positive integer or None (all windows)"),
     'max_length': (_count(8, 512), "give tokens in [8, 512]"),
-    'image_size': (_count(8, 512, none=True), "give pixels a side from 8 to 512, or None (as given)")}
+    'image_size': (_count(8, 512, none=True), "give pixels a side from 8 to 512, or None (as given)"),
+    'threads': (_count(1, none=True), "give a positive integer, or None (torch's setting when a trial runs)")}
 
 def check_profile(**settings) -> None:
     "Refuse trainer profile settings (keywords among `PROFILE_SETTINGS`) that cannot work, naming the bad value and what is allowed."

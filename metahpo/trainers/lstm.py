@@ -203,10 +203,8 @@ class LSTMTrainer:
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
         window, horizon, period, max_train_windows, threads = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows, threads))  # numpy's whole numbers too
-        check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows)
+        check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows, threads=threads)
         if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
-        if threads is not None and not (isinstance(threads, int) and not isinstance(threads, bool) and threads >= 1):
-            raise MetahpoError(f"threads={threads!r} is not allowed: give a positive integer (1 by default) or None (torch's setting when a trial runs)")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
         grid = regular_series(series)

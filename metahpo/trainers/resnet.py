@@ -7,7 +7,7 @@ from __future__ import annotations
 import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_whole, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
@@ -178,7 +178,7 @@ class ResNetTrainer:
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
-        check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size)
+        check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)
@@ -204,9 +204,8 @@ class ResNetTrainer:
         self.classes, self.n_train_total = classes, len(yc) - int(round(len(yc) * val_fraction))
         self.name, self.space, self.stem, self.val_fraction = name, space, stem, float(val_fraction)
         self.max_train_examples, self.max_eval_examples, self.epoch_scale, self.image_size = max_train_examples, max_eval_examples, float(epoch_scale), image_size
-        if threads is not None: threads = check_whole('threads', threads, 1)
         self.split_seed, self.seed, self.device, self.amp, self.eval_batch_size, self.progress = split_seed, seed, device, bool(amp), eval_batch_size, progress
-        self.threads = threads
+        self.threads = None if threads is None else int(threads)
         h = b''.join(self.x[k].tobytes() + self.y[k].astype('<i8').tobytes() for k in self.x)
         self.task = TaskRecord(name, self.model_family, 'image', fingerprint=fingerprint(h + f"stem={stem}".encode()))
         preload('torch', 'transformers:ResNetForImageClassification', 'tqdm.auto', extra='dl')  # now, not in the first trial: a trial's recorded cost is its own
