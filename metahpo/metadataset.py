@@ -176,10 +176,14 @@ def _rows_from_pool(jobs, workers:int, tick, lost_row, tasks_per_worker:int=8, s
     def start():
         mine, theirs = ctx.Pipe()
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # none reaches the new worker before its handlers are set
+        p = None
         try:
             p = ctx.Process(target=_pool_worker, args=(theirs, stop, [*live, mine]), name='metahpo-metadataset-worker'); p.start()
             live[mine] = [p, None, 0, False]  # known before a Ctrl-C held back meanwhile lands: the builder's leaving stops it too
-        except BaseException: mine.close(); raise
+        except BaseException:  # a Ctrl-C that another thread took (a progress bar's, a notebook's) is raised here, not held back
+            mine.close()
+            if p is not None and p.pid is not None: ended.append(p)  # forked, not yet known: the builder's leaving stops it too
+            raise
         finally: theirs.close(); signal.pthread_sigmask(signal.SIG_SETMASK, held)
         give(mine)
     def give(conn):  # its next task; or its end, if none is left or it has built its share
