@@ -15,21 +15,26 @@ from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TWIN_MIN_FEATURES', 'standardise_scores', 'n_known', 'same_meta_features', 'TaskEvaluations', 'task_studies',
-           'one_per_task', 'Experience', 'shipped_experience_path', 'load_experience', 'build_experience',
-           'past_in_space']
+__all__ = ['TWIN_MIN_FEATURES', 'constant_to_rounding', 'standardise_scores', 'n_known', 'same_meta_features', 'TaskEvaluations',
+           'task_studies', 'one_per_task', 'Experience', 'shipped_experience_path', 'load_experience',
+           'build_experience', 'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
+def constant_to_rounding(values:np.ndarray) -> bool:
+    """Whether finite `values` are one value give or take rounding: a standard deviation of at most 1e-12 of the largest
+    magnitude where that is above 1, else of at most 1e-12 (values in a metric's own units: a surrogate's AUCs of 0 and 3e-13 are rounding)."""
+    v = np.asarray(values, dtype=float)
+    return not v.size or bool(np.std(v / max(1.0, np.abs(v).max())) <= 1e-12)  # divided first: no overflow near the largest float
+
 def standardise_scores(values:np.ndarray, direction:str='maximize') -> np.ndarray:
     "Values standardised within a task, with the sign that makes higher better (a constant task gives zeros; a missing or infinite value stays NaN)."
     try: v = np.asarray(values, dtype=float) * (1 if check_direction(direction) == 'maximize' else -1)
     except (TypeError, ValueError): raise MetahpoError(f"values {values!r:.80} are not all numbers: give one number per evaluation (NaN where it has none)") from None
     ok = np.isfinite(v)
     if ok.all():
-        if not v.size: return v
+        if constant_to_rounding(v): return np.zeros_like(v)  # a constant task (no evaluation: none)
         if (m := np.abs(v).max()) > 2.0**500: v = np.ldexp(v, -np.frexp(m)[1])  # values whose spread would overflow: scaled by a power of two, exactly
-        sd = v.std()
-        return (v - v.mean()) / sd if sd > 1e-12 else np.zeros_like(v)
+        return (v - v.mean()) / v.std()
     out = np.full_like(v, np.nan)
     if ok.any(): out[ok] = standardise_scores(v[ok])
     return out

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
-from .experience import Experience, TaskEvaluations, load_experience, one_per_task
+from .experience import Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
@@ -92,10 +92,10 @@ def _with_cost(e:TaskEvaluations, column:str) -> TaskEvaluations:
 AUC_METRICS = ('auc', 'roc_auc', 'auc_roc')
 
 def unusable(e:TaskEvaluations) -> str|None:
-    "Why a tabulated task cannot score a tuner, or None: values that differ only by rounding (standard deviation at most 1e-12, where `standardise_scores` calls a task constant, yet not all equal), or an AUC that no candidate lifts above chance (0.5)."
+    "Why a tabulated task cannot score a tuner, or None: values that differ only by rounding (`constant_to_rounding`, where `standardise_scores` calls a task constant, yet not all equal), or an AUC that no candidate lifts above chance (0.5)."
     v = e.values[np.isfinite(e.values)]
     if not len(v): return f'it has no finite {e.metric} value'
-    if np.ptp(v) > 0 and v.std() <= 1e-12: return f'its {e.metric} values differ only by rounding (standard deviation {v.std():.1e})'
+    if np.ptp(v) > 0 and constant_to_rounding(v): return f'its {e.metric} values differ only by rounding (standard deviation {v.std():.1e})'
     if e.metric.lower() in AUC_METRICS and e.direction == 'maximize' and v.max() < 0.5:
         return f'no candidate has an {e.metric} above chance (best {v.max():.3g})'
     return None
