@@ -13,7 +13,7 @@ from .tuners import Tuner
 from .experience import Experience, TaskEvaluations, past_in_space, _few
 
 # %% auto #0
-__all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
+__all__ = ['logger', 'past_tasks', 'task_meta_features', 'nearest_tasks', 'PeerTuner']
 
 # %% ../nbs/09_peer_base.ipynb #de5cfdc8
 logger = logging.getLogger(__name__)
@@ -41,12 +41,22 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
     return past_in_space(experience, space, task)
 
+def task_meta_features(meta_features:Mapping[str, float]|pd.Series|None) -> dict|None:
+    "The tuned task's meta-features as a dict (a row of `Experience.meta_features()` too, as MetaTuner takes them), or None; anything else is refused."
+    if meta_features is None: return None
+    if isinstance(meta_features, pd.Series): return meta_features.to_dict()
+    if not isinstance(meta_features, Mapping):
+        raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
+                           "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
+    return dict(meta_features)
+
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
                   metric:str='l1') -> list[int]: # 'l1' (as auto-sklearn) or 'l2'
     "Indices of `past` from the nearest to the farthest in scaled meta-feature space, by the mean distance over the features known on both sides (a past task that shares none comes last)."
     if scaling not in ('minmax', 'zscore'): raise MetahpoError(choices_msg('scaling', scaling, ('minmax', 'zscore')))
     if metric not in ('l1', 'l2'): raise MetahpoError(choices_msg('metric', metric, ('l1', 'l2')))
+    meta_features = task_meta_features(meta_features)
     num = lambda df: df.apply(pd.to_numeric, errors='coerce').replace([np.inf, -np.inf], np.nan)  # a non-numeric or infinite feature counts as missing
     mf = num(pd.DataFrame([p.meta_features for p in past], index=range(len(past))))
     new = num(pd.DataFrame([dict(meta_features)])).iloc[0] if meta_features else pd.Series(dtype=float)

@@ -224,6 +224,7 @@ def _api_cases(tmp):
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
     from metahpo.tasks import make_objective
+    from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
@@ -304,6 +305,8 @@ def _api_cases(tmp):
         ('expected-improvement-negative-scale', lambda: expected_improvement(np.zeros(1), -np.ones(1), 0.0), "scales of 0 or more, got -1.0"),
         ('metatuner-task-number', lambda: MetaTuner(get_space('random_forest'), 0, task=5), "task=5 is not allowed"),
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
+        ('peer-meta-features-list', lambda: make_peer('nn-warm-start', get_space('random_forest'), 0, meta_features=[30, 0.1]),
+         "meta_features of type list is not allowed: give a mapping of names to numbers"),
     ]
 
 def _fitted_surrogate():
