@@ -39,3 +39,9 @@ def test_peer_leaves_the_tuned_task_out(name):
     space = get_space('random_forest')
     tuner = make_peer(name, space, 0, toy_experience(space), task='toy1', meta_features={'shift': 0.5})
     if hasattr(tuner, 'past'): assert [p.name for p in tuner.past] == ['toy0', 'toy2', 'toy3']
+
+@pytest.mark.parametrize('name', sorted(PEERS))
+def test_peer_conformance_one_past_task(name):
+    "With one past task every peer obeys the protocol: for bounding-box, its best configuration is a box of one point."
+    _skip_unless_installed(name)
+    check_tuner(lambda space, seed: make_peer(name, space, seed, toy_experience(space, n_tasks=1), task='new', meta_features={'shift': 0.5}), n_steps=14)
