@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg
+from .core import MetahpoError, make_rng, choices_msg, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations, past_in_space, _few
@@ -83,6 +83,7 @@ class PeerTuner(Tuner):
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  max_grid:int=100_000, # enumerate finite spaces up to this size and place proposals on their nearest unseen point
                  max_retries:int=20): # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
+        max_grid, max_retries = check_whole('max_grid', max_grid), check_whole('max_retries', max_retries)  # a negative one would never ask the optimizer
         super().__init__(space, seed)
         self._plain = SearchSpace(space.params, name=space.name)  # encodes configurations that are not candidates too
         self._rng, self.max_retries = make_rng(seed), max_retries

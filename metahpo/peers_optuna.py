@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging, math
 from typing import Mapping, Sequence
 import numpy as np
-from .core import MetahpoError, choices_msg, lazy_import
+from .core import MetahpoError, choices_msg, lazy_import, check_whole
 from .space import SearchSpace, Float, Int, Ordinal, Categorical, ConfigError
 from .experience import Experience, n_known, _warn_twins
 from .peer_base import PeerTuner, past_tasks, nearest_tasks, task_meta_features, _quietly
@@ -112,6 +112,7 @@ class CmaEsWarmStart(OptunaTuner):
                  n_source_tasks:int=3, # source tasks when meta-features are given (else all)
                  sampler_kwargs:Mapping|None=None, # extra arguments of Optuna's CmaEsSampler
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
+        n_source_tasks = check_whole('n_source_tasks', n_source_tasks, 1)  # -1 would take all but the farthest
         self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         chosen = self.past
         _warn_twins(self.past, meta_features)
@@ -148,6 +149,7 @@ class NearestNeighbourWarmStart(OptunaTuner):
                  n_neighbours:int=5, # past tasks whose best configuration is proposed first
                  sampler:str='tpe', # the Optuna sampler that continues after the warm start
                  sampler_kwargs:Mapping|None=None, **peer_kwargs):
+        n_neighbours = check_whole('n_neighbours', n_neighbours)  # 0: no warm start; -1 would take all but the farthest
         self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
         _warn_twins(self.past, meta_features)

@@ -8,7 +8,7 @@ import datetime, functools, logging, math
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, lazy_import
+from .core import MetahpoError, choices_msg, lazy_import, check_whole
 from .space import SearchSpace, Float, Int, Ordinal, Categorical
 from .experience import Experience
 from .experience import TaskEvaluations
@@ -185,6 +185,7 @@ class SyneTuneTuner(PeerTuner):
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         if method not in SYNE_TUNE_METHODS: raise MetahpoError(choices_msg('Syne Tune method', method, SYNE_TUNE_METHODS))
         if searcher not in ('kde', 'random'): raise MetahpoError(choices_msg('bounding-box searcher', searcher, ('kde', 'random')))
+        n_candidates = check_whole('n_candidates', n_candidates, 1)
         super().__init__(space, seed, **peer_kwargs)
         self.method, self.searcher = method, searcher
         self.st, cls = _import_syne_tune(), _syne_tune_classes()

@@ -307,7 +307,21 @@ def _api_cases(tmp):
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
         ('peer-meta-features-list', lambda: make_peer('nn-warm-start', get_space('random_forest'), 0, meta_features=[30, 0.1]),
          "meta_features of type list is not allowed: give a mapping of names to numbers"),
+        ('peer-max-retries-negative', lambda: _peer('tpe', max_retries=-1), "max_retries=-1 is not allowed: give a whole number, 0 or more"),
+        ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
+        ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
+        ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
     ]
+
+def _peer(name, **kw):
+    "A peer built by its class, with the arguments `make_peer` leaves at their defaults."
+    from metahpo.peers_optuna import OptunaTuner, NearestNeighbourWarmStart, CmaEsWarmStart
+    from metahpo.peers_synetune import SyneTuneTuner
+    sp = get_space('random_forest')
+    if name == 'tpe': return OptunaTuner(sp, 0, 'tpe', **kw)
+    if name == 'nn-warm-start': return NearestNeighbourWarmStart(sp, 0, **kw)
+    if name == 'cmaes-ws': return CmaEsWarmStart(sp, 0, **kw)
+    return SyneTuneTuner(sp, 0, name, **kw)
 
 def _fitted_surrogate():
     from metahpo.surrogate import MetaSurrogate
