@@ -307,6 +307,8 @@ def _api_cases(tmp):
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
         ('peer-meta-features-list', lambda: make_peer('nn-warm-start', get_space('random_forest'), 0, meta_features=[30, 0.1]),
          "meta_features of type list is not allowed: give a mapping of names to numbers"),
+        ('peer-name-list', lambda: make_peer(['tpe'], get_space('random_forest')), "unknown peer ['tpe']; choose one of: tpe"),
+        ('peer-space-name', lambda: make_peer('zero-shot', 'random_forest', 0), "space='random_forest' is not allowed: give a metahpo.space.SearchSpace"),
         ('peer-max-retries-negative', lambda: _peer('tpe', max_retries=-1), "max_retries=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
