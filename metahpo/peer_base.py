@@ -150,6 +150,13 @@ class PeerTuner(Tuner):
             if k not in self._losses and k not in self._pending: return self._take(c, None)
         return None
 
+    def pending(self, config:Mapping) -> None:
+        "Another worker of the study is evaluating `config`: never propose it; its loss comes by `tell`, as a configuration the optimizer did not ask for."
+        k = self.space.key(self.space.validate(config))
+        if k in self._losses: return
+        self._pending.setdefault(k, None)  # None: no trial of the optimizer's (one it asked keeps its own)
+        if self._grid is not None and k in self._where: self._free[self._where[k]] = False
+
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss)
         config, loss = self.observations[-1]
