@@ -7,13 +7,13 @@ from __future__ import annotations
 import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg
+from .core import MetahpoError, make_rng, choices_msg, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations, past_in_space, _few
 
 # %% auto #0
-__all__ = ['logger', 'past_tasks', 'nearest_tasks', 'PeerTuner']
+__all__ = ['logger', 'past_tasks', 'task_meta_features', 'nearest_tasks', 'PeerTuner']
 
 # %% ../nbs/09_peer_base.ipynb #de5cfdc8
 logger = logging.getLogger(__name__)
@@ -39,7 +39,22 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
                task:str|None=None, # the tuned task: never among the past tasks
               ) -> list[TaskEvaluations]:
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
+    _check_space(space)
     return past_in_space(experience, space, task)
+
+def _check_space(space) -> None:
+    "Refuse anything but a SearchSpace (a space's name, say), naming it."
+    if not isinstance(space, SearchSpace):
+        raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
+
+def task_meta_features(meta_features:Mapping[str, float]|pd.Series|None) -> dict|None:
+    "The tuned task's meta-features as a dict (a row of `Experience.meta_features()` too, as MetaTuner takes them), or None; anything else is refused."
+    if meta_features is None: return None
+    if isinstance(meta_features, pd.Series): return meta_features.to_dict()
+    if not isinstance(meta_features, Mapping):
+        raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
+                           "metahpo.metafeatures.metafeatures('tabular', X, y), or None (unknown)")
+    return dict(meta_features)
 
 def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, float],
                   scaling:str='minmax', # 'minmax' (to [0,1] over the past tasks, as auto-sklearn) or 'zscore'
@@ -47,6 +62,7 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
     "Indices of `past` from the nearest to the farthest in scaled meta-feature space, by the mean distance over the features known on both sides (a past task that shares none comes last)."
     if scaling not in ('minmax', 'zscore'): raise MetahpoError(choices_msg('scaling', scaling, ('minmax', 'zscore')))
     if metric not in ('l1', 'l2'): raise MetahpoError(choices_msg('metric', metric, ('l1', 'l2')))
+    meta_features = task_meta_features(meta_features)
     num = lambda df: df.apply(pd.to_numeric, errors='coerce').replace([np.inf, -np.inf], np.nan)  # a non-numeric or infinite feature counts as missing
     mf = num(pd.DataFrame([p.meta_features for p in past], index=range(len(past))))
     new = num(pd.DataFrame([dict(meta_features)])).iloc[0] if meta_features else pd.Series(dtype=float)
@@ -73,6 +89,8 @@ class PeerTuner(Tuner):
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  max_grid:int=100_000, # enumerate finite spaces up to this size and place proposals on their nearest unseen point
                  max_retries:int=20): # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
+        _check_space(space)
+        max_grid, max_retries = check_whole('max_grid', max_grid), check_whole('max_retries', max_retries)  # a negative one would never ask the optimizer
         super().__init__(space, seed)
         self._plain = SearchSpace(space.params, name=space.name)  # encodes configurations that are not candidates too
         self._rng, self.max_retries = make_rng(seed), max_retries
@@ -131,6 +149,13 @@ class PeerTuner(Tuner):
             c = self.space.sample(self._rng); k = self.space.key(c)
             if k not in self._losses and k not in self._pending: return self._take(c, None)
         return None
+
+    def pending(self, config:Mapping) -> None:
+        "Another worker of the study is evaluating `config`: never propose it; its loss comes by `tell`, as a configuration the optimizer did not ask for."
+        k = self.space.key(self.space.validate(config))
+        if k in self._losses: return
+        self._pending.setdefault(k, None)  # None: no trial of the optimizer's (one it asked keeps its own)
+        if self._grid is not None and k in self._where: self._free[self._where[k]] = False
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss)

@@ -34,5 +34,5 @@ def make_peer(name:str, space:SearchSpace, seed:int|None=None,
               task:str|None=None, # the tuned task: left out of `experience`
               meta_features:Mapping[str, float]|None=None) -> Tuner: # the tuned task's meta-features
     "The peer registered as `name`, for `space` under `seed`."
-    if name not in PEERS: raise MetahpoError(choices_msg('peer', name, PEERS))
+    if not isinstance(name, str) or name not in PEERS: raise MetahpoError(choices_msg('peer', name, PEERS))
     return PEERS[name](space, seed, experience, task, meta_features)  # what it says of its experience, it says at the caller's line (`warn_user`)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging, math
 from typing import Mapping, Sequence
 import numpy as np
-from .core import MetahpoError, choices_msg, lazy_import
+from .core import MetahpoError, choices_msg, lazy_import, check_whole
 from .space import SearchSpace, Float, Int, Ordinal, Categorical, ConfigError
 from .experience import Experience, n_known, _warn_twins
-from .peer_base import PeerTuner, past_tasks, nearest_tasks, _quietly
+from .peer_base import PeerTuner, past_tasks, nearest_tasks, task_meta_features, _quietly
 
 # %% auto #0
 __all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna', 'optuna_sampler',
@@ -112,7 +112,8 @@ class CmaEsWarmStart(OptunaTuner):
                  n_source_tasks:int=3, # source tasks when meta-features are given (else all)
                  sampler_kwargs:Mapping|None=None, # extra arguments of Optuna's CmaEsSampler
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
-        self.past = past_tasks(experience, space, task)
+        n_source_tasks = check_whole('n_source_tasks', n_source_tasks, 1)  # -1 would take all but the farthest
+        self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         chosen = self.past
         _warn_twins(self.past, meta_features)
         if n_known(meta_features) and self.past:  # meta-features of which none is known say nothing: all past tasks
@@ -148,7 +149,8 @@ class NearestNeighbourWarmStart(OptunaTuner):
                  n_neighbours:int=5, # past tasks whose best configuration is proposed first
                  sampler:str='tpe', # the Optuna sampler that continues after the warm start
                  sampler_kwargs:Mapping|None=None, **peer_kwargs):
-        self.past = past_tasks(experience, space, task)
+        n_neighbours = check_whole('n_neighbours', n_neighbours)  # 0: no warm start; -1 would take all but the farthest
+        self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
         _warn_twins(self.past, meta_features)
         if n_known(meta_features) and self.past:  # meta-features of which none is known name no neighbour: no warm start

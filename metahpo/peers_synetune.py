@@ -8,7 +8,7 @@ import datetime, functools, logging, math
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, lazy_import
+from .core import MetahpoError, choices_msg, lazy_import, check_whole
 from .space import SearchSpace, Float, Int, Ordinal, Categorical
 from .experience import Experience
 from .experience import TaskEvaluations
@@ -185,6 +185,7 @@ class SyneTuneTuner(PeerTuner):
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         if method not in SYNE_TUNE_METHODS: raise MetahpoError(choices_msg('Syne Tune method', method, SYNE_TUNE_METHODS))
         if searcher not in ('kde', 'random'): raise MetahpoError(choices_msg('bounding-box searcher', searcher, ('kde', 'random')))
+        n_candidates = check_whole('n_candidates', n_candidates, 1)
         super().__init__(space, seed, **peer_kwargs)
         self.method, self.searcher = method, searcher
         self.st, cls = _import_syne_tune(), _syne_tune_classes()
@@ -214,12 +215,13 @@ class SyneTuneTuner(PeerTuner):
         self._n_trials = 0
 
     def _inner(self, config_space:dict, metric:str, do_minimize:bool, random_seed:int):
-        "The searcher inside the box; a domain of one value becomes a constant (Syne Tune's TPE fails on `randint(a, a)`)."
+        "The searcher inside the box; a domain of one value becomes a constant (Syne Tune's TPE fails on `randint(a, a)`), and a box of one point is searched at random."
         cs = self.st.cs
         single = lambda d: len(d.categories) == 1 if isinstance(d, cs.Categorical) else isinstance(d, (cs.Integer, cs.Float)) and d.lower == d.upper
         config_space = {k: (d.categories[0] if isinstance(d, cs.Categorical) else d.lower) if isinstance(d, cs.Domain) and single(d) else d
                         for k, d in config_space.items()}
-        if self.searcher == 'kde': return self.st.TPE(config_space, metric, do_minimize, random_seed=random_seed)
+        if self.searcher == 'kde' and any(isinstance(d, cs.Domain) for d in config_space.values()):  # a box of one point leaves TPE nothing to model
+            return self.st.TPE(config_space, metric, do_minimize, random_seed=random_seed)
         return self.st.RandomSearch(config_space, [metric], do_minimize, random_seed=random_seed)
 
     def _trial(self, config:dict):

@@ -224,6 +224,7 @@ def _api_cases(tmp):
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
     from metahpo.tasks import make_objective
+    from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
@@ -304,7 +305,25 @@ def _api_cases(tmp):
         ('expected-improvement-negative-scale', lambda: expected_improvement(np.zeros(1), -np.ones(1), 0.0), "scales of 0 or more, got -1.0"),
         ('metatuner-task-number', lambda: MetaTuner(get_space('random_forest'), 0, task=5), "task=5 is not allowed"),
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
+        ('peer-meta-features-list', lambda: make_peer('nn-warm-start', get_space('random_forest'), 0, meta_features=[30, 0.1]),
+         "meta_features of type list is not allowed: give a mapping of names to numbers"),
+        ('peer-name-list', lambda: make_peer(['tpe'], get_space('random_forest')), "unknown peer ['tpe']; choose one of: tpe"),
+        ('peer-space-name', lambda: make_peer('zero-shot', 'random_forest', 0), "space='random_forest' is not allowed: give a metahpo.space.SearchSpace"),
+        ('peer-max-retries-negative', lambda: _peer('tpe', max_retries=-1), "max_retries=-1 is not allowed: give a whole number, 0 or more"),
+        ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
+        ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
+        ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
     ]
+
+def _peer(name, **kw):
+    "A peer built by its class, with the arguments `make_peer` leaves at their defaults."
+    from metahpo.peers_optuna import OptunaTuner, NearestNeighbourWarmStart, CmaEsWarmStart
+    from metahpo.peers_synetune import SyneTuneTuner
+    sp = get_space('random_forest')
+    if name == 'tpe': return OptunaTuner(sp, 0, 'tpe', **kw)
+    if name == 'nn-warm-start': return NearestNeighbourWarmStart(sp, 0, **kw)
+    if name == 'cmaes-ws': return CmaEsWarmStart(sp, 0, **kw)
+    return SyneTuneTuner(sp, 0, name, **kw)
 
 def _fitted_surrogate():
     from metahpo.surrogate import MetaSurrogate

@@ -39,3 +39,22 @@ def test_peer_leaves_the_tuned_task_out(name):
     space = get_space('random_forest')
     tuner = make_peer(name, space, 0, toy_experience(space), task='toy1', meta_features={'shift': 0.5})
     if hasattr(tuner, 'past'): assert [p.name for p in tuner.past] == ['toy0', 'toy2', 'toy3']
+
+@pytest.mark.parametrize('name', sorted(PEERS))
+def test_peer_conformance_one_past_task(name):
+    "With one past task every peer obeys the protocol: for bounding-box, its best configuration is a box of one point."
+    _skip_unless_installed(name)
+    check_tuner(lambda space, seed: make_peer(name, space, seed, toy_experience(space, n_tasks=1), task='new', meta_features={'shift': 0.5}), n_steps=14)
+
+@pytest.mark.parametrize('wide', [False, True], ids=['grid', 'wide'])
+@pytest.mark.parametrize('name', sorted(PEERS))
+def test_peer_skips_pending(name, wide):
+    "A configuration that another worker evaluates (`pending`) is not proposed: noted pending, a peer's first proposal is not proposed again."
+    _skip_unless_installed(name)
+    from metahpo.space import get_space
+    space = get_space('random_forest', wide=wide)
+    make = lambda: make_peer(name, space, 0, toy_experience(space), task='toy1', meta_features={'shift': 0.5})
+    first = make().ask()
+    t = make(); t.pending(first)
+    c = t.ask()
+    assert c is not None and space.key(c) != space.key(first), f"{name} proposed {first}, noted pending"
