@@ -209,7 +209,7 @@ def _tuning(**kw):
     return lambda: tune(lambda c: 0.5, sp, **{'tuner': 'grid', 'budget': 2, 'metric': 'accuracy', 'progress': False, **kw})
 
 def _api_cases(tmp):
-    from metahpo.tuners import Budget, GridSearch
+    from metahpo.tuners import Budget, GridSearch, RandomSearch
     from metahpo.metatuner import MetaTuner
     from metahpo.surrogate import MetaSurrogate
     from metahpo.reptile import synthetic_tasks, reptile, fomaml, make_net
@@ -219,7 +219,7 @@ def _api_cases(tmp):
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
-    from metahpo.space import SearchSpace, Int, Ordinal
+    from metahpo.space import SearchSpace, Int, Ordinal, Categorical
     from metahpo.tuners import tune
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
@@ -304,6 +304,16 @@ def _api_cases(tmp):
         ('expected-improvement-negative-scale', lambda: expected_improvement(np.zeros(1), -np.ones(1), 0.0), "scales of 0 or more, got -1.0"),
         ('metatuner-task-number', lambda: MetaTuner(get_space('random_forest'), 0, task=5), "task=5 is not allowed"),
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
+        # the search space and the baseline tuners: each of these was made, then failed later with a TypeError, ValueError or AttributeError, or did nothing
+        ('categorical-function-choices', lambda: Categorical('act', [math.sin, math.cos]), "act: the choice <built-in function sin> is not allowed (of type builtin_function_or_method, which JSON cannot hold)"),
+        ('decode-nan', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([math.nan, 0.5]), "lr: cannot decode nan"),
+        ('decode-nan-int', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([0.5, math.nan]), "n: cannot decode nan"),
+        ('grid-search-space-list', lambda: GridSearch([Int('n', 1, 3)]), "space=[Int(name='n', low=1, high=3, log=False)] is not allowed: give a metahpo.space.SearchSpace"),
+        ('random-search-max-retries-zero', lambda: RandomSearch(get_space('random_forest', wide=True), 0, max_retries=0), "max_retries=0 is not allowed"),
+        ('random-search-replace-text', lambda: RandomSearch(get_space('random_forest'), 0, replace='no'), "replace='no' is not allowed: give True or False"),
+        ('tune-callbacks-one-function', _tuning(callbacks=print), "callbacks=<built-in function print> is one function: give a list of them, such as callbacks=[print]"),
+        ('tune-callbacks-none-inside', _tuning(callbacks=[None]), "callbacks[0]=None is not allowed"),
+        ('tune-wait-negative', _tuning(wait_s=-1), "wait_s=-1 is not allowed"),
     ]
 
 def _fitted_surrogate():
