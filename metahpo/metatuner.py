@@ -219,8 +219,7 @@ class MetaTuner(Tuner):
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
                  surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
-        if not isinstance(space, SearchSpace): raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
-        super().__init__(space, seed)
+        super().__init__(space, seed)  # refuses a space that is no SearchSpace
         self.rng = make_rng(seed)
         if experience is not None and not isinstance(experience, Experience):
             raise MetahpoError(f"experience={experience!r} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None")

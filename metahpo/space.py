@@ -8,7 +8,7 @@ import itertools, math, numbers
 from dataclasses import dataclass, asdict
 from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
-from .core import MetahpoError, make_rng, choices_msg, to_json
+from .core import MetahpoError, make_rng, choices_msg, to_json, from_json
 
 # %% auto #0
 __all__ = ['PRESET_NAMES', 'ConfigError', 'Param', 'Float', 'Int', 'Ordinal', 'Categorical', 'SearchSpace', 'get_space',
@@ -37,6 +37,12 @@ class Param:
     def _bad(self, v, allowed:str):
         raise ConfigError(f"{self.name}={v!r} is not allowed: {allowed}")
 
+    def _position(self, x:Sequence[float]) -> float:
+        "`x[0]`, what `decode` reads, clipped to [0, 1]; NaN (a diverged surrogate, say), which no clipping places, is refused naming the parameter."
+        u = float(x[0])
+        if math.isnan(u): raise ConfigError(f"{self.name}: cannot decode nan: give a position in [0, 1] (a number outside it is clipped)")
+        return min(max(u, 0.0), 1.0)
+
 @dataclass(frozen=True)
 class _Range(Param):
     low: float = 0.0
@@ -61,9 +67,9 @@ class _Range(Param):
         lo, hi = self._t(self.low), self._t(self.high)
         return 0.5 if hi == lo else (self._t(v) - lo) / (hi - lo)
 
-    def _from_unit(self, x:float) -> float:
+    def _from_unit(self, x:Sequence[float]) -> float:
         lo, hi = self._t(self.low), self._t(self.high)
-        return self._u(lo + min(max(float(x), 0.0), 1.0) * (hi - lo))
+        return self._u(lo + self._position(x) * (hi - lo))
 
     def _range_msg(self): return f"expected {'an integer' if isinstance(self, Int) else 'a number'} in [{self.low}, {self.high}]"
 
@@ -85,7 +91,7 @@ class Float(_Range):
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
         return [float(p) for p in pts]
     def encode(self, v) -> list[float]: return [self._unit(v)]
-    def decode(self, x:Sequence[float]) -> float: return min(max(self._from_unit(x[0]), self.low), self.high)
+    def decode(self, x:Sequence[float]) -> float: return min(max(self._from_unit(x), self.low), self.high)
 
 @dataclass(frozen=True)
 class Int(_Range):
@@ -110,7 +116,7 @@ class Int(_Range):
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
         return sorted(set(int(round(p)) for p in pts))
     def encode(self, v) -> list[float]: return [self._unit(v)]
-    def decode(self, x:Sequence[float]) -> int: return int(min(max(round(self._from_unit(x[0])), self.low), self.high))
+    def decode(self, x:Sequence[float]) -> int: return int(min(max(round(self._from_unit(x)), self.low), self.high))
 
 # %% ../nbs/01_space.ipynb #5f050852
 _PLAIN = (str, int, float, bool, type(None))
@@ -127,6 +133,19 @@ def _finite(v) -> bool:
     if isinstance(v, tuple): return all(map(_finite, v))
     try: return not _is_real(v) or math.isfinite(v)
     except OverflowError: return False  # a whole number beyond any float
+
+def _same(a, b) -> bool:
+    "Whether `b` is `a` as a configuration holds it: equal, with the same types at any depth (True is not 1, a list not a tuple, a key 1 not '1')."
+    if type(a) is not type(b): return False
+    if isinstance(a, tuple): return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict): return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    return a == b
+
+def _unstorable(v) -> str|None:
+    "Why the choice `v` cannot be a configuration's value, or None: configurations are stored as JSON and read back, and `v` must come back as itself."
+    try: back = _canon(from_json(to_json(v)))
+    except (TypeError, ValueError): return f"of type {type(v).__name__}, which JSON cannot hold"
+    return None if _same(v, back) else f"as JSON it would come back as {back!r}"
 
 def _repeat(vals:tuple) -> tuple[int, int]|None:
     "The first pair of positions (i, j), i < j, whose values `_Choice._index` cannot tell apart (equal and of one type, or two numbers within 1e-9 relative), or None."
@@ -157,6 +176,11 @@ class _Choice(Param):
         vals, what = getattr(self, field), field.rstrip('s')
         if bad := [v for v in vals if not _finite(v)]:
             raise ConfigError(f"{self.name}: the {what} {bad[0]!r} is not allowed: give finite numbers (no nan or inf), texts, booleans or None")
+        for v in vals:  # a function, a class, an Enum: the space would be made, but no configuration holding it could be keyed, recorded or resumed
+            if why := _unstorable(v):
+                raise ConfigError(f"{self.name}: the {what} {v!r} is not allowed ({why}): configurations are stored as JSON, so give texts, numbers, "
+                                  "booleans, None or lists of them; to choose among functions or classes, give their names (e.g. ['relu', 'tanh']) "
+                                  "and look them up in the objective")
         if (ij := _repeat(vals)) is not None:
             a, b = vals[ij[0]], vals[ij[1]]
             raise ConfigError(f"{self.name}: repeated {field} in {list(vals)}: {a!r} and {b!r} are the same value to a configuration "
@@ -193,7 +217,7 @@ class Ordinal(_Choice):
     def encode(self, v) -> list[float]:
         n = len(self.values); return [0.5 if n == 1 else self._index(v) / (n - 1)]
     def decode(self, x:Sequence[float]):
-        n = len(self.values); return self.values[int(round(min(max(float(x[0]), 0.0), 1.0) * (n - 1)))]
+        n = len(self.values); return self.values[int(round(self._position(x) * (n - 1)))]
 
 @dataclass(frozen=True)
 class Categorical(_Choice):
@@ -209,7 +233,10 @@ class Categorical(_Choice):
     def width(self) -> int: return len(self.choices)
     def encode(self, v) -> list[float]:
         x = [0.0] * len(self.choices); x[self._index(v)] = 1.0; return x
-    def decode(self, x:Sequence[float]): return self.choices[int(np.argmax(np.asarray(x[:len(self.choices)], dtype=float)))]
+    def decode(self, x:Sequence[float]):
+        u = np.asarray(x[:len(self.choices)], dtype=float)
+        if np.isnan(u).any(): raise ConfigError(f"{self.name}: cannot decode {u.tolist()}: give a score per choice (the highest is chosen), not nan")
+        return self.choices[int(np.argmax(u))]
 
 # %% ../nbs/01_space.ipynb #22b0383a
 _KINDS = {}
@@ -317,8 +344,9 @@ class SearchSpace:
         return np.stack([self.encode(c) for c in configs]) if len(configs) else np.zeros((0, self.dim))
 
     def decode(self, x:Sequence[float]) -> dict:
-        "The configuration nearest to a vector of length dim (values are clipped to [0,1])."
-        x = np.asarray(x, dtype=float)
+        "The configuration nearest to a vector of length dim (values are clipped to [0,1]; NaN is refused)."
+        try: x = np.asarray(x, dtype=float)
+        except (TypeError, ValueError): raise ConfigError(f"expected a vector of {self.dim} numbers for {self!r}, got {x!r}") from None
         if x.shape != (self.dim,): raise ConfigError(f"expected a vector of length {self.dim} for {self!r}, got shape {x.shape}")
         out, i = {}, 0
         for p in self.params: out[p.name] = p.decode(x[i:i + p.width]); i += p.width

@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy, dataclasses, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
-from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, utcnow,
+import numpy as np
+from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
@@ -26,6 +27,8 @@ class Tuner:
     unique: bool = False  # True if the tuner promises never to propose a configuration twice
 
     def __init__(self, space:SearchSpace, seed:int|None=None):
+        if not isinstance(space, SearchSpace):  # a list of parameters, a preset's name: refused here, not an AttributeError in a subclass
+            raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest') or SearchSpace([Float('x', 0, 1)])")
         self.space, self.seed = space, check_seed(seed)
         self.observations: list[tuple[dict, float]] = []  # (config, loss) in the order told
 
@@ -48,6 +51,11 @@ class Tuner:
         "How many configurations the tuner proposes in all before it has nothing left, where it knows (a grid's points); else None."
         return None
 
+def _flag(name:str, v) -> bool:
+    "`v` as a bool if it is True or False (NumPy's too), else raise naming argument `name` (a text such as 'no' would read as True)."
+    if not isinstance(v, (bool, np.bool_)): raise MetahpoError(f"{name}={v!r} is not allowed: give True or False")
+    return bool(v)
+
 def _check_loss(loss) -> float:
     "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
     if not isinstance(loss, (str, bytes, bool)) and getattr(getattr(loss, 'dtype', None), 'kind', '') != 'b':  # numpy's booleans too
@@ -68,6 +76,7 @@ class GridSearch(Tuner):
                  max_points:int=1_000_000): # refuse grids larger than this
         super().__init__(space, seed)
         resolution = _check_resolution(resolution)  # 0 would make an empty grid, and a study of no trial
+        shuffle, max_points = _flag('shuffle', shuffle), check_whole('max_points', max_points, 1)
         n = space.grid_size(resolution)
         if n > max_points: raise ConfigError(f"the grid of {space!r} at resolution {resolution} has {n} points, more than max_points={max_points}; lower the resolution")
         self._grid = list(space.grid(resolution))
@@ -101,6 +110,8 @@ class RandomSearch(Tuner):
                  replace:bool=False, # allow the same configuration twice
                  max_retries:int=1000): # draws to find an unseen configuration before giving up
         super().__init__(space, seed)
+        replace = _flag('replace', replace)
+        max_retries = check_whole('max_retries', max_retries, 1)  # 0 would propose nothing, and end a study before its first trial
         self.replace, self.max_retries, self.unique = replace, max_retries, not replace
         self._rng = make_rng(seed)
         self._order, self._weighted, self._points = None, False, None
@@ -588,6 +599,18 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
         raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
     return seed
 
+def _check_callbacks(callbacks) -> tuple:
+    "`callbacks` as a tuple of functions, else raise naming what is wrong, before the first trial runs (a generator is read once, not used up by the first trial)."
+    if callbacks is None: return ()
+    if callable(callbacks):
+        raise MetahpoError(f"callbacks={callbacks!r} is one function: give a list of them, such as callbacks=[{getattr(callbacks, '__name__', 'f')}]")
+    if isinstance(callbacks, (str, bytes, Mapping)) or not hasattr(callbacks, '__iter__'):
+        raise MetahpoError(f"callbacks={callbacks!r} is not allowed: give a list of functions of (study, trial), or ()")
+    callbacks = tuple(callbacks)
+    for i, cb in enumerate(callbacks):
+        if not callable(cb): raise MetahpoError(f"callbacks[{i}]={cb!r} is not allowed: give a function of (study, trial)")
+    return callbacks
+
 def _recordable(meta_features) -> dict|None:
     "A tuner's meta-features of the tuned task as a `TaskRecord` keeps them (numbers; None where unknown or infinite), or None if none is known."
     if not isinstance(meta_features, Mapping): return None
@@ -617,6 +640,11 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         ) -> Study:
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
     seed = _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
+    callbacks = _check_callbacks(callbacks)
+    if isinstance(wait_s, bool) or not isinstance(wait_s, numbers.Real) or not 0 <= wait_s < math.inf:  # time.sleep would refuse it mid-study
+        raise MetahpoError(f"wait_s={wait_s!r} is not allowed: give a number of seconds, 0 or more")
+    if study is not None and not (isinstance(study, str) and study.strip()):
+        raise MetahpoError(f"study={study!r} is not allowed: give a study name (a non-empty text), or None for study_name(task, tuner, seed)")
     known, own = _own_seed(tuner)
     if known: seed = own  # a tuner object made without a seed: its study is unseeded, not seed 0
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):

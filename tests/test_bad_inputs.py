@@ -209,7 +209,7 @@ def _tuning(**kw):
     return lambda: tune(lambda c: 0.5, sp, **{'tuner': 'grid', 'budget': 2, 'metric': 'accuracy', 'progress': False, **kw})
 
 def _api_cases(tmp):
-    from metahpo.tuners import Budget, GridSearch
+    from metahpo.tuners import Budget, GridSearch, RandomSearch
     from metahpo.metatuner import MetaTuner
     from metahpo.surrogate import MetaSurrogate
     from metahpo.reptile import synthetic_tasks, reptile, fomaml, make_net
@@ -219,7 +219,7 @@ def _api_cases(tmp):
     from metahpo.metadataset import RFProtocol
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
-    from metahpo.space import SearchSpace, Int, Ordinal
+    from metahpo.space import SearchSpace, Int, Ordinal, Categorical
     from metahpo.tuners import tune
     from metahpo.repository import TaskRecord
     from metahpo.integrations.optuna import MetaSampler
@@ -313,6 +313,16 @@ def _api_cases(tmp):
         ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
         ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
+        # the search space and the baseline tuners: each of these was made, then failed later with a TypeError, ValueError or AttributeError, or did nothing
+        ('categorical-function-choices', lambda: Categorical('act', [math.sin, math.cos]), "act: the choice <built-in function sin> is not allowed (of type builtin_function_or_method, which JSON cannot hold)"),
+        ('decode-nan', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([math.nan, 0.5]), "lr: cannot decode nan"),
+        ('decode-nan-int', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([0.5, math.nan]), "n: cannot decode nan"),
+        ('grid-search-space-list', lambda: GridSearch([Int('n', 1, 3)]), "space=[Int(name='n', low=1, high=3, log=False)] is not allowed: give a metahpo.space.SearchSpace"),
+        ('random-search-max-retries-zero', lambda: RandomSearch(get_space('random_forest', wide=True), 0, max_retries=0), "max_retries=0 is not allowed"),
+        ('random-search-replace-text', lambda: RandomSearch(get_space('random_forest'), 0, replace='no'), "replace='no' is not allowed: give True or False"),
+        ('tune-callbacks-one-function', _tuning(callbacks=print), "callbacks=<built-in function print> is one function: give a list of them, such as callbacks=[print]"),
+        ('tune-callbacks-none-inside', _tuning(callbacks=[None]), "callbacks[0]=None is not allowed"),
+        ('tune-wait-negative', _tuning(wait_s=-1), "wait_s=-1 is not allowed"),
     ]
 
 def _peer(name, **kw):
