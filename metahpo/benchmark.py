@@ -128,8 +128,29 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                              gpu_s=gpu[k], tuner_s=setup_s + tuner.spent[k]))
     return pd.DataFrame(rows)
 
+def _check_runs(res:pd.DataFrame) -> pd.DataFrame:
+    "`res` if each (tuner, task, seed) is one run with a regret after each of its evaluations, and each tuner ran the same seeds on every task; else raise naming the first run that is not."
+    if missing := [c for c in ('tuner', 'task', 'seed', 'k', 'regret') if c not in res]:
+        raise MetahpoError(f"the runs have no column {missing[0]!r}: give the table of `run_benchmark` (or `load_runs`)")
+    if len(nan := res[res.regret.isna()]):
+        r = nan.iloc[0]
+        raise MetahpoError(f"{len(nan)} row(s) of the runs have no regret (NaN), e.g. tuner {r.tuner!r}, task {r.task!r}, seed {r.seed}, k {r.k}: "
+                           "a regret is a number from 0 to 1; rerun those runs, or leave them out whole")
+    if len(dup := res[res.duplicated(['tuner', 'task', 'seed', 'k'])]):
+        r = dup.iloc[0]
+        raise MetahpoError(f"tuner {r.tuner!r} has more than one run on task {r.task!r} with seed {r.seed} ({len(dup)} repeated row(s)): "
+                           "runs of two benchmarks are mixed, and seeds averaged per task would weigh it twice; give each (tuner, task, seed) once")
+    seeds = res.groupby(['tuner', 'task']).seed.agg(lambda s: tuple(sorted({int(x) for x in s})))
+    for name, s in seeds.groupby(level='tuner'):
+        if s.nunique() > 1:
+            most = s.value_counts().index[0]; task, odd = next((t, v) for (_, t), v in s.items() if v != most)
+            raise MetahpoError(f"tuner {name!r} ran seeds {list(most)} on most tasks but {list(odd)} on task {task!r}: its mean there would rest on other "
+                               "seeds than elsewhere (a run lost or unfinished); rerun the missing seeds, or keep only the seeds it ran on every task")
+    return res
+
 def _after(res:pd.DataFrame, k:int) -> pd.DataFrame:
     "The rows after k evaluations; a run with fewer candidates than k keeps its final row."
+    _check_runs(res)
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
@@ -244,7 +265,7 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret)."
-    full = res.pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
+    full = _check_runs(res).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
     rng, rows = make_rng(seed), []
     for name, m in per_task.groupby(level='tuner'):
