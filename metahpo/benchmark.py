@@ -4,10 +4,10 @@
 
 # %% ../nbs/22_benchmark.ipynb #37df3c1c
 from __future__ import annotations
-import math, time
+import math, numbers, time
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, lazy_import
+from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed
 from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
 from .experience import Experience, TaskEvaluations
@@ -148,9 +148,19 @@ def _check_runs(res:pd.DataFrame) -> pd.DataFrame:
                                "seeds than elsewhere (a run lost or unfinished); rerun the missing seeds, or keep only the seeds it ran on every task")
     return res
 
+def _ks(ks:Sequence[int], n_boot:int|None=None, seed:int|None=None) -> list[int]:
+    "`ks` as a list, after checking it (numbers of evaluations, whole, 1 or more) and the bootstrap's `n_boot` and `seed`; else raise naming the value."
+    try: out = list(ks) if not isinstance(ks, (str, bytes)) else None
+    except TypeError: out = None
+    if out is None or any(isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k < 1 for k in out):
+        raise MetahpoError(f"ks={ks!r} is not allowed: give numbers of evaluations, whole numbers 1 or more, such as (1, 3, 5, 10, 25)")
+    if n_boot is not None: check_whole('n_boot', n_boot, 1)
+    if not isinstance(seed, np.random.Generator): check_seed(seed)
+    return out
+
 def _after(res:pd.DataFrame, k:int) -> pd.DataFrame:
     "The rows after k evaluations; a run with fewer candidates than k keeps its final row."
-    _check_runs(res)
+    check_whole('k', k, 1); _check_runs(res)
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
@@ -176,6 +186,7 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
 
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
+    ks = _ks(ks, n_boot, seed)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
@@ -231,6 +242,7 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
+    ks = _ks(ks, n_boot, seed)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
@@ -265,6 +277,7 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret)."
+    _ks((), n_boot, seed)
     full = _check_runs(res).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
     rng, rows = make_rng(seed), []
@@ -313,7 +326,7 @@ def experience_summary(res:pd.DataFrame, # runs of `run_benchmark` with columns 
     "Per number of past tasks and k: every tuner's mean regret over tasks (subsets averaged per task) and `tuner` minus each of `others` with a paired 95% bootstrap interval over tasks (`vs_<other>`, `vs_<other>_lo`, `vs_<other>_hi`)."
     missing = [c for c in ('n_past', 'subset') if c not in res]
     if missing: raise MetahpoError(f"the runs have no column {missing[0]!r}: give each run the number of past tasks it had ('n_past') and its subset ('subset')")
-    rows = []
+    ks, rows = _ks(ks, n_boot, seed), []
     for n, g in res.groupby('n_past'):
         g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
         p = paired_differences(g, tuner, ks=ks, n_boot=n_boot, seed=seed) if others else None
