@@ -190,6 +190,10 @@ def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:in
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
+        if per_task.isna().any().any():  # a mean over fewer tasks beside the others' would not compare
+            name = per_task.columns[per_task.isna().any().to_numpy()][0]; lack = per_task.index[per_task[name].isna()].tolist()
+            raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(per_task)} tasks of the runs (e.g. {lack[0]!r}), which other "
+                               "tuners ran: mean regrets over other tasks do not compare; give runs on the same tasks, or compare pairs with `paired_differences`")
         boots = per_task.to_numpy()[rng.integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)
         for j, name in enumerate(per_task.columns):
             out.append(dict(k=k, tuner=name, regret=per_task[name].mean(), lo=np.quantile(boots[:, j], 0.025), hi=np.quantile(boots[:, j], 0.975)))
@@ -247,14 +251,15 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
     for k in ks:
         per_task = task_regret(res, k)
         if tuner not in per_task: raise MetahpoError(choices_msg('tuner', tuner, list(per_task.columns)))
-        idx = rng.integers(len(per_task), size=(n_boot, len(per_task)))
+        ran = per_task[tuner].notna().to_numpy()  # the tasks `tuner` ran: a task that only tuners outside a pair ran plays no part in it
+        idx = rng.integers(ran.sum(), size=(n_boot, ran.sum()))
         for other in per_task.columns.drop(tuner):
-            d = (per_task[tuner] - per_task[other]).to_numpy()
-            boots = d[idx].mean(1)
-            lo, hi = np.quantile(boots, [0.025, 0.975])
+            d = (per_task[tuner] - per_task[other]).to_numpy()[ran]
             n = int(np.isfinite(d).sum())  # tasks both tuners ran
-            out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=n,
-                            verdict='not on the same tasks' if n < len(d) else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+            same = n == len(d) and per_task[other].isna().to_numpy()[~ran].all()  # and `other` ran none that `tuner` did not
+            diff, lo, hi = (d.mean(), *np.quantile(d[idx].mean(1), [0.025, 0.975])) if same else (np.nan,) * 3
+            out.append(dict(k=k, tuner=tuner, other=other, diff=diff, lo=lo, hi=hi, n_tasks=n,
+                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4
