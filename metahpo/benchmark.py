@@ -4,10 +4,10 @@
 
 # %% ../nbs/22_benchmark.ipynb #37df3c1c
 from __future__ import annotations
-import math, time
+import math, numbers, time
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, lazy_import
+from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed
 from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
 from .experience import Experience, TaskEvaluations
@@ -128,8 +128,39 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                              gpu_s=gpu[k], tuner_s=setup_s + tuner.spent[k]))
     return pd.DataFrame(rows)
 
+def _check_runs(res:pd.DataFrame) -> pd.DataFrame:
+    "`res` if each (tuner, task, seed) is one run with a regret after each of its evaluations, and each tuner ran the same seeds on every task; else raise naming the first run that is not."
+    if missing := [c for c in ('tuner', 'task', 'seed', 'k', 'regret') if c not in res]:
+        raise MetahpoError(f"the runs have no column {missing[0]!r}: give the table of `run_benchmark` (or `load_runs`)")
+    if len(nan := res[res.regret.isna()]):
+        r = nan.iloc[0]
+        raise MetahpoError(f"{len(nan)} row(s) of the runs have no regret (NaN), e.g. tuner {r.tuner!r}, task {r.task!r}, seed {r.seed}, k {r.k}: "
+                           "a regret is a number from 0 to 1; rerun those runs, or leave them out whole")
+    if len(dup := res[res.duplicated(['tuner', 'task', 'seed', 'k'])]):
+        r = dup.iloc[0]
+        raise MetahpoError(f"tuner {r.tuner!r} has more than one run on task {r.task!r} with seed {r.seed} ({len(dup)} repeated row(s)): "
+                           "runs of two benchmarks are mixed, and seeds averaged per task would weigh it twice; give each (tuner, task, seed) once")
+    seeds = res.groupby(['tuner', 'task']).seed.agg(lambda s: tuple(sorted({int(x) for x in s})))
+    for name, s in seeds.groupby(level='tuner'):
+        if s.nunique() > 1:
+            most = s.value_counts().index[0]; task, odd = next((t, v) for (_, t), v in s.items() if v != most)
+            raise MetahpoError(f"tuner {name!r} ran seeds {list(most)} on most tasks but {list(odd)} on task {task!r}: its mean there would rest on other "
+                               "seeds than elsewhere (a run lost or unfinished); rerun the missing seeds, or keep only the seeds it ran on every task")
+    return res
+
+def _ks(ks:Sequence[int], n_boot:int|None=None, seed:int|None=None) -> list[int]:
+    "`ks` as a list, after checking it (numbers of evaluations, whole, 1 or more) and the bootstrap's `n_boot` and `seed`; else raise naming the value."
+    try: out = list(ks) if not isinstance(ks, (str, bytes)) else None
+    except TypeError: out = None
+    if out is None or any(isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k < 1 for k in out):
+        raise MetahpoError(f"ks={ks!r} is not allowed: give numbers of evaluations, whole numbers 1 or more, such as (1, 3, 5, 10, 25)")
+    if n_boot is not None: check_whole('n_boot', n_boot, 1)
+    if not isinstance(seed, np.random.Generator): check_seed(seed)
+    return out
+
 def _after(res:pd.DataFrame, k:int) -> pd.DataFrame:
     "The rows after k evaluations; a run with fewer candidates than k keeps its final row."
+    check_whole('k', k, 1); _check_runs(res)
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
@@ -155,9 +186,14 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
 
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
+    ks = _ks(ks, n_boot, seed)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
+        if per_task.isna().any().any():  # a mean over fewer tasks beside the others' would not compare
+            name = per_task.columns[per_task.isna().any().to_numpy()][0]; lack = per_task.index[per_task[name].isna()].tolist()
+            raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(per_task)} tasks of the runs (e.g. {lack[0]!r}), which other "
+                               "tuners ran: mean regrets over other tasks do not compare; give runs on the same tasks, or compare pairs with `paired_differences`")
         boots = per_task.to_numpy()[rng.integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)
         for j, name in enumerate(per_task.columns):
             out.append(dict(k=k, tuner=name, regret=per_task[name].mean(), lo=np.quantile(boots[:, j], 0.025), hi=np.quantile(boots[:, j], 0.975)))
@@ -210,18 +246,20 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
+    ks = _ks(ks, n_boot, seed)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k)
         if tuner not in per_task: raise MetahpoError(choices_msg('tuner', tuner, list(per_task.columns)))
-        idx = rng.integers(len(per_task), size=(n_boot, len(per_task)))
+        ran = per_task[tuner].notna().to_numpy()  # the tasks `tuner` ran: a task that only tuners outside a pair ran plays no part in it
+        idx = rng.integers(ran.sum(), size=(n_boot, ran.sum()))
         for other in per_task.columns.drop(tuner):
-            d = (per_task[tuner] - per_task[other]).to_numpy()
-            boots = d[idx].mean(1)
-            lo, hi = np.quantile(boots, [0.025, 0.975])
+            d = (per_task[tuner] - per_task[other]).to_numpy()[ran]
             n = int(np.isfinite(d).sum())  # tasks both tuners ran
-            out.append(dict(k=k, tuner=tuner, other=other, diff=d.mean(), lo=lo, hi=hi, n_tasks=n,
-                            verdict='not on the same tasks' if n < len(d) else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+            same = n == len(d) and per_task[other].isna().to_numpy()[~ran].all()  # and `other` ran none that `tuner` did not
+            diff, lo, hi = (d.mean(), *np.quantile(d[idx].mean(1), [0.025, 0.975])) if same else (np.nan,) * 3
+            out.append(dict(k=k, tuner=tuner, other=other, diff=diff, lo=lo, hi=hi, n_tasks=n,
+                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4
@@ -244,7 +282,8 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret)."
-    full = res.pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
+    _ks((), n_boot, seed)
+    full = _check_runs(res).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
     rng, rows = make_rng(seed), []
     for name, m in per_task.groupby(level='tuner'):
@@ -292,7 +331,7 @@ def experience_summary(res:pd.DataFrame, # runs of `run_benchmark` with columns 
     "Per number of past tasks and k: every tuner's mean regret over tasks (subsets averaged per task) and `tuner` minus each of `others` with a paired 95% bootstrap interval over tasks (`vs_<other>`, `vs_<other>_lo`, `vs_<other>_hi`)."
     missing = [c for c in ('n_past', 'subset') if c not in res]
     if missing: raise MetahpoError(f"the runs have no column {missing[0]!r}: give each run the number of past tasks it had ('n_past') and its subset ('subset')")
-    rows = []
+    ks, rows = _ks(ks, n_boot, seed), []
     for n, g in res.groupby('n_past'):
         g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
         p = paired_differences(g, tuner, ks=ks, n_boot=n_boot, seed=seed) if others else None

@@ -58,6 +58,17 @@ class Suite:
     split: tuple = (0.5, 0.2, 0.3)  # expected shares of meta-train, meta-validation and meta-test tasks
     split_seed: int = 0  # the seed of the split (changing it makes another suite: never change it to improve a result)
 
+    def __post_init__(self):  # checked when made, before any run: a bad threshold or k failed only in `summarise`, after the runs
+        whole = lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+        if self.source not in ('experience', 'yahpo'): raise MetahpoError(choices_msg('source', self.source, ('experience', 'yahpo')))
+        check_whole('budget', self.budget, 1); check_whole('min_candidates', self.min_candidates, 1)
+        if isinstance(self.ks, (str, bytes)) or not isinstance(self.ks, Sequence) or not self.ks or not all(whole(k) and k >= 1 for k in self.ks):
+            raise MetahpoError(f"ks={self.ks!r} is not allowed: give numbers of evaluations, whole numbers 1 or more, such as (1, 3, 5, 10, 25)")
+        q = self.near_optimal
+        if q != 'noise' and not (isinstance(q, (int, float, np.integer, np.floating)) and not isinstance(q, (bool, np.bool_)) and 0 <= q <= 1):
+            raise MetahpoError(f"near_optimal={q!r} is not allowed: give a normalized regret from 0 to 1, or 'noise' (per task, from CV repeats)")
+        split_tasks([], self.split, self.split_seed)  # its shares and seed
+
     def parts(self, names:Sequence[str]) -> dict[str, str]:
         "Each task's part of the suite: 'meta-train', 'meta-val' or 'meta-test'."
         return split_tasks(names, self.split, self.split_seed)

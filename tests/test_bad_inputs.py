@@ -226,6 +226,7 @@ def _api_cases(tmp):
     from metahpo.tasks import make_objective
     from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
+    from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
         ('float-inf-bound', lambda: Float('x', 0, float('inf')), "high=inf must be finite"),
@@ -323,6 +324,14 @@ def _api_cases(tmp):
         ('tune-callbacks-one-function', _tuning(callbacks=print), "callbacks=<built-in function print> is one function: give a list of them, such as callbacks=[print]"),
         ('tune-callbacks-none-inside', _tuning(callbacks=[None]), "callbacks[0]=None is not allowed"),
         ('tune-wait-negative', _tuning(wait_s=-1), "wait_s=-1 is not allowed"),
+        # the benchmark's tables: each of these died in Python or numpy, named a tuner that was there ('meta'), or left a k out silently
+        ('paired-differences-ks-number', lambda: paired_differences(_runs(), ks=5), "ks=5 is not allowed: give numbers of evaluations, whole numbers 1 or more"),
+        ('paired-differences-k-zero', lambda: paired_differences(_runs(), ks=(0,)), "ks=(0,) is not allowed: give numbers of evaluations"),
+        ('paired-differences-k-fraction', lambda: paired_differences(_runs(), ks=(2.5,)), "ks=(2.5,) is not allowed"),
+        ('paired-differences-n-boot-zero', lambda: paired_differences(_runs(), ks=(1,), n_boot=0), "n_boot=0 is not allowed: give a whole number, 1 or more"),
+        ('regret-table-k-zero-among', lambda: regret_table(_runs(), ks=(0, 2)), "ks=(0, 2) is not allowed"),
+        ('regret-curves-seed-negative', lambda: regret_curves(_runs(), seed=-1), "seed -1 is not allowed"),
+        ('task-regret-k-zero', lambda: task_regret(_runs(), 0), "k=0 is not allowed: give a whole number, 1 or more"),
     ]
 
 def _peer(name, **kw):
@@ -334,6 +343,11 @@ def _peer(name, **kw):
     if name == 'nn-warm-start': return NearestNeighbourWarmStart(sp, 0, **kw)
     if name == 'cmaes-ws': return CmaEsWarmStart(sp, 0, **kw)
     return SyneTuneTuner(sp, 0, name, **kw)
+
+def _runs():
+    "Two tuners' runs on three tasks, two seeds, two evaluations: a table of `run_benchmark`."
+    return pd.DataFrame([dict(tuner=t, task=f't{i}', seed=s, k=k, regret=0.5 / k + (t == 'random') * 0.1)
+                         for t in ('meta', 'random') for i in range(3) for s in (0, 1) for k in (1, 2)])
 
 def _fitted_surrogate():
     from metahpo.surrogate import MetaSurrogate
