@@ -70,7 +70,7 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
     if new.empty or not past: return list(range(len(past)))  # nothing known of the new task: experience order
     shared = [c for c in mf.columns if c in new.index and mf[c].notna().any()]
     if not shared: raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, new.index)))}) is known for the past tasks "
-                                      f"({_few(sorted(map(str, mf.columns))) or 'they have none'}): compute them as the experience did "
+                                      f"({_few(sorted(str(c) for c in mf.columns if mf[c].notna().any())) or 'they know none'}): compute them as the experience did "
                                       "(`metahpo.metafeatures`), or pass meta_features=None")
     mf = mf[shared]
     lo, scale = (mf.min(), mf.max() - mf.min()) if scaling == 'minmax' else (mf.mean(), mf.std())

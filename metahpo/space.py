@@ -8,7 +8,7 @@ import itertools, math, numbers
 from dataclasses import dataclass, asdict
 from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
-from .core import MetahpoError, make_rng, choices_msg, to_json, from_json
+from .core import MetahpoError, make_rng, choices_msg, to_json, from_json, check_whole
 
 # %% auto #0
 __all__ = ['PRESET_NAMES', 'ConfigError', 'Param', 'Float', 'Int', 'Ordinal', 'Categorical', 'SearchSpace', 'get_space',
@@ -88,6 +88,7 @@ class Float(_Range):
         return float(v)
     def grid(self, resolution:int|None=None) -> list:
         if resolution is None: raise ConfigError(f"{self.name} is continuous: give a grid resolution (points per float parameter)")
+        if self.low == self.high: return [float(self.low)]  # one value: one point, not `resolution` copies of it
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
         return [float(p) for p in pts]
     def encode(self, v) -> list[float]: return [self._unit(v)]
@@ -319,7 +320,10 @@ class SearchSpace:
 
     def sample(self, seed:int|np.random.Generator|None=None, n:int|None=None) -> dict|list[dict]:
         "One random configuration, or a list of `n`; `seed` is an int or a generator."
+        if not (seed is None or isinstance(seed, np.random.Generator) or (isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)) and seed >= 0)):
+            raise MetahpoError(f"seed {seed!r} is not allowed: give a whole number 0 or more, a numpy Generator, or None")
         rng = make_rng(seed)
+        if n is not None: n = check_whole('n', n)
         draw = lambda: {p.name: p.sample(rng) for p in self.params}
         return draw() if n is None else [draw() for _ in range(n)]
 

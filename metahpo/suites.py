@@ -30,6 +30,7 @@ def split_tasks(names:Sequence[str], # task names
     if len(shares) != 3 or any(not (0 <= float(x) <= 1) for x in shares) or abs(sum(shares) - 1) > 1e-9:
         raise MetahpoError(f"split shares {tuple(shares)!r} are not allowed: give three shares (meta-train, meta-val, meta-test) from 0 to 1 that sum to 1")
     check_seed(seed, allow_none=False)
+    if isinstance(names, (str, bytes)): raise MetahpoError(f"names={names!r} is not allowed: give a list of task names, such as [{names!r}]")  # not its letters
     cut = np.cumsum(shares)
     u = {n: int.from_bytes(hashlib.sha256(f'metahpo-split:{seed}:{n}'.encode()).digest()[:8], 'big') / 2**64 for n in names}
     out = {n: PARTS[min(int(np.searchsorted(cut, x, side='right')), 2)] for n, x in u.items()}
@@ -423,7 +424,7 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
     if not meta: raise MetahpoError(f"no suite.json in {str(out)!r}: it is not a results folder of run_suite (or `metahpo benchmark`); run the suite first")
     s = Suite(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta['suite'].items()})
     res = load_runs(out)
-    ex = experience or suite_experience(s, meta.get('experience'), n_candidates=meta.get('n_candidates') or 100,
+    ex = experience if experience is not None else suite_experience(s, meta.get('experience'), n_candidates=meta.get('n_candidates') or 100,
                                         cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     # the tasks are judged (best, worst, near-optimal, compute) on the evaluations the runs replayed, or not at all
     if missing := sorted(set(res.task) - set(ex.task_names)):

@@ -73,7 +73,7 @@ def make_objective(task:str, # a name in `TASKS`
     "Build the objective of `task` with `model`."
     if not isinstance(task, str) or task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]
-    model = model or spec.default_model
+    model = spec.default_model if model is None else model  # '' or 0 is no model's name: refused below, not read as the default
     if not isinstance(model, str) or model not in spec.models: raise MetahpoError(f"unknown model {model!r} for task {task!r}; choose one of: {', '.join(spec.models)}")
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))

@@ -164,7 +164,8 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
 
 def make_tuner(name:str, space:SearchSpace, seed:int|None=None) -> Tuner:
     "The tuner registered as `name`, for `space` under `seed`."
-    if name not in TUNERS: raise MetahpoError(choices_msg('tuner', name, TUNERS) + (f"; {_ELSEWHERE[name]}" if name in _ELSEWHERE else ''))
+    if not isinstance(name, str) or name not in TUNERS:  # a list of names, say: refused by name, not a TypeError of a dict
+        raise MetahpoError(choices_msg('tuner', name, TUNERS) + (f"; {_ELSEWHERE[name]}" if isinstance(name, str) and name in _ELSEWHERE else ''))
     return TUNERS[name](space, seed=seed)
 
 # %% ../nbs/05_tuners.ipynb #c337ea6e
