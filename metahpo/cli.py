@@ -135,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--test-fraction', default=None, type=_fraction, help="random forest (titanic, or --data): hold this share of the rows out first "
-                   "(stratified, split seed 0) and report test_accuracy and test_roc_auc on it; the tuner still chooses by the cross-validated accuracy of the rest")
+                   "(stratified, drawn with --split-seed) and report test_accuracy and test_roc_auc on it; the tuner still chooses by the cross-validated accuracy of the rest")
+    t.add_argument('--split-seed', default=0, type=_seed_arg, help=f"with --test-fraction: the seed of the held-out split, 0 to {MAX_SEED} (default 0); another split is another task and study")
     t.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
     t.add_argument('--study', default=None, type=_text('--study'), help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space}, -{profile} and -test{fraction} where '
@@ -277,10 +278,12 @@ def _table_objective(a):
     if a.data is None or a.target is None: raise MetahpoError("give --data and --target together: your table (CSV) and the column to predict")
     if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
+    if a.split_seed and a.test_fraction is None: raise MetahpoError(f"--split-seed {a.split_seed} seeds a held-out share: give --test-fraction too (e.g. 0.2), or leave --split-seed out")
     from metahpo.trainers.rf import RandomForestTrainer
     X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
     _check_labels(y, a.target, _CV_FOLDS)
-    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS, test_fraction=a.test_fraction)
+    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS, test_fraction=a.test_fraction,
+                              split_seed=a.split_seed)
 
 _CV_FOLDS = 5  # `tune --data` cross-validates the forest in this many stratified folds
 
@@ -396,14 +399,15 @@ def _tune(a) -> int:
         raise MetahpoError(f"--data-dir {a.data_dir!r} is for --task (where its data is found); --data {a.data!r} is read from its own path: leave --data-dir out")
     budget = Budget.parse(a.budget)  # refused before a trainer is made (it loads torch or transformers)
     obj = _table_objective(a) if a.data is not None or a.target is not None else \
-        make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction)
+        make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction,
+                       split_seed=a.split_seed)
     _trial_bars(obj, a)
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     elif a.profile == 'full' and a.backend == 'local' and str(getattr(obj, 'device', None) or 'cpu').startswith('cpu') and not __import__('torch').cuda.is_available():
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
               "expect hours per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
-    study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction)
+    study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
     spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
@@ -759,7 +763,8 @@ def _as_options(msg:str, a) -> str:
     "`msg` in the command line's words: the library's `data_dir` as `--data-dir`, its Python import as `metahpo import`, a repository from the environment said so."
     if 'data_dir' in vars(a): msg = re.sub(r'\b(pass|give) data_dir\b', r'\1 --data-dir', msg)
     if 'repo' in vars(a): msg = msg.replace('pass repo=...', 'pass --repo DIR')
-    if getattr(a, 'test_fraction', None) is not None: msg = re.sub(r'\btest_fraction(=?)', lambda m: '--test-fraction' + (' ' if m[1] else ''), msg)
+    if getattr(a, 'test_fraction', None) is not None or getattr(a, 'split_seed', 0): msg = re.sub(r'\btest_fraction(=?)', lambda m: '--test-fraction' + (' ' if m[1] else ''), msg)
+    if getattr(a, 'split_seed', 0): msg = re.sub(r'\bsplit_seed(=?)', lambda m: '--split-seed' + (' ' if m[1] else ''), msg)
     msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners').replace('(skip_invalid imports the rest)', '(--skip-invalid imports the rest)')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
     env = os.environ.get('METAHPO_REPOSITORY')

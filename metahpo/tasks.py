@@ -23,9 +23,9 @@ class TaskSpec:
     @property
     def default_model(self) -> str: return next(iter(self.models))
 
-def _titanic_rf(data_dir, seed, space, profile, test_fraction=None):
+def _titanic_rf(data_dir, seed, space, profile, test_fraction=None, split_seed=0):
     from metahpo.trainers.rf import RandomForestTrainer
-    return RandomForestTrainer.titanic(data_dir=data_dir, seed=seed, space=space, test_fraction=test_fraction)  # one profile: a forest is cheap everywhere
+    return RandomForestTrainer.titanic(data_dir=data_dir, seed=seed, space=space, test_fraction=test_fraction, split_seed=split_seed)  # one profile: a forest is cheap everywhere
 
 def _electricity_lstm(data_dir, seed, space, profile):
     from metahpo.trainers.lstm import LSTMTrainer
@@ -69,7 +69,8 @@ def make_objective(task:str, # a name in `TASKS`
                    seed:int=0, # seeds the objective (folds, initialisation): a whole number from 0 to 2**32-1
                    space:str='grid', # 'grid' (the seed plan's) or 'wide'
                    profile:str='cpu', # 'cpu' (bounded, for CPUs), 'meta' (the family meta-dataset's, for like-for-like replays) or 'full' (for a GPU)
-                   test_fraction:float|None=None): # a random forest's held-out share (split seed 0); the neural tasks hold out their own test part
+                   test_fraction:float|None=None, # a random forest's held-out share; the neural tasks hold out their own test part
+                   split_seed:int=0): # the seed of that share's split (another split is another task)
     "Build the objective of `task` with `model`."
     if not isinstance(task, str) or task not in TASKS: raise MetahpoError(choices_msg('task', task, TASKS))
     spec = TASKS[task]
@@ -78,7 +79,11 @@ def make_objective(task:str, # a name in `TASKS`
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
-    if test_fraction is None: return spec.models[model](data_dir, seed, space, profile)
+    try: split_seed = check_seed(split_seed, allow_none=False)
+    except MetahpoError as e: raise MetahpoError(str(e).replace(f'seed {split_seed!r}', f'split_seed={split_seed!r}', 1)) from None
+    if test_fraction is None:
+        if split_seed: raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
+        return spec.models[model](data_dir, seed, space, profile)
     if model != 'random_forest':  # refused before any data is loaded
         raise MetahpoError(f"test_fraction={test_fraction!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave test_fraction out")
-    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction)
+    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction, split_seed=split_seed)

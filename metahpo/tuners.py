@@ -529,11 +529,12 @@ def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner m
                space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
                profile:str='cpu', # 'cpu' adds nothing; 'full' (or 'smoke') adds itself, so profiles never share a study
                only:str='', # the tag of a cut of the grid, such as '-only-batch_size128'
-               test_fraction:float|None=None) -> str: # a table's held-out share: adds '-test{share}', e.g. '-test0.2'
+               test_fraction:float|None=None, # a table's held-out share: adds '-test{share}', e.g. '-test0.2'
+               split_seed:int=0) -> str: # the seed of that share's split: other than 0 adds '-split{seed}', e.g. '-test0.2-split1'
     "The one rule that names a tuning study: '{task}-{model}-{tuner}-seed{seed}' ('-unseeded' without a seed), then the space, profile, held-out share and cut when not the defaults."
     t = f"{task.name}-{task.model_family}" if task is not None else 'study'
     return (f"{t}-{tuner}-" + ('unseeded' if seed is None else f"seed{seed}") + ('' if space == 'grid' else f'-{space}') + ('' if profile == 'cpu' else f'-{profile}')
-            + ('' if test_fraction is None else f'-test{test_fraction:g}') + only)
+            + ('' if test_fraction is None else f'-test{test_fraction:g}' + ('' if split_seed == 0 else f'-split{split_seed}')) + only)
 
 def _resolve(objective, name, given):
     if given is not None: return given
