@@ -35,8 +35,9 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
     if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')  # Ray makes this the machine's own address
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
+    before = _children() if local else set()
     ray.init(address='local' if local else address, **{**opts, **kwargs})  # 'local': not a cluster another `ray start` left on this machine
-    if local: _watch_cluster(_node_pids(ray))  # ends what Ray leaves of it if this process is killed
+    if local: _watch_cluster(_node_pids(ray) or sorted(_children() - before))  # ends what Ray leaves of it if this process is killed
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #88fb138e
@@ -82,10 +83,21 @@ for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
         left = grow(left)
 '''
 
+def _children() -> set:
+    "The pids of this process's children (Linux's /proc/self/task/*/children; empty where there is none): a local cluster's processes are those `ray.init` added."
+    out = set()
+    try: tasks = os.listdir('/proc/self/task')
+    except OSError: return out
+    for t in tasks:
+        try:
+            with open(f'/proc/self/task/{t}/children') as f: out.update(int(p) for p in f.read().split())
+        except (OSError, ValueError): pass
+    return out
+
 def _node_pids(ray) -> list:
     "The pids of the processes of the local cluster `ray.init` started in this process (GCS, raylet, ...), from Ray's own record of them."
     try: return [p.process.pid for ps in ray._private.worker._global_node.all_processes.values() for p in ps if p.process is not None]
-    except Exception: return []  # a Ray that keeps no such record: no watcher, only Ray's own clean-up
+    except Exception: return []  # a Ray that keeps no such record (a private API): `ray_init` takes the children its `ray.init` added
 
 _watchers: list = []  # the watchers this process started (each ends soon after its cluster)
 
