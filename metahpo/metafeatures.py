@@ -149,10 +149,11 @@ def _design_matrix(X:pd.DataFrame, num:list, cat:list, top:int=10) -> np.ndarray
     return np.hstack(parts) if parts else np.zeros((len(X), 0))
 
 def times_as_seconds(X:pd.DataFrame) -> pd.DataFrame:
-    "`X` with each datetime column as seconds since 1970 and each timedelta column as seconds (NaT: NaN): numbers, ordered as the times are; `X` itself if it has none."
+    "`X` with each datetime column (and period column, by its start) as seconds since 1970 and each timedelta column as seconds (NaT: NaN): numbers, ordered as the times are; `X` itself if it has none."
     out = X
     for i in range(X.shape[1]):  # by position: names may repeat
         s = X.iloc[:, i]
+        if isinstance(s.dtype, pd.PeriodDtype): s = s.dt.start_time  # a month, a quarter: the time it starts
         if pd.api.types.is_timedelta64_dtype(s): v = s / pd.Timedelta(seconds=1)
         elif pd.api.types.is_datetime64_any_dtype(s): v = (s - pd.Timestamp(0, tz=s.dt.tz)) / pd.Timedelta(seconds=1)
         else: continue
