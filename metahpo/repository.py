@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, time, uuid
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
+from collections.abc import Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
 from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, package_version
@@ -265,12 +265,26 @@ def _study_by_id(self:Repository, sid:int) -> StudyRecord:
     if r is None: raise RepositoryError(f"no study with id {sid!r} in {str(self.path)!r}: give the StudyRecord that `Repository.study` returns")
     return _study_from_row(r)
 
+def _check_study_arg(study, name:bool=False, study_id:bool=False) -> None:
+    "Refuse a `study` argument that is not a `StudyRecord` (nor, where they are taken, a study's name or id), naming it."
+    if isinstance(study, StudyRecord) or (name and isinstance(study, str)) or (study_id and isinstance(study, int) and not isinstance(study, bool)): return
+    raise RepositoryError(f"study={study!r} is not allowed: give the StudyRecord that `Repository.study` returns"
+                          + (', or its name' if name else ', or its study_id' if study_id else '')
+                          + (f", such as repo.get_study({study!r})" if isinstance(study, str) else ''))
+
 @patch
 def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:str, metric:str, direction:str='maximize',
           seed:int|None=None,
           protocol:Mapping|None=None, # how the objective measures its scores (see `check_protocol`); None: not recorded
          ) -> StudyRecord:
     "Find the study `name`, or create it; refuse one recorded with another task, space, metric, direction or protocol."
+    for k, v in dict(name=name, tuner=tuner, metric=metric).items():  # SQLite's NOT NULL would drop the study silently (INSERT OR IGNORE)
+        if not (isinstance(v, str) and v.strip()):
+            raise RepositoryError(f"study {k}={v!r} is not allowed: give a non-empty text, such as " + {'name': "'titanic-rf'", 'tuner': "'random'", 'metric': "'accuracy'"}[k])
+    if not isinstance(task, TaskRecord):
+        raise RepositoryError(f"task={task!r} is not allowed: give a metahpo.repository.TaskRecord, such as TaskRecord('titanic', 'random_forest', 'tabular')")
+    if not isinstance(space, SearchSpace):
+        raise RepositoryError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
     check_direction(direction); protocol = check_protocol(protocol)
     seed = check_seed(seed)  # a NumPy integer as a Python int: SQLite would store it as 8 bytes
     key = (task.name, task.model_family, task.fingerprint)
@@ -297,6 +311,7 @@ def _still(c, study:StudyRecord) -> None:
 @patch
 def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
     "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
+    _check_study_arg(study, name=True)
     name = study if isinstance(study, str) else study.name
     with self._tx() as c:
         return c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
@@ -438,6 +453,7 @@ def _insert_trials(c, sid:int, trials:list[Trial]) -> int:
 def record(self:Repository, study:StudyRecord|int, trial:Trial,
            claim:int|None=None) -> Trial: # the claim (from `claim`) that this trial ends, released in the same transaction
     "Store a finished `trial` in `study` at once, checked as an import checks it; return it with its repository number (idempotent on `trial.uid`)."
+    _check_study_arg(study, study_id=True)
     sid = study if isinstance(study, int) else study.study_id
     trial = _valid_trial(_study_by_id(self, sid) if isinstance(study, int) else study, trial, f"trial {getattr(trial, 'number', '')}".rstrip())
     with self._tx() as c:
@@ -450,6 +466,9 @@ def record(self:Repository, study:StudyRecord|int, trial:Trial,
 @patch
 def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) -> int:
     "Store many finished trials in one transaction (for tabulated or surrogate results), each checked as `record` checks it (all or none); return how many were new."
+    _check_study_arg(study, study_id=True)
+    if isinstance(trials, (Trial, str)) or not isinstance(trials, Iterable):
+        raise RepositoryError(("trials is one Trial" if isinstance(trials, Trial) else f"trials={trials!r} is not allowed") + ": give a list of metahpo.core.Trial (one trial: [trial], or `record`)")
     sid = study if isinstance(study, int) else study.study_id
     s, trials = _study_by_id(self, sid) if isinstance(study, int) else study, list(trials)
     trials = [_valid_trial(s, t, f"trial {i} of {len(trials)}") for i, t in enumerate(trials)]
@@ -498,6 +517,7 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
           no_repeat:bool=True, # refuse a configuration the study has recorded already
          ) -> tuple[str, int|None]:
     "Reserve `config` of `study` for this process: ('claimed', claim id), ('taken', None) or ('full', None)."
+    _check_study_arg(study)
     key = study.space.key(config)
     now = dt.datetime.now(dt.timezone.utc)
     with self._tx() as c:
@@ -535,6 +555,7 @@ def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -
 @patch
 def claims(self:Repository, study:StudyRecord) -> list[dict]:
     "The claims of `study` now in the table (live or not yet found dead): config, host, pid, claimed_at."
+    _check_study_arg(study)
     return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[3]) for r in
             self._con.execute("SELECT config, host, pid, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,))]
 
