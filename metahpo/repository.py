@@ -113,6 +113,8 @@ def check_protocol(protocol) -> dict|None:
 
 # %% ../nbs/02_repository.ipynb #139eede2
 class _Empty(RepositoryError): "An empty file where a repository was expected."
+_MAX_TIMEOUT_S = (2**31 - 1) // 1000  # the longest wait for a lock SQLite takes
+def _is_seconds(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isnan(v)
 
 def _check_file(path:Path):
     if path.is_dir(): raise RepositoryError(f"repository path {str(path)!r} is a directory; give a file path such as {str(path / DEFAULT_REPOSITORY)!r}")
@@ -129,6 +131,8 @@ class Repository:
                  create:bool=True): # create the file if it is absent (False: refuse a path with no repository)
         if not isinstance(path, (str, os.PathLike)) or str(path) == '':
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
+        if not (_is_seconds(timeout_s) and 0 <= timeout_s <= _MAX_TIMEOUT_S):  # SQLite keeps it in milliseconds, in 32 bits: more wraps round
+            raise RepositoryError(f"timeout_s={timeout_s!r} is not allowed: give the seconds a writer waits for another one's lock, a number from 0 to {_MAX_TIMEOUT_S} (about 24 days)")
         self.path = Path(path).expanduser()
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
