@@ -423,6 +423,11 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
         if cost is None: raise _Bad(f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
         value = trial.value if status == TrialStatus.COMPLETE else _na(trial.value)  # NaN: missing, as an import reads it (SQLite stores NaN as NULL),
         seed = _na(trial.seed)  # but a complete trial's NaN is said as such
+        if _is_num(seed) and not -2**63 <= seed < 2**63: raise _Bad(f"seed {seed!r} is beyond what SQLite stores (64 bits)", "give the study's seed, a whole number from 0 to 4294967295, or None")
+        for k in ('error', 'package_version', 'device', 'started_at', 'finished_at'):  # what SQLite cannot store, or would store as something else
+            if not ((v := getattr(trial, k)) is None or isinstance(v, str)):
+                raise _Bad(f"{k}={v!r} is not a text", "give a text or None" + {'error': ", such as str(exception)", 'started_at': ", such as metahpo.core.utcnow()",
+                                                                               'finished_at': ", such as metahpo.core.utcnow()"}.get(k, ''))
         config = _check_trial(dict(trial.config) if isinstance(trial.config, Mapping) else trial.config,
                               dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, value,
                               [_na(cost.wall_s), _na(cost.cpu_s), _na(cost.gpu_s)], seed, study.space, study.metric)
