@@ -69,9 +69,10 @@ def yahpo_dir(scenario:str, # a name in `YAHPO_SCENARIOS`
     p = d / 'yahpo' / scenario
     missing = [f for f in ('config_space.json', 'encoding.json') if not (p / f).is_file()]
     if missing:
-        have = sorted(q.name for q in (d / 'yahpo').iterdir() if q.is_dir()) if (d / 'yahpo').is_dir() else []
+        have = sorted(q.name for q in (d / 'yahpo').iterdir() if q.is_dir()) if (d / 'yahpo').is_dir() else None
         raise MetahpoError(f"{str(p)!r} lacks {missing}: put yahpo_data's {scenario}/ folder there"
-                           + (f" (scenarios present: {have})" if have else f"; {str(d / 'yahpo')!r} does not exist"))
+                           + (f"; {str(d / 'yahpo')!r} does not exist" if have is None else f" (scenarios present: {have})" if have else
+                              f"; {str(d / 'yahpo')!r} holds no scenario folder"))
     return p
 
 # %% ../nbs/20_yahpo.ipynb #2dce88aa
