@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, time, uuid
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
+from collections.abc import Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
 from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, package_version
@@ -113,6 +113,8 @@ def check_protocol(protocol) -> dict|None:
 
 # %% ../nbs/02_repository.ipynb #139eede2
 class _Empty(RepositoryError): "An empty file where a repository was expected."
+_MAX_TIMEOUT_S = (2**31 - 1) // 1000  # the longest wait for a lock SQLite takes
+def _is_seconds(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isnan(v)
 
 def _check_file(path:Path):
     if path.is_dir(): raise RepositoryError(f"repository path {str(path)!r} is a directory; give a file path such as {str(path / DEFAULT_REPOSITORY)!r}")
@@ -129,6 +131,8 @@ class Repository:
                  create:bool=True): # create the file if it is absent (False: refuse a path with no repository)
         if not isinstance(path, (str, os.PathLike)) or str(path) == '':
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
+        if not (_is_seconds(timeout_s) and 0 <= timeout_s <= _MAX_TIMEOUT_S):  # SQLite keeps it in milliseconds, in 32 bits: more wraps round
+            raise RepositoryError(f"timeout_s={timeout_s!r} is not allowed: give the seconds a writer waits for another one's lock, a number from 0 to {_MAX_TIMEOUT_S} (about 24 days)")
         self.path = Path(path).expanduser()
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
@@ -265,12 +269,26 @@ def _study_by_id(self:Repository, sid:int) -> StudyRecord:
     if r is None: raise RepositoryError(f"no study with id {sid!r} in {str(self.path)!r}: give the StudyRecord that `Repository.study` returns")
     return _study_from_row(r)
 
+def _check_study_arg(study, name:bool=False, study_id:bool=False) -> None:
+    "Refuse a `study` argument that is not a `StudyRecord` (nor, where they are taken, a study's name or id), naming it."
+    if isinstance(study, StudyRecord) or (name and isinstance(study, str)) or (study_id and isinstance(study, int) and not isinstance(study, bool)): return
+    raise RepositoryError(f"study={study!r} is not allowed: give the StudyRecord that `Repository.study` returns"
+                          + (', or its name' if name else ', or its study_id' if study_id else '')
+                          + (f", such as repo.get_study({study!r})" if isinstance(study, str) else ''))
+
 @patch
 def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:str, metric:str, direction:str='maximize',
           seed:int|None=None,
           protocol:Mapping|None=None, # how the objective measures its scores (see `check_protocol`); None: not recorded
          ) -> StudyRecord:
     "Find the study `name`, or create it; refuse one recorded with another task, space, metric, direction or protocol."
+    for k, v in dict(name=name, tuner=tuner, metric=metric).items():  # SQLite's NOT NULL would drop the study silently (INSERT OR IGNORE)
+        if not (isinstance(v, str) and v.strip()):
+            raise RepositoryError(f"study {k}={v!r} is not allowed: give a non-empty text, such as " + {'name': "'titanic-rf'", 'tuner': "'random'", 'metric': "'accuracy'"}[k])
+    if not isinstance(task, TaskRecord):
+        raise RepositoryError(f"task={task!r} is not allowed: give a metahpo.repository.TaskRecord, such as TaskRecord('titanic', 'random_forest', 'tabular')")
+    if not isinstance(space, SearchSpace):
+        raise RepositoryError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
     check_direction(direction); protocol = check_protocol(protocol)
     seed = check_seed(seed)  # a NumPy integer as a Python int: SQLite would store it as 8 bytes
     key = (task.name, task.model_family, task.fingerprint)
@@ -297,6 +315,7 @@ def _still(c, study:StudyRecord) -> None:
 @patch
 def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
     "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
+    _check_study_arg(study, name=True)
     name = study if isinstance(study, str) else study.name
     with self._tx() as c:
         return c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
@@ -404,6 +423,11 @@ def _valid_trial(study:StudyRecord, trial:Trial, which:str) -> Trial:
         if cost is None: raise _Bad(f"cost {trial.cost!r} is not a Cost", "give Cost(wall_s, cpu_s, gpu_s)")
         value = trial.value if status == TrialStatus.COMPLETE else _na(trial.value)  # NaN: missing, as an import reads it (SQLite stores NaN as NULL),
         seed = _na(trial.seed)  # but a complete trial's NaN is said as such
+        if _is_num(seed) and not -2**63 <= seed < 2**63: raise _Bad(f"seed {seed!r} is beyond what SQLite stores (64 bits)", "give the study's seed, a whole number from 0 to 4294967295, or None")
+        for k in ('error', 'package_version', 'device', 'started_at', 'finished_at'):  # what SQLite cannot store, or would store as something else
+            if not ((v := getattr(trial, k)) is None or isinstance(v, str)):
+                raise _Bad(f"{k}={v!r} is not a text", "give a text or None" + {'error': ", such as str(exception)", 'started_at': ", such as metahpo.core.utcnow()",
+                                                                               'finished_at': ", such as metahpo.core.utcnow()"}.get(k, ''))
         config = _check_trial(dict(trial.config) if isinstance(trial.config, Mapping) else trial.config,
                               dict(trial.metrics) if isinstance(trial.metrics, Mapping) else trial.metrics, status.value, value,
                               [_na(cost.wall_s), _na(cost.cpu_s), _na(cost.gpu_s)], seed, study.space, study.metric)
@@ -438,6 +462,7 @@ def _insert_trials(c, sid:int, trials:list[Trial]) -> int:
 def record(self:Repository, study:StudyRecord|int, trial:Trial,
            claim:int|None=None) -> Trial: # the claim (from `claim`) that this trial ends, released in the same transaction
     "Store a finished `trial` in `study` at once, checked as an import checks it; return it with its repository number (idempotent on `trial.uid`)."
+    _check_study_arg(study, study_id=True)
     sid = study if isinstance(study, int) else study.study_id
     trial = _valid_trial(_study_by_id(self, sid) if isinstance(study, int) else study, trial, f"trial {getattr(trial, 'number', '')}".rstrip())
     with self._tx() as c:
@@ -450,6 +475,9 @@ def record(self:Repository, study:StudyRecord|int, trial:Trial,
 @patch
 def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) -> int:
     "Store many finished trials in one transaction (for tabulated or surrogate results), each checked as `record` checks it (all or none); return how many were new."
+    _check_study_arg(study, study_id=True)
+    if isinstance(trials, (Trial, str)) or not isinstance(trials, Iterable):
+        raise RepositoryError(("trials is one Trial" if isinstance(trials, Trial) else f"trials={trials!r} is not allowed") + ": give a list of metahpo.core.Trial (one trial: [trial], or `record`)")
     sid = study if isinstance(study, int) else study.study_id
     s, trials = _study_by_id(self, sid) if isinstance(study, int) else study, list(trials)
     trials = [_valid_trial(s, t, f"trial {i} of {len(trials)}") for i, t in enumerate(trials)]
@@ -498,6 +526,7 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
           no_repeat:bool=True, # refuse a configuration the study has recorded already
          ) -> tuple[str, int|None]:
     "Reserve `config` of `study` for this process: ('claimed', claim id), ('taken', None) or ('full', None)."
+    _check_study_arg(study)
     key = study.space.key(config)
     now = dt.datetime.now(dt.timezone.utc)
     with self._tx() as c:
@@ -535,6 +564,7 @@ def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -
 @patch
 def claims(self:Repository, study:StudyRecord) -> list[dict]:
     "The claims of `study` now in the table (live or not yet found dead): config, host, pid, claimed_at."
+    _check_study_arg(study)
     return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[3]) for r in
             self._con.execute("SELECT config, host, pid, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,))]
 

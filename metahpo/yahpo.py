@@ -69,9 +69,10 @@ def yahpo_dir(scenario:str, # a name in `YAHPO_SCENARIOS`
     p = d / 'yahpo' / scenario
     missing = [f for f in ('config_space.json', 'encoding.json') if not (p / f).is_file()]
     if missing:
-        have = sorted(q.name for q in (d / 'yahpo').iterdir() if q.is_dir()) if (d / 'yahpo').is_dir() else []
+        have = sorted(q.name for q in (d / 'yahpo').iterdir() if q.is_dir()) if (d / 'yahpo').is_dir() else None
         raise MetahpoError(f"{str(p)!r} lacks {missing}: put yahpo_data's {scenario}/ folder there"
-                           + (f" (scenarios present: {have})" if have else f"; {str(d / 'yahpo')!r} does not exist"))
+                           + (f"; {str(d / 'yahpo')!r} does not exist" if have is None else f" (scenarios present: {have})" if have else
+                              f"; {str(d / 'yahpo')!r} holds no scenario folder"))
     return p
 
 # %% ../nbs/20_yahpo.ipynb #2dce88aa
@@ -276,8 +277,12 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
                            ) -> dict[str, int]:
     "Record random configurations of a YAHPO scenario's instances as one study each; return the trials added per instance."
     n_configs = check_whole('n_configs', n_configs, 1)
+    if isinstance(instances, (str, bytes, int, np.integer)) or not (instances is None or hasattr(instances, '__iter__')):  # a string's letters are no instances
+        raise MetahpoError(f"instances={instances!r} is not allowed: give a list of instance ids, such as [{str(instances)!r}], or None for all of them")
     sc = YahpoScenario(scenario, data_dir)
-    instances = sc.instances if instances is None else [sc.check_instance(i) for i in instances]
+    asked, instances = instances, sc.instances if instances is None else [sc.check_instance(i) for i in instances]
+    if twice := sorted({i for i in instances if instances.count(i) > 1}):  # one study each: the second would report 0 trials added
+        raise MetahpoError(f"instances={list(asked)!r} names {', '.join(map(repr, twice))} more than once: give each instance once")
     repo, own = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
     from tqdm.auto import tqdm
     added, version, device = {}, package_version(), device_name()
