@@ -10,7 +10,7 @@ from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
-from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, package_version
+from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, check_whole, package_version
 from .space import SearchSpace, _canon
 
 # %% auto #0
@@ -129,7 +129,7 @@ class Repository:
     def __init__(self, path:str|os.PathLike=DEFAULT_REPOSITORY, # the SQLite file; created if absent
                  timeout_s:float=60.0, # how long a writer waits for another one's lock
                  create:bool=True): # create the file if it is absent (False: refuse a path with no repository)
-        if not isinstance(path, (str, os.PathLike)) or str(path) == '':
+        if not isinstance(path, (str, os.PathLike)) or str(path) == '' or '\x00' in str(path):  # a NUL: no file system takes it (it was a ValueError)
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
         if not (_is_seconds(timeout_s) and 0 <= timeout_s <= _MAX_TIMEOUT_S):  # SQLite keeps it in milliseconds, in 32 bits: more wraps round
             raise RepositoryError(f"timeout_s={timeout_s!r} is not allowed: give the seconds a writer waits for another one's lock, a number from 0 to {_MAX_TIMEOUT_S} (about 24 days)")
@@ -527,6 +527,7 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
          ) -> tuple[str, int|None]:
     "Reserve `config` of `study` for this process: ('claimed', claim id), ('taken', None) or ('full', None)."
     _check_study_arg(study)
+    if limit is not None: limit = check_whole('limit', limit)  # -1 was 'full' at once, '3' a TypeError
     key = study.space.key(config)
     now = dt.datetime.now(dt.timezone.utc)
     with self._tx() as c:

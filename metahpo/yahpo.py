@@ -61,7 +61,7 @@ def yahpo_dir(scenario:str, # a name in `YAHPO_SCENARIOS`
               data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
              ) -> Path:
     "The folder of a scenario's files, `<data_dir>/yahpo/<scenario>`, checked to hold its config space and encoding."
-    if scenario not in YAHPO_SCENARIOS: raise MetahpoError(choices_msg('YAHPO scenario', scenario, list(YAHPO_SCENARIOS)))
+    if not isinstance(scenario, str) or scenario not in YAHPO_SCENARIOS: raise MetahpoError(choices_msg('YAHPO scenario', scenario, list(YAHPO_SCENARIOS)))
     d = resolve_data_dir(data_dir)
     if d is None:
         raise MetahpoError("no data directory for YAHPO Gym: give data_dir, or set METAHPO_DATA_DIR to a folder holding yahpo/ "
@@ -222,7 +222,7 @@ class YahpoObjective:
         self.scenario = scenario if isinstance(scenario, YahpoScenario) else YahpoScenario(scenario, data_dir)
         sc = self.scenario
         self.instance = sc.check_instance(instance)
-        self.metric = metric or sc.layout.metric
+        self.metric = sc.layout.metric if metric is None else metric  # '' is no metric's name: refused by `direction`, not read as the default
         self.direction = sc.layout.direction(self.metric)
         self.fidelity = sc.fidelity_space.complete(fidelity or {})
         self.space = sc.space

@@ -250,6 +250,7 @@ def _api_cases(tmp):
         ('tune-budget-zero', _tuning(budget=0), "n_trials=0 is not allowed"),
         ('repository-none', lambda: Repository(None), "repository path None is not allowed"),
         ('repository-number', lambda: Repository(123), "repository path 123 is not allowed"),
+        ('repository-nul', lambda: Repository('a\x00b.db'), "repository path 'a\\x00b.db' is not allowed"),
         ('repository-read-only-missing', lambda: Repository(tmp / 'absent.db', create=False), "no repository at"),
         ('budget-negative', lambda: Budget(-1), "n_trials=-1 is not allowed"),
         ('budget-inf-seconds', lambda: Budget(seconds=math.inf), "seconds=inf is not allowed"),
