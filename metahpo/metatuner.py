@@ -241,9 +241,9 @@ class MetaTuner(Tuner):
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
         self.n_candidates, self.n_random_init = n_candidates, n_random_init
         self._pool_, self._S = None, None
-        if surrogate is not None and not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict')):
+        if surrogate is not None and (isinstance(surrogate, type) or not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict'))):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "
-                               "and predict, or None for `default_surrogate`")
+                               "and predict, or None for `default_surrogate`" + (f" (an instance, such as {surrogate.__name__}(), not the class)" if isinstance(surrogate, type) else ''))
         self.surrogate = surrogate if surrogate is not None else default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted = set(), [], False
@@ -267,18 +267,24 @@ class MetaTuner(Tuner):
                 warn_user(f"the {len(self.past)} past task(s) have no meta-features: the ones given go unused, and every past task counts alike")
             if n_similar is not None and not have_mf:
                 warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
-            dims = (getattr(self.surrogate, 'd_', space.dim), getattr(self.surrogate, 'm_', self._Z.shape[1]))  # what it was fitted on, where it says
-            if hasattr(self.surrogate, 'members_') and dims != (space.dim, self._Z.shape[1]):
-                raise MetahpoError(f"the surrogate given was fitted on {dims[0]} configuration dimensions and {dims[1]} meta-features; "
-                                   f"this space has {space.dim} and the past tasks {self._Z.shape[1]}: give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
-            own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
-            if hasattr(self.surrogate, 'members_') and (leak := sorted(own & set(getattr(self.surrogate, 'task_names_', ())))):
-                raise MetahpoError(f"the surrogate given was meta-trained on the tuned task {leak[0]!r}: its own evaluations would guide its tuning; "
-                                   "give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
+            self._own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
+            self._check_surrogate()
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
             self.consensus = PastConsensus(space, self.past, self._prior)
+
+    def _check_surrogate(self, since:str='') -> None:
+        "Refuse a meta-trained surrogate that was fitted on another space's dimensions or other meta-features, or on the tuned task itself; `since`: said when it was meta-trained after this tuner was made."
+        if not hasattr(self.surrogate, 'members_'): return
+        dims = (getattr(self.surrogate, 'd_', self.space.dim), getattr(self.surrogate, 'm_', self._Z.shape[1]))  # what it was fitted on, where it says
+        if dims != (self.space.dim, self._Z.shape[1]):
+            raise MetahpoError(f"the surrogate given was fitted on {dims[0]} configuration dimensions and {dims[1]} meta-features{since}; "
+                               f"this space has {self.space.dim} and the past tasks {self._Z.shape[1]}: give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
+        if leak := sorted(self._own & set(getattr(self.surrogate, 'task_names_', ()))):
+            raise MetahpoError(f"the surrogate given was meta-trained on the tuned task {leak[0]!r}{since}: its own evaluations would guide its tuning; "
+                               "give one unfitted, or fitted on these past tasks (`MetaTuner.past_tasks()`)")
+        self._checked = self.surrogate.members_  # what passed: meta-trained again (by another tuner sharing it), it is checked again
 
     def task_vector(self, meta_features:Mapping[str, float]|None) -> np.ndarray:
         "A task's meta-features standardised as the past tasks' are (zeros where unknown)."
@@ -307,7 +313,10 @@ class MetaTuner(Tuner):
         return len(self._queue)
 
     def _fit(self):
-        if self.past and hasattr(self.surrogate, 'members_'): self._fitted = True; return  # meta-trained already (benchmarks share one across seeds)
+        if self.past and hasattr(self.surrogate, 'members_'):  # meta-trained already (benchmarks share one across seeds)
+            if self.surrogate.members_ is not getattr(self, '_checked', None):  # meta-trained since this tuner was made: by another tuner that shares it, on its own past
+                self._check_surrogate(" after this tuner was made (by another tuner that shares it?)")
+            self._fitted = True; return
         if self.past: tasks = self.past_tasks()
         else:
             X, y = self._obs()

@@ -5,7 +5,7 @@
 # %% ../nbs/06_reptile.ipynb #b06d0be1
 from __future__ import annotations
 from dataclasses import dataclass
-import math, numbers
+import contextlib, math, numbers
 from typing import Sequence
 import numpy as np
 from .core import make_rng, lazy_import, MetahpoError, choices_msg, check_whole
@@ -13,7 +13,7 @@ from .experience import standardise_scores
 
 # %% auto #0
 __all__ = ['LOSSES', 'MetaTask', 'synthetic_tasks', 'make_net', 'net_inputs', 'mse_loss', 'rank_loss', 'sgd_steps', 'check_tasks',
-           'reptile', 'fomaml']
+           'check_net', 'reptile', 'fomaml']
 
 # %% ../nbs/06_reptile.ipynb #67641367
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ def synthetic_tasks(n_tasks:int=40, n_points:int=30, d:int=2, m:int=3, noise:flo
 
 # %% ../nbs/06_reptile.ipynb #a8fb79a4
 def make_net(d_in:int, hidden:int, depth:int, seed:int):
-    "A small tanh network from `d_in` inputs to one output, its weights drawn under `seed` (torch's global generator is left as it was)."
+    "A small tanh network from `d_in` inputs to one output, its weights drawn under `seed` (torch's global generators, the CPU's and any GPU's, are left as they were)."
     torch = lazy_import('torch', 'dl'); nn = torch.nn
-    with torch.random.fork_rng(devices=[]):  # the caller's own torch code keeps its random stream
-        torch.manual_seed(seed)
+    with torch.random.fork_rng(devices=[]), torch.inference_mode(False):  # the caller's own torch code keeps its random stream; weights that can be trained, in any mode
+        torch.default_generator.manual_seed(seed)  # the CPU's alone, which draws the weights: torch.manual_seed would reseed every GPU's generator too, which fork_rng(devices=[]) does not restore
         layers, w = [], d_in
         for _ in range(depth): layers += [nn.Linear(w, hidden), nn.Tanh()]; w = hidden
         return nn.Sequential(*layers, nn.Linear(w, 1))
@@ -72,6 +72,13 @@ def _loss_fn(loss:str):
     if loss not in LOSSES: raise MetahpoError(choices_msg('loss', loss, LOSSES))
     return LOSSES[loss]
 
+def _grad_on():
+    "A block in which torch takes gradients whatever the caller's mode (inside `torch.no_grad()` or `torch.inference_mode()`): meta-training and adaptation need their own."
+    torch = lazy_import('torch', 'dl')
+    block = contextlib.ExitStack()
+    block.enter_context(torch.inference_mode(False)); block.enter_context(torch.enable_grad())
+    return block
+
 def _check_settings(**settings) -> None:
     "Refuse meta-training and SGD settings that cannot work, naming the bad value: step counts whole numbers (0 or more), batch and tasks per step 1 or more, learning rates positive, a seed a whole number 0 or more."
     for k, v in settings.items():
@@ -87,9 +94,10 @@ def sgd_steps(net, inp, y, steps:int, lr:float, batch:int, gen, loss:str='mse'):
     _check_settings(steps=steps, lr=lr, batch=batch)
     f = torch.nn.functional.mse_loss if loss == 'mse' else _loss_fn(loss)  # torch's own for 'mse', as before: results made with it stay bit for bit
     opt = torch.optim.SGD(net.parameters(), lr=lr)
-    for _ in range(steps):
-        idx = torch.randint(len(inp), (min(batch, len(inp)),), generator=gen)
-        opt.zero_grad(); f(net(inp[idx]).squeeze(-1), y[idx]).backward(); opt.step()
+    with _grad_on():
+        for _ in range(steps):
+            idx = torch.randint(len(inp), (min(batch, len(inp)),), generator=gen)
+            opt.zero_grad(); f(net(inp[idx]).squeeze(-1), y[idx]).backward(); opt.step()
 
 def check_tasks(tasks, d_in:int|None=None) -> list[MetaTask]:
     "`tasks` as a list, each checked: X (rows x d) and y (one finite score per row) of at least one row, z of the same length in every task, finite; `d_in`: the network's inputs, d + len(z)."
@@ -110,6 +118,22 @@ def check_tasks(tasks, d_in:int|None=None) -> list[MetaTask]:
     (d, m), = dims
     if d_in is not None and d + m != d_in: raise MetahpoError(f"the network takes {d_in} inputs, but the tasks give {d} configuration dimensions + {m} meta-features")
     return tasks
+
+_MAKE_NET = "a network made by make_net(d_in, hidden, depth, seed): Linear layers with biases, Tanh between them, one output, float32 weights on the CPU"
+
+def check_net(net) -> None:
+    "Refuse a network that `reptile` and `fomaml` would not meta-train as it is: their batched inner loops (below) compute a `make_net` network, whatever layers `net` has."
+    torch = lazy_import('torch', 'dl'); nn = torch.nn
+    if not isinstance(net, nn.Sequential) or not len(net): raise MetahpoError(f"net={net!r:.80} is not allowed: reptile and fomaml meta-train {_MAKE_NET}")
+    for i, layer in enumerate(net):
+        linear = i % 2 == 0
+        if type(layer) is not (nn.Linear if linear else nn.Tanh) or (linear and layer.bias is None):
+            raise MetahpoError(f"net's layer {i} is {layer!r}, where make_net has {'a Linear layer with a bias' if linear else 'Tanh'} (the inner loops would compute that instead): "
+                               f"reptile and fomaml meta-train {_MAKE_NET}")
+    if len(net) % 2 == 0 or net[-1].out_features != 1 or len(list(net.parameters())) != len(net) + 1:
+        raise MetahpoError(f"net ends in {net[-1]!r}, not in a Linear layer to one output: reptile and fomaml meta-train {_MAKE_NET}")
+    if (odd := next((p for p in net.parameters() if p.dtype != torch.float32 or p.device.type != 'cpu'), None)) is not None:
+        raise MetahpoError(f"net has {odd.dtype} weights on {odd.device}: reptile and fomaml meta-train {_MAKE_NET} (net.float().cpu())")
 
 def _meta_setup(tasks:Sequence[MetaTask], seed:int, net=None):
     "A torch generator and a NumPy one from `seed`, and each task (checked against `net`'s inputs) as (inputs, targets) tensors."
@@ -148,16 +172,18 @@ def _batched_sgd(params:list, data:list, steps:int, lr:float, batch:int, gen, lo
 
 def reptile(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=1.0,
             tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
-    "Reptile: adapt a copy to each of a few tasks (SGD on `loss`), move the meta-weights toward the adapted ones, anneal the step."
+    "Reptile on a `make_net` network, in place: adapt a copy to each of a few tasks (SGD on `loss`), move the meta-weights toward the adapted ones, anneal the step."
     torch = lazy_import('torch', 'dl')
     _check_settings(meta_steps=meta_steps, inner_steps=inner_steps, inner_lr=inner_lr, meta_lr=meta_lr, tasks_per_step=tasks_per_step, batch=batch, seed=seed)
-    gen, rng, data = _meta_setup(tasks, seed, net)
-    for it in range(meta_steps):
-        eps = meta_lr * (1 - it / meta_steps)  # annealed meta step size
-        ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
-        fast = _batched_sgd(_stacked(net, len(ks)), [data[k] for k in ks], inner_steps, inner_lr, batch, gen, loss)
-        with torch.no_grad():
-            for p, pf in zip(net.parameters(), fast): p += eps * (pf.mean(0) - p)  # toward the mean adapted weights
+    check_net(net)
+    with _grad_on():
+        gen, rng, data = _meta_setup(tasks, seed, net)
+        for it in range(meta_steps):
+            eps = meta_lr * (1 - it / meta_steps)  # annealed meta step size
+            ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
+            fast = _batched_sgd(_stacked(net, len(ks)), [data[k] for k in ks], inner_steps, inner_lr, batch, gen, loss)
+            with torch.no_grad():
+                for p, pf in zip(net.parameters(), fast): p += eps * (pf.mean(0) - p)  # toward the mean adapted weights
     return net
 
 def _support_query(data:list, ks, gen) -> tuple[list, list]:
@@ -173,19 +199,21 @@ def _support_query(data:list, ks, gen) -> tuple[list, list]:
 
 def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=0.01,
            tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
-    "First-order MAML: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
+    "First-order MAML on a `make_net` network, in place: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
     torch = lazy_import('torch', 'dl')
     f = _loss_fn(loss)
     _check_settings(meta_steps=meta_steps, inner_steps=inner_steps, inner_lr=inner_lr, meta_lr=meta_lr, tasks_per_step=tasks_per_step, batch=batch, seed=seed)
-    gen, rng, data = _meta_setup(tasks, seed, net)
-    outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
-    for it in range(meta_steps):
-        ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
-        support, query = _support_query(data, ks, gen)
-        fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)
-        total = sum(f(_forward([p[j:j + 1] for p in fast], x.unsqueeze(0))[0], y) for j, (x, y) in enumerate(query))
-        grads = torch.autograd.grad(total, fast)
-        outer.zero_grad()
-        for p, g in zip(net.parameters(), grads): p.grad = g.mean(0)  # the mean over tasks of the query gradients
-        outer.step()
+    check_net(net)
+    with _grad_on():
+        gen, rng, data = _meta_setup(tasks, seed, net)
+        outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
+        for it in range(meta_steps):
+            ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
+            support, query = _support_query(data, ks, gen)
+            fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)
+            total = sum(f(_forward([p[j:j + 1] for p in fast], x.unsqueeze(0))[0], y) for j, (x, y) in enumerate(query))
+            grads = torch.autograd.grad(total, fast)
+            outer.zero_grad()
+            for p, g in zip(net.parameters(), grads): p.grad = g.mean(0)  # the mean over tasks of the query gradients
+            outer.step()
     return net

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, lazy_import, choices_msg, check_seed, check_whole
 from .experience import standardise_scores
-from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES, check_tasks
+from .reptile import MetaTask, make_net, net_inputs, sgd_steps, reptile, fomaml, LOSSES, check_tasks, _grad_on
 
 # %% auto #0
 __all__ = ['DEGREES_OF_FREEDOM', 'META_LEARNERS', 'predictive_quantile', 'fit_predictive', 'expected_improvement',
@@ -114,7 +114,7 @@ class MetaSurrogate:
 
     def _train(self, tasks:Sequence[MetaTask]) -> list:
         lr = self.meta_lr if self.meta_lr is not None else (1.0 if self.algorithm == 'reptile' else 0.01)
-        with _threads(1):
+        with _threads(1), _grad_on():  # trained inside a caller's torch.no_grad() too
             return [META_LEARNERS[self.algorithm](make_net(self.d_ + self.m_, self.hidden, self.depth, self.seed * 1000 + i), tasks,
                                                   self.meta_steps, self.inner_steps, self.inner_lr, lr, self.tasks_per_step,
                                                   self.batch, self.seed * 1000 + i, loss=self.loss) for i in range(self.n_members)]
@@ -165,10 +165,10 @@ class MetaSurrogate:
         if not np.isfinite(y).all(): raise MetahpoError("adapt needs finite scores: leave out trials that failed or have no score")
         if len(y) < 2: self.adapted_ = self.members_; return self  # nothing to learn a scale from yet
         torch = lazy_import('torch', 'dl')
-        inp, target = net_inputs(X, z), torch.from_numpy(standardise_scores(y).astype(np.float32))
         gen = torch.Generator().manual_seed(self.seed)
         steps, lr = (self.scratch_steps, self.inner_lr) if self.algorithm == 'none' else (self.adapt_steps, self.adapt_lr)
-        with _threads(1):
+        with _threads(1), _grad_on():  # adapted inside a caller's torch.no_grad() or torch.inference_mode() too
+            inp, target = net_inputs(X, z), torch.from_numpy(standardise_scores(y).astype(np.float32))
             self.adapted_ = []
             for net in self.members_:
                 fast = copy.deepcopy(net); sgd_steps(fast, inp, target, steps, lr, self.batch, gen, self.loss)

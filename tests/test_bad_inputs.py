@@ -309,6 +309,10 @@ def _api_cases(tmp):
         ('surrogate-predict-text-configs', lambda: _fitted_surrogate().predict([['a', 'b']], np.zeros(3)), "configurations X must be numbers"),
         ('expected-improvement-negative-scale', lambda: expected_improvement(np.zeros(1), -np.ones(1), 0.0), "scales of 0 or more, got -1.0"),
         ('metatuner-task-number', lambda: MetaTuner(get_space('random_forest'), 0, task=5), "task=5 is not allowed"),
+        ('reptile-relu-net', lambda: reptile(torch_nn().Sequential(torch_nn().Linear(5, 4), torch_nn().ReLU(), torch_nn().Linear(4, 1)), synthetic_tasks(n_tasks=3), meta_steps=1),
+         "net's layer 1 is ReLU(), where make_net has Tanh"),  # trained as if its ReLU were Tanh
+        ('metatuner-surrogate-class', lambda: MetaTuner(get_space('random_forest'), 0, surrogate=MetaSurrogate), "(an instance, such as MetaSurrogate(), not the class)"),
+        ('metatuner-shared-surrogate-leak', _shared_surrogate_leak, "was meta-trained on the tuned task 'toy1' after this tuner was made"),
         ('greedy-portfolio-weights', lambda: greedy_portfolio(np.eye(3), 1, weights=[1.0]), "weights=[1.0] is not allowed: give one weight per past task (3)"),
         ('peer-meta-features-list', lambda: make_peer('nn-warm-start', get_space('random_forest'), 0, meta_features=[30, 0.1]),
          "meta_features of type list is not allowed: give a mapping of names to numbers"),
@@ -352,6 +356,20 @@ def _runs():
     "Two tuners' runs on three tasks, two seeds, two evaluations: a table of `run_benchmark`."
     return pd.DataFrame([dict(tuner=t, task=f't{i}', seed=s, k=k, regret=0.5 / k + (t == 'random') * 0.1)
                          for t in ('meta', 'random') for i in range(3) for s in (0, 1) for k in (1, 2)])
+
+def torch_nn():
+    import torch
+    return torch.nn
+
+def _shared_surrogate_leak():
+    "Two tuners made first, sharing one surrogate; the first meta-trains it on its past (toy1 among it), then the second, tuning toy1, asks."
+    from metahpo.metatuner import MetaTuner
+    from metahpo.surrogate import MetaSurrogate
+    from metahpo.testing import toy_experience
+    sp = get_space('random_forest'); ex = toy_experience(sp); one = MetaSurrogate(n_members=1, meta_steps=2)
+    first, second = (MetaTuner(sp, 0, experience=ex, task=t, meta_features={'shift': 0.5}, surrogate=one) for t in ('toy0', 'toy1'))
+    for t in (first, second):
+        for i in range(5): t.tell(t.ask(), float(i))
 
 def _fitted_surrogate():
     from metahpo.surrogate import MetaSurrogate
