@@ -141,7 +141,7 @@ class PastConsensus:
                  prior:np.ndarray, # each past task's weight before any trial (the warm start's similarity)
                  min_trials:int=3, # fewer trials than this: nothing to weigh the sources by, cover the similar tasks instead
                  regressor=None): # past task -> a fitted model with `predict(X)` of its standardised scores, for configurations it did not evaluate; default a small extra-trees, fitted once per task
-        self.space, self.past, self.prior, self.min_trials = space, list(past), np.asarray(prior, float), min_trials
+        self.space, self.past, self.prior, self.min_trials = space, list(past), np.asarray(prior, float), check_whole('min_trials', min_trials)  # -1 was taken
         self.regressor = regressor or _task_model
         self._cols, self._rec = {}, None  # configuration key -> every source's score of it; each source's recorded scores by key
 
@@ -303,7 +303,7 @@ class MetaTuner(Tuner):
 
     def learned_from(self, n:int=5) -> dict:
         "What the tuner learned from: the past tasks and their evaluations, the `n` nearest tasks with their similarity weights, and the warm-start picks still queued."
-        order = np.argsort(-self._prior, kind='stable')[:n] if self.past else []
+        order = np.argsort(-self._prior, kind='stable')[:check_whole('n', n)] if self.past else []  # n=-1 dropped the last, 'a' a TypeError
         return dict(n_past=len(self.past), n_evaluations=int(sum(len(e) for e in self.past)),
                     nearest=[(self.past[i].name, round(float(self._prior[i]), 3)) for i in order], warm_start=[dict(c) for c in self._queue])
 

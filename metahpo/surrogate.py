@@ -34,6 +34,8 @@ def fit_predictive(errors:np.ndarray, # prediction errors on held-out data
     from scipy.optimize import minimize
     r, e = np.asarray(errors, float), np.asarray(spreads, float)
     if r.shape != e.shape or not len(r): raise MetahpoError(f"errors and spreads need the same non-empty shape, got {r.shape} and {e.shape}")
+    if not len(dfs := list(dfs)) or not all(isinstance(d, numbers.Real) and not isinstance(d, bool) and d > 0 for d in dfs):  # () was numpy's argmin of an empty sequence
+        raise MetahpoError(f"dfs={dfs!r} is not allowed: give the Student-t degrees of freedom to choose among, positive numbers (math.inf: Gaussian)")
     if not (np.isfinite(r).all() and np.isfinite(e).all() and (e >= 0).all()):
         raise MetahpoError("errors and spreads must be finite numbers, the spreads 0 or more (leave out predictions without a score)")
     def nll(p, df):
@@ -101,8 +103,9 @@ class MetaSurrogate:
 
     def _check_params(self) -> None:
         "Refuse settings that cannot work, by name (when fitting, as scikit-learn estimators do)."
-        if self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
-        if self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
+        if not isinstance(self.algorithm, str) or self.algorithm not in META_LEARNERS: raise MetahpoError(choices_msg('meta-learning algorithm', self.algorithm, META_LEARNERS))
+        if not isinstance(self.loss, str) or self.loss not in LOSSES: raise MetahpoError(choices_msg('loss', self.loss, LOSSES))
+        if not isinstance(self.calibrate, (bool, np.bool_)): raise MetahpoError(f"calibrate={self.calibrate!r} is not allowed: give True or False")  # 'no' read as True
         for k, least in dict(n_members=1, hidden=1, depth=0, meta_steps=0, inner_steps=0, tasks_per_step=1, batch=1, adapt_steps=0, scratch_steps=0).items():
             check_whole(k, getattr(self, k), least)
         for k in ('inner_lr', 'adapt_lr', 'meta_lr', 'min_std'):
@@ -217,7 +220,7 @@ def calibration(surrogate:MetaSurrogate, tasks:Sequence[MetaTask], # tasks it di
                 n_observed:int=5, # adapt to this many random trials of each task first and predict the others (0: predict all, unadapted)
                 seed:int=0) -> pd.DataFrame:
     "Observed coverage of the central predictive intervals at each nominal level, over held-out tasks."
-    check_whole('n_observed', n_observed, 0)
+    check_whole('n_observed', n_observed, 0); check_seed(seed, allow_none=False)  # -1 was numpy's error
     for l in levels: surrogate.interval(l)  # each a probability between 0 and 1
     tasks = check_tasks(tasks)
     rng, zs = make_rng(seed), []
