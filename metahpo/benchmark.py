@@ -158,15 +158,15 @@ def _ks(ks:Sequence[int], n_boot:int|None=None, seed:int|None=None) -> list[int]
     if not isinstance(seed, np.random.Generator): check_seed(seed)
     return out
 
-def _after(res:pd.DataFrame, k:int) -> pd.DataFrame:
-    "The rows after k evaluations; a run with fewer candidates than k keeps its final row."
-    check_whole('k', k, 1); _check_runs(res)
+def _after(res:pd.DataFrame, k:int, checked:bool=False) -> pd.DataFrame:
+    "The rows after k evaluations; a run with fewer candidates than k keeps its final row (`checked`: `res` and k were checked already, once for all ks)."
+    if not checked: check_whole('k', k, 1); _check_runs(res)
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
-def task_regret(res:pd.DataFrame, k:int) -> pd.DataFrame:
+def task_regret(res:pd.DataFrame, k:int, _checked:bool=False) -> pd.DataFrame:
     "Normalized regret after k evaluations, averaged over seeds: one row per task, one column per tuner."
-    return _after(res, k).groupby(['tuner', 'task']).regret.mean().unstack(0)
+    return _after(res, k, _checked).groupby(['tuner', 'task']).regret.mean().unstack(0)
 
 def regret_gap(res:pd.DataFrame, k:int, a:str, b:str, top:int=5) -> pd.DataFrame:
     "The `top` tasks that make most of the difference between tuners `a` and `b` in mean regret after k; `share` is each task's part of (mean a - mean b)."
@@ -186,10 +186,10 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
 
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
-    ks = _ks(ks, n_boot, seed)
+    ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
     rng, out = make_rng(seed), []
     for k in ks:
-        per_task = task_regret(res, k)
+        per_task = task_regret(res, k, _checked=True)
         if per_task.isna().any().any():  # a mean over fewer tasks beside the others' would not compare
             name = per_task.columns[per_task.isna().any().to_numpy()][0]; lack = per_task.index[per_task[name].isna()].tolist()
             raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(per_task)} tasks of the runs (e.g. {lack[0]!r}), which other "
@@ -246,10 +246,10 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
-    ks = _ks(ks, n_boot, seed)
+    ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
     rng, out = make_rng(seed), []
     for k in ks:
-        per_task = task_regret(res, k)
+        per_task = task_regret(res, k, _checked=True)
         if tuner not in per_task: raise MetahpoError(choices_msg('tuner', tuner, list(per_task.columns)))
         ran = per_task[tuner].notna().to_numpy()  # the tasks `tuner` ran: a task that only tuners outside a pair ran plays no part in it
         idx = rng.integers(ran.sum(), size=(n_boot, ran.sum()))

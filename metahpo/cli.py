@@ -278,7 +278,6 @@ def _table_objective(a):
     if a.data is None or a.target is None: raise MetahpoError("give --data and --target together: your table (CSV) and the column to predict")
     if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
-    if a.split_seed and a.test_fraction is None: raise MetahpoError(f"--split-seed {a.split_seed} seeds a held-out share: give --test-fraction too (e.g. 0.2), or leave --split-seed out")
     from metahpo.trainers.rf import RandomForestTrainer
     X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
     _check_labels(y, a.target, _CV_FOLDS)

@@ -79,11 +79,8 @@ def make_objective(task:str, # a name in `TASKS`
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
-    try: split_seed = check_seed(split_seed, allow_none=False)
-    except MetahpoError as e: raise MetahpoError(str(e).replace(f'seed {split_seed!r}', f'split_seed={split_seed!r}', 1)) from None
-    if test_fraction is None:
-        if split_seed: raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
-        return spec.models[model](data_dir, seed, space, profile)
+    if test_fraction is None and split_seed == 0: return spec.models[model](data_dir, seed, space, profile)
     if model != 'random_forest':  # refused before any data is loaded
-        raise MetahpoError(f"test_fraction={test_fraction!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave test_fraction out")
-    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction, split_seed=split_seed)
+        what, v = ('test_fraction', test_fraction) if test_fraction is not None else ('split_seed', split_seed)
+        raise MetahpoError(f"{what}={v!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave {what} out")
+    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction, split_seed=split_seed)  # the forest checks both

@@ -56,6 +56,7 @@ def m(tmp_path_factory):
     for name, text in (('empty_titanic', ''), ('nan_titanic', 'PassengerId,Survived,Pclass,Name,Sex,Age,SibSp,Parch,Ticket,Fare,Cabin,Embarked\n' + ',' * 11 + '\n')):
         (d / name / 'titanic').mkdir(parents=True); (d / name / 'titanic' / 'train.csv').write_text(text)
     (d / 'nopmlb').mkdir()
+    (d / 'table.csv').write_text('x,y\n' + ''.join(f'{(i * 37) % 101 / 10},{i % 2}\n' for i in range(40)))  # a table a forest can tune
     return d
 
 def _tree(*roots):
@@ -77,7 +78,7 @@ CLI = [
     ('tune-test-fraction-neural', ['tune', '--task', 'imdb', '--test-fraction', '0.2'],
      "--test-fraction 0.2 is for a random forest (task titanic); bert on task 'imdb' is scored on its own test split: leave --test-fraction out"),
     ('tune-split-seed-alone', ['tune', '--split-seed', '1'], "--split-seed 1 seeds a held-out share: give --test-fraction too"),
-    ('tune-split-seed-data-alone', ['tune', '--data', 'nope.csv', '--target', 'y', '--split-seed', '2'], "--split-seed 2 seeds a held-out share: give --test-fraction too"),
+    ('tune-split-seed-data-alone', ['tune', '--data', '{d}/table.csv', '--target', 'y', '--split-seed', '2'], "--split-seed 2 seeds a held-out share: give --test-fraction too"),
     ('tune-split-seed-negative', ['tune', '--test-fraction', '0.2', '--split-seed', '-1'], "argument --split-seed: seed '-1' is not allowed: give a whole number from 0"),
     ('import-nothing', ['import'], "give a Parquet file to import, or --optuna"),
     ('import-optuna-no-task', ['import', '--optuna', 'sqlite:///optuna.db', '--study', 's'], "--optuna needs --task"),

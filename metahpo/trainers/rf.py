@@ -162,6 +162,8 @@ class RandomForestTrainer:
         if test_fraction is not None and not (isinstance(test_fraction, numbers.Real) and not isinstance(test_fraction, bool) and 0 < test_fraction < 1):
             raise MetahpoError(f"test_fraction={test_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.2, or None (cross-validation only)")
         _check_seed(split_seed)
+        if test_fraction is None and split_seed != 0:  # a split of nothing: the user meant a held-out share
+            raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
         if isinstance(space, str):
             if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
             space = get_space('random_forest', wide=space == 'wide')
