@@ -353,6 +353,13 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
 
 def _few(names:Sequence, n:int=5) -> str: return ', '.join(map(str, list(names)[:n])) + (', ...' if len(names) > n else '')
 
+def _warn_unused_names(meta_features:Mapping|None, known:Sequence[str]) -> None:
+    "Warn when some of the tuned task's known meta-features (numbers) are named as no past task's is: they go unused, a typo or another way of computing them than the experience's (the callers refuse when none is shared)."
+    given = [str(k) for k, v in (meta_features or {}).items() if np.isfinite(_number(v))]
+    if (unused := sorted(set(given) - set(map(str, known)))) and len(unused) < len(given):
+        warn_user(f"meta-feature(s) {_few(unused)} of the {len(given)} given are known for no past task and go unused (the past tasks know {_few(sorted(map(str, known)))}): "
+                  "a typo, or computed another way than the experience's (`metahpo.metafeatures`)?")
+
 def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
     "Warn when a past task has exactly the tuned task's meta-features (`same_meta_features`, `TWIN_MIN_FEATURES` known): its own table under another name, or a typo in `task`, which a warm start would copy."
     if n_known(meta_features) < TWIN_MIN_FEATURES: return

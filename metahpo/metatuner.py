@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores, past_in_space, _few, _warn_twins
+from .experience import standardise_scores, past_in_space, _few, _warn_twins, _warn_unused_names
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -261,6 +261,7 @@ class MetaTuner(Tuner):
             if meta_features and self._Z.shape[1] and not set(meta_features) & set(self._mu.index):
                 raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, meta_features)))}) is among the past tasks' "
                                    f"({_few(list(self._mu.index))}): compute them as the experience did (`metahpo.metafeatures`), or pass meta_features=None")
+            _warn_unused_names(meta_features, self._mu.index[self._mu.notna()])
             self._z = self.task_vector(meta_features)
             have_mf = meta_features is not None and self._Z.shape[1] > 0
             if meta_features is not None and not self._Z.shape[1]:

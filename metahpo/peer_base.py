@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience, TaskEvaluations, past_in_space, _few
+from .experience import Experience, TaskEvaluations, past_in_space, _few, _warn_unused_names
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'task_meta_features', 'nearest_tasks', 'PeerTuner']
@@ -72,6 +72,7 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
     if not shared: raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, new.index)))}) is known for the past tasks "
                                       f"({_few(sorted(str(c) for c in mf.columns if mf[c].notna().any())) or 'they know none'}): compute them as the experience did "
                                       "(`metahpo.metafeatures`), or pass meta_features=None")
+    _warn_unused_names(new.to_dict(), shared)
     mf = mf[shared]
     lo, scale = (mf.min(), mf.max() - mf.min()) if scaling == 'minmax' else (mf.mean(), mf.std())
     scale = scale.replace(0, 1).fillna(1)

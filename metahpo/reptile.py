@@ -28,7 +28,10 @@ class MetaTask:
 # %% ../nbs/06_reptile.ipynb #131fcb1a
 def synthetic_tasks(n_tasks:int=40, n_points:int=30, d:int=2, m:int=3, noise:float=0.05, seed:int=0) -> list[MetaTask]:
     "Bowls in [0,1]^d whose optimum depends on the meta-features: a test bed for meta-learning."
-    rng = make_rng(seed)
+    for k, v, least in (('n_tasks', n_tasks, 1), ('n_points', n_points, 2), ('d', d, 1), ('m', m, 0)): check_whole(k, v, least)  # two points at least: one alone standardises to 0
+    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, numbers.Real) or not math.isfinite(noise) or noise < 0:
+        raise MetahpoError(f"noise={noise!r} is not allowed: give a finite number, 0 or more")
+    rng = make_rng(seed if isinstance(seed, np.random.Generator) else check_whole('seed', seed))
     W = rng.normal(size=(m, d))
     out = []
     for i in range(n_tasks):
@@ -42,6 +45,7 @@ def synthetic_tasks(n_tasks:int=40, n_points:int=30, d:int=2, m:int=3, noise:flo
 # %% ../nbs/06_reptile.ipynb #a8fb79a4
 def make_net(d_in:int, hidden:int, depth:int, seed:int):
     "A small tanh network from `d_in` inputs to one output, its weights drawn under `seed` (torch's global generators, the CPU's and any GPU's, are left as they were)."
+    for k, v, least in (('d_in', d_in, 1), ('hidden', hidden, 1), ('depth', depth, 0), ('seed', seed, 0)): check_whole(k, v, least)
     torch = lazy_import('torch', 'dl'); nn = torch.nn
     with torch.random.fork_rng(devices=[]), torch.inference_mode(False):  # the caller's own torch code keeps its random stream; weights that can be trained, in any mode
         torch.default_generator.manual_seed(seed)  # the CPU's alone, which draws the weights: torch.manual_seed would reseed every GPU's generator too, which fork_rng(devices=[]) does not restore
