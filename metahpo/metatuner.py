@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import math, numbers
+import copy, math, numbers
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole
@@ -274,6 +274,9 @@ class MetaTuner(Tuner):
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
             self.consensus = PastConsensus(space, self.past, self._prior)
+        elif hasattr(self.surrogate, 'members_'):
+            warn_user(f"the surrogate given was meta-trained already (on {len(getattr(self.surrogate, 'task_names_', ()))} task(s)), but this tuner has no past tasks "
+                      "in its space to use it with: a copy is meta-trained on this run's own trials and the one given stays as it is; give the experience it was fitted on to use it")
 
     def _check_surrogate(self, since:str='') -> None:
         "Refuse a meta-trained surrogate that was fitted on another space's dimensions or other meta-features, or on the tuned task itself; `since`: said when it was meta-trained after this tuner was made."
@@ -323,6 +326,8 @@ class MetaTuner(Tuner):
             X, y = self._obs()
             if not len(y): raise MetahpoError("nothing to meta-train on: this tuner has no past tasks and no trials yet; give it experience, or tell it trials first")
             tasks = [MetaTask(X, standardise_scores(y), np.zeros(0), 'self')]
+            if hasattr(self.surrogate, 'members_'):  # fitted before (given so, or by a tuner that shares it): a copy learns this run's trials, the one given stays as it was
+                self.surrogate = self._ranker.surrogate = copy.deepcopy(self.surrogate)
         self.surrogate.fit(tasks); self._fitted = True
 
     def _obs(self) -> tuple[np.ndarray, np.ndarray]:
