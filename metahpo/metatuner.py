@@ -397,6 +397,8 @@ class MetaTuner(Tuner):
         self.surrogate.adapt(X, y, self._z)  # expected improvement under the adapted surrogate
         mu, sd = self.surrogate.predict(self.space.encode_many(cands), self._z)
         best = standardise_scores(y).max() if len(y) >= 2 else mu.max()
+        if getattr(self.surrogate, 'loss', 'mse') == 'rank' and len(y):  # its predictions' scale and level are free: the improvement over its own prediction at the best trial
+            best = float(self.surrogate.predict(X[[int(np.argmax(y))]], self._z)[0][0])
         ei = expected_improvement(mu, sd, best, getattr(self.surrogate, 'df_', math.inf))
         return self._take(cands[int(np.argmax(ei))])
 
