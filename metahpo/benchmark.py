@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_benchmark.ipynb #37df3c1c
 from __future__ import annotations
-import math, numbers, time
+import math, numbers, time, zlib
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed
@@ -281,12 +281,13 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 
 # %% ../nbs/22_benchmark.ipynb #f8b3f744
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
-    "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret)."
+    "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret); each tuner's band is drawn from its own stream of `seed` and its name, the same whichever other tuners the table holds."
     _ks((), n_boot, seed)
     full = _check_runs(res).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
-    rng, rows = make_rng(seed), []
+    rows = []
     for name, m in per_task.groupby(level='tuner'):
+        rng = make_rng([seed, zlib.crc32(str(name).encode())])  # before: one stream for the tuners in turn, so a tuner added or left out moved the others' bands
         a = m.to_numpy(); b = a[rng.integers(len(a), size=(n_boot, len(a)))].mean(1)
         for j, k in enumerate(m.columns):
             rows.append(dict(tuner=name, k=int(k), regret=a[:, j].mean(), lo=np.quantile(b[:, j], 0.025), hi=np.quantile(b[:, j], 0.975)))
