@@ -118,9 +118,11 @@ class MetaSurrogate:
     def _train(self, tasks:Sequence[MetaTask]) -> list:
         lr = self.meta_lr if self.meta_lr is not None else (1.0 if self.algorithm == 'reptile' else 0.01)
         with _threads(1), _grad_on():  # trained inside a caller's torch.no_grad() too
-            return [META_LEARNERS[self.algorithm](make_net(self.d_ + self.m_, self.hidden, self.depth, self.seed * 1000 + i), tasks,
-                                                  self.meta_steps, self.inner_steps, self.inner_lr, lr, self.tasks_per_step,
-                                                  self.batch, self.seed * 1000 + i, loss=self.loss) for i in range(self.n_members)]
+            members = [META_LEARNERS[self.algorithm](make_net(self.d_ + self.m_, self.hidden, self.depth, self.seed * 1000 + i), tasks,
+                                                     self.meta_steps, self.inner_steps, self.inner_lr, lr, self.tasks_per_step,
+                                                     self.batch, self.seed * 1000 + i, loss=self.loss) for i in range(self.n_members)]
+        _refuse_diverged(members, f"meta-training ({self.algorithm}, inner_lr={self.inner_lr}, meta_lr={lr})", 'lower inner_lr or meta_lr')
+        return members
 
     def _fit_spread(self, tasks:Sequence[MetaTask], n_observed:int=5) -> tuple[float, float, float]:
         "The predictive spread's (scale, noise, df), fitted on the errors on a fifth of the tasks held out of meta-training."
@@ -176,6 +178,8 @@ class MetaSurrogate:
             for net in self.members_:
                 fast = copy.deepcopy(net); sgd_steps(fast, inp, target, steps, lr, self.batch, gen, self.loss)
                 self.adapted_.append(fast)
+        _refuse_diverged(self.adapted_, f"adapting to the task's {len(y)} trials (" + (f"inner_lr={lr}, algorithm='none'" if self.algorithm == 'none' else f"adapt_lr={lr}") + ")",
+                         'lower ' + ('inner_lr' if self.algorithm == 'none' else 'adapt_lr'))
         return self
 
     def _ensemble(self, X, z) -> tuple[np.ndarray, np.ndarray]:
@@ -195,6 +199,12 @@ class MetaSurrogate:
         "Half-width, in scales, of the central predictive interval that holds `level` of the probability."
         if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1: raise MetahpoError(f"level={level!r} is not allowed: give a probability between 0 and 1")
         return predictive_quantile(0.5 + level / 2, getattr(self, 'df_', math.inf))
+
+def _refuse_diverged(nets:list, what:str, remedy:str) -> None:
+    "Raise, naming `what` and `remedy`, if a network's weights are not all finite: SGD diverged, and its predictions would be NaN (which no acquisition can rank)."
+    for i, net in enumerate(nets):
+        if not all(bool(p.isfinite().all()) for p in net.parameters()):
+            raise MetahpoError(f"{what} diverged: member {i}'s weights are not finite numbers, so its predictions would be NaN; {remedy}")
 
 def _numbers(a, what:str) -> np.ndarray:
     "`a` as an array of floats, else raise naming `what`."

@@ -307,6 +307,8 @@ def _api_cases(tmp):
         ('reptile-seed-negative', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, seed=-1), "seed=-1 is not allowed"),
         ('synthetic-tasks-noise-nan', lambda: synthetic_tasks(n_tasks=3, noise=math.nan), "noise=nan is not allowed"),  # NaN scores on every bowl before
         ('make-net-depth-negative', lambda: make_net(5, 4, -1, 0), "depth=-1 is not allowed"),  # a network of depth 0 before
+        ('surrogate-diverged', lambda: MetaSurrogate(n_members=1, meta_steps=20, inner_lr=1e6, calibrate=False).fit(synthetic_tasks(n_tasks=5)),
+         "diverged: member 0's weights are not finite numbers"),  # NaN predictions before, which MetaTuner ranked as its first candidates
         ('surrogate-fit-one-task', lambda: MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3)[0]), "tasks is one MetaTask ('bowl0')"),
         ('surrogate-adapt-text-scores', lambda: _fitted_surrogate().adapt(np.zeros((3, 2)), ['a', 'b', 'c'], np.zeros(3)), "scores y must be numbers"),
         ('surrogate-predict-text-configs', lambda: _fitted_surrogate().predict([['a', 'b']], np.zeros(3)), "configurations X must be numbers"),
