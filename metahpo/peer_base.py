@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, check_whole
+from .core import MetahpoError, make_rng, choices_msg, check_whole, warn_user
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations, past_in_space, _few, _warn_unused_names
@@ -68,9 +68,12 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
     new = num(pd.DataFrame([dict(meta_features)])).iloc[0] if meta_features else pd.Series(dtype=float)
     new = new[new.notna()]
     if new.empty or not past: return list(range(len(past)))  # nothing known of the new task: experience order
+    if not mf.notna().any().any():  # as MetaTuner does: the ones given cannot be used, so every past task counts alike
+        warn_user(f"the {len(past)} past task(s) have no meta-features: the ones given go unused, and the past tasks are taken in the experience's order")
+        return list(range(len(past)))
     shared = [c for c in mf.columns if c in new.index and mf[c].notna().any()]
     if not shared: raise MetahpoError(f"none of the meta-features given ({_few(sorted(map(str, new.index)))}) is known for the past tasks "
-                                      f"({_few(sorted(str(c) for c in mf.columns if mf[c].notna().any())) or 'they know none'}): compute them as the experience did "
+                                      f"({_few(sorted(str(c) for c in mf.columns if mf[c].notna().any()))}): compute them as the experience did "
                                       "(`metahpo.metafeatures`), or pass meta_features=None")
     _warn_unused_names(new.to_dict(), shared)
     mf = mf[shared]
