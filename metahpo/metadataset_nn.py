@@ -4,6 +4,7 @@
 
 # %% ../nbs/26_metadataset_nn.ipynb #0fc87458
 from __future__ import annotations
+import os
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
@@ -164,6 +165,8 @@ class _NeuralProtocol:
         if self.profile_name not in ('meta', 'full'): raise MetahpoError(choices_msg('meta-dataset profile', self.profile_name, ['meta', 'full']))
         check_profile(**{f.name: getattr(self, f.name) for f in fields(self) if f.name in PROFILE_SETTINGS})  # now, not in every task's row
         if hasattr(self, 'stem') and self.stem not in STEMS: raise MetahpoError(choices_msg('stem', self.stem, STEMS))
+        if hasattr(self, 'model') and not (isinstance(self.model, os.PathLike) or isinstance(self.model, str) and self.model.strip()):  # else every trial fails, recorded under the study's name
+            raise MetahpoError(f"model={self.model!r} is not allowed: give 'minilm' (the packaged all-MiniLM-L6-v2), a Hugging Face hub name such as 'bert-base-uncased', or a model folder")
     @property
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 20)
     def study_name(self, task:str) -> str: return f"meta-{self.family}-{self.space}-{task}-seed{self.seed}" + ('' if self.profile_name == 'meta' else f'-{self.profile_name}')

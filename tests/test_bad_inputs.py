@@ -295,6 +295,7 @@ def _api_cases(tmp):
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),
         ('neural-protocol-max-length', lambda: neural_protocol('bert', max_length=4), "max_length=4 is not allowed: give tokens in [8, 512]"),
         ('neural-protocol-stem', lambda: neural_protocol('resnet50', stem='vit'), "unknown stem 'vit'; choose one of: cifar, imagenet"),
+        ('neural-protocol-model-none', lambda: neural_protocol('bert', model=None), "model=None is not allowed: give 'minilm'"),  # each trial failed, recorded in the study
         ('neural-protocol-family-list', lambda: neural_protocol(['lstm']), "unknown neural family ['lstm']; choose one of: lstm"),
         ('lstm-series-list', lambda: load_series(['taylor']), "unknown LSTM meta-dataset task ['taylor']"),
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
