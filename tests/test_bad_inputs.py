@@ -164,6 +164,8 @@ CLI = [
     ('metadataset-task-unknown', ['metadataset', '--tasks', 'nosuch', '--repo', '{d}/new.db', '--data-dir', '{data}'], "unknown meta-dataset task(s) ['nosuch']"),
     ('metadataset-no-task', ['metadataset', '--tasks', ',', '--repo', '{d}/new.db'], "--tasks ',' names no task"),
     ('metadataset-no-pmlb', ['metadataset', '--tasks', 'parity5', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'], "no pmlb/INDEX.csv"),
+    ('metadataset-lstm-no-electricity', ['metadataset', '--family', 'lstm', '--tasks', 'uci-MT_002', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'],
+     "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),  # was exit status 1, its failure in the summary, and new.db left
     ('docs-not-a-checkout', ['docs', '--repo', '{d}/adir', '--out', '{d}/adir/site'], "no notebooks at"),
     ('import-strict-and-skip', ['import', '{d}/e.parquet', '--strict', '--skip-invalid', '--repo', '{d}/new.db'], "not allowed with argument --strict"),
     ('command-unknown', ['tunes'], "invalid choice: 'tunes'"),
@@ -220,7 +222,7 @@ def _api_cases(tmp):
     from metahpo.surrogate import expected_improvement
     from metahpo.metatuner import greedy_portfolio
     import numpy as np
-    from metahpo.metadataset import RFProtocol
+    from metahpo.metadataset import RFProtocol, build_metadataset
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
     from metahpo.space import SearchSpace, Int, Ordinal, Categorical
@@ -301,6 +303,13 @@ def _api_cases(tmp):
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
         ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
         ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
+        ('neural-check-tasks-not-names', lambda: neural_protocol('lstm').check_tasks(['taylor', 1, None]), "tasks holds 1, which is not a task name"),
+        ('neural-check-tasks-number', lambda: neural_protocol('lstm').check_tasks(3), "tasks=3 is not allowed: give a list of task names"),
+        # a data directory that is missing or lacks the family's folder: the tasks that read it failed one by one in the summary, the others were built
+        ('neural-build-data-dir-typo', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['sm-nile', 'uci-MT_002'], tmp / 'typo', progress=False),
+         f"data directory {str(tmp / 'typo')!r} does not exist"),
+        ('neural-build-no-electricity', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['uci-MT_002'], tmp, progress=False),
+         "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),
         # the meta-learning core (reptile, surrogate, metatuner): each of these ran silently (or died in torch, numpy or Python) before
         ('reptile-batch-zero', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, batch=0), "batch=0 is not allowed"),
         ('fomaml-inner-lr-nan', lambda: fomaml(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, inner_lr=math.nan), "inner_lr=nan is not allowed"),
