@@ -207,11 +207,11 @@ class LSTMProtocol(_NeuralProtocol):
     def data_folder(self, task:str) -> str|None: return _series(task).folder
     def load(self, task:str, data_dir=None) -> np.ndarray: return load_series(task, data_dir)
     def objective(self, task:str, data) -> LSTMTrainer:
-        p = LSTM_SOURCES[task].period
+        p = _series(task).period
         return LSTMTrainer(data, name=task, space=self.space, window=7 * p, horizon=p, period=p, seed=self.seed,
                            epoch_scale=self.epoch_scale, max_train_windows=self.max_train_windows)
     def describe(self, task:str, data) -> dict:
-        s = LSTM_SOURCES[task]
+        s = _series(task)
         return metafeatures('timeseries', data, period=s.period, freq=s.freq, seed=self.describe_seed)
     def summary(self, obj) -> dict: return dict(steps=len(obj.data.y), train_windows=obj.n_train_windows, profile=obj.profile)
 

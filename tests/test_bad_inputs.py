@@ -300,6 +300,7 @@ def _api_cases(tmp):
         ('neural-protocol-model-none', lambda: neural_protocol('bert', model=None), "model=None is not allowed: give 'minilm'"),  # each trial failed, recorded in the study
         ('neural-protocol-family-list', lambda: neural_protocol(['lstm']), "unknown neural family ['lstm']; choose one of: lstm"),
         ('lstm-series-list', lambda: load_series(['taylor']), "unknown LSTM meta-dataset task ['taylor']"),
+        ('lstm-objective-unknown', lambda: neural_protocol('lstm').objective('sunspots', [1.0] * 100), "unknown LSTM meta-dataset task 'sunspots'; choose one of"),
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
         ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
         ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
