@@ -287,6 +287,8 @@ def _api_cases(tmp):
         ('make-objective-task-list', lambda: make_objective(['titanic']), "unknown task ['titanic']; choose one of: titanic"),
         ('make-objective-model-list', lambda: make_objective('titanic', ['random_forest']), "unknown model ['random_forest'] for task 'titanic'"),
         ('make-objective-test-fraction-lstm', lambda: make_objective('electricity', test_fraction=0.2), "test_fraction=0.2 is for a random forest (task titanic)"),
+        ('make-objective-data-dir-number', lambda: make_objective('electricity', data_dir=3), "data_dir=3 is not allowed: give a folder's path"),
+        ('make-objective-split-seed-false', lambda: make_objective('titanic', split_seed=False), "split_seed=False is not allowed"),  # was split seed 0
         ('rf-test-fraction-one', lambda: _rf(test_fraction=1.0), "test_fraction=1.0 is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-text', lambda: _rf(test_fraction='0.2'), "test_fraction='0.2' is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
