@@ -231,7 +231,7 @@ def _api_cases(tmp):
     from metahpo.integrations.optuna import MetaSampler
     from metahpo.tasks import make_objective
     from metahpo.peers import make_peer
-    from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
+    from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text, load_text
     from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
@@ -304,6 +304,9 @@ def _api_cases(tmp):
         ('lstm-series-list', lambda: load_series(['taylor']), "unknown LSTM meta-dataset task ['taylor']"),
         ('lstm-objective-unknown', lambda: neural_protocol('lstm').objective('sunspots', [1.0] * 100), "unknown LSTM meta-dataset task 'sunspots'; choose one of"),
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
+        ('lstm-series-data-dir-number', lambda: load_series('uci-MT_002', 3), "data_dir=3 is not allowed: give a folder's path"),
+        ('text-task-data-dir-number', lambda: load_text('sst2', 3), "data_dir=3 is not allowed: give a folder's path"),
+        ('image-task-data-dir-number', lambda: load_images('cifar10-cat-dog', 3), "data_dir=3 is not allowed: give a folder's path"),
         ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
         ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
         ('neural-check-tasks-not-names', lambda: neural_protocol('lstm').check_tasks(['taylor', 1, None]), "tasks holds 1, which is not a task name"),
