@@ -12,8 +12,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
            'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user',
-           'data_dir', 'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json',
-           'fingerprint']
+           'check_data_dir', 'data_dir', 'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json',
+           'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -145,9 +145,15 @@ def warn_user(message:str, category:type[Warning]=UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 # %% ../nbs/00_core.ipynb #715e1973
+def check_data_dir(path):
+    "`path` if it can name a folder (a text or a path; None for `$METAHPO_DATA_DIR`), else an error naming it: checked where an argument is taken, before the folder is read."
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise MetahpoError(f"data_dir={path!r} is not allowed: give a folder's path, or None for $METAHPO_DATA_DIR")
+    return path
+
 def data_dir(path:str|os.PathLike|None=None) -> Path|None:
     "The local data directory: `path`, else `$METAHPO_DATA_DIR`, else `None` (use shipped data or download)."
-    p = path if path is not None else os.environ.get('METAHPO_DATA_DIR')
+    p = check_data_dir(path) if path is not None else os.environ.get('METAHPO_DATA_DIR')
     if p is None or p == '': return None
     p = Path(p).expanduser()
     if not p.is_dir(): raise MetahpoError(f"data directory {str(p)!r} does not exist or is not a directory")

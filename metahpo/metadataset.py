@@ -17,11 +17,19 @@ from .tuners import tune, objective_protocol, _on_sigterm, Terminated
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, titanic_path, load_pmlb, pmlb_index, looks_continuous
 
 # %% auto #0
-__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
+__all__ = ['logger', 'SEED_TASKS', 'task_names', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
            'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'record_seed_metafeatures']
 
 # %% ../nbs/21_metadataset.ipynb #7e19df45
 logger = logging.getLogger(__name__)
+
+def task_names(tasks) -> list[str]:
+    "`tasks` as a list of task names, else an error naming what is not one (a single name, a number, a nested list)."
+    if isinstance(tasks, (str, bytes)): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
+    try: tasks = list(tasks)
+    except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, or None for all of the family's tasks") from None
+    if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text")
+    return tasks
 
 @dataclass(frozen=True)
 class RFProtocol:
@@ -51,6 +59,7 @@ class RFProtocol:
     # what `build_metadataset` asks of a family's protocol:
     def tasks(self, data_dir=None) -> list[str]: return rf_tasks(data_dir)
     def check_tasks(self, tasks:Sequence[str], data_dir=None):
+        tasks = task_names(tasks)
         if any(t != 'titanic' for t in tasks):  # fail now, with the reason, if there is no PMLB folder or a task is not in it
             if unknown := sorted(set(tasks) - set(rf_tasks(data_dir))):
                 d = resolve_data_dir(data_dir)
@@ -244,8 +253,7 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     from tqdm.auto import tqdm
     if not all(hasattr(protocol, k) for k in ('study_name', 'check_tasks', 'load', 'objective', 'budget')):
         raise MetahpoError(f"protocol={protocol!r} is not allowed: give a family's protocol, such as RFProtocol() or metahpo.metadataset_nn.neural_protocol('lstm')")
-    if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
-    tasks = list(dict.fromkeys(tasks)) if tasks is not None else protocol.tasks(data_dir)  # a task named twice is built once
+    tasks = list(dict.fromkeys(task_names(tasks))) if tasks is not None else protocol.tasks(data_dir)  # a task named twice is built once
     if not tasks: raise MetahpoError("tasks=[] names no task: give task names, or None for all of the family's tasks")
     protocol.check_tasks(tasks, data_dir)
     workers = check_whole('workers', workers, 1)

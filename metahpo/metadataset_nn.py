@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, data_dir as resolve_data_dir
+from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, check_data_dir, data_dir as resolve_data_dir
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
@@ -141,19 +141,13 @@ def lstm_tasks(data_dir=None) -> list[str]:
     "Names of the LSTM meta-dataset's tasks (the electricity target is not one of them)."
     return list(LSTM_SOURCES)
 
-def _check_data_dir(data_dir):
-    "`data_dir` if it can name a folder (the loaders and the builder read it), else an error naming it."
-    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise MetahpoError(f"data_dir={data_dir!r} is not allowed: give a folder's path, or None for $METAHPO_DATA_DIR")
-    return data_dir
-
 def _series(task:str) -> SeriesSource:
     if not isinstance(task, str) or task not in LSTM_SOURCES: raise MetahpoError(choices_msg('LSTM meta-dataset task', task, LSTM_SOURCES))
     return LSTM_SOURCES[task]
 
 def load_series(task:str, data_dir=None) -> np.ndarray:
     "The values of one task's series."
-    return _series(task).read(_check_data_dir(data_dir))
+    return _series(task).read(check_data_dir(data_dir))
 
 def lstm_sources(data_dir=None) -> pd.DataFrame:
     "Every task's series: length, season, frequency, origin and licence (reads each series)."
@@ -189,7 +183,7 @@ class _NeuralProtocol:
         if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text, such as {known[0]!r}")
         if unknown := sorted(set(tasks) - set(known)):
             raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}; the tasks are: {', '.join(known)}")
-        d = resolve_data_dir(_check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
+        d = resolve_data_dir(check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
         if local := [t for t in tasks if self.data_folder(t)]:
             f, some = self.data_folder(local[0]), local[:3] + ['...'] * (len(local) > 3)
             if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir, --data-dir) to a folder that holds {f}/, which task(s) {some} read; or leave them out")
@@ -262,7 +256,7 @@ def text_tasks(data_dir=None) -> list[str]:
 def load_text(task:str, data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     "One task's (train, test) frames with `text` and `label`."
     if task not in text_tasks(): raise MetahpoError(choices_msg('text meta-dataset task', task, text_tasks()))
-    _check_data_dir(data_dir)
+    check_data_dir(data_dir)
     if task.startswith('ag_news-'):
         a, b = (AG_TOPICS.index(x) for x in task.split('-')[1:])
         keep = lambda df: df[df.label.isin([a, b])].reset_index(drop=True)
@@ -378,7 +372,7 @@ def image_tasks(data_dir=None) -> list[str]:
 def load_images(task:str, data_dir=None) -> tuple:
     "One task's (x_train, y_train, x_test, y_test)."
     if not isinstance(task, str) or task not in IMAGE_SOURCES: raise MetahpoError(choices_msg('image meta-dataset task', task, IMAGE_SOURCES))
-    return IMAGE_SOURCES[task].read(_check_data_dir(data_dir))
+    return IMAGE_SOURCES[task].read(check_data_dir(data_dir))
 
 @dataclass(frozen=True)
 class ImageProtocol(_NeuralProtocol):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numbers, os
 from dataclasses import dataclass, field
-from .core import MetahpoError, check_seed, choices_msg
+from .core import MetahpoError, check_seed, choices_msg, check_data_dir
 
 # %% auto #0
 __all__ = ['TASKS', 'PROFILES', 'TaskSpec', 'make_objective']
@@ -79,8 +79,7 @@ def make_objective(task:str, # a name in `TASKS`
     if space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', space, ['grid', 'wide']))
     if profile not in PROFILES: raise MetahpoError(choices_msg('profile', profile, PROFILES))
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
-    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
-        raise MetahpoError(f"data_dir={data_dir!r} is not allowed: give a folder's path, or None for $METAHPO_DATA_DIR")
+    check_data_dir(data_dir)
     unsplit = isinstance(split_seed, numbers.Integral) and not isinstance(split_seed, bool) and split_seed == 0  # False is no seed: the forest refuses it
     if test_fraction is None and unsplit: return spec.models[model](data_dir, seed, space, profile)
     if model != 'random_forest':  # refused before any data is loaded
