@@ -82,13 +82,22 @@ def _entropy(counts:np.ndarray) -> float:
     p = c / c.sum()
     return float(-(p * np.log2(p)).sum() + 0.0)
 
+def _hashable(v) -> bool:
+    "Whether `v` can be a label (a dict key)."
+    try: hash(v)
+    except TypeError: return False
+    return True
+
 def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
     "Integer codes 0..k-1 of labels `y`; -1 where the label is missing."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
     a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
     if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
     if a.ndim != 1: raise MetahpoError(f"labels of shape {a.shape} are not allowed: give one label per row (a sequence, or one column)")
-    codes, _ = pd.factorize(pd.Series(a))
+    try: codes, _ = pd.factorize(pd.Series(a))
+    except TypeError as e:  # unhashable labels: lists, dicts, sets
+        i = next((i for i, v in enumerate(a) if not _hashable(v)), 0)
+        raise MetahpoError(f"labels must be single values (numbers or text), not {type(a[i]).__name__}: the one at position {i} is {repr(a[i])[:60]}") from e
     if len(codes) != n: raise MetahpoError(f"there are {n} {what} but {len(codes)} labels; give one label per row")
     return codes
 
@@ -331,6 +340,14 @@ TEXT_DESCRIPTIONS = {
 
 _TOKEN = re.compile(r'\w+')
 
+def _ordered(data) -> bool:
+    "Whether `data` is a sequence in an order that labels can follow: not None, a number, a dict or a set."
+    return data is not None and not isinstance(data, (Mapping, set, frozenset)) and hasattr(data, '__iter__')
+
+def _kind(v) -> str:
+    "`v`'s type and the start of its repr, for an error message."
+    return f"{type(v).__name__} {repr(v)[:60]}"
+
 def _missing(v) -> bool:
     "Whether `v` is a missing value: None, NaN or pandas' NA."
     return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
@@ -339,7 +356,7 @@ def _case_counts(s:str) -> tuple[int, int]:
     "Number of cased letters in `s`, and of those in upper case."
     lo, up = s.lower(), s.upper()
     if not len(s) == len(lo) == len(up): return sum(ch.lower() != ch.upper() for ch in s), sum(ch != ch.lower() for ch in s)
-    a, l, u = (np.frombuffer(t.encode('utf-32-le'), np.uint32) for t in (s, lo, up))
+    a, l, u = (np.frombuffer(t.encode('utf-32-le', 'surrogatepass'), np.uint32) for t in (s, lo, up))  # a lone surrogate (text decoded with errors='surrogateescape', or from JSON) is a character like others
     cased = l != u
     return int(cased.sum()), int((cased & (a != l)).sum())
 
@@ -361,6 +378,8 @@ class TextMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, texts, labels) -> dict:
         if isinstance(texts, str): raise MetahpoError("texts must be a sequence of documents, not one string; wrap it in a list")
+        if not _ordered(texts):  # None, a number, a dict, a set: no documents in an order the labels can follow
+            raise MetahpoError(f"texts must be a sequence of documents in the order of the labels (a list, an array or a Series of strings), not {_kind(texts)}")
         if isinstance(texts, pd.DataFrame):
             if texts.shape[1] != 1: raise MetahpoError(f"texts is a table with columns {list(texts.columns)[:5]}: give one column of documents, e.g. df['text']")
             texts = texts.iloc[:, 0]
@@ -447,9 +466,12 @@ class ImageMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, images, labels) -> dict:
         if not hasattr(images, 'shape'):
+            if not _ordered(images):
+                raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, or a list of H x W (x C) arrays, not {_kind(images)}")
+            images = list(images)  # a generator is read once
             shapes = {np.shape(a) for a in images}
             if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}): give them at one size (resize them first)")
-            images = np.asarray(images)
+        if not isinstance(images, np.ndarray): images = np.asarray(images)  # a list of arrays; a CPU torch tensor, a JAX array: NumPy's dtype and slicing
         if images.ndim == 3: images = images[..., None]
         if images.ndim != 4: raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, not of shape {images.shape}")
         if 0 in images.shape[1:]: raise MetahpoError(f"images of shape {images.shape} have no pixels: give images of at least 1 x 1 pixel and 1 channel")
@@ -654,11 +676,20 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
         if freq is None and isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
             freq = _infer_freq(series.index)
-        v = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else np.asarray(series)
+        if isinstance(series, (str, bytes)) or not _ordered(series):
+            raise MetahpoError(f"series must be numbers in time order (a list, an array or a Series), not {_kind(series)}")
+        if not hasattr(series, '__len__'): series = list(series)  # a generator
+        try: v = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else np.asarray(series)
+        except ValueError as e:  # rows of different lengths
+            raise MetahpoError(f"series cannot be read as one number per time step: give a flat list, an array or a Series, not {_kind(series)}") from e
         if v.ndim > 1: v = v.squeeze()
         if v.ndim != 1: raise MetahpoError(f"series must be one-dimensional, not of shape {np.shape(series)}; pass one column at a time")
         x = pd.to_numeric(pd.Series(v), errors='coerce')
         first = lambda bad: f"the first {np.asarray(v, dtype=object)[bad[0]]!r} at position {bad[0]}"
+        if x.dtype.kind == 'c':  # NumPy would drop the imaginary parts
+            bad = np.flatnonzero(np.imag(x.to_numpy()) != 0)
+            raise MetahpoError(f"series holds complex numbers ({bad.size} with an imaginary part{', ' + first(bad) if bad.size else ''}): give real numbers "
+                               "(e.g. the absolute values or the real parts)")
         if (bad := np.flatnonzero(x.isna().to_numpy() & pd.Series(v).notna().to_numpy())).size:
             raise MetahpoError(f"series holds {bad.size} value(s) that are not numbers, {first(bad)}: give numbers (NaN or None where a value is missing)")
         if (bad := np.flatnonzero(np.isinf(x.to_numpy(float, na_value=np.nan)))).size:
@@ -673,13 +704,13 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         x = x[np.isfinite(x)]  # nothing left if every value is missing
         zero_share = (x == 0).mean() if len(x) else np.nan
         if len(x): x = np.zeros_like(x) if np.ptp(x) == 0 else np.ldexp(x, -np.frexp(np.abs(x).max())[1])  # a constant has no shape (not its mean's rounding); else into [-1, 1] by a power of two: exact, and no square overflows
-        f = dict(log_length=np.log1p(n_all), log_period=np.log(period), log_step_hours=np.log(step) if step > 0 else np.nan,
+        f = dict(log_length=np.log1p(n_all), log_period=np.log(float(period)), log_step_hours=np.log(step) if step > 0 else np.nan,
                  missing_share=miss, zero_share=zero_share,
                  skewness=pd.Series(x).skew() if len(x) >= 3 and x.std() > 0 else np.nan)
         f['trend_strength'], f['seasonal_strength'] = _strengths(x, period) if len(x) >= 3 else (np.nan, np.nan)
-        r = _acf(x, max(10, period))
+        r = _acf(x, max(10, min(period, len(x))))  # lags beyond the series are undefined: a period of 10**9 steps costs no memory
         f.update(acf_1=r[1], acf_10_sumsq=np.nansum(r[1:11] ** 2) if np.isfinite(r[1:11]).any() else np.nan,
-                 diff1_acf_1=_acf(np.diff(x), 1)[1] if len(x) > 2 else np.nan, acf_period=r[period] if period >= 2 else np.nan)
+                 diff1_acf_1=_acf(np.diff(x), 1)[1] if len(x) > 2 else np.nan, acf_period=r[period] if 2 <= period < len(r) else np.nan)
         f['spectral_entropy'] = self._spectral_entropy(x)
         f['stability'], f['lumpiness'] = self._tiles(x, period if period >= 2 else 10)
         f.update(self._landmarks(x, period))
