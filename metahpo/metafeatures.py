@@ -580,14 +580,19 @@ def _step_hours(freq:str|None) -> float:
 
 def regular_series(series, what:str='series'):
     """`series` on its time grid: a Series with a DatetimeIndex sorted, and, when its timestamps are steps of one size with
-    at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (repeated or
-    missing timestamps, trading days, events) as it is. A frame of one column is that column; a frame of several is refused."""
+    at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (trading days,
+    events) only sorted. Repeated timestamps (a local clock's autumn hour) are not sorted: the series is as given, or
+    reversed if it runs mostly newest first; missing timestamps: as given. A frame of one column is that column; a frame
+    of several is refused."""
     if isinstance(series, pd.DataFrame):
         if series.shape[1] != 1:
             raise MetahpoError(f"{what} is a table with columns {list(series.columns)[:5]}: give one column of values (a Series, indexed by time or in time order)")
         series = series.iloc[:, 0]
     if not (isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3): return series
-    if series.index.hasnans or series.index.has_duplicates: return series  # no one grid (a local clock's autumn hour): as given
+    if series.index.hasnans: return series  # values without a time: no order to give them
+    if series.index.has_duplicates:  # no one grid, and no sort: a local clock's autumn hour (02:00, 02:30, 02:00, 02:30) is in time order as given
+        steps = np.diff(series.index.asi8)
+        return series.iloc[::-1] if (steps < 0).sum() > (steps > 0).sum() else series  # newest first: reversed, the repeats too
     s = series.sort_index()
     if _infer_freq(s.index) is not None: return s
     step = pd.Series(s.index).diff().mode().iloc[0]  # the most common step
