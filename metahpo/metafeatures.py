@@ -89,7 +89,7 @@ def _hashable(v) -> bool:
     return True
 
 def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
-    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing."
+    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing. Labels that look continuous (a regression target) are warned of."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
     a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
     if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
@@ -99,6 +99,10 @@ def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
         i = next((i for i, v in enumerate(a) if not _hashable(v)), 0)
         raise MetahpoError(f"labels must be single values (numbers or text), not {type(a[i]).__name__}: the one at position {i} is {repr(a[i])[:60]}") from e
     if len(codes) != n: raise MetahpoError(f"there are {n} {what} but {len(codes)} labels; give one label per row")
+    k, m = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
+    if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > m / 2:  # a regression target
+        warn_user(f"the labels look continuous ({k} distinct numbers among {m} {what}): these meta-features describe a classification task, "
+                  "each distinct number a class")
     return codes
 
 CLASS_DESCRIPTIONS = {
@@ -260,10 +264,6 @@ class TabularMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
         X = times_as_seconds(X)  # dates and durations are numbers in time order, not categories
         codes = _encode_labels(y, len(X))
-        k, n = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
-        if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > n / 2:
-            warn_user(f"the labels look continuous ({k} distinct numbers among {n} rows): these meta-features describe a classification task, "
-                          "each distinct number a class")
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)
@@ -679,8 +679,11 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
     def _features(self, series, period, freq) -> dict:
         if isinstance(series, pd.Series) and isinstance(series.index, pd.PeriodIndex): series = series.to_timestamp()  # monthly periods: their first days ('MS')
         series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
-        if freq is None and isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
-            freq = _infer_freq(series.index)
+        if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
+            own = _infer_freq(series.index)
+            if freq is None: freq = own
+            elif own is not None and _step_hours(own) != _step_hours(freq):  # a daily index and freq='h': whose period, whose step?
+                raise MetahpoError(f"freq={freq!r} contradicts the series' DatetimeIndex, which steps by {own!r}: leave freq out (the index gives it) or give {own!r}")
         if isinstance(series, (str, bytes)) or not _ordered(series):
             raise MetahpoError(f"series must be numbers in time order (a list, an array or a Series), not {_kind(series)}")
         if not hasattr(series, '__len__'): series = list(series)  # a generator
@@ -691,6 +694,9 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         if v.ndim != 1: raise MetahpoError(f"series must be one-dimensional, not of shape {np.shape(series)}; pass one column at a time")
         x = pd.to_numeric(pd.Series(v), errors='coerce')
         first = lambda bad: f"the first {np.asarray(v, dtype=object)[bad[0]]!r} at position {bad[0]}"
+        if (kind := pd.api.types.infer_dtype(v, skipna=True)) in ('datetime64', 'datetime', 'date', 'period'):  # a date column passed for the values
+            raise MetahpoError(f"series holds dates ({kind}), the first {pd.Series(v).dropna().iloc[0]!r}: give the values, indexed by their dates, "
+                               "e.g. df.set_index('date')['value']")
         if x.dtype.kind == 'c':  # NumPy would drop the imaginary parts
             bad = np.flatnonzero(np.imag(x.to_numpy()) != 0)
             raise MetahpoError(f"series holds complex numbers ({bad.size} with an imaginary part{', ' + first(bad) if bad.size else ''}): give real numbers "

@@ -349,6 +349,9 @@ def _api_cases(tmp):
         ('metafeatures-labels-unhashable', lambda: metafeatures('text', ['a b', 'c d'], [{'y': 1}, {'y': 0}]), "labels must be single values (numbers or text), not dict: the one at position 0 is {'y': 1}"),
         ('metafeatures-series-none', lambda: metafeatures('timeseries', None), "series must be numbers in time order (a list, an array or a Series), not NoneType None"),
         ('metafeatures-series-ragged', lambda: metafeatures('timeseries', [[1.0, 2.0], [3.0]]), "series cannot be read as one number per time step: give a flat list, an array or a Series, not list [[1.0, 2.0], [3.0]]"),
+        ('metafeatures-series-dates', lambda: metafeatures('timeseries', pd.date_range('2024-01-01', periods=30, freq='D')), "series holds dates (datetime64), the first Timestamp('2024-01-01 00:00:00'): give the values, indexed by their dates"),
+        ('metafeatures-series-freq-contradicts-index', lambda: metafeatures('timeseries', pd.Series(np.arange(30.0), index=pd.date_range('2024-01-01', periods=30, freq='D')), freq='h'),
+         "freq='h' contradicts the series' DatetimeIndex, which steps by 'D': leave freq out (the index gives it) or give 'D'"),
         ('metafeatures-series-complex', lambda: metafeatures('timeseries', [1.0, 2.0, 3 + 1j, 4.0]), "series holds complex numbers (1 with an imaginary part, the first (3+1j) at position 2): give real numbers"),
     ]
 
