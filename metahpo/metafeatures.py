@@ -779,14 +779,30 @@ def metafeatures(modality:str, # 'tabular', 'text', 'image' or 'timeseries'
     init, call = cls._param_names(), [p for p, v in inspect.signature(cls.extract).parameters.items() if v.default is not inspect.Parameter.empty]
     unknown = [k for k in kwargs if k not in init + call]
     if unknown: raise MetahpoError(f"metafeatures({modality!r}) takes no keyword(s) {unknown}; allowed: {init + call}")
+    needed = [p for p, v in inspect.signature(cls.extract).parameters.items() if p != 'self' and v.default is inspect.Parameter.empty]
+    if not len(needed) <= len(data) <= len(needed) + len(call):
+        raise MetahpoError(f"metafeatures({modality!r}, ...) takes the data ({', '.join(needed)}){', then ' + ', '.join(call) if call else ''}: "
+                           f"{len(data)} positional argument(s) given")
     return cls(**{k: v for k, v in kwargs.items() if k in init}).extract(*data, **{k: v for k, v in kwargs.items() if k in call})
 
 # %% ../nbs/04_metafeatures.ipynb #0553a33c
 def task_distances(features:Mapping[str, Mapping[str, float]]|pd.DataFrame # task -> meta-feature vector, or a tasks x features frame
                   ) -> pd.DataFrame:
     "Tasks x tasks root-mean-square distance between meta-feature vectors z-scored across the tasks (constant features drop out)."
+    if not isinstance(features, pd.DataFrame):
+        if not (isinstance(features, Mapping) and all(isinstance(v, (Mapping, pd.Series)) for v in features.values())):
+            raise MetahpoError(f"features must be a mapping task -> meta-feature vector (a dict of dicts) or a tasks x features DataFrame, not {_kind(features)}")
+        names = {t: list(v.keys()) for t, v in features.items()}
+        for first in list(names)[:1]:
+            for t, n in names.items():
+                if set(n) != set(names[first]):
+                    raise MetahpoError(f"task {t!r} has meta-features {sorted(set(n) ^ set(names[first]))[:5]} that task {first!r} has not, or the other way round: "
+                                       "give every task a vector of the same features (one extractor, one modality)")
     F = features if isinstance(features, pd.DataFrame) else pd.DataFrame.from_dict(dict(features), orient='index')
+    if bad := [c for c in F.columns if not pd.api.types.is_numeric_dtype(F[c]) or pd.api.types.is_complex_dtype(F[c])]:
+        raise MetahpoError(f"the meta-features must be numbers; column(s) {bad[:5]} are not (the first holds {F[bad[0]].iloc[0]!r})")
     if F.isna().any().any(): raise MetahpoError(f"the meta-features hold NaN in column(s) {list(F.columns[F.isna().any()])}; extract them with a `fill` value")
+    if np.isinf(F.to_numpy(float)).any(): raise MetahpoError(f"the meta-features hold infinite values in column(s) {list(F.columns[np.isinf(F.to_numpy(float)).any(0)])}: give finite numbers")
     sd = F.std(ddof=0)
     Z = ((F - F.mean()) / sd.where(sd > 0, 1)).to_numpy(float)
     D = np.sqrt(((Z[:, None, :] - Z[None, :, :]) ** 2).mean(-1))
@@ -796,6 +812,8 @@ def within_between(dist:pd.DataFrame, # from `task_distances`
                    family:Mapping[str, str] # task -> family; tasks left out are compared but belong to no family
                   ) -> tuple[float, float]:
     "Mean distance between two tasks of the same family, and between a task of a family and any task outside it."
+    if not isinstance(dist, pd.DataFrame): raise MetahpoError(f"dist must be the DataFrame of task_distances, not {_kind(dist)}")
+    if not isinstance(family, Mapping): raise MetahpoError(f"family must be a mapping task -> family name, not {_kind(family)}")
     t = list(dist.index); fam = [family.get(x) for x in t]
     within = [dist.iat[i, j] for i in range(len(t)) for j in range(i + 1, len(t)) if fam[i] is not None and fam[i] == fam[j]]
     between = [dist.iat[i, j] for i in range(len(t)) for j in range(len(t)) if i != j and fam[i] is not None and fam[i] != fam[j]]
