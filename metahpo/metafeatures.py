@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metafeatures.ipynb #0dad85a1
 from __future__ import annotations
-import inspect, math, numbers, re, warnings
+import decimal, inspect, math, numbers, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -81,6 +81,14 @@ def _entropy(counts:np.ndarray) -> float:
     if c.size == 0: return 0.0
     p = c / c.sum()
     return float(-(p * np.log2(p)).sum() + 0.0)
+
+def _missing(v) -> bool:
+    "Whether `v` is a missing value: None, NaN or pandas' NA."
+    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+def _kind(v) -> str:
+    "`v`'s type and the start of its repr, for an error message."
+    return f"{type(v).__name__} {repr(v)[:60]}"
 
 def _hashable(v) -> bool:
     "Whether `v` can be a label (a dict key)."
@@ -174,6 +182,18 @@ def times_as_seconds(X:pd.DataFrame) -> pd.DataFrame:
         out.isetitem(i, v.astype(float))
     return out
 
+def _numbers_as_floats(X:pd.DataFrame) -> pd.DataFrame:
+    "`X` with each object column whose values are all real numbers (`Decimal`s from a database, whole numbers past 64 bits, floats among `pd.NA`) as floats; `X` itself if it has none."
+    out = X
+    for i in range(X.shape[1]):  # by position: names may repeat
+        s = X.iloc[:, i]
+        if s.dtype != object: continue
+        vals = [v for v in s if not _missing(v)]
+        if not vals or not all(isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_)) for v in vals): continue
+        if out is X: out = X.copy()
+        out.isetitem(i, pd.Series([np.nan if _missing(v) else float(v) for v in s], index=s.index, name=s.name))
+    return out
+
 def _rescaled(X:pd.DataFrame, num:list) -> pd.DataFrame:
     "`X` with each numeric column whose largest finite magnitude lies beyond 2**±300 (its moments would over- or underflow) scaled by a power of two: exact, and the features it feeds are scale-free."
     out = X
@@ -255,14 +275,16 @@ class TabularMetaFeatures(MetaFeatureExtractor):
     def _features(self, X, y) -> dict:
         if not isinstance(X, pd.DataFrame):
             if hasattr(X, 'toarray'): raise MetahpoError(f"X is a sparse matrix ({type(X).__name__}): give a dense table, X.toarray() or a DataFrame")
-            A = np.asarray(X)
+            if isinstance(X, Mapping): raise MetahpoError(f"X is a {type(X).__name__} of columns ({list(X)[:5]}): give a table, e.g. pd.DataFrame(X)")
+            try: A = np.asarray(X)
+            except ValueError as e: raise MetahpoError(f"X cannot be read as a table (rows x features): its rows differ in length ({_kind(X)}); give a DataFrame or rows of one length") from e
             if A.ndim != 2: raise MetahpoError(f"X must be a table (rows x features), not of shape {A.shape}")
             X = pd.DataFrame(A)
         X = X.reset_index(drop=True)
         X.columns = [str(c) for c in X.columns]
         if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
-        X = times_as_seconds(X)  # dates and durations are numbers in time order, not categories
+        X = _numbers_as_floats(times_as_seconds(X))  # dates and durations are numbers in time order, and Decimals numbers, not categories
         codes = _encode_labels(y, len(X))
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
@@ -343,14 +365,6 @@ _TOKEN = re.compile(r'\w+')
 def _ordered(data) -> bool:
     "Whether `data` is a sequence in an order that labels can follow: not None, a number, a dict or a set."
     return data is not None and not isinstance(data, (Mapping, set, frozenset)) and hasattr(data, '__iter__')
-
-def _kind(v) -> str:
-    "`v`'s type and the start of its repr, for an error message."
-    return f"{type(v).__name__} {repr(v)[:60]}"
-
-def _missing(v) -> bool:
-    "Whether `v` is a missing value: None, NaN or pandas' NA."
-    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
 
 def _case_counts(s:str) -> tuple[int, int]:
     "Number of cased letters in `s`, and of those in upper case."
