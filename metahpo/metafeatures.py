@@ -493,6 +493,9 @@ class ImageMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"images of shape {images.shape} look channels-first (N x C x H x W): give N x H x W x C, e.g. images.transpose(0, 2, 3, 1)")
         if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
             raise MetahpoError(f"images of dtype {images.dtype} are not allowed: give uint8 (0..255) or floats in [0, 1]")
+        if (C := images.shape[3]) in (2, 4):  # grey or RGB with alpha, as PNGs load: an opaque alpha would lift every pixel statistic
+            warn_user(f"images of {C} channels: each is read as an intensity, so an alpha channel ({'LA' if C == 2 else 'RGBA'}) counts in the pixel statistics"
+                      f"{' and the grey image' if C == 2 else ''}; if the last channel is alpha, drop it first: images[..., :{C - 1}]")
         if np.issubdtype(images.dtype, np.floating) and images.size:
             lo, hi = float(images.min()), float(images.max())  # NaN if any pixel is NaN
             if not (math.isfinite(lo) and math.isfinite(hi)):
