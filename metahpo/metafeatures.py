@@ -182,14 +182,22 @@ def times_as_seconds(X:pd.DataFrame) -> pd.DataFrame:
         out.isetitem(i, v.astype(float))
     return out
 
+def _all_numbers(values) -> bool:
+    "Whether `values` hold at least one real number and nothing else but missing values; stops at the first that is not (a column of text: at once)."
+    seen = False
+    for v in values:
+        if _missing(v): continue
+        if not isinstance(v, (numbers.Real, decimal.Decimal)) or isinstance(v, (bool, np.bool_)): return False
+        seen = True
+    return seen
+
 def _numbers_as_floats(X:pd.DataFrame) -> pd.DataFrame:
     "`X` with each object column whose values are all real numbers (`Decimal`s from a database, whole numbers past 64 bits, floats among `pd.NA`) as floats; `X` itself if it has none."
     out = X
     for i in range(X.shape[1]):  # by position: names may repeat
         s = X.iloc[:, i]
         if s.dtype != object: continue
-        vals = [v for v in s if not _missing(v)]
-        if not vals or not all(isinstance(v, (numbers.Real, decimal.Decimal)) and not isinstance(v, (bool, np.bool_)) for v in vals): continue
+        if not _all_numbers(s): continue
         if out is X: out = X.copy()
         out.isetitem(i, pd.Series([np.nan if _missing(v) else float(v) for v in s], index=s.index, name=s.name))
     return out
