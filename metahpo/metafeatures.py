@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metafeatures.ipynb #0dad85a1
 from __future__ import annotations
-import inspect, math, numbers, re, warnings
+import decimal, inspect, math, numbers, re, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -82,14 +82,35 @@ def _entropy(counts:np.ndarray) -> float:
     p = c / c.sum()
     return float(-(p * np.log2(p)).sum() + 0.0)
 
+def _missing(v) -> bool:
+    "Whether `v` is a missing value: None, NaN or pandas' NA."
+    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+def _kind(v) -> str:
+    "`v`'s type and the start of its repr, for an error message."
+    return f"{type(v).__name__} {repr(v)[:60]}"
+
+def _hashable(v) -> bool:
+    "Whether `v` can be a label (a dict key)."
+    try: hash(v)
+    except TypeError: return False
+    return True
+
 def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
-    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing."
+    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing. Labels that look continuous (a regression target) are warned of."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
     a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
     if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
     if a.ndim != 1: raise MetahpoError(f"labels of shape {a.shape} are not allowed: give one label per row (a sequence, or one column)")
-    codes, _ = pd.factorize(pd.Series(a))
+    try: codes, _ = pd.factorize(pd.Series(a))
+    except TypeError as e:  # unhashable labels: lists, dicts, sets
+        i = next((i for i, v in enumerate(a) if not _hashable(v)), 0)
+        raise MetahpoError(f"labels must be single values (numbers or text), not {type(a[i]).__name__}: the one at position {i} is {repr(a[i])[:60]}") from e
     if len(codes) != n: raise MetahpoError(f"there are {n} {what} but {len(codes)} labels; give one label per row")
+    k, m = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
+    if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > m / 2:  # a regression target
+        warn_user(f"the labels look continuous ({k} distinct numbers among {m} {what}): these meta-features describe a classification task, "
+                  "each distinct number a class")
     return codes
 
 CLASS_DESCRIPTIONS = {
@@ -159,6 +180,26 @@ def times_as_seconds(X:pd.DataFrame) -> pd.DataFrame:
         else: continue
         if out is X: out = X.copy()
         out.isetitem(i, v.astype(float))
+    return out
+
+def _all_numbers(values) -> bool:
+    "Whether `values` hold at least one real number and nothing else but missing values; stops at the first that is not (a column of text: at once)."
+    seen = False
+    for v in values:
+        if _missing(v): continue
+        if not isinstance(v, (numbers.Real, decimal.Decimal)) or isinstance(v, (bool, np.bool_)): return False
+        seen = True
+    return seen
+
+def _numbers_as_floats(X:pd.DataFrame) -> pd.DataFrame:
+    "`X` with each object column whose values are all real numbers (`Decimal`s from a database, whole numbers past 64 bits, floats among `pd.NA`) as floats; `X` itself if it has none."
+    out = X
+    for i in range(X.shape[1]):  # by position: names may repeat
+        s = X.iloc[:, i]
+        if s.dtype != object: continue
+        if not _all_numbers(s): continue
+        if out is X: out = X.copy()
+        out.isetitem(i, pd.Series([np.nan if _missing(v) else float(v) for v in s], index=s.index, name=s.name))
     return out
 
 def _rescaled(X:pd.DataFrame, num:list) -> pd.DataFrame:
@@ -242,19 +283,17 @@ class TabularMetaFeatures(MetaFeatureExtractor):
     def _features(self, X, y) -> dict:
         if not isinstance(X, pd.DataFrame):
             if hasattr(X, 'toarray'): raise MetahpoError(f"X is a sparse matrix ({type(X).__name__}): give a dense table, X.toarray() or a DataFrame")
-            A = np.asarray(X)
+            if isinstance(X, Mapping): raise MetahpoError(f"X is a {type(X).__name__} of columns ({list(X)[:5]}): give a table, e.g. pd.DataFrame(X)")
+            try: A = np.asarray(X)
+            except ValueError as e: raise MetahpoError(f"X cannot be read as a table (rows x features): its rows differ in length ({_kind(X)}); give a DataFrame or rows of one length") from e
             if A.ndim != 2: raise MetahpoError(f"X must be a table (rows x features), not of shape {A.shape}")
             X = pd.DataFrame(A)
         X = X.reset_index(drop=True)
         X.columns = [str(c) for c in X.columns]
         if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
-        X = times_as_seconds(X)  # dates and durations are numbers in time order, not categories
+        X = _numbers_as_floats(times_as_seconds(X))  # dates and durations are numbers in time order, and Decimals numbers, not categories
         codes = _encode_labels(y, len(X))
-        k, n = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
-        if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > n / 2:
-            warn_user(f"the labels look continuous ({k} distinct numbers among {n} rows): these meta-features describe a classification task, "
-                          "each distinct number a class")
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)
@@ -331,15 +370,15 @@ TEXT_DESCRIPTIONS = {
 
 _TOKEN = re.compile(r'\w+')
 
-def _missing(v) -> bool:
-    "Whether `v` is a missing value: None, NaN or pandas' NA."
-    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+def _ordered(data) -> bool:
+    "Whether `data` is a sequence in an order that labels can follow: not None, a number, a dict or a set."
+    return data is not None and not isinstance(data, (Mapping, set, frozenset)) and hasattr(data, '__iter__')
 
 def _case_counts(s:str) -> tuple[int, int]:
     "Number of cased letters in `s`, and of those in upper case."
     lo, up = s.lower(), s.upper()
     if not len(s) == len(lo) == len(up): return sum(ch.lower() != ch.upper() for ch in s), sum(ch != ch.lower() for ch in s)
-    a, l, u = (np.frombuffer(t.encode('utf-32-le'), np.uint32) for t in (s, lo, up))
+    a, l, u = (np.frombuffer(t.encode('utf-32-le', 'surrogatepass'), np.uint32) for t in (s, lo, up))  # a lone surrogate (text decoded with errors='surrogateescape', or from JSON) is a character like others
     cased = l != u
     return int(cased.sum()), int((cased & (a != l)).sum())
 
@@ -361,6 +400,8 @@ class TextMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, texts, labels) -> dict:
         if isinstance(texts, str): raise MetahpoError("texts must be a sequence of documents, not one string; wrap it in a list")
+        if not _ordered(texts):  # None, a number, a dict, a set: no documents in an order the labels can follow
+            raise MetahpoError(f"texts must be a sequence of documents in the order of the labels (a list, an array or a Series of strings), not {_kind(texts)}")
         if isinstance(texts, pd.DataFrame):
             if texts.shape[1] != 1: raise MetahpoError(f"texts is a table with columns {list(texts.columns)[:5]}: give one column of documents, e.g. df['text']")
             texts = texts.iloc[:, 0]
@@ -447,9 +488,12 @@ class ImageMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, images, labels) -> dict:
         if not hasattr(images, 'shape'):
+            if not _ordered(images):
+                raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, or a list of H x W (x C) arrays, not {_kind(images)}")
+            images = list(images)  # a generator is read once
             shapes = {np.shape(a) for a in images}
             if len(shapes) > 1: raise MetahpoError(f"the images differ in size ({sorted(shapes)[:3]}): give them at one size (resize them first)")
-            images = np.asarray(images)
+        if not isinstance(images, np.ndarray): images = np.asarray(images)  # a list of arrays; a CPU torch tensor, a JAX array: NumPy's dtype and slicing
         if images.ndim == 3: images = images[..., None]
         if images.ndim != 4: raise MetahpoError(f"images must be an N x H x W x C (or N x H x W) array, not of shape {images.shape}")
         if 0 in images.shape[1:]: raise MetahpoError(f"images of shape {images.shape} have no pixels: give images of at least 1 x 1 pixel and 1 channel")
@@ -457,6 +501,9 @@ class ImageMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"images of shape {images.shape} look channels-first (N x C x H x W): give N x H x W x C, e.g. images.transpose(0, 2, 3, 1)")
         if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
             raise MetahpoError(f"images of dtype {images.dtype} are not allowed: give uint8 (0..255) or floats in [0, 1]")
+        if (C := images.shape[3]) in (2, 4):  # grey or RGB with alpha, as PNGs load: an opaque alpha would lift every pixel statistic
+            warn_user(f"images of {C} channels: each is read as an intensity, so an alpha channel ({'LA' if C == 2 else 'RGBA'}) counts in the pixel statistics"
+                      f"{' and the grey image' if C == 2 else ''}; if the last channel is alpha, drop it first: images[..., :{C - 1}]")
         if np.issubdtype(images.dtype, np.floating) and images.size:
             lo, hi = float(images.min()), float(images.max())  # NaN if any pixel is NaN
             if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -558,14 +605,19 @@ def _step_hours(freq:str|None) -> float:
 
 def regular_series(series, what:str='series'):
     """`series` on its time grid: a Series with a DatetimeIndex sorted, and, when its timestamps are steps of one size with
-    at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (repeated or
-    missing timestamps, trading days, events) as it is. A frame of one column is that column; a frame of several is refused."""
+    at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (trading days,
+    events) only sorted. Repeated timestamps (a local clock's autumn hour) are not sorted: the series is as given, or
+    reversed if it runs mostly newest first; missing timestamps: as given. A frame of one column is that column; a frame
+    of several is refused."""
     if isinstance(series, pd.DataFrame):
         if series.shape[1] != 1:
             raise MetahpoError(f"{what} is a table with columns {list(series.columns)[:5]}: give one column of values (a Series, indexed by time or in time order)")
         series = series.iloc[:, 0]
     if not (isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3): return series
-    if series.index.hasnans or series.index.has_duplicates: return series  # no one grid (a local clock's autumn hour): as given
+    if series.index.hasnans: return series  # values without a time: no order to give them
+    if series.index.has_duplicates:  # no one grid, and no sort: a local clock's autumn hour (02:00, 02:30, 02:00, 02:30) is in time order as given
+        steps = np.diff(series.index.asi8)
+        return series.iloc[::-1] if (steps < 0).sum() > (steps > 0).sum() else series  # newest first: reversed, the repeats too
     s = series.sort_index()
     if _infer_freq(s.index) is not None: return s
     step = pd.Series(s.index).diff().mode().iloc[0]  # the most common step
@@ -652,13 +704,28 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
     def _features(self, series, period, freq) -> dict:
         if isinstance(series, pd.Series) and isinstance(series.index, pd.PeriodIndex): series = series.to_timestamp()  # monthly periods: their first days ('MS')
         series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
-        if freq is None and isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
-            freq = _infer_freq(series.index)
-        v = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else np.asarray(series)
+        if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
+            own = _infer_freq(series.index)
+            if freq is None: freq = own
+            elif own is not None and _step_hours(own) != _step_hours(freq):  # a daily index and freq='h': whose period, whose step?
+                raise MetahpoError(f"freq={freq!r} contradicts the series' DatetimeIndex, which steps by {own!r}: leave freq out (the index gives it) or give {own!r}")
+        if isinstance(series, (str, bytes)) or not _ordered(series):
+            raise MetahpoError(f"series must be numbers in time order (a list, an array or a Series), not {_kind(series)}")
+        if not hasattr(series, '__len__'): series = list(series)  # a generator
+        try: v = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else np.asarray(series)
+        except ValueError as e:  # rows of different lengths
+            raise MetahpoError(f"series cannot be read as one number per time step: give a flat list, an array or a Series, not {_kind(series)}") from e
         if v.ndim > 1: v = v.squeeze()
         if v.ndim != 1: raise MetahpoError(f"series must be one-dimensional, not of shape {np.shape(series)}; pass one column at a time")
         x = pd.to_numeric(pd.Series(v), errors='coerce')
         first = lambda bad: f"the first {np.asarray(v, dtype=object)[bad[0]]!r} at position {bad[0]}"
+        if (kind := pd.api.types.infer_dtype(v, skipna=True)) in ('datetime64', 'datetime', 'date', 'period'):  # a date column passed for the values
+            raise MetahpoError(f"series holds dates ({kind}), the first {pd.Series(v).dropna().iloc[0]!r}: give the values, indexed by their dates, "
+                               "e.g. df.set_index('date')['value']")
+        if x.dtype.kind == 'c':  # NumPy would drop the imaginary parts
+            bad = np.flatnonzero(np.imag(x.to_numpy()) != 0)
+            raise MetahpoError(f"series holds complex numbers ({bad.size} with an imaginary part{', ' + first(bad) if bad.size else ''}): give real numbers "
+                               "(e.g. the absolute values or the real parts)")
         if (bad := np.flatnonzero(x.isna().to_numpy() & pd.Series(v).notna().to_numpy())).size:
             raise MetahpoError(f"series holds {bad.size} value(s) that are not numbers, {first(bad)}: give numbers (NaN or None where a value is missing)")
         if (bad := np.flatnonzero(np.isinf(x.to_numpy(float, na_value=np.nan)))).size:
@@ -673,13 +740,13 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         x = x[np.isfinite(x)]  # nothing left if every value is missing
         zero_share = (x == 0).mean() if len(x) else np.nan
         if len(x): x = np.zeros_like(x) if np.ptp(x) == 0 else np.ldexp(x, -np.frexp(np.abs(x).max())[1])  # a constant has no shape (not its mean's rounding); else into [-1, 1] by a power of two: exact, and no square overflows
-        f = dict(log_length=np.log1p(n_all), log_period=np.log(period), log_step_hours=np.log(step) if step > 0 else np.nan,
+        f = dict(log_length=np.log1p(n_all), log_period=np.log(float(period)), log_step_hours=np.log(step) if step > 0 else np.nan,
                  missing_share=miss, zero_share=zero_share,
                  skewness=pd.Series(x).skew() if len(x) >= 3 and x.std() > 0 else np.nan)
         f['trend_strength'], f['seasonal_strength'] = _strengths(x, period) if len(x) >= 3 else (np.nan, np.nan)
-        r = _acf(x, max(10, period))
+        r = _acf(x, max(10, min(period, len(x))))  # lags beyond the series are undefined: a period of 10**9 steps costs no memory
         f.update(acf_1=r[1], acf_10_sumsq=np.nansum(r[1:11] ** 2) if np.isfinite(r[1:11]).any() else np.nan,
-                 diff1_acf_1=_acf(np.diff(x), 1)[1] if len(x) > 2 else np.nan, acf_period=r[period] if period >= 2 else np.nan)
+                 diff1_acf_1=_acf(np.diff(x), 1)[1] if len(x) > 2 else np.nan, acf_period=r[period] if 2 <= period < len(r) else np.nan)
         f['spectral_entropy'] = self._spectral_entropy(x)
         f['stability'], f['lumpiness'] = self._tiles(x, period if period >= 2 else 10)
         f.update(self._landmarks(x, period))
@@ -737,14 +804,30 @@ def metafeatures(modality:str, # 'tabular', 'text', 'image' or 'timeseries'
     init, call = cls._param_names(), [p for p, v in inspect.signature(cls.extract).parameters.items() if v.default is not inspect.Parameter.empty]
     unknown = [k for k in kwargs if k not in init + call]
     if unknown: raise MetahpoError(f"metafeatures({modality!r}) takes no keyword(s) {unknown}; allowed: {init + call}")
+    needed = [p for p, v in inspect.signature(cls.extract).parameters.items() if p != 'self' and v.default is inspect.Parameter.empty]
+    if not len(needed) <= len(data) <= len(needed) + len(call):
+        raise MetahpoError(f"metafeatures({modality!r}, ...) takes the data ({', '.join(needed)}){', then ' + ', '.join(call) if call else ''}: "
+                           f"{len(data)} positional argument(s) given")
     return cls(**{k: v for k, v in kwargs.items() if k in init}).extract(*data, **{k: v for k, v in kwargs.items() if k in call})
 
 # %% ../nbs/04_metafeatures.ipynb #0553a33c
 def task_distances(features:Mapping[str, Mapping[str, float]]|pd.DataFrame # task -> meta-feature vector, or a tasks x features frame
                   ) -> pd.DataFrame:
     "Tasks x tasks root-mean-square distance between meta-feature vectors z-scored across the tasks (constant features drop out)."
+    if not isinstance(features, pd.DataFrame):
+        if not (isinstance(features, Mapping) and all(isinstance(v, (Mapping, pd.Series)) for v in features.values())):
+            raise MetahpoError(f"features must be a mapping task -> meta-feature vector (a dict of dicts) or a tasks x features DataFrame, not {_kind(features)}")
+        names = {t: list(v.keys()) for t, v in features.items()}
+        for first in list(names)[:1]:
+            for t, n in names.items():
+                if set(n) != set(names[first]):
+                    raise MetahpoError(f"task {t!r} has meta-features {sorted(set(n) ^ set(names[first]))[:5]} that task {first!r} has not, or the other way round: "
+                                       "give every task a vector of the same features (one extractor, one modality)")
     F = features if isinstance(features, pd.DataFrame) else pd.DataFrame.from_dict(dict(features), orient='index')
+    if bad := [c for c in F.columns if not pd.api.types.is_numeric_dtype(F[c]) or pd.api.types.is_complex_dtype(F[c])]:
+        raise MetahpoError(f"the meta-features must be numbers; column(s) {bad[:5]} are not (the first holds {F[bad[0]].iloc[0]!r})")
     if F.isna().any().any(): raise MetahpoError(f"the meta-features hold NaN in column(s) {list(F.columns[F.isna().any()])}; extract them with a `fill` value")
+    if np.isinf(F.to_numpy(float)).any(): raise MetahpoError(f"the meta-features hold infinite values in column(s) {list(F.columns[np.isinf(F.to_numpy(float)).any(0)])}: give finite numbers")
     sd = F.std(ddof=0)
     Z = ((F - F.mean()) / sd.where(sd > 0, 1)).to_numpy(float)
     D = np.sqrt(((Z[:, None, :] - Z[None, :, :]) ** 2).mean(-1))
@@ -754,6 +837,8 @@ def within_between(dist:pd.DataFrame, # from `task_distances`
                    family:Mapping[str, str] # task -> family; tasks left out are compared but belong to no family
                   ) -> tuple[float, float]:
     "Mean distance between two tasks of the same family, and between a task of a family and any task outside it."
+    if not isinstance(dist, pd.DataFrame): raise MetahpoError(f"dist must be the DataFrame of task_distances, not {_kind(dist)}")
+    if not isinstance(family, Mapping): raise MetahpoError(f"family must be a mapping task -> family name, not {_kind(family)}")
     t = list(dist.index); fam = [family.get(x) for x in t]
     within = [dist.iat[i, j] for i in range(len(t)) for j in range(i + 1, len(t)) if fam[i] is not None and fam[i] == fam[j]]
     between = [dist.iat[i, j] for i in range(len(t)) for j in range(len(t)) if i != j and fam[i] is not None and fam[i] != fam[j]]

@@ -233,6 +233,7 @@ def _api_cases(tmp):
     from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text, load_text
     from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
+    from metahpo.metafeatures import metafeatures, task_distances
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
         ('float-inf-bound', lambda: Float('x', 0, float('inf')), "high=inf must be finite"),
@@ -361,6 +362,20 @@ def _api_cases(tmp):
         ('regret-table-k-zero-among', lambda: regret_table(_runs(), ks=(0, 2)), "ks=(0, 2) is not allowed"),
         ('regret-curves-seed-negative', lambda: regret_curves(_runs(), seed=-1), "seed -1 is not allowed"),
         ('task-regret-k-zero', lambda: task_regret(_runs(), 0), "k=0 is not allowed: give a whole number, 1 or more"),
+        # meta-features: each of these died in Python, NumPy or pandas, or (complex values) lost their imaginary parts silently
+        ('metafeatures-texts-none', lambda: metafeatures('text', None, None), "texts must be a sequence of documents in the order of the labels (a list, an array or a Series of strings), not NoneType None"),
+        ('metafeatures-texts-set', lambda: metafeatures('text', {'a b', 'c d'}, [0, 1]), "texts must be a sequence of documents in the order of the labels"),
+        ('metafeatures-images-none', lambda: metafeatures('image', None, None), "images must be an N x H x W x C (or N x H x W) array, or a list of H x W (x C) arrays, not NoneType None"),
+        ('metafeatures-labels-unhashable', lambda: metafeatures('text', ['a b', 'c d'], [{'y': 1}, {'y': 0}]), "labels must be single values (numbers or text), not dict: the one at position 0 is {'y': 1}"),
+        ('metafeatures-series-none', lambda: metafeatures('timeseries', None), "series must be numbers in time order (a list, an array or a Series), not NoneType None"),
+        ('metafeatures-series-ragged', lambda: metafeatures('timeseries', [[1.0, 2.0], [3.0]]), "series cannot be read as one number per time step: give a flat list, an array or a Series, not list [[1.0, 2.0], [3.0]]"),
+        ('metafeatures-labels-forgotten', lambda: metafeatures('text', ['a b', 'c d']), "metafeatures('text', ...) takes the data (texts, labels): 1 positional argument(s) given"),
+        ('task-distances-infinite', lambda: task_distances({'a': {'x': float('inf'), 'y': 1.0}, 'b': {'x': 1.0, 'y': 2.0}}), "the meta-features hold infinite values in column(s) ['x']: give finite numbers"),
+        ('task-distances-text', lambda: task_distances({'a': {'x': 'big'}, 'b': {'x': 1.0}}), "the meta-features must be numbers; column(s) ['x'] are not (the first holds 'big')"),
+        ('metafeatures-series-dates', lambda: metafeatures('timeseries', pd.date_range('2024-01-01', periods=30, freq='D')), "series holds dates (datetime64), the first Timestamp('2024-01-01 00:00:00'): give the values, indexed by their dates"),
+        ('metafeatures-series-freq-contradicts-index', lambda: metafeatures('timeseries', pd.Series(np.arange(30.0), index=pd.date_range('2024-01-01', periods=30, freq='D')), freq='h'),
+         "freq='h' contradicts the series' DatetimeIndex, which steps by 'D': leave freq out (the index gives it) or give 'D'"),
+        ('metafeatures-series-complex', lambda: metafeatures('timeseries', [1.0, 2.0, 3 + 1j, 4.0]), "series holds complex numbers (1 with an imaginary part, the first (3+1j) at position 2): give real numbers"),
     ]
 
 def _peer(name, **kw):
