@@ -123,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     CLI_TUNERS = cli_tuners()
     repo, repo_help = _default_repo(), f"repository file (default $METAHPO_REPOSITORY where it is set and not empty, else {DEFAULT_REPOSITORY})"
     p = _Parser(prog='metahpo', description='Hyperparameter tuning that learns from experience.')
+    from metahpo.core import package_version
+    p.add_argument('--version', action='version', version=f'metahpo {package_version()}')
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default=None, type=_text('--task'), help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
@@ -727,7 +729,20 @@ def main(argv:list[str]|None=None) -> int:
     except KeyboardInterrupt as e:
         how, code = _stopped(e)
         print(f"\n{how}", file=sys.stderr); return code
+    except BrokenPipeError as e:
+        if not _stdout_gone(): return _report(e)  # another pipe (a worker's)
+        try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more can reach the reader, not even at exit
+        except OSError: pass
+        return 141  # its reader went away (`metahpo list | head -1`): quietly, as a program that SIGPIPE ends
     except Exception as e: return _report(e)
+
+def _stdout_gone() -> bool:
+    "Whether standard output is a pipe whose reader has closed it."
+    import select
+    try:
+        poll = select.poll(); poll.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & select.POLLERR for _, ev in poll.poll(0))
+    except (AttributeError, OSError, ValueError): return False
 
 def _report(e:Exception) -> int:
     "Print one line for an error that escaped a command; its exit status."
