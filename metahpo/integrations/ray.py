@@ -4,13 +4,13 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, subprocess, sys, threading, time, uuid
+import itertools, logging, math, os, pickle, socket, subprocess, sys, threading, time, uuid
 
 from ..core import MetahpoError, check_whole, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
 
 # %% auto #0
-__all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
+__all__ = ['logger', 'ray_init', 'RayExecutor', 'MetahpoSearch']
 
 # %% ../../nbs/24_integrations.ray.ipynb #02b61bab
 def _reachable(address:str, timeout_s:float=5.0) -> None:
@@ -24,6 +24,9 @@ def _reachable(address:str, timeout_s:float=5.0) -> None:
         raise MetahpoError(f"cannot reach a Ray cluster at {address!r} ({e.strerror or e}): start one there with `ray start --head --port {port}`, "
                            "or leave the address out to start a local one") from None
 
+logger = logging.getLogger(__name__)
+_STARTUP_TIMEOUT = 'The current node timed out during startup'  # Ray's words when its raylet has not registered with its GCS within a fixed 30 s (ray/_private/node.py)
+
 def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None starts a local one
              num_cpus:int|None=None, # CPUs of a local cluster (default: this machine's)
              **kwargs) -> bool: # more arguments of `ray.init`
@@ -35,13 +38,24 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
     if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')  # Ray makes this the machine's own address
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
-    before = _children() if local else set()
-    ray.init(address='local' if local else address, **{**opts, **kwargs})  # 'local': not a cluster another `ray start` left on this machine
+    for attempt in (1, 2):  # a local start that timed out (a loaded machine) is ended and tried once more
+        before = _children() if local else set()
+        try: ray.init(address='local' if local else address, **{**opts, **kwargs}); break  # 'local': not a cluster another `ray start` left on this machine
+        except BaseException as e:  # a Ctrl-C too: what a failed local start left would live as long as this process
+            if not local: raise
+            ended = _end_failed_start(ray, before)
+            if _STARTUP_TIMEOUT not in str(e): raise
+            if attempt == 2:
+                raise MetahpoError("a local Ray cluster did not start, twice: its node timed out during startup (Ray waits a fixed 30 s for the "
+                                   "raylet to register with the GCS; this machine may be too busy). What both starts left is ended. Try again "
+                                   "when the machine is less loaded, or start a cluster with `ray start --head --node-ip-address=127.0.0.1` "
+                                   "and give its address") from None
+            logger.warning(f"a local Ray cluster timed out during startup (a busy machine?): its {len(ended)} processes are ended; starting it once more")
     if local: _watch_cluster(_node_pids(ray) or sorted(_children() - before))  # ends what Ray leaves of it if this process is killed
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #88fb138e
-# Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid, poll seconds,
+# Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid (0: gone already), poll seconds,
 # grace seconds, the pids of the cluster's processes the driver started (GCS, raylet, ...). Every `poll_s` it adds their
 # children (the raylet's agents and workers) to what it knows, by pid and start time (a pid used again starts later).
 # It exits when they are gone while the driver lives (the driver shut its cluster down). When the driver has died
@@ -93,6 +107,27 @@ def _children() -> set:
             with open(f'/proc/self/task/{t}/children') as f: out.update(int(p) for p in f.read().split())
         except (OSError, ValueError): pass
     return out
+
+def _cmdline(pid:int) -> str:
+    "The command line of process `pid` ('' for one that has ended)."
+    try:
+        with open(f'/proc/{pid}/cmdline', 'rb') as f: return f.read().replace(b'\0', b' ').decode(errors='replace')
+    except OSError: return ''
+
+def _end_failed_start(ray, before:set) -> list:
+    "End what a local `ray.init` that failed started (its GCS, raylet, ... and their children): Ray's shutdown, then, as Ray lost its record of them with the failed node, the Ray processes it added to this process's children, as a watcher ends them once its driver is gone. Their pids."
+    try: ray.shutdown()
+    except Exception: pass  # nothing to shut down
+    home = os.path.dirname(ray.__file__) + os.sep
+    pids = [p for p in sorted(_children() - before) if home in _cmdline(p)]  # Ray's programs and scripts (not a child another thread started meanwhile)
+    if pids and sys.executable and os.path.isdir('/proc'):
+        try: subprocess.run([sys.executable, '-I', '-c', _WATCHER, '0', '0.1', '2.0', *map(str, pids)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # driver 0: gone, so it ends them at once
+        except subprocess.TimeoutExpired: pass
+    for p in pids:  # reaped (Ray's records of them went with the failed node)
+        try: os.waitpid(p, os.WNOHANG)
+        except OSError: pass
+    return pids
 
 def _node_pids(ray) -> list:
     "The pids of the processes of the local cluster `ray.init` started in this process (GCS, raylet, ...), from Ray's own record of them."
