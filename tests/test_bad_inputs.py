@@ -274,6 +274,10 @@ def _api_cases(tmp):
         ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
         ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
         ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
+        ('ray-init-address-number', lambda: _ray().ray_init(address=6379), "address=6379 is not allowed"),
+        ('ray-init-cpus-fraction', lambda: _ray().ray_init(num_cpus=1.5), "num_cpus=1.5 is not allowed"),
+        ('ray-executor-spread-text', lambda: _ray().RayExecutor(2, spread='no'), "spread='no' is not allowed"),
+        ('ray-search-metric-number', lambda: _ray().MetahpoSearch(GridSearch(get_space('random_forest')), metric=5, mode='max'), "metric=5 is not allowed"),
         ('bert-val-fraction-text', lambda: _bert(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
         ('bert-val-fraction-none', lambda: _bert(val_fraction=None), "val_fraction=None is not allowed: give a fraction in (0, 1)"),
         ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
@@ -342,6 +346,12 @@ def _api_cases(tmp):
         ('regret-curves-seed-negative', lambda: regret_curves(_runs(), seed=-1), "seed -1 is not allowed"),
         ('task-regret-k-zero', lambda: task_regret(_runs(), 0), "k=0 is not allowed: give a whole number, 1 or more"),
     ]
+
+def _ray():
+    "The Ray integration (its cases are skipped where Ray is not installed)."
+    pytest.importorskip('ray')
+    import metahpo.integrations.ray as R
+    return R
 
 def _peer(name, **kw):
     "A peer built by its class, with the arguments `make_peer` leaves at their defaults."

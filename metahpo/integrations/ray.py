@@ -31,6 +31,9 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
              num_cpus:int|None=None, # CPUs of a local cluster (default: this machine's)
              **kwargs) -> bool: # more arguments of `ray.init`
     "Connect to (or start) Ray; True if this call started it (and its owner should shut it down)."
+    if address is not None and not isinstance(address, str):
+        raise MetahpoError(f"address={address!r} is not allowed: give 'HOST:PORT' of a running cluster, 'ray://HOST:PORT', 'auto', or None (a local one)")
+    if num_cpus is not None: num_cpus = check_whole('num_cpus', num_cpus, 0)  # Ray's own check comes after its GCS has started
     ray = lazy_import('ray', 'ray')
     if ray.is_initialized(): return False
     if address is not None: _reachable(address)
@@ -192,8 +195,9 @@ class RayExecutor(Executor):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a number of at least {least}" + (" (and more than 0 unless the trial takes a GPU)" if k == 'num_cpus' else ''))
         max_retries = check_whole('max_retries', max_retries, 0)
+        if not isinstance(spread, bool): raise MetahpoError(f"spread={spread!r} is not allowed: give True (spread the trials over the nodes) or False")
         self.ray = lazy_import('ray', 'ray')
-        self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
+        self._owner = ray_init(address, num_cpus=None if address else max(math.ceil(self.slots * num_cpus), 1))  # a local cluster has whole CPUs
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
         self._starts = None  # the actor that the trials tell when they start and what they cost (made with the first trial)
         self._check_fits(num_cpus, num_gpus)
@@ -310,6 +314,7 @@ class MetahpoSearch(_Searcher):
         if not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
             raise MetahpoError(f"tuner={tuner!r} is not allowed: give a metahpo tuner (with ask and tell)")
         if mode not in (None, 'max', 'min'): raise MetahpoError(f"mode={mode!r} is not allowed: give 'max' or 'min'")
+        if metric is not None and not isinstance(metric, str): raise MetahpoError(f"metric={metric!r} is not allowed: give the name of a result key, or None")
         super().__init__(metric=metric, mode=mode)
         self.tuner, self._live = tuner, {}  # trial id -> configuration it was given
 
