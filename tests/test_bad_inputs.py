@@ -274,6 +274,9 @@ def _api_cases(tmp):
         ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
         ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
         ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
+        ('metasampler-experience-number', lambda: MetaSampler(experience=3), "experience=3 is not allowed: give an Experience"),
+        ('metasampler-meta-features-text', lambda: MetaSampler(meta_features={'rows': 'many'}), "meta-feature 'rows' is 'many'"),
+        ('metasampler-experience-other-tuner', lambda: MetaSampler(experience=_no_experience(), tuner='random'), "experience: arguments of MetaTuner, but tuner='random'"),
         ('ray-init-address-number', lambda: _ray().ray_init(address=6379), "address=6379 is not allowed"),
         ('ray-init-cpus-fraction', lambda: _ray().ray_init(num_cpus=1.5), "num_cpus=1.5 is not allowed"),
         ('ray-executor-spread-text', lambda: _ray().RayExecutor(2, spread='no'), "spread='no' is not allowed"),
@@ -352,6 +355,10 @@ def _ray():
     pytest.importorskip('ray')
     import metahpo.integrations.ray as R
     return R
+
+def _no_experience():
+    from metahpo.experience import Experience
+    return Experience([])
 
 def _peer(name, **kw):
     "A peer built by its class, with the arguments `make_peer` leaves at their defaults."
