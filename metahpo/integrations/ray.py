@@ -308,7 +308,7 @@ except ImportError: _Searcher = object  # metahpo[ray] is not installed: the cla
 class MetahpoSearch(_Searcher):
     "A Ray Tune searcher that proposes through a metahpo tuner (MetaTuner warm-started from experience, or any other)."
     def __init__(self, tuner:Tuner, # proposes configurations of its space
-                 metric:str|None=None, # the result key to optimise (or Tune's `TuneConfig(metric=...)`)
+                 metric:str|None=None, # the result key to optimise (or Tune's `TuneConfig(metric=...)`, in a run with a `param_space`)
                  mode:str|None=None): # 'max' or 'min'
         if _Searcher is object: lazy_import('ray.tune', 'ray')
         if not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
@@ -324,6 +324,9 @@ class MetahpoSearch(_Searcher):
             from ray.tune.search.variant_generator import parse_spec_vars
             _, domains, grids = parse_spec_vars(config)
             if domains or grids: return False
+        for k, v, own in (('metric', metric, self._metric), ('mode', mode, self._mode)):
+            if v is not None and own is not None and v != own:
+                raise MetahpoError(f"{k}={v!r} of tune.TuneConfig is not MetahpoSearch's {k} {own!r}: give it in one place, or the same in both")
         if metric is not None and self._metric is None: self._metric = metric
         if mode is not None and self._mode is None: self._mode = mode
         return True
@@ -338,7 +341,8 @@ class MetahpoSearch(_Searcher):
 
     def suggest(self, trial_id:str) -> dict|None:
         if self._metric is None or self._mode is None:
-            raise MetahpoError("MetahpoSearch needs a metric and a mode: give them here or in tune.TuneConfig(metric=..., mode=...)")
+            raise MetahpoError("MetahpoSearch needs a metric and a mode: give them to it, MetahpoSearch(tuner, metric=..., mode=...) "
+                               "(Ray Tune hands a searcher its TuneConfig's metric and mode only when the run has a param_space)")
         c = self.tuner.ask()
         if c is None: return _Searcher.FINISHED
         self._live[trial_id] = dict(c)
