@@ -200,10 +200,10 @@ class RayExecutor(Executor):
         self._owner = ray_init(address, num_cpus=None if address else max(math.ceil(self.slots * num_cpus), 1))  # a local cluster has whole CPUs
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
         self._starts = None  # the actor that the trials tell when they start and what they cost (made with the first trial)
+        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
-        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
         self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once, not per trial
         self._ids, self.poll_s = itertools.count(1), poll_s
 
@@ -297,6 +297,7 @@ class RayExecutor(Executor):
         self._jobs.clear()
 
     def close(self):
+        self.cancel()  # its trials still running: on a cluster it joined they would run on, their results lost
         self._drop_starts()
         if self._owner and self.ray.is_initialized(): self.ray.shutdown()
         self._owner = False
