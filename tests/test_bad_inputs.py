@@ -277,6 +277,13 @@ def _api_cases(tmp):
         ('task-record-modality-none', lambda: TaskRecord('t', 'm', None), "modality=None is not allowed"),
         ('param-name-number', lambda: SearchSpace([Float(3, 0, 1)]), "params[0] is named 3"),
         ('metasampler-unknown-argument', lambda: MetaSampler(bogus=1), "unexpected keyword argument 'bogus'"),
+        ('metasampler-experience-number', lambda: MetaSampler(experience=3), "experience=3 is not allowed: give an Experience"),
+        ('metasampler-meta-features-text', lambda: MetaSampler(meta_features={'rows': 'many'}), "meta-feature 'rows' is 'many'"),
+        ('metasampler-experience-other-tuner', lambda: MetaSampler(experience=_no_experience(), tuner='random'), "experience: arguments of MetaTuner, but tuner='random'"),
+        ('ray-init-address-number', lambda: _ray().ray_init(address=6379), "address=6379 is not allowed"),
+        ('ray-init-cpus-fraction', lambda: _ray().ray_init(num_cpus=1.5), "num_cpus=1.5 is not allowed"),
+        ('ray-executor-spread-text', lambda: _ray().RayExecutor(2, spread='no'), "spread='no' is not allowed"),
+        ('ray-search-metric-number', lambda: _ray().MetahpoSearch(GridSearch(get_space('random_forest')), metric=5, mode='max'), "metric=5 is not allowed"),
         ('bert-val-fraction-text', lambda: _bert(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
         ('bert-val-fraction-none', lambda: _bert(val_fraction=None), "val_fraction=None is not allowed: give a fraction in (0, 1)"),
         ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
@@ -377,6 +384,16 @@ def _api_cases(tmp):
          "freq='h' contradicts the series' DatetimeIndex, which steps by 'D': leave freq out (the index gives it) or give 'D'"),
         ('metafeatures-series-complex', lambda: metafeatures('timeseries', [1.0, 2.0, 3 + 1j, 4.0]), "series holds complex numbers (1 with an imaginary part, the first (3+1j) at position 2): give real numbers"),
     ]
+
+def _ray():
+    "The Ray integration (its cases are skipped where Ray is not installed)."
+    pytest.importorskip('ray')
+    import metahpo.integrations.ray as R
+    return R
+
+def _no_experience():
+    from metahpo.experience import Experience
+    return Experience([])
 
 def _peer(name, **kw):
     "A peer built by its class, with the arguments `make_peer` leaves at their defaults."

@@ -174,3 +174,62 @@ def test_local_cluster_ends_with_a_killed_driver(tmp_path, found_by):
         for p in _left(before):  # bounded: whatever is still there
             try: os.kill(p, signal.SIGKILL)
             except ProcessLookupError: pass
+
+
+# A driver whose local Ray start times out `sys.argv[1]` times, as on a loaded machine: Ray's own start runs (its GCS, raylet and
+# their agents), then Ray's own exception ("The current node timed out during startup", raised after a fixed 30 s there).
+FLAKY_DRIVER = r"""
+import json, os, sys, time
+import ray, ray._private.node as node
+import metahpo.integrations.ray as R
+from metahpo.core import MetahpoError
+def procs():
+    out = {}
+    for d in filter(str.isdigit, os.listdir('/proc')):
+        try: s = open(f'/proc/{d}/stat', 'rb').read(); v = s[s.rindex(b')') + 2:].split()
+        except (OSError, ValueError): continue
+        if v[0] != b'Z': out[int(d)] = (int(v[19]), int(v[1]), s[s.index(b'(') + 1:s.rindex(b')')].decode())
+    return out
+def tree():
+    now, out, todo = procs(), {}, [os.getpid()]
+    while todo:
+        p = todo.pop(); kids = {c: v for c, v in now.items() if v[1] == p}
+        out.update(kids); todo += kids
+    return out
+fails, failed, start = int(sys.argv[1]), [], node.Node.start_ray_processes
+def timing_out(self, *a, **kw):
+    start(self, *a, **kw)
+    if len(failed) < fails:
+        deadline = time.time() + 20
+        while not {'raylet', 'gcs_server'} <= {v[2] for v in tree().values()} and time.time() < deadline: time.sleep(0.2)
+        time.sleep(1.0)  # the raylet's agents start
+        failed.append(tree())
+        raise Exception("The current node timed out during startup. This could happen because some of the raylet failed to startup or the GCS has become overloaded.")
+node.Node.start_ray_processes = timing_out
+out = {}
+try: out['started'] = R.ray_init(num_cpus=1); out['cpus'] = ray.cluster_resources().get('CPU')
+except MetahpoError as e: out['error'] = str(e)
+now = procs()
+out['initialized'], out['failed'] = ray.is_initialized(), [sorted(v[2] for v in t.values()) for t in failed]
+out['left'] = sorted(f'{v[2]} ({p})' for t in failed for p, v in t.items() if p in now and now[p][0] == v[0])
+ray.shutdown()
+print('RESULT ' + json.dumps(out), flush=True)
+"""
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='reads /proc')
+@pytest.mark.parametrize('fails', [1, 2])
+def test_local_start_timed_out(tmp_path, fails):
+    "A local start that times out is ended (nothing of it left) and tried once more; a second timeout is one clear error."
+    env = {k: v for k, v in os.environ.items() if k != 'RAY_ADDRESS'}
+    r = subprocess.run([sys.executable, '-c', FLAKY_DRIVER, str(fails)], capture_output=True, text=True, env=env, timeout=240)
+    line = next((l for l in r.stdout.splitlines() if l.startswith('RESULT ')), None)
+    assert r.returncode == 0 and line, f"driver failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    out = json.loads(line[7:])
+    print(out)
+    assert len(out['failed']) == fails and all('raylet' in f and 'gcs_server' in f for f in out['failed']), out['failed']
+    assert out['left'] == [], out['left']  # every process of a failed start is gone
+    if fails == 1: assert (out.get('started'), out.get('cpus'), out['initialized']) == (True, 1.0, True), out  # the retry started it
+    else:
+        assert not out['initialized'] and 'started' not in out, out
+        assert 'a local Ray cluster did not start, twice: its node timed out during startup' in out['error'], out['error']
+        assert 'ray start --head' in out['error'], out['error']

@@ -108,9 +108,12 @@ class MetaSampler(_BaseSampler):
         check_seed(seed)  # checked here, not inside study.optimize where a mistake would be one failed trial after another
         if space is not None and not isinstance(space, SearchSpace):
             raise MetahpoError(f"space={space!r} is not allowed: give a SearchSpace, such as SearchSpace([Float('lr', 1e-5, 1e-1, log=True)]), or None (the study's)")
-        if tuner_kwargs and tuner != 'meta': raise MetahpoError(f"{', '.join(sorted(tuner_kwargs))}: arguments of MetaTuner, but tuner={tuner!r}")
+        given = {**tuner_kwargs, **{k: v for k, v in (('experience', experience), ('meta_features', meta_features), ('task', task)) if v is not None}}
+        if given and tuner != 'meta': raise MetahpoError(f"{', '.join(sorted(given))}: arguments of MetaTuner, but tuner={tuner!r}")  # another tuner would ignore them
+        if experience is not None and not isinstance(experience, Experience):
+            raise MetahpoError(f"experience={experience!r} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None")
         if tuner == 'meta':  # MetaTuner checks its arguments' names and values; without experience that costs nothing
-            try: MetaTuner(space or SearchSpace([Float('x', 0, 1)]), seed, **tuner_kwargs)
+            try: MetaTuner(space or SearchSpace([Float('x', 0, 1)]), seed, meta_features=meta_features, task=task, **tuner_kwargs)
             except TypeError as e: raise MetahpoError(f"{e}: MetaSampler takes space, experience, meta_features, task, tuner and seed, and MetaTuner's other arguments") from None
         self.space, self.experience, self.meta_features, self.task = space, experience, meta_features, task
         self._spec, self.seed, self.tuner_kwargs = tuner, seed, tuner_kwargs

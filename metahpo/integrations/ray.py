@@ -4,13 +4,13 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, math, os, pickle, socket, subprocess, sys, threading, time, uuid
+import itertools, logging, math, os, pickle, socket, subprocess, sys, threading, time, uuid
 
 from ..core import MetahpoError, check_whole, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
 
 # %% auto #0
-__all__ = ['ray_init', 'RayExecutor', 'MetahpoSearch']
+__all__ = ['logger', 'ray_init', 'RayExecutor', 'MetahpoSearch']
 
 # %% ../../nbs/24_integrations.ray.ipynb #02b61bab
 def _reachable(address:str, timeout_s:float=5.0) -> None:
@@ -24,10 +24,16 @@ def _reachable(address:str, timeout_s:float=5.0) -> None:
         raise MetahpoError(f"cannot reach a Ray cluster at {address!r} ({e.strerror or e}): start one there with `ray start --head --port {port}`, "
                            "or leave the address out to start a local one") from None
 
+logger = logging.getLogger(__name__)
+_STARTUP_TIMEOUT = 'The current node timed out during startup'  # Ray's words when its raylet has not registered with its GCS within a fixed 30 s (ray/_private/node.py)
+
 def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None starts a local one
              num_cpus:int|None=None, # CPUs of a local cluster (default: this machine's)
              **kwargs) -> bool: # more arguments of `ray.init`
     "Connect to (or start) Ray; True if this call started it (and its owner should shut it down)."
+    if address is not None and not isinstance(address, str):
+        raise MetahpoError(f"address={address!r} is not allowed: give 'HOST:PORT' of a running cluster, 'ray://HOST:PORT', 'auto', or None (a local one)")
+    if num_cpus is not None: num_cpus = check_whole('num_cpus', num_cpus, 0)  # Ray's own check comes after its GCS has started
     ray = lazy_import('ray', 'ray')
     if ray.is_initialized(): return False
     if address is not None: _reachable(address)
@@ -35,13 +41,24 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
     if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')  # Ray makes this the machine's own address
     os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
-    before = _children() if local else set()
-    ray.init(address='local' if local else address, **{**opts, **kwargs})  # 'local': not a cluster another `ray start` left on this machine
+    for attempt in (1, 2):  # a local start that timed out (a loaded machine) is ended and tried once more
+        before = _children() if local else set()
+        try: ray.init(address='local' if local else address, **{**opts, **kwargs}); break  # 'local': not a cluster another `ray start` left on this machine
+        except BaseException as e:  # a Ctrl-C too: what a failed local start left would live as long as this process
+            if not local: raise
+            ended = _end_failed_start(ray, before)
+            if _STARTUP_TIMEOUT not in str(e): raise
+            if attempt == 2:
+                raise MetahpoError("a local Ray cluster did not start, twice: its node timed out during startup (Ray waits a fixed 30 s for the "
+                                   "raylet to register with the GCS; this machine may be too busy). What both starts left is ended. Try again "
+                                   "when the machine is less loaded, or start a cluster with `ray start --head --node-ip-address=127.0.0.1` "
+                                   "and give its address") from None
+            logger.warning(f"a local Ray cluster timed out during startup (a busy machine?): its {len(ended)} processes are ended; starting it once more")
     if local: _watch_cluster(_node_pids(ray) or sorted(_children() - before))  # ends what Ray leaves of it if this process is killed
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #88fb138e
-# Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid, poll seconds,
+# Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid (0: gone already), poll seconds,
 # grace seconds, the pids of the cluster's processes the driver started (GCS, raylet, ...). Every `poll_s` it adds their
 # children (the raylet's agents and workers) to what it knows, by pid and start time (a pid used again starts later).
 # It exits when they are gone while the driver lives (the driver shut its cluster down). When the driver has died
@@ -93,6 +110,27 @@ def _children() -> set:
             with open(f'/proc/self/task/{t}/children') as f: out.update(int(p) for p in f.read().split())
         except (OSError, ValueError): pass
     return out
+
+def _cmdline(pid:int) -> str:
+    "The command line of process `pid` ('' for one that has ended)."
+    try:
+        with open(f'/proc/{pid}/cmdline', 'rb') as f: return f.read().replace(b'\0', b' ').decode(errors='replace')
+    except OSError: return ''
+
+def _end_failed_start(ray, before:set) -> list:
+    "End what a local `ray.init` that failed started (its GCS, raylet, ... and their children): Ray's shutdown, then, as Ray lost its record of them with the failed node, the Ray processes it added to this process's children, as a watcher ends them once its driver is gone. Their pids."
+    try: ray.shutdown()
+    except Exception: pass  # nothing to shut down
+    home = os.path.dirname(ray.__file__) + os.sep
+    pids = [p for p in sorted(_children() - before) if home in _cmdline(p)]  # Ray's programs and scripts (not a child another thread started meanwhile)
+    if pids and sys.executable and os.path.isdir('/proc'):
+        try: subprocess.run([sys.executable, '-I', '-c', _WATCHER, '0', '0.1', '2.0', *map(str, pids)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # driver 0: gone, so it ends them at once
+        except subprocess.TimeoutExpired: pass
+    for p in pids:  # reaped (Ray's records of them went with the failed node)
+        try: os.waitpid(p, os.WNOHANG)
+        except OSError: pass
+    return pids
 
 def _node_pids(ray) -> list:
     "The pids of the processes of the local cluster `ray.init` started in this process (GCS, raylet, ...), from Ray's own record of them."
@@ -157,14 +195,15 @@ class RayExecutor(Executor):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a number of at least {least}" + (" (and more than 0 unless the trial takes a GPU)" if k == 'num_cpus' else ''))
         max_retries = check_whole('max_retries', max_retries, 0)
+        if not isinstance(spread, bool): raise MetahpoError(f"spread={spread!r} is not allowed: give True (spread the trials over the nodes) or False")
         self.ray = lazy_import('ray', 'ray')
-        self._owner = ray_init(address, num_cpus=None if address else max(self.slots * num_cpus, 1))
+        self._owner = ray_init(address, num_cpus=None if address else max(math.ceil(self.slots * num_cpus), 1))  # a local cluster has whole CPUs
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
         self._starts = None  # the actor that the trials tell when they start and what they cost (made with the first trial)
+        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
-        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
         self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once, not per trial
         self._ids, self.poll_s = itertools.count(1), poll_s
 
@@ -258,6 +297,7 @@ class RayExecutor(Executor):
         self._jobs.clear()
 
     def close(self):
+        self.cancel()  # its trials still running: on a cluster it joined they would run on, their results lost
         self._drop_starts()
         if self._owner and self.ray.is_initialized(): self.ray.shutdown()
         self._owner = False
@@ -269,12 +309,13 @@ except ImportError: _Searcher = object  # metahpo[ray] is not installed: the cla
 class MetahpoSearch(_Searcher):
     "A Ray Tune searcher that proposes through a metahpo tuner (MetaTuner warm-started from experience, or any other)."
     def __init__(self, tuner:Tuner, # proposes configurations of its space
-                 metric:str|None=None, # the result key to optimise (or Tune's `TuneConfig(metric=...)`)
+                 metric:str|None=None, # the result key to optimise (or Tune's `TuneConfig(metric=...)`, in a run with a `param_space`)
                  mode:str|None=None): # 'max' or 'min'
         if _Searcher is object: lazy_import('ray.tune', 'ray')
         if not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
             raise MetahpoError(f"tuner={tuner!r} is not allowed: give a metahpo tuner (with ask and tell)")
         if mode not in (None, 'max', 'min'): raise MetahpoError(f"mode={mode!r} is not allowed: give 'max' or 'min'")
+        if metric is not None and not isinstance(metric, str): raise MetahpoError(f"metric={metric!r} is not allowed: give the name of a result key, or None")
         super().__init__(metric=metric, mode=mode)
         self.tuner, self._live = tuner, {}  # trial id -> configuration it was given
 
@@ -284,6 +325,9 @@ class MetahpoSearch(_Searcher):
             from ray.tune.search.variant_generator import parse_spec_vars
             _, domains, grids = parse_spec_vars(config)
             if domains or grids: return False
+        for k, v, own in (('metric', metric, self._metric), ('mode', mode, self._mode)):
+            if v is not None and own is not None and v != own:
+                raise MetahpoError(f"{k}={v!r} of tune.TuneConfig is not MetahpoSearch's {k} {own!r}: give it in one place, or the same in both")
         if metric is not None and self._metric is None: self._metric = metric
         if mode is not None and self._mode is None: self._mode = mode
         return True
@@ -298,7 +342,8 @@ class MetahpoSearch(_Searcher):
 
     def suggest(self, trial_id:str) -> dict|None:
         if self._metric is None or self._mode is None:
-            raise MetahpoError("MetahpoSearch needs a metric and a mode: give them here or in tune.TuneConfig(metric=..., mode=...)")
+            raise MetahpoError("MetahpoSearch needs a metric and a mode: give them to it, MetahpoSearch(tuner, metric=..., mode=...) "
+                               "(Ray Tune hands a searcher its TuneConfig's metric and mode only when the run has a param_space)")
         c = self.tuner.ask()
         if c is None: return _Searcher.FINISHED
         self._live[trial_id] = dict(c)
