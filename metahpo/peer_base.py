@@ -8,7 +8,7 @@ import contextlib, io, logging, math, warnings
 from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_whole, warn_user
-from .space import SearchSpace
+from .space import SearchSpace, check_space
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations, past_in_space, _few, _warn_unused_names
 
@@ -39,13 +39,8 @@ def past_tasks(experience:Experience|None, space:SearchSpace,
                task:str|None=None, # the tuned task: never among the past tasks
               ) -> list[TaskEvaluations]:
     "The past tasks of `experience` tuned in `space`, without `task` (`past_in_space`: what MetaTuner reads too)."
-    _check_space(space)
+    check_space(space)
     return past_in_space(experience, space, task)
-
-def _check_space(space) -> None:
-    "Refuse anything but a SearchSpace (a space's name, say), naming it."
-    if not isinstance(space, SearchSpace):
-        raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest')")
 
 def task_meta_features(meta_features:Mapping[str, float]|pd.Series|None) -> dict|None:
     "The tuned task's meta-features as a dict (a row of `Experience.meta_features()` too, as MetaTuner takes them), or None; anything else is refused."
@@ -93,7 +88,7 @@ class PeerTuner(Tuner):
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  max_grid:int=100_000, # enumerate finite spaces up to this size and place proposals on their nearest unseen point
                  max_retries:int=20): # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
-        _check_space(space)
+        check_space(space)
         max_grid, max_retries = check_whole('max_grid', max_grid), check_whole('max_retries', max_retries)  # a negative one would never ask the optimizer
         super().__init__(space, seed)
         self._plain = SearchSpace(space.params, name=space.name)  # encodes configurations that are not candidates too

@@ -12,7 +12,7 @@ from .core import MetahpoError, make_rng, choices_msg, to_json, from_json, check
 
 # %% auto #0
 __all__ = ['PRESET_NAMES', 'ConfigError', 'Param', 'Float', 'Int', 'Ordinal', 'Categorical', 'SearchSpace', 'get_space',
-           'trainer_space']
+           'check_space', 'trainer_space']
 
 # %% ../nbs/01_space.ipynb #0dd188c7
 class ConfigError(MetahpoError, ValueError):
@@ -408,6 +408,12 @@ def get_space(name:str, wide:bool=False) -> SearchSpace:
     presets = _presets()
     if name not in presets: raise ConfigError(choices_msg('search-space preset', name, PRESET_NAMES))
     return presets[name][1 if wide else 0]
+
+def check_space(space, what:str='space') -> SearchSpace:
+    "`space` if it is a SearchSpace, else an error naming it (a preset's name or a list of parameters is refused where it is taken, not as an AttributeError later)."
+    if not isinstance(space, SearchSpace):
+        raise MetahpoError(f"{what}={space!r:.80} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest') or SearchSpace([Float('x', 0, 1)])")
+    return space
 
 # %% ../nbs/01_space.ipynb #182ecd86
 def trainer_space(space:SearchSpace|str, # 'grid', 'wide' or a SearchSpace

@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user)
-from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, _check_resolution
+from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
 
 # %% auto #0
@@ -27,9 +27,7 @@ class Tuner:
     unique: bool = False  # True if the tuner promises never to propose a configuration twice
 
     def __init__(self, space:SearchSpace, seed:int|None=None):
-        if not isinstance(space, SearchSpace):  # a list of parameters, a preset's name: refused here, not an AttributeError in a subclass
-            raise MetahpoError(f"space={space!r} is not allowed: give a metahpo.space.SearchSpace, such as get_space('random_forest') or SearchSpace([Float('x', 0, 1)])")
-        self.space, self.seed = space, check_seed(seed)
+        self.space, self.seed = check_space(space), check_seed(seed)  # a list of parameters, a preset's name: refused here, not an AttributeError in a subclass
         self.observations: list[tuple[dict, float]] = []  # (config, loss) in the order told
 
     def ask(self) -> dict|None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json, check_seed
-from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space
+from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space, check_space
 from ..repository import Repository, TaskRecord, StudyRecord
 from ..experience import Experience
 from ..tuners import Tuner, TUNERS, make_tuner
@@ -24,7 +24,7 @@ def to_optuna(space:SearchSpace) -> dict:
     "The parameters of `space` as Optuna distributions."
     d = lazy_import('optuna.distributions', 'optuna')
     out = {}
-    for p in space.params:
+    for p in check_space(space).params:
         if isinstance(p, Float): out[p.name] = d.FloatDistribution(float(p.low), float(p.high), log=p.log)
         elif isinstance(p, Int): out[p.name] = d.IntDistribution(int(p.low), int(p.high), log=p.log)
         elif isinstance(p, Ordinal): out[p.name] = d.CategoricalDistribution(p.values)
@@ -55,6 +55,8 @@ def _preset_of(distributions:Mapping) -> SearchSpace|None:
 def from_optuna(distributions:Mapping, # parameter name -> Optuna distribution
                 name:str|None=None) -> SearchSpace: # default 'optuna:' and the sorted parameter names
     "A metahpo search space of Optuna distributions (parameters in name order)."
+    if not isinstance(distributions, Mapping):
+        raise MetahpoError(f"distributions={distributions!r:.80} is not allowed: give a mapping of parameter names to Optuna distributions, such as a study's best_trial.distributions")
     if not distributions: raise MetahpoError("no Optuna distributions to make a search space of")
     params = []
     for n in sorted(distributions):
