@@ -351,6 +351,10 @@ class MetahpoSearch(_Searcher):
 
     def on_trial_complete(self, trial_id:str, result:dict|None=None, error:bool=False) -> None:
         c = self._live.pop(trial_id, None)
+        if c is not None and not error and result is not None and self._metric not in result and not getattr(self, '_said_missing', False):
+            self._said_missing = True  # once: a misspelt metric would fail every trial
+            logger.warning(f"trial {trial_id} reported no {self._metric!r} (its result has {', '.join(sorted(map(str, result))[:8])}): told as a failure; "
+                           f"report it, tune.report({{{self._metric!r}: value}}), or give MetahpoSearch the metric the trainable reports")
         if c is not None: self.tuner.tell(c, self._loss(None if result is None else result.get(self._metric), error))
 
     def add_evaluated_point(self, parameters:dict, value:float, error:bool=False, pruned:bool=False, intermediate_values=None) -> None:
