@@ -279,6 +279,14 @@ def _api_cases(tmp):
         ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
         ('resnet-val-fraction-text', lambda: _resnet(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
         ('resnet-split-seed-negative', lambda: _resnet(split_seed=-1), "split_seed=-1 is not allowed"),
+        # the trainers' spaces: a value no model trains on was taken silently (a learning rate of 0, a fractional batch cut down) or ended deep in torch in a trial
+        ('lstm-space-learning-rate-zero', lambda: _lstm(space=_space(learning_rate=(0.01, 0.0))), "the space's learning_rate can be 0.0, which the LSTM here cannot train with: give a positive, finite number"),
+        ('lstm-space-batch-zero', lambda: _lstm(space=_space(batch_size=(0, 16))), "the space's batch_size can be 0, which the LSTM here cannot train with: give a whole number of examples, 1 or more"),
+        ('lstm-space-hidden-size-zero', lambda: _lstm(space=_space(hidden_size=(0,))), "the space's hidden_size can be 0"),
+        ('bert-space-batch-fraction', lambda: _bert(space=_space(batch_size=(16.5,))), "the space's batch_size can be 16.5, which the BERT trainer cannot train with"),
+        ('bert-space-epochs-zero', lambda: _bert(space=_space(epochs=(0, 3))), "the space's epochs can be 0, which the BERT trainer cannot train with: give a whole number of epochs, 1 or more"),
+        ('resnet-space-momentum-zero', lambda: _resnet(space=_space(momentum=(0.0, 0.9))), "the space's momentum can be 0.0, which the ResNet trainer cannot train with: give a number in (0, 1)"),
+        ('resnet-space-learning-rate-negative', lambda: _resnet(space=_space(learning_rate=(-0.1,))), "the space's learning_rate can be -0.1"),
         ('make-objective-seed-none', lambda: make_objective('titanic', seed=None), "seed None is not allowed"),
         ('make-objective-seed-bool', lambda: make_objective('titanic', seed=True), "seed True is not allowed"),
         ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
@@ -386,6 +394,16 @@ def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer
     df = pd.DataFrame({'text': ['good', 'bad'] * 20, 'label': [1, 0] * 20})
     return BertTrainer(df, df, **kw)
+
+def _lstm(**kw):
+    import numpy as np
+    from metahpo.trainers.lstm import LSTMTrainer
+    return LSTMTrainer(pd.Series(np.sin(np.arange(400) / 4.0)), window=48, horizon=24, **kw)
+
+def _space(**values):
+    "The grid's three parameters, each an ordinal of one value, with `values` put in (an ordinal of those values each)."
+    from metahpo.space import SearchSpace, Ordinal
+    return SearchSpace([Ordinal(k, v) for k, v in {'learning_rate': (0.01,), 'batch_size': (16,), 'epochs': (3,), **values}.items()])
 
 def _resnet(**kw):
     import numpy as np

@@ -4,14 +4,14 @@
 
 # %% ../../nbs/10_trainers.common.ipynb #61c47a05
 from __future__ import annotations
-import numbers, random, re
+import math, numbers, random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
-__all__ = ['PROFILE_SETTINGS', 'stratified_subset', 'holdout_split', 'own_rng', 'torch_threads', 'resolve_device', 'check_device',
-           'check_profile', 'preload']
+__all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'torch_threads',
+           'resolve_device', 'check_device', 'check_profile', 'check_space_values', 'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -110,6 +110,38 @@ def check_profile(**settings) -> None:
         if k not in PROFILE_SETTINGS: raise MetahpoError(f"{k!r} is not a profile setting: the settings are {', '.join(PROFILE_SETTINGS)}")
         ok, allowed = PROFILE_SETTINGS[k]
         if not ok(v): raise MetahpoError(f"{k}={v!r} is not allowed: {allowed}")
+
+# %% ../../nbs/10_trainers.common.ipynb #cb1f99b1
+def _real(low:float, high:float, closed_low:bool=True, closed_high:bool=True):
+    "A test for a real number between `low` and `high` (each end in or out), NaN and booleans refused."
+    return lambda v: (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+                      and (low <= v if closed_low else low < v) and (v <= high if closed_high else v < high))
+
+def _whole(least:int):
+    "A test for a whole number, `least` or more (a float such as 32.0 too)."
+    return lambda v: (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+                      and float(v).is_integer() and v >= least)
+
+HYPERPARAMETERS = {  # name: (test, what is allowed): the values the trainers can train with
+    'learning_rate': (_real(0, math.inf, closed_low=False), "give a positive, finite number, e.g. 0.001"),
+    'batch_size': (_whole(1), "give a whole number of examples, 1 or more, e.g. 32"),
+    'epochs': (_whole(1), "give a whole number of epochs, 1 or more"),
+    'hidden_size': (_whole(1), "give a whole number of units, 1 or more, e.g. 64"),
+    'num_layers': (_whole(1), "give a whole number of layers, 1 or more"),
+    'dropout': (_real(0, 1, closed_high=False), "give a probability in [0, 1), e.g. 0.1"),
+    'weight_decay': (_real(0, math.inf), "give a finite number, 0 or more"),
+    'warmup_ratio': (_real(0, 1), "give a share of the steps in [0, 1]"),
+    'momentum': (_real(0, 1, closed_low=False, closed_high=False), "give a number in (0, 1) (Nesterov momentum needs one above 0), e.g. 0.9")}
+
+def check_space_values(space, # a `SearchSpace` a trainer tunes
+                       who:str) -> None: # the trainer, as the error names it
+    "Refuse a space that can give a hyperparameter value its trainer cannot train with, naming the parameter, the value and what is allowed."
+    for p in space.params:
+        if p.name not in HYPERPARAMETERS: continue
+        ok, allowed = HYPERPARAMETERS[p.name]
+        values = getattr(p, 'values', None) or getattr(p, 'choices', None) or (p.low, p.high)
+        if bad := [v for v in values if not ok(v)]:
+            raise MetahpoError(f"the space's {p.name} can be {bad[0]!r}, which {who} cannot train with: {allowed}")
 
 # %% ../../nbs/10_trainers.common.ipynb #890cca27
 def preload(*names:str, # modules, or 'module:attribute' for an attribute that its module loads lazily (transformers' classes)

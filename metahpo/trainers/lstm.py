@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device, preload, check_profile, torch_threads
+from .common import resolve_device, check_device, preload, check_profile, torch_threads, check_space_values
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -202,6 +202,7 @@ class LSTMTrainer:
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (at least one)
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
+        check_space_values(space, 'the LSTM here')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         window, horizon, period, max_train_windows, threads = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows, threads))  # numpy's whole numbers too
         check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows, threads=threads)
         if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")

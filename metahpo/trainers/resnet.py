@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads, check_space_values
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -177,6 +177,7 @@ class ResNetTrainer:
                  eval_batch_size:int=500, # batch size when scoring
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
+        check_space_values(space, 'the ResNet trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
