@@ -287,6 +287,18 @@ def _api_cases(tmp):
         ('bert-space-epochs-zero', lambda: _bert(space=_space(epochs=(0, 3))), "the space's epochs can be 0, which the BERT trainer cannot train with: give a whole number of epochs, 1 or more"),
         ('resnet-space-momentum-zero', lambda: _resnet(space=_space(momentum=(0.0, 0.9))), "the space's momentum can be 0.0, which the ResNet trainer cannot train with: give a number in (0, 1)"),
         ('resnet-space-learning-rate-negative', lambda: _resnet(space=_space(learning_rate=(-0.1,))), "the space's learning_rate can be -0.1"),
+        # the trainers' seeds and switches: torch took a seed of -1 and cut 1.5 to 1 silently, transformers failed on them in every trial, a text switched a flag on
+        ('lstm-seed-negative', lambda: _lstm(seed=-1), "seed -1 is not allowed: give a whole number from 0 to 4294967295"),
+        ('lstm-seed-fraction', lambda: _lstm(seed=1.5), "seed 1.5 is not allowed"),
+        ('bert-seed-bool', lambda: _bert(seed=True), "seed True is not allowed"),
+        ('resnet-seed-text', lambda: _resnet(seed='a'), "seed 'a' is not allowed"),
+        ('lstm-window-norm-text', lambda: _lstm(window_norm='no'), "window_norm='no' is not allowed: give True or False"),
+        ('bert-amp-text', lambda: _bert(amp='no'), "amp='no' is not allowed: give True or False"),
+        ('resnet-progress-number', lambda: _resnet(progress=2), "progress=2 is not allowed: give True or False"),
+        ('lstm-split-text', lambda: _lstm(split=(0.7, 'a')), "split=(0.7, 'a') is not allowed: give (train, validation) fractions"),
+        ('lstm-split-number', lambda: _lstm(split=0.7), "split=0.7 is not allowed: give (train, validation) fractions"),
+        ('lstm-window-bool', lambda: _lstm(window=True), "window=True and horizon=24 must be positive integers"),
+        ('lstm-period-bool', lambda: _lstm(period=True), "period=True is not allowed: give the steps in a day"),
         ('make-objective-seed-none', lambda: make_objective('titanic', seed=None), "seed None is not allowed"),
         ('make-objective-seed-bool', lambda: make_objective('titanic', seed=True), "seed True is not allowed"),
         ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
@@ -398,7 +410,7 @@ def _bert(**kw):
 def _lstm(**kw):
     import numpy as np
     from metahpo.trainers.lstm import LSTMTrainer
-    return LSTMTrainer(pd.Series(np.sin(np.arange(400) / 4.0)), window=48, horizon=24, **kw)
+    return LSTMTrainer(pd.Series(np.sin(np.arange(400) / 4.0)), **{'window': 48, 'horizon': 24, **kw})
 
 def _space(**values):
     "The grid's three parameters, each an ordinal of one value, with `values` put in (an ordinal of those values each)."

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, torch_threads, check_space_values
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -166,6 +166,7 @@ class BertTrainer:
         space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
         check_space_values(space, 'the BERT trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, threads=threads)
+        check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: transformers.set_seed fails on -1 or 1.5; bool('no') is True
         if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):

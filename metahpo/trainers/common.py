@@ -11,7 +11,7 @@ from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
 __all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'torch_threads',
-           'resolve_device', 'check_device', 'check_profile', 'check_space_values', 'preload']
+           'resolve_device', 'check_device', 'check_profile', 'check_flags', 'check_space_values', 'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -110,6 +110,11 @@ def check_profile(**settings) -> None:
         if k not in PROFILE_SETTINGS: raise MetahpoError(f"{k!r} is not a profile setting: the settings are {', '.join(PROFILE_SETTINGS)}")
         ok, allowed = PROFILE_SETTINGS[k]
         if not ok(v): raise MetahpoError(f"{k}={v!r} is not allowed: {allowed}")
+
+def check_flags(**flags) -> None:
+    "Refuse a switch that is not True or False (`bool('no')` is True: a text would switch it on silently), naming it."
+    for k, v in flags.items():
+        if not isinstance(v, (bool, np.bool_)): raise MetahpoError(f"{k}={v!r} is not allowed: give True or False")
 
 # %% ../../nbs/10_trainers.common.ipynb #cb1f99b1
 def _real(low:float, high:float, closed_low:bool=True, closed_high:bool=True):

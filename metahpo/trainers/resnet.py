@@ -7,10 +7,10 @@ from __future__ import annotations
 import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads, check_space_values
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -180,6 +180,7 @@ class ResNetTrainer:
         check_space_values(space, 'the ResNet trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
+        check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)
