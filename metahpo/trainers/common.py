@@ -20,6 +20,7 @@ def stratified_subset(y:np.ndarray, # labels
     "Sorted indices of a seeded sample of `n` items with the classes in proportion (all indices when `n >= len(y)`)."
     y = np.asarray(y)
     _check_seed(seed)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral): raise MetahpoError(f"n={n!r} is not allowed: give a whole number of items to keep, 1 or more")
     if n >= len(y): return np.arange(len(y))
     if n < 1: raise MetahpoError(f"cannot keep {n} of {len(y)} items: give at least 1")
     from sklearn.model_selection import train_test_split
@@ -44,6 +45,9 @@ def holdout_split(y:np.ndarray, # labels of the training split
         raise MetahpoError(f"val_fraction={val_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.1")
     n_val = int(round(len(y) * val_fraction))
     if n_val < 1 or n_val >= len(y): raise MetahpoError(f"val_fraction={val_fraction} of {len(y)} items leaves no validation or no training part")
+    for k, v in (('max_train', max_train), ('max_val', max_val)):
+        if v is not None and (isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < 1):
+            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number of items, 1 or more, or None (all)")
     val = stratified_subset(y, n_val, seed)
     rest = np.setdiff1d(np.arange(len(y)), val)
     if max_train is not None: rest = rest[stratified_subset(y[rest], max_train, seed)]
