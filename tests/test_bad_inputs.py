@@ -230,6 +230,7 @@ def _api_cases(tmp):
     from metahpo.tasks import make_objective
     from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text
+    from metahpo.trainers.bert import load_text_task
     from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
     return [
         ('float-nan-bound', lambda: Float('x', float('nan'), 1), "must be finite numbers"),
@@ -299,6 +300,11 @@ def _api_cases(tmp):
         ('lstm-split-number', lambda: _lstm(split=0.7), "split=0.7 is not allowed: give (train, validation) fractions"),
         ('lstm-window-bool', lambda: _lstm(window=True), "window=True and horizon=24 must be positive integers"),
         ('lstm-period-bool', lambda: _lstm(period=True), "period=True is not allowed: give the steps in a day"),
+        # the trainers' data: Python's TypeError, FileNotFoundError, or an empty training part without a word
+        ('lstm-series-none', lambda: __import__('metahpo.trainers.lstm').trainers.lstm.LSTMTrainer(None), "series=None is not allowed: give numbers in time order"),
+        ('resnet-images-none', lambda: _resnet_images(None), "the training images are None: give uint8 images as an array (n, H, W, 3)"),
+        ('text-task-test-fraction-above-one', lambda: load_text_task('subj', DATA if DATA.is_dir() else tmp, test_fraction=1.5), "test_fraction=1.5 is not allowed: give a fraction in (0, 1)"),
+        ('text-task-file-missing', lambda: load_text_task('subj', tmp), "no text/subj.csv.gz under data directory"),
         ('make-objective-seed-none', lambda: make_objective('titanic', seed=None), "seed None is not allowed"),
         ('make-objective-seed-bool', lambda: make_objective('titanic', seed=True), "seed True is not allowed"),
         ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
@@ -416,6 +422,12 @@ def _space(**values):
     "The grid's three parameters, each an ordinal of one value, with `values` put in (an ordinal of those values each)."
     from metahpo.space import SearchSpace, Ordinal
     return SearchSpace([Ordinal(k, v) for k, v in {'learning_rate': (0.01,), 'batch_size': (16,), 'epochs': (3,), **values}.items()])
+
+def _resnet_images(x_train):
+    import numpy as np
+    from metahpo.trainers.resnet import ResNetTrainer
+    x, y = np.zeros((40, 8, 8, 3), np.uint8), np.arange(40) % 2
+    return ResNetTrainer(x_train, y, x, y)
 
 def _resnet(**kw):
     import numpy as np

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/13_trainers.bert.ipynb #8ffb35c0
 from __future__ import annotations
-import logging, math, os, tempfile, time
+import logging, math, numbers, os, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
@@ -68,9 +68,16 @@ def load_text_task(name:str, # a name in `TEXT_TASKS`
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "A local text-classification set as (train, test) frames with `text` and `label`."
     if name not in TEXT_TASKS: raise MetahpoError(choices_msg('text task', name, TEXT_TASKS))
+    if not (isinstance(test_fraction, numbers.Real) and not isinstance(test_fraction, (bool, np.bool_)) and 0 < test_fraction < 1):
+        raise MetahpoError(f"test_fraction={test_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.2")
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds text/")
-    read = lambda f: pd.read_csv(d / 'text' / f, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
+    def read(f):
+        p = d / 'text' / f
+        if not p.is_file(): raise MetahpoError(f"no text/{f} under data directory {str(d)!r}; text task {name!r} is read from that file")
+        if missing := [c for c in ('text', 'label') if c not in pd.read_csv(p, nrows=0).columns]:
+            raise MetahpoError(f"{str(p)!r} has no column(s) {missing}: a text task's file needs columns 'text' and 'label'")
+        return pd.read_csv(p, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
     if name in ('sst2', 'sst5'): return read(f'{name}_train.csv.gz'), read(f'{name}_test.csv.gz')
     df = read(f'{name}.csv.gz')
     test_idx = stratified_subset(df.label.to_numpy(), int(round(len(df) * test_fraction)), split_seed)

@@ -211,6 +211,8 @@ class LSTMTrainer:
         if period is not None and not (isinstance(period, int) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
+        if series is None or np.ndim(series) == 0:
+            raise MetahpoError(f"series={series!r} is not allowed: give numbers in time order (a list, an array or a pandas Series)")
         grid = regular_series(series)
         if (k := len(grid) - len(series)) > 0:  # timestamps skipped: windows would join days that are not neighbours
             raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")

@@ -184,6 +184,8 @@ class ResNetTrainer:
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)
+        for part, x in (('training', x_train), ('test', x_test)):
+            if x is None or isinstance(x, (str, bytes)) or not hasattr(x, '__len__'): raise MetahpoError(f"the {part} images are {x!r}: {_IMAGES}")
         x_train, x_test = (x.detach().cpu().numpy() if hasattr(x, 'detach') else x for x in (x_train, x_test))  # torch tensors
         y_train, y_test = np.asarray(y_train), np.asarray(y_test)
         if len(x_train) != len(y_train) or len(x_test) != len(y_test):
