@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
-__all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'torch_threads',
+__all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'seed_torch', 'torch_threads',
            'resolve_device', 'check_device', 'check_profile', 'check_flags', 'check_space_values', 'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
@@ -61,6 +61,12 @@ def own_rng(torch, device=None):
     try:
         with torch.random.fork_rng(devices=[device.index or 0] if device is not None and device.type == 'cuda' else []): yield
     finally: random.setstate(py); np.random.set_state(nps)
+
+def seed_torch(torch, seed:int, device=None) -> None:
+    """Seed torch for a block that runs on `device` (inside `own_rng`): on the CPU its generator alone, since
+    `torch.manual_seed` also reseeds every GPU (or queues that until CUDA starts), which `own_rng` does not put back."""
+    if device is None or device.type == 'cpu': torch.random.default_generator.manual_seed(int(seed))  # as torch.manual_seed takes it (NumPy's integers too)
+    else: torch.manual_seed(seed)
 
 @contextmanager
 def torch_threads(torch, n:int|None):

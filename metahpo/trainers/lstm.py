@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
+from .common import resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -269,7 +269,7 @@ class LSTMTrainer:
         from tqdm.auto import tqdm
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[dev.index or 0] if dev.type == 'cuda' else []):
-            torch.manual_seed(self.seed)
+            seed_torch(torch, self.seed, dev)  # on the CPU, not the GPUs' generators too
             net = lstm_forecaster(self.horizon, int(c['hidden_size']), int(c['num_layers']), float(c['dropout']),
                                   min(self.period, self.window) if self.window_norm else None).to(dev)
             opt = torch.optim.Adam(net.parameters(), lr=float(c['learning_rate']))

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -260,7 +260,7 @@ class ResNetTrainer:
         check_every = 25 if cuda else 1  # a host sync to check the loss: every step on a CPU, where it is free
         t0 = time.perf_counter()
         with own_rng(torch, dev):
-            torch.manual_seed(self.seed)
+            seed_torch(torch, self.seed, dev)  # on the CPU, not the GPUs' generators too
             net = resnet50(self.n_classes, self.stem).to(dev)
             if cuda: net = net.to(memory_format=torch.channels_last)
             gen = torch.Generator().manual_seed(self.seed)  # data order and augmentation, on the CPU whatever the device
