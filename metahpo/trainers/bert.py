@@ -173,7 +173,7 @@ class BertTrainer:
         space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
         check_space_values(space, 'the BERT trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, threads=threads)
-        check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: transformers.set_seed fails on -1 or 1.5; bool('no') is True
+        seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: transformers.set_seed fails on -1 or 1.5; bool('no') is True
         if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):

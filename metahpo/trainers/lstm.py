@@ -207,7 +207,7 @@ class LSTMTrainer:
         check_space_values(space, 'the LSTM here')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         window, horizon, period, max_train_windows, threads = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows, threads))  # numpy's whole numbers too
         check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows, threads=threads)
-        check_seed(seed, allow_none=False); check_flags(window_norm=window_norm, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
+        seed = check_seed(seed, allow_none=False); check_flags(window_norm=window_norm, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
         if period is not None and not (isinstance(period, int) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')

@@ -180,7 +180,7 @@ class ResNetTrainer:
         check_space_values(space, 'the ResNet trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
-        check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
+        seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)
