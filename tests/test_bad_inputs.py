@@ -232,6 +232,7 @@ def _api_cases(tmp):
     from metahpo.tasks import make_objective
     from metahpo.peers import make_peer
     from metahpo.metadataset_nn import neural_protocol, load_series, load_images, load_rd_text, load_text
+    from metahpo.trainers.bert import load_text_task
     from metahpo.benchmark import paired_differences, regret_table, regret_curves, task_regret
     from metahpo.metafeatures import metafeatures, task_distances
     return [
@@ -289,6 +290,31 @@ def _api_cases(tmp):
         ('bert-split-seed-text', lambda: _bert(split_seed='x'), "split_seed='x' is not allowed"),
         ('resnet-val-fraction-text', lambda: _resnet(val_fraction='a'), "val_fraction='a' is not allowed: give a fraction in (0, 1)"),
         ('resnet-split-seed-negative', lambda: _resnet(split_seed=-1), "split_seed=-1 is not allowed"),
+        # the trainers' spaces: a value no model trains on was taken silently (a learning rate of 0, a fractional batch cut down) or ended deep in torch in a trial
+        ('lstm-space-learning-rate-zero', lambda: _lstm(space=_space(learning_rate=(0.01, 0.0))), "the space's learning_rate can be 0.0, which the LSTM here cannot train with: give a positive, finite number"),
+        ('lstm-space-batch-zero', lambda: _lstm(space=_space(batch_size=(0, 16))), "the space's batch_size can be 0, which the LSTM here cannot train with: give a whole number of examples, 1 or more"),
+        ('lstm-space-hidden-size-zero', lambda: _lstm(space=_space(hidden_size=(0,))), "the space's hidden_size can be 0"),
+        ('bert-space-batch-fraction', lambda: _bert(space=_space(batch_size=(16.5,))), "the space's batch_size can be 16.5, which the BERT trainer cannot train with"),
+        ('bert-space-epochs-zero', lambda: _bert(space=_space(epochs=(0, 3))), "the space's epochs can be 0, which the BERT trainer cannot train with: give a whole number of epochs, 1 or more"),
+        ('resnet-space-momentum-zero', lambda: _resnet(space=_space(momentum=(0.0, 0.9))), "the space's momentum can be 0.0, which the ResNet trainer cannot train with: give a number in (0, 1)"),
+        ('resnet-space-learning-rate-negative', lambda: _resnet(space=_space(learning_rate=(-0.1,))), "the space's learning_rate can be -0.1"),
+        # the trainers' seeds and switches: torch took a seed of -1 and cut 1.5 to 1 silently, transformers failed on them in every trial, a text switched a flag on
+        ('lstm-seed-negative', lambda: _lstm(seed=-1), "seed -1 is not allowed: give a whole number from 0 to 4294967295"),
+        ('lstm-seed-fraction', lambda: _lstm(seed=1.5), "seed 1.5 is not allowed"),
+        ('bert-seed-bool', lambda: _bert(seed=True), "seed True is not allowed"),
+        ('resnet-seed-text', lambda: _resnet(seed='a'), "seed 'a' is not allowed"),
+        ('lstm-window-norm-text', lambda: _lstm(window_norm='no'), "window_norm='no' is not allowed: give True or False"),
+        ('bert-amp-text', lambda: _bert(amp='no'), "amp='no' is not allowed: give True or False"),
+        ('resnet-progress-number', lambda: _resnet(progress=2), "progress=2 is not allowed: give True or False"),
+        ('lstm-split-text', lambda: _lstm(split=(0.7, 'a')), "split=(0.7, 'a') is not allowed: give (train, validation) fractions"),
+        ('lstm-split-number', lambda: _lstm(split=0.7), "split=0.7 is not allowed: give (train, validation) fractions"),
+        ('lstm-window-bool', lambda: _lstm(window=True), "window=True and horizon=24 must be positive integers"),
+        ('lstm-period-bool', lambda: _lstm(period=True), "period=True is not allowed: give the steps in a day"),
+        # the trainers' data: Python's TypeError, FileNotFoundError, or an empty training part without a word
+        ('lstm-series-none', lambda: __import__('metahpo.trainers.lstm').trainers.lstm.LSTMTrainer(None), "series=None is not allowed: give numbers in time order"),
+        ('resnet-images-none', lambda: _resnet_images(None), "the training images are None: give uint8 images as an array (n, H, W, 3)"),
+        ('text-task-test-fraction-above-one', lambda: load_text_task('subj', DATA if DATA.is_dir() else tmp, test_fraction=1.5), "test_fraction=1.5 is not allowed: give a fraction in (0, 1)"),
+        ('text-task-file-missing', lambda: load_text_task('subj', tmp), "no text/subj.csv.gz under data directory"),
         ('make-objective-seed-none', lambda: make_objective('titanic', seed=None), "seed None is not allowed"),
         ('make-objective-seed-bool', lambda: make_objective('titanic', seed=True), "seed True is not allowed"),
         ('make-objective-seed-fraction', lambda: make_objective('titanic', seed=1.5), "seed 1.5 is not allowed"),
@@ -438,6 +464,22 @@ def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer
     df = pd.DataFrame({'text': ['good', 'bad'] * 20, 'label': [1, 0] * 20})
     return BertTrainer(df, df, **kw)
+
+def _lstm(**kw):
+    import numpy as np
+    from metahpo.trainers.lstm import LSTMTrainer
+    return LSTMTrainer(pd.Series(np.sin(np.arange(400) / 4.0)), **{'window': 48, 'horizon': 24, **kw})
+
+def _space(**values):
+    "The grid's three parameters, each an ordinal of one value, with `values` put in (an ordinal of those values each)."
+    from metahpo.space import SearchSpace, Ordinal
+    return SearchSpace([Ordinal(k, v) for k, v in {'learning_rate': (0.01,), 'batch_size': (16,), 'epochs': (3,), **values}.items()])
+
+def _resnet_images(x_train):
+    import numpy as np
+    from metahpo.trainers.resnet import ResNetTrainer
+    x, y = np.zeros((40, 8, 8, 3), np.uint8), np.arange(40) % 2
+    return ResNetTrainer(x_train, y, x, y)
 
 def _resnet(**kw):
     import numpy as np

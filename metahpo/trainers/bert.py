@@ -4,15 +4,15 @@
 
 # %% ../../nbs/13_trainers.bert.ipynb #8ffb35c0
 from __future__ import annotations
-import logging, math, os, tempfile, time
+import logging, math, numbers, os, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -68,9 +68,16 @@ def load_text_task(name:str, # a name in `TEXT_TASKS`
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "A local text-classification set as (train, test) frames with `text` and `label`."
     if name not in TEXT_TASKS: raise MetahpoError(choices_msg('text task', name, TEXT_TASKS))
+    if not (isinstance(test_fraction, numbers.Real) and not isinstance(test_fraction, (bool, np.bool_)) and 0 < test_fraction < 1):
+        raise MetahpoError(f"test_fraction={test_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.2")
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds text/")
-    read = lambda f: pd.read_csv(d / 'text' / f, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
+    def read(f):
+        p = d / 'text' / f
+        if not p.is_file(): raise MetahpoError(f"no text/{f} under data directory {str(d)!r}; text task {name!r} is read from that file")
+        if missing := [c for c in ('text', 'label') if c not in pd.read_csv(p, nrows=0).columns]:
+            raise MetahpoError(f"{str(p)!r} has no column(s) {missing}: a text task's file needs columns 'text' and 'label'")
+        return pd.read_csv(p, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
     if name in ('sst2', 'sst5'): return read(f'{name}_train.csv.gz'), read(f'{name}_test.csv.gz')
     df = read(f'{name}.csv.gz')
     test_idx = stratified_subset(df.label.to_numpy(), int(round(len(df) * test_fraction)), split_seed)
@@ -164,7 +171,9 @@ class BertTrainer:
                  eval_batch_size:int=64, # batch size when predicting
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'bert', BERT_PARAMS, BERT_DEFAULTS, 'the BERT trainer')
+        check_space_values(space, 'the BERT trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, threads=threads)
+        seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: transformers.set_seed fails on -1 or 1.5; bool('no') is True
         if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):

@@ -4,14 +4,14 @@
 
 # %% ../../nbs/10_trainers.common.ipynb #61c47a05
 from __future__ import annotations
-import numbers, random, re
+import math, numbers, random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
-__all__ = ['PROFILE_SETTINGS', 'stratified_subset', 'holdout_split', 'own_rng', 'torch_threads', 'resolve_device', 'check_device',
-           'check_profile', 'preload']
+__all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'seed_torch', 'torch_threads',
+           'resolve_device', 'check_device', 'check_profile', 'check_flags', 'check_space_values', 'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -20,6 +20,7 @@ def stratified_subset(y:np.ndarray, # labels
     "Sorted indices of a seeded sample of `n` items with the classes in proportion (all indices when `n >= len(y)`)."
     y = np.asarray(y)
     _check_seed(seed)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral): raise MetahpoError(f"n={n!r} is not allowed: give a whole number of items to keep, 1 or more")
     if n >= len(y): return np.arange(len(y))
     if n < 1: raise MetahpoError(f"cannot keep {n} of {len(y)} items: give at least 1")
     from sklearn.model_selection import train_test_split
@@ -44,6 +45,9 @@ def holdout_split(y:np.ndarray, # labels of the training split
         raise MetahpoError(f"val_fraction={val_fraction!r} is not allowed: give a fraction in (0, 1), e.g. 0.1")
     n_val = int(round(len(y) * val_fraction))
     if n_val < 1 or n_val >= len(y): raise MetahpoError(f"val_fraction={val_fraction} of {len(y)} items leaves no validation or no training part")
+    for k, v in (('max_train', max_train), ('max_val', max_val)):
+        if v is not None and (isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < 1):
+            raise MetahpoError(f"{k}={v!r} is not allowed: give a whole number of items, 1 or more, or None (all)")
     val = stratified_subset(y, n_val, seed)
     rest = np.setdiff1d(np.arange(len(y)), val)
     if max_train is not None: rest = rest[stratified_subset(y[rest], max_train, seed)]
@@ -57,6 +61,12 @@ def own_rng(torch, device=None):
     try:
         with torch.random.fork_rng(devices=[device.index or 0] if device is not None and device.type == 'cuda' else []): yield
     finally: random.setstate(py); np.random.set_state(nps)
+
+def seed_torch(torch, seed:int, device=None) -> None:
+    """Seed torch for a block that runs on `device` (inside `own_rng`): on the CPU its generator alone, since
+    `torch.manual_seed` also reseeds every GPU (or queues that until CUDA starts), which `own_rng` does not put back."""
+    if device is None or device.type == 'cpu': torch.random.default_generator.manual_seed(int(seed))  # as torch.manual_seed takes it (NumPy's integers too)
+    else: torch.manual_seed(seed)
 
 @contextmanager
 def torch_threads(torch, n:int|None):
@@ -110,6 +120,43 @@ def check_profile(**settings) -> None:
         if k not in PROFILE_SETTINGS: raise MetahpoError(f"{k!r} is not a profile setting: the settings are {', '.join(PROFILE_SETTINGS)}")
         ok, allowed = PROFILE_SETTINGS[k]
         if not ok(v): raise MetahpoError(f"{k}={v!r} is not allowed: {allowed}")
+
+def check_flags(**flags) -> None:
+    "Refuse a switch that is not True or False (`bool('no')` is True: a text would switch it on silently), naming it."
+    for k, v in flags.items():
+        if not isinstance(v, (bool, np.bool_)): raise MetahpoError(f"{k}={v!r} is not allowed: give True or False")
+
+# %% ../../nbs/10_trainers.common.ipynb #cb1f99b1
+def _real(low:float, high:float, closed_low:bool=True, closed_high:bool=True):
+    "A test for a real number between `low` and `high` (each end in or out), NaN and booleans refused."
+    return lambda v: (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+                      and (low <= v if closed_low else low < v) and (v <= high if closed_high else v < high))
+
+def _whole(least:int):
+    "A test for a whole number, `least` or more (a float such as 32.0 too)."
+    return lambda v: (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+                      and float(v).is_integer() and v >= least)
+
+HYPERPARAMETERS = {  # name: (test, what is allowed): the values the trainers can train with
+    'learning_rate': (_real(0, math.inf, closed_low=False), "give a positive, finite number, e.g. 0.001"),
+    'batch_size': (_whole(1), "give a whole number of examples, 1 or more, e.g. 32"),
+    'epochs': (_whole(1), "give a whole number of epochs, 1 or more"),
+    'hidden_size': (_whole(1), "give a whole number of units, 1 or more, e.g. 64"),
+    'num_layers': (_whole(1), "give a whole number of layers, 1 or more"),
+    'dropout': (_real(0, 1, closed_high=False), "give a probability in [0, 1), e.g. 0.1"),
+    'weight_decay': (_real(0, math.inf), "give a finite number, 0 or more"),
+    'warmup_ratio': (_real(0, 1), "give a share of the steps in [0, 1]"),
+    'momentum': (_real(0, 1, closed_low=False, closed_high=False), "give a number in (0, 1) (Nesterov momentum needs one above 0), e.g. 0.9")}
+
+def check_space_values(space, # a `SearchSpace` a trainer tunes
+                       who:str) -> None: # the trainer, as the error names it
+    "Refuse a space that can give a hyperparameter value its trainer cannot train with, naming the parameter, the value and what is allowed."
+    for p in space.params:
+        if p.name not in HYPERPARAMETERS: continue
+        ok, allowed = HYPERPARAMETERS[p.name]
+        values = getattr(p, 'values', None) or getattr(p, 'choices', None) or (p.low, p.high)
+        if bad := [v for v in values if not ok(v)]:
+            raise MetahpoError(f"the space's {p.name} can be {bad[0]!r}, which {who} cannot train with: {allowed}")
 
 # %% ../../nbs/10_trainers.common.ipynb #890cca27
 def preload(*names:str, # modules, or 'module:attribute' for an attribute that its module loads lazily (transformers' classes)

@@ -4,13 +4,13 @@
 
 # %% ../../nbs/12_trainers.lstm.ipynb #91968cdf
 from __future__ import annotations
-import logging, math, os, time
+import logging, math, numbers, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import resolve_device, check_device, preload, check_profile, torch_threads
+from .common import resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch
 from ..metafeatures import regular_series, default_period, _infer_freq, _step_hours
 
 # %% auto #0
@@ -95,9 +95,11 @@ class SeriesSplit:
                  split:tuple[float, float]=(0.7, 0.1)): # fractions for training and validation; the rest is the test part
         y = np.asarray(y, dtype=float)
         if y.ndim != 1: raise MetahpoError(f"a series must be one-dimensional, got shape {y.shape}")
-        if not (isinstance(window, int) and window >= 1 and isinstance(horizon, int) and horizon >= 1):
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (window, horizon)):
             raise MetahpoError(f"window={window!r} and horizon={horizon!r} must be positive integers")
-        if not (len(split) == 2 and split[0] > 0 and split[1] > 0 and sum(split) < 1):
+        try: parts = tuple(split)
+        except TypeError: parts = ()
+        if not (len(parts) == 2 and all(isinstance(f, numbers.Real) and not isinstance(f, (bool, np.bool_)) and f > 0 for f in parts) and sum(parts) < 1):
             raise MetahpoError(f"split={split!r} is not allowed: give (train, validation) fractions above 0 that leave a test part")
         if (bad := int((~np.isfinite(y)).sum())): raise MetahpoError(f"the series has {bad} missing or infinite value(s); fill or drop them first")
         n = len(y); n_train, n_val = int(n * split[0]), int(n * split[1])
@@ -202,11 +204,15 @@ class LSTMTrainer:
                  epoch_scale:float=1.0, # CPU profile: run this fraction of the configured epochs (at least one)
                  progress:bool=False): # a progress bar over epochs
         space = trainer_space(space, 'lstm', LSTM_PARAMS, LSTM_DEFAULTS, 'the LSTM here')
+        check_space_values(space, 'the LSTM here')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         window, horizon, period, max_train_windows, threads = (int(v) if isinstance(v, np.integer) else v for v in (window, horizon, period, max_train_windows, threads))  # numpy's whole numbers too
         check_profile(epoch_scale=epoch_scale, max_train_windows=max_train_windows, threads=threads)
-        if period is not None and not (isinstance(period, int) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
+        seed = check_seed(seed, allow_none=False); check_flags(window_norm=window_norm, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
+        if period is not None and not (isinstance(period, int) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give the steps in a day, e.g. 24")
         device = check_device(device)
         name = name or (str(series.name) if isinstance(series, pd.Series) and series.name is not None else 'series')
+        if series is None or np.ndim(series) == 0:
+            raise MetahpoError(f"series={series!r} is not allowed: give numbers in time order (a list, an array or a pandas Series)")
         grid = regular_series(series)
         if (k := len(grid) - len(series)) > 0:  # timestamps skipped: windows would join days that are not neighbours
             raise MetahpoError(f"the series' timestamps skip {k} step(s) of {grid.index.freqstr}: fill them first, e.g. series.asfreq('{grid.index.freqstr}').interpolate()")
@@ -263,7 +269,7 @@ class LSTMTrainer:
         from tqdm.auto import tqdm
         t0 = time.perf_counter()
         with torch.random.fork_rng(devices=[dev.index or 0] if dev.type == 'cuda' else []):
-            torch.manual_seed(self.seed)
+            seed_torch(torch, self.seed, dev)  # on the CPU, not the GPUs' generators too
             net = lstm_forecaster(self.horizon, int(c['hidden_size']), int(c['num_layers']), float(c['dropout']),
                                   min(self.period, self.window) if self.window_norm else None).to(dev)
             opt = torch.optim.Adam(net.parameters(), lr=float(c['learning_rate']))

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, torch_threads
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -177,11 +177,15 @@ class ResNetTrainer:
                  eval_batch_size:int=500, # batch size when scoring
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
+        check_space_values(space, 'the ResNet trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
+        seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
         if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
         device = check_device(device)
+        for part, x in (('training', x_train), ('test', x_test)):
+            if x is None or isinstance(x, (str, bytes)) or not hasattr(x, '__len__'): raise MetahpoError(f"the {part} images are {x!r}: {_IMAGES}")
         x_train, x_test = (x.detach().cpu().numpy() if hasattr(x, 'detach') else x for x in (x_train, x_test))  # torch tensors
         y_train, y_test = np.asarray(y_train), np.asarray(y_test)
         if len(x_train) != len(y_train) or len(x_test) != len(y_test):
@@ -256,7 +260,7 @@ class ResNetTrainer:
         check_every = 25 if cuda else 1  # a host sync to check the loss: every step on a CPU, where it is free
         t0 = time.perf_counter()
         with own_rng(torch, dev):
-            torch.manual_seed(self.seed)
+            seed_torch(torch, self.seed, dev)  # on the CPU, not the GPUs' generators too
             net = resnet50(self.n_classes, self.stem).to(dev)
             if cuda: net = net.to(memory_format=torch.channels_last)
             gen = torch.Generator().manual_seed(self.seed)  # data order and augmentation, on the CPU whatever the device
