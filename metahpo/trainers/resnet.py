@@ -46,6 +46,7 @@ def _stack(arrs:list[np.ndarray], size:int|None) -> np.ndarray:
 
 def _class_codes(classes:Sequence[str]|None) -> list[int]:
     if classes is None: return list(range(10))
+    if isinstance(classes, str): raise MetahpoError(f"classes={classes!r} is one text: give a list of class names, such as ['cat', 'dog']")  # it was read letter by letter
     bad = [c for c in classes if c not in CIFAR10_CLASSES]
     if bad: raise MetahpoError(f"unknown CIFAR-10 class(es) {bad}; choose from: {', '.join(CIFAR10_CLASSES)}")
     if len(set(classes)) != len(classes) or len(classes) < 2: raise MetahpoError(f"classes={list(classes)!r}: give at least two different classes")
