@@ -684,6 +684,8 @@ def _strengths(x:np.ndarray, period:int) -> tuple[float, float]:
     return tr, se
 
 # %% ../nbs/04_metafeatures.ipynb #89bb4fd2
+_SEASONAL = ('seasonal_strength', 'stability', 'lumpiness', 'landmark_naive_mase', 'landmark_snaive_mase', 'landmark_snaive_naive_ratio')  # need two periods
+
 class TimeSeriesMetaFeatures(MetaFeatureExtractor):
     "Meta-features of a univariate forecasting task: length, frequency, trend, seasonality, autocorrelation, entropy, naive landmarkers."
     modality, descriptions = 'timeseries', TIMESERIES_DESCRIPTIONS
@@ -750,6 +752,9 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         f['spectral_entropy'] = self._spectral_entropy(x)
         f['stability'], f['lumpiness'] = self._tiles(x, period if period >= 2 else 10)
         f.update(self._landmarks(x, period))
+        if period >= 2 and len(x) < 2 * period and (unknown := [k for k in _SEASONAL if not np.isfinite(f[k])]):  # a fill value reads as a measured 0 otherwise
+            warn_user(f"period={period} is more than half of the series' {len(x)} values: {', '.join(unknown)} cannot be measured and take fill={self.fill}; "
+                      "give a shorter period (period=1: no seasonality), or a longer series")
         return f
 
     @staticmethod
