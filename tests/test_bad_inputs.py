@@ -328,6 +328,11 @@ def _api_cases(tmp):
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
         ('rf-test-fraction-holds-none', lambda: _rf(test_fraction=0.001), "test_fraction=0.001 of 40 rows holds out 0"),
         ('rf-split-seed-negative', lambda: _rf(test_fraction=0.2, split_seed=-1), "split_seed=-1 is not allowed"),
+        # the forest's own arguments: a seed of None drew other folds each call, the rest failed in scikit-learn or as an AttributeError
+        ('rf-seed-none', lambda: _rf(seed=None), "seed None is not allowed: give a whole number from 0 to 4294967295"),
+        ('rf-max-rows-zero', lambda: _rf(max_rows=0), "max_rows=0 is not allowed: give a whole number, 1 or more"),
+        ('rf-n-jobs-zero', lambda: _rf(n_jobs=0), "n_jobs=0 is not allowed"),
+        ('rf-space-list', lambda: _rf(space=list(get_space('random_forest').params)), "is not allowed: give a metahpo.space.SearchSpace"),
         ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
         ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),

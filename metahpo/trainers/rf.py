@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_whole, data_dir as resolve_data_dir, fingerprint
-from ..space import SearchSpace, ConfigError, get_space
+from ..core import MetahpoError, check_seed, check_whole, data_dir as resolve_data_dir, fingerprint
+from ..space import SearchSpace, check_space, get_space, trainer_space
 from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
 from ..metafeatures import times_as_seconds
@@ -136,11 +136,6 @@ def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
 
-def _stratifiable(y, n:int):
-    "`y` for stratified subsampling of `n` rows, or `None` when a class is too rare to stratify."
-    counts = pd.Series(y).value_counts()
-    return y if counts.min() >= 2 and len(counts) <= n else None
-
 _SKLEARN = ('sklearn.ensemble', 'sklearn.model_selection', 'sklearn.compose', 'sklearn.impute', 'sklearn.pipeline', 'sklearn.preprocessing', 'sklearn.metrics')  # what a trial imports
 
 class RandomForestTrainer:
@@ -164,12 +159,12 @@ class RandomForestTrainer:
         _check_seed(split_seed)
         if test_fraction is None and split_seed != 0:  # a split of nothing: the user meant a held-out share
             raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
-        if isinstance(space, str):
-            if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
-            space = get_space('random_forest', wide=space == 'wide')
-        unknown = [n for n in space.names if n not in RF_PARAMS]
-        if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that a forest here does not take; allowed: {list(RF_PARAMS)}")
-        n_splits, n_repeats = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1)
+        space = trainer_space(space if isinstance(space, str) else check_space(space), 'random_forest', RF_PARAMS,
+                              get_space('random_forest', wide=True).defaults, 'a forest here')  # the grid's three have no default: a space without them failed every trial
+        n_splits, n_repeats, seed = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1), check_seed(seed, allow_none=False)  # seed=None: folds and forests drawn anew each call
+        if max_rows is not None: max_rows = check_whole('max_rows', max_rows, 1)
+        if n_jobs is not None and (isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
+            raise MetahpoError(f"n_jobs={n_jobs!r} is not allowed: give a whole number of parallel trees, 1 or more (-1: every core), or None")
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
@@ -177,9 +172,8 @@ class RandomForestTrainer:
         if len(X) != len(y): raise MetahpoError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.n_rows_total = len(X)
         if max_rows is not None and len(X) > max_rows:
-            from sklearn.model_selection import train_test_split
-            idx, _ = train_test_split(np.arange(len(X)), train_size=max_rows, stratify=_stratifiable(y, max_rows), random_state=seed)
-            idx = np.sort(idx); X, y = X.iloc[idx].reset_index(drop=True), y[idx]
+            idx = stratified_subset(y, max_rows, seed)  # stratified where every class can be on both sides, else plain
+            X, y = X.iloc[idx].reset_index(drop=True), y[idx]
         counts = pd.Series(y).value_counts()
         rare = counts[counts < n_splits]
         if len(rare) and rare_classes == 'error':
