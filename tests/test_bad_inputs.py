@@ -333,6 +333,11 @@ def _api_cases(tmp):
         ('rf-max-rows-zero', lambda: _rf(max_rows=0), "max_rows=0 is not allowed: give a whole number, 1 or more"),
         ('rf-n-jobs-zero', lambda: _rf(n_jobs=0), "n_jobs=0 is not allowed"),
         ('rf-space-list', lambda: _rf(space=list(get_space('random_forest').params)), "is not allowed: give a metahpo.space.SearchSpace"),
+        # the forest's table: each failed in scikit-learn or pandas, most in every trial
+        ('rf-labels-nan', lambda: _rf(y=np.r_[np.nan, np.arange(39) % 2]), "y holds 1 missing label(s) (NaN or None), the first at row 0"),
+        ('rf-labels-text-and-numbers', lambda: _rf(y=np.array([1, 'a'] * 20, dtype=object)), "y holds labels of kinds that cannot be sorted together"),
+        ('rf-table-duplicate-columns', lambda: _rf(X=pd.DataFrame(np.zeros((40, 2)), columns=['x', 'x'])), "X has duplicate column name(s) ['x']"),
+        ('rf-table-no-columns', lambda: _rf(X=pd.DataFrame(index=range(40))), "X has no columns (40 rows)"),
         ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
         ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),
@@ -460,10 +465,10 @@ def _fitted_surrogate():
     from metahpo.reptile import synthetic_tasks
     return MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3))
 
-def _rf(**kw):
+def _rf(X=None, y=None, **kw):
     import numpy as np
     from metahpo.trainers.rf import RandomForestTrainer
-    return RandomForestTrainer(pd.DataFrame({'x': np.arange(40.0)}), np.arange(40) % 2, **kw)
+    return RandomForestTrainer(pd.DataFrame({'x': np.arange(40.0)}) if X is None else X, np.arange(40) % 2 if y is None else y, **kw)
 
 def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer

@@ -136,6 +136,32 @@ def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
 
+def _mixed(v:np.ndarray) -> str|None:
+    "The kinds of value in an object array that scikit-learn cannot order or encode together (text with numbers, dicts...), else None."
+    if v.dtype != object or pd.api.types.infer_dtype(v, skipna=True) not in ('mixed', 'mixed-integer'): return None
+    kinds = {}
+    for x in v:
+        if not pd.isna(x) if np.ndim(x) == 0 else True: kinds.setdefault(type(x).__name__, x)
+    if all(isinstance(x, numbers.Number) for x in kinds.values()): return None  # numbers of several types (True with 1): ordered alike
+    return ' and '.join(f"{k} ({x!r:.40})" for k, x in list(kinds.items())[:3])
+
+def _check_table(X:pd.DataFrame, y:np.ndarray) -> pd.DataFrame:
+    "`X` with text column names and true/false columns as 1/0, or an error naming what the forest here cannot learn from, and what to give instead."
+    if y.ndim != 1: raise MetahpoError(f"y of shape {y.shape} is not allowed: give one label per row (a list, an array or a Series)")
+    if (miss := pd.isna(y)).any():
+        raise MetahpoError(f"y holds {int(miss.sum())} missing label(s) (NaN or None), the first at row {int(np.argmax(miss))}: leave those rows out or give them a label")
+    if mix := _mixed(y): raise MetahpoError(f"y holds labels of kinds that cannot be sorted together, {mix}: give labels of one kind, e.g. all text (y.astype(str))")
+    if X.shape[1] == 0: raise MetahpoError(f"X has no columns ({len(X)} rows): give at least one feature")
+    if not all(isinstance(c, str) for c in X.columns):  # scikit-learn reads whole-number names as positions, and refuses a mix of names
+        X = X.set_axis([str(c) for c in X.columns], axis=1)
+    if dup := X.columns[X.columns.duplicated()].unique().tolist(): raise MetahpoError(f"X has duplicate column name(s) {dup[:5]}: give each column its own name")
+    for c in X.columns:
+        s = X[c]
+        if pd.api.types.is_bool_dtype(s): X[c] = s.astype(float)  # True/False as 1/0 (a missing one as NaN, imputed): scikit-learn's imputers refuse booleans
+        elif s.dtype.kind == 'c': raise MetahpoError(f"X's column {c!r} holds complex numbers: give real numbers")
+        elif mix := _mixed(s.to_numpy()): raise MetahpoError(f"X's column {c!r} holds values that cannot be encoded as categories, {mix}: give one kind of value per column, e.g. X[{c!r}].astype(str)")
+    return X
+
 _SKLEARN = ('sklearn.ensemble', 'sklearn.model_selection', 'sklearn.compose', 'sklearn.impute', 'sklearn.pipeline', 'sklearn.preprocessing', 'sklearn.metrics')  # what a trial imports
 
 class RandomForestTrainer:
@@ -166,6 +192,7 @@ class RandomForestTrainer:
         if n_jobs is not None and (isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
             raise MetahpoError(f"n_jobs={n_jobs!r} is not allowed: give a whole number of parallel trees, 1 or more (-1: every core), or None")
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
+        X = _check_table(X, y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
         X = times_as_seconds(X)  # dates and durations as seconds: a forest splits them in time order (one-hot, each date would be a category)
