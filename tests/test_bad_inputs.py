@@ -333,6 +333,8 @@ def _api_cases(tmp):
         ('rf-max-rows-zero', lambda: _rf(max_rows=0), "max_rows=0 is not allowed: give a whole number, 1 or more"),
         ('rf-n-jobs-zero', lambda: _rf(n_jobs=0), "n_jobs=0 is not allowed"),
         ('rf-space-list', lambda: _rf(space=list(get_space('random_forest').params)), "is not allowed: give a metahpo.space.SearchSpace"),
+        ('rf-space-max-depth-zero', lambda: _rf(space=SearchSpace([Int('n_estimators', 10, 20), Int('max_depth', 0, 5), Int('min_samples_split', 2, 4)])),
+         "the space's max_depth can be 0, which a forest here cannot take"),
         # the forest's table: each failed in scikit-learn or pandas, most in every trial
         ('rf-labels-nan', lambda: _rf(y=np.r_[np.nan, np.arange(39) % 2]), "y holds 1 missing label(s) (NaN or None), the first at row 0"),
         ('rf-labels-text-and-numbers', lambda: _rf(y=np.array([1, 'a'] * 20, dtype=object)), "y holds labels of kinds that cannot be sorted together"),

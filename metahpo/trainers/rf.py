@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, check_whole, data_dir as resolve_data_dir, fingerprint
-from ..space import SearchSpace, check_space, get_space, trainer_space
+from ..space import SearchSpace, ConfigError, check_space, get_space, trainer_space
 from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
 from ..metafeatures import times_as_seconds
 
 # %% auto #0
-__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features',
-           'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
+__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'RF_VALUES', 'titanic_path', 'load_titanic',
+           'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -132,6 +132,35 @@ def looks_continuous(y, n_splits:int=5) -> str|None:
 # %% ../../nbs/11_trainers.rf.ipynb #0479efdd
 RF_PARAMS = tuple(get_space('random_forest', wide=True).names)
 
+def _count(v, least:int) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= least
+def _share(v, whole:bool=True) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, (numbers.Integral, bool, np.bool_)) and (0 < v <= 1 if whole else 0 < v < 1)
+
+RF_VALUES = {  # name: (test, what is allowed): the values scikit-learn's forest takes
+    'n_estimators': (lambda v: _count(v, 1), "give a whole number of trees, 1 or more"),
+    'max_depth': (lambda v: v is None or _count(v, 1), "give a whole number of levels, 1 or more, or None (grown until the leaves are pure)"),
+    'min_samples_split': (lambda v: _count(v, 2) or _share(v), "give a whole number of rows, 2 or more, or a share of them in (0, 1]"),
+    'min_samples_leaf': (lambda v: _count(v, 1) or _share(v, whole=False), "give a whole number of rows, 1 or more, or a share of them in (0, 1)"),
+    'max_features': (lambda v: v is None or (isinstance(v, str) and v in ('sqrt', 'log2')) or _count(v, 1) or _share(v), "give 'sqrt', 'log2', None (all), a whole number of columns, 1 or more, or a share of them in (0, 1]"),
+    'criterion': (lambda v: isinstance(v, str) and v in ('gini', 'entropy', 'log_loss'), "give 'gini', 'entropy' or 'log_loss'"),
+    'class_weight': (lambda v: v is None or (isinstance(v, str) and v in ('balanced', 'balanced_subsample')), "give None, 'balanced' or 'balanced_subsample'"),
+    'bootstrap': (lambda v: isinstance(v, (bool, np.bool_)), "give True or False"),
+    'max_samples': (lambda v: v is None or _count(v, 1) or _share(v), "give a share of the rows in (0, 1], a whole number of rows, 1 or more, or None (all)")}
+
+def _check_forest_space(space:SearchSpace) -> None:
+    "Refuse a space that can give a value scikit-learn's forest does not take (found when the trainer is made, not in every trial), naming it and what is allowed."
+    for p in space.params:
+        ok, allowed = RF_VALUES[p.name]
+        values = getattr(p, 'values', None) or getattr(p, 'choices', None) or (p.low, p.high)
+        if bad := [v for v in values if not ok(v)]: raise ConfigError(f"the space's {p.name} can be {bad[0]!r}, which a forest here cannot take: {allowed}")
+
+def _as_wide(wide:SearchSpace, config:Mapping) -> dict:
+    "`config` with the wide space's defaults for what it leaves out, each value as the wide space holds it where it is one of its values (1 as 1.0), else as given."
+    params = dict(zip(wide.names, wide.params))
+    def one(k, v):
+        try: return params[k].check(v)
+        except ConfigError: return v  # outside the wide space's ranges (10 trees, a depth of None): checked when the trainer was made
+    return {**wide.defaults, **{k: one(k, v) for k, v in config.items()}}
+
 def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
@@ -187,6 +216,7 @@ class RandomForestTrainer:
             raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
         space = trainer_space(space if isinstance(space, str) else check_space(space), 'random_forest', RF_PARAMS,
                               get_space('random_forest', wide=True).defaults, 'a forest here')  # the grid's three have no default: a space without them failed every trial
+        _check_forest_space(space)
         n_splits, n_repeats, seed = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1), check_seed(seed, allow_none=False)  # seed=None: folds and forests drawn anew each call
         if max_rows is not None: max_rows = check_whole('max_rows', max_rows, 1)
         if n_jobs is not None and (isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
@@ -233,7 +263,7 @@ class RandomForestTrainer:
         from sklearn.ensemble import RandomForestClassifier
         from sklearn.pipeline import make_pipeline
         wide = get_space('random_forest', wide=True)
-        c = wide.complete(self.space.validate(config)) if set(self.space.names) <= set(wide.names) else dict(config)
+        c = _as_wide(wide, self.space.validate(config))
         if 'max_samples' in c and not c.get('bootstrap', True): c['max_samples'] = None  # inactive: every tree sees all rows
         return make_pipeline(preprocessor(self.X), RandomForestClassifier(**c, random_state=self.seed, n_jobs=self.n_jobs))
 
