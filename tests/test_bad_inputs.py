@@ -259,6 +259,7 @@ def _api_cases(tmp):
         ('repository-read-only-missing', lambda: Repository(tmp / 'absent.db', create=False), "no repository at"),
         ('budget-negative', lambda: Budget(-1), "n_trials=-1 is not allowed"),
         ('budget-inf-seconds', lambda: Budget(seconds=math.inf), "seconds=inf is not allowed"),
+        ('looks-continuous-n-splits-text', lambda: __import__('metahpo.trainers.rf').trainers.rf.looks_continuous([1, 2, 3], n_splits='5'), "n_splits='5' is not allowed: give a whole number, 2 or more"),
         ('pmlb-name-outside', lambda: load_pmlb('../../outside_secret', DATA if DATA.is_dir() else tmp), "'../../outside_secret' is not allowed"),
         ('metatuner-n-warm-negative', lambda: MetaTuner(get_space('random_forest'), 0, n_warm=-1), "n_warm=-1 is not allowed"),
         ('metatuner-parts', lambda: MetaTuner(get_space('random_forest'), 0, parts=('warm-start', 'ucb')), "unknown strategy 'ucb'; choose one of: warm-start, consensus, surrogate"),

@@ -111,7 +111,9 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
         known = list(pmlb_index(data_dir).dataset) if (d / 'pmlb' / 'INDEX.csv').exists() else []
         if name in known: raise MetahpoError(f"PMLB dataset {name!r} is listed in {str(d / 'pmlb' / 'INDEX.csv')!r}, but its file {str(p)!r} is missing")
         raise MetahpoError(f"unknown PMLB dataset {name!r} under {str(d / 'pmlb')!r}" + (f"; known ones include {known[:5]}" if known else ''))
-    df = pd.read_csv(p, sep='\t')
+    try: df = pd.read_csv(p, sep='\t')
+    except (ValueError, UnicodeDecodeError, OSError, EOFError, pd.errors.ParserError) as e:  # not gzip (BadGzipFile is an OSError), cut short, empty, not text
+        raise MetahpoError(f"cannot read {str(p)!r} as a PMLB table (gzip-compressed, tab-separated, with a 'target' column): {type(e).__name__}: {e}") from e
     if 'target' not in df.columns:
         comma = len(df.columns) == 1 and ',' in str(df.columns[0])
         raise MetahpoError(f"{str(p)!r} has no 'target' column" + ("; it looks comma-separated, and PMLB files are tab-separated" if comma else
@@ -123,7 +125,9 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
 
 def looks_continuous(y, n_splits:int=5) -> str|None:
     "Why labels `y` look like a measured quantity rather than classes (fractions, or more than 20 values, most with fewer than `n_splits` rows), else None."
-    s = pd.Series(np.asarray(y)).dropna()
+    n_splits, y = check_whole('n_splits', n_splits, 2), np.asarray(y)
+    if y.ndim != 1: raise MetahpoError(f"y of shape {y.shape} is not allowed: give one label per row (a list, an array or a Series)")
+    s = pd.Series(y).dropna()
     if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return None
     counts = s.value_counts(); n = len(counts)
     if bool((s % 1 != 0).any()) or ((counts < n_splits).sum() > n / 2 and n > 20): return f"looks continuous: {n} distinct numbers in {len(s)} rows"
