@@ -340,6 +340,7 @@ def _api_cases(tmp):
         ('rf-labels-nan', lambda: _rf(y=np.r_[np.nan, np.arange(39) % 2]), "y holds 1 missing label(s) (NaN or None), the first at row 0"),
         ('rf-labels-text-and-numbers', lambda: _rf(y=np.array([1, 'a'] * 20, dtype=object)), "y holds labels of kinds that cannot be sorted together"),
         ('rf-table-duplicate-columns', lambda: _rf(X=pd.DataFrame(np.zeros((40, 2)), columns=['x', 'x'])), "X has duplicate column name(s) ['x']"),
+        ('rf-labels-indexed-otherwise', lambda: _rf(y=pd.Series(np.arange(40) % 2, index=np.arange(40)[::-1])), "X and y are indexed differently (row 0 is 0 in X, 39 in y)"),  # paired by position silently
         ('rf-table-no-columns', lambda: _rf(X=pd.DataFrame(index=range(40))), "X has no columns (40 rows)"),
         ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
         ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),

@@ -225,6 +225,10 @@ class RandomForestTrainer:
         if max_rows is not None: max_rows = check_whole('max_rows', max_rows, 1)
         if n_jobs is not None and (isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
             raise MetahpoError(f"n_jobs={n_jobs!r} is not allowed: give a whole number of parallel trees, 1 or more (-1: every core), or None")
+        if isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(y, pd.Series) and len(X) == len(y) and not X.index.equals(y.index):  # rows are paired by position
+            at = int(np.argmax(X.index.to_numpy() != y.index.to_numpy())); label = lambda v: getattr(v, 'item', lambda: v)()  # 3, not np.int64(3)
+            raise MetahpoError(f"X and y are indexed differently (row {at} is {label(X.index[at])!r} in X, {label(y.index[at])!r} in y), and rows are paired by position: "
+                               "give y in X's order (y.loc[X.index]), or both after reset_index(drop=True)")
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
         X = _check_table(X, y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
