@@ -262,9 +262,9 @@ class RandomForestTrainer:
 
     @classmethod
     def titanic(cls, data_dir:str|os.PathLike|None=None, **kwargs) -> RandomForestTrainer:
-        "The seed plan's tabular task: Kaggle Titanic."
+        "The seed plan's tabular task: Kaggle Titanic (named 'titanic' unless `name` says otherwise)."
         X, y = titanic_features(load_titanic(data_dir))
-        return cls(X, y, name='titanic', **kwargs)
+        return cls(X, y, **{'name': 'titanic', **kwargs})
 
     def estimator(self, config:Mapping):
         "The preprocessing + forest pipeline for `config` (its missing parameters at their defaults)."
