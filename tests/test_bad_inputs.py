@@ -259,6 +259,7 @@ def _api_cases(tmp):
         ('repository-read-only-missing', lambda: Repository(tmp / 'absent.db', create=False), "no repository at"),
         ('budget-negative', lambda: Budget(-1), "n_trials=-1 is not allowed"),
         ('budget-inf-seconds', lambda: Budget(seconds=math.inf), "seconds=inf is not allowed"),
+        ('looks-continuous-n-splits-text', lambda: __import__('metahpo.trainers.rf').trainers.rf.looks_continuous([1, 2, 3], n_splits='5'), "n_splits='5' is not allowed: give a whole number, 2 or more"),
         ('pmlb-name-outside', lambda: load_pmlb('../../outside_secret', DATA if DATA.is_dir() else tmp), "'../../outside_secret' is not allowed"),
         ('metatuner-n-warm-negative', lambda: MetaTuner(get_space('random_forest'), 0, n_warm=-1), "n_warm=-1 is not allowed"),
         ('metatuner-parts', lambda: MetaTuner(get_space('random_forest'), 0, parts=('warm-start', 'ucb')), "unknown strategy 'ucb'; choose one of: warm-start, consensus, surrogate"),
@@ -328,6 +329,19 @@ def _api_cases(tmp):
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
         ('rf-test-fraction-holds-none', lambda: _rf(test_fraction=0.001), "test_fraction=0.001 of 40 rows holds out 0"),
         ('rf-split-seed-negative', lambda: _rf(test_fraction=0.2, split_seed=-1), "split_seed=-1 is not allowed"),
+        # the forest's own arguments: a seed of None drew other folds each call, the rest failed in scikit-learn or as an AttributeError
+        ('rf-seed-none', lambda: _rf(seed=None), "seed None is not allowed: give a whole number from 0 to 4294967295"),
+        ('rf-max-rows-zero', lambda: _rf(max_rows=0), "max_rows=0 is not allowed: give a whole number, 1 or more"),
+        ('rf-n-jobs-zero', lambda: _rf(n_jobs=0), "n_jobs=0 is not allowed"),
+        ('rf-space-list', lambda: _rf(space=list(get_space('random_forest').params)), "is not allowed: give a metahpo.space.SearchSpace"),
+        ('rf-space-max-depth-zero', lambda: _rf(space=SearchSpace([Int('n_estimators', 10, 20), Int('max_depth', 0, 5), Int('min_samples_split', 2, 4)])),
+         "the space's max_depth can be 0, which a forest here cannot take"),
+        # the forest's table: each failed in scikit-learn or pandas, most in every trial
+        ('rf-labels-nan', lambda: _rf(y=np.r_[np.nan, np.arange(39) % 2]), "y holds 1 missing label(s) (NaN or None), the first at row 0"),
+        ('rf-labels-text-and-numbers', lambda: _rf(y=np.array([1, 'a'] * 20, dtype=object)), "y holds labels of kinds that cannot be sorted together"),
+        ('rf-table-duplicate-columns', lambda: _rf(X=pd.DataFrame(np.zeros((40, 2)), columns=['x', 'x'])), "X has duplicate column name(s) ['x']"),
+        ('rf-labels-indexed-otherwise', lambda: _rf(y=pd.Series(np.arange(40) % 2, index=np.arange(40)[::-1])), "X and y are indexed differently (row 0 is 0 in X, 39 in y)"),  # paired by position silently
+        ('rf-table-no-columns', lambda: _rf(X=pd.DataFrame(index=range(40))), "X has no columns (40 rows)"),
         ('neural-protocol-unknown-setting', lambda: neural_protocol('lstm', epochs=3), "unknown LSTM protocol setting 'epochs'; choose one of: n_configs, epoch_scale"),
         ('neural-protocol-profile-name', lambda: neural_protocol('lstm', profile_name='full'), "unknown LSTM protocol setting 'profile_name'"),
         ('neural-protocol-epoch-scale', lambda: neural_protocol('lstm', epoch_scale=0), "epoch_scale=0 is not allowed: give a fraction in (0, 1]"),
@@ -455,10 +469,10 @@ def _fitted_surrogate():
     from metahpo.reptile import synthetic_tasks
     return MetaSurrogate(n_members=1, meta_steps=1).fit(synthetic_tasks(n_tasks=3))
 
-def _rf(**kw):
+def _rf(X=None, y=None, **kw):
     import numpy as np
     from metahpo.trainers.rf import RandomForestTrainer
-    return RandomForestTrainer(pd.DataFrame({'x': np.arange(40.0)}), np.arange(40) % 2, **kw)
+    return RandomForestTrainer(pd.DataFrame({'x': np.arange(40.0)}) if X is None else X, np.arange(40) % 2 if y is None else y, **kw)
 
 def _bert(**kw):
     from metahpo.trainers.bert import BertTrainer

@@ -9,15 +9,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_whole, data_dir as resolve_data_dir, fingerprint
-from ..space import SearchSpace, ConfigError, get_space
+from ..core import MetahpoError, check_seed, check_whole, data_dir as resolve_data_dir, fingerprint
+from ..space import SearchSpace, ConfigError, check_space, get_space, trainer_space
 from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
 from ..metafeatures import times_as_seconds
 
 # %% auto #0
-__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'titanic_path', 'load_titanic', 'titanic_features',
-           'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
+__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'RF_VALUES', 'titanic_path', 'load_titanic',
+           'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -111,7 +111,9 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
         known = list(pmlb_index(data_dir).dataset) if (d / 'pmlb' / 'INDEX.csv').exists() else []
         if name in known: raise MetahpoError(f"PMLB dataset {name!r} is listed in {str(d / 'pmlb' / 'INDEX.csv')!r}, but its file {str(p)!r} is missing")
         raise MetahpoError(f"unknown PMLB dataset {name!r} under {str(d / 'pmlb')!r}" + (f"; known ones include {known[:5]}" if known else ''))
-    df = pd.read_csv(p, sep='\t')
+    try: df = pd.read_csv(p, sep='\t')
+    except (ValueError, UnicodeDecodeError, OSError, EOFError, pd.errors.ParserError) as e:  # not gzip (BadGzipFile is an OSError), cut short, empty, not text
+        raise MetahpoError(f"cannot read {str(p)!r} as a PMLB table (gzip-compressed, tab-separated, with a 'target' column): {type(e).__name__}: {e}") from e
     if 'target' not in df.columns:
         comma = len(df.columns) == 1 and ',' in str(df.columns[0])
         raise MetahpoError(f"{str(p)!r} has no 'target' column" + ("; it looks comma-separated, and PMLB files are tab-separated" if comma else
@@ -123,7 +125,9 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
 
 def looks_continuous(y, n_splits:int=5) -> str|None:
     "Why labels `y` look like a measured quantity rather than classes (fractions, or more than 20 values, most with fewer than `n_splits` rows), else None."
-    s = pd.Series(np.asarray(y)).dropna()
+    n_splits, y = check_whole('n_splits', n_splits, 2), np.asarray(y)
+    if y.ndim != 1: raise MetahpoError(f"y of shape {y.shape} is not allowed: give one label per row (a list, an array or a Series)")
+    s = pd.Series(y).dropna()
     if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return None
     counts = s.value_counts(); n = len(counts)
     if bool((s % 1 != 0).any()) or ((counts < n_splits).sum() > n / 2 and n > 20): return f"looks continuous: {n} distinct numbers in {len(s)} rows"
@@ -132,14 +136,64 @@ def looks_continuous(y, n_splits:int=5) -> str|None:
 # %% ../../nbs/11_trainers.rf.ipynb #0479efdd
 RF_PARAMS = tuple(get_space('random_forest', wide=True).names)
 
+def _count(v, least:int) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= least
+def _share(v, whole:bool=True) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, (numbers.Integral, bool, np.bool_)) and (0 < v <= 1 if whole else 0 < v < 1)
+
+RF_VALUES = {  # name: (test, what is allowed): the values scikit-learn's forest takes
+    'n_estimators': (lambda v: _count(v, 1), "give a whole number of trees, 1 or more"),
+    'max_depth': (lambda v: v is None or _count(v, 1), "give a whole number of levels, 1 or more, or None (grown until the leaves are pure)"),
+    'min_samples_split': (lambda v: _count(v, 2) or _share(v), "give a whole number of rows, 2 or more, or a share of them in (0, 1]"),
+    'min_samples_leaf': (lambda v: _count(v, 1) or _share(v, whole=False), "give a whole number of rows, 1 or more, or a share of them in (0, 1)"),
+    'max_features': (lambda v: v is None or (isinstance(v, str) and v in ('sqrt', 'log2')) or _count(v, 1) or _share(v), "give 'sqrt', 'log2', None (all), a whole number of columns, 1 or more, or a share of them in (0, 1]"),
+    'criterion': (lambda v: isinstance(v, str) and v in ('gini', 'entropy', 'log_loss'), "give 'gini', 'entropy' or 'log_loss'"),
+    'class_weight': (lambda v: v is None or (isinstance(v, str) and v in ('balanced', 'balanced_subsample')), "give None, 'balanced' or 'balanced_subsample'"),
+    'bootstrap': (lambda v: isinstance(v, (bool, np.bool_)), "give True or False"),
+    'max_samples': (lambda v: v is None or _count(v, 1) or _share(v), "give a share of the rows in (0, 1], a whole number of rows, 1 or more, or None (all)")}
+
+def _check_forest_space(space:SearchSpace) -> None:
+    "Refuse a space that can give a value scikit-learn's forest does not take (found when the trainer is made, not in every trial), naming it and what is allowed."
+    for p in space.params:
+        ok, allowed = RF_VALUES[p.name]
+        values = getattr(p, 'values', None) or getattr(p, 'choices', None) or (p.low, p.high)
+        if bad := [v for v in values if not ok(v)]: raise ConfigError(f"the space's {p.name} can be {bad[0]!r}, which a forest here cannot take: {allowed}")
+
+def _as_wide(wide:SearchSpace, config:Mapping) -> dict:
+    "`config` with the wide space's defaults for what it leaves out, each value as the wide space holds it where it is one of its values (1 as 1.0), else as given."
+    params = dict(zip(wide.names, wide.params))
+    def one(k, v):
+        try: return params[k].check(v)
+        except ConfigError: return v  # outside the wide space's ranges (10 trees, a depth of None): checked when the trainer was made
+    return {**wide.defaults, **{k: one(k, v) for k, v in config.items()}}
+
 def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
 
-def _stratifiable(y, n:int):
-    "`y` for stratified subsampling of `n` rows, or `None` when a class is too rare to stratify."
-    counts = pd.Series(y).value_counts()
-    return y if counts.min() >= 2 and len(counts) <= n else None
+def _mixed(v:np.ndarray) -> str|None:
+    "The kinds of value in an object array that scikit-learn cannot order or encode together (text with numbers, dicts...), else None."
+    if v.dtype != object or pd.api.types.infer_dtype(v, skipna=True) not in ('mixed', 'mixed-integer'): return None
+    kinds = {}
+    for x in v:
+        if not pd.isna(x) if np.ndim(x) == 0 else True: kinds.setdefault(type(x).__name__, x)
+    if all(isinstance(x, numbers.Number) for x in kinds.values()): return None  # numbers of several types (True with 1): ordered alike
+    return ' and '.join(f"{k} ({x!r:.40})" for k, x in list(kinds.items())[:3])
+
+def _check_table(X:pd.DataFrame, y:np.ndarray) -> pd.DataFrame:
+    "`X` with text column names and true/false columns as 1/0, or an error naming what the forest here cannot learn from, and what to give instead."
+    if y.ndim != 1: raise MetahpoError(f"y of shape {y.shape} is not allowed: give one label per row (a list, an array or a Series)")
+    if (miss := pd.isna(y)).any():
+        raise MetahpoError(f"y holds {int(miss.sum())} missing label(s) (NaN or None), the first at row {int(np.argmax(miss))}: leave those rows out or give them a label")
+    if mix := _mixed(y): raise MetahpoError(f"y holds labels of kinds that cannot be sorted together, {mix}: give labels of one kind, e.g. all text (y.astype(str))")
+    if X.shape[1] == 0: raise MetahpoError(f"X has no columns ({len(X)} rows): give at least one feature")
+    if not all(isinstance(c, str) for c in X.columns):  # scikit-learn reads whole-number names as positions, and refuses a mix of names
+        X = X.set_axis([str(c) for c in X.columns], axis=1)
+    if dup := X.columns[X.columns.duplicated()].unique().tolist(): raise MetahpoError(f"X has duplicate column name(s) {dup[:5]}: give each column its own name")
+    for c in X.columns:
+        s = X[c]
+        if pd.api.types.is_bool_dtype(s): X[c] = s.astype(float)  # True/False as 1/0 (a missing one as NaN, imputed): scikit-learn's imputers refuse booleans
+        elif s.dtype.kind == 'c': raise MetahpoError(f"X's column {c!r} holds complex numbers: give real numbers")
+        elif mix := _mixed(s.to_numpy()): raise MetahpoError(f"X's column {c!r} holds values that cannot be encoded as categories, {mix}: give one kind of value per column, e.g. X[{c!r}].astype(str)")
+    return X
 
 _SKLEARN = ('sklearn.ensemble', 'sklearn.model_selection', 'sklearn.compose', 'sklearn.impute', 'sklearn.pipeline', 'sklearn.preprocessing', 'sklearn.metrics')  # what a trial imports
 
@@ -164,22 +218,27 @@ class RandomForestTrainer:
         _check_seed(split_seed)
         if test_fraction is None and split_seed != 0:  # a split of nothing: the user meant a held-out share
             raise MetahpoError(f"split_seed={split_seed!r} seeds a held-out share: give test_fraction too (e.g. 0.2), or leave split_seed out")
-        if isinstance(space, str):
-            if space not in ('grid', 'wide'): raise ConfigError(f"space={space!r} is not allowed: give 'grid', 'wide' or a SearchSpace")
-            space = get_space('random_forest', wide=space == 'wide')
-        unknown = [n for n in space.names if n not in RF_PARAMS]
-        if unknown: raise ConfigError(f"the space has parameter(s) {unknown} that a forest here does not take; allowed: {list(RF_PARAMS)}")
-        n_splits, n_repeats = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1)
+        space = trainer_space(space if isinstance(space, str) else check_space(space), 'random_forest', RF_PARAMS,
+                              get_space('random_forest', wide=True).defaults, 'a forest here')  # the grid's three have no default: a space without them failed every trial
+        _check_forest_space(space)
+        n_splits, n_repeats, seed = check_whole('n_splits', n_splits, 2), check_whole('n_repeats', n_repeats, 1), check_seed(seed, allow_none=False)  # seed=None: folds and forests drawn anew each call
+        if max_rows is not None: max_rows = check_whole('max_rows', max_rows, 1)
+        if n_jobs is not None and (isinstance(n_jobs, (bool, np.bool_)) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
+            raise MetahpoError(f"n_jobs={n_jobs!r} is not allowed: give a whole number of parallel trees, 1 or more (-1: every core), or None")
+        if isinstance(X, (pd.DataFrame, pd.Series)) and isinstance(y, pd.Series) and len(X) == len(y) and not X.index.equals(y.index):  # rows are paired by position
+            at = int(np.argmax(X.index.to_numpy() != y.index.to_numpy())); label = lambda v: getattr(v, 'item', lambda: v)()  # 3, not np.int64(3)
+            raise MetahpoError(f"X and y are indexed differently (row {at} is {label(X.index[at])!r} in X, {label(y.index[at])!r} in y), and rows are paired by position: "
+                               "give y in X's order (y.loc[X.index]), or both after reset_index(drop=True)")
         X = pd.DataFrame(X).reset_index(drop=True); y = np.asarray(y)
+        X = _check_table(X, y)
         for c in [c for c in X.columns if isinstance(X[c].dtype, pd.StringDtype)]:  # pandas' text holds pd.NA, which scikit-learn's imputers cannot compare
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
         X = times_as_seconds(X)  # dates and durations as seconds: a forest splits them in time order (one-hot, each date would be a category)
         if len(X) != len(y): raise MetahpoError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.n_rows_total = len(X)
         if max_rows is not None and len(X) > max_rows:
-            from sklearn.model_selection import train_test_split
-            idx, _ = train_test_split(np.arange(len(X)), train_size=max_rows, stratify=_stratifiable(y, max_rows), random_state=seed)
-            idx = np.sort(idx); X, y = X.iloc[idx].reset_index(drop=True), y[idx]
+            idx = stratified_subset(y, max_rows, seed)  # stratified where every class can be on both sides, else plain
+            X, y = X.iloc[idx].reset_index(drop=True), y[idx]
         counts = pd.Series(y).value_counts()
         rare = counts[counts < n_splits]
         if len(rare) and rare_classes == 'error':
@@ -203,16 +262,16 @@ class RandomForestTrainer:
 
     @classmethod
     def titanic(cls, data_dir:str|os.PathLike|None=None, **kwargs) -> RandomForestTrainer:
-        "The seed plan's tabular task: Kaggle Titanic."
+        "The seed plan's tabular task: Kaggle Titanic (named 'titanic' unless `name` says otherwise)."
         X, y = titanic_features(load_titanic(data_dir))
-        return cls(X, y, name='titanic', **kwargs)
+        return cls(X, y, **{'name': 'titanic', **kwargs})
 
     def estimator(self, config:Mapping):
         "The preprocessing + forest pipeline for `config` (its missing parameters at their defaults)."
         from sklearn.ensemble import RandomForestClassifier
         from sklearn.pipeline import make_pipeline
         wide = get_space('random_forest', wide=True)
-        c = wide.complete(self.space.validate(config)) if set(self.space.names) <= set(wide.names) else dict(config)
+        c = _as_wide(wide, self.space.validate(config))
         if 'max_samples' in c and not c.get('bootstrap', True): c['max_samples'] = None  # inactive: every tree sees all rows
         return make_pipeline(preprocessor(self.X), RandomForestClassifier(**c, random_state=self.seed, n_jobs=self.n_jobs))
 
