@@ -133,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--drop', default=None, type=_text('--drop'), help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
     t.add_argument('--model', default=None, type=_text('--model'), help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
-    t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
+    t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10. Evaluations count the study's (a resumed "
+                   "study runs what is missing), a duration this run's (a resumed study gets it again)")
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--test-fraction', default=None, type=_fraction, help="random forest (titanic, or --data): hold this share of the rows out first "
@@ -423,7 +424,9 @@ def _tune(a) -> int:
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials
                 print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
                       + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
-                      "nothing new runs (raise --budget to go on)" if spent_before else ''), file=sys.stderr)
+                      "nothing new runs (raise --budget to go on)" if spent_before else '')
+                      + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
+                      file=sys.stderr)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
     executor = _executor(a, obj)
     try: meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
