@@ -133,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--drop', default=None, type=_text('--drop'), help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
     t.add_argument('--model', default=None, type=_text('--model'), help='model family (default: the task\'s first)')
     t.add_argument('--tuner', default='random', help=f"tuner (default random; one of {', '.join(CLI_TUNERS)})")
-    t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10")
+    t.add_argument('--budget', default='10', help="evaluations (27), seconds (90s, 10m, 1.5h) or both (27,10m); default 10. Evaluations count the study's (a resumed "
+                   "study runs what is missing), a duration this run's (a resumed study gets it again)")
     t.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points, default) or 'wide'")
     t.add_argument('--profile', default='cpu', help="'cpu' (bounded data and epochs, default), 'meta' (the family meta-dataset's, so the grid replays like for like) or 'full' (for a GPU)")
     t.add_argument('--test-fraction', default=None, type=_fraction, help="random forest (titanic, or --data): hold this share of the rows out first "
@@ -141,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--split-seed', default=0, type=_seed_arg, help=f"with --test-fraction: the seed of the held-out split, 0 to {MAX_SEED} (default 0); another split is another task and study")
     t.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     t.add_argument('--seed', default=0, type=_seed_arg, help=f'seed of the tuner and the objective, 0 to {MAX_SEED} (default 0)')
-    t.add_argument('--study', default=None, type=_text('--study'), help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space}, -{profile} and -test{fraction} where '
-                   'they are not the defaults, e.g. titanic-random_forest-random-seed0-wide); the same name resumes')
+    t.add_argument('--study', default=None, type=_text('--study'), help='study name (default {task}-{model}-{tuner}-seed{seed}, then -{space}, -{profile} and -test{fraction} (with -split{seed} for a '
+                   '--split-seed other than 0) where they are not the defaults, e.g. titanic-random_forest-random-seed0-wide); the same name resumes')
     t.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
@@ -272,6 +273,11 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     if mf and lf['nearest']:
         print("  nearest: " + ', '.join(f"{n} (weight {w:.2f})" for n, w in lf['nearest']), file=sys.stderr)
     for i, c in enumerate(lf['warm_start'], 1): print(f"  warm-start pick {i}: {c}", file=sys.stderr)
+    own = sum(t.name == obj.task.name for t in ex.tasks) if not other else 0
+    if not lf['n_past'] and own:  # nothing learned, because the base holds this task itself (MetaTuner warns of the other reason, another space): say so
+        print(f"note: the experience base holds no past task to learn from (its {_n(own, 'task')} named {obj.task.name!r} "
+              f"{'is' if own == 1 else 'are'} this task's own evaluations, never learned from" + ('' if own == len(ex.tasks) else '; the others were tuned in other spaces')
+              + "): MetaTuner proposes as without experience; give --experience a base with other tasks (tune other tables first), or leave it out for the shipped one", file=sys.stderr)
     return mt
 
 def _table_objective(a):
@@ -418,10 +424,18 @@ def _tune(a) -> int:
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials
                 print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
                       + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
-                      "nothing new runs (raise --budget to go on)" if spent_before else ''), file=sys.stderr)
+                      "nothing new runs (raise --budget to go on)" if spent_before else '')
+                      + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
+                      file=sys.stderr)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
     executor = _executor(a, obj)
-    meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
+    try: meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
+    except KeyboardInterrupt as e:  # no trial of this run had started: say what is kept and how to go on, as a stop inside the study does
+        how, code = _stopped(e)
+        kept = f"the {n_done} finished trial(s) of study {study!r} are kept in {a.repo}; run the same command again to resume" if n_done else \
+               f"nothing was written to {a.repo}; run the same command again to start"
+        print(f"\n{how} while meta-training, before any trial of this run: {kept}", file=sys.stderr)
+        return code
     with Repository(a.repo) as repo:
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,

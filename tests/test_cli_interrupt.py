@@ -123,5 +123,27 @@ def test_stopped_while_meta_training_leaves_no_repository(tmp_path, metahpo_cmd,
     _, err = p.communicate(timeout=60)
     err = said + err
     assert p.returncode == (143 if sig == signal.SIGTERM else 130), (p.returncode, err)
-    assert err.rstrip().endswith('stopped by SIGTERM' if sig == signal.SIGTERM else 'interrupted') and 'Traceback' not in err, err
+    how = 'stopped by SIGTERM' if sig == signal.SIGTERM else 'interrupted'
+    assert err.rstrip().endswith(f"{how} while meta-training, before any trial of this run: nothing was written to {db}; run the same command again to start") \
+        and 'Traceback' not in err, err  # what is kept and what to do, as a stop inside the study says
     assert not db.exists(), sorted(tmp_path.iterdir())
+
+def test_resumed_study_stopped_while_meta_training_says_its_trials_are_kept(tmp_path, metahpo_cmd):
+    "A resumed `tune --tuner meta` stopped while it meta-trains: it says the study's finished trials are kept and how to resume, and keeps them."
+    db = tmp_path / 'r.db'
+    cmd = [metahpo_cmd, 'tune', '--tuner', 'meta', '--repo', str(db), '--no-progress']
+    r = subprocess.run([*cmd, '--budget', '3'], capture_output=True, text=True, timeout=300, cwd=tmp_path)  # the warm start fills it: no meta-training
+    assert r.returncode == 0 and 'meta-training the surrogate' not in r.stderr, r.stderr
+    p = subprocess.Popen([*cmd, '--budget', '10'], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    said = ''
+    while 'meta-training the surrogate' not in said:
+        c = p.stderr.read(1)
+        assert c, f"ended before meta-training: {said}"
+        said += c
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, (p.returncode, said + err)
+    assert err.rstrip().endswith(f"interrupted while meta-training, before any trial of this run: the 3 finished trial(s) of study "
+                                 f"'titanic-random_forest-meta-seed0' are kept in {db}; run the same command again to resume"), said + err
+    with Repository(db) as rep: assert len(rep.trials('titanic-random_forest-meta-seed0')) == 3
