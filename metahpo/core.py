@@ -12,8 +12,8 @@ import numpy as np
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
            'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user',
-           'check_data_dir', 'data_dir', 'first_missing_folder', 'package_version', 'device_name', 'utcnow', 'to_json',
-           'from_json', 'fingerprint']
+           'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder', 'package_version', 'device_name',
+           'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -145,6 +145,15 @@ def warn_user(message:str, category:type[Warning]=UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 # %% ../nbs/00_core.ipynb #715e1973
+def task_names(tasks, example:str|None=None) -> list[str]:
+    "`tasks` as a list of task names, else an error naming what is not one (a single name, a number, a nested list); `example`: a name to suggest."
+    such = f", such as [{example!r}]" if example else ''
+    if isinstance(tasks, (str, bytes)): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
+    try: tasks = list(tasks)
+    except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names{such}, or None for all of the family's tasks") from None
+    if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text{such}")
+    return tasks
+
 def check_data_dir(path):
     "`path` if it can name a folder (a text or a path; None for `$METAHPO_DATA_DIR`), else an error naming it: checked where an argument is taken, before the folder is read."
     if path is not None and not isinstance(path, (str, os.PathLike)):

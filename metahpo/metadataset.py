@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, check_whole, choices_msg, data_dir as resolve_data_dir, lazy_import
+from .core import MetahpoError, check_seed, check_whole, choices_msg, task_names, data_dir as resolve_data_dir, lazy_import
 from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
@@ -17,19 +17,11 @@ from .tuners import tune, objective_protocol, _on_sigterm, Terminated
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, titanic_path, load_pmlb, pmlb_index, looks_continuous
 
 # %% auto #0
-__all__ = ['logger', 'SEED_TASKS', 'task_names', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
+__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
            'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'record_seed_metafeatures']
 
 # %% ../nbs/21_metadataset.ipynb #7e19df45
 logger = logging.getLogger(__name__)
-
-def task_names(tasks) -> list[str]:
-    "`tasks` as a list of task names, else an error naming what is not one (a single name, a number, a nested list)."
-    if isinstance(tasks, (str, bytes)): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
-    try: tasks = list(tasks)
-    except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, or None for all of the family's tasks") from None
-    if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text")
-    return tasks
 
 @dataclass(frozen=True)
 class RFProtocol:

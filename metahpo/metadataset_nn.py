@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, check_data_dir, data_dir as resolve_data_dir
+from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, check_data_dir, task_names, data_dir as resolve_data_dir
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
@@ -176,11 +176,8 @@ class _NeuralProtocol:
     def study_name(self, task:str) -> str: return f"meta-{self.family}-{self.space}-{task}-seed{self.seed}" + ('' if self.profile_name == 'meta' else f'-{self.profile_name}')
     def check_tasks(self, tasks:Sequence[str], data_dir=None):
         "Refuse, before anything is built, names that are not the family's tasks and a data directory without the folder that the named tasks read."
-        if isinstance(tasks, (str, bytes)): raise MetahpoError(f"tasks={tasks!r} is a string: give a list of task names, such as [{tasks!r}]")
         known = self.tasks(data_dir)
-        try: tasks = list(tasks)
-        except TypeError: raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{known[0]!r}]") from None
-        if odd := [t for t in tasks if not isinstance(t, str)]: raise MetahpoError(f"tasks holds {odd[0]!r}, which is not a task name: give names as text, such as {known[0]!r}")
+        tasks = task_names(tasks, known[0])
         if unknown := sorted(set(tasks) - set(known)):
             raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}; the tasks are: {', '.join(known)}")
         d = resolve_data_dir(check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it

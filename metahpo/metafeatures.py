@@ -822,17 +822,17 @@ def task_distances(features:Mapping[str, Mapping[str, float]]|pd.DataFrame # tas
     if not isinstance(features, pd.DataFrame):
         if not (isinstance(features, Mapping) and all(isinstance(v, (Mapping, pd.Series)) for v in features.values())):
             raise MetahpoError(f"features must be a mapping task -> meta-feature vector (a dict of dicts) or a tasks x features DataFrame, not {_kind(features)}")
-        names = {t: list(v.keys()) for t, v in features.items()}
-        for first in list(names)[:1]:
-            for t, n in names.items():
-                if set(n) != set(names[first]):
-                    raise MetahpoError(f"task {t!r} has meta-features {sorted(set(n) ^ set(names[first]))[:5]} that task {first!r} has not, or the other way round: "
-                                       "give every task a vector of the same features (one extractor, one modality)")
+        names = {t: set(v.keys()) for t, v in features.items()}
+        first = next(iter(names), None)
+        for t, n in names.items():
+            if n != names[first]:
+                raise MetahpoError(f"task {t!r} has meta-features {sorted(n ^ names[first])[:5]} that task {first!r} has not, or the other way round: "
+                                   "give every task a vector of the same features (one extractor, one modality)")
     F = features if isinstance(features, pd.DataFrame) else pd.DataFrame.from_dict(dict(features), orient='index')
     if bad := [c for c in F.columns if not pd.api.types.is_numeric_dtype(F[c]) or pd.api.types.is_complex_dtype(F[c])]:
         raise MetahpoError(f"the meta-features must be numbers; column(s) {bad[:5]} are not (the first holds {F[bad[0]].iloc[0]!r})")
     if F.isna().any().any(): raise MetahpoError(f"the meta-features hold NaN in column(s) {list(F.columns[F.isna().any()])}; extract them with a `fill` value")
-    if np.isinf(F.to_numpy(float)).any(): raise MetahpoError(f"the meta-features hold infinite values in column(s) {list(F.columns[np.isinf(F.to_numpy(float)).any(0)])}: give finite numbers")
+    if (inf := np.isinf(F.to_numpy(float))).any(): raise MetahpoError(f"the meta-features hold infinite values in column(s) {list(F.columns[inf.any(0)])}: give finite numbers")
     sd = F.std(ddof=0)
     Z = ((F - F.mean()) / sd.where(sd > 0, 1)).to_numpy(float)
     D = np.sqrt(((Z[:, None, :] - Z[None, :, :]) ** 2).mean(-1))

@@ -174,7 +174,7 @@ def _mixed(v:np.ndarray) -> str|None:
     if v.dtype != object or pd.api.types.infer_dtype(v, skipna=True) not in ('mixed', 'mixed-integer'): return None
     kinds = {}
     for x in v:
-        if not pd.isna(x) if np.ndim(x) == 0 else True: kinds.setdefault(type(x).__name__, x)
+        if np.ndim(x) or not pd.isna(x): kinds.setdefault(type(x).__name__, x)  # a list or dict counts; a missing value does not
     if all(isinstance(x, numbers.Number) for x in kinds.values()): return None  # numbers of several types (True with 1): ordered alike
     return ' and '.join(f"{k} ({x!r:.40})" for k, x in list(kinds.items())[:3])
 
