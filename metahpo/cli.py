@@ -682,7 +682,7 @@ def studies_table(repo, match:str|None=None):
                      'failed': len(trials) - len(ok), 'metric': f"{s.metric} ({s.direction[:3]})",
                      'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
                      'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
-                     'CPU h': round(sum(t.cost.cpu_s for t in trials) / 3600, 4)})
+                     'CPU s': round(sum(t.cost.cpu_s for t in trials), 1)})  # seconds: a short study's hours rounded to 0.0
     out = pd.DataFrame(rows)
     if len(out): out['best at'] = out['best at'].astype('Int64')  # an evaluation's number (2, not 2.0), also beside studies without a best trial
     return out
@@ -695,7 +695,7 @@ def _studies(a) -> int:
     import pandas as pd
     with pd.option_context('display.max_columns', None, 'display.width', 200, 'display.max_colwidth', 60):
         print(df.astype(object).where(df.notna(), '-').to_string(index=False))  # '-' for what a study has not (Int64's NA too)
-    print(f"{_n(len(df), 'study', 'studies')}, {_n(int(df.trials.sum()), 'trial')}, {df['CPU h'].sum():.4f} CPU h in {a.repo}")
+    print(f"{_n(len(df), 'study', 'studies')}, {_n(int(df.trials.sum()), 'trial')}, {df['CPU s'].sum():.1f} s = {df['CPU s'].sum() / 3600:.4f} CPU h in {a.repo}")
     return 0
 
 def _import_optuna(a) -> int:

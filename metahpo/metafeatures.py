@@ -414,6 +414,7 @@ class TextMetaFeatures(MetaFeatureExtractor):
         codes = _encode_labels(labels, len(texts), 'documents')
         keep = np.flatnonzero(codes >= 0)
         texts, codes = [texts[i] for i in keep], codes[keep]
+        if not texts: raise MetahpoError("there is no document with a label: give at least one document and its label")  # as a table without rows (every feature read 0 before)
         rng = make_rng(self.seed)
         rows = _subsample(len(texts), self.max_rows, rng)
         docs, yc = [texts[i] for i in rows], codes[rows]
@@ -513,6 +514,7 @@ class ImageMetaFeatures(MetaFeatureExtractor):
             if lo < -0.5:  # normalised images ([-1, 1], or a mean and standard deviation taken out)
                 raise MetahpoError(f"float images must lie in [0, 1], these go down to {lo:.6g}: undo the normalisation first (e.g. (x + 1) / 2 for [-1, 1]), or give uint8")
         codes = _encode_labels(labels, len(images), 'images')
+        if not (codes >= 0).any(): raise MetahpoError(f"there is no image with a label ({len(images)} image(s)): give at least one image and its label")
         rng = make_rng(self.seed)
         N, H, W, C = images.shape
         rows = _subsample(len(images), self.max_rows, rng)
@@ -736,6 +738,7 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         if period is None: period = default_period(freq)
         if not (isinstance(period, (int, np.integer)) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give a positive integer number of steps (1: no seasonality)")
         n_all = len(x)
+        if not x.notna().any(): raise MetahpoError(f"series has no value ({n_all} step(s), all missing)" if n_all else "series is empty: give at least one value")
         x = x.iloc[-self.max_length:]
         miss = x.isna().mean() if len(x) else np.nan
         x = x.interpolate(limit_direction='both').to_numpy(float)

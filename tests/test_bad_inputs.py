@@ -327,6 +327,7 @@ def _api_cases(tmp):
         ('rf-test-fraction-one', lambda: _rf(test_fraction=1.0), "test_fraction=1.0 is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-text', lambda: _rf(test_fraction='0.2'), "test_fraction='0.2' is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
+        ('rf-table-infinite', lambda: _rf(X=pd.DataFrame({'x': np.r_[np.arange(39.0), -np.inf]})), "X's column 'x' holds 1 infinite value(s), the first at row 39: give finite numbers, or NaN"),  # scikit-learn's ValueError in every trial before
         ('rf-test-fraction-holds-none', lambda: _rf(test_fraction=0.001), "test_fraction=0.001 of 40 rows holds out 0"),
         ('rf-split-seed-negative', lambda: _rf(test_fraction=0.2, split_seed=-1), "split_seed=-1 is not allowed"),
         # the forest's own arguments: a seed of None drew other folds each call, the rest failed in scikit-learn or as an AttributeError
@@ -423,6 +424,10 @@ def _api_cases(tmp):
         ('metafeatures-series-freq-contradicts-index', lambda: metafeatures('timeseries', pd.Series(np.arange(30.0), index=pd.date_range('2024-01-01', periods=30, freq='D')), freq='h'),
          "freq='h' contradicts the series' DatetimeIndex, which steps by 'D': leave freq out (the index gives it) or give 'D'"),
         ('metafeatures-series-complex', lambda: metafeatures('timeseries', [1.0, 2.0, 3 + 1j, 4.0]), "series holds complex numbers (1 with an imaginary part, the first (3+1j) at position 2): give real numbers"),
+        # no data at all: a full vector of 0s before, as if the set had been described
+        ('metafeatures-texts-empty', lambda: metafeatures('text', [], []), "there is no document with a label: give at least one document and its label"),
+        ('metafeatures-images-empty', lambda: metafeatures('image', np.zeros((0, 8, 8, 3), np.uint8), []), "there is no image with a label (0 image(s))"),
+        ('metafeatures-series-all-missing', lambda: metafeatures('timeseries', [np.nan] * 5), "series has no value (5 step(s), all missing)"),
     ]
 
 def _ray():

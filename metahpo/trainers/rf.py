@@ -192,6 +192,9 @@ def _check_table(X:pd.DataFrame, y:np.ndarray) -> pd.DataFrame:
         s = X[c]
         if pd.api.types.is_bool_dtype(s): X[c] = s.astype(float)  # True/False as 1/0 (a missing one as NaN, imputed): scikit-learn's imputers refuse booleans
         elif s.dtype.kind == 'c': raise MetahpoError(f"X's column {c!r} holds complex numbers: give real numbers")
+        elif s.dtype.kind == 'f' and (inf := np.isinf(s.to_numpy())).any():  # scikit-learn refuses them in every trial: each one failed
+            raise MetahpoError(f"X's column {c!r} holds {int(inf.sum())} infinite value(s), the first at row {s.index[int(np.argmax(inf))]!r}: "
+                               f"give finite numbers, or NaN where a value is unknown (it is imputed), e.g. X[{c!r}].replace([np.inf, -np.inf], np.nan)")
         elif mix := _mixed(s.to_numpy()): raise MetahpoError(f"X's column {c!r} holds values that cannot be encoded as categories, {mix}: give one kind of value per column, e.g. X[{c!r}].astype(str)")
     return X
 
