@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_yahpo.ipynb #a8235e92
 from __future__ import annotations
-import json, logging, os, time
+import json, logging, os, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -139,7 +139,7 @@ class YahpoScenario:
         self.space = space_from_config_space(self.config_space, exclude=(lay.instance, *lay.fidelities), name=scenario)
         fids = [_param(hps[f]) for f in lay.fidelities]
         self.fidelity_space = SearchSpace(fids, name=f'{scenario}-fidelity', defaults={p.name: p.high for p in fids})
-        self._session, self._model_fingerprint = None, None
+        self._session, self._model_fingerprint, self._lock = None, None, threading.Lock()
 
     @property
     def name(self) -> str: return self.layout.name
@@ -163,13 +163,18 @@ class YahpoScenario:
 
     @property
     def session(self):
-        "The onnxruntime session of the surrogate, opened on first use."
-        if self._session is None:
-            ort = lazy_import('onnxruntime', 'bench')
-            opts = ort.SessionOptions()
-            if self.n_threads is not None: opts.intra_op_num_threads = opts.inter_op_num_threads = self.n_threads
-            self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
+        "The onnxruntime session of the surrogate, opened on first use, once (threads that ask at the same time wait for it)."
+        with self._lock:
+            if self._session is None:
+                ort = lazy_import('onnxruntime', 'bench')
+                opts = ort.SessionOptions()
+                if self.n_threads is not None: opts.intra_op_num_threads = opts.inter_op_num_threads = self.n_threads
+                self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
         return self._session
+
+    def __getstate__(self):  # a copy (another process's, Ray's) opens its own session: onnxruntime's cannot be pickled
+        return {**self.__dict__, '_session': None, '_lock': None}
+    def __setstate__(self, state): self.__dict__.update(state, _lock=threading.Lock())
 
     def check_instance(self, instance) -> str:
         "`instance` as the scenario names it (a string), or an error listing some allowed ones."
