@@ -127,8 +127,10 @@ class YahpoScenario:
     def __init__(self, scenario:str, # a name in `YAHPO_SCENARIOS`
                  data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
                  n_threads:int|None=None): # onnxruntime's intra-op threads; `None`: its default (all cores), as yahpo-gym
+        if n_threads is not None and not (isinstance(n_threads, (int, np.integer)) and not isinstance(n_threads, bool) and n_threads >= 1):
+            raise MetahpoError(f"n_threads={n_threads!r} is not allowed: give a whole number of threads, 1 or more, or None (onnxruntime's default: all cores)")
         self.path = yahpo_dir(scenario, data_dir)
-        self.layout, self.n_threads = YAHPO_SCENARIOS[scenario], n_threads
+        self.layout, self.n_threads = YAHPO_SCENARIOS[scenario], None if n_threads is None else int(n_threads)
         self.config_space = json.loads((self.path / 'config_space.json').read_text())
         self.encoding = json.loads((self.path / 'encoding.json').read_text())
         lay, hps = self.layout, {hp['name']: hp for hp in self.config_space['hyperparameters']}
@@ -229,6 +231,9 @@ class YahpoObjective:
         self.instance = sc.check_instance(instance)
         self.metric = sc.layout.metric if metric is None else metric  # '' is no metric's name: refused by `direction`, not read as the default
         self.direction = sc.layout.direction(self.metric)
+        if not (fidelity is None or isinstance(fidelity, Mapping)):
+            raise MetahpoError(f"fidelity={fidelity!r} is not allowed: give a mapping of {sc.name}'s fidelities {sc.fidelity_space.names} to values, "
+                               f"such as {{{sc.fidelity_space.names[0]!r}: {sc.fidelity_space[sc.fidelity_space.names[0]].low!r}}}, or None for their maxima")
         self.fidelity = sc.fidelity_space.complete(fidelity or {})
         self.space = sc.space
         self._fixed = {sc.layout.instance: self.instance, **self.fidelity}
@@ -238,6 +243,7 @@ class YahpoObjective:
     def __repr__(self): return f"YahpoObjective({self.scenario.name!r}, {self.instance!r}, metric={self.metric!r}, fidelity={self.fidelity})"
 
     def _complete(self, config:Mapping) -> dict:
+        if not isinstance(config, Mapping): raise ConfigError(f"a configuration must be a mapping of parameter names to values, got {type(config).__name__} {config!r:.80}")
         fixed = [k for k in config if k in self._fixed]
         if fixed: raise ConfigError(f"{fixed} are fixed by the objective ({self._fixed}), not part of a configuration; "
                                     f"for another instance or fidelity make another YahpoObjective")
@@ -245,6 +251,9 @@ class YahpoObjective:
 
     def evaluate_many(self, configs:Sequence[Mapping]) -> list[dict]:
         "Every target for each configuration, in one call of the surrogate."
+        if isinstance(configs, (Mapping, str, bytes)) or not hasattr(configs, '__iter__'):
+            raise MetahpoError(f"configs={configs!r:.80} is not allowed: give a list of configurations, such as [config] "
+                               "(for one configuration, call the objective)")
         rows = [{**self._fixed, **self._complete(c)} for c in configs]
         out = self.scenario.predict(rows)
         return [{t: float(v) for t, v in zip(self.scenario.targets, r)} for r in out]

@@ -391,6 +391,9 @@ def _api_cases(tmp):
         ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
         ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
+        # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
+        ('yahpo-n-threads-text', lambda: _yahpo_scenario(n_threads='2'), "n_threads='2' is not allowed: give a whole number of threads, 1 or more, or None"),
+        ('yahpo-n-threads-negative', lambda: _yahpo_scenario(n_threads=-1), "n_threads=-1 is not allowed"),
         # the search space and the baseline tuners: each of these was made, then failed later with a TypeError, ValueError or AttributeError, or did nothing
         ('categorical-function-choices', lambda: Categorical('act', [math.sin, math.cos]), "act: the choice <built-in function sin> is not allowed (of type builtin_function_or_method, which JSON cannot hold)"),
         ('decode-nan', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([math.nan, 0.5]), "lr: cannot decode nan"),
@@ -444,6 +447,10 @@ def _peer(name, **kw):
     if name == 'nn-warm-start': return NearestNeighbourWarmStart(sp, 0, **kw)
     if name == 'cmaes-ws': return CmaEsWarmStart(sp, 0, **kw)
     return SyneTuneTuner(sp, 0, name, **kw)
+
+def _yahpo_scenario(**kw):
+    from metahpo.yahpo import YahpoScenario
+    return YahpoScenario('lcbench', DATA, **kw)
 
 def _runs():
     "Two tuners' runs on three tasks, two seeds, two evaluations: a table of `run_benchmark`."
