@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, Cost, check_whole, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
+from .core import (MetahpoError, Trial, Cost, check_whole, check_seed, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
                           utcnow, package_version, device_name, to_json)
 from .space import SearchSpace, Param, Float, Int, Ordinal, Categorical, ConfigError
 from .repository import Repository, TaskRecord
@@ -290,11 +290,14 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
                             progress:bool=True, # show a progress bar over instances
                            ) -> dict[str, int]:
     "Record random configurations of a YAHPO scenario's instances as one study each; return the trials added per instance."
-    n_configs = check_whole('n_configs', n_configs, 1)
+    n_configs, seed = check_whole('n_configs', n_configs, 1), check_seed(seed, allow_none=False)  # a seed of None named the studies '-seedNone'
+    if not isinstance(progress, (bool, np.bool_)): raise MetahpoError(f"progress={progress!r} is not allowed: give True or False")
     if isinstance(instances, (str, bytes, int, np.integer)) or not (instances is None or hasattr(instances, '__iter__')):  # a string's letters are no instances
         raise MetahpoError(f"instances={instances!r} is not allowed: give a list of instance ids, such as [{str(instances)!r}], or None for all of them")
     sc = YahpoScenario(scenario, data_dir)
+    if metric is not None: sc.layout.direction(metric)  # an unknown metric is refused here, before the repository is opened
     asked, instances = instances, sc.instances if instances is None else [sc.check_instance(i) for i in instances]
+    if not instances: raise MetahpoError(f"instances={list(asked)!r} names no instance: give instance ids, such as {sc.instances[:1]!r}, or None for all of them")
     if twice := sorted({i for i in instances if instances.count(i) > 1}):  # one study each: the second would report 0 trials added
         raise MetahpoError(f"instances={list(asked)!r} names {', '.join(map(repr, twice))} more than once: give each instance once")
     repo, own = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)

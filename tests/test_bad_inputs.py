@@ -394,6 +394,9 @@ def _api_cases(tmp):
         # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
         ('yahpo-n-threads-text', lambda: _yahpo_scenario(n_threads='2'), "n_threads='2' is not allowed: give a whole number of threads, 1 or more, or None"),
         ('yahpo-n-threads-negative', lambda: _yahpo_scenario(n_threads=-1), "n_threads=-1 is not allowed"),
+        # recording YAHPO experience: refused after the repository file was made (an unknown metric), or taken (a seed of None named the studies '-seedNone')
+        ('yahpo-record-metric-unknown', lambda: _record_yahpo(metric='acc'), "unknown target of YAHPO scenario lcbench: 'acc'; choose one of: time, val_accuracy"),
+        ('yahpo-record-seed-none', lambda: _record_yahpo(seed=None), "seed None is not allowed: give a whole number from 0 to 4294967295"),
         # the search space and the baseline tuners: each of these was made, then failed later with a TypeError, ValueError or AttributeError, or did nothing
         ('categorical-function-choices', lambda: Categorical('act', [math.sin, math.cos]), "act: the choice <built-in function sin> is not allowed (of type builtin_function_or_method, which JSON cannot hold)"),
         ('decode-nan', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([math.nan, 0.5]), "lr: cannot decode nan"),
@@ -451,6 +454,10 @@ def _peer(name, **kw):
 def _yahpo_scenario(**kw):
     from metahpo.yahpo import YahpoScenario
     return YahpoScenario('lcbench', DATA, **kw)
+
+def _record_yahpo(**kw):
+    from metahpo.yahpo import record_yahpo_experience
+    return record_yahpo_experience('yahpo.db', 'lcbench', ['3945'], n_configs=2, data_dir=DATA, progress=False, **kw)
 
 def _runs():
     "Two tuners' runs on three tasks, two seeds, two evaluations: a table of `run_benchmark`."
