@@ -391,6 +391,13 @@ def _api_cases(tmp):
         ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
         ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
+        # the Optuna peers' own arguments: Python's TypeError or ValueError (a single configuration's keys read as configurations), or (source_trials) a warm start replaced silently
+        ('peer-warm-start-one-config', lambda: _peer('tpe', warm_start_configs={'n_estimators': 300, 'max_depth': 30, 'min_samples_split': 2}),
+         "is not allowed: give a list of configurations, such as [config], or None"),
+        ('peer-sampler-kwargs-seed', lambda: _peer('tpe', sampler_kwargs={'seed': 3}), "sampler_kwargs holds seed=3: the sampler takes the tuner's seed"),
+        ('peer-sampler-kwargs-unknown', lambda: _peer('tpe', sampler_kwargs={'n_startup': 3}), "'n_startup' is no argument of Optuna's TPESampler (sampler 'tpe'); give one of:"),
+        ('peer-sampler-kwargs-list', lambda: _peer('nn-warm-start', sampler_kwargs=[1]), "sampler_kwargs=[1] is not allowed: give a mapping of the Optuna sampler's arguments"),
+        ('peer-cmaes-ws-source-trials', lambda: _peer('cmaes-ws', sampler_kwargs={'source_trials': []}), "sampler_kwargs holds 'source_trials', which CmaEsWarmStart makes from `experience`"),
         # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
         ('yahpo-n-threads-text', lambda: _yahpo_scenario(n_threads='2'), "n_threads='2' is not allowed: give a whole number of threads, 1 or more, or None"),
         ('yahpo-n-threads-negative', lambda: _yahpo_scenario(n_threads=-1), "n_threads=-1 is not allowed"),
