@@ -397,6 +397,8 @@ def _api_cases(tmp):
         ('peer-sampler-kwargs-seed', lambda: _peer('tpe', sampler_kwargs={'seed': 3}), "sampler_kwargs holds seed=3: the sampler takes the tuner's seed"),
         ('peer-sampler-kwargs-unknown', lambda: _peer('tpe', sampler_kwargs={'n_startup': 3}), "'n_startup' is no argument of Optuna's TPESampler (sampler 'tpe'); give one of:"),
         ('peer-sampler-kwargs-list', lambda: _peer('nn-warm-start', sampler_kwargs=[1]), "sampler_kwargs=[1] is not allowed: give a mapping of the Optuna sampler's arguments"),
+        ('peer-searcher-other-method', lambda: _peer('zero-shot', searcher='random'), "searcher='random' is for method='bounding-box' (the searcher inside the box); 'zero-shot' has none"),  # was ignored
+        ('peer-n-candidates-other-method', lambda: _peer('bounding-box', n_candidates=500), "n_candidates=500 is for method='quantile'"),  # was ignored
         ('peer-cmaes-ws-source-trials', lambda: _peer('cmaes-ws', sampler_kwargs={'source_trials': []}), "sampler_kwargs holds 'source_trials', which CmaEsWarmStart makes from `experience`"),
         # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
         ('yahpo-n-threads-text', lambda: _yahpo_scenario(n_threads='2'), "n_threads='2' is not allowed: give a whole number of threads, 1 or more, or None"),
