@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_peers_synetune.ipynb #78951bad
 from __future__ import annotations
-import datetime, functools, logging, math
+import datetime, functools, logging, math, random
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -21,9 +21,10 @@ __all__ = ['SYNE_TUNE_METHODS', 'syne_tune_config_space', 'to_syne_tune_config',
 # %% ../nbs/16_peers_synetune.ipynb #34dbbc62
 @functools.cache
 def _import_syne_tune() -> SimpleNamespace:
-    "The Syne Tune pieces the peers use, imported without the root-logger handler Syne Tune adds on import."
+    "The Syne Tune pieces the peers use, imported without the root-logger handler Syne Tune adds on import, nor a draw from the global generators."
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    py_state, np_state = random.getstate(), np.random.get_state()  # importing xgboost draws from Python's (rich's style ids)
     try:
         lazy_import('syne_tune', 'bench')
         xgboost = lazy_import('xgboost', 'bench')  # Syne Tune's dependencies, named if missing (not Python's bare "No module named")
@@ -41,6 +42,7 @@ def _import_syne_tune() -> SimpleNamespace:
         from syne_tune.optimizer.schedulers.transfer_learning.quantile_based import quantile_based_searcher
     finally:
         root.handlers[:] = handlers; root.setLevel(level)
+        random.setstate(py_state); np.random.set_state(np_state)
     return SimpleNamespace(xgboost=xgboost, cs=cs, Trial=Trial, TrialSuggestion=TrialSuggestion, RandomSearch=RandomSearch, TPE=TPE,
                            SingleObjectiveScheduler=SingleObjectiveScheduler, SingleObjectiveBaseSearcher=SingleObjectiveBaseSearcher,
                            TransferLearningTaskEvaluations=TransferLearningTaskEvaluations, BoundingBox=BoundingBox,
