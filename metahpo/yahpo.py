@@ -4,12 +4,12 @@
 
 # %% ../nbs/20_yahpo.ipynb #a8235e92
 from __future__ import annotations
-import json, logging, os, threading, time
+import json, logging, math, os, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, Cost, check_whole, check_seed, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
+from .core import (MetahpoError, Trial, TrialStatus, Cost, check_whole, check_seed, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
                           utcnow, package_version, device_name, to_json)
 from .space import SearchSpace, Param, Float, Int, Ordinal, Categorical, ConfigError
 from .repository import Repository, TaskRecord
@@ -276,12 +276,19 @@ def _in_blocks(obj:YahpoObjective, configs:Sequence[Mapping]) -> list[dict]:
         out += obj.evaluate_many(block + block[-1:] * (_BLOCK - len(block)))[:len(block)]
     return out
 
+def _recorded(number:int, config:dict, metrics:Mapping[str, float], metric:str, **kw) -> Trial:
+    "A trial as recorded: a target the surrogate gave no finite number for is unknown (None); without the objective metric the trial failed, as `tune` records it."
+    known = {k: (v if math.isfinite(v) else None) for k, v in metrics.items()}
+    if known[metric] is None:
+        return Trial(number, config, TrialStatus.FAILED, None, known, error=f"the surrogate gave {metric}={metrics[metric]}", **kw)
+    return Trial(number, config, value=known[metric], metrics=known, **kw)
+
 def yahpo_study_name(scenario:str, instance:str, seed:int) -> str:
     "The name of the study `record_yahpo_experience` records an instance into."
     return f"yahpo-{scenario}-{instance}-random-seed{seed}"
 
 def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to record; a path opens (or creates) one
-                            scenario:str, # a name in `YAHPO_SCENARIOS`
+                            scenario:str|YahpoScenario, # a name in `YAHPO_SCENARIOS`, or a loaded scenario
                             instances:Sequence[str|int]|None=None, # default: every instance of the scenario
                             n_configs:int=50, # random configurations per instance
                             seed:int=0, # seeds each instance's draws (with the instance id)
@@ -294,7 +301,7 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
     if not isinstance(progress, (bool, np.bool_)): raise MetahpoError(f"progress={progress!r} is not allowed: give True or False")
     if isinstance(instances, (str, bytes, int, np.integer)) or not (instances is None or hasattr(instances, '__iter__')):  # a string's letters are no instances
         raise MetahpoError(f"instances={instances!r} is not allowed: give a list of instance ids, such as [{str(instances)!r}], or None for all of them")
-    sc = YahpoScenario(scenario, data_dir)
+    sc = scenario if isinstance(scenario, YahpoScenario) else YahpoScenario(scenario, data_dir)
     if metric is not None: sc.layout.direction(metric)  # an unknown metric is refused here, before the repository is opened
     asked, instances = instances, sc.instances if instances is None else [sc.check_instance(i) for i in instances]
     if not instances: raise MetahpoError(f"instances={list(asked)!r} names no instance: give instance ids, such as {sc.instances[:1]!r}, or None for all of them")
@@ -304,9 +311,9 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
     from tqdm.auto import tqdm
     added, version, device = {}, package_version(), device_name()
     try:
-        for inst in tqdm(instances, desc=f"yahpo {scenario}", disable=not progress, unit='instance'):
+        for inst in tqdm(instances, desc=f"yahpo {sc.name}", disable=not progress, unit='instance'):
             obj = YahpoObjective(sc, inst, metric=metric)
-            name = yahpo_study_name(scenario, inst, seed)
+            name = yahpo_study_name(sc.name, inst, seed)
             study = repo.study(name, obj.task, obj.space, 'random', obj.metric, obj.direction, seed)
             n_before = len(repo.trials(study))
             if n_before >= n_configs: added[inst] = 0; continue
@@ -315,8 +322,8 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
             results = _in_blocks(obj, configs)
             cost, finished = Cost((time.perf_counter() - t0) / n_configs, (time.process_time() - c0) / n_configs), utcnow()
             uid0 = fingerprint(f"{name}/{obj.task.fingerprint}")
-            repo.record_many(study, [Trial(i, config, value=metrics[obj.metric], metrics=metrics, cost=cost, seed=seed, started_at=started,
-                                           finished_at=finished, package_version=version, device=device, uid=f"yahpo-{uid0}-{i}")
+            repo.record_many(study, [_recorded(i, config, metrics, obj.metric, cost=cost, seed=seed, started_at=started, finished_at=finished,
+                                               package_version=version, device=device, uid=f"yahpo-{uid0}-{i}")
                                      for i, (config, metrics) in enumerate(zip(configs, results))])
             added[inst] = len(repo.trials(study)) - n_before
             logger.info("recorded %d trials of %s", added[inst], name)
