@@ -131,8 +131,7 @@ class YahpoScenario:
             raise MetahpoError(f"n_threads={n_threads!r} is not allowed: give a whole number of threads, 1 or more, or None (onnxruntime's default: all cores)")
         self.path = yahpo_dir(scenario, data_dir)
         self.layout, self.n_threads = YAHPO_SCENARIOS[scenario], None if n_threads is None else int(n_threads)
-        self.config_space = json.loads((self.path / 'config_space.json').read_text())
-        self.encoding = json.loads((self.path / 'encoding.json').read_text())
+        self.config_space, self.encoding = self._json('config_space.json'), self._json('encoding.json')
         lay, hps = self.layout, {hp['name']: hp for hp in self.config_space['hyperparameters']}
         missing = [n for n in (*lay.cat, *lay.cont) if n not in hps]
         if missing: raise MetahpoError(f"{str(self.path / 'config_space.json')!r} lacks the parameter(s) {missing} of the surrogate's inputs")
@@ -158,10 +157,19 @@ class YahpoScenario:
         if self._model_fingerprint is None: self._model_fingerprint = fingerprint(self._model_bytes())
         return self._model_fingerprint
 
+    def _json(self, name:str):
+        "A JSON file of the scenario's folder, or an error naming it (a truncated or hand-edited copy was a bare JSONDecodeError)."
+        try: return json.loads((self.path / name).read_text())
+        except (ValueError, UnicodeDecodeError) as e:
+            raise MetahpoError(f"{str(self.path / name)!r} is not valid JSON ({e}): put yahpo_data's {self.layout.name}/{name} (v1.0.2) there") from None
+
     def _model_bytes(self) -> bytes:
         if not self.model_path.is_file():
             raise MetahpoError(f"no surrogate {str(self.model_path)!r}: put yahpo_data's {self.name}/model.onnx there")
-        return self.model_path.read_bytes()
+        data = self.model_path.read_bytes()
+        if data.startswith(b'version https://git-lfs'):  # a clone without Git LFS holds pointers, not models
+            raise MetahpoError(f"{str(self.model_path)!r} is a Git LFS pointer, not the surrogate: fetch the file itself (`git lfs pull` in yahpo_data)")
+        return data
 
     @property
     def session(self):
@@ -171,7 +179,11 @@ class YahpoScenario:
                 ort = lazy_import('onnxruntime', 'bench')
                 opts = ort.SessionOptions()
                 if self.n_threads is not None: opts.intra_op_num_threads = opts.inter_op_num_threads = self.n_threads
-                self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
+                try: self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
+                except MetahpoError: raise
+                except Exception as e:  # onnxruntime's message does not name the file
+                    raise MetahpoError(f"onnxruntime cannot load {str(self.model_path)!r} ({type(e).__name__}: {e}): put yahpo_data's "
+                                       f"{self.name}/model.onnx (v1.0.2) there") from None
         return self._session
 
     def __getstate__(self):  # a copy (another process's, Ray's) opens its own session: onnxruntime's cannot be pickled
