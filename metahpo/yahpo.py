@@ -323,6 +323,10 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
     from tqdm.auto import tqdm
     added, version, device = {}, package_version(), device_name()
     try:
+        want = sc.layout.metric if metric is None else metric  # a study's name does not say its metric: one recorded with another is refused before any is added
+        if other := [s for s in repo.studies() if s.name in {yahpo_study_name(sc.name, i, seed) for i in instances} and s.metric != want]:
+            raise MetahpoError(f"study {other[0].name!r} in {str(repo.path)!r} was recorded with metric {other[0].metric!r}, and a study's name does not say its metric: "
+                               f"record metric={want!r} into another repository file, or give metric={other[0].metric!r}")
         for inst in tqdm(instances, desc=f"yahpo {sc.name}", disable=not progress, unit='instance'):
             obj = YahpoObjective(sc, inst, metric=metric)
             name = yahpo_study_name(sc.name, inst, seed)
