@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_peers_optuna.ipynb #8f8ae68f
 from __future__ import annotations
-import logging, math
+import inspect, logging, math
 from typing import Mapping, Sequence
 import numpy as np
 from .core import MetahpoError, choices_msg, lazy_import, check_whole
@@ -46,10 +46,16 @@ def config_from_optuna(space:SearchSpace, params:Mapping) -> dict:
     "The configuration for Optuna's parameters."
     return {p.name: p.values[int(params[p.name])] if isinstance(p, Ordinal) else params[p.name] for p in space.params}
 
+_SAMPLER_CLASSES = {'tpe': 'TPESampler', 'cmaes': 'CmaEsSampler', 'gp': 'GPSampler', 'random': 'RandomSampler'}
+
 def optuna_sampler(name:str, seed:int|None=None, **kwargs):
     "A seeded Optuna sampler by name: 'tpe', 'cmaes', 'gp' or 'random'."
     if name not in OPTUNA_SAMPLERS: raise MetahpoError(choices_msg('Optuna sampler', name, OPTUNA_SAMPLERS))
     s = _import_optuna().samplers
+    cls = getattr(s, _SAMPLER_CLASSES[name])
+    allowed = [k for k in inspect.signature(cls).parameters if k != 'seed']
+    if unknown := [k for k in kwargs if k not in allowed]:  # refused here, by name, not as Python's "unexpected keyword argument"
+        raise MetahpoError(f"{unknown[0]!r} is no argument of Optuna's {cls.__name__} (sampler {name!r}); give one of: {', '.join(allowed)}")
     seed = None if seed is None else int(seed)
     if name == 'tpe': return s.TPESampler(seed=seed, **kwargs)
     if name == 'cmaes':
@@ -68,13 +74,19 @@ class OptunaTuner(PeerTuner):
                  sampler_kwargs:Mapping|None=None, # extra arguments of the Optuna sampler
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         if sampler not in OPTUNA_SAMPLERS: raise MetahpoError(choices_msg('Optuna sampler', sampler, OPTUNA_SAMPLERS))
+        if not (sampler_kwargs is None or isinstance(sampler_kwargs, Mapping)):
+            raise MetahpoError(f"sampler_kwargs={sampler_kwargs!r} is not allowed: give a mapping of the Optuna sampler's arguments, such as {{'n_startup_trials': 5}}, or None")
+        if 'seed' in (sampler_kwargs or {}):
+            raise MetahpoError(f"sampler_kwargs holds seed={sampler_kwargs['seed']!r}: the sampler takes the tuner's seed; give it as the tuner's `seed` instead")
+        if isinstance(warm_start_configs, (Mapping, str, bytes)) or not (warm_start_configs is None or hasattr(warm_start_configs, '__iter__')):
+            raise MetahpoError(f"warm_start_configs={warm_start_configs!r:.100} is not allowed: give a list of configurations, such as [config], or None")
         super().__init__(space, seed, **peer_kwargs)
         self.optuna, self.sampler_name = _import_optuna(), sampler
         self._dists = self._distributions()
         warm = []
         for c in warm_start_configs or ():
             try: warm.append(self._plain.validate(c))
-            except ConfigError as e: raise ConfigError(f"warm-start configuration {dict(c)} does not fit {space!r}: {e}") from None
+            except ConfigError as e: raise ConfigError(f"warm-start configuration {dict(c) if isinstance(c, Mapping) else c!r} does not fit {space!r}: {e}") from None
         with _quietly('optuna'):
             self.study = self.optuna.create_study(direction='minimize', sampler=self._sampler(dict(sampler_kwargs or {})))
             for c in warm: self.study.enqueue_trial(self._to_optuna(c))
@@ -113,6 +125,9 @@ class CmaEsWarmStart(OptunaTuner):
                  sampler_kwargs:Mapping|None=None, # extra arguments of Optuna's CmaEsSampler
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         n_source_tasks = check_whole('n_source_tasks', n_source_tasks, 1)  # -1 would take all but the farthest
+        if isinstance(sampler_kwargs, Mapping) and 'source_trials' in sampler_kwargs:  # it would replace the warm start, which `source_tasks` would still name
+            raise MetahpoError("sampler_kwargs holds 'source_trials', which CmaEsWarmStart makes from `experience`: give the past tasks as `experience`, "
+                               "or use OptunaTuner(space, seed, 'cmaes', sampler_kwargs={'source_trials': ...})")
         self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         chosen = self.past
         _warn_twins(self.past, meta_features)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_peers_synetune.ipynb #78951bad
 from __future__ import annotations
-import datetime, functools, logging, math
+import datetime, functools, logging, math, random
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -21,12 +21,14 @@ __all__ = ['SYNE_TUNE_METHODS', 'syne_tune_config_space', 'to_syne_tune_config',
 # %% ../nbs/16_peers_synetune.ipynb #34dbbc62
 @functools.cache
 def _import_syne_tune() -> SimpleNamespace:
-    "The Syne Tune pieces the peers use, imported without the root-logger handler Syne Tune adds on import."
+    "The Syne Tune pieces the peers use, imported without the root-logger handler Syne Tune adds on import, nor a draw from the global generators."
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    py_state, np_state = random.getstate(), np.random.get_state()  # importing xgboost draws from Python's (rich's style ids)
     try:
         lazy_import('syne_tune', 'bench')
-        import xgboost
+        xgboost = lazy_import('xgboost', 'bench')  # Syne Tune's dependencies, named if missing (not Python's bare "No module named")
+        lazy_import('statsmodels', 'bench')
         from syne_tune import config_space as cs
         from syne_tune.backend.trial_status import Trial
         from syne_tune.optimizer.scheduler import TrialSuggestion
@@ -40,6 +42,7 @@ def _import_syne_tune() -> SimpleNamespace:
         from syne_tune.optimizer.schedulers.transfer_learning.quantile_based import quantile_based_searcher
     finally:
         root.handlers[:] = handlers; root.setLevel(level)
+        random.setstate(py_state); np.random.set_state(np_state)
     return SimpleNamespace(xgboost=xgboost, cs=cs, Trial=Trial, TrialSuggestion=TrialSuggestion, RandomSearch=RandomSearch, TPE=TPE,
                            SingleObjectiveScheduler=SingleObjectiveScheduler, SingleObjectiveBaseSearcher=SingleObjectiveBaseSearcher,
                            TransferLearningTaskEvaluations=TransferLearningTaskEvaluations, BoundingBox=BoundingBox,
@@ -181,11 +184,15 @@ class SyneTuneTuner(PeerTuner):
                  experience:Experience|None=None, # past tasks; only those in `space` are used
                  task:str|None=None, # the tuned task: its own evaluations are never used
                  searcher:str='kde', # inside the bounding box: Syne Tune's 'kde' (its TPE) or 'random'
-                 n_candidates:int=2000, # quantile: random candidates on a space too large to enumerate
+                 n_candidates:int|None=None, # quantile: random candidates on a space too large to enumerate (default 2000)
                  **peer_kwargs): # `max_grid`, `max_retries` of `PeerTuner`
         if method not in SYNE_TUNE_METHODS: raise MetahpoError(choices_msg('Syne Tune method', method, SYNE_TUNE_METHODS))
         if searcher not in ('kde', 'random'): raise MetahpoError(choices_msg('bounding-box searcher', searcher, ('kde', 'random')))
-        n_candidates = check_whole('n_candidates', n_candidates, 1)
+        if searcher != 'kde' and method != 'bounding-box':  # it was ignored: the method ran as if it were not given
+            raise MetahpoError(f"searcher={searcher!r} is for method='bounding-box' (the searcher inside the box); {method!r} has none: leave searcher out")
+        if n_candidates is not None and method != 'quantile':
+            raise MetahpoError(f"n_candidates={n_candidates!r} is for method='quantile' (its candidates on a space too large to enumerate); {method!r} takes none: leave it out")
+        n_candidates = 2000 if n_candidates is None else check_whole('n_candidates', n_candidates, 1)
         super().__init__(space, seed, **peer_kwargs)
         self.method, self.searcher = method, searcher
         self.st, cls = _import_syne_tune(), _syne_tune_classes()

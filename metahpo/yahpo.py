@@ -4,12 +4,12 @@
 
 # %% ../nbs/20_yahpo.ipynb #a8235e92
 from __future__ import annotations
-import json, logging, os, time
+import json, logging, math, os, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, Cost, check_whole, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
+from .core import (MetahpoError, Trial, TrialStatus, Cost, check_whole, check_seed, choices_msg, lazy_import, data_dir as resolve_data_dir, fingerprint,
                           utcnow, package_version, device_name, to_json)
 from .space import SearchSpace, Param, Float, Int, Ordinal, Categorical, ConfigError
 from .repository import Repository, TaskRecord
@@ -127,10 +127,11 @@ class YahpoScenario:
     def __init__(self, scenario:str, # a name in `YAHPO_SCENARIOS`
                  data_dir:str|os.PathLike|None=None, # the folder holding `yahpo/`; default `$METAHPO_DATA_DIR`
                  n_threads:int|None=None): # onnxruntime's intra-op threads; `None`: its default (all cores), as yahpo-gym
+        if n_threads is not None and not (isinstance(n_threads, (int, np.integer)) and not isinstance(n_threads, bool) and n_threads >= 1):
+            raise MetahpoError(f"n_threads={n_threads!r} is not allowed: give a whole number of threads, 1 or more, or None (onnxruntime's default: all cores)")
         self.path = yahpo_dir(scenario, data_dir)
-        self.layout, self.n_threads = YAHPO_SCENARIOS[scenario], n_threads
-        self.config_space = json.loads((self.path / 'config_space.json').read_text())
-        self.encoding = json.loads((self.path / 'encoding.json').read_text())
+        self.layout, self.n_threads = YAHPO_SCENARIOS[scenario], None if n_threads is None else int(n_threads)
+        self.config_space, self.encoding = self._json('config_space.json'), self._json('encoding.json')
         lay, hps = self.layout, {hp['name']: hp for hp in self.config_space['hyperparameters']}
         missing = [n for n in (*lay.cat, *lay.cont) if n not in hps]
         if missing: raise MetahpoError(f"{str(self.path / 'config_space.json')!r} lacks the parameter(s) {missing} of the surrogate's inputs")
@@ -139,7 +140,7 @@ class YahpoScenario:
         self.space = space_from_config_space(self.config_space, exclude=(lay.instance, *lay.fidelities), name=scenario)
         fids = [_param(hps[f]) for f in lay.fidelities]
         self.fidelity_space = SearchSpace(fids, name=f'{scenario}-fidelity', defaults={p.name: p.high for p in fids})
-        self._session, self._model_fingerprint = None, None
+        self._session, self._model_fingerprint, self._lock = None, None, threading.Lock()
 
     @property
     def name(self) -> str: return self.layout.name
@@ -156,20 +157,38 @@ class YahpoScenario:
         if self._model_fingerprint is None: self._model_fingerprint = fingerprint(self._model_bytes())
         return self._model_fingerprint
 
+    def _json(self, name:str):
+        "A JSON file of the scenario's folder, or an error naming it (a truncated or hand-edited copy was a bare JSONDecodeError)."
+        try: return json.loads((self.path / name).read_text())
+        except (ValueError, UnicodeDecodeError) as e:
+            raise MetahpoError(f"{str(self.path / name)!r} is not valid JSON ({e}): put yahpo_data's {self.layout.name}/{name} (v1.0.2) there") from None
+
     def _model_bytes(self) -> bytes:
         if not self.model_path.is_file():
             raise MetahpoError(f"no surrogate {str(self.model_path)!r}: put yahpo_data's {self.name}/model.onnx there")
-        return self.model_path.read_bytes()
+        data = self.model_path.read_bytes()
+        if data.startswith(b'version https://git-lfs'):  # a clone without Git LFS holds pointers, not models
+            raise MetahpoError(f"{str(self.model_path)!r} is a Git LFS pointer, not the surrogate: fetch the file itself (`git lfs pull` in yahpo_data)")
+        return data
 
     @property
     def session(self):
-        "The onnxruntime session of the surrogate, opened on first use."
-        if self._session is None:
-            ort = lazy_import('onnxruntime', 'bench')
-            opts = ort.SessionOptions()
-            if self.n_threads is not None: opts.intra_op_num_threads = opts.inter_op_num_threads = self.n_threads
-            self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
+        "The onnxruntime session of the surrogate, opened on first use, once (threads that ask at the same time wait for it)."
+        with self._lock:
+            if self._session is None:
+                ort = lazy_import('onnxruntime', 'bench')
+                opts = ort.SessionOptions()
+                if self.n_threads is not None: opts.intra_op_num_threads = opts.inter_op_num_threads = self.n_threads
+                try: self._session = ort.InferenceSession(self._model_bytes(), sess_options=opts, providers=['CPUExecutionProvider'])
+                except MetahpoError: raise
+                except Exception as e:  # onnxruntime's message does not name the file
+                    raise MetahpoError(f"onnxruntime cannot load {str(self.model_path)!r} ({type(e).__name__}: {e}): put yahpo_data's "
+                                       f"{self.name}/model.onnx (v1.0.2) there") from None
         return self._session
+
+    def __getstate__(self):  # a copy (another process's, Ray's) opens its own session: onnxruntime's cannot be pickled
+        return {**self.__dict__, '_session': None, '_lock': None}
+    def __setstate__(self, state): self.__dict__.update(state, _lock=threading.Lock())
 
     def check_instance(self, instance) -> str:
         "`instance` as the scenario names it (a string), or an error listing some allowed ones."
@@ -224,6 +243,9 @@ class YahpoObjective:
         self.instance = sc.check_instance(instance)
         self.metric = sc.layout.metric if metric is None else metric  # '' is no metric's name: refused by `direction`, not read as the default
         self.direction = sc.layout.direction(self.metric)
+        if not (fidelity is None or isinstance(fidelity, Mapping)):
+            raise MetahpoError(f"fidelity={fidelity!r} is not allowed: give a mapping of {sc.name}'s fidelities {sc.fidelity_space.names} to values, "
+                               f"such as {{{sc.fidelity_space.names[0]!r}: {sc.fidelity_space[sc.fidelity_space.names[0]].low!r}}}, or None for their maxima")
         self.fidelity = sc.fidelity_space.complete(fidelity or {})
         self.space = sc.space
         self._fixed = {sc.layout.instance: self.instance, **self.fidelity}
@@ -233,6 +255,7 @@ class YahpoObjective:
     def __repr__(self): return f"YahpoObjective({self.scenario.name!r}, {self.instance!r}, metric={self.metric!r}, fidelity={self.fidelity})"
 
     def _complete(self, config:Mapping) -> dict:
+        if not isinstance(config, Mapping): raise ConfigError(f"a configuration must be a mapping of parameter names to values, got {type(config).__name__} {config!r:.80}")
         fixed = [k for k in config if k in self._fixed]
         if fixed: raise ConfigError(f"{fixed} are fixed by the objective ({self._fixed}), not part of a configuration; "
                                     f"for another instance or fidelity make another YahpoObjective")
@@ -240,6 +263,9 @@ class YahpoObjective:
 
     def evaluate_many(self, configs:Sequence[Mapping]) -> list[dict]:
         "Every target for each configuration, in one call of the surrogate."
+        if isinstance(configs, (Mapping, str, bytes)) or not hasattr(configs, '__iter__'):
+            raise MetahpoError(f"configs={configs!r:.80} is not allowed: give a list of configurations, such as [config] "
+                               "(for one configuration, call the objective)")
         rows = [{**self._fixed, **self._complete(c)} for c in configs]
         out = self.scenario.predict(rows)
         return [{t: float(v) for t, v in zip(self.scenario.targets, r)} for r in out]
@@ -262,12 +288,19 @@ def _in_blocks(obj:YahpoObjective, configs:Sequence[Mapping]) -> list[dict]:
         out += obj.evaluate_many(block + block[-1:] * (_BLOCK - len(block)))[:len(block)]
     return out
 
+def _recorded(number:int, config:dict, metrics:Mapping[str, float], metric:str, **kw) -> Trial:
+    "A trial as recorded: a target the surrogate gave no finite number for is unknown (None); without the objective metric the trial failed, as `tune` records it."
+    known = {k: (v if math.isfinite(v) else None) for k, v in metrics.items()}
+    if known[metric] is None:
+        return Trial(number, config, TrialStatus.FAILED, None, known, error=f"the surrogate gave {metric}={metrics[metric]}", **kw)
+    return Trial(number, config, value=known[metric], metrics=known, **kw)
+
 def yahpo_study_name(scenario:str, instance:str, seed:int) -> str:
     "The name of the study `record_yahpo_experience` records an instance into."
     return f"yahpo-{scenario}-{instance}-random-seed{seed}"
 
 def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to record; a path opens (or creates) one
-                            scenario:str, # a name in `YAHPO_SCENARIOS`
+                            scenario:str|YahpoScenario, # a name in `YAHPO_SCENARIOS`, or a loaded scenario
                             instances:Sequence[str|int]|None=None, # default: every instance of the scenario
                             n_configs:int=50, # random configurations per instance
                             seed:int=0, # seeds each instance's draws (with the instance id)
@@ -276,20 +309,27 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
                             progress:bool=True, # show a progress bar over instances
                            ) -> dict[str, int]:
     "Record random configurations of a YAHPO scenario's instances as one study each; return the trials added per instance."
-    n_configs = check_whole('n_configs', n_configs, 1)
+    n_configs, seed = check_whole('n_configs', n_configs, 1), check_seed(seed, allow_none=False)  # a seed of None named the studies '-seedNone'
+    if not isinstance(progress, (bool, np.bool_)): raise MetahpoError(f"progress={progress!r} is not allowed: give True or False")
     if isinstance(instances, (str, bytes, int, np.integer)) or not (instances is None or hasattr(instances, '__iter__')):  # a string's letters are no instances
         raise MetahpoError(f"instances={instances!r} is not allowed: give a list of instance ids, such as [{str(instances)!r}], or None for all of them")
-    sc = YahpoScenario(scenario, data_dir)
+    sc = scenario if isinstance(scenario, YahpoScenario) else YahpoScenario(scenario, data_dir)
+    if metric is not None: sc.layout.direction(metric)  # an unknown metric is refused here, before the repository is opened
     asked, instances = instances, sc.instances if instances is None else [sc.check_instance(i) for i in instances]
+    if not instances: raise MetahpoError(f"instances={list(asked)!r} names no instance: give instance ids, such as {sc.instances[:1]!r}, or None for all of them")
     if twice := sorted({i for i in instances if instances.count(i) > 1}):  # one study each: the second would report 0 trials added
         raise MetahpoError(f"instances={list(asked)!r} names {', '.join(map(repr, twice))} more than once: give each instance once")
     repo, own = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
     from tqdm.auto import tqdm
     added, version, device = {}, package_version(), device_name()
     try:
-        for inst in tqdm(instances, desc=f"yahpo {scenario}", disable=not progress, unit='instance'):
+        want = sc.layout.metric if metric is None else metric  # a study's name does not say its metric: one recorded with another is refused before any is added
+        if other := [s for s in repo.studies() if s.name in {yahpo_study_name(sc.name, i, seed) for i in instances} and s.metric != want]:
+            raise MetahpoError(f"study {other[0].name!r} in {str(repo.path)!r} was recorded with metric {other[0].metric!r}, and a study's name does not say its metric: "
+                               f"record metric={want!r} into another repository file, or give metric={other[0].metric!r}")
+        for inst in tqdm(instances, desc=f"yahpo {sc.name}", disable=not progress, unit='instance'):
             obj = YahpoObjective(sc, inst, metric=metric)
-            name = yahpo_study_name(scenario, inst, seed)
+            name = yahpo_study_name(sc.name, inst, seed)
             study = repo.study(name, obj.task, obj.space, 'random', obj.metric, obj.direction, seed)
             n_before = len(repo.trials(study))
             if n_before >= n_configs: added[inst] = 0; continue
@@ -298,8 +338,8 @@ def record_yahpo_experience(repository:Repository|str|os.PathLike, # where to re
             results = _in_blocks(obj, configs)
             cost, finished = Cost((time.perf_counter() - t0) / n_configs, (time.process_time() - c0) / n_configs), utcnow()
             uid0 = fingerprint(f"{name}/{obj.task.fingerprint}")
-            repo.record_many(study, [Trial(i, config, value=metrics[obj.metric], metrics=metrics, cost=cost, seed=seed, started_at=started,
-                                           finished_at=finished, package_version=version, device=device, uid=f"yahpo-{uid0}-{i}")
+            repo.record_many(study, [_recorded(i, config, metrics, obj.metric, cost=cost, seed=seed, started_at=started, finished_at=finished,
+                                               package_version=version, device=device, uid=f"yahpo-{uid0}-{i}")
                                      for i, (config, metrics) in enumerate(zip(configs, results))])
             added[inst] = len(repo.trials(study)) - n_before
             logger.info("recorded %d trials of %s", added[inst], name)

@@ -392,6 +392,21 @@ def _api_cases(tmp):
         ('peer-n-neighbours-negative', lambda: _peer('nn-warm-start', n_neighbours=-1), "n_neighbours=-1 is not allowed: give a whole number, 0 or more"),
         ('peer-n-source-tasks-zero', lambda: _peer('cmaes-ws', n_source_tasks=0), "n_source_tasks=0 is not allowed: give a whole number, 1 or more"),
         ('peer-n-candidates-zero', lambda: _peer('quantile', n_candidates=0), "n_candidates=0 is not allowed: give a whole number, 1 or more"),
+        # the Optuna peers' own arguments: Python's TypeError or ValueError (a single configuration's keys read as configurations), or (source_trials) a warm start replaced silently
+        ('peer-warm-start-one-config', lambda: _peer('tpe', warm_start_configs={'n_estimators': 300, 'max_depth': 30, 'min_samples_split': 2}),
+         "is not allowed: give a list of configurations, such as [config], or None"),
+        ('peer-sampler-kwargs-seed', lambda: _peer('tpe', sampler_kwargs={'seed': 3}), "sampler_kwargs holds seed=3: the sampler takes the tuner's seed"),
+        ('peer-sampler-kwargs-unknown', lambda: _peer('tpe', sampler_kwargs={'n_startup': 3}), "'n_startup' is no argument of Optuna's TPESampler (sampler 'tpe'); give one of:"),
+        ('peer-sampler-kwargs-list', lambda: _peer('nn-warm-start', sampler_kwargs=[1]), "sampler_kwargs=[1] is not allowed: give a mapping of the Optuna sampler's arguments"),
+        ('peer-searcher-other-method', lambda: _peer('zero-shot', searcher='random'), "searcher='random' is for method='bounding-box' (the searcher inside the box); 'zero-shot' has none"),  # was ignored
+        ('peer-n-candidates-other-method', lambda: _peer('bounding-box', n_candidates=500), "n_candidates=500 is for method='quantile'"),  # was ignored
+        ('peer-cmaes-ws-source-trials', lambda: _peer('cmaes-ws', sampler_kwargs={'source_trials': []}), "sampler_kwargs holds 'source_trials', which CmaEsWarmStart makes from `experience`"),
+        # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
+        ('yahpo-n-threads-text', lambda: _yahpo_scenario(n_threads='2'), "n_threads='2' is not allowed: give a whole number of threads, 1 or more, or None"),
+        ('yahpo-n-threads-negative', lambda: _yahpo_scenario(n_threads=-1), "n_threads=-1 is not allowed"),
+        # recording YAHPO experience: refused after the repository file was made (an unknown metric), or taken (a seed of None named the studies '-seedNone')
+        ('yahpo-record-metric-unknown', lambda: _record_yahpo(metric='acc'), "unknown target of YAHPO scenario lcbench: 'acc'; choose one of: time, val_accuracy"),
+        ('yahpo-record-seed-none', lambda: _record_yahpo(seed=None), "seed None is not allowed: give a whole number from 0 to 4294967295"),
         # the search space and the baseline tuners: each of these was made, then failed later with a TypeError, ValueError or AttributeError, or did nothing
         ('categorical-function-choices', lambda: Categorical('act', [math.sin, math.cos]), "act: the choice <built-in function sin> is not allowed (of type builtin_function_or_method, which JSON cannot hold)"),
         ('decode-nan', lambda: SearchSpace([Float('lr', 1e-4, 0.1, log=True), Int('n', 1, 3)]).decode([math.nan, 0.5]), "lr: cannot decode nan"),
@@ -449,6 +464,14 @@ def _peer(name, **kw):
     if name == 'nn-warm-start': return NearestNeighbourWarmStart(sp, 0, **kw)
     if name == 'cmaes-ws': return CmaEsWarmStart(sp, 0, **kw)
     return SyneTuneTuner(sp, 0, name, **kw)
+
+def _yahpo_scenario(**kw):
+    from metahpo.yahpo import YahpoScenario
+    return YahpoScenario('lcbench', DATA, **kw)
+
+def _record_yahpo(**kw):
+    from metahpo.yahpo import record_yahpo_experience
+    return record_yahpo_experience('yahpo.db', 'lcbench', ['3945'], n_configs=2, data_dir=DATA, progress=False, **kw)
 
 def _runs():
     "Two tuners' runs on three tasks, two seeds, two evaluations: a table of `run_benchmark`."
