@@ -17,7 +17,7 @@ from .repository import Repository, TaskRecord, read_export
 # %% auto #0
 __all__ = ['TWIN_MIN_FEATURES', 'constant_to_rounding', 'standardise_scores', 'n_known', 'same_meta_features', 'TaskEvaluations',
            'task_studies', 'one_per_task', 'Experience', 'shipped_experience_path', 'load_experience',
-           'build_experience', 'past_in_space']
+           'build_experience', 'check_task_names', 'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def constant_to_rounding(values:np.ndarray) -> bool:
@@ -315,6 +315,11 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
         finally: new.unlink(missing_ok=True)
 
 # %% ../nbs/03_experience.ipynb #b9345f25
+def check_task_names(task) -> None:
+    "Refuse a `task` that is not a task's name, a list of its names, or None (what every tuner learning from experience takes)."
+    if task is not None and not isinstance(task, str) and not (isinstance(task, (list, tuple, set)) and all(isinstance(t, str) for t in task)):
+        raise MetahpoError(f"task={task!r} is not allowed: give the tuned task's name (a string), a list of its names, or None")
+
 def past_in_space(experience:Experience|None, space:SearchSpace,
                   task:str|Sequence[str]|None=None, # the tuned task: never among the past tasks
                  ) -> list[TaskEvaluations]:
@@ -323,6 +328,7 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
     mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
     plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
+    check_task_names(task)
     left_out = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
     if same := sorted(left_out - ({task} if isinstance(task, str) else set(task or ()))):
         warn_user(f"past task(s) {', '.join(same)} hold the same data as the tuned task (the same fingerprint): left out, as its own evaluations are")

@@ -656,7 +656,11 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     space = _resolve(objective, 'space', space)
     if not isinstance(space, SearchSpace):
         raise MetahpoError(f"space={space!r} is not allowed: give a SearchSpace, such as SearchSpace([Float('x', 0, 1)]) or get_space('random_forest')")
-    metric = metric or getattr(objective, 'metric', None) or 'value'
+    own = getattr(objective, 'metric', None)
+    if metric and own and metric != own and direction is None and getattr(objective, 'direction', None):  # its direction is its own metric's, not this one's
+        raise MetahpoError(f"metric={metric!r} is not the objective's own metric ({own!r}, to {objective.direction}), so its direction is not known: "
+                           f"give direction='maximize' or 'minimize' for {metric!r}, or leave metric out")
+    metric = metric or own or 'value'
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
     budget = Budget.parse(budget)

@@ -399,6 +399,9 @@ def _api_cases(tmp):
         ('peer-sampler-kwargs-unknown', lambda: _peer('tpe', sampler_kwargs={'n_startup': 3}), "'n_startup' is no argument of Optuna's TPESampler (sampler 'tpe'); give one of:"),
         ('peer-sampler-kwargs-list', lambda: _peer('nn-warm-start', sampler_kwargs=[1]), "sampler_kwargs=[1] is not allowed: give a mapping of the Optuna sampler's arguments"),
         ('peer-searcher-other-method', lambda: _peer('zero-shot', searcher='random'), "searcher='random' is for method='bounding-box' (the searcher inside the box); 'zero-shot' has none"),  # was ignored
+        ('peer-task-number', lambda: _peer('cmaes-ws', experience=__import__('metahpo.testing').testing.toy_experience(get_space('random_forest')), task=5), "task=5 is not allowed: give the tuned task's name (a string), a list of its names, or None"),  # TypeError before
+        ('tune-metric-not-the-objectives', lambda: tune(_TwoMetrics(), get_space('random_forest'), 'grid', budget=2, metric='time'),
+         "metric='time' is not the objective's own metric ('accuracy', to maximize), so its direction is not known: give direction="),  # time was maximised
         ('peer-n-candidates-other-method', lambda: _peer('bounding-box', n_candidates=500), "n_candidates=500 is for method='quantile'"),  # was ignored
         ('peer-cmaes-ws-source-trials', lambda: _peer('cmaes-ws', sampler_kwargs={'source_trials': []}), "sampler_kwargs holds 'source_trials', which CmaEsWarmStart makes from `experience`"),
         # YAHPO's surrogate: a text failed in onnxruntime at the first prediction, -1 was taken silently
@@ -454,6 +457,11 @@ def _ray():
 def _no_experience():
     from metahpo.experience import Experience
     return Experience([])
+
+class _TwoMetrics:
+    "An objective that says its metric (and direction) and measures another besides."
+    metric, direction = 'accuracy', 'maximize'
+    def __call__(self, config): return {'accuracy': 0.5, 'time': 1.0}
 
 def _peer(name, **kw):
     "A peer built by its class, with the arguments `make_peer` leaves at their defaults."
