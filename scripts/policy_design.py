@@ -174,6 +174,10 @@ def _regressor(d:pd.DataFrame):
 def read_logs(views, dagger=False) -> pd.DataFrame:
     "The logs of `views` (the consensus's simulations; with `dagger`, the policy's own too)."
     fs = [LOGS / f'{v}.parquet' for v in views] + ([LOGS / 'dagger' / f'{v}.parquet' for v in views] if dagger else [])
+    for flag, folder in (('--log', LOGS), ('--dagger', LOGS / 'dagger')):  # git-ignored: a checkout has none until they are made
+        if missing := [f.stem for f in fs if f.parent == folder and not f.exists()]:
+            raise SystemExit(f"no {flag} log of {', '.join(missing)} in {folder} (the logs are git-ignored): make them first with "
+                             f"`python scripts/policy_design.py {flag} {','.join(missing)}`" + (", after --log" if flag == '--dagger' else ''))
     return pd.concat([pd.read_parquet(f) for f in fs], ignore_index=True)
 
 def fit_policy(views, dagger=False):

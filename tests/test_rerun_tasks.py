@@ -1,0 +1,31 @@
+"""scripts/rerun_tasks.py on a copy of one committed run file (random search, seed 0, rf-grid's meta-test folder): a check
+reruns any task and its control; a write is refused while a task's twins are left out (seconds: no meta-training)."""
+import json, shutil, sys
+from pathlib import Path
+import pandas as pd, pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'scripts'))
+FOLDER = ROOT / 'results' / 'rf-grid' / 'meta-test'
+
+@pytest.fixture
+def copy(tmp_path):
+    if not (FOLDER / 'runs' / 'random-seed0.parquet').exists(): pytest.skip('no committed rf-grid meta-test runs')
+    d = tmp_path / 'rf-grid' / 'meta-test'; (d / 'runs').mkdir(parents=True)
+    shutil.copy(FOLDER / 'suite.json', d); shutil.copy(FOLDER / 'runs' / 'random-seed0.parquet', d / 'runs')
+    return tmp_path, json.loads((d / 'suite.json').read_text())['split']['meta-test'][0]
+
+def test_check_only_reruns_a_task_whose_suite_has_twins(copy, capsys):
+    "rf-grid's meta-test tasks include `contraceptive` (its twin `cmc` is a meta-train task); a check of another task need not name it."
+    from rerun_tasks import main
+    out, task = copy
+    before = (out / 'rf-grid' / 'meta-test' / 'runs' / 'random-seed0.parquet').read_bytes()
+    assert task != 'contraceptive'
+    assert main(['--suite', 'rf-grid', '--protocol', 'meta-test', '--out', str(out), '--tasks', task, '--controls', '1',
+                 '--tuners', 'random', '--check-only']) == 0
+    said = capsys.readouterr().out
+    assert 'controls: 1 of 1 run files made again bit for bit' in said and 'nothing written' in said
+    assert (out / 'rf-grid' / 'meta-test' / 'runs' / 'random-seed0.parquet').read_bytes() == before
+    with pytest.raises(SystemExit, match=r"\['contraceptive'\] have twins"):  # writing still asks for the twins
+        main(['--suite', 'rf-grid', '--protocol', 'meta-test', '--out', str(out), '--tasks', task, '--controls', '1', '--tuners', 'random'])
+    assert (out / 'rf-grid' / 'meta-test' / 'runs' / 'random-seed0.parquet').read_bytes() == before
