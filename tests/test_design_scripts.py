@@ -18,3 +18,29 @@ def test_policy_logs_missing_say_how_to_make_them(tmp_path, monkeypatch):
     assert len(policy_design.read_logs(['rf-grid-train'])) == 1  # the logs that are there are read
     with pytest.raises(SystemExit, match=r"no --dagger log of rf-grid-train .*--dagger rf-grid-train`, after --log"):
         policy_design.read_logs(['rf-grid-train'], dagger=True)
+
+def test_design_regenerate_compares_and_puts_back(tmp_path, monkeypatch):
+    "`design_regenerate.py`: a file that comes out otherwise is kept beside the committed one, which is put back as it was; the table says what differs."
+    import design_regenerate as R
+    same = b'view,k,regret\na,1,0.5\n'
+    assert R.compare(same, same) == {'identical': True}
+    c = R.compare(same + b'b,1,0.25\n', same + b'b,1,0.20\n')
+    assert (c['identical'], c['rows_differing'], c['columns_differing'], round(c['largest_difference'], 6)) == (False, 1, 'regret', 0.05)
+    assert R.compare(same, same + b'b,1,0.2\n')['note'] == 'other rows or columns'
+    assert R.compare(same, None) == {'identical': False, 'note': 'not written'}
+    design = tmp_path / 'design'; design.mkdir()
+    (design / 'x.csv').write_bytes(same); (design / 'y.csv').write_bytes(same)
+    script = tmp_path / 'scripts'; script.mkdir()
+    (script / 'fake_design.py').write_text("from pathlib import Path; import sys\n"
+                                           f"Path({str(design / 'x.csv')!r}).write_text('view,k,regret\\na,1,0.75\\n')\n"
+                                           f"Path({str(design / 'y.csv')!r}).write_bytes(Path({str(design / 'y.csv')!r}).read_bytes())\n")
+    monkeypatch.setattr(R, 'ROOT', tmp_path); monkeypatch.setattr(R, 'DESIGN', design); monkeypatch.setattr(R, 'OUT', design / 'regenerated')
+    monkeypatch.setattr(R, 'COMMANDS', [('fake_design.py', ['x.csv', 'y.csv'])])
+    R.main([])
+    assert (design / 'x.csv').read_bytes() == same  # the committed file, put back
+    assert (design / 'regenerated' / 'x.csv').read_text() == 'view,k,regret\na,1,0.75\n' and not (design / 'regenerated' / 'y.csv').exists()
+    t = R.pd.read_csv(design / 'regenerate.csv')
+    assert t.identical.tolist() == [False, True] and t.columns_differing[0] == 'regret'
+    R.main(['--only', 'fake_design.py'])  # one script again: its rows replaced, not added
+    assert R.pd.read_csv(design / 'regenerate.csv').file.tolist() == ['results/design/x.csv', 'results/design/y.csv']
+    with pytest.raises(SystemExit): R.main(['--only', 'nothing.py'])
