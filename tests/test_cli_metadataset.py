@@ -78,18 +78,21 @@ def test_full_profile_builds_apart(tmp_path, metahpo_cmd):
 
 @needs_pmlb
 def test_a_task_whose_evaluations_fail_is_not_called_complete(tmp_path, metahpo_cmd):
-    "A table that every configuration fails on (an infinite value) is reported as such, not as complete, and stays out of the experience."
+    """A table that every configuration fails on is reported as such, not as complete; a table the trainer refuses (an infinite
+    value) is a failed task with the reason; neither enters the experience."""
     import pandas as pd
     d = tmp_path / 'data' / 'pmlb'; d.mkdir(parents=True)
     good = pd.read_csv(DATA / 'pmlb' / 'labor.tsv.gz', sep='\t')
     good.to_csv(d / 'labor.tsv.gz', sep='\t', index=False)
+    good.assign(**{good.columns[0]: 1e300}).to_csv(d / 'huge.tsv.gz', sep='\t', index=False)  # finite, beyond float32: scikit-learn's forest fails every fit
     good.assign(**{good.columns[0]: float('inf')}).to_csv(d / 'broken.tsv.gz', sep='\t', index=False)
-    pd.DataFrame(dict(dataset=['labor', 'broken'], problem_type='classification')).to_csv(d / 'INDEX.csv', index=False)
+    pd.DataFrame(dict(dataset=['labor', 'huge', 'broken'], problem_type='classification')).to_csv(d / 'INDEX.csv', index=False)
     db = tmp_path / 'm.db'
-    r = run(metahpo_cmd, 'metadataset', '--repo', db, '--tasks', 'labor,broken', '--n-configs', '2', '--data-dir', tmp_path / 'data', '--no-progress')
+    r = run(metahpo_cmd, 'metadataset', '--repo', db, '--tasks', 'labor,huge,broken', '--n-configs', '2', '--data-dir', tmp_path / 'data', '--no-progress')
     assert r.returncode == 0, r.stderr
-    assert 'tasks: 2 (1 complete, 0 failed, 1 with failed evaluations)' in r.stdout, r.stdout
-    assert 'broken: 2 of 2 evaluations failed (none usable' in r.stdout, r.stdout
+    assert 'tasks: 3 (1 complete, 1 failed, 1 with failed evaluations)' in r.stdout, r.stdout
+    assert 'huge: 2 of 2 evaluations failed (none usable' in r.stdout, r.stdout
+    assert "failed broken: MetahpoError: X's column" in r.stdout and 'infinite value(s)' in r.stdout, r.stdout
     out = tmp_path / 'exp.parquet'
     assert run(metahpo_cmd, 'experience', '--repo', db, '--out', out).returncode == 0
     assert load_experience(out).task_names == ['labor']

@@ -32,6 +32,6 @@ def test_missing_optional_package_is_named(module, call, says):
         data = Path(os.environ.get('METAHPO_DATA_DIR') or ROOT.parent / 'shared' / 'data')
         if not (data / 'yahpo' / 'iaml_glmnet' / 'config_space.json').is_file(): pytest.skip(f"no YAHPO Gym data under {data}")
     else: pytest.importorskip('syne_tune')
-    r = subprocess.run([sys.executable, '-c', _BLOCK.format(module=module, call=call)], capture_output=True, text=True, timeout=120,
-                       cwd=ROOT, env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    env = {**os.environ, 'PYTHONPATH': str(ROOT), **({'METAHPO_DATA_DIR': str(data)} if module == 'onnxruntime' else {})}  # the data found above, also where the variable is unset
+    r = subprocess.run([sys.executable, '-c', _BLOCK.format(module=module, call=call)], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert f'MISSING: {says}' in r.stdout, (r.stdout, r.stderr[-2000:])
