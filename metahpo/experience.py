@@ -324,11 +324,11 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
                   task:str|Sequence[str]|None=None, # the tuned task: never among the past tasks
                  ) -> list[TaskEvaluations]:
     "The past tasks of `experience` tuned in `space`, each once, without `task`: each task itself, or the part of it in `space` with a finite score, encoded as `space` encodes."
+    check_task_names(task)  # also without experience: a peer or MetaTuner given task=5 is told so either way
     if experience is None: return []
     if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
     mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
     plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
-    check_task_names(task)
     left_out = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
     if same := sorted(left_out - ({task} if isinstance(task, str) else set(task or ()))):
         warn_user(f"past task(s) {', '.join(same)} hold the same data as the tuned task (the same fingerprint): left out, as its own evaluations are")

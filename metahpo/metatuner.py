@@ -11,7 +11,7 @@ from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole
 from .space import SearchSpace
 from .tuners import Tuner
 from .experience import Experience, TaskEvaluations
-from .experience import standardise_scores, past_in_space, check_task_names, _few, _warn_twins, _warn_unused_names
+from .experience import standardise_scores, past_in_space, _few, _warn_twins, _warn_unused_names
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
@@ -230,7 +230,6 @@ class MetaTuner(Tuner):
         unknown = lambda v: v is None or (isinstance(v, numbers.Real) and math.isnan(v))
         meta_features = dict(meta_features) if meta_features and not all(map(unknown, meta_features.values())) else None  # none known: unknown, not an average task
         for name, v in (('n_candidates', n_candidates), ('n_random_init', n_random_init)): check_whole(name, v, 1)
-        check_task_names(task)
         parts = (parts,) if isinstance(parts, str) else tuple(parts) if isinstance(parts, (list, tuple)) else parts
         if not isinstance(parts, tuple) or not parts or len(set(parts)) < len(parts):
             raise MetahpoError(f"parts={parts!r} is not allowed: give one or more of {', '.join(STRATEGIES)}, each once")
