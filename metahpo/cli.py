@@ -357,10 +357,13 @@ def _read_table(path:str, target:str, drop=()):
     if (counters := [c for c, k in kind.items() if k == 'numbers']):
         print(f"note: column(s) {', '.join(map(repr, counters))} of {path} number the rows (consecutive whole numbers, one per row): kept as "
               "features; if they are identifiers or row numbers, leave them out with --drop, as the rows' order may leak into the score", file=sys.stderr)
-    num = df.drop(columns=[target]).select_dtypes('number')  # the trainer records a table's infinite values as failed trials (a meta-dataset reports them); here, refused
+    num = df.drop(columns=[target]).select_dtypes('number')  # the trainer refuses them too; here, named as the file's columns with the fix
     inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
     if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
                                "replace them with numbers, or leave those cells empty to be imputed")
+    big = {c: int((num[c].abs() > np.finfo(np.float32).max).sum()) for c in num.columns if (num[c].abs() > np.finfo(np.float32).max).any()}
+    if big: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in big.items())} hold values beyond float32's range "
+                               "(magnitude over 3.4e+38), which scikit-learn's forest cannot take: rescale them, or leave those cells empty to be imputed")
     missing = int(df[target].isna().sum())
     if missing == len(df): raise MetahpoError(f"--target {target!r} has no value in any of the {len(df)} rows of {path}: give the column to predict")
     if missing: print(f"note: {missing} of {len(df)} rows of {path} have no --target {target!r} value and are left out", file=sys.stderr)

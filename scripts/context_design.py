@@ -45,7 +45,7 @@ against `base` lies above zero on no view at any k, and below zero on at least t
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/context_design.py <suite|outside> [variant,...]
     python scripts/context_design.py --summary
 """
-import sys, copy, warnings; warnings.filterwarnings('ignore')
+import _args, sys, copy, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
@@ -244,7 +244,8 @@ def rates(suites=('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost'), n_observed=5
     return rank_design.spearman_table(rows, ROOT / 'context-rates.csv', 'model')
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--rates': rates(); sys.exit()
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'context.csv', refs=lambda v: ('base', 'nosur') + (('warm3-nosur',) if v.startswith('warm3') else ())); sys.exit()
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -23,7 +23,7 @@ interval over tasks.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/cover_design.py <suite|outside> [variant,...]
     python scripts/cover_design.py --summary
 """
-import sys, time, warnings; warnings.filterwarnings('ignore')
+import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner, PastConsensus, default_surrogate, _unit
@@ -108,5 +108,6 @@ def summary():
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary': summary(); sys.exit()
-    run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS))
+    run(sys.argv[1], _args.variants(VARIANTS))

@@ -30,7 +30,7 @@ runs, paired 95% bootstrap intervals over tasks).
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/dkgp_design.py <suite> [variant,...]
     python scripts/dkgp_design.py --summary
 """
-import sys, time, math, copy, numpy as np, warnings; warnings.filterwarnings('ignore')
+import _args, sys, time, math, copy, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import torch
 from metahpo.core import make_rng
@@ -180,7 +180,8 @@ def make(mf, algorithm, parts):
 def summary(): return design_summary(study='meta-val-dkgp', base='base', csv='meta-val-dkgp.csv', seeds=[0])
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary':
         print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
-    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    names = _args.variants(VARIANTS)
     run_study('meta-val-dkgp', sys.argv[1], names, lambda n, mf: make(mf, *VARIANTS[n]), [0])

@@ -34,7 +34,7 @@ deciding nothing: the hindsight section of the design page (scripts/hindsight_de
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/evidence_design.py <suite|outside> [variant,...]
     python scripts/evidence_design.py --summary      # results/design/evidence.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np
 from metahpo.metatuner import MetaTuner, PastConsensus
@@ -69,7 +69,8 @@ class Evidence(MetaTuner):
 VARIANTS = {'base': dict(n_warm=3), 'evidence': dict(cls=Evidence, n_warm=3)}
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'evidence.csv', refs=lambda v: ('base',) if v != 'base' else ()); sys.exit()
     if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -38,7 +38,7 @@ of those tasks repeat the suites' committed meta-test runs of `meta`, `meta-past
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/experience_design.py <view> --meta-test
     python scripts/experience_design.py --summary --meta-test
 """
-import sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
+import _args, sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.core import make_rng
@@ -104,6 +104,7 @@ def summary(test:bool=False) -> pd.DataFrame:
 
 if __name__ == '__main__':
     test, args = '--meta-test' in sys.argv, [a for a in sys.argv[1:] if a != '--meta-test']
+    if not args: sys.exit(f"{sys.argv[0]}: give what to run; usage:\n{_args.usage(__doc__)}")
     if args[0] == '--summary':
         v = experience_verdicts(summary(test))
         print({n: dict(x, earns=len(x['below']) >= 2 and not x['above']) for n, x in v.items()}); sys.exit()

@@ -55,7 +55,7 @@ views; the lcbench design view's interval after 10 stays reported as a view wher
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/hyperbo_design.py <suite>-train
     python scripts/hyperbo_design.py --confirm      # results/design/hyperbo-confirm.csv, the verdict
 """
-import math, sys, time, warnings; warnings.filterwarnings('ignore')
+import _args, math, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner
@@ -189,6 +189,7 @@ def confirm() -> pd.DataFrame:
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary': summary(); sys.exit()
     if sys.argv[1] == '--confirm': confirm(); sys.exit()
     for v in sys.argv[1].split(','):

@@ -47,7 +47,7 @@ k) lies above zero.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/impute_design.py <lcbench-train|rbv2_xgboost-train> base,impute
     python scripts/impute_design.py --pooled
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.stats import spearmanr
@@ -126,10 +126,11 @@ def pooled(ks=(1, 3, 5, 10, 25), folder=OUT, variant='impute', csv=ROOT / 'imput
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--rates': rates(); sys.exit()
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'impute.csv', refs=lambda v: ('base', 'nosur') + (('impute-nosur',) if v == 'impute' else ())); sys.exit()
     if sys.argv[1] == '--pooled': pooled(); sys.exit()
     if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
         sys.exit(f"view {sys.argv[1]!r} is not allowed: the regressor matters on {', '.join(VIEWS)} (and their '-train' views) only")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -22,7 +22,7 @@ after the warm start the adapted surrogate's mean alone; ei = expected improveme
 sfix = the surrogate's coverage at the best observed score; duo = two experts (consensus of the past tasks,
 adapted surrogate) mixed by their out-of-sample rank agreements, the design adopted after this study.
 """
-import sys, math, time, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
+import _args, sys, math, time, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.suites import suite_experience, get_suite, protocol_tasks
 from metahpo.metatuner import MetaTuner, _rank_agreement
@@ -190,6 +190,7 @@ def run_study(study, s, names, make_variant, seeds):
         r.to_parquet(f); print(s, n, f'{time.time()-t0:.0f}s', flush=True)
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary': print(summary().query('k == 10').round(4).to_string()); sys.exit()
-    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    names = _args.variants(VARIANTS)
     run_study('meta-val', sys.argv[1], names, lambda n, mf: make(mf, **VARIANTS[n]), [0, 1, 2])

@@ -36,7 +36,7 @@ minus the committed zero-shot runs of results/<suite>/meta-val, with paired 95% 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/meta_val_width.py <suite> [variant,...]
     python scripts/meta_val_width.py --summary
 """
-import sys, math, numpy as np, warnings; warnings.filterwarnings('ignore')
+import _args, sys, math, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import metahpo.metatuner as M
 from metahpo.metatuner import MetaTuner, SimilarityPortfolio, greedy_portfolio, default_surrogate
@@ -161,9 +161,10 @@ VARIANTS = {'w1': (1.0, False), 'wloo': ('loo', False), 'pool': (1.0, True), 'cp
 def summary(): return design_summary(study='meta-val-width', base='w1', csv='meta-val-width.csv', seeds=[0])
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary':
         print(summary().pivot_table(index=['suite', 'variant'], columns='k', values='regret').round(4).to_string()); sys.exit()
-    names = sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS)
+    names = _args.variants(VARIANTS)
     chosen = {}
     run_study('meta-val-width', sys.argv[1], names, lambda n, mf: make_cpreq(mf) if n == 'cpreq' else make_first2(mf) if n == 'first2'
               else make(mf, *VARIANTS[n][:1], chosen, pool=VARIANTS[n][1]), [0])

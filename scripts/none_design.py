@@ -29,7 +29,7 @@ zero nowhere.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/none_design.py <suite|outside> [variant,...]
     python scripts/none_design.py --summary      # results/design/none.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import default_surrogate
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,7 +41,8 @@ VARIANTS = {'base': dict(n_warm=3), 'nosur': dict(n_warm=3, parts=('warm-start',
             'none': dict(n_warm=3, new_surrogate=lambda: default_surrogate('none', seed=0))}
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'none.csv', refs=lambda v: {'none': ('base', 'nosur'), 'base': ('nosur',)}.get(v, ())); sys.exit()
     if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -57,7 +57,7 @@ interval lies above zero after 5 or 10.
     python scripts/policy_design.py --summary      # results/design/policy.csv, the verdicts
     python scripts/policy_design.py --cv           # results/design/policy-cv.csv: the regressor checked on the logs alone
 """
-import sys, time, warnings; warnings.filterwarnings('ignore')
+import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner, _unit, _rank_agreement
@@ -257,6 +257,7 @@ def summary() -> pd.DataFrame:
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary': summary(); sys.exit()
     if sys.argv[1] == '--cv': cv_check(); sys.exit()
     if sys.argv[1] in ('--log', '--dagger'):
@@ -265,4 +266,4 @@ if __name__ == '__main__':
             (log if sys.argv[1] == '--log' else dagger)(v)
         sys.exit()
     if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
-    run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else ['policy', 'policy-suite'])
+    run(sys.argv[1], _args.variants(('policy', 'policy-suite', 'policy-dagger'), ['policy', 'policy-suite']))

@@ -31,7 +31,7 @@ files; the hindsight study now counts a tuner run again in a later round once: a
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pool_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/pool_design.py --pooled      # results/design/pool-pooled.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import MetaTuner, greedy_portfolio
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,8 +53,9 @@ class PoolStart(MetaTuner):
 VARIANTS = {'base': dict(n_warm=3), 'pool5': dict(cls=PoolStart, n_warm=3)}
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--pooled':
         impute_design.pooled(folder=OUT, variant='pool5', csv=ROOT / 'pool-pooled.csv'); sys.exit()
     if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
         sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)} or their '-train' views")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -43,7 +43,7 @@ and above zero on none) is answered for each.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pooled_design.py <suite>-train nosur
     python scripts/pooled_design.py --surrogate    # results/design/pooled-surrogate.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.core import make_rng
@@ -153,9 +153,10 @@ def surrogate_report(ks=(5, 10)) -> pd.DataFrame:
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--surrogate': surrogate_report(); sys.exit()
     if sys.argv[1] == '--select': select(); sys.exit()
     if sys.argv[1] == '--confirm': confirm(); sys.exit()
     if sys.argv[1] not in TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(TRAIN)}")
-    names = sys.argv[2].split(',') if len(sys.argv) > 2 else [n for n in variants() if n != 'base' or not base_file(sys.argv[1]).exists()]
+    names = _args.variants(variants(), [n for n in variants() if n != 'base' or not base_file(sys.argv[1]).exists()])
     rank_design.run(sys.argv[1], names, OUT, variants())

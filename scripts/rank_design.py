@@ -29,7 +29,7 @@ other rate ranked better after five trials.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/rank_design.py <suite|outside> [variant,...]
     python scripts/rank_design.py --summary
 """
-import sys, time, warnings; warnings.filterwarnings('ignore')
+import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.stats import spearmanr
@@ -111,6 +111,7 @@ def rates(suites=('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost'), n_observed=5
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary': summary(); sys.exit()
     if sys.argv[1] == '--rates': rates(); sys.exit()
-    run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else [v for v in VARIANTS if v != 'base'])
+    run(sys.argv[1], _args.variants(VARIANTS, [v for v in VARIANTS if v != 'base']))

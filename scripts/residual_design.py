@@ -45,7 +45,7 @@ if `dkgp-res` minus `base` after 10 is below zero in mean on rf-grid-train and a
     python scripts/residual_design.py --train      # results/design/residual-train.csv
     python scripts/residual_design.py --summary      # results/design/residual.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import ROOT, SUITES
@@ -69,8 +69,9 @@ def train_check(ks=(5, 10)):
     return out
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--train': train_check(); sys.exit()
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'residual.csv', refs=lambda v: REFS.get(v, ())); sys.exit()
     if sys.argv[1] not in SUITES + TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES + TRAIN)}")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

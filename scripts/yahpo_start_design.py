@@ -38,7 +38,7 @@ without a usable AUC (`metahpo.suites.unusable`, the same day): rbv2_xgboost's m
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/yahpo_start_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/yahpo_start_design.py --pooled      # results/design/yahpo-start-pooled.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner, greedy_portfolio, _task_model
@@ -114,9 +114,10 @@ class ChosenStart(MetaTuner):
 VARIANTS = {'base': dict(n_warm=3), 'start': dict(cls=ChosenStart, n_warm=3)}
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--offline': offline(); sys.exit()
     if sys.argv[1] == '--pooled':
         impute_design.pooled(folder=OUT, variant='start', csv=ROOT / 'yahpo-start-pooled.csv'); sys.exit()
     if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
         sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)} or their '-train' views")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

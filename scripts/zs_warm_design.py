@@ -28,7 +28,7 @@ interval against `base` lies above zero on no view at any k, and below zero on a
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/zs_warm_design.py <suite|outside> [variant,...]
     python scripts/zs_warm_design.py --summary      # results/design/zs-warm.csv
 """
-import sys, warnings; warnings.filterwarnings('ignore')
+import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np
 from metahpo.metatuner import MetaTuner, score_matrix
@@ -54,9 +54,10 @@ VARIANTS = {'base': dict(n_warm=3), 'nosur': dict(n_warm=3, parts=('warm-start',
             'zs-warm-nosur': dict(cls=ZeroShotStart, n_warm=3, parts=('warm-start', 'consensus'))}
 
 if __name__ == '__main__':
+    _args.need(__doc__)
     if sys.argv[1] == '--summary':
         refs = lambda v: {'zs-warm': ('base', 'zs-warm-nosur'), 'zs-warm-nosur': ('nosur',), 'base': ('nosur',)}.get(v, ())
         rank_design.summary(folder=OUT, csv=ROOT / 'zs-warm.csv', refs=refs)
         sys.exit()
     if sys.argv[1] not in VIEWS: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)}")
-    rank_design.run(sys.argv[1], sys.argv[2].split(',') if len(sys.argv) > 2 else list(VARIANTS), OUT, VARIANTS)
+    rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

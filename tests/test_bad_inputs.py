@@ -328,6 +328,7 @@ def _api_cases(tmp):
         ('rf-test-fraction-text', lambda: _rf(test_fraction='0.2'), "test_fraction='0.2' is not allowed: give a fraction in (0, 1)"),
         ('rf-test-fraction-nan', lambda: _rf(test_fraction=math.nan), "test_fraction=nan is not allowed"),
         ('rf-table-infinite', lambda: _rf(X=pd.DataFrame({'x': np.r_[np.arange(39.0), -np.inf]})), "X's column 'x' holds 1 infinite value(s), the first at row 39: give finite numbers, or NaN"),  # scikit-learn's ValueError in every trial before
+        ('rf-table-beyond-float32', lambda: _rf(X=pd.DataFrame({'x': np.r_[np.arange(39.0), 1e300]})), "X's column 'x' holds 1 value(s) beyond float32's range (magnitude over 3.4e+38), the first 1e+300 at row 39"),  # every trial failed before
         ('rf-test-fraction-holds-none', lambda: _rf(test_fraction=0.001), "test_fraction=0.001 of 40 rows holds out 0"),
         ('rf-split-seed-negative', lambda: _rf(test_fraction=0.2, split_seed=-1), "split_seed=-1 is not allowed"),
         # the forest's own arguments: a seed of None drew other folds each call, the rest failed in scikit-learn or as an AttributeError

@@ -76,23 +76,37 @@ def test_full_profile_builds_apart(tmp_path, metahpo_cmd):
     r = run(metahpo_cmd, 'metadataset', '--repo', db, '--profile', 'full', '--data-dir', DATA, '--no-progress')
     assert r.returncode == 2 and "the random forest has one profile" in r.stderr, r.stderr
 
+FAILING = """
+import sys
+from metahpo.trainers.rf import RandomForestTrainer
+fit = RandomForestTrainer.__call__
+def call(self, config):  # every evaluation of the task named 'flaky' fails, as a fit that runs out of memory would
+    if self.name == 'flaky': raise RuntimeError('this fit fails')
+    return fit(self, config)
+RandomForestTrainer.__call__ = call
+from metahpo.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
 @needs_pmlb
-def test_a_task_whose_evaluations_fail_is_not_called_complete(tmp_path, metahpo_cmd):
-    """A table that every configuration fails on is reported as such, not as complete; a table the trainer refuses (an infinite
-    value) is a failed task with the reason; neither enters the experience."""
+def test_a_task_whose_evaluations_fail_is_not_called_complete(tmp_path):
+    """A table that every configuration fails on is reported as such, not as complete; tables the trainer refuses (an infinite
+    value, a value beyond float32's range) are failed tasks with the reason; none enters the experience."""
+    import sys
     import pandas as pd
     d = tmp_path / 'data' / 'pmlb'; d.mkdir(parents=True)
     good = pd.read_csv(DATA / 'pmlb' / 'labor.tsv.gz', sep='\t')
-    good.to_csv(d / 'labor.tsv.gz', sep='\t', index=False)
-    good.assign(**{good.columns[0]: 1e300}).to_csv(d / 'huge.tsv.gz', sep='\t', index=False)  # finite, beyond float32: scikit-learn's forest fails every fit
-    good.assign(**{good.columns[0]: float('inf')}).to_csv(d / 'broken.tsv.gz', sep='\t', index=False)
-    pd.DataFrame(dict(dataset=['labor', 'huge', 'broken'], problem_type='classification')).to_csv(d / 'INDEX.csv', index=False)
+    for name, table in (('labor', good), ('flaky', good), ('huge', good.assign(**{good.columns[0]: 1e300})),  # finite, beyond float32: every fit failed before
+                        ('broken', good.assign(**{good.columns[0]: float('inf')}))):
+        table.to_csv(d / f'{name}.tsv.gz', sep='\t', index=False)
+    pd.DataFrame(dict(dataset=['labor', 'flaky', 'huge', 'broken'], problem_type='classification')).to_csv(d / 'INDEX.csv', index=False)
     db = tmp_path / 'm.db'
-    r = run(metahpo_cmd, 'metadataset', '--repo', db, '--tasks', 'labor,huge,broken', '--n-configs', '2', '--data-dir', tmp_path / 'data', '--no-progress')
+    r = run(sys.executable, '-c', FAILING, 'metadataset', '--repo', db, '--tasks', 'labor,flaky,huge,broken', '--n-configs', '2', '--data-dir', tmp_path / 'data', '--no-progress')
     assert r.returncode == 0, r.stderr
-    assert 'tasks: 3 (1 complete, 1 failed, 1 with failed evaluations)' in r.stdout, r.stdout
-    assert 'huge: 2 of 2 evaluations failed (none usable' in r.stdout, r.stdout
+    assert 'tasks: 4 (1 complete, 2 failed, 1 with failed evaluations)' in r.stdout, r.stdout
+    assert 'flaky: 2 of 2 evaluations failed (none usable' in r.stdout and 'this fit fails' in r.stderr, r.stdout + r.stderr
+    assert "failed huge: MetahpoError: X's column" in r.stdout and "beyond float32's range" in r.stdout, r.stdout
     assert "failed broken: MetahpoError: X's column" in r.stdout and 'infinite value(s)' in r.stdout, r.stdout
     out = tmp_path / 'exp.parquet'
-    assert run(metahpo_cmd, 'experience', '--repo', db, '--out', out).returncode == 0
+    assert run(sys.executable, '-m', 'metahpo', 'experience', '--repo', db, '--out', out).returncode == 0
     assert load_experience(out).task_names == ['labor']

@@ -178,6 +178,8 @@ def _mixed(v:np.ndarray) -> str|None:
     if all(isinstance(x, numbers.Number) for x in kinds.values()): return None  # numbers of several types (True with 1): ordered alike
     return ' and '.join(f"{k} ({x!r:.40})" for k, x in list(kinds.items())[:3])
 
+_F32_MAX = float(np.finfo(np.float32).max)  # scikit-learn's trees compare features in float32
+
 def _check_table(X:pd.DataFrame, y:np.ndarray) -> pd.DataFrame:
     "`X` with text column names and true/false columns as 1/0, or an error naming what the forest here cannot learn from, and what to give instead."
     if y.ndim != 1: raise MetahpoError(f"y of shape {y.shape} is not allowed: give one label per row (a list, an array or a Series)")
@@ -195,6 +197,10 @@ def _check_table(X:pd.DataFrame, y:np.ndarray) -> pd.DataFrame:
         elif s.dtype.kind == 'f' and (inf := np.isinf(s.to_numpy())).any():  # scikit-learn refuses them in every trial: each one failed
             raise MetahpoError(f"X's column {c!r} holds {int(inf.sum())} infinite value(s), the first at row {s.index[int(np.argmax(inf))]!r}: "
                                f"give finite numbers, or NaN where a value is unknown (it is imputed), e.g. X[{c!r}].replace([np.inf, -np.inf], np.nan)")
+        elif s.dtype.kind == 'f' and (big := np.abs(s.to_numpy()) > _F32_MAX).any():  # finite, but the forest computes in float32: every trial failed
+            raise MetahpoError(f"X's column {c!r} holds {int(big.sum())} value(s) beyond float32's range (magnitude over {_F32_MAX:.3g}), the first {s.iloc[int(np.argmax(big))]:.3g} "
+                               f"at row {s.index[int(np.argmax(big))]!r}: scikit-learn's forest computes in float32 and fails on them; rescale the column (e.g. np.log10 of its magnitude) "
+                               "or give NaN where a value is unknown (it is imputed)")
         elif mix := _mixed(s.to_numpy()): raise MetahpoError(f"X's column {c!r} holds values that cannot be encoded as categories, {mix}: give one kind of value per column, e.g. X[{c!r}].astype(str)")
     return X
 

@@ -1,0 +1,19 @@
+"""What the design scripts share on their command line: with no argument, their usage (the commands their docstring
+names) instead of an IndexError; a misspelt variant named with the ones allowed, instead of a KeyError after setup."""
+import sys
+
+def usage(doc:str) -> str:
+    "The commands a script's docstring names (its lines that run `python ... scripts/...`)."
+    return '\n'.join(l.strip() for l in (doc or '').splitlines() if 'python' in l and 'scripts/' in l)
+
+def need(doc:str, n:int=1) -> None:
+    "Exit with the script's usage when it was given fewer than `n` arguments."
+    if len(sys.argv) <= n: sys.exit(f"{sys.argv[0]}: give what to run; usage:\n{usage(doc)}")
+
+def variants(known, default=None, at:int=2) -> list[str]:
+    "The comma-separated variant names in sys.argv[at] (`default`, else every known one, when absent), each one of `known`, or exit naming the unknown ones."
+    if len(sys.argv) <= at: return list(known if default is None else default)
+    names = [n for n in sys.argv[at].split(',') if n]
+    if not names or (bad := [n for n in names if n not in known]):
+        sys.exit(f"variant(s) {', '.join(map(repr, bad)) if names else repr(sys.argv[at])} not known here: give comma-separated names of {', '.join(known)}")
+    return names
