@@ -13,6 +13,18 @@ THREAD_SETTINGS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS')
 def pytest_configure(config):
     for v in THREAD_SETTINGS: os.environ.setdefault(v, '1')  # before xdist starts its workers, which inherit it
 
+# The longest tests start first (pytest --durations=30, two workers on two cores: 24_integrations.ray 172 s, seed_experiments
+# 133 s, 30_cli 132 s, ...): xdist hands tests out in collection order, and one of these started last kept the other worker
+# idle for up to two minutes. The others keep their order; tests/test_hygiene.py checks each name is still a test.
+LONGEST_FIRST = ('test_notebook[24_integrations.ray.ipynb]', 'test_notebook[experiments/seed_experiments.ipynb]', 'test_notebook[30_cli.ipynb]',
+                 'test_notebook[07_surrogate.ipynb]', 'test_notebook[21_metadataset.ipynb]', 'test_notebook[08_metatuner.ipynb]',
+                 'test_lstm_family_builds_resumes_and_merges', 'test_notebook[11_trainers.rf.ipynb]', 'test_notebook[14_trainers.resnet.ipynb]',
+                 'test_second_node_killed_mid_study', 'test_notebook[13_trainers.bert.ipynb]', 'test_notebook[23_suites.ipynb]')
+
+def pytest_collection_modifyitems(config, items):
+    rank = {n: i for i, n in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.name, len(rank)))  # a stable sort: every other test where it was
+
 @pytest.fixture(scope='session')
 def metahpo_cmd():
     "The installed `metahpo` console script (next to this Python, else on PATH)."

@@ -48,3 +48,11 @@ def test_pyflakes_clean():
 def test_imports_in_a_fresh_interpreter(mod):
     r = subprocess.run([sys.executable, '-c', f'import {mod}'], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
+
+def test_longest_first_names_tests_that_exist():
+    "conftest's LONGEST_FIRST (tests started first, so that none starts last) names notebooks and test functions that are still there."
+    from conftest import LONGEST_FIRST
+    tests = ''.join(p.read_text() for p in (ROOT / 'tests').glob('test_*.py'))
+    for name in LONGEST_FIRST:
+        if m := re.fullmatch(r'test_notebook\[(.+)\]', name): assert (ROOT / 'nbs' / m[1]).exists(), name
+        else: assert f'def {name}(' in tests, name
