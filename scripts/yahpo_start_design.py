@@ -104,12 +104,13 @@ def offline() -> pd.DataFrame:
 CHOSEN = 'rank-et'  # the offline run's choice by the rule above (train-loo views, mean after 3), set before any tuner run
 
 class ChosenStart(MetaTuner):
-    "The committed MetaTuner whose first proposals, where the past tasks share no configuration, are the chosen start's."
+    "The committed MetaTuner whose first proposals, where the past tasks share no configuration, are the chosen start's (`START`)."
+    START = CHOSEN
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         if self.past and not self._queue and 'warm-start' in self.parts:
             pool = self._pool()
-            self._queue = [pool[j] for j in picks(self.past, self._pool_X, *STARTS[CHOSEN], N_START)]
+            self._queue = [pool[j] for j in picks(self.past, self._pool_X, *STARTS[self.START], N_START)]
 
 VARIANTS = {'base': dict(n_warm=3), 'start': dict(cls=ChosenStart, n_warm=3)}
 

@@ -25,21 +25,16 @@ after 5, 10 or 25 on both suites, and no interval (pooled or of a single view, a
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from metahpo.metatuner import MetaTuner
 from cover_design import ROOT
-from yahpo_start_design import picks, STARTS, N_START, VIEWS
+from yahpo_start_design import ChosenStart, VIEWS
 import rank_design, impute_design
 
 OUT = ROOT / 'yahpo-xgb-start'
 CHOSEN = 'cover-xgb'  # today's offline table's pick by the sixteenth round's rule (results/design/regenerated/yahpo-start-offline.csv)
 
-class XgbStart(MetaTuner):
+class XgbStart(ChosenStart):
     "The committed MetaTuner whose first proposals, where the past tasks share no configuration, are `cover-xgb`'s."
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        if self.past and not self._queue and 'warm-start' in self.parts:
-            pool = self._pool()
-            self._queue = [pool[j] for j in picks(self.past, self._pool_X, *STARTS[CHOSEN], N_START)]
+    START = CHOSEN
 
 VARIANTS = {'base': dict(n_warm=3), 'start': dict(cls=XgbStart, n_warm=3)}
 
