@@ -13,8 +13,8 @@ from .experience import Experience, n_known, _warn_twins
 from .peer_base import PeerTuner, past_tasks, nearest_tasks, task_meta_features, _quietly
 
 # %% auto #0
-__all__ = ['logger', 'OPTUNA_SAMPLERS', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna', 'optuna_sampler',
-           'OptunaTuner', 'CmaEsWarmStart', 'NearestNeighbourWarmStart']
+__all__ = ['logger', 'OPTUNA_SAMPLERS', 'check_optuna_choices', 'optuna_distributions', 'config_to_optuna', 'config_from_optuna',
+           'optuna_sampler', 'OptunaTuner', 'CmaEsWarmStart', 'NearestNeighbourWarmStart']
 
 # %% ../nbs/15_peers_optuna.ipynb #0f7ca936
 logger = logging.getLogger(__name__)
@@ -26,6 +26,17 @@ def _import_optuna():
 # %% ../nbs/15_peers_optuna.ipynb #4705498c
 OPTUNA_SAMPLERS = ('tpe', 'cmaes', 'gp', 'random')
 
+def check_optuna_choices(name:str, choices) -> tuple:
+    "`choices` as they are, or an error where two compare equal (`True` and `1`): Optuna keeps a categorical value as the index of the first equal choice."
+    choices = tuple(choices)
+    for i, a in enumerate(choices):
+        for b in choices[i + 1:]:
+            try: same = bool(a == b)
+            except Exception: same = False
+            if same: raise MetahpoError(f"parameter {name!r}: the choices {a!r} and {b!r} compare equal, and Optuna keeps a categorical value as the index "
+                                        f"of the first equal choice, so {b!r} would come back as {a!r}: give choices that differ in value (e.g. texts such as {str(a)!r} and {str(b) + '_'!r})")
+    return choices
+
 def optuna_distributions(space:SearchSpace) -> dict:
     "Optuna distributions for `space`: an Ordinal becomes an int over its positions."
     optuna = _import_optuna(); d = optuna.distributions
@@ -34,7 +45,7 @@ def optuna_distributions(space:SearchSpace) -> dict:
         if isinstance(p, Float): out[p.name] = d.FloatDistribution(float(p.low), float(p.high), log=p.log)
         elif isinstance(p, Int): out[p.name] = d.IntDistribution(int(p.low), int(p.high), log=p.log)
         elif isinstance(p, Ordinal): out[p.name] = d.IntDistribution(0, len(p.values) - 1)
-        elif isinstance(p, Categorical): out[p.name] = d.CategoricalDistribution(p.choices)
+        elif isinstance(p, Categorical): out[p.name] = d.CategoricalDistribution(check_optuna_choices(p.name, p.choices))
         else: raise MetahpoError(f"parameter {p.name} of kind {p.kind} has no Optuna distribution")
     return out
 

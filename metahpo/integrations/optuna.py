@@ -14,23 +14,13 @@ from ..repository import Repository, TaskRecord, StudyRecord
 from ..experience import Experience
 from ..tuners import Tuner, TUNERS, make_tuner
 from ..metatuner import MetaTuner
+from ..peers_optuna import check_optuna_choices
 
 # %% auto #0
 __all__ = ['logger', 'to_optuna', 'suggest', 'from_optuna', 'MetaSampler', 'heartbeat_storage', 'retry_trial',
            'import_optuna_study']
 
 # %% ../../nbs/25_integrations.optuna.ipynb #099abfcd
-def _optuna_choices(name:str, choices) -> tuple:
-    "`choices` as they are, or an error where two compare equal (`True` and `1`): Optuna keeps a categorical value as the index of the first equal choice."
-    choices = tuple(choices)
-    for i, a in enumerate(choices):
-        for b in choices[i + 1:]:
-            try: same = bool(a == b)
-            except Exception: same = False
-            if same: raise MetahpoError(f"parameter {name!r}: the choices {a!r} and {b!r} compare equal, and Optuna keeps a categorical value as the index "
-                                        f"of the first equal choice, so {b!r} would come back as {a!r}: give choices that differ in value (e.g. texts such as {str(a)!r} and {str(b) + '_'!r})")
-    return choices
-
 def to_optuna(space:SearchSpace) -> dict:
     "The parameters of `space` as Optuna distributions."
     d = lazy_import('optuna.distributions', 'optuna')
@@ -38,8 +28,8 @@ def to_optuna(space:SearchSpace) -> dict:
     for p in check_space(space).params:
         if isinstance(p, Float): out[p.name] = d.FloatDistribution(float(p.low), float(p.high), log=p.log)
         elif isinstance(p, Int): out[p.name] = d.IntDistribution(int(p.low), int(p.high), log=p.log)
-        elif isinstance(p, Ordinal): out[p.name] = d.CategoricalDistribution(_optuna_choices(p.name, p.values))
-        elif isinstance(p, Categorical): out[p.name] = d.CategoricalDistribution(_optuna_choices(p.name, p.choices))
+        elif isinstance(p, Ordinal): out[p.name] = d.CategoricalDistribution(check_optuna_choices(p.name, p.values))
+        elif isinstance(p, Categorical): out[p.name] = d.CategoricalDistribution(check_optuna_choices(p.name, p.choices))
         else: raise MetahpoError(f"parameter {p.name!r} of type {type(p).__name__} has no Optuna distribution")
     return out
 
@@ -80,7 +70,7 @@ def from_optuna(distributions:Mapping, # parameter name -> Optuna distribution
         elif kind == 'IntDistribution':
             if dist.step == 1: params.append(Int(n, dist.low, dist.high, log=dist.log))
             else: params.append(Ordinal(n, tuple(range(dist.low, dist.high + 1, dist.step))))
-        elif kind == 'CategoricalDistribution': params.append(Categorical(n, _optuna_choices(n, dist.choices)))
+        elif kind == 'CategoricalDistribution': params.append(Categorical(n, check_optuna_choices(n, dist.choices)))
         else: raise MetahpoError(f"parameter {n!r}: Optuna distribution {kind} is not supported (float, int and categorical are)")
     return SearchSpace(params, name=name or _space_name(distributions))
 
