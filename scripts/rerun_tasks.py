@@ -22,6 +22,17 @@ import numpy as np, pandas as pd
 KEY = ['tuner', 'task', 'seed', 'k']
 SAME = ['best', 'regret', 'cpu_s', 'wall_s', 'gpu_s']  # what the code decides; tuner_s and bench_* are times measured now
 
+CONTROL_KERNELS = {'OMP_NUM_THREADS': '1', 'OPENBLAS_CORETYPE': 'Haswell'}  # what scripts/meta_test_controls.sh and loto_controls.sh set
+
+def kernel_note(spec:dict, env=None) -> str|None:
+    "A line saying which settings that choose numeric kernels differ from the folder's last run (its suite.json), or where it records none, from the controls scripts'; None if none differs."
+    import os
+    from metahpo.suites import _KERNEL_SETTINGS
+    env = os.environ if env is None else env
+    was, whose = ((spec['last_run_cpu'], "the folder's last run") if spec.get('last_run_cpu') else (CONTROL_KERNELS, 'what the controls scripts set'))
+    diff = [f"{k} {was.get(k)!r} there, {env.get(k)!r} here" for k in _KERNEL_SETTINGS if k in was and was.get(k) != env.get(k)]
+    return (f"note: kernel settings differ from {whose} ({'; '.join(diff)}): OpenBLAS and MKL may round otherwise on this CPU, so a control "
+            "can differ for that reason alone (on one CPU here, CMA-ES's runs did without OPENBLAS_CORETYPE=Haswell)") if diff else None
 
 def main(argv=None) -> int:
     from metahpo.suites import run_suite, suite_experience, SUITES, _write
@@ -57,6 +68,7 @@ def main(argv=None) -> int:
         sys.exit(f"task(s) {missing} have twins in the suite, so their rows change too: name them in --tasks as well")
     rest = [t for t in tuned if t not in tasks and t not in twinned]
     controls = sorted(np.random.default_rng(0).choice(rest, min(a.controls, len(rest)), replace=False).tolist())
+    if note := kernel_note(spec): print(note, file=sys.stderr)
     print(f"{a.suite} ({a.protocol}): rerunning {tasks} and controls {controls} for {len(files)} run files")
     groups = defaultdict(list)  # tuners that ran on the same seeds run together (they share meta-trained surrogates, as in the folder)
     for tuner, s in seeds.items(): groups[tuple(sorted(s))].append(tuner)

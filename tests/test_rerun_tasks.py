@@ -29,3 +29,12 @@ def test_check_only_reruns_a_task_whose_suite_has_twins(copy, capsys):
     with pytest.raises(SystemExit, match=r"\['contraceptive'\] have twins"):  # writing still asks for the twins
         main(['--suite', 'rf-grid', '--protocol', 'meta-test', '--out', str(out), '--tasks', task, '--controls', '1', '--tuners', 'random'])
     assert (out / 'rf-grid' / 'meta-test' / 'runs' / 'random-seed0.parquet').read_bytes() == before
+
+def test_kernel_note_names_settings_that_differ():
+    "A check run without the controls scripts' kernel settings says so (cmaes-ws's controls differed without OPENBLAS_CORETYPE=Haswell), naming each setting."
+    import rerun_tasks as R
+    assert R.kernel_note({}, {'OMP_NUM_THREADS': '1', 'OPENBLAS_CORETYPE': 'Haswell'}) is None
+    note = R.kernel_note({}, {'OMP_NUM_THREADS': '1'})
+    assert "differ from what the controls scripts set (OPENBLAS_CORETYPE 'Haswell' there, None here)" in note, note
+    note = R.kernel_note({'last_run_cpu': {'model': 'x', 'OPENBLAS_CORETYPE': None, 'OMP_NUM_THREADS': '1'}}, {'OMP_NUM_THREADS': '2'})
+    assert "differ from the folder's last run (OMP_NUM_THREADS '1' there, '2' here)" in note and 'OPENBLAS_CORETYPE None' not in note, note
