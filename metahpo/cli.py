@@ -361,7 +361,7 @@ def _read_table(path:str, target:str, drop=()):
     inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
     if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
                                "replace them with numbers, or leave those cells empty to be imputed")
-    big = {c: int((num[c].abs() > np.finfo(np.float32).max).sum()) for c in num.columns if (num[c].abs() > np.finfo(np.float32).max).any()}
+    big = {c: int(k) for c, k in (num.abs() > np.finfo(np.float32).max).sum().items() if k}  # one pass over the table
     if big: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in big.items())} hold values beyond float32's range "
                                "(magnitude over 3.4e+38), which scikit-learn's forest cannot take: rescale them, or leave those cells empty to be imputed")
     missing = int(df[target].isna().sum())
