@@ -1,5 +1,5 @@
 """What the design scripts share on their command line: with no argument, their usage (the commands their docstring
-names) instead of an IndexError; a misspelt variant named with the ones allowed, instead of a KeyError after setup."""
+names) instead of an IndexError; a misspelt variant or view named with the ones allowed, instead of a KeyError or a traceback after setup."""
 import sys
 
 def usage(doc:str) -> str:
@@ -17,3 +17,9 @@ def variants(known, default=None, at:int=2) -> list[str]:
     if not names or (bad := [n for n in names if n not in known]):
         sys.exit(f"variant(s) {', '.join(map(repr, bad)) if names else repr(sys.argv[at])} not known here: give comma-separated names of {', '.join(known)}")
     return names
+
+def view(name:str, allowed) -> str:
+    "`name` if it is one of `allowed` (the views a script runs on), else exit naming them."
+    allowed = list(allowed)
+    if name not in allowed: sys.exit(f"view {name!r} is not known here: give one of {', '.join(allowed)}")
+    return name

@@ -29,7 +29,7 @@ import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner, PastConsensus, default_surrogate, _unit
 from metahpo.benchmark import run_benchmark, paired_differences, task_regret
 from metahpo.experience import Experience
-from metahpo.suites import get_suite
+from metahpo.suites import SUITES, get_suite
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meta_val_design import meta_val_setup
 
@@ -70,6 +70,7 @@ def factory(cls, mf, new_surrogate=lambda: default_surrogate(seed=0), **kw):
 
 def setup(view):
     "A view's tasks, the tuned ones, the experience they learn from, every task's meta-features and the budget: a suite's meta-validation tasks, '<suite>-train' (its meta-train tasks, each with the others as experience) or 'outside'."
+    _args.view(view, [*SUITES, *(f'{s}-train' for s in SUITES if s != 'outside')])  # 'outside' is a suite's name and the outside tables' view
     if view.endswith('-train'):
         ex, _, past, mf = meta_val_setup(view[:-len('-train')])
         return ex, past.task_names, past, mf, get_suite(view[:-len('-train')]).budget

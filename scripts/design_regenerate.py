@@ -50,6 +50,7 @@ COMMANDS = [
     ('policy_design.py --summary', ['policy.csv']),
     ('hyperbo_design.py --summary', ['hyperbo.csv']),
     ('hyperbo_design.py --confirm', ['hyperbo-confirm.csv']),
+    ('yahpo_xgb_start_design.py --pooled', ['yahpo-xgb-start-pooled.csv']),
     ('hindsight_design.py', ['hindsight.csv', 'hindsight-best.csv']),
     ('similarity_oracle.py', ['similarity-oracle.csv']),
     ('lstm_profile_noise.py', ['lstm-profile-noise.csv']),

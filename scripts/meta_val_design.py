@@ -24,7 +24,7 @@ adapted surrogate) mixed by their out-of-sample rank agreements, the design adop
 """
 import _args, sys, math, time, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
-from metahpo.suites import suite_experience, get_suite, protocol_tasks
+from metahpo.suites import SUITES, suite_experience, get_suite, protocol_tasks
 from metahpo.metatuner import MetaTuner, _rank_agreement
 from metahpo.surrogate import MetaSurrogate
 from metahpo.benchmark import run_benchmark, task_regret, paired_differences
@@ -172,6 +172,7 @@ def summary(root=Path(__file__).resolve().parents[1], study='meta-val', base='ba
 
 def meta_val_setup(s, protocol='meta-val'):
     "A suite's tasks, its meta-validation tasks (or those of another `protocol`), the tasks they learn from (meta-train; for 'meta-test' also meta-validation), and every task's meta-features."
+    _args.view(s, SUITES)
     cache = f'results/{s}/candidates.db' if get_suite(s).source == 'yahpo' else None
     ex = suite_experience(s, None, None, 100, cache=cache)
     tuned, learn = protocol_tasks(s, ex.task_names, protocol)

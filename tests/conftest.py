@@ -21,6 +21,27 @@ LONGEST_FIRST = ('test_notebook[24_integrations.ray.ipynb]', 'test_notebook[expe
                  'test_lstm_family_builds_resumes_and_merges', 'test_notebook[11_trainers.rf.ipynb]', 'test_notebook[14_trainers.resnet.ipynb]',
                  'test_second_node_killed_mid_study', 'test_notebook[13_trainers.bert.ipynb]', 'test_notebook[23_suites.ipynb]')
 
+# Tests one xdist worker runs, one after another, while the other goes on with the rest: the Ray tests with chapter 24 (one
+# local cluster at a time: under xdist's plain load scheduling, tests/test_ray.py's lock kept the other worker waiting
+# 22 to 61 s per test), and the docs site's tests (their module fixture builds the site, 45 s: once, not on both workers).
+# xdist's own `xdist_group` marks do not reach its scheduler under pytest 9.2 (xdist renames `item._nodeid`, which
+# pytest 9.2's node id no longer reads), so the scheduler below groups by node id. Each key: the node ids' beginnings.
+GROUPS = {'ray': ('tests/test_notebooks.py::test_notebook[24_integrations.ray.ipynb]', 'tests/test_ray.py::'),
+          'docs': ('tests/test_docs.py::',)}
+
+def group_of(nodeid:str) -> str:
+    "The group a test runs in: a key of GROUPS, else the test alone."
+    return next((g for g, starts in GROUPS.items() if nodeid.startswith(starts)), nodeid)
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    "xdist's load scheduling by whole groups (each test its own but for GROUPS), largest first: xdist's LoadScopeScheduling, split by `group_of`."
+    if config.getvalue('dist') != 'load': return None  # another --dist given: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid): return group_of(nodeid)
+    return GroupScheduling(config, log)
+
 def pytest_collection_modifyitems(config, items):
     rank = {n: i for i, n in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.name, len(rank)))  # a stable sort: every other test where it was

@@ -48,7 +48,7 @@ def test_design_regenerate_compares_and_puts_back(tmp_path, monkeypatch):
 SCRIPTS = Path(__file__).resolve().parents[1] / 'scripts'
 
 def test_design_scripts_say_their_usage_and_name_a_misspelt_variant(monkeypatch):
-    "With no argument a design script prints the commands its docstring names (not an IndexError); a misspelt variant is named with the allowed ones before any setup (not a KeyError)."
+    "With no argument a design script prints the commands its docstring names (not an IndexError); a misspelt variant is named with the allowed ones before any setup (not a KeyError), a misspelt view with the allowed views (not a traceback)."
     import subprocess, _args
     readers = [p.name for p in sorted(SCRIPTS.glob('*.py')) if 'sys.argv[1]' in p.read_text() or "args[0]" in p.read_text()]
     assert len(readers) >= 17 and [n for n in readers if '_args.' not in (SCRIPTS / n).read_text() and n != 'image_cost_remeasure.py'] == []
@@ -56,6 +56,9 @@ def test_design_scripts_say_their_usage_and_name_a_misspelt_variant(monkeypatch)
     assert r.returncode == 1 and 'give what to run; usage:' in r.stderr and 'python scripts/cover_design.py --summary' in r.stderr, r.stderr
     r = subprocess.run([sys.executable, str(SCRIPTS / 'zs_warm_design.py'), 'rf-wide', 'base,nosurr'], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and r.stderr.strip() == "variant(s) 'nosurr' not known here: give comma-separated names of base, nosur, zs-warm, zs-warm-nosur", r.stderr
+    r = subprocess.run([sys.executable, str(SCRIPTS / 'cover_design.py'), 'rf-wde', 'base'], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and r.stderr.strip().startswith("view 'rf-wde' is not known here: give one of rf-grid, rf-wide") and 'Traceback' not in r.stderr, r.stderr
+    assert 'lcbench-train, ' in r.stderr and r.stderr.count('outside') == 1  # the '-train' views too, and 'outside' once
     monkeypatch.setattr(sys, 'argv', ['x.py', 'rf-wide'])
     assert _args.variants({'a': 1, 'b': 2}) == ['a', 'b'] and _args.variants({'a': 1, 'b': 2}, ['b']) == ['b']  # none given: the default, else every one
     monkeypatch.setattr(sys, 'argv', ['x.py', 'rf-wide', ','])

@@ -56,3 +56,14 @@ def test_longest_first_names_tests_that_exist():
     for name in LONGEST_FIRST:
         if m := re.fullmatch(r'test_notebook\[(.+)\]', name): assert (ROOT / 'nbs' / m[1]).exists(), name
         else: assert f'def {name}(' in tests, name
+
+def test_groups_name_tests_that_exist():
+    "conftest's GROUPS (tests one xdist worker runs together) name notebooks and test files that are still there; any other test is its own."
+    from conftest import GROUPS, group_of
+    for starts in GROUPS.values():
+        for s in starts:
+            path, _, rest = s.partition('::')
+            assert (ROOT / path).exists(), s
+            if m := re.fullmatch(r'test_notebook\[(.+)\]', rest): assert (ROOT / 'nbs' / m[1]).exists(), s
+    assert group_of('tests/test_ray.py::test_local_start_timed_out[1]') == group_of('tests/test_notebooks.py::test_notebook[24_integrations.ray.ipynb]') == 'ray'
+    assert group_of('tests/test_notebooks.py::test_notebook[25_integrations.optuna.ipynb]') == 'tests/test_notebooks.py::test_notebook[25_integrations.optuna.ipynb]'

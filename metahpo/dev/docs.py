@@ -278,6 +278,18 @@ def _stand_in_alt(record) -> bool:
     "Drop nbconvert's warning that figures lack alt text: `render_body` gives each figure its own in place of nbconvert's stand-in."
     return 'Alternative text is missing' not in record.getMessage()
 
+# nbconvert's 'basic' page, but a code cell's source as Pygments highlights it, without bleach's sanitising pass over it:
+# Pygments escapes the source itself, the pass changed no page (the site built both ways is byte for byte the same), and
+# it took about a fifth of the build. Markdown and outputs are as nbconvert renders them.
+_PAGE_TEMPLATE = """{%- extends 'basic/index.html.j2' -%}
+{% block input %}
+<div class="inner_cell">
+    <div class="input_area">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+    </div>
+</div>
+{%- endblock input %}"""
+
 def render_body(nb:dict) -> tuple[str, list, list]:
     "HTML of the cells of a prepared notebook, its headings (level, id, text) and its sections (id, title, text)."
     import nbformat
@@ -288,7 +300,9 @@ def render_body(nb:dict) -> tuple[str, list, list]:
     c.TagRemovePreprocessor.remove_cell_tags = ('remove_cell',)
     c.TagRemovePreprocessor.remove_input_tags = ('remove_input',)
     c.TagRemovePreprocessor.remove_all_outputs_tags = ('remove_output',)
-    exp = HTMLExporter(config=c, template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
+    from jinja2 import DictLoader
+    exp = HTMLExporter(config=c, template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True,
+                       extra_loaders=[DictLoader({'metahpo-page.html.j2': _PAGE_TEMPLATE})], template_file='metahpo-page.html.j2')
     if _stand_in_alt not in exp.log.filters: exp.log.addFilter(_stand_in_alt)
     body, _ = exp.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))  # reads joins multi-line strings
     body = re.sub(r'<p>\d+ rows × \d+ columns</p>', '', body)  # pandas' footer: the table says it

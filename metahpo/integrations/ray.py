@@ -54,7 +54,10 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
                                    "when the machine is less loaded, or start a cluster with `ray start --head --node-ip-address=127.0.0.1` "
                                    "and give its address") from None
             logger.warning(f"a local Ray cluster timed out during startup (a busy machine?): its {len(ended)} processes are ended; starting it once more")
-    if local: _watch_cluster(_node_pids(ray) or sorted(_children() - before))  # ends what Ray leaves of it if this process is killed
+    if local:  # a watcher ends what Ray leaves of it if this process is killed
+        pids = _node_pids(ray) or sorted(_children() - before)
+        if not pids: logger.warning("found no process of the local Ray cluster to watch: if this process is killed, Ray's agents may outlive it by about 60 s")
+        _watch_cluster(pids)
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #88fb138e
@@ -101,14 +104,17 @@ for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
 '''
 
 def _children() -> set:
-    "The pids of this process's children (Linux's /proc/self/task/*/children; empty where there is none): a local cluster's processes are those `ray.init` added."
-    out = set()
-    try: tasks = os.listdir('/proc/self/task')
+    """The pids of this process's children, found by the parent each process in /proc names (empty where there is no /proc): a local
+    cluster's processes are those `ray.init` added. Not Linux's /proc/self/task/*/children: it can miss a child while another one
+    exits, and a CI run once had no watcher after a local start in which only these children named the cluster."""
+    me, out = os.getpid(), set()
+    try: pids = [d for d in os.listdir('/proc') if d.isdigit()]
     except OSError: return out
-    for t in tasks:
+    for d in pids:
         try:
-            with open(f'/proc/self/task/{t}/children') as f: out.update(int(p) for p in f.read().split())
-        except (OSError, ValueError): pass
+            with open(f'/proc/{d}/stat', 'rb') as f: s = f.read()
+            if int(s[s.rindex(b')') + 2:].split()[1]) == me: out.add(int(d))
+        except (OSError, ValueError, IndexError): pass
     return out
 
 def _cmdline(pid:int) -> str:
