@@ -106,7 +106,7 @@ for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
 def _children() -> set:
     """The pids of this process's children, found by the parent each process in /proc names (empty where there is no /proc): a local
     cluster's processes are those `ray.init` added. Not Linux's /proc/self/task/*/children: it can miss a child while another one
-    exits, and a CI run once had no watcher after a local start in which only these children named the cluster."""
+    exits (proc(5)); the one CI failure of a killed driver's cluster found this way looked like a start that left no watcher."""
     me, out = os.getpid(), set()
     try: pids = [d for d in os.listdir('/proc') if d.isdigit()]
     except OSError: return out
