@@ -13,13 +13,17 @@ THREAD_SETTINGS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS')
 def pytest_configure(config):
     for v in THREAD_SETTINGS: os.environ.setdefault(v, '1')  # before xdist starts its workers, which inherit it
 
-# The longest tests start first (pytest --durations=30, two workers on two cores: 24_integrations.ray 172 s, seed_experiments
-# 133 s, 30_cli 132 s, ...): xdist hands tests out in collection order, and one of these started last kept the other worker
-# idle for up to two minutes. The others keep their order; tests/test_hygiene.py checks each name is still a test.
+# The longest tests start first (pytest --durations=40 on a clone, two workers on two cores: seed_experiments 143-199 s, 30_cli
+# 128-151 s, 24_integrations.ray 103-115 s, ...; every test over 20 s is here): xdist hands tests out in collection order,
+# and one of these started last kept the other worker idle for up to two minutes. The Ray tests and chapter 24 run as one
+# group (GROUPS below), in this order. The others keep their order; tests/test_hygiene.py checks each name is still a test.
 LONGEST_FIRST = ('test_notebook[24_integrations.ray.ipynb]', 'test_notebook[experiments/seed_experiments.ipynb]', 'test_notebook[30_cli.ipynb]',
-                 'test_notebook[07_surrogate.ipynb]', 'test_notebook[21_metadataset.ipynb]', 'test_notebook[08_metatuner.ipynb]',
-                 'test_lstm_family_builds_resumes_and_merges', 'test_notebook[11_trainers.rf.ipynb]', 'test_notebook[14_trainers.resnet.ipynb]',
-                 'test_second_node_killed_mid_study', 'test_notebook[13_trainers.bert.ipynb]', 'test_notebook[23_suites.ipynb]')
+                 'test_notebook[08_metatuner.ipynb]', 'test_notebook[21_metadataset.ipynb]', 'test_notebook[experiments/benchmark.ipynb]',
+                 'test_lstm_family_builds_resumes_and_merges', 'test_notebook[23_suites.ipynb]', 'test_notebook[07_surrogate.ipynb]',
+                 'test_notebook[14_trainers.resnet.ipynb]', 'test_notebook[11_trainers.rf.ipynb]', 'test_notebook[13_trainers.bert.ipynb]',
+                 'test_notebook[25_integrations.optuna.ipynb]', 'test_four_processes_one_study', 'test_notebook[04_metafeatures.ipynb]',
+                 'test_notebook[26_metadataset_nn.ipynb]', 'test_resumed_study_stopped_while_meta_training_says_its_trials_are_kept',
+                 'test_every_task_is_an_item_the_rule_found', 'test_second_node_killed_mid_study')
 
 # Tests one xdist worker runs, one after another, while the other goes on with the rest: the Ray tests with chapter 24 (one
 # local cluster at a time: under xdist's plain load scheduling, tests/test_ray.py's lock kept the other worker waiting
