@@ -72,5 +72,5 @@ if __name__ == '__main__':
     _args.need(__doc__)
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'evidence.csv', refs=lambda v: ('base',) if v != 'base' else ()); sys.exit()
-    if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
+    _args.view(sys.argv[1], SUITES)
     rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

@@ -193,5 +193,5 @@ if __name__ == '__main__':
     if sys.argv[1] == '--summary': summary(); sys.exit()
     if sys.argv[1] == '--confirm': confirm(); sys.exit()
     for v in sys.argv[1].split(','):
-        if v not in SUITES + TRAIN: sys.exit(f"view {v!r} is not allowed: give one of {', '.join(SUITES + TRAIN)}")
+        _args.view(v, SUITES + TRAIN)
         run(v)

@@ -262,8 +262,8 @@ if __name__ == '__main__':
     if sys.argv[1] == '--cv': cv_check(); sys.exit()
     if sys.argv[1] in ('--log', '--dagger'):
         for v in sys.argv[2].split(','):
-            if v not in TRAIN: sys.exit(f"view {v!r} is not allowed: give one of {', '.join(TRAIN)}")
+            _args.view(v, TRAIN)
             (log if sys.argv[1] == '--log' else dagger)(v)
         sys.exit()
-    if sys.argv[1] not in SUITES: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES)}")
+    _args.view(sys.argv[1], SUITES)
     run(sys.argv[1], _args.variants(('policy', 'policy-suite', 'policy-dagger'), ['policy', 'policy-suite']))

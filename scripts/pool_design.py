@@ -56,6 +56,5 @@ if __name__ == '__main__':
     _args.need(__doc__)
     if sys.argv[1] == '--pooled':
         impute_design.pooled(folder=OUT, variant='pool5', csv=ROOT / 'pool-pooled.csv'); sys.exit()
-    if sys.argv[1] not in VIEWS + tuple(f'{v}-train' for v in VIEWS):
-        sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)} or their '-train' views")
+    _args.view(sys.argv[1], [*VIEWS, *(f'{v}-train' for v in VIEWS)])
     rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

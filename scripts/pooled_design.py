@@ -157,6 +157,6 @@ if __name__ == '__main__':
     if sys.argv[1] == '--surrogate': surrogate_report(); sys.exit()
     if sys.argv[1] == '--select': select(); sys.exit()
     if sys.argv[1] == '--confirm': confirm(); sys.exit()
-    if sys.argv[1] not in TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(TRAIN)}")
+    _args.view(sys.argv[1], TRAIN)
     names = _args.variants(variants(), [n for n in variants() if n != 'base' or not base_file(sys.argv[1]).exists()])
     rank_design.run(sys.argv[1], names, OUT, variants())

@@ -73,5 +73,5 @@ if __name__ == '__main__':
     if sys.argv[1] == '--train': train_check(); sys.exit()
     if sys.argv[1] == '--summary':
         rank_design.summary(folder=OUT, csv=ROOT / 'residual.csv', refs=lambda v: REFS.get(v, ())); sys.exit()
-    if sys.argv[1] not in SUITES + TRAIN: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(SUITES + TRAIN)}")
+    _args.view(sys.argv[1], SUITES + TRAIN)
     rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

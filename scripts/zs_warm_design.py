@@ -59,5 +59,5 @@ if __name__ == '__main__':
         refs = lambda v: {'zs-warm': ('base', 'zs-warm-nosur'), 'zs-warm-nosur': ('nosur',), 'base': ('nosur',)}.get(v, ())
         rank_design.summary(folder=OUT, csv=ROOT / 'zs-warm.csv', refs=refs)
         sys.exit()
-    if sys.argv[1] not in VIEWS: sys.exit(f"view {sys.argv[1]!r} is not allowed: give one of {', '.join(VIEWS)}")
+    _args.view(sys.argv[1], VIEWS)
     rank_design.run(sys.argv[1], _args.variants(VARIANTS), OUT, VARIANTS)

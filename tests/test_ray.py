@@ -126,10 +126,6 @@ def _tree(pid:int) -> dict:
         out.update(kids); todo += kids
     return out
 
-def _cmdline(pid:int) -> str:
-    try: return Path(f'/proc/{pid}/cmdline').read_bytes().replace(b'\0', b' ').decode(errors='replace')
-    except OSError: return ''
-
 def _left(procs:dict) -> dict:
     now = _procs()
     return {p: v for p, v in procs.items() if p in now and now[p][0] == v[0]}  # the same process (a pid used again starts later)
@@ -167,6 +163,7 @@ def test_local_cluster_ends_with_a_killed_driver(tmp_path, found_by):
         before = _tree(d.pid)
         names = sorted(v[2] for v in before.values())
         assert 'raylet' in names and len(before) >= 5, names  # its cluster: GCS, raylet, agents, workers (and the watcher)
+        from metahpo.integrations.ray import _cmdline
         watched = any(v[1] == d.pid and 'grace_s' in _cmdline(p) for p, v in before.items())  # the watcher is the driver's child
         assert watched, f"no watcher among the driver's processes: {names}"
         d.kill(); d.wait(); t0 = time.monotonic()
