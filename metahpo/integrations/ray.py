@@ -64,8 +64,10 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
 # Run by `python -I -c` (the standard library only: it starts in milliseconds). Arguments: the driver's pid (0: gone already), poll seconds,
 # grace seconds, the pids of the cluster's processes the driver started (GCS, raylet, ...). Every `poll_s` it adds their
 # children (the raylet's agents and workers) to what it knows, by pid and start time (a pid used again starts later).
-# It exits when they are gone while the driver lives (the driver shut its cluster down). When the driver has died
-# (this process has another parent), it sends SIGTERM to what is left, and SIGKILL to what is still there `grace_s` later.
+# When the driver has died (this process has another parent) or the roots are gone, it sends SIGTERM to what is left of
+# the cluster, and SIGKILL to what is still there `grace_s` later, then exits. Roots gone need not mean a shutdown: a killed
+# driver's threads exit one by one, the roots die (Ray's parent-death signal) as the thread that started them exits, and
+# meanwhile this process's parent still reads as the driver (two CI runs left the raylet's agents so, a watcher running).
 _WATCHER = r'''
 import os, signal, sys, time
 driver, poll_s, grace_s, roots = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), [int(p) for p in sys.argv[4:]]
@@ -91,7 +93,7 @@ known = grow({p: now[p][0] for p in roots if p in now})
 while os.getppid() == driver:
     time.sleep(poll_s)
     known = grow(known)
-    if not any(p in known for p in roots) and os.getppid() == driver: sys.exit(0)
+    if not any(p in known for p in roots): break  # shut down, or the driver is dying: end what is left either way
 left = grow(known)
 for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
     for p in left:
