@@ -24,8 +24,11 @@ def predictive_quantile(q:float, df:float=math.inf) -> float:
     return float(norm.ppf(q) if math.isinf(df) else t.ppf(q, df))
 
 def _logpdf(u:np.ndarray, df:float) -> np.ndarray:
-    from scipy.stats import norm, t
-    return norm.logpdf(u) if math.isinf(df) else t.logpdf(u, df)
+    "The standard Student-t's log density at each u (Gaussian when df is infinite), by SciPy's own formulas for `t.logpdf` and `norm.logpdf`: the same numbers without their wrappers, which cost most of `fit_predictive`'s time."
+    from scipy.special import poch
+    if math.isinf(df): return -u ** 2 / 2.0 - np.log(np.sqrt(2 * np.pi))
+    df = np.full(np.shape(u), float(df))  # an array, as SciPy computes it
+    return np.log(poch(0.5 * df, 0.5)) - 0.5 * (np.log(df) + np.log(np.pi)) - (df + 1) / 2 * np.log1p(u * u / df)
 
 def fit_predictive(errors:np.ndarray, # prediction errors on held-out data
                    spreads:np.ndarray, # the ensemble's standard deviation for each
