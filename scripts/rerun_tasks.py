@@ -34,6 +34,10 @@ def kernel_note(spec:dict, env=None) -> str|None:
     return (f"note: kernel settings differ from {whose} ({'; '.join(diff)}): OpenBLAS and MKL may round otherwise on this CPU, so a control "
             "can differ for that reason alone (on one CPU here, CMA-ES's runs did without OPENBLAS_CORETYPE=Haswell)") if diff else None
 
+def _best_from(rows:pd.DataFrame) -> str:
+    "The first k from which a committed run of one task (one or more seeds) held its final regret: a row that differs later changes only what came after the best was found."
+    return ', '.join(str(int(g.k[g.regret <= g.regret.min()].min())) for _, g in rows.groupby('seed'))
+
 def main(argv=None) -> int:
     from metahpo.suites import run_suite, suite_experience, SUITES, _write
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -90,7 +94,10 @@ def main(argv=None) -> int:
             if len(o) == len(n) and o[KEY].equals(n[KEY]):
                 d = (n.groupby('task').regret.mean() - o.groupby('task').regret.mean()).abs()
                 cols = [c for c in SAME if not np.allclose(o[c].to_numpy(float), n[c].to_numpy(float), rtol=0, atol=1e-12, equal_nan=True)]
-                print(f"  {f.name}: the controls' mean regret differs by up to {d.max():.4f} ({(n.regret != o.regret).mean():.0%} of rows); columns that differ: {cols}")
+                rows = ~np.isclose(o[same].to_numpy(float), n[same].to_numpy(float), rtol=0, atol=1e-12, equal_nan=True).all(axis=1)
+                where = [f"{t} from k {int(g.k.min())} (its best value held from k {_best_from(o[o.task == t])})" for t, g in o[rows].groupby('task')]
+                print(f"  {f.name}: the controls' mean regret differs by up to {d.max():.4f} ({(n.regret != o.regret).mean():.0%} of rows); "
+                      f"columns that differ: {cols}; rows that differ: {'; '.join(where)}")
     print(f"controls: {len(files) - len(bad)} of {len(files)} run files made again bit for bit in {', '.join(same)}" + (f"; differ: {', '.join(bad)}" if bad else ''))
     changed = {f: float((new[f][new[f].task.isin(tasks)].groupby('task').regret.mean()
                          - old[f][old[f].task.isin(tasks)].groupby('task').regret.mean()).abs().max()) for f in files}
