@@ -236,3 +236,21 @@ def test_local_start_timed_out(tmp_path, fails):
         assert not out['initialized'] and 'started' not in out, out
         assert 'a local Ray cluster did not start, twice: its node timed out during startup' in out['error'], out['error']
         assert 'ray start --head' in out['error'], out['error']
+
+EXPOSED_DRIVER = r"""
+import ray
+from metahpo.integrations.ray import ray_init
+assert ray_init(num_cpus=1)
+ray.shutdown()
+"""
+
+@pytest.mark.parametrize('mode', ['disabled', None])
+def test_local_cluster_without_token_is_warned_of(tmp_path, mode):
+    "A local cluster whose servers anyone who reaches this machine could use (no token asked) is warned of when it starts; one that asks for its token is not."
+    env = {k: v for k, v in os.environ.items() if k not in ('RAY_ADDRESS', 'RAY_AUTH_MODE')}
+    if mode: env['RAY_AUTH_MODE'] = mode
+    r = subprocess.run([sys.executable, '-c', EXPOSED_DRIVER], capture_output=True, text=True, env=env, timeout=180, cwd=tmp_path)
+    assert r.returncode == 0, f"driver failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    warned = "listen on every network interface of this machine" in r.stderr
+    if mode == 'disabled': assert warned and 'RAY_AUTH_MODE=disabled' in r.stderr, r.stderr[-3000:]
+    else: assert not warned, r.stderr[-3000:]  # Ray 2.60 asks a new local cluster's requests for its token when RAY_AUTH_MODE is unset: nothing to warn of

@@ -24,6 +24,22 @@ def _reachable(address:str, timeout_s:float=5.0) -> None:
         raise MetahpoError(f"cannot reach a Ray cluster at {address!r} ({e.strerror or e}): start one there with `ray start --head --port {port}`, "
                            "or leave the address out to start a local one") from None
 
+def _token_auth() -> bool|None:
+    "Whether this process's Ray cluster asks every request for its token (Ray's `RAY_AUTH_MODE=token`, a new local cluster's default in recent Rays); None where this Ray cannot say."
+    try: from ray._private.authentication.authentication_utils import is_token_auth_enabled  # a private API: a Ray without it says nothing
+    except ImportError: return None
+    try: return bool(is_token_auth_enabled())
+    except Exception: return None
+
+def _exposure_note(token:bool|None, # `_token_auth()`
+                   mode:str|None=None) -> str|None: # RAY_AUTH_MODE, as set
+    "What to warn of a local cluster that anyone who reaches this machine could use: its servers listen on every network interface; None where Ray asks every request for its token."
+    if token: return None
+    why = ("it asks no token of a request" + (f" (RAY_AUTH_MODE={mode})" if mode else '')) if token is False else "this Ray cannot say whether it asks a token of a request"
+    return (f"the local Ray cluster's servers (its GCS, raylet and workers) listen on every network interface of this machine, though its node address is "
+            f"127.0.0.1, and {why}: anyone who can reach this machine's ports can run code in it. Use Ray's token authentication (Ray 2.60 turns it on for "
+            "a new local cluster when RAY_AUTH_MODE is unset), or keep the machine behind a firewall")
+
 logger = logging.getLogger(__name__)
 _STARTUP_TIMEOUT = 'The current node timed out during startup'  # Ray's words when its raylet has not registered with its GCS within a fixed 30 s (ray/_private/node.py)
 
@@ -58,6 +74,7 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
         pids = _node_pids(ray) or sorted(_children() - before)
         if not pids: logger.warning("found no process of the local Ray cluster to watch: if this process is killed, Ray's agents may outlive it by about 60 s")
         _watch_cluster(pids)
+        if note := _exposure_note(_token_auth(), os.environ.get('RAY_AUTH_MODE')): logger.warning(note)
     return True
 
 # %% ../../nbs/24_integrations.ray.ipynb #88fb138e
