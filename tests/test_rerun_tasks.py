@@ -38,3 +38,20 @@ def test_kernel_note_names_settings_that_differ():
     assert "differ from what the controls scripts set (OPENBLAS_CORETYPE 'Haswell' there, None here)" in note, note
     note = R.kernel_note({'last_run_cpu': {'model': 'x', 'OPENBLAS_CORETYPE': None, 'OMP_NUM_THREADS': '1'}}, {'OMP_NUM_THREADS': '2'})
     assert "differ from the folder's last run (OMP_NUM_THREADS '1' there, '2' here)" in note and 'OPENBLAS_CORETYPE None' not in note, note
+
+def test_check_says_where_a_control_differs(copy, capsys):
+    "A control whose rows differ is named with the first k that differs, beside the k from which its committed run held its best value."
+    from rerun_tasks import main
+    out, task = copy
+    f = out / 'rf-grid' / 'meta-test' / 'runs' / 'random-seed0.parquet'
+    runs = pd.read_parquet(f)
+    runs.loc[(runs.task != task) & (runs.k >= 5), 'cpu_s'] += 1.0  # every other task's cost from the 5th evaluation on
+    runs.to_parquet(f)
+    assert main(['--suite', 'rf-grid', '--protocol', 'meta-test', '--out', str(out), '--tasks', task, '--controls', '1',
+                 '--tuners', 'random', '--check-only']) == 1
+    said = capsys.readouterr().out
+    control = said.split('and controls [', 1)[1].split(']', 1)[0].strip("'")
+    mine = runs[runs.task == control]
+    best_from = int(mine.k[mine.regret <= mine.regret.min()].min())
+    assert f"columns that differ: ['cpu_s']; rows that differ: {control} from k 5 (its best value held from k {best_from})" in said, said
+    assert 'controls: 0 of 1 run files made again bit for bit' in said, said
