@@ -6,7 +6,7 @@
 #   bash scripts/fomaml_controls.sh > results/reproducibility/fomaml-controls.log
 cd "$(dirname "$0")/.." && export PYTHONPATH=. OMP_NUM_THREADS=1 OPENBLAS_CORETYPE=Haswell METAHPO_DATA_DIR=${METAHPO_DATA_DIR:-../shared/data}
 PY=${PY:-.venv/bin/python}
-$PY -c "from metahpo.suites import _cpu; c = _cpu(); print(f\"CPU: {c['model']}, widest vector instructions {c['vector']}; OPENBLAS_CORETYPE={c['OPENBLAS_CORETYPE']}, OMP_NUM_THREADS={c['OMP_NUM_THREADS']}\")"
+$PY scripts/cpu_line.py
 for s in rf-grid rf-wide lcbench rbv2_xgboost lstm text image; do
   t=$($PY -c "import json; print(json.load(open('results/$s/meta-test/suite.json'))['tasks'][0])")
   echo "=== $s (task $t)"

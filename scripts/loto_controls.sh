@@ -5,7 +5,7 @@
 #   bash scripts/loto_controls.sh > results/reproducibility/loto-controls.log
 cd "$(dirname "$0")/.." && export PYTHONPATH=. OMP_NUM_THREADS=1 OPENBLAS_CORETYPE=Haswell METAHPO_DATA_DIR=${METAHPO_DATA_DIR:-../shared/data}
 PY=${PY:-.venv/bin/python}
-$PY -c "from metahpo.suites import _cpu; c = _cpu(); print(f\"CPU: {c['model']}, widest vector instructions {c['vector']}; OPENBLAS_CORETYPE={c['OPENBLAS_CORETYPE']}, OMP_NUM_THREADS={c['OMP_NUM_THREADS']}\")"
+$PY scripts/cpu_line.py
 for s in lstm text image lcbench rf-grid rbv2_xgboost; do
   t=$($PY -c "import json; print(json.load(open('results/$s/suite.json'))['tasks'][0])")
   [ $s = rf-grid ] && t=cmc,contraceptive

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." && export PYTHONPATH=. OMP_NUM_THREADS=1 OPENBLAS_CORETY
 PY=${PY:-.venv/bin/python}
 OUT=$(mktemp -d); trap 'rm -rf "$OUT"' EXIT
 TUNERS=meta,meta-past,zero-shot,nn-warm-start
-$PY -c "from metahpo.suites import _cpu; c = _cpu(); print(f\"CPU: {c['model']}, widest vector instructions {c['vector']}; OPENBLAS_CORETYPE={c['OPENBLAS_CORETYPE']}, OMP_NUM_THREADS={c['OMP_NUM_THREADS']}\")"
+$PY scripts/cpu_line.py
 for s in rf-wide lcbench rbv2_xgboost; do
   echo "=== $s (meta-test)"
   $PY -m metahpo.cli benchmark --suite $s --out "$OUT" --seeds 1 --tuners $TUNERS --no-surrogate-report --no-progress >/dev/null 2>"$OUT/$s.err" \

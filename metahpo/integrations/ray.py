@@ -36,8 +36,8 @@ def _exposure_note(token:bool|None, # `_token_auth()`
     "What to warn of a local cluster that anyone who reaches this machine could use: its servers listen on every network interface; None where Ray asks every request for its token."
     if token: return None
     why = ("it asks no token of a request" + (f" (RAY_AUTH_MODE={mode})" if mode else '')) if token is False else "this Ray cannot say whether it asks a token of a request"
-    return (f"the local Ray cluster's servers (its GCS, raylet and workers) listen on every network interface of this machine, though its node address is "
-            f"127.0.0.1, and {why}: anyone who can reach this machine's ports can run code in it. Use Ray's token authentication (Ray 2.60 turns it on for "
+    return (f"the local Ray cluster's servers (its GCS, raylet and workers) listen on every network interface of this machine (Ray 2.60's do, though "
+            f"the node address is 127.0.0.1), and {why}: anyone who can reach this machine's ports can run code in it. Use Ray's token authentication (Ray 2.60 turns it on for "
             "a new local cluster when RAY_AUTH_MODE is unset), or keep the machine behind a firewall")
 
 logger = logging.getLogger(__name__)
