@@ -466,7 +466,7 @@ def _meta_train_first(tuner, budget, n_done:int) -> float|None:
     print(f"meta-training the surrogate on {len(tuner.past)} past task(s) ...", end=' ', flush=True, file=sys.stderr)
     tuner.meta_train()
     s = time.perf_counter() - t0
-    print(f"done in {s:.0f} s", file=sys.stderr)
+    print(f"done in {s:.1f} s", file=sys.stderr)  # as the summary gives it
     return s
 
 def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
