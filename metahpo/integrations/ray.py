@@ -26,9 +26,9 @@ def _reachable(address:str, timeout_s:float=5.0) -> None:
 
 def _token_auth() -> bool|None:
     "Whether this process's Ray cluster asks every request for its token (Ray's `RAY_AUTH_MODE=token`, a new local cluster's default in recent Rays); None where this Ray cannot say."
-    try: from ray._private.authentication.authentication_utils import is_token_auth_enabled  # a private API: a Ray without it says nothing
-    except ImportError: return None
-    try: return bool(is_token_auth_enabled())
+    try:
+        from ray._private.authentication.authentication_utils import is_token_auth_enabled  # a private API: a Ray without it says nothing
+        return bool(is_token_auth_enabled())
     except Exception: return None
 
 def _exposure_note(token:bool|None, # `_token_auth()`
