@@ -6,13 +6,13 @@
 from __future__ import annotations
 import argparse, logging, math, os, re, sqlite3, sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING: from metahpo.tuners import Study
 # metahpo's own modules (numpy, pandas, scikit-learn behind them) are imported inside the functions, after `main` has
 # started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['summary_table', 'cli_tuners', 'studies_table', 'main']
+__all__ = ['proposed_by', 'summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _n(k:int, one:str, many:str|None=None) -> str:
@@ -27,8 +27,15 @@ def _fmt_metric(v) -> str:
     "A metric as `_fmt` gives it, a whole number as one (n_rows 20000, not 2e+04); configurations keep 1.0, which scikit-learn reads unlike 1."
     return str(int(v)) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else _fmt(v)
 
+def proposed_by(tuner, st:Study) -> dict[str, int]|None:
+    "How many of the study's trials each of the tuner's strategies proposed, in the order they first came, for a tuner that says what proposed a configuration (MetaTuner's `origin`); None for one that does not."
+    if not callable(getattr(tuner, 'origin', None)): return None
+    by = [tuner.origin(t.config) or 'earlier runs or other workers' for t in st.trials]  # a resumed trial, or one another worker proposed, is not this tuner's
+    return {k: by.count(k) for k in dict.fromkeys(by)}
+
 def summary_table(st:Study, repo_path:str|None=None,
-                  meta_train_s:float|None=None) -> str: # seconds the tuner meta-trained before the study (not in the study's own time)
+                  meta_train_s:float|None=None, # seconds the tuner meta-trained before the study (not in the study's own time)
+                  proposed_by:Mapping[str, int]|None=None) -> str: # how many trials each strategy proposed (`proposed_by`), for a tuner that says
     "A plain-text table of a study's best configuration, metrics, evaluations and cost."
     rows = [('study', st.name), ('tuner', st.tuner)]
     best = st.best_trial
@@ -42,6 +49,7 @@ def summary_table(st:Study, repo_path:str|None=None,
              ('wall time of evaluations', f"{c.wall_s:.1f} s"), ('CPU time', f"{c.cpu_s:.1f} s = {c.cpu_hours:.4f} CPU h"),
              ('GPU time', 'none (CPU only)' if c.gpu_s is None else f"{c.gpu_s:.1f} s = {c.gpu_hours:.4f} GPU h"),
              ('this run, wall', f"{st.wall_s:.1f} s" + ('' if meta_train_s is None else f", after {meta_train_s:.1f} s of meta-training"))]
+    if proposed_by: rows.append(('proposed by', ', '.join(f"{k} {n}" for k, n in proposed_by.items())))
     if repo_path: rows.append(('repository', str(repo_path)))
     w = max(len(k) for k, _ in rows)
     return '\n'.join(f"{k:<{w}}  {v}" for k, v in rows)
@@ -448,7 +456,7 @@ def _tune(a) -> int:
             how, code = _stopped(e)
             print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
             return code
-    print(summary_table(st, a.repo, meta_s))
+    print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st)))
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
               f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)

@@ -16,8 +16,8 @@ from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
-__all__ = ['N_WARM', 'STRATEGIES', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric', 'SimilarityPortfolio',
-           'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
+__all__ = ['N_WARM', 'STRATEGIES', 'ORIGINS', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric',
+           'SimilarityPortfolio', 'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -112,6 +112,7 @@ class SimilarityPortfolio:
 
 # %% ../nbs/08_metatuner.ipynb #8fa9da61
 STRATEGIES = ('warm-start', 'consensus', 'surrogate')
+ORIGINS = ('warm-start', 'consensus', 'consensus+surrogate', 'surrogate', 'random')  # what proposed a configuration (`MetaTuner.origin`)
 SIMILARITIES = ('euclidean', 'learned')
 def _extra_trees(X:np.ndarray, y:np.ndarray):
     "The small extra-trees regressor the consensus fits to a past task's standardised scores y on its encoded configurations X."
@@ -244,7 +245,7 @@ class MetaTuner(Tuner):
                                "and predict, or None for `default_surrogate`" + (f" (an instance, such as {surrogate.__name__}(), not the class)" if isinstance(surrogate, type) else ''))
         self.surrogate = surrogate if surrogate is not None else default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
-        self._seen, self._queue, self._fitted = set(), [], False
+        self._seen, self._queue, self._fitted, self._origins = set(), [], False, {}
         self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
         self.meta_features = meta_features  # `tune` records them with the task, so that this study is experience with meta-features later
         for k, v in (meta_features or {}).items():
@@ -342,8 +343,12 @@ class MetaTuner(Tuner):
             cands += [self.space.decode(np.clip(x0 + self.rng.normal(scale=0.1, size=x0.shape), 0, 1)) for _ in range(self.n_candidates // 4)]
         return [c for c in cands if self.space.key(c) not in self._seen]
 
-    def _take(self, c:dict) -> dict:
-        self._seen.add(self.space.key(c)); return dict(c)
+    def _take(self, c:dict, origin:str|None=None) -> dict:
+        k = self.space.key(c); self._seen.add(k); self._origins[k] = origin; return dict(c)
+
+    def origin(self, config:Mapping) -> str|None:
+        "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
+        return self._origins.get(self.space.key(config))
 
     def _pool(self) -> list[dict]:
         "The configurations the consensus chooses from: a finite space's points, else a seeded sample drawn once."
@@ -372,25 +377,25 @@ class MetaTuner(Tuner):
         score = np.where(free, score, -np.inf)
         j = int(np.argmax(score))
         if mu is not None: self._ranker.chose(self._pool_keys[j], mu[j])
-        return self._take(pool[j])
+        return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate')
 
     def ask(self) -> dict|None:
         while self._queue:
             c = self.space.project(self._queue.pop(0))  # past configurations need not be candidates of this space
-            if self.space.key(c) not in self._seen: return self._take(c)
+            if self.space.key(c) not in self._seen: return self._take(c, 'warm-start')
         X, y = self._obs()
         if not self.past and len(y) < self.n_random_init:
             for _ in range(1000):
                 c = self.space.sample(self.rng)
-                if self.space.key(c) not in self._seen: return self._take(c)
+                if self.space.key(c) not in self._seen: return self._take(c, 'random')
         if self.past and 'consensus' in self.parts:
             c = self._pick(X, y)
             if c is not None: return c
         cands = self._candidates()
         if not cands: return None
         if self.past and 'surrogate' not in self.parts:  # the warm start alone, or the consensus's pool used up: then random candidates
-            return self._take(cands[int(self.rng.integers(len(cands)))])
-        if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))])
+            return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
+        if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         if not self._fitted: self._fit()
         self.surrogate.adapt(X, y, self._z)  # expected improvement under the adapted surrogate
         mu, sd = self.surrogate.predict(self.space.encode_many(cands), self._z)
@@ -398,7 +403,7 @@ class MetaTuner(Tuner):
         if getattr(self.surrogate, 'loss', 'mse') == 'rank' and len(y):  # its predictions' scale and level are free: the improvement over its own prediction at the best trial
             best = float(self.surrogate.predict(X[[int(np.argmax(y))]], self._z)[0][0])
         ei = expected_improvement(mu, sd, best, getattr(self.surrogate, 'df_', math.inf))
-        return self._take(cands[int(np.argmax(ei))])
+        return self._take(cands[int(np.argmax(ei))], 'surrogate')
 
     def tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss); self._seen.add(self.space.key(config))

@@ -283,20 +283,21 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
+    todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
+        made_by = dict(experience_digest=digest, package_version=package_version(), device=device_name(), python=platform.python_version(),
+                       last_run_libraries=_library_versions(), last_run_cpu=_cpu())  # of the run that last wrote here
+        if not todo and _holds(out): made_by = {k: prev[k] for k in made_by if k in prev}  # nothing to run (a summary, the surrogate report): the runs are as the folder said
         _write_text(out / 'suite.json', to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
                                                      n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
                                                      meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) and s.source == 'experience' else None,
-                                                     experience_digest=digest,
-                                                     package_version=package_version(), device=device_name(),
-                                                     python=platform.python_version(), last_run_libraries=_library_versions(), last_run_cpu=_cpu())))  # of the run that last wrote here
+                                                     **made_by)))
     record(sorted(prev.get('seeds', [])), list(prev.get('tuners', [])))  # what the folder held when this run started
     for n in r:
         for sd in seeds:  # a run interrupted between writing its file and removing its partial one
             if _run_file(out, n, sd).exists(): _partial_file(out, n, sd).unlink(missing_ok=True)
-    todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     order = list(dict.fromkeys(e.task.name for e in ex))
     kept = {(n, sd): pd.read_parquet(f) for n, sd in todo if (f := _partial_file(out, n, sd)).exists()}  # what an interrupted run had done
     kept = {k: d for k, d in kept.items() if len(d) and 'task' in d}
@@ -482,7 +483,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     space = experience.evaluations[0].space
     mf = {e.task.name: e.task.meta_features for e in experience}
     report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed, n_folds=n_folds,
-                  device=device_name(), package_version=package_version())
+                  device=device_name(), cpu=_cpu(), package_version=package_version())  # times are this machine's
     for algo in ('reptile', 'fomaml'):  # the target: meta-training on all the suite's tasks
         mt = MetaTuner(space, seed, experience=experience, surrogate=default_surrogate(algo, members, meta_steps, seed=seed))
         c0 = time.process_time(); mt.meta_train()
@@ -500,16 +501,18 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
         mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
                        surrogate=default_surrogate('reptile', members, meta_steps, seed=seed))
     mt.meta_train()
-    times = []
+    asks = []  # every ask: what proposed it, and its milliseconds
     for _ in range(min(12, len(obj.space.candidates))):
-        warm = mt.n_warm_left > 0  # a warm-start proposal is popped from a list: not what the target is about
         t0 = time.perf_counter(); c = mt.ask(); dt = time.perf_counter() - t0
         if c is None: break
-        if not warm: times.append(dt)
+        asks.append((mt.origin(c), round(1000 * dt, 2)))
         v = obj(c)[obj.metric]; mt.tell(c, -v if obj.direction == 'maximize' else v)
+    times = [ms for o, ms in asks if 'surrogate' in o]  # the target's asks: those that adapt the surrogate (a warm-start pick is popped from a list; the consensus alone reads cached scores)
     report.update(ask_experience_trials=big.n_evaluations, ask_timed=len(times),
-                  ask_ms_median=round(1000 * float(np.median(times)), 2) if times else None,
-                  ask_ms_max=round(1000 * float(np.max(times)), 2) if times else None)
+                  ask_ms_median=round(float(np.median(times)), 2) if times else None,
+                  ask_ms_max=round(float(np.max(times)), 2) if times else None,
+                  ask_ms_first=asks[0][1] if asks else None,  # the first ask: it scores the candidates with every past task's model where no warm start applies
+                  asks=asks)
     rows, inside = [], {a: [] for a in ('reptile', 'fomaml')}
     rng = np.random.default_rng(seed)
     folds = _folds(experience.task_names, n_folds, seed)
