@@ -30,7 +30,7 @@ def _fmt_metric(v) -> str:
 def proposed_by(tuner, st:Study) -> dict[str, int]|None:
     "How many of the study's trials each of the tuner's strategies proposed, in the order they first came, for a tuner that says what proposed a configuration (MetaTuner's `origin`); None for one that does not."
     if not callable(getattr(tuner, 'origin', None)): return None
-    by = [tuner.origin(t.config) or 'earlier runs or other workers' for t in st.trials]  # a resumed trial, or one another worker proposed, is not this tuner's
+    by = [tuner.origin(t.config) or 'not proposed in this run' for t in st.trials]  # a resumed study's trials are asked again (replayed), but not where its budget was spent already; another worker's are not this tuner's
     return {k: by.count(k) for k in dict.fromkeys(by)}
 
 def summary_table(st:Study, repo_path:str|None=None,
@@ -565,8 +565,9 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
               f"this run: {a.members}, {a.meta_steps}, {len(ex)}): delete it, or give another --out, to make this run's", file=sys.stderr)
         return
     print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks: meta-training "
-          f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); ask {rep['ask_ms_median']:.1f} ms "
-          f"median with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
+          f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); " +
+          (f"ask {rep['ask_ms_median']:.1f} ms median" if rep.get('ask_ms_median') is not None else 'no ask adapted the surrogate') +
+          f" with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
           f"after {rep['n_observed']} trials {rep['spearman_adapted_reptile']:.2f}; 90% interval covers {rep['calibration']['reptile']['0.9']:.0%}")
 
 def _stopped(e:KeyboardInterrupt) -> tuple[str, int]:

@@ -507,7 +507,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
         if c is None: break
         asks.append((mt.origin(c), round(1000 * dt, 2)))
         v = obj(c)[obj.metric]; mt.tell(c, -v if obj.direction == 'maximize' else v)
-    times = [ms for o, ms in asks if 'surrogate' in o]  # the target's asks: those that adapt the surrogate (a warm-start pick is popped from a list; the consensus alone reads cached scores)
+    times = [ms for o, ms in asks if 'surrogate' in o]  # the target's asks: those that adapt the surrogate (a warm-start pick is popped from a list; the consensus alone scores the candidates once, at its first ask)
     report.update(ask_experience_trials=big.n_evaluations, ask_timed=len(times),
                   ask_ms_median=round(float(np.median(times)), 2) if times else None,
                   ask_ms_max=round(float(np.max(times)), 2) if times else None,

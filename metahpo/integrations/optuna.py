@@ -215,7 +215,7 @@ class MetaSampler(_BaseSampler):
             if c is None: break
             if free(c):  # not taken before: write it, and look again
                 put(dict(c)); written = True
-                if free(c): return c
+                if free(c): self._tell_origin(study, trial, c); return c
                 put(None)  # another trial wrote it too: give it back at once, wait a few random ms, and look again
                 time.sleep(random.SystemRandom().uniform(0, 0.01 * min(i + 1, 10)))
                 if free(c): continue  # the other gave it back as well: try it again (never both keep it)
@@ -224,6 +224,11 @@ class MetaSampler(_BaseSampler):
             c = self.tuner.ask()
         if written: put(None)  # never left holding a configuration another trial holds
         return None
+
+    def _tell_origin(self, study, trial, c:dict) -> None:
+        "Record what proposed `c` as the trial's user attribute 'metahpo_origin' (a column of `study.trials_dataframe()`), where the tuner says (MetaTuner's `origin`)."
+        if callable(say := getattr(self.tuner, 'origin', None)) and (o := say(c)) is not None:
+            study._storage.set_trial_user_attr(trial._trial_id, 'metahpo_origin', o)
 
     def _unheld(self, study, trial, space:SearchSpace) -> dict|None:
         "A configuration of a finite `space` that no trial holds (finished, running or claimed), or None."
