@@ -245,7 +245,7 @@ class MetaTuner(Tuner):
                                "and predict, or None for `default_surrogate`" + (f" (an instance, such as {surrogate.__name__}(), not the class)" if isinstance(surrogate, type) else ''))
         self.surrogate = surrogate if surrogate is not None else default_surrogate(seed=0 if seed is None else seed)
         self._ranker = SurrogateRanker(self.surrogate)
-        self._seen, self._queue, self._fitted, self._origins = set(), [], False, {}
+        self._seen, self._queue, self._fitted, self._origins, self._proposed = set(), [], False, {}, []
         self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
         self.meta_features = meta_features  # `tune` records them with the task, so that this study is experience with meta-features later
         for k, v in (meta_features or {}).items():
@@ -343,8 +343,15 @@ class MetaTuner(Tuner):
             cands += [self.space.decode(np.clip(x0 + self.rng.normal(scale=0.1, size=x0.shape), 0, 1)) for _ in range(self.n_candidates // 4)]
         return [c for c in cands if self.space.key(c) not in self._seen]
 
-    def _take(self, c:dict, origin:str|None=None) -> dict:
-        k = self.space.key(c); self._seen.add(k); self._origins[k] = origin; return dict(c)
+    def _take(self, c:dict, origin:str|None=None, share:float|None=None, same:bool|None=None) -> dict:
+        k = self.space.key(c); self._seen.add(k); self._origins[k] = origin
+        self._proposed.append((dict(c), origin, share, same)); return dict(c)
+
+    def proposals(self) -> pd.DataFrame:
+        "Every configuration this tuner proposed, in order: what proposed it (`origin`), the surrogate's share of the score where it was mixed with the consensus, and whether the consensus alone would have proposed the same."
+        return pd.DataFrame({'config': [c for c, *_ in self._proposed], 'origin': [o for _, o, *_ in self._proposed],
+                             'surrogate_share': pd.array([s for *_, s, _ in self._proposed], dtype='Float64'),
+                             'consensus_alone_same': pd.array([m for *_, m in self._proposed], dtype='boolean')})
 
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
@@ -367,17 +374,18 @@ class MetaTuner(Tuner):
         observed = [(self.space.key(c), c) for c, l in self.observations if math.isfinite(l)]  # in the order of y
         O = self.consensus.scores([c for _, c in observed]) if observed else None
         score, at_obs = self.consensus.score(self._S, O, y, free)
-        mu = None
+        mu = lam = alone = None
         if 'surrogate' in self.parts and len(y) >= 3:  # two experts: the past tasks' consensus and the surrogate adapted to this task
             if not self._fitted: self._fit()
             mu, trust = self._ranker.score(self._z, X, y, [k for k, _ in observed], self._pool_X)
             a_c, a_s = max(float(_rank_agreement(at_obs[None], y)[0]), 0.0), max(trust, 0.0)
             lam = a_s / (a_s + a_c) if a_s + a_c > 0 else 0.0  # the surrogate's share
+            alone = int(np.argmax(np.where(free, score, -np.inf)))  # what the consensus alone would propose (`proposals`)
             score = (1 - lam) * score + lam * _unit(mu[None], mu[None])[0]
         score = np.where(free, score, -np.inf)
         j = int(np.argmax(score))
         if mu is not None: self._ranker.chose(self._pool_keys[j], mu[j])
-        return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate')
+        return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate', lam, None if alone is None else alone == j)
 
     def ask(self) -> dict|None:
         while self._queue:

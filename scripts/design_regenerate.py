@@ -54,6 +54,7 @@ COMMANDS = [
     ('hindsight_design.py', ['hindsight.csv', 'hindsight-best.csv']),
     ('similarity_oracle.py', ['similarity-oracle.csv']),
     ('lstm_profile_noise.py', ['lstm-profile-noise.csv']),
+    ('surrogate_decisions.py', ['surrogate-decisions.csv']),
 ]
 
 def compare(old:bytes, new:bytes|None) -> dict:
