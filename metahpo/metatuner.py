@@ -343,15 +343,16 @@ class MetaTuner(Tuner):
             cands += [self.space.decode(np.clip(x0 + self.rng.normal(scale=0.1, size=x0.shape), 0, 1)) for _ in range(self.n_candidates // 4)]
         return [c for c in cands if self.space.key(c) not in self._seen]
 
-    def _take(self, c:dict, origin:str|None=None, share:float|None=None, same:bool|None=None) -> dict:
+    def _take(self, c:dict, origin:str|None=None, share:float|None=None, alone:dict|None=None) -> dict:
         k = self.space.key(c); self._seen.add(k); self._origins[k] = origin
-        self._proposed.append((dict(c), origin, share, same)); return dict(c)
+        self._proposed.append((dict(c), origin, share, alone)); return dict(c)
 
     def proposals(self) -> pd.DataFrame:
-        "Every configuration this tuner proposed, in order: what proposed it (`origin`), the surrogate's share of the score where it was mixed with the consensus, and whether the consensus alone would have proposed the same."
+        "Every configuration this tuner proposed, in order: what proposed it (`origin`), and where the surrogate was mixed with the consensus its share of the score, what the consensus alone would have proposed and whether that is the same."
+        same = [None if a is None else self.space.key(a) == self.space.key(c) for c, _, _, a in self._proposed]
         return pd.DataFrame({'config': [c for c, *_ in self._proposed], 'origin': [o for _, o, *_ in self._proposed],
                              'surrogate_share': pd.array([s for *_, s, _ in self._proposed], dtype='Float64'),
-                             'consensus_alone_same': pd.array([m for *_, m in self._proposed], dtype='boolean')})
+                             'consensus_alone': [a for *_, a in self._proposed], 'consensus_alone_same': pd.array(same, dtype='boolean')})
 
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
@@ -385,7 +386,7 @@ class MetaTuner(Tuner):
         score = np.where(free, score, -np.inf)
         j = int(np.argmax(score))
         if mu is not None: self._ranker.chose(self._pool_keys[j], mu[j])
-        return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate', lam, None if alone is None else alone == j)
+        return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate', lam, None if alone is None else dict(pool[alone]))
 
     def ask(self) -> dict|None:
         while self._queue:

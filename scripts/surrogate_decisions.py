@@ -14,9 +14,12 @@ share of the score, and whether the consensus alone would have proposed the same
 
 Writes results/design/surrogate-decisions.csv, per view and window of evaluations (4-5, 6-10, 11-25; the first three
 are the warm start's, or the consensus's alone where no warm start applies): the asks in the window, those where the
-surrogate was mixed in, the median and the largest share it had there, how many gave it a share above zero, and how
-many picks differed from the consensus's own; and, per view, on how many tasks some pick up to evaluation 5 and 10
-differed (where the surrogate changed the course of the run at all). It tunes and reads no meta-test task.
+surrogate was mixed in, the median and the largest share it had there, how many gave it a share above zero, how
+many picks differed from the consensus's own, and of those how many were better and how many worse than the
+consensus's own pick at that step (each configuration's true normalised regret on the task: a one-step comparison
+on the run as it went, not a run without the surrogate) with the mean change of that regret; and, per view, on how
+many tasks some pick up to evaluation 5 and 10 differed (where the surrogate changed the course of the run at all).
+It tunes and reads no meta-test task.
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/surrogate_decisions.py [view,...]   # default: all eight
 """
@@ -39,9 +42,18 @@ def run(view:str) -> tuple[pd.DataFrame, pd.DataFrame]:
     def keep(space, seed, rest, task):
         tuners[task] = t = made(space, seed, rest, task); return t
     res = run_benchmark(ex, {'base': keep}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
-    props = pd.concat([t.proposals().drop(columns='config').assign(task=n, k=np.arange(1, len(t.proposals()) + 1)) for n, t in tuners.items()],
-                      ignore_index=True)
-    return res, props
+    truth = {e.task.name: e for e in ex if e.task.name in tuners}
+    def regret(task, c):  # one configuration's normalised regret on the task (0 at its best candidate, 1 at its worst)
+        e = truth[task]; v = dict(zip((e.space.key(x) for x in e.configs), e.values))
+        best, worst = (max(v.values()), min(v.values())) if e.direction == 'maximize' else (min(v.values()), max(v.values()))
+        return abs(best - v[e.space.key(c)]) / abs(best - worst) if best != worst else 0.0
+    frames = []
+    for n, t in tuners.items():
+        p = t.proposals().assign(task=n, k=lambda d: np.arange(1, len(d) + 1))
+        p['regret_pick'] = [regret(n, c) for c in p.config]
+        p['regret_alone'] = [np.nan if a is None else regret(n, a) for a in p.consensus_alone]
+        frames.append(p.drop(columns=['config', 'consensus_alone']))
+    return res, pd.concat(frames, ignore_index=True)
 
 def check(view:str, res:pd.DataFrame) -> str:
     "Whether the run is the committed one: the best value after each evaluation equal on every task."
@@ -60,7 +72,9 @@ def table(view:str, props:pd.DataFrame, same:str) -> list[dict]:
         rows.append(dict(view=view, window=f'{lo}-{hi}', n_tasks=props.task.nunique(), asks=len(w), mixed=len(m),
                          share_median=float(m.surrogate_share.median()) if len(m) else np.nan,
                          share_max=float(m.surrogate_share.max()) if len(m) else np.nan,
-                         share_above_zero=int((m.surrogate_share > 0).sum()), pick_differs=int((~m.consensus_alone_same.astype(bool)).sum()),
+                         share_above_zero=int((m.surrogate_share > 0).sum()), pick_differs=int(len(dm := m[~m.consensus_alone_same.astype(bool)])),
+                         surrogate_pick_better=int((dm.regret_pick < dm.regret_alone).sum()), surrogate_pick_worse=int((dm.regret_pick > dm.regret_alone).sum()),
+                         regret_change=float((dm.regret_pick - dm.regret_alone).mean()) if len(dm) else np.nan,
                          tasks_changed_by_5=int(mixed[mixed.k <= 5].groupby('task').consensus_alone_same.apply(lambda s: (~s.astype(bool)).any()).sum()),
                          tasks_changed_by_10=int(mixed[mixed.k <= 10].groupby('task').consensus_alone_same.apply(lambda s: (~s.astype(bool)).any()).sum()),
                          committed_run=same))
