@@ -44,7 +44,7 @@ def run(view:str) -> tuple[pd.DataFrame, pd.DataFrame]:
     res = run_benchmark(ex, {'base': keep}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
     truth = {e.task.name: e for e in ex if e.task.name in tuners}
     def regret(task, c):  # one configuration's normalised regret on the task (0 at its best candidate, 1 at its worst)
-        e = truth[task]; v = dict(zip((e.space.key(x) for x in e.configs), e.values))
+        e = truth[task]; v = {e.space.key(x): y for x, y in zip(e.configs, e.values) if np.isfinite(y)}  # failed evaluations left out, as the benchmark's regret leaves them
         best, worst = (max(v.values()), min(v.values())) if e.direction == 'maximize' else (min(v.values()), max(v.values()))
         return abs(best - v[e.space.key(c)]) / abs(best - worst) if best != worst else 0.0
     frames = []
