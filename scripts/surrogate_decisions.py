@@ -29,7 +29,7 @@ import numpy as np, pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _args
 from cover_design import ROOT, SUITES, setup, factory
-from metahpo.benchmark import run_benchmark
+from metahpo.benchmark import normalized_regret, run_benchmark
 from metahpo.metatuner import MetaTuner
 
 WINDOWS = ((4, 5), (6, 10), (11, 25))
@@ -42,16 +42,14 @@ def run(view:str) -> tuple[pd.DataFrame, pd.DataFrame]:
     def keep(space, seed, rest, task):
         tuners[task] = t = made(space, seed, rest, task); return t
     res = run_benchmark(ex, {'base': keep}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
-    truth = {e.task.name: e for e in ex if e.task.name in tuners}
-    def regret(task, c):  # one configuration's normalised regret on the task (0 at its best candidate, 1 at its worst)
-        e = truth[task]; v = {e.space.key(x): y for x, y in zip(e.configs, e.values) if np.isfinite(y)}  # failed evaluations left out, as the benchmark's regret leaves them
-        best, worst = (max(v.values()), min(v.values())) if e.direction == 'maximize' else (min(v.values()), max(v.values()))
-        return abs(best - v[e.space.key(c)]) / abs(best - worst) if best != worst else 0.0
     frames = []
     for n, t in tuners.items():
+        e = next(x for x in ex if x.task.name == n)
+        value = dict(zip(map(e.space.key, e.configs), e.values))  # once per task
+        regret = lambda cs: normalized_regret(e, np.array([np.nan if c is None else value[e.space.key(c)] for c in cs]))  # the benchmark's, of single configurations
         p = t.proposals().assign(task=n, k=lambda d: np.arange(1, len(d) + 1))
-        p['regret_pick'] = [regret(n, c) for c in p.config]
-        p['regret_alone'] = [np.nan if a is None else regret(n, a) for a in p.consensus_alone]
+        p['regret_pick'] = regret(p.config)
+        p['regret_alone'] = np.where(p.consensus_alone.isna(), np.nan, regret(p.consensus_alone))
         frames.append(p.drop(columns=['config', 'consensus_alone']))
     return res, pd.concat(frames, ignore_index=True)
 
