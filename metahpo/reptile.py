@@ -252,7 +252,7 @@ def _support_query(data:list, ks, gen) -> tuple[list, list]:
 
 def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8, inner_lr:float=0.05, meta_lr:float=0.01,
            tasks_per_step:int=4, batch:int=16, seed:int=0, loss:str='mse'):
-    "First-order MAML on a `make_net` network, in place: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights."
+    "First-order MAML on a `make_net` network, in place: adapt on a support half, step the meta-weights along the query-half gradient (of `loss`) at the adapted weights, by Adam at a rate annealed linearly to zero."
     torch = lazy_import('torch', 'dl')
     f = _loss_fn(loss)
     _check_settings(meta_steps=meta_steps, inner_steps=inner_steps, inner_lr=inner_lr, meta_lr=meta_lr, tasks_per_step=tasks_per_step, batch=batch, seed=seed)
@@ -261,6 +261,7 @@ def fomaml(net, tasks:Sequence[MetaTask], meta_steps:int=300, inner_steps:int=8,
         gen, rng, data = _meta_setup(tasks, seed, net)
         outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
         for it in range(meta_steps):
+            for g in outer.param_groups: g['lr'] = meta_lr * (1 - it / meta_steps)  # annealed as Reptile's step: a constant rate ends wherever its last noisy step left it
             ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
             support, query = _support_query(data, ks, gen)
             fast = _batched_sgd(_stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)

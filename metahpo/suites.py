@@ -18,7 +18,7 @@ from .benchmark import ReplayObjective, run_benchmark, regret_table, average_ran
 # %% auto #0
 __all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'NOISE_FALLBACK', 'split_tasks', 'Suite',
            'unusable', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'experience_digest',
-           'load_runs', 'summarise', 'surrogate_report']
+           'load_runs', 'summarise', 'held_out_predictions', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -469,6 +469,14 @@ def _folds(names:Sequence[str], n_folds:int, seed:int) -> list[list[str]]:
     order = np.random.default_rng(seed).permutation(sorted(names))
     return [list(order[i::n_folds]) for i in range(n_folds)]
 
+def held_out_predictions(sur, z:np.ndarray, e:TaskEvaluations, n_observed:int, rng) -> tuple:
+    "A meta-trained surrogate's predictions on a task it did not meta-train on (its meta-feature vector `z`), before and after adapting to `n_observed` of its trials drawn with `rng`: the other trials' scores (higher is better) and, in the scale adaptation learns in, their standardised scores, with the means before and after and the spread after."
+    X, y = e.encoded(), e.values if e.direction == 'maximize' else -e.values
+    obs = rng.choice(len(y), n_observed, replace=False); rest = np.setdiff1d(np.arange(len(y)), obs)
+    sur.adapt(X[:0], y[:0], z); mu0, _ = sur.predict(X[rest], z)
+    sur.adapt(X[obs], y[obs], z); mu, sd = sur.predict(X[rest], z)
+    return y[rest], (y[rest] - y[obs].mean()) / (y[obs].std() or 1.0), mu0, mu, sd  # the scale adapt trains on: the observed trials'
+
 def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
                      out:str|os.PathLike|None=None, # folder for surrogate.json, calibration.csv and surrogate_tasks.csv
                      members:int=3, meta_steps:int=300, n_folds:int=5, n_observed:int=5,
@@ -523,14 +531,10 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
             sur = mt.meta_train().surrogate
             for e in experience:
                 if e.task.name not in held or len(e) <= n_observed + 2: continue
-                X, y, z = e.encoded(), e.values if e.direction == 'maximize' else -e.values, mt.task_vector(mf[e.task.name])
-                obs = rng.choice(len(y), n_observed, replace=False); rest = np.setdiff1d(np.arange(len(y)), obs)
-                sur.adapt(X[:0], y[:0], z); mu0, _ = sur.predict(X[rest], z)
-                sur.adapt(X[obs], y[obs], z); mu, sd = sur.predict(X[rest], z)
-                yo = (y - y[obs].mean()) / (y[obs].std() or 1.0)  # the scale adapt trains on: the observed trials'
-                inside[algo].append(np.abs(yo[rest] - mu) / sd <= np.array([[sur.interval(l)] for l in levels]))  # (levels, trials)
+                y, yo, mu0, mu, sd = held_out_predictions(sur, mt.task_vector(mf[e.task.name]), e, n_observed, rng)
+                inside[algo].append(np.abs(yo - mu) / sd <= np.array([[sur.interval(l)] for l in levels]))  # (levels, trials)
                 rho = lambda a, b: spearmanr(a, b).statistic if np.ptp(a) > 0 and np.ptp(b) > 0 else np.nan
-                rows.append(dict(algorithm=algo, task=e.task.name, spearman_zero_shot=rho(mu0, y[rest]), spearman_adapted=rho(mu, y[rest])))
+                rows.append(dict(algorithm=algo, task=e.task.name, spearman_zero_shot=rho(mu0, y), spearman_adapted=rho(mu, y)))
     per_task = pd.DataFrame(rows)
     cal = pd.DataFrame([dict(algorithm=a, nominal=l, observed=float(np.concatenate(inside[a], 1)[i].mean()))
                         for a in inside for i, l in enumerate(levels)])

@@ -55,6 +55,7 @@ COMMANDS = [
     ('similarity_oracle.py', ['similarity-oracle.csv']),
     ('lstm_profile_noise.py', ['lstm-profile-noise.csv']),
     ('surrogate_decisions.py', ['surrogate-decisions.csv']),
+    ('fomaml_anneal_design.py --summary', ['fomaml-anneal.csv']),
 ]
 
 def compare(old:bytes, new:bytes|None) -> dict:

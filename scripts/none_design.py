@@ -7,7 +7,8 @@ network fitted on the new task's own trials only. On the outside tables (a desig
 results/design/outside/runs, the suites' ablations run there with the committed MetaTuner, three seeds) `meta-none`
 has the lowest mean of MetaTuner's ablations after 5 and 10, and is ahead of MetaTuner without a surrogate after 5
 (-0.0202, interval -0.0424 to -0.0014) and of FO-MAML (-0.0190, -0.0410 to -0.0007; the design page computes both
-from those runs); the seventh round's ranking
+from those runs; FO-MAML's there were made again with its annealed rate after the twenty-fifth round, so the page's
+figure for it is today's); the seventh round's ranking
 surrogate without meta-training was the one variant ahead of `nosur` after 10 there. On the other views the
 committed MetaTuner has no `none` runs. This round runs them:
 
