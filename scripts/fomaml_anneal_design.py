@@ -74,14 +74,16 @@ def design_experience(suite:str):
     return ex.without([t for t in ex.tasks if t.name not in design])
 
 def run(suite:str, variants):
-    "Every variant and seed on the suite's design tasks, five folds; rows to results/design/fomaml-anneal/<suite>.csv (written after each seed)."
+    "Each of `variants` with every seed on the suite's design tasks, five folds; rows to results/design/fomaml-anneal/<suite>.csv (written after each seed; the other variants' rows there are kept)."
     from scipy.stats import spearmanr
     from metahpo.suites import _folds, held_out_predictions
     from metahpo.metatuner import MetaTuner, default_surrogate
     _register()
     ex = design_experience(suite)
     space, mf = ex.evaluations[0].space, {e.task.name: e.task.meta_features for e in ex}
-    folds, rows, path = _folds(ex.task_names, N_FOLDS, 0), [], OUT / f'{suite}.csv'
+    folds, path = _folds(ex.task_names, N_FOLDS, 0), OUT / f'{suite}.csv'
+    kept = pd.read_csv(path) if path.exists() else None  # the other variants' rows stay: a run of some variants replaces only theirs
+    rows = [] if kept is None else kept[~kept.algorithm.isin(variants)].to_dict('records')
     rho = lambda a, b: spearmanr(a, b).statistic if np.ptp(a) > 0 and np.ptp(b) > 0 else np.nan
     OUT.mkdir(parents=True, exist_ok=True)
     for algo in variants:
