@@ -38,16 +38,14 @@ SUITES = ('rf-grid', 'rf-wide', 'lcbench', 'rbv2_xgboost', 'lstm', 'text', 'imag
 VARIANTS = ('reptile', 'fomaml-constant', 'fomaml-anneal')
 SEEDS, N_OBSERVED, N_FOLDS = (0, 1, 2, 3), 5, 5
 
-def _fomaml(net, tasks, meta_steps=300, inner_steps=8, inner_lr=0.05, meta_lr=0.01, tasks_per_step=4, batch=16, seed=0, loss='mse', anneal=True):
-    "FO-MAML as `metahpo.reptile.fomaml` runs it, with Adam's rate constant or annealed linearly to zero (this round's two variants, kept here so that the file regenerates whichever the package uses)."
+def _fomaml_constant(net, tasks, meta_steps=300, inner_steps=8, inner_lr=0.05, meta_lr=0.01, tasks_per_step=4, batch=16, seed=0, loss='mse'):
+    "FO-MAML as `metahpo.reptile.fomaml` ran it before this round: Adam at a constant rate (kept here so that the file regenerates; the annealed variant is the package's `fomaml`)."
     from metahpo import reptile as R
     torch = R.lazy_import('torch', 'dl'); f = R._loss_fn(loss)
     with R._grad_on():
         gen, rng, data = R._meta_setup(tasks, seed, net)
         outer = torch.optim.Adam(net.parameters(), lr=meta_lr)
         for it in range(meta_steps):
-            if anneal:
-                for g in outer.param_groups: g['lr'] = meta_lr * (1 - it / meta_steps)
             ks = rng.choice(len(data), size=min(tasks_per_step, len(data)), replace=False)
             support, query = R._support_query(data, ks, gen)
             fast = R._batched_sgd(R._stacked(net, len(ks)), support, inner_steps, inner_lr, batch, gen, loss)
@@ -59,10 +57,10 @@ def _fomaml(net, tasks, meta_steps=300, inner_steps=8, inner_lr=0.05, meta_lr=0.
     return net
 
 def _register():
-    "The two FO-MAML variants as meta-learners a `MetaSurrogate` accepts (at FO-MAML's default rate 0.01)."
+    "The two FO-MAML variants as meta-learners a `MetaSurrogate` accepts (at FO-MAML's default rate 0.01): the former code, and the package's annealed `fomaml`."
     from metahpo import surrogate as S
-    S.META_LEARNERS['fomaml-constant'] = lambda *a, **k: _fomaml(*a, **k, anneal=False)
-    S.META_LEARNERS['fomaml-anneal'] = lambda *a, **k: _fomaml(*a, **k, anneal=True)
+    from metahpo.reptile import fomaml
+    S.META_LEARNERS['fomaml-constant'], S.META_LEARNERS['fomaml-anneal'] = _fomaml_constant, fomaml
 
 def design_experience(suite:str):
     "The suite's design tasks (meta-train and meta-validation); the YAHPO suites' candidates from the suite folder's cache, as the benchmark records them."
