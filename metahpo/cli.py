@@ -12,7 +12,7 @@ if TYPE_CHECKING: from metahpo.tuners import Study
 # started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['proposed_by', 'summary_table', 'cli_tuners', 'studies_table', 'main']
+__all__ = ['proposed_by', 'exhausted_note', 'summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _n(k:int, one:str, many:str|None=None) -> str:
@@ -30,8 +30,16 @@ def _fmt_metric(v) -> str:
 def proposed_by(tuner, st:Study) -> dict[str, int]|None:
     "How many of the study's trials each of the tuner's strategies proposed, in the order they first came, for a tuner that says what proposed a configuration (MetaTuner's `origin`); None for one that does not."
     if not callable(getattr(tuner, 'origin', None)): return None
-    by = [tuner.origin(t.config) or 'not proposed in this run' for t in st.trials]  # a resumed study's trials are asked again (replayed), but not where its budget was spent already; another worker's are not this tuner's
+    by = ['earlier run(s)' if i < st.n_resumed else tuner.origin(t.config) or 'another worker'  # a resumed study's trials: the runs that recorded
+          for i, t in enumerate(st.trials)]                                                    # them proposed them (a replay asks again, but may not ask alike)
     return {k: by.count(k) for k in dict.fromkeys(by)}
+
+def exhausted_note(st:Study, tuner, budget, space) -> str|None:
+    "A note where a tuner that proposes each configuration once has evaluated every one of a finite space before the budget's evaluations were spent."
+    if budget.n_trials is None or len(st.trials) >= budget.n_trials or not getattr(tuner, 'unique', False) or not math.isfinite(space.size): return None
+    if len({space.key(t.config) for t in st.trials}) < space.size: return None
+    return (f"note: every one of the space's {int(space.size)} configurations is evaluated, so the study ends after {len(st.trials)} "
+            f"evaluation(s), short of its budget of {budget.n_trials}")
 
 def summary_table(st:Study, repo_path:str|None=None,
                   meta_train_s:float|None=None, # seconds the tuner meta-trained before the study (not in the study's own time)
@@ -431,10 +439,12 @@ def _tune(a) -> int:
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
                 _check_resumable(repo, rec, obj, a.tuner, a.seed)
-                n_done, running = len(repo.trials(rec)), len(repo.claims(rec))  # and other workers' trials in flight
+                n_done, running = len(repo.trials(rec)), len(repo.claims(rec, live=True))  # and other workers' trials in flight
+                stopped = len(repo.claims(rec)) - running  # claims of workers that were killed: their trials are taken back
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials
                 print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
-                      + (f", {running} running in other worker(s)" if running else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
+                      + (f", {running} running in other worker(s)" if running else '')
+                      + (f", {stopped} left unfinished by worker(s) that stopped (to be evaluated again)" if stopped else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
                       "nothing new runs (raise --budget to go on)" if spent_before else '')
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)
@@ -457,6 +467,7 @@ def _tune(a) -> int:
             print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
             return code
     print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st)))
+    if note := exhausted_note(st, tuner, budget, obj.space): print(note, file=sys.stderr)
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
               f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)

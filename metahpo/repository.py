@@ -563,11 +563,15 @@ def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -
         return c.execute("DELETE FROM claims WHERE study_id=?" + ('' if host is None else " AND host=?"), (s.study_id,) + (() if host is None else (host,))).rowcount
 
 @patch
-def claims(self:Repository, study:StudyRecord) -> list[dict]:
-    "The claims of `study` now in the table (live or not yet found dead): config, host, pid, claimed_at."
+def claims(self:Repository, study:StudyRecord,
+           live:bool=False, # only those of workers still running: on this host, its process is there; on another, claimed less than `CLAIM_TTL_S` ago
+          ) -> list[dict]:
+    "The claims of `study` now in the table (live or not yet found dead, unless `live`): config, host, pid, claimed_at."
     _check_study_arg(study)
-    return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[3]) for r in
-            self._con.execute("SELECT config, host, pid, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,))]
+    if not isinstance(live, bool): raise MetahpoError(f"live={live!r} is not allowed: give True or False")
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = self._con.execute("SELECT config, host, pid, token, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,)).fetchall()
+    return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4]) for r in rows if not live or _claim_live(*r[1:], now)]
 
 # %% ../nbs/02_repository.ipynb #c7333240
 @patch

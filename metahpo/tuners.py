@@ -16,7 +16,7 @@ from .repository import Repository, TaskRecord, StudyRecord, check_protocol, met
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
            'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'study_name',
-           'Terminated', 'objective_protocol', 'tune']
+           'Terminated', 'objective_protocol', 'looks_minimised', 'tune']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -621,6 +621,12 @@ def _recordable(meta_features) -> dict|None:
         out[str(k)] = x if x is not None and math.isfinite(x) else None
     return out if any(v is not None for v in out.values()) else None
 
+_MINIMISED = re.compile(r'(^|[^a-z])(loss|error|err|mse|rmse|mae|mape|nll|regret|perplexity|ppl)($|[^a-z])')
+
+def looks_minimised(metric:str) -> bool:
+    "Whether `metric`'s name reads as something to minimise (a loss, an error, MSE, MAE, regret, perplexity, as a word of it)."
+    return bool(_MINIMISED.search(str(metric).lower()))
+
 def tune(objective:Callable, # config -> number or mapping of metrics
          space:SearchSpace|None=None, # defaults to `objective.space`
          tuner:str|Tuner='random', # a name from `TUNERS` or a tuner instance
@@ -661,6 +667,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         raise MetahpoError(f"metric={metric!r} is not the objective's own metric ({own!r}, to {objective.direction}), so its direction is not known: "
                            f"give direction='maximize' or 'minimize' for {metric!r}, or leave metric out")
     metric = metric or own or 'value'
+    if direction is None and not getattr(objective, 'direction', None) and looks_minimised(metric):  # the default would keep its worst trial
+        warn_user(f"metric {metric!r} reads as something to minimise, but direction defaults to 'maximize': give direction='minimize' "
+                  f"(or direction='maximize' to keep it and silence this)")
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
     budget = Budget.parse(budget)

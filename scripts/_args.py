@@ -23,3 +23,8 @@ def view(name:str, allowed) -> str:
     allowed = list(allowed)
     if name not in allowed: sys.exit(f"view {name!r} is not known here: give one of {', '.join(allowed)}")
     return name
+
+def on_help(doc:str|None, name:str) -> None:
+    "Run as a script (`name` is its `__name__`) with -h or --help: print its docstring (what it does, the commands it runs) and exit, before anything is read, computed or written."
+    if name == '__main__' and any(a in ('-h', '--help') for a in sys.argv[1:]):
+        print((doc or '').strip() or f"{sys.argv[0]}: no description"); sys.exit(0)

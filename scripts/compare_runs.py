@@ -70,7 +70,8 @@ def provenance(a:Path, b:Path) -> list[str]:
             continue
         if isinstance(x, dict): out += [f"{key} {k}: {x.get(k)!r} vs {y.get(k)!r}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)]
         elif x != y: out.append(f"{key}: {x!r} vs {y!r}")
-    return out or ['both folders\' last runs were made with the same recorded libraries, Python, package and CPU']
+    return out or ['both folders\' last runs were made with the same recorded libraries, Python, package and CPU (suite.json records a '
+                   'folder\'s last run only: its files of earlier runs may have been made with others)']
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -45,6 +45,7 @@ against `base` lies above zero on no view at any k, and below zero on at least t
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/context_design.py <suite|outside> [variant,...]
     python scripts/context_design.py --summary
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, copy, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np

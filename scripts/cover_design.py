@@ -23,6 +23,7 @@ interval over tasks.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/cover_design.py <suite|outside> [variant,...]
     python scripts/cover_design.py --summary
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -30,6 +30,7 @@ runs, paired 95% bootstrap intervals over tasks).
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/dkgp_design.py <suite> [variant,...]
     python scripts/dkgp_design.py --summary
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, time, math, copy, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import torch

@@ -34,6 +34,7 @@ deciding nothing: the hindsight section of the design page (scripts/hindsight_de
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/evidence_design.py <suite|outside> [variant,...]
     python scripts/evidence_design.py --summary      # results/design/evidence.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np

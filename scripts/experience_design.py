@@ -38,6 +38,7 @@ of those tasks repeat the suites' committed meta-test runs of `meta`, `meta-past
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/experience_design.py <view> --meta-test
     python scripts/experience_design.py --summary --meta-test
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, time, hashlib, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

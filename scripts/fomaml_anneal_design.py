@@ -28,6 +28,7 @@ averaged over seeds) is not lower by more than 0.02. Otherwise FO-MAML stays as 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/fomaml_anneal_design.py <suite> [variant,...]
     python scripts/fomaml_anneal_design.py --summary      # results/design/fomaml-anneal.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, json, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -22,6 +22,7 @@ spread as they do here (1.96 standard deviations over the mean lead, squared), a
 
     python scripts/hindsight_design.py      # results/design/hindsight.csv, hindsight-best.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import json
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -55,6 +55,7 @@ views; the lcbench design view's interval after 10 stays reported as a view wher
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/hyperbo_design.py <suite>-train
     python scripts/hyperbo_design.py --confirm      # results/design/hyperbo-confirm.csv, the verdict
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, math, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -18,6 +18,7 @@ computation) and remeasure.json (the summary the families page shows). Prints pe
 CPU hours of the grid, and the family's grid cost at the re-measured rate: every CIFAR-10 task at the mean re-measured
 CPU hours of a CIFAR-10 grid, every other task (digits) at its own re-measured cost.
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, json, tempfile, numpy as np, pandas as pd
 from pathlib import Path
 from metahpo.repository import Repository

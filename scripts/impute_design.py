@@ -47,6 +47,7 @@ k) lies above zero.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/impute_design.py <lcbench-train|rbv2_xgboost-train> base,impute
     python scripts/impute_design.py --pooled
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

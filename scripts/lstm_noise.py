@@ -17,6 +17,7 @@ From the repository root (the training, about 0.03 CPU hours a task; then this s
     metahpo export --repo experiments/lstm-seed1.db results/design/lstm-seed1.parquet
     PYTHONPATH=. python scripts/lstm_noise.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, itertools, numpy as np, pandas as pd
 from pathlib import Path
 from metahpo.experience import load_experience

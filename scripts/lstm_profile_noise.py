@@ -19,6 +19,7 @@ From the repository root (0.1 CPU hours a grid at 0.3, 0.03 at 0.1, on one threa
     metahpo export --repo results/design/lstm-profile.db results/design/lstm-profile.parquet
     python scripts/lstm_profile_noise.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import re, sys, pandas as pd
 from pathlib import Path
 from metahpo.experience import load_experience

@@ -22,6 +22,7 @@ after the warm start the adapted surrogate's mean alone; ei = expected improveme
 sfix = the surrogate's coverage at the best observed score; duo = two experts (consensus of the past tasks,
 adapted surrogate) mixed by their out-of-sample rank agreements, the design adopted after this study.
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, math, time, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.suites import SUITES, suite_experience, get_suite, protocol_tasks

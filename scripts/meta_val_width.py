@@ -36,6 +36,7 @@ minus the committed zero-shot runs of results/<suite>/meta-val, with paired 95% 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/meta_val_width.py <suite> [variant,...]
     python scripts/meta_val_width.py --summary
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, math, numpy as np, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import metahpo.metatuner as M

@@ -30,6 +30,7 @@ zero nowhere.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/none_design.py <suite|outside> [variant,...]
     python scripts/none_design.py --summary      # results/design/none.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import default_surrogate

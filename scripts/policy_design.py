@@ -57,6 +57,7 @@ interval lies above zero after 5 or 10.
     python scripts/policy_design.py --summary      # results/design/policy.csv, the verdicts
     python scripts/policy_design.py --cv           # results/design/policy-cv.csv: the regressor checked on the logs alone
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

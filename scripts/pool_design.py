@@ -31,6 +31,7 @@ files; the hindsight study now counts a tuner run again in a later round once: a
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pool_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/pool_design.py --pooled      # results/design/pool-pooled.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import MetaTuner, greedy_portfolio

@@ -43,6 +43,7 @@ and above zero on none) is answered for each.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/pooled_design.py <suite>-train nosur
     python scripts/pooled_design.py --surrogate    # results/design/pooled-surrogate.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -29,6 +29,7 @@ other rate ranked better after five trials.
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/rank_design.py <suite|outside> [variant,...]
     python scripts/rank_design.py --summary
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

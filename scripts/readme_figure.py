@@ -3,6 +3,7 @@ against random search, TPE (no experience) and the two best transfer peers, read
 
     python scripts/readme_figure.py      # writes results/readme/regret.png
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import json
 from pathlib import Path
 import pandas as pd

@@ -45,6 +45,7 @@ if `dkgp-res` minus `base` after 10 is below zero in mean on rf-grid-train and a
     python scripts/residual_design.py --train      # results/design/residual-train.csv
     python scripts/residual_design.py --summary      # results/design/residual.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -40,6 +40,7 @@ regret units (divided by the grid's range), and how many recorded points lie wit
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/similarity_design.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import MetaTuner, score_matrix, transfer_metric, greedy_portfolio

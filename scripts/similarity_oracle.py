@@ -37,6 +37,7 @@ says how much of it a realistic weighting would have to capture.
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/similarity_oracle.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

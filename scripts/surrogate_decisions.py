@@ -23,6 +23,7 @@ It tunes and reads no meta-test task.
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/surrogate_decisions.py [view,...]   # default: all eight
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, time, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

@@ -36,6 +36,7 @@ The committed CSV was made with the experience base of commit 0057ea5, before th
 added (its LSTM views hold the first 26 series' 5 meta-validation and 14 meta-train tasks); run on a later base,
 the LSTM views hold that base's.
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 from metahpo.metatuner import greedy_portfolio, default_surrogate

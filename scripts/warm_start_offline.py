@@ -21,6 +21,7 @@ each variant minus `ours` with a paired 95% bootstrap interval over tasks (negat
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/warm_start_offline.py
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import sys, numpy as np, pandas as pd, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import metahpo.metatuner as M

@@ -38,6 +38,7 @@ without a usable AUC (`metahpo.suites.unusable`, the same day): rbv2_xgboost's m
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/yahpo_start_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/yahpo_start_design.py --pooled      # results/design/yahpo-start-pooled.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd

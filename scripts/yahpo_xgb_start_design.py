@@ -22,6 +22,7 @@ after 5, 10 or 25 on both suites, and no interval (pooled or of a single view, a
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/yahpo_xgb_start_design.py <lcbench|rbv2_xgboost>[-train] [variant,...]
     python scripts/yahpo_xgb_start_design.py --pooled      # results/design/yahpo-xgb-start-pooled.csv, the verdict
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -28,6 +28,7 @@ interval against `base` lies above zero on no view at any k, and below zero on a
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/zs_warm_design.py <suite|outside> [variant,...]
     python scripts/zs_warm_design.py --summary      # results/design/zs-warm.csv
 """
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np

@@ -63,3 +63,21 @@ def test_design_scripts_say_their_usage_and_name_a_misspelt_variant(monkeypatch)
     assert _args.variants({'a': 1, 'b': 2}) == ['a', 'b'] and _args.variants({'a': 1, 'b': 2}, ['b']) == ['b']  # none given: the default, else every one
     monkeypatch.setattr(sys, 'argv', ['x.py', 'rf-wide', ','])
     with pytest.raises(SystemExit, match="variant\\(s\\) ',' not known here"): _args.variants(('a',))
+
+def test_every_script_answers_help_before_it_runs():
+    "`python scripts/X.py --help` prints what the script does and exits 0 at once: nothing read, computed or written first (readme_figure.py redrew its figure, hindsight_design.py rewrote its tables)."
+    import ast, os, re, subprocess
+    env = {**os.environ, 'PYTHONPATH': str(SCRIPTS.parent)}
+    checked = []
+    for p in sorted(SCRIPTS.glob('*.py')):
+        if p.name.startswith('_'): continue  # modules the scripts import
+        s = p.read_text()
+        doc = ast.get_docstring(ast.parse(s))
+        assert doc, f"{p.name}: no docstring to answer --help with"
+        if 'argparse' not in s and not re.fullmatch(r'gpu_\w+_grid\.py', p.name):  # argparse answers --help itself (the GPU grids' wrappers hand on to gpu_grid.py's)
+            body = [n for n in ast.parse(s).body[1:] if not (isinstance(n, ast.ImportFrom) and n.module == '__future__')]
+            assert ast.unparse(body[0]) == 'import _args' and ast.unparse(body[1]) == '_args.on_help(__doc__, __name__)', f"{p.name}: --help is not answered first"
+        r = subprocess.run([sys.executable, str(p), '--help'], capture_output=True, text=True, timeout=120, env=env, cwd=SCRIPTS.parent)
+        assert r.returncode == 0 and (r.stdout.startswith(doc.splitlines()[0]) or r.stdout.startswith('usage:')), (p.name, r.returncode, r.stdout[:200], r.stderr[-300:])
+        checked.append(p.name)
+    assert len(checked) >= 45, checked

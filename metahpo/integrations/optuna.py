@@ -35,6 +35,9 @@ def to_optuna(space:SearchSpace) -> dict:
 
 def suggest(trial, space:SearchSpace) -> dict:
     "Ask an Optuna `trial` for every parameter of `space` (as `to_optuna` describes them); the configuration."
+    if not all(callable(getattr(trial, f'suggest_{k}', None)) for k in ('float', 'int', 'categorical')):
+        raise MetahpoError(f"trial={trial!r:.80} is not allowed: give the Optuna trial the objective is called with (or study.ask()), "
+                           "such as suggest(trial, space) inside `def objective(trial)`")
     out = {}
     for n, dist in to_optuna(space).items():
         kind = type(dist).__name__
