@@ -1,5 +1,5 @@
 "The README's two set-up commands are the ones CI runs."
-import re
+import json, re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,3 +15,22 @@ def test_two_commands_and_ci_runs_them():
     ci = (ROOT / '.ci' / 'run').read_text()
     assert 'readme_command 2' in ci and 'readme_command 1' in ci
     assert 'pytest' in cmds[1] and 'metahpo tune' in cmds[0]
+
+_UNITS = 'zero one two three four five six seven eight nine'.split()
+
+def _words(n:int) -> str:
+    "20..49 in words, as the pages write them ('twenty-five')."
+    tens = {2: 'twenty', 3: 'thirty', 4: 'forty'}[n // 10]
+    return tens + ('' if n % 10 == 0 else '-' + _UNITS[n % 10])
+
+def test_the_pages_count_the_design_rounds_the_design_page_holds():
+    "The README, the guide and the benchmark page say how many design rounds ran as the design page's own list numbers them (the README said twenty-four after the twenty-fifth)."
+    md = lambda p: '\n'.join(''.join(c['source']) for c in json.loads((ROOT / p).read_text())['cells'] if c['cell_type'] == 'markdown')
+    design = md('nbs/experiments/design.ipynb')
+    first = design.split('\n## ')[1]  # "The question, and the answer": the rounds, numbered in the order they ran
+    n = max(int(i) for i in re.findall(r'^(\d+)\. \*\*', first, re.M))
+    assert re.search(rf'\b{_words(n)} rounds, in the order they ran', first, re.I), f"the design page's own count is not {n}"
+    for p, text in (('README.md', (ROOT / 'README.md').read_text()), ('nbs/guide/usage.ipynb', md('nbs/guide/usage.ipynb')),
+                    ('nbs/experiments/benchmark.ipynb', md('nbs/experiments/benchmark.ipynb'))):
+        said = re.findall(r'\b((?:twenty|thirty|forty)(?:-[a-z]+)?) (?:design )?rounds\b', text, re.I)
+        assert said and {s.lower() for s in said} == {_words(n)}, (p, said, n)
