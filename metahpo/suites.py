@@ -17,8 +17,8 @@ from .benchmark import ReplayObjective, run_benchmark, regret_table, average_ran
 
 # %% auto #0
 __all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'NOISE_FALLBACK', 'split_tasks', 'Suite',
-           'unusable', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'run_suite', 'experience_digest',
-           'load_runs', 'summarise', 'held_out_predictions', 'surrogate_report']
+           'unusable', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'made_with', 'run_suite',
+           'experience_digest', 'load_runs', 'summarise', 'held_out_predictions', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -239,8 +239,28 @@ def _partial_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / 
 def _holds(out:Path, pattern:str='*') -> bool:
     "Whether the folder holds runs (finished, or partly done) whose files match `pattern`."
     return any((out / 'runs').glob(f'{pattern}.parquet')) or any((out / 'runs').glob(f'{pattern}.partial'))
-def _write(frame:pd.DataFrame, path:Path):
-    tmp = path.with_name(path.name + '.tmp'); frame.to_parquet(tmp, index=False); os.replace(tmp, path)  # a file is whole or absent
+_MADE_WITH = b'metahpo.made_with'  # the key of a run file's Parquet metadata that says how its rows were made
+def _made_with_now() -> dict:
+    "How runs written now are made: the package, Python, the tuners' libraries, the CPU and its kernel settings (what `suite.json` records of a folder's last run)."
+    return dict(package_version=package_version(), python=platform.python_version(), libraries=_library_versions(), cpu=_cpu())
+
+def made_with(path:str|os.PathLike) -> list[dict|None]|None:
+    "How a run file's rows were made: one entry per distinct setting that wrote some of them (None: rows written before files recorded it); None if the file records nothing."
+    import pyarrow.parquet as pq
+    meta = pq.read_schema(path).metadata or {}
+    return json.loads(meta[_MADE_WITH]) if _MADE_WITH in meta else None
+
+def _write(frame:pd.DataFrame, path:Path,
+           before:Sequence[list|None]=()): # `made_with` of the files whose rows `frame` holds (an interrupted run's, a file some of whose tasks are run again)
+    "Write a run file whole (or leave the one there): its rows, and how they were made: `before`'s settings and this run's."
+    import pyarrow as pa, pyarrow.parquet as pq
+    made = []
+    for m in [*before, [_made_with_now()]]:
+        for e in (m if m is not None else [None]):
+            if e not in made: made.append(e)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _MADE_WITH: json.dumps(made, sort_keys=True).encode()})
+    tmp = path.with_name(path.name + '.tmp'); pq.write_table(table, tmp); os.replace(tmp, path)  # a file is whole or absent
 def _write_text(path:Path, text:str):
     "Replace `path` by `text` whole: a run stopped while writing leaves the file it had."
     tmp = path.with_name(path.name + '.tmp')
@@ -301,6 +321,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     order = list(dict.fromkeys(e.task.name for e in ex))
     kept = {(n, sd): pd.read_parquet(f) for n, sd in todo if (f := _partial_file(out, n, sd)).exists()}  # what an interrupted run had done
     kept = {k: d for k, d in kept.items() if len(d) and 'task' in d}
+    kept_made = {k: made_with(_partial_file(out, *k)) for k in kept}  # how the interrupted run's rows were made (another machine's, perhaps)
     bar = tqdm(total=len(todo) * len(order), initial=sum(d.task.nunique() for d in kept.values()), desc=s.name, unit='task', disable=not progress)
     for name, seed in todo:  # one run file per (tuner, seed); each task's rows are kept as soon as they are done
         frames = [kept[name, seed]] if (name, seed) in kept else []
@@ -316,8 +337,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             res = pd.concat(frames, ignore_index=True)
             res['bench_wall_s'], res['bench_cpu_s'] = spent  # the run's time so far, over every session it took
             frames = [res]
-            _write(res, _partial_file(out, name, seed)); bar.update()
-        _write(frames[0], _run_file(out, name, seed)); _partial_file(out, name, seed).unlink(missing_ok=True)
+            _write(res, _partial_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else ()); bar.update()
+        _write(frames[0], _run_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else ()); _partial_file(out, name, seed).unlink(missing_ok=True)
     bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)

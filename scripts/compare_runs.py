@@ -7,7 +7,9 @@
 A run file is identical when every row agrees on tuner, task, seed, k, the best value so far, its regret and the
 evaluations' recorded cost (cpu_s, wall_s, gpu_s); the tuner's own time and the replay's wall time are measurements
 of this machine and are not compared. For a file that differs: on how many tasks, from which k, and the mean
-regret after 10 evaluations in each. Last, what the two folders' last runs were made with, where their `suite.json`
+regret after 10 evaluations in each; and how each file's rows were made where the two differ (a run file records it:
+the package, Python, the tuners' libraries, the CPU and its kernel settings; files written before 2026-12-06 record
+nothing). Last, what the two folders' last runs were made with, where their `suite.json`
 files differ (library versions, Python, the package, the CPU and its kernel settings): MetaTuner's network and CMA-ES
 follow the CPU's numeric kernels, so runs made on another kind of CPU can differ on a few rows.
 """
@@ -49,6 +51,8 @@ def main(a:str, b:str, shared:bool=False) -> int:
         g = runs[1] / f.name
         msg = compare(f, g, shared) if g.exists() else 'missing in the second folder'
         same += msg.startswith('identical'); apart += msg == 'no task in common'; print(f"{f.name}: {msg}")
+        if g.exists():
+            for line in made_apart(f, g): print(f"  {line}")
     if shared:
         n_one = len({f.name for r in runs for f in r.glob('*.parquet')}) - len(files)
         if n_one: print(f"{n_one} run file(s) in one folder only: not compared (--shared-tasks)")
@@ -58,6 +62,23 @@ def main(a:str, b:str, shared:bool=False) -> int:
     print(f"{same} of {len(files) + len(only)} run files identical")
     for line in provenance(Path(a), Path(b)): print(line)
     return 0 if same == len(files) + len(only) else 1
+
+def _flat(e:dict|None) -> dict:
+    "One setting of `made_with` as flat keys ('cpu vector', 'libraries torch', 'python')."
+    if e is None: return {'': 'not recorded (rows written before run files recorded how they were made)'}
+    return {f"{k} {j}" if isinstance(v, dict) else k: w for k, v in e.items() for j, w in (v.items() if isinstance(v, dict) else [(None, v)])}
+
+def made_apart(a:Path, b:Path) -> list[str]:
+    "How two run files' rows were made (their Parquet metadata, `metahpo.suites.made_with`), where it differs: one line each."
+    from metahpo.suites import made_with
+    x, y = made_with(a), made_with(b)
+    if x == y: return []
+    if x is None or y is None: return [f"made with: recorded in the {'second' if x is None else 'first'} file only"]
+    fx, fy = [_flat(e) for e in x], [_flat(e) for e in y]
+    keys = sorted({k for f in fx + fy for k in f if len({repr(g.get(k)) for g in fx + fy}) > 1})
+    say = lambda fs, k: ' / '.join(repr(f.get(k)) for f in fs)
+    head = [] if len(x) == len(y) == 1 else [f"made with: {len(x)} setting(s) vs {len(y)} (rows of a resumed or spliced file made apart)"]
+    return head + [f"made with{' ' + k if k else ''}: {say(fx, k)} vs {say(fy, k)}" for k in keys]
 
 def provenance(a:Path, b:Path) -> list[str]:
     "Where the two folders' last runs were made with other libraries, Python, package or CPU (their suite.json), one line each."

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from metahpo.experience import Experience
 from metahpo.repository import Repository
-from metahpo.suites import get_suite, suite_experience, protocol_tasks, roster
+from metahpo.suites import get_suite, suite_experience, protocol_tasks, roster, made_with, _write
 from metahpo.benchmark import run_benchmark, regret_table, paired_differences
 
 OUT = Path(__file__).resolve().parents[1] / 'results' / 'design' / 'outside'
@@ -56,7 +56,8 @@ def run(repo, seeds, tuners):
             if not todo: continue
             t0 = time.time()
             res = run_benchmark(both, {name: r[name]}, budget=s.budget, seeds=[seed], tasks=todo, past=past, progress=False)
-            pd.concat([done, res], ignore_index=True).to_parquet(f); print(name, seed, len(todo), 'tables', f'{time.time() - t0:.0f}s', flush=True)
+            _write(pd.concat([done, res], ignore_index=True), f, [made_with(f)] if done is not None else ())  # with how its rows were made
+            print(name, seed, len(todo), 'tables', f'{time.time() - t0:.0f}s', flush=True)
 
 def summary():
     res = pd.concat([pd.read_parquet(f) for f in sorted((OUT / 'runs').glob('*.parquet'))], ignore_index=True)

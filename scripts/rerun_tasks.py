@@ -39,7 +39,7 @@ def _best_from(rows:pd.DataFrame) -> str:
     return ', '.join(str(int(g.k[g.regret <= g.regret.min()].min())) for _, g in rows.groupby('seed'))
 
 def main(argv=None) -> int:
-    from metahpo.suites import run_suite, suite_experience, SUITES, _write
+    from metahpo.suites import run_suite, suite_experience, SUITES, _write, made_with
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--suite', required=True, choices=list(SUITES))
     p.add_argument('--protocol', default='loto', choices=['loto', 'meta-val', 'meta-test'])
@@ -109,7 +109,8 @@ def main(argv=None) -> int:
         n['bench_wall_s'], n['bench_cpu_s'] = o.bench_wall_s.iloc[0], o.bench_cpu_s.iloc[0]  # the file's own run time stays as measured
         rank = {t: i for i, t in enumerate(dict.fromkeys(o.task))}  # the folder's own order of tasks
         out = pd.concat([o[~o.task.isin(tasks)], n[o.columns]])
-        _write(out.sort_values(['task', 'seed', 'k'], key=lambda c: c.map(rank) if c.name == 'task' else c, kind='stable').reset_index(drop=True), f)
+        _write(out.sort_values(['task', 'seed', 'k'], key=lambda c: c.map(rank) if c.name == 'task' else c, kind='stable').reset_index(drop=True), f,
+               [made_with(f)])  # the file's other rows, as they were made, and the rerun tasks' here
     print(f"wrote the new rows of {tasks} into {len(good)} run files under {folder / 'runs'}")
     if bad:
         tuners = sorted({f.split('-seed')[0] for f in bad}); ss = sorted({int(f.split('-seed')[1].split('.')[0]) for f in bad})

@@ -55,3 +55,28 @@ def test_check_says_where_a_control_differs(copy, capsys):
     best_from = int(mine.k[mine.regret <= mine.regret.min()].min())
     assert f"columns that differ: ['cpu_s']; rows that differ: {control} from k 5 (its best value held from k {best_from})" in said, said
     assert 'controls: 0 of 1 run files made again bit for bit' in said, said
+
+def test_compare_runs_says_how_each_file_was_made(copy, tmp_path, capsys, monkeypatch):
+    "A committed run file (written before files recorded how they were made) and the same rows written here compare identical, and compare_runs says the copy records its making and the original does not; two copies made on different CPUs say which setting differs."
+    import compare_runs, metahpo.suites as S
+    out, _ = copy
+    a = out / 'rf-grid' / 'meta-test'
+    b = tmp_path / 'again'; (b / 'runs').mkdir(parents=True); shutil.copy(a / 'suite.json', b)
+    rows = pd.read_parquet(a / 'runs' / 'random-seed0.parquet')
+    assert S.made_with(a / 'runs' / 'random-seed0.parquet') is None
+    S._write(rows, b / 'runs' / 'random-seed0.parquet')
+    assert S.made_with(b / 'runs' / 'random-seed0.parquet') == [S._made_with_now()]
+    assert compare_runs.main(str(a), str(b)) == 0
+    said = capsys.readouterr().out
+    assert 'random-seed0.parquet: identical' in said and '  made with: recorded in the second file only' in said, said
+    here = S._made_with_now()
+    there = {**here, 'cpu': {**here['cpu'], 'vector': 'avx2' if here['cpu']['vector'] != 'avx2' else 'avx512f'}}
+    monkeypatch.setattr(S, '_made_with_now', lambda: there)
+    S._write(rows, a / 'runs' / 'random-seed0.parquet')  # the first folder's file made "elsewhere"
+    monkeypatch.undo()
+    assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == [
+        f"made with cpu vector: {there['cpu']['vector']!r} vs {here['cpu']['vector']!r}"]
+    S._write(rows, b / 'runs' / 'random-seed0.parquet', [S.made_with(a / 'runs' / 'random-seed0.parquet')])  # rows of both
+    assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == [
+        "made with: 1 setting(s) vs 2 (rows of a resumed or spliced file made apart)",
+        f"made with cpu vector: {there['cpu']['vector']!r} vs {there['cpu']['vector']!r} / {here['cpu']['vector']!r}"]
