@@ -35,11 +35,13 @@ def proposed_by(tuner, st:Study) -> dict[str, int]|None:
     return {k: by.count(k) for k in dict.fromkeys(by)}
 
 def exhausted_note(st:Study, tuner, budget, space) -> str|None:
-    "A note where a tuner that proposes each configuration once has evaluated every one of a finite space before the budget's evaluations were spent."
-    if budget.n_trials is None or len(st.trials) >= budget.n_trials or not getattr(tuner, 'unique', False) or not math.isfinite(space.size): return None
-    if len({space.key(t.config) for t in st.trials}) < space.size: return None
-    return (f"note: every one of the space's {int(space.size)} configurations is evaluated, so the study ends after {len(st.trials)} "
-            f"evaluation(s), short of its budget of {budget.n_trials}")
+    "A note where a tuner that proposes each configuration once has proposed all it can (a grid's points, a finite space) before the budget's evaluations were spent."
+    if budget.n_trials is None or len(st.trials) >= budget.n_trials or not getattr(tuner, 'unique', False): return None
+    n = getattr(tuner, 'n_proposals', None)
+    n = n if isinstance(n, int) else (int(space.size) if math.isfinite(space.size) else None)
+    if n is None or len({space.key(t.config) for t in st.trials}) < n: return None
+    what = f"the space's {n} configurations" if math.isfinite(space.size) and n == space.size else f"the {n} configurations it proposes in this space"
+    return f"note: {st.tuner} has evaluated every one of {what}, so the study ends after {len(st.trials)} evaluation(s), short of its budget of {budget.n_trials}"
 
 def summary_table(st:Study, repo_path:str|None=None,
                   meta_train_s:float|None=None, # seconds the tuner meta-trained before the study (not in the study's own time)
@@ -439,12 +441,12 @@ def _tune(a) -> int:
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
                 _check_resumable(repo, rec, obj, a.tuner, a.seed)
-                n_done, running = len(repo.trials(rec)), len(repo.claims(rec, live=True))  # and other workers' trials in flight
-                stopped = len(repo.claims(rec)) - running  # claims of workers that were killed: their trials are taken back
+                claims = repo.claims(rec)  # other workers' trials in flight, and claims of workers that were killed (their trials are taken back)
+                n_done, running, stopped = len(repo.trials(rec)), sum(c['live'] for c in claims), sum(not c['live'] for c in claims)
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials
                 print(f"{'joining' if n_done == 0 and running else 'resuming'} study {study!r}: {n_done} trial(s) already in {a.repo}"
                       + (f", {running} running in other worker(s)" if running else '')
-                      + (f", {stopped} left unfinished by worker(s) that stopped (to be evaluated again)" if stopped else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
+                      + (f", {stopped} left unfinished by worker(s) that stopped" + ('' if spent_before else ' (to be evaluated again)') if stopped else '') + (f"; its budget of {budget.n_trials} evaluation(s) is spent, "
                       "nothing new runs (raise --budget to go on)" if spent_before else '')
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)

@@ -566,12 +566,13 @@ def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -
 def claims(self:Repository, study:StudyRecord,
            live:bool=False, # only those of workers still running: on this host, its process is there; on another, claimed less than `CLAIM_TTL_S` ago
           ) -> list[dict]:
-    "The claims of `study` now in the table (live or not yet found dead, unless `live`): config, host, pid, claimed_at."
+    "The claims of `study` now in the table (all, unless `live`): config, host, pid, claimed_at, and whether its worker still runs (`live`)."
     _check_study_arg(study)
     if not isinstance(live, bool): raise MetahpoError(f"live={live!r} is not allowed: give True or False")
     now = dt.datetime.now(dt.timezone.utc)
     rows = self._con.execute("SELECT config, host, pid, token, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,)).fetchall()
-    return [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4]) for r in rows if not live or _claim_live(*r[1:], now)]
+    out = [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4], live=_claim_live(*r[1:], now)) for r in rows]
+    return [c for c in out if c['live']] if live else out
 
 # %% ../nbs/02_repository.ipynb #c7333240
 @patch

@@ -251,11 +251,12 @@ def made_with(path:str|os.PathLike) -> list[dict|None]|None:
     return json.loads(meta[_MADE_WITH]) if _MADE_WITH in meta else None
 
 def _write(frame:pd.DataFrame, path:Path,
-           before:Sequence[list|None]=()): # `made_with` of the files whose rows `frame` holds (an interrupted run's, a file some of whose tasks are run again)
+           before:Sequence[list|None]=(), # `made_with` of the files whose rows `frame` holds (an interrupted run's, a file some of whose tasks are run again)
+           now:bool=True): # whether this run made some of the rows (not when a resumed run found every task done)
     "Write a run file whole (or leave the one there): its rows, and how they were made: `before`'s settings and this run's."
     import pyarrow as pa, pyarrow.parquet as pq
     made = []
-    for m in [*before, [_made_with_now()]]:
+    for m in [*before, [_made_with_now()] if now else []]:
         for e in (m if m is not None else [None]):
             if e not in made: made.append(e)
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -328,8 +329,10 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         spent = (float(frames[0].bench_wall_s.max()), float(frames[0].bench_cpu_s.max())) if frames else (0.0, 0.0)
         done = set(frames[0].task) if frames else set()
         bar.set_postfix_str(f'{name}, seed {seed}')
+        ran = False  # whether this session replays a task of it (a run stopped after its last task's partial file has none left)
         for task in order:
             if task in done: continue
+            ran = True
             t0, c0 = time.perf_counter(), time.process_time()
             frames.append(run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], tasks=[task], progress=False, past=past))
             if not len(frames[-1]): raise MetahpoError(f"the replay of task {task!r} by {name!r} made no row")  # a suite's tasks all have candidates
@@ -338,7 +341,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             res['bench_wall_s'], res['bench_cpu_s'] = spent  # the run's time so far, over every session it took
             frames = [res]
             _write(res, _partial_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else ()); bar.update()
-        _write(frames[0], _run_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else ()); _partial_file(out, name, seed).unlink(missing_ok=True)
+        _write(frames[0], _run_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else (), now=ran or (name, seed) not in kept_made)
+        _partial_file(out, name, seed).unlink(missing_ok=True)
     bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)

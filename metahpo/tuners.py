@@ -621,11 +621,15 @@ def _recordable(meta_features) -> dict|None:
         out[str(k)] = x if x is not None and math.isfinite(x) else None
     return out if any(v is not None for v in out.values()) else None
 
-_MINIMISED = re.compile(r'(^|[^a-z])(loss|error|err|mse|rmse|mae|mape|nll|regret|perplexity|ppl)($|[^a-z])')
+_MINIMISED = frozenset('loss losses logloss mlogloss error errors err merror mse rmse rmsle msle mae mape smape nll regret perplexity ppl crossentropy'.split())
+_TURNED = frozenset('neg negative minus no free reduction improvement decrease gain drop'.split())  # words that make a loss something to maximise
 
 def looks_minimised(metric:str) -> bool:
-    "Whether `metric`'s name reads as something to minimise (a loss, an error, MSE, MAE, regret, perplexity, as a word of it)."
-    return bool(_MINIMISED.search(str(metric).lower()))
+    "Whether `metric`'s name reads as something to minimise: one of its words a loss, an error, MSE, MAE, regret, perplexity or cross-entropy, and none turning it round (scikit-learn's 'neg_log_loss', 'error_reduction', '1-error')."
+    words = re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', str(metric)).lower()  # 'valLoss' -> 'val_loss'
+    words = re.findall(r'[a-z]+|\d+', words)
+    if 'cross' in words and 'entropy' in words: words.append('crossentropy')
+    return bool(_MINIMISED & set(words)) and not (_TURNED & set(words)) and words[:1] != ['1']
 
 def tune(objective:Callable, # config -> number or mapping of metrics
          space:SearchSpace|None=None, # defaults to `objective.space`

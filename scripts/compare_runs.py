@@ -63,22 +63,24 @@ def main(a:str, b:str, shared:bool=False) -> int:
     for line in provenance(Path(a), Path(b)): print(line)
     return 0 if same == len(files) + len(only) else 1
 
-def _flat(e:dict|None) -> dict:
+def _flat(e:dict) -> dict:
     "One setting of `made_with` as flat keys ('cpu vector', 'libraries torch', 'python')."
-    if e is None: return {'': 'not recorded (rows written before run files recorded how they were made)'}
     return {f"{k} {j}" if isinstance(v, dict) else k: w for k, v in e.items() for j, w in (v.items() if isinstance(v, dict) else [(None, v)])}
 
 def made_apart(a:Path, b:Path) -> list[str]:
-    "How two run files' rows were made (their Parquet metadata, `metahpo.suites.made_with`), where it differs: one line each."
+    "How two run files' rows were made (their Parquet metadata, `metahpo.suites.made_with`), where it differs: one line each, the settings' values as sets."
     from metahpo.suites import made_with
     x, y = made_with(a), made_with(b)
-    if x == y: return []
+    if x is None and y is None: return []
     if x is None or y is None: return [f"made with: recorded in the {'second' if x is None else 'first'} file only"]
-    fx, fy = [_flat(e) for e in x], [_flat(e) for e in y]
-    keys = sorted({k for f in fx + fy for k in f if len({repr(g.get(k)) for g in fx + fy}) > 1})
-    say = lambda fs, k: ' / '.join(repr(f.get(k)) for f in fs)
-    head = [] if len(x) == len(y) == 1 else [f"made with: {len(x)} setting(s) vs {len(y)} (rows of a resumed or spliced file made apart)"]
-    return head + [f"made with{' ' + k if k else ''}: {say(fx, k)} vs {say(fy, k)}" for k in keys]
+    same = lambda m: {json.dumps(e, sort_keys=True) for e in m}
+    if same(x) == same(y): return []
+    out = [f"made with: {len(x)} setting(s) vs {len(y)} (rows of a resumed or spliced file made apart)"] if max(len(x), len(y)) > 1 else []
+    out += [f"made with: some rows of the {n} file were written before files recorded it" for n, m, o in (('first', x, y), ('second', y, x)) if None in m and None not in o]
+    fx, fy = [_flat(e) for e in x if e is not None], [_flat(e) for e in y if e is not None]
+    vals = lambda fs, k: sorted({repr(f.get(k)) for f in fs})
+    keys = sorted({k for f in fx + fy for k in f if fx and fy and vals(fx, k) != vals(fy, k)})
+    return out + [f"made with {k}: {' / '.join(vals(fx, k))} vs {' / '.join(vals(fy, k))}" for k in keys]
 
 def provenance(a:Path, b:Path) -> list[str]:
     "Where the two folders' last runs were made with other libraries, Python, package or CPU (their suite.json), one line each."

@@ -77,6 +77,14 @@ def test_compare_runs_says_how_each_file_was_made(copy, tmp_path, capsys, monkey
     assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == [
         f"made with cpu vector: {there['cpu']['vector']!r} vs {here['cpu']['vector']!r}"]
     S._write(rows, b / 'runs' / 'random-seed0.parquet', [S.made_with(a / 'runs' / 'random-seed0.parquet')])  # rows of both
+    both = ' / '.join(sorted(repr(v) for v in (there['cpu']['vector'], here['cpu']['vector'])))
     assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == [
-        "made with: 1 setting(s) vs 2 (rows of a resumed or spliced file made apart)",
-        f"made with cpu vector: {there['cpu']['vector']!r} vs {there['cpu']['vector']!r} / {here['cpu']['vector']!r}"]
+        "made with: 1 setting(s) vs 2 (rows of a resumed or spliced file made apart)", f"made with cpu vector: {there['cpu']['vector']!r} vs {both}"]
+    S._write(rows, a / 'runs' / 'random-seed0.parquet', [[here], [there]], now=False)  # the same two settings, the other way round
+    assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == []
+    S._write(rows, a / 'runs' / 'random-seed0.parquet', [None])  # a committed file spliced here (rerun_tasks.py): old rows, and this run's
+    assert S.made_with(a / 'runs' / 'random-seed0.parquet') == [None, here]
+    S._write(rows, b / 'runs' / 'random-seed0.parquet')
+    assert compare_runs.made_apart(a / 'runs' / 'random-seed0.parquet', b / 'runs' / 'random-seed0.parquet') == [
+        "made with: 2 setting(s) vs 1 (rows of a resumed or spliced file made apart)",
+        "made with: some rows of the first file were written before files recorded it"]  # one line each, not every setting
