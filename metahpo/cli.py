@@ -36,6 +36,8 @@ def proposed_by(tuner, st:Study) -> dict[str, int]|None:
 
 def exhausted_note(st:Study, tuner, budget, space) -> str|None:
     "A note where a tuner that proposes each configuration once has proposed all it can (a grid's points, a finite space) before the budget's evaluations were spent."
+    from metahpo.tuners import make_tuner
+    if isinstance(tuner, str): tuner = make_tuner(tuner, space, st.seed)  # `tune` was given its name (as `_tune` gives every tuner but MetaTuner)
     if budget.n_trials is None or len(st.trials) >= budget.n_trials or not getattr(tuner, 'unique', False): return None
     n = getattr(tuner, 'n_proposals', None)
     n = n if isinstance(n, int) else (int(space.size) if math.isfinite(space.size) else None)
