@@ -12,7 +12,7 @@ if TYPE_CHECKING: from metahpo.tuners import Study
 # started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['proposed_by', 'exhausted_note', 'summary_table', 'cli_tuners', 'studies_table', 'main']
+__all__ = ['origins', 'proposed_by', 'exhausted_note', 'summary_table', 'cli_tuners', 'studies_table', 'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _n(k:int, one:str, many:str|None=None) -> str:
@@ -27,12 +27,16 @@ def _fmt_metric(v) -> str:
     "A metric as `_fmt` gives it, a whole number as one (n_rows 20000, not 2e+04); configurations keep 1.0, which scikit-learn reads unlike 1."
     return str(int(v)) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else _fmt(v)
 
-def proposed_by(tuner, st:Study) -> dict[str, int]|None:
-    "How many of the study's trials each of the tuner's strategies proposed, in the order they first came, for a tuner that says what proposed a configuration (MetaTuner's `origin`); None for one that does not."
+def origins(tuner, st:Study) -> list[str]|None:
+    "What proposed each of the study's trials, in order, for a tuner that says (MetaTuner's `origin`): resumed trials 'earlier run(s)', others' 'another worker'; None for one that does not say."
     if not callable(getattr(tuner, 'origin', None)): return None
-    by = ['earlier run(s)' if i < st.n_resumed else tuner.origin(t.config) or 'another worker'  # a resumed study's trials: the runs that recorded
-          for i, t in enumerate(st.trials)]                                                    # them proposed them (a replay asks again, but may not ask alike)
-    return {k: by.count(k) for k in dict.fromkeys(by)}
+    return ['earlier run(s)' if i < st.n_resumed else tuner.origin(t.config) or 'another worker'  # a resumed study's trials: the runs that recorded
+            for i, t in enumerate(st.trials)]                                                    # them proposed them (a replay asks again, but may not ask alike)
+
+def proposed_by(tuner, st:Study) -> dict[str, int]|None:
+    "How many of the study's trials each of the tuner's strategies proposed, in the order they first came (`origins`); None for a tuner that does not say."
+    by = origins(tuner, st)
+    return None if by is None else {k: by.count(k) for k in dict.fromkeys(by)}
 
 def exhausted_note(st:Study, tuner, budget, space) -> str|None:
     "A note where a tuner that proposes each configuration once has proposed all it can (a grid's points, a finite space) before the budget's evaluations were spent."
@@ -73,6 +77,13 @@ class _Parser(argparse.ArgumentParser):
         if m := re.fullmatch(r'argument (--[\w-]+)(?:/\S+)?: expected one argument', message):  # `--budget -5m`: the value was read as an option
             message += f" (a value that starts with '-' reads as an option; write {m[1]}=VALUE to give it)"
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+def _plot_file(text:str) -> str:
+    "A figure file to write: a .png, .pdf or .svg in a folder that exists (checked before the study runs)."
+    p = Path(text).expanduser()
+    if p.suffix.lower() not in ('.png', '.pdf', '.svg'): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a file name ending in .png, .pdf or .svg")
+    if not p.parent.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: its folder {str(p.parent)!r} does not exist")
+    return str(p)
 
 def _seed_arg(text:str) -> int:
     from metahpo.core import MetahpoError, MAX_SEED, check_seed
@@ -172,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--backend', default='local', choices=['local', 'ray'],
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
     t.add_argument('--address', default=None, type=_text('--address'), help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
+    t.add_argument('--plot', default=None, type=_plot_file, help="also draw the study (each trial's value, the best so far, what proposed it) into this .png, .pdf or .svg file")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, the LSTM over real series, the text or the image family',
                        description="Evaluate the family's grid or its wider space on every task of the family into the repository; resumable.")
@@ -422,6 +434,7 @@ def _tune(a) -> int:
     from metahpo.core import MetahpoError
     from metahpo.core import choices_msg
     if a.tuner not in cli_tuners(): raise MetahpoError(choices_msg('tuner', a.tuner, cli_tuners()))  # refused before any data is loaded
+    if a.plot: __import__('metahpo.core').core.lazy_import('matplotlib.pyplot', 'plot')  # --plot without matplotlib: said before the study, not after
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
     if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
@@ -472,6 +485,10 @@ def _tune(a) -> int:
             return code
     print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st)))
     if note := exhausted_note(st, tuner, budget, obj.space): print(note, file=sys.stderr)
+    if a.plot and st.trials:
+        import matplotlib; matplotlib.use('Agg')  # a file, not a window
+        fig = st.plot(origins=origins(tuner, st) or [a.tuner] * len(st.trials)); fig.savefig(a.plot, dpi=120)
+        __import__('matplotlib.pyplot').pyplot.close(fig); print(f"wrote {a.plot}", file=sys.stderr)
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
               f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)

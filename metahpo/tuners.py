@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
 from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
-                          package_version, device_name, warn_user)
+                          package_version, device_name, warn_user, lazy_import)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
 
@@ -514,6 +514,26 @@ class Study:
             if t.ok and (best is None or t.loss(self.direction) < (-best if self.direction == 'maximize' else best)): best = t.value
             out.append(best)
         return out
+
+    def plot(self, ax=None, # a matplotlib Axes to draw on; default a new figure
+             origins:Sequence[str]|None=None): # per trial (in order), what proposed it, to colour the points (the command line gives MetaTuner's)
+        "Each complete trial's value and the best so far against evaluations, failed trials as red x on the axis; the figure."
+        plt = lazy_import('matplotlib.pyplot', 'plot')
+        if not self.trials: raise MetahpoError(f"study {self.name!r} has no trials to plot")
+        if origins is not None and len(origins) != len(self.trials):
+            raise MetahpoError(f"origins has {len(origins)} labels for {len(self.trials)} trials: give one per trial, in order")
+        fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(6.5, 3.8))
+        groups: dict = {}
+        for i, t in enumerate(self.trials):
+            if t.ok: groups.setdefault('trial' if origins is None else origins[i], []).append((i + 1, t.value))
+        for label, pts in groups.items(): ax.scatter(*zip(*pts), s=20, label=label, zorder=3)
+        best = [(i + 1, b) for i, b in enumerate(self.best_so_far()) if b is not None]
+        if best: ax.step(*zip(*best), where='post', color='black', lw=1.5, label='best so far', zorder=2)
+        if bad := [i + 1 for i, t in enumerate(self.trials) if not t.ok]:
+            ax.plot(bad, [0.02] * len(bad), 'x', color='red', transform=ax.get_xaxis_transform(), label='failed', clip_on=False)
+        ax.set(xlabel='evaluation', ylabel=f"{self.metric} ({'higher' if self.direction == 'maximize' else 'lower'} is better)", title=f"{self.name} ({self.tuner})")
+        ax.legend(fontsize=8, loc='best'); fig.tight_layout()
+        return fig
 
     def to_frame(self):
         "The trials as a DataFrame."
