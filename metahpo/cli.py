@@ -40,13 +40,12 @@ def proposed_by(tuner, st:Study) -> dict[str, int]|None:
 
 def exhausted_note(st:Study, tuner, budget, space) -> str|None:
     "A note where a tuner that proposes each configuration once has proposed all it can (a grid's points, a finite space) before the budget's evaluations were spent."
-    from metahpo.tuners import make_tuner
+    from metahpo.tuners import make_tuner, proposal_count
+    if budget.n_trials is None or len(st.trials) >= budget.n_trials: return None
     if isinstance(tuner, str): tuner = make_tuner(tuner, space, st.seed)  # `tune` was given its name (as `_tune` gives every tuner but MetaTuner)
-    if budget.n_trials is None or len(st.trials) >= budget.n_trials or not getattr(tuner, 'unique', False): return None
-    n = getattr(tuner, 'n_proposals', None)
-    n = n if isinstance(n, int) else (int(space.size) if math.isfinite(space.size) else None)
+    n = proposal_count(tuner, space)
     if n is None or len({space.key(t.config) for t in st.trials}) < n: return None
-    what = f"the space's {n} configurations" if math.isfinite(space.size) and n == space.size else f"the {n} configurations it proposes in this space"
+    what = f"the space's {n} configurations" if n == space.size else f"the {n} configurations it proposes in this space"
     return f"note: {st.tuner} has evaluated every one of {what}, so the study ends after {len(st.trials)} evaluation(s), short of its budget of {budget.n_trials}"
 
 def summary_table(st:Study, repo_path:str|None=None,
@@ -432,9 +431,9 @@ def _tune(a) -> int:
     from metahpo.tuners import tune, Budget, study_name
     from metahpo.tasks import make_objective
     from metahpo.core import MetahpoError
-    from metahpo.core import choices_msg
+    from metahpo.core import choices_msg, lazy_import
     if a.tuner not in cli_tuners(): raise MetahpoError(choices_msg('tuner', a.tuner, cli_tuners()))  # refused before any data is loaded
-    if a.plot: __import__('metahpo.core').core.lazy_import('matplotlib.pyplot', 'plot')  # --plot without matplotlib: said before the study, not after
+    if a.plot: lazy_import('matplotlib', 'plot')  # --plot without matplotlib: said before the study, not after
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
     if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
@@ -486,9 +485,9 @@ def _tune(a) -> int:
     print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st)))
     if note := exhausted_note(st, tuner, budget, obj.space): print(note, file=sys.stderr)
     if a.plot and st.trials:
-        import matplotlib; matplotlib.use('Agg')  # a file, not a window
-        fig = st.plot(origins=origins(tuner, st) or [a.tuner] * len(st.trials)); fig.savefig(a.plot, dpi=120)
-        __import__('matplotlib.pyplot').pyplot.close(fig); print(f"wrote {a.plot}", file=sys.stderr)
+        from matplotlib.figure import Figure  # a figure of its own: no window, and pyplot's state (a caller's backend) untouched
+        fig = Figure(figsize=(6.5, 3.8)); st.plot(ax=fig.add_subplot(), origins=origins(tuner, st) or [a.tuner] * len(st.trials))
+        fig.savefig(a.plot, dpi=120); print(f"wrote {a.plot}", file=sys.stderr)
     if st.trials and st.best_trial is None:  # every trial failed: nothing to use, a failure of the command (the summary above says what ran)
         print(f"metahpo: error: no trial completed ({st.n_failed} of {len(st.trials)} failed); each failure and its error are recorded in study "
               f"{st.name!r} of {a.repo}; failed trials count toward --budget: to try again, raise --budget or give a new --study", file=sys.stderr)

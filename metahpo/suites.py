@@ -328,6 +328,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         frames = [kept[name, seed]] if (name, seed) in kept else []
         spent = (float(frames[0].bench_wall_s.max()), float(frames[0].bench_cpu_s.max())) if frames else (0.0, 0.0)
         done = set(frames[0].task) if frames else set()
+        before = [kept_made[name, seed]] if (name, seed) in kept_made else []  # how the interrupted run's rows were made
         bar.set_postfix_str(f'{name}, seed {seed}')
         ran = False  # whether this session replays a task of it (a run stopped after its last task's partial file has none left)
         for task in order:
@@ -340,8 +341,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             res = pd.concat(frames, ignore_index=True)
             res['bench_wall_s'], res['bench_cpu_s'] = spent  # the run's time so far, over every session it took
             frames = [res]
-            _write(res, _partial_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else ()); bar.update()
-        _write(frames[0], _run_file(out, name, seed), [kept_made[name, seed]] if (name, seed) in kept_made else (), now=ran or (name, seed) not in kept_made)
+            _write(res, _partial_file(out, name, seed), before); bar.update()
+        _write(frames[0], _run_file(out, name, seed), before, now=ran or not before)
         _partial_file(out, name, seed).unlink(missing_ok=True)
     bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds

@@ -16,7 +16,7 @@ from .repository import Repository, TaskRecord, StudyRecord, check_protocol, met
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
            'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'study_name',
-           'Terminated', 'objective_protocol', 'looks_minimised', 'tune']
+           'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -725,7 +725,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
     from tqdm.auto import tqdm
-    total = _bar_total(tuner, space, budget, exhaustible)
+    total = _bar_total(tuner, space, budget)
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
     elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
@@ -829,10 +829,15 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if own_repo: repo.close()
     return st
 
-def _bar_total(tuner, space:SearchSpace, budget:Budget, exhaustible:bool) -> int|None:
+def proposal_count(tuner, space:SearchSpace) -> int|None:
+    "How many configurations `tuner` can propose in `space` if it proposes each once (a grid's points, else a finite space's size up to 100,000); None where that does not end it."
+    if not getattr(tuner, 'unique', False): return None
+    n = getattr(tuner, 'n_proposals', None)
+    return n if isinstance(n, int) else (int(space.size) if space.size <= 100_000 else None)
+
+def _bar_total(tuner, space:SearchSpace, budget:Budget) -> int|None:
     "What the progress bar counts to: the budget's evaluations, or fewer where the tuner proposes fewer in all (a grid's points, not the space's size)."
-    finite = getattr(tuner, 'n_proposals', None) if getattr(tuner, 'unique', False) else None
-    finite = finite if isinstance(finite, int) else (int(space.size) if exhaustible else None)
+    finite = proposal_count(tuner, space)
     return finite if budget.n_trials is None else budget.n_trials if finite is None else min(budget.n_trials, finite)
 
 def _running_here(repo:Repository, record:StudyRecord) -> bool:
