@@ -102,6 +102,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                   tuners:Mapping[str, Callable[..., Tuner]], # name -> make(space, seed, experience_without_task, task)
                   budget:int=25, seeds:Sequence[int]=(0, 1, 2), tasks:Sequence[str]|None=None, progress:bool=True,
                   past:Experience|None=None, # the tasks the tuners may learn from (default: every task of `experience`); the tuned task and its twins are always left out
+                  withhold:Mapping[str, Sequence[str]]|None=None, # tuned task -> past tasks also left out for it (its relatives, say)
                  ) -> pd.DataFrame:
     "Replay each task with the other tasks as experience (never the task itself, nor a copy of its table under another name): one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
     from tqdm.auto import tqdm
@@ -115,6 +116,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     for name, e, seed in tqdm(jobs, desc='replay', disable=not progress):
         obj = ReplayObjective(e)
         rest = pool.without([e.task])  # nor its twins (exactly its meta-features): its table under another name
+        if withhold and withhold.get(e.task.name): rest = rest.select(exclude=withhold[e.task.name])
         t0 = time.perf_counter()
         tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
         setup_s = time.perf_counter() - t0

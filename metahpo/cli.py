@@ -216,9 +216,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, image, or 'all' (every suite whose tasks are in the experience)")
     b.add_argument('--out', default='results', type=_text('--out'), help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
                                                     'for meta-val and meta-test (default results)')
-    b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto'],
+    b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto', 'meta-test-apart'],
                    help="meta-test: the suite's meta-test tasks with meta-train and meta-val as experience (default); meta-val: the "
-                        "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others")
+                        "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others; "
+                        "meta-test-apart: as meta-test, less each task's relatives (past tasks of its size and number of classes; not "
+                        "for the YAHPO suites)")
     b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
@@ -645,6 +647,8 @@ def _benchmark(a) -> int:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
+        if a.protocol == 'meta-test-apart' and SUITES[name].source == 'yahpo' and a.suite == 'all':  # run alone, the suite says why not
+            skipped.append(name); print(f"{name}: skipped: its tasks have no meta-features that give their size, which meta-test-apart needs", file=sys.stderr); continue
         if a.experience is not None and SUITES[name].source == 'yahpo': print(f"{name}: --experience does not apply (its tasks come from YAHPO Gym)", file=sys.stderr)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
             ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=home / 'candidates.db' if SUITES[name].source == 'yahpo' else None)

@@ -15,9 +15,9 @@ from .space import SearchSpace
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
-__all__ = ['TWIN_MIN_FEATURES', 'constant_to_rounding', 'standardise_scores', 'n_known', 'same_meta_features', 'TaskEvaluations',
-           'task_studies', 'one_per_task', 'Experience', 'shipped_experience_path', 'load_experience',
-           'build_experience', 'check_task_names', 'past_in_space']
+__all__ = ['TWIN_MIN_FEATURES', 'SIZE_FEATURES', 'constant_to_rounding', 'standardise_scores', 'n_known', 'same_meta_features',
+           'size_feature', 'TaskEvaluations', 'task_studies', 'one_per_task', 'Experience', 'shipped_experience_path',
+           'load_experience', 'build_experience', 'check_task_names', 'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def constant_to_rounding(values:np.ndarray) -> bool:
@@ -55,6 +55,11 @@ def same_meta_features(a:Mapping|None, b:Mapping|None) -> bool:
     return bool(np.allclose(num(a), num(b), rtol=1e-9, atol=1e-12, equal_nan=True))
 
 TWIN_MIN_FEATURES = 5  # known meta-features two tasks must share, all equal, to be taken for one table: fewer can agree by chance
+SIZE_FEATURES = ('log_rows', 'log_docs', 'log_length', 'log_images')  # a task's size in each family's meta-features: rows, documents, observations, images
+
+def size_feature(meta_features:Mapping|None) -> str|None:
+    "The first of `SIZE_FEATURES` that `meta_features` knows (a number): the task's size, as `Experience.relatives` compares it."
+    return next((k for k in SIZE_FEATURES if np.isfinite(_number((meta_features or {}).get(k)))), None)
 
 @dataclass(frozen=True)
 class TaskEvaluations:
@@ -198,6 +203,14 @@ class Experience:
         "The tasks whose meta-features are `meta_features` (`same_meta_features`), at least `TWIN_MIN_FEATURES` of them known: that task's table, under its own name or others."
         if n_known(meta_features) < TWIN_MIN_FEATURES: return []
         return sorted({t.name for t in self.tasks if same_meta_features(t.meta_features, meta_features)})
+
+    def relatives(self, meta_features:Mapping|None) -> list[str]:
+        "The tasks that look drawn from the same data as a task with `meta_features`: the same size (its first known `SIZE_FEATURES`) and number of classes (or neither has one)."
+        mf = meta_features or {}
+        if (size := size_feature(mf)) is None: return []
+        same = lambda a, b: (not np.isfinite(a) and not np.isfinite(b)) or bool(np.isclose(a, b, rtol=0, atol=1e-9))
+        return sorted({t.name for t in self.tasks if (o := t.meta_features or {}) and same(_number(o.get(size)), _number(mf[size]))
+                       and same(_number(o.get('n_classes')), _number(mf.get('n_classes')))})
 
     def without(self, tasks:Sequence[TaskRecord]) -> Experience:
         "This experience without `tasks` and their twins (`twins`: their tables under other names), as a benchmark leaves a tuned task out."

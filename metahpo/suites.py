@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
-from .experience import Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task
+from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
@@ -202,16 +202,17 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
     return out
 
 # %% ../nbs/23_suites.ipynb #b74f98a8
-PROTOCOLS = ('loto', 'meta-val', 'meta-test')
+PROTOCOLS = ('loto', 'meta-val', 'meta-test', 'meta-test-apart')
 
 def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task names
                    protocol:str='meta-test') -> tuple[list[str], list[str]]:
-    "The tasks a protocol tunes and the tasks it learns from: 'loto' every task (with the others), 'meta-val' the meta-validation tasks (with meta-train), 'meta-test' the meta-test tasks (with meta-train and meta-validation)."
+    "The tasks a protocol tunes and the tasks it learns from: 'loto' every task (with the others), 'meta-val' the meta-validation tasks (with meta-train), 'meta-test' the meta-test tasks (with meta-train and meta-validation), 'meta-test-apart' the same (`run_suite` withholds each one's relatives)."
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
     parts, names = get_suite(suite).parts(names), sorted(names)
     if protocol == 'loto': return names, names
-    learn = {'meta-val': ('meta-train',), 'meta-test': ('meta-train', 'meta-val')}[protocol]
-    return [n for n in names if parts[n] == protocol], [n for n in names if parts[n] in learn]
+    part = 'meta-test' if protocol == 'meta-test-apart' else protocol
+    learn = {'meta-val': ('meta-train',), 'meta-test': ('meta-train', 'meta-val')}[part]
+    return [n for n in names if parts[n] == part], [n for n in names if parts[n] in learn]
 
 # %% ../nbs/23_suites.ipynb #183395ce
 def _run_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.parquet'
@@ -283,7 +284,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               members:int=3, meta_steps:int=300, n_warm:int=N_WARM, # MetaTuner's settings
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
-              protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val' or 'meta-test' (see `protocol_tasks`)
+              protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val', 'meta-test' or 'meta-test-apart' (see `protocol_tasks`)
              ) -> pd.DataFrame:
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
@@ -304,6 +305,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
+    withheld = {e.task.name: kin for e in ex if (kin := past.relatives(e.task.meta_features))} if protocol == 'meta-test-apart' else None
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
         made_by = dict(experience_digest=digest, package_version=package_version(), device=device_name(), python=platform.python_version(),
@@ -312,6 +314,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         _write_text(out / 'suite.json', to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,
                                                      n_candidates=n_candidates if s.source == 'yahpo' else None, members=members,
                                                      meta_steps=meta_steps, n_warm=n_warm, protocol=protocol, n_tasks=len(ex), tasks=ex.task_names,
+                                                     **({} if withheld is None else dict(withheld=withheld)),
                                                      split={k: sorted(n for n, v in s.parts(suite_tasks).items() if v == k) for k in PARTS},
                                                      experience=str(Path(experience).resolve()) if isinstance(experience, (str, os.PathLike)) and s.source == 'experience' else None,
                                                      **made_by)))
@@ -335,7 +338,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             if task in done: continue
             ran = True
             t0, c0 = time.perf_counter(), time.process_time()
-            frames.append(run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], tasks=[task], progress=False, past=past))
+            frames.append(run_benchmark(ex, {name: r[name]}, budget=budget or s.budget, seeds=[seed], tasks=[task], progress=False, past=past,
+                                        withhold=withheld))
             if not len(frames[-1]): raise MetahpoError(f"the replay of task {task!r} by {name!r} made no row")  # a suite's tasks all have candidates
             spent = (spent[0] + time.perf_counter() - t0, spent[1] + time.process_time() - c0)
             res = pd.concat(frames, ignore_index=True)
@@ -391,6 +395,9 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
             raise MetahpoError(f"task(s) {other} of suite {s.name!r} are not tuned under protocol {protocol!r}, which tunes the suite's "
                                f"{len(tuned)} {protocol} tasks, e.g. {', '.join(tuned[:5])}")
         tuned = [t for t in tuned if t in tasks]
+    if protocol == 'meta-test-apart' and (sizeless := [e.task.name for e in full if e.task.name in tuned and size_feature(e.task.meta_features) is None]):
+        raise MetahpoError(f"protocol 'meta-test-apart' withholds a task's relatives, found by the meta-features that give its size ({', '.join(SIZE_FEATURES)}), "
+                           f"and {len(sizeless)} tuned task(s) of suite {s.name!r} have none (e.g. {sizeless[0]!r}): run it with protocol 'meta-test'")
     ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
     prev = _spec(out)
     if _holds(out) and prev.get('protocol', 'loto') != protocol:
