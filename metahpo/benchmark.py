@@ -113,10 +113,12 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     rows = []
     jobs = [(n, e, s) for e in chosen for n in tuners for s in seeds]
     pool = experience if past is None else past
+    if withhold and (unknown := sorted({n for names in withhold.values() for n in names} - set(pool.task_names))):
+        raise MetahpoError(f"withhold names task(s) {unknown[:5]} that are not among the {len(pool)} past tasks (e.g. {', '.join(pool.task_names[:3])}): a misspelt name would withhold nothing")
     for name, e, seed in tqdm(jobs, desc='replay', disable=not progress):
         obj = ReplayObjective(e)
         rest = pool.without([e.task])  # nor its twins (exactly its meta-features): its table under another name
-        if withhold and withhold.get(e.task.name): rest = rest.select(exclude=withhold[e.task.name])
+        if withhold and withhold.get(e.task.name): rest = rest.select(exclude=rest.copies(withhold[e.task.name]))  # and their tables under other names
         t0 = time.perf_counter()
         tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
         setup_s = time.perf_counter() - t0

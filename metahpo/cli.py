@@ -215,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, image, or 'all' (every suite whose tasks are in the experience)")
     b.add_argument('--out', default='results', type=_text('--out'), help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
-                                                    'for meta-val and meta-test (default results)')
+                                                    'for meta-val, meta-test and meta-test-apart (default results)')
     b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto', 'meta-test-apart'],
                    help="meta-test: the suite's meta-test tasks with meta-train and meta-val as experience (default); meta-val: the "
                         "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others; "
@@ -647,8 +647,10 @@ def _benchmark(a) -> int:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
-        if a.protocol == 'meta-test-apart' and SUITES[name].source == 'yahpo' and a.suite == 'all':  # run alone, the suite says why not
-            skipped.append(name); print(f"{name}: skipped: its tasks have no meta-features that give their size, which meta-test-apart needs", file=sys.stderr); continue
+        if a.protocol == 'meta-test-apart' and SUITES[name].source == 'yahpo':  # said before its candidate sets are made
+            why = "its tasks (YAHPO Gym's) have no meta-features to find relatives by, which --protocol meta-test-apart needs"
+            if a.suite != 'all': raise MetahpoError(f"suite {name!r}: {why}: run it with --protocol meta-test")
+            skipped.append(name); print(f"{name}: skipped: {why}", file=sys.stderr); continue
         if a.experience is not None and SUITES[name].source == 'yahpo': print(f"{name}: --experience does not apply (its tasks come from YAHPO Gym)", file=sys.stderr)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report
             ex = suite_experience(name, a.experience, a.data_dir, a.n_candidates, cache=home / 'candidates.db' if SUITES[name].source == 'yahpo' else None)

@@ -205,7 +205,7 @@ class Experience:
         return sorted({t.name for t in self.tasks if same_meta_features(t.meta_features, meta_features)})
 
     def relatives(self, meta_features:Mapping|None) -> list[str]:
-        "The tasks that look drawn from the same data as a task with `meta_features`: the same size (its first known `SIZE_FEATURES`) and number of classes (or neither has one)."
+        "The tasks that look drawn from the same data as a task with `meta_features`: the same size (its first known `SIZE_FEATURES`) and number of classes (or neither has one); the task itself too, where it is among them."
         mf = meta_features or {}
         if (size := size_feature(mf)) is None: return []
         same = lambda a, b: (not np.isfinite(a) and not np.isfinite(b)) or bool(np.isclose(a, b, rtol=0, atol=1e-9))

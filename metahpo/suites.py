@@ -300,12 +300,14 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
     _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
-    try: ex, past, r, prev, suite_tasks, digest = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations, protocol,
-                                                   budget or s.budget)
+    if protocol == 'meta-test-apart' and s.source == 'yahpo':  # said before its candidate sets are made
+        raise MetahpoError(f"protocol 'meta-test-apart' finds a task's relatives by its meta-features, and the tasks of suite {s.name!r} (YAHPO Gym's) have none: "
+                           "run it with protocol 'meta-test'")
+    try: ex, past, r, prev, suite_tasks, digest, withheld = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm,
+                                                             evaluations, protocol, budget or s.budget)
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
-    withheld = {e.task.name: kin for e in ex if (kin := past.relatives(e.task.meta_features))} if protocol == 'meta-test-apart' else None
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
         made_by = dict(experience_digest=digest, package_version=package_version(), device=device_name(), python=platform.python_version(),
@@ -380,7 +382,8 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
                                                                          cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     tuned, learn = protocol_tasks(s, full.task_names, protocol)
-    if not tuned: raise MetahpoError(f"suite {s.name!r} has no {protocol} task among its {len(full.task_names)} usable task(s) "
+    part = 'meta-test' if protocol == 'meta-test-apart' else protocol  # the part of the split it tunes
+    if not tuned: raise MetahpoError(f"suite {s.name!r} has no {part} task among its {len(full.task_names)} usable task(s) "
                                      f"({', '.join(full.task_names[:5])}{', ...' if len(full.task_names) > 5 else ''}): run it with protocol 'loto' (--protocol loto)")
     if tasks is not None:
         if unknown := sorted(set(tasks) - set(full.task_names)):
@@ -393,13 +396,18 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
             raise MetahpoError(f"unknown task(s) {unknown} in suite {s.name!r}{why}; it has {len(full.task_names)}, e.g. {', '.join(full.task_names[:5])}")
         if other := sorted(set(tasks) - set(tuned)):
             raise MetahpoError(f"task(s) {other} of suite {s.name!r} are not tuned under protocol {protocol!r}, which tunes the suite's "
-                               f"{len(tuned)} {protocol} tasks, e.g. {', '.join(tuned[:5])}")
+                               f"{len(tuned)} {part} tasks, e.g. {', '.join(tuned[:5])}")
         tuned = [t for t in tuned if t in tasks]
     if protocol == 'meta-test-apart' and (sizeless := [e.task.name for e in full if e.task.name in tuned and size_feature(e.task.meta_features) is None]):
         raise MetahpoError(f"protocol 'meta-test-apart' withholds a task's relatives, found by the meta-features that give its size ({', '.join(SIZE_FEATURES)}), "
                            f"and {len(sizeless)} tuned task(s) of suite {s.name!r} have none (e.g. {sizeless[0]!r}): run it with protocol 'meta-test'")
     ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
+    withheld = {e.task.name: kin for e in ex if (kin := past.relatives(e.task.meta_features))} if protocol == 'meta-test-apart' else None
     prev = _spec(out)
+    if withheld is not None and _holds(out) and prev.get('withheld') is not None and prev['withheld'] != withheld:  # another rule for relatives
+        differ = sorted(set(prev['withheld']) ^ set(withheld) | {t for t in set(prev['withheld']) & set(withheld) if prev['withheld'][t] != withheld[t]})
+        raise MetahpoError(f"{str(out)!r} holds runs that withheld other relatives from {len(differ)} task(s) (e.g. {differ[0]!r}: {prev['withheld'].get(differ[0], [])} "
+                           f"there, {withheld.get(differ[0], [])} here): they would mix; give another results folder")
     if _holds(out) and prev.get('protocol', 'loto') != protocol:
         raise MetahpoError(f"{str(out)!r} holds runs of protocol {prev.get('protocol', 'loto')!r}, this run is {protocol!r}: they would mix; give another results folder")
     if prev.get('tasks') is not None and _holds(out) and sorted(prev['tasks']) != ex.task_names:
@@ -432,7 +440,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     if changed and _holds(out, 'meta*-seed*'):
         raise MetahpoError(f"{str(out)!r} holds MetaTuner runs with other settings ({'; '.join(changed)}): they would mix; "
                            "give another results folder, or delete its runs/meta*-seed*.parquet and .partial files to rerun them")
-    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names, digest
+    return ex, past, roster(s, full, tuners, members, meta_steps, n_warm), prev, full.task_names, digest, withheld
 
 def load_runs(out:str|os.PathLike) -> pd.DataFrame:
     "Every run file of a results folder, as one table."

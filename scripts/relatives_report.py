@@ -9,7 +9,9 @@ for rf-grid, rf-wide, lstm, text and image (the YAHPO suites' tasks have no meta
 results/relatives.csv: per suite, tuner and k, on the meta-test tasks that have relatives, each tuner's mean regret with
 them and without them and the paired difference (without minus with) with its 95% bootstrap interval over those tasks;
 and, on the tasks without relatives (the same experience under both protocols), how many tasks' regret curves the two
-folders hold alike (a check that the folders differ only by what was withheld).
+folders hold alike (a check that the folders differ only by what was withheld). It also writes
+results/design/outside/relatives.csv: the relatives each of the outside tables (scripts/outside_tasks.py) has among
+the experience those runs learn from (rf-grid's meta-train and meta-validation tasks), by the same rule.
 
     PYTHONPATH=. python scripts/relatives_report.py      # writes results/relatives.csv
 """
@@ -27,6 +29,7 @@ def suite_rows(name:str) -> list[dict]:
     "One row per tuner that ran under both protocols and k: with and without the relatives, on the tasks that have some."
     test, apart = ROOT / 'results' / name / 'meta-test', ROOT / 'results' / name / 'meta-test-apart'
     withheld = json.loads((apart / 'suite.json').read_text()).get('withheld', {})
+    if not (test / 'suite.json').exists(): raise SystemExit(f"no {test}: run `metahpo benchmark --suite {name} --seeds 3` (the meta-test protocol) first")
     a, t = load_runs(apart), load_runs(test)
     kin = sorted(withheld)
     rest = sorted(set(a.task) - set(kin))
@@ -48,6 +51,14 @@ def suite_rows(name:str) -> list[dict]:
                              n_other=len(rest), other_alike=alike))
     return rows
 
+def outside_rows() -> pd.DataFrame|None:
+    "Each outside table and its relatives among rf-grid's meta-train and meta-validation tasks (none: an empty string)."
+    if not (ROOT / 'results' / 'design' / 'outside' / 'evaluations.parquet').exists(): return None
+    import sys; sys.path.insert(0, str(ROOT / 'scripts'))
+    from outside_tasks import setup  # the outside runs' own experience and tables
+    _, past, out = setup(None)
+    return pd.DataFrame([dict(task=e.task.name, relatives=' '.join(past.relatives(e.task.meta_features))) for e in out])
+
 def main():
     names = [n for n in SUITES if (ROOT / 'results' / n / 'meta-test-apart' / 'summary.json').exists()]  # finished runs
     if not names: raise SystemExit("no results/<suite>/meta-test-apart folder: run the benchmark command in this script's docstring first")
@@ -56,5 +67,9 @@ def main():
     shown = out[out.tuner.isin(['meta', 'zero-shot', 'nn-warm-start', 'tpe']) & out.k.isin([3, 5, 10])]
     print(shown.round(4).to_string(index=False))
     print(f"wrote {ROOT / 'results' / 'relatives.csv'} ({len(out)} rows, suites {', '.join(names)})")
+    if (o := outside_rows()) is not None:
+        o.to_csv(ROOT / 'results' / 'design' / 'outside' / 'relatives.csv', index=False)
+        kin = o[o.relatives != '']
+        print(f"outside tables: {len(kin)} of {len(o)} have relatives: " + '; '.join(f"{r.task}: {r.relatives}" for r in kin.itertuples()))
 
 if __name__ == '__main__': main()
