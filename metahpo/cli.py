@@ -214,12 +214,12 @@ def _parser() -> argparse.ArgumentParser:
                                    'its meta-validation tasks or every task left out in turn; writes runs, regret, paired-difference, rank and '
                                    'convergence tables, a figure, summary.json and tasks.csv; resumable.')
     b.add_argument('--suite', default='rf-grid', help="rf-grid (default), rf-wide, lcbench, rbv2_xgboost, lstm, text, image, or 'all' (every suite whose tasks are in the experience)")
-    b.add_argument('--out', default='results', type=_text('--out'), help='results folder; each suite writes into <out>/<suite>, or <out>/<suite>/<protocol> '
-                                                    'for meta-val, meta-test and meta-test-apart (default results)')
-    b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto', 'meta-test-apart'],
+    b.add_argument('--out', default='results', type=_text('--out'), help='results folder; each suite writes into <out>/<suite> for loto, else '
+                                                    '<out>/<suite>/<protocol> (default results)')
+    b.add_argument('--protocol', default='meta-test', choices=['meta-test', 'meta-val', 'loto', 'meta-test-apart', 'meta-val-apart', 'loto-apart'],
                    help="meta-test: the suite's meta-test tasks with meta-train and meta-val as experience (default); meta-val: the "
                         "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others; "
-                        "meta-test-apart: as meta-test, less each task's relatives (past tasks of its size and number of classes; not "
+                        "with -apart: the same, less each tuned task's relatives (past tasks of its size and number of classes; not "
                         "for the YAHPO suites)")
     b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
@@ -647,9 +647,9 @@ def _benchmark(a) -> int:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
         out = home if a.protocol == 'loto' else home / a.protocol
         made = first_missing_folder(out)
-        if a.protocol == 'meta-test-apart' and SUITES[name].source == 'yahpo':  # said before its candidate sets are made
-            why = "its tasks (YAHPO Gym's) have no meta-features to find relatives by, which --protocol meta-test-apart needs"
-            if a.suite != 'all': raise MetahpoError(f"suite {name!r}: {why}: run it with --protocol meta-test")
+        if a.protocol.endswith('-apart') and SUITES[name].source == 'yahpo':  # said before its candidate sets are made
+            why = f"its tasks (YAHPO Gym's) have no meta-features to find relatives by, which --protocol {a.protocol} needs"
+            if a.suite != 'all': raise MetahpoError(f"suite {name!r}: {why}: run it with --protocol {a.protocol.removesuffix('-apart')}")
             skipped.append(name); print(f"{name}: skipped: {why}", file=sys.stderr); continue
         if a.experience is not None and SUITES[name].source == 'yahpo': print(f"{name}: --experience does not apply (its tasks come from YAHPO Gym)", file=sys.stderr)
         try:  # the suite's evaluations, loaded once for the runs, the summary and the surrogate report

@@ -202,15 +202,14 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
     return out
 
 # %% ../nbs/23_suites.ipynb #b74f98a8
-PROTOCOLS = ('loto', 'meta-val', 'meta-test', 'meta-test-apart')
+PROTOCOLS = ('loto', 'meta-val', 'meta-test', 'loto-apart', 'meta-val-apart', 'meta-test-apart')
 
 def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task names
                    protocol:str='meta-test') -> tuple[list[str], list[str]]:
-    "The tasks a protocol tunes and the tasks it learns from: 'loto' every task (with the others), 'meta-val' the meta-validation tasks (with meta-train), 'meta-test' the meta-test tasks (with meta-train and meta-validation), 'meta-test-apart' the same (`run_suite` withholds each one's relatives)."
+    "The tasks a protocol tunes and the tasks it learns from: 'loto' every task (with the others), 'meta-val' the meta-validation tasks (with meta-train), 'meta-test' the meta-test tasks (with meta-train and meta-validation); each with '-apart' the same (`run_suite` withholds each tuned task's relatives)."
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
     parts, names = get_suite(suite).parts(names), sorted(names)
-    if protocol == 'loto': return names, names
-    part = 'meta-test' if protocol == 'meta-test-apart' else protocol
+    if (part := protocol.removesuffix('-apart')) == 'loto': return names, names
     learn = {'meta-val': ('meta-train',), 'meta-test': ('meta-train', 'meta-val')}[part]
     return [n for n in names if parts[n] == part], [n for n in names if parts[n] in learn]
 
@@ -284,7 +283,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               members:int=3, meta_steps:int=300, n_warm:int=N_WARM, # MetaTuner's settings
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
-              protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val', 'meta-test' or 'meta-test-apart' (see `protocol_tasks`)
+              protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val', 'meta-test', or one of them with '-apart' (see `protocol_tasks`)
              ) -> pd.DataFrame:
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
@@ -300,9 +299,9 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
     _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
-    if protocol == 'meta-test-apart' and s.source == 'yahpo':  # said before its candidate sets are made
-        raise MetahpoError(f"protocol 'meta-test-apart' finds a task's relatives by its meta-features, and the tasks of suite {s.name!r} (YAHPO Gym's) have none: "
-                           "run it with protocol 'meta-test'")
+    if protocol.endswith('-apart') and s.source == 'yahpo':  # said before its candidate sets are made
+        raise MetahpoError(f"protocol {protocol!r} finds a task's relatives by its meta-features, and the tasks of suite {s.name!r} (YAHPO Gym's) have none: "
+                           f"run it with protocol {protocol.removesuffix('-apart')!r}")
     try: ex, past, r, prev, suite_tasks, digest, withheld = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm,
                                                              evaluations, protocol, budget or s.budget)
     except MetahpoError:
@@ -382,7 +381,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
     full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
                                                                          cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     tuned, learn = protocol_tasks(s, full.task_names, protocol)
-    part = 'meta-test' if protocol == 'meta-test-apart' else protocol  # the part of the split it tunes
+    part = protocol.removesuffix('-apart')  # the part of the split it tunes
     if not tuned: raise MetahpoError(f"suite {s.name!r} has no {part} task among its {len(full.task_names)} usable task(s) "
                                      f"({', '.join(full.task_names[:5])}{', ...' if len(full.task_names) > 5 else ''}): run it with protocol 'loto' (--protocol loto)")
     if tasks is not None:
@@ -398,11 +397,12 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
             raise MetahpoError(f"task(s) {other} of suite {s.name!r} are not tuned under protocol {protocol!r}, which tunes the suite's "
                                f"{len(tuned)} {part} tasks, e.g. {', '.join(tuned[:5])}")
         tuned = [t for t in tuned if t in tasks]
-    if protocol == 'meta-test-apart' and (sizeless := [e.task.name for e in full if e.task.name in tuned and size_feature(e.task.meta_features) is None]):
-        raise MetahpoError(f"protocol 'meta-test-apart' withholds a task's relatives, found by the meta-features that give its size ({', '.join(SIZE_FEATURES)}), "
-                           f"and {len(sizeless)} tuned task(s) of suite {s.name!r} have none (e.g. {sizeless[0]!r}): run it with protocol 'meta-test'")
+    if protocol.endswith('-apart') and (sizeless := [e.task.name for e in full if e.task.name in tuned and size_feature(e.task.meta_features) is None]):
+        raise MetahpoError(f"protocol {protocol!r} withholds a task's relatives, found by the meta-features that give its size ({', '.join(SIZE_FEATURES)}), "
+                           f"and {len(sizeless)} tuned task(s) of suite {s.name!r} have none (e.g. {sizeless[0]!r}): run it with protocol {part!r}")
     ex, past = Experience([e for e in full if e.task.name in tuned]), full.select(exclude=set(full.task_names) - set(learn))
-    withheld = {e.task.name: kin for e in ex if (kin := past.relatives(e.task.meta_features))} if protocol == 'meta-test-apart' else None
+    withheld = ({e.task.name: kin for e in ex if (kin := [n for n in past.relatives(e.task.meta_features) if n != e.task.name])}  # loto: the task is among the past
+                if protocol.endswith('-apart') else None)
     prev = _spec(out)
     if withheld is not None and _holds(out) and prev.get('withheld') is not None and prev['withheld'] != withheld:  # another rule for relatives
         differ = sorted(set(prev['withheld']) ^ set(withheld) | {t for t in set(prev['withheld']) & set(withheld) if prev['withheld'][t] != withheld[t]})

@@ -14,9 +14,16 @@ results/design/outside/relatives.csv: the relatives each of the outside tables (
 the experience those runs learn from (rf-grid's meta-train and meta-validation tasks), by the same rule.
 
     PYTHONPATH=. python scripts/relatives_report.py      # writes results/relatives.csv
+
+With --meta-val it reads the meta-validation folders instead (results/<suite>/meta-val and meta-val-apart, a design
+view: `metahpo benchmark --suite <suite> --seeds 3 --protocol meta-val-apart --tuners <the meta-val folder's>
+--no-surrogate-report`, MetaTuner's tuners with the meta-val folder's --members, --meta-steps and --n-warm, which
+predate the ninth design round's three warm-start proposals) and writes results/design/relatives-meta-val.csv:
+
+    PYTHONPATH=. python scripts/relatives_report.py --meta-val
 """
 import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
-import json
+import json, sys
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.suites import SUITES, load_runs
@@ -24,12 +31,17 @@ from metahpo.benchmark import paired_differences, task_regret
 
 ROOT = Path(__file__).resolve().parents[1]
 KS = (1, 3, 5, 10, 25)
+PROTOCOL = 'meta-val' if '--meta-val' in sys.argv[1:] else 'meta-test'
 
 def suite_rows(name:str) -> list[dict]:
     "One row per tuner that ran under both protocols and k: with and without the relatives, on the tasks that have some."
-    test, apart = ROOT / 'results' / name / 'meta-test', ROOT / 'results' / name / 'meta-test-apart'
-    withheld = json.loads((apart / 'suite.json').read_text()).get('withheld', {})
-    if not (test / 'suite.json').exists(): raise SystemExit(f"no {test}: run `metahpo benchmark --suite {name} --seeds 3` (the meta-test protocol) first")
+    test, apart = ROOT / 'results' / name / PROTOCOL, ROOT / 'results' / name / f'{PROTOCOL}-apart'
+    sa, st = (json.loads((f / 'suite.json').read_text()) for f in (apart, test))
+    withheld = sa.get('withheld', {})
+    if differ := [f"{k} {st.get(k)} in {test.name}, {sa.get(k)} in {apart.name}" for k in ('members', 'meta_steps', 'n_warm') if sa.get(k) != st.get(k)]:
+        raise SystemExit(f"{name}: MetaTuner's settings differ ({'; '.join(differ)}): its runs would differ by more than the relatives; run "
+                         f"{apart.name}'s MetaTuner tuners again with {test.name}'s settings (--members, --meta-steps, --n-warm)")
+    if not (test / 'suite.json').exists(): raise SystemExit(f"no {test}: run `metahpo benchmark --suite {name} --seeds 3 --protocol {PROTOCOL}` first")
     a, t = load_runs(apart), load_runs(test)
     kin = sorted(withheld)
     rest = sorted(set(a.task) - set(kin))
@@ -60,14 +72,15 @@ def outside_rows() -> pd.DataFrame|None:
     return pd.DataFrame([dict(task=e.task.name, relatives=' '.join(past.relatives(e.task.meta_features))) for e in out])
 
 def main():
-    names = [n for n in SUITES if (ROOT / 'results' / n / 'meta-test-apart' / 'summary.json').exists()]  # finished runs
-    if not names: raise SystemExit("no results/<suite>/meta-test-apart folder: run the benchmark command in this script's docstring first")
+    names = [n for n in SUITES if (ROOT / 'results' / n / f'{PROTOCOL}-apart' / 'summary.json').exists()]  # finished runs
+    if not names: raise SystemExit(f"no results/<suite>/{PROTOCOL}-apart folder: run the benchmark command in this script's docstring first")
     out = pd.DataFrame([r for n in names for r in suite_rows(n)])
-    out.to_csv(ROOT / 'results' / 'relatives.csv', index=False, float_format='%.6g')
+    dest = ROOT / 'results' / ('relatives.csv' if PROTOCOL == 'meta-test' else 'design/relatives-meta-val.csv')
+    out.to_csv(dest, index=False, float_format='%.6g')
     shown = out[out.tuner.isin(['meta', 'zero-shot', 'nn-warm-start', 'tpe']) & out.k.isin([3, 5, 10])]
     print(shown.round(4).to_string(index=False))
-    print(f"wrote {ROOT / 'results' / 'relatives.csv'} ({len(out)} rows, suites {', '.join(names)})")
-    if (o := outside_rows()) is not None:
+    print(f"wrote {dest} ({len(out)} rows, suites {', '.join(names)})")
+    if PROTOCOL == 'meta-test' and (o := outside_rows()) is not None:
         o.to_csv(ROOT / 'results' / 'design' / 'outside' / 'relatives.csv', index=False)
         kin = o[o.relatives != '']
         print(f"outside tables: {len(kin)} of {len(o)} have relatives: " + '; '.join(f"{r.task}: {r.relatives}" for r in kin.itertuples()))
