@@ -31,17 +31,18 @@ from metahpo.benchmark import paired_differences, task_regret
 
 ROOT = Path(__file__).resolve().parents[1]
 KS = (1, 3, 5, 10, 25)
+if bad := [a for a in sys.argv[1:] if a != '--meta-val']: sys.exit(f"{sys.argv[0]}: unknown argument(s) {' '.join(bad)}: give --meta-val, or nothing for the meta-test folders")
 PROTOCOL = 'meta-val' if '--meta-val' in sys.argv[1:] else 'meta-test'
 
 def suite_rows(name:str) -> list[dict]:
     "One row per tuner that ran under both protocols and k: with and without the relatives, on the tasks that have some."
     test, apart = ROOT / 'results' / name / PROTOCOL, ROOT / 'results' / name / f'{PROTOCOL}-apart'
+    if not (test / 'suite.json').exists(): raise SystemExit(f"no {test}: run `metahpo benchmark --suite {name} --seeds 3 --protocol {PROTOCOL}` first")
     sa, st = (json.loads((f / 'suite.json').read_text()) for f in (apart, test))
     withheld = sa.get('withheld', {})
     if differ := [f"{k} {st.get(k)} in {test.name}, {sa.get(k)} in {apart.name}" for k in ('members', 'meta_steps', 'n_warm') if sa.get(k) != st.get(k)]:
         raise SystemExit(f"{name}: MetaTuner's settings differ ({'; '.join(differ)}): its runs would differ by more than the relatives; run "
                          f"{apart.name}'s MetaTuner tuners again with {test.name}'s settings (--members, --meta-steps, --n-warm)")
-    if not (test / 'suite.json').exists(): raise SystemExit(f"no {test}: run `metahpo benchmark --suite {name} --seeds 3 --protocol {PROTOCOL}` first")
     a, t = load_runs(apart), load_runs(test)
     kin = sorted(withheld)
     rest = sorted(set(a.task) - set(kin))
