@@ -785,8 +785,19 @@ def _import(a) -> int:
     if len(r['reasons']) > 10: print(f"  ... and {len(r['reasons']) - 10} more", file=sys.stderr)
     return 0
 
+def _on_sigint(signum, frame):
+    "Ctrl-C: a KeyboardInterrupt, as Python's own handler raises it, except inside a callback whose exceptions Python prints and ignores (an import lock's weakref callback, a `__del__`): there the Ctrl-C would be lost, so it is sent again a moment later."
+    if frame is not None and frame.f_code.co_name in ('cb', '__del__'):
+        import signal, threading
+        t = threading.Timer(0.02, os.kill, (os.getpid(), signal.SIGINT)); t.daemon = True; t.start()
+        return
+    raise KeyboardInterrupt
+
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `metahpo` command: exit status 0 on success, 1 when every trial of a study failed, 2 on a user error (one line on stderr), 130/143 when interrupted."
+    import signal, threading
+    ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler  # not a caller's own handler
+    if ours: signal.signal(signal.SIGINT, _on_sigint)
     try: return _main(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse: --help, or a bad argument (already printed)
     except KeyboardInterrupt as e:
@@ -798,6 +809,8 @@ def main(argv:list[str]|None=None) -> int:
         except OSError: pass
         return 141  # its reader went away (`metahpo list | head -1`): quietly, as a program that SIGPIPE ends
     except Exception as e: return _report(e)
+    finally:
+        if ours: signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def _stdout_gone() -> bool:
     "Whether standard output is a pipe whose reader has closed it."
