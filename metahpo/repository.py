@@ -116,6 +116,15 @@ class _Empty(RepositoryError): "An empty file where a repository was expected."
 _MAX_TIMEOUT_S = (2**31 - 1) // 1000  # the longest wait for a lock SQLite takes
 def _is_seconds(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and not math.isnan(v)
 
+def _wal(con:sqlite3.Connection, timeout_s:float):
+    "Put the file in WAL mode, retrying for up to `timeout_s`: while another process switches a new file, SQLite answers 'locked' at once, without its busy wait."
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try: con.execute("PRAGMA journal_mode = WAL"); return
+        except sqlite3.OperationalError as e:
+            if 'locked' not in str(e) or time.monotonic() >= deadline: raise
+            time.sleep(0.01)
+
 def _check_file(path:Path):
     if path.is_dir(): raise RepositoryError(f"repository path {str(path)!r} is a directory; give a file path such as {str(path / DEFAULT_REPOSITORY)!r}")
     if path.exists() and path.stat().st_size > 0:
@@ -143,7 +152,7 @@ class Repository:
             try: self._init_schema(create)  # checked before anything changes the file: a foreign or damaged file is left exactly as it was
             except _Empty:  # another process may be creating the repository right now (its file is empty until its first write): look once more
                 time.sleep(0.5); self._init_schema(create)
-            self._con.execute("PRAGMA journal_mode = WAL")
+            _wal(self._con, timeout_s)
             self._con.execute("PRAGMA foreign_keys = ON")
         except (sqlite3.DatabaseError, RepositoryError) as e:
             if hasattr(self, '_con'): self._con.close()
