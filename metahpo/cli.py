@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, logging, math, os, re, sqlite3, sys
+import argparse, functools, logging, math, os, re, sqlite3, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING: from metahpo.tuners import Study
@@ -785,32 +785,47 @@ def _import(a) -> int:
     if len(r['reasons']) > 10: print(f"  ... and {len(r['reasons']) - 10} more", file=sys.stderr)
     return 0
 
+def _again(signum:int):
+    "Send `signum` to this process again 20 ms from now (from a thread: by then the callback it landed in has returned)."
+    import threading
+    t = threading.Timer(0.02, os.kill, (os.getpid(), signum)); t.daemon = True; t.start()
+
 def _on_sigint(signum, frame):
     "Ctrl-C: a KeyboardInterrupt, as Python's own handler raises it, except inside a callback whose exceptions Python prints and ignores (an import lock's weakref callback, a `__del__`): there the Ctrl-C would be lost, so it is sent again a moment later."
-    if frame is not None and frame.f_code.co_name in ('cb', '__del__'):
-        import signal, threading
-        t = threading.Timer(0.02, os.kill, (os.getpid(), signal.SIGINT)); t.daemon = True; t.start()
-        return
+    if frame is not None and frame.f_code.co_name in ('cb', '__del__'): return _again(signum)
     raise KeyboardInterrupt
+
+def _on_unraisable(before, u):
+    "`sys.unraisablehook` while `main` runs: a Ctrl-C (or SIGTERM) raised in any other such callback (a weakref's, the garbage collector's) is sent again a moment later instead of printed and lost; anything else goes to the hook `before`."
+    import signal
+    if not isinstance(u.exc_value, KeyboardInterrupt): return before(u)
+    terminated = getattr(sys.modules.get('metahpo.tuners'), 'Terminated', ())  # SIGTERM's, which ends with 143
+    _again(signal.SIGTERM if isinstance(u.exc_value, terminated) else signal.SIGINT)
 
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `metahpo` command: exit status 0 on success, 1 when every trial of a study failed, 2 on a user error (one line on stderr), 130/143 when interrupted."
     import signal, threading
     ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler  # not a caller's own handler
-    if ours: signal.signal(signal.SIGINT, _on_sigint)
+    hook = sys.unraisablehook
+    if ours: signal.signal(signal.SIGINT, _on_sigint); sys.unraisablehook = functools.partial(_on_unraisable, hook)
     try: return _main(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2  # argparse: --help, or a bad argument (already printed)
-    except KeyboardInterrupt as e:
-        how, code = _stopped(e)
-        print(f"\n{how}", file=sys.stderr); return code
+    except KeyboardInterrupt as e: return _interrupted(e)
     except BrokenPipeError as e:
         if not _stdout_gone(): return _report(e)  # another pipe (a worker's)
         try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more can reach the reader, not even at exit
         except OSError: pass
         return 141  # its reader went away (`metahpo list | head -1`): quietly, as a program that SIGPIPE ends
-    except Exception as e: return _report(e)
+    except Exception as e:
+        from metahpo.core import interrupt_in
+        if (stop := interrupt_in(e)) is not None: return _interrupted(stop)  # a Ctrl-C that an extension's initialisation turned into an ImportError
+        return _report(e)
     finally:
-        if ours: signal.signal(signal.SIGINT, signal.default_int_handler)
+        if ours: signal.signal(signal.SIGINT, signal.default_int_handler); sys.unraisablehook = hook
+
+def _interrupted(e:KeyboardInterrupt) -> int:
+    how, code = _stopped(e)
+    print(f"\n{how}", file=sys.stderr); return code
 
 def _stdout_gone() -> bool:
     "Whether standard output is a pipe whose reader has closed it."

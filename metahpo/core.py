@@ -11,9 +11,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'lazy_import', 'warn_user',
-           'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder', 'package_version', 'device_name',
-           'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'interrupt_in',
+           'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder',
+           'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -111,10 +111,19 @@ def seed_everything(seed:int) -> None:
 class MissingDependency(MetahpoError, ImportError):
     "An optional library a feature needs is not installed: the message says which extra of metahpo brings it."
 
+def interrupt_in(e:BaseException) -> KeyboardInterrupt|None:
+    "The Ctrl-C (or SIGTERM) that `e` was raised from, if any: an extension whose initialisation it landed in raises ImportError('initialization failed') from it."
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt): return e
+        seen.add(id(e)); e = e.__cause__ or e.__context__
+    return None
+
 def lazy_import(name:str, extra:str|None=None):
     "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too)."
     try: return importlib.import_module(name)
     except ImportError as e:
+        if (stop := interrupt_in(e)) is not None: raise stop  # a Ctrl-C during the import, not a missing library
         top = name.split('.')[0]
         try: there = top in sys.modules or importlib.util.find_spec(top) is not None
         except (ImportError, ValueError): there = False

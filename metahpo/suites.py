@@ -405,7 +405,7 @@ def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members,
                 if protocol.endswith('-apart') else None)
     prev = _spec(out)
     if withheld is not None and _holds(out) and prev.get('withheld') is not None and prev['withheld'] != withheld:  # another rule for relatives
-        differ = sorted(set(prev['withheld']) ^ set(withheld) | {t for t in set(prev['withheld']) & set(withheld) if prev['withheld'][t] != withheld[t]})
+        differ = sorted(t for t in set(prev['withheld']) | set(withheld) if prev['withheld'].get(t) != withheld.get(t))
         raise MetahpoError(f"{str(out)!r} holds runs that withheld other relatives from {len(differ)} task(s) (e.g. {differ[0]!r}: {prev['withheld'].get(differ[0], [])} "
                            f"there, {withheld.get(differ[0], [])} here): they would mix; give another results folder")
     if _holds(out) and prev.get('protocol', 'loto') != protocol:
