@@ -8,7 +8,7 @@ import copy, dataclasses, math, multiprocessing, os, re, signal, socket, sys, th
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
+from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
@@ -278,20 +278,12 @@ def _gpu_used() -> bool:
     torch = sys.modules.get('torch')
     return bool(torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized())
 
-def _from_ctrl_c(e:BaseException) -> bool:
-    "Whether `e` was raised by a KeyboardInterrupt that Python wrapped in another exception (its cause or context, at any depth)."
-    seen = set()
-    while e is not None and id(e) not in seen:
-        if isinstance(e, KeyboardInterrupt): return True
-        seen.add(id(e)); e = e.__cause__ or e.__context__
-    return False
-
 def _run_inline(objective, config):
     "Run the objective here: (result or None, error or None, cpu_s, gpu_used, device); the device is read where the trial ran."
     c0 = time.process_time()
     try: res, err = objective(copy.deepcopy(dict(config))), None  # a copy: what the objective does to it never reaches the record
     except Exception as e:
-        if _from_ctrl_c(e): raise KeyboardInterrupt(str(e)) from e  # Ctrl-C that Python wrapped (in a class body: 'Error calling __set_name__')
+        if (stop := interrupt_in(e)) is not None: raise type(stop)(str(e)) from e  # Ctrl-C (or SIGTERM) that Python wrapped (in a class body: 'Error calling __set_name__')
         res, err = None, f"{type(e).__name__}: {e}"
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
     return res, err, time.process_time() - c0, _gpu_used(), device_name()
