@@ -1,0 +1,82 @@
+"""Two stress probes of what a clean-clone CI once caught failing at random, each printing its counts (a benchmark, not a test):
+
+  python scripts/interrupt_probes.py open-together [--files 300] [--processes 6]
+      new repository files, each opened by several processes at the same moment: how many opens were refused
+      (SQLite answered 'database is locked' at once while another process switched the file to WAL mode)
+  python scripts/interrupt_probes.py ctrl-c [--runs 40] [--seed 1]
+      `metahpo tune --budget 1` (Titanic, MetaTuner) interrupted by SIGINT at a random moment of its start-up (0 to 1.5 s
+      after it loaded SQLite): the exit statuses, and the runs that printed a traceback or ended otherwise than with 130
+      (interrupted) or 0 (its one trial finished first). Linux only (it reads /proc).
+
+Run either at an older commit to compare (`git worktree add /tmp/old REV`, then the same command there).
+"""
+import argparse, multiprocessing, random, shutil, signal, subprocess, sys, tempfile, time
+from collections import Counter
+from pathlib import Path
+
+
+def _open(path, go, q):
+    from metahpo.repository import Repository  # imported by the parent before it forks: here at once
+    go.wait()
+    try: Repository(path).close(); q.put('ok')
+    except Exception as e: q.put(f"{type(e).__name__}: {e}")
+
+
+def open_together(n_files:int, n_processes:int) -> int:
+    import metahpo.repository  # noqa: F401 (before forking, so that each process only opens)
+    ctx, refused = multiprocessing.get_context('fork'), []
+    t0 = time.perf_counter()
+    for _ in range(n_files):
+        path, go, q = Path(tempfile.mkdtemp()) / 'together.db', ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_open, args=(path, go, q)) for _ in range(n_processes)]
+        for p in procs: p.start()
+        go.set()
+        for p in procs: p.join(60)
+        refused += [r for r in (q.get(timeout=60) for _ in procs) if r != 'ok']
+        shutil.rmtree(path.parent, ignore_errors=True)
+    print(f"{len(refused)} of {n_files * n_processes} opens refused ({n_files} new files, {n_processes} processes each), "
+          f"{time.perf_counter() - t0:.1f} s" + (f"; e.g. {refused[0]}" if refused else ''))
+    return 0
+
+
+def _command() -> list[str]:
+    exe = Path(sys.executable).parent / 'metahpo'
+    return [str(exe)] if exe.exists() else [sys.executable, '-m', 'metahpo.cli']
+
+
+def ctrl_c(runs:int, seed:int) -> int:
+    rng, codes, bad = random.Random(seed), Counter(), []
+    for i in range(runs):
+        d = Path(tempfile.mkdtemp())
+        p = subprocess.Popen(_command() + ['tune', '--budget', '1', '--repo', str(d / 'r.db'), '--no-progress'], cwd=d, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        maps, t0 = Path(f'/proc/{p.pid}/maps'), time.monotonic()
+        while p.poll() is None and time.monotonic() - t0 < 30:  # wait until it has loaded SQLite: its imports are under way
+            try:
+                if '_sqlite3' in maps.read_text(): break
+            except OSError: break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 1.5)); p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        codes[p.returncode] += 1
+        if 'Traceback' in err or p.returncode not in (0, 130): bad.append((i, p.returncode, err.strip().splitlines()[-8:] if err.strip() else []))
+        shutil.rmtree(d, ignore_errors=True)
+    print(f"{runs} runs (seed {seed}): exit statuses {dict(sorted(codes.items()))}; {len(bad)} printed a traceback or ended otherwise than 130 or 0")
+    for i, code, last in bad: print(f"  run {i}: exit {code}:", *('    ' + l for l in last), sep='\n')
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='probe', required=True)
+    o = sub.add_parser('open-together', help='new files opened by several processes at once')
+    o.add_argument('--files', type=int, default=300); o.add_argument('--processes', type=int, default=6)
+    c = sub.add_parser('ctrl-c', help='Ctrl-C at random moments of `metahpo tune` start-up')
+    c.add_argument('--runs', type=int, default=40); c.add_argument('--seed', type=int, default=1)
+    a = ap.parse_args(argv)
+    for name in ('files', 'processes', 'runs'):
+        if getattr(a, name, 1) < 1: ap.error(f"--{name} {getattr(a, name)} is not allowed: give a whole number from 1")
+    return open_together(a.files, a.processes) if a.probe == 'open-together' else ctrl_c(a.runs, a.seed)
+
+
+if __name__ == '__main__': sys.exit(main())
