@@ -4,16 +4,18 @@
 
 # %% ../nbs/18_testing.ipynb #e0f2a991
 from __future__ import annotations
+import multiprocessing, tempfile
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import make_rng, check_whole
 from .space import SearchSpace, ConfigError, get_space
-from .repository import TaskRecord
+from .repository import Repository, TaskRecord
 from .tuners import _toy_loss
 from .experience import Experience, TaskEvaluations
 
 # %% auto #0
-__all__ = ['toy_experience', 'depth_task', 'depth_experience', 'grid_loss', 'Candidates', 'run_tuner']
+__all__ = ['toy_experience', 'depth_task', 'depth_experience', 'grid_loss', 'Candidates', 'run_tuner', 'open_together']
 
 # %% ../nbs/18_testing.ipynb #cf94ca18
 def toy_experience(space:SearchSpace, n_tasks:int=4, n_configs:int=12, seed:int=0,
@@ -95,3 +97,25 @@ def run_tuner(make:Callable, space:SearchSpace, n:int=10, loss:Callable|None=Non
         if c is None: break
         out.append(c); t.tell(c, (loss or (lambda c: _toy_loss(space, c)))(c))
     return t, out
+
+# %% ../nbs/18_testing.ipynb #5f8472f6
+def _open(path, go, q):
+    go.wait()
+    try: Repository(path).close(); q.put('ok')
+    except Exception as e: q.put(f"{type(e).__name__}: {e}")
+
+def open_together(n_files:int=100, n_processes:int=6, # each new file opened by this many processes at the same moment
+                  folder:str|Path|None=None) -> list[str]: # where the files are made (default: a new temporary folder)
+    "What went wrong when several processes opened one new repository file at once: each refused open, and each file not left in WAL mode (empty: nothing)."
+    n_files, n_processes = check_whole('n_files', n_files, 1), check_whole('n_processes', n_processes, 1)
+    ctx, folder, refused = multiprocessing.get_context('fork'), Path(folder or tempfile.mkdtemp()), []
+    for i in range(n_files):
+        path, go, q = folder / f'together{i}.db', ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_open, args=(path, go, q)) for _ in range(n_processes)]
+        for w in procs: w.start()
+        go.set()
+        for w in procs: w.join(60)
+        refused += [r for r in (q.get(timeout=60) for _ in procs) if r != 'ok']
+        with Repository(path) as r:
+            if (mode := r._con.execute("PRAGMA journal_mode").fetchone()[0]) != 'wal': refused.append(f"{path.name}: journal mode {mode}")
+    return refused

@@ -10,31 +10,16 @@
 
 Run either at an older commit to compare (`git worktree add /tmp/old REV`, then the same command there).
 """
-import argparse, multiprocessing, random, shutil, signal, subprocess, sys, tempfile, time
+import argparse, random, shutil, signal, subprocess, sys, tempfile, time
 from collections import Counter
 from pathlib import Path
 
 
-def _open(path, go, q):
-    from metahpo.repository import Repository  # imported by the parent before it forks: here at once
-    go.wait()
-    try: Repository(path).close(); q.put('ok')
-    except Exception as e: q.put(f"{type(e).__name__}: {e}")
-
-
 def open_together(n_files:int, n_processes:int) -> int:
-    import metahpo.repository  # noqa: F401 (before forking, so that each process only opens)
-    ctx, refused = multiprocessing.get_context('fork'), []
+    from metahpo.testing import open_together as probe  # forks: each process only opens
     t0 = time.perf_counter()
-    for _ in range(n_files):
-        path, go, q = Path(tempfile.mkdtemp()) / 'together.db', ctx.Event(), ctx.Queue()
-        procs = [ctx.Process(target=_open, args=(path, go, q)) for _ in range(n_processes)]
-        for p in procs: p.start()
-        go.set()
-        for p in procs: p.join(60)
-        refused += [r for r in (q.get(timeout=60) for _ in procs) if r != 'ok']
-        shutil.rmtree(path.parent, ignore_errors=True)
-    print(f"{len(refused)} of {n_files * n_processes} opens refused ({n_files} new files, {n_processes} processes each), "
+    with tempfile.TemporaryDirectory() as folder: refused = probe(n_files, n_processes, folder)
+    print(f"{len(refused)} of {n_files * n_processes} opens refused or files not in WAL mode ({n_files} new files, {n_processes} processes each), "
           f"{time.perf_counter() - t0:.1f} s" + (f"; e.g. {refused[0]}" if refused else ''))
     return 0
 

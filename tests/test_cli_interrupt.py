@@ -33,7 +33,7 @@ def _wait_for(db, n, p, timeout=120):
 def _signal_mid_study(cmd, db, sig, budget=7, tries=3):
     "Start a study, send `sig` once it has 2 trials; start again (a new file) when the study had ended before the signal was sent: the test process was held up so long (a loaded machine) that it signalled a finished process."
     for attempt in range(tries):
-        if db.exists(): [Path(f'{db}{x}').unlink(missing_ok=True) for x in ('', '-wal', '-shm')]
+        for x in ('', '-wal', '-shm'): Path(f'{db}{x}').unlink(missing_ok=True)
         p = _start(cmd, db, budget)
         _wait_for(db, 2, p)
         sent = dt.datetime.now(dt.timezone.utc)
