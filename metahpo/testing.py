@@ -98,7 +98,7 @@ def run_tuner(make:Callable, space:SearchSpace, n:int=10, loss:Callable|None=Non
         out.append(c); t.tell(c, (loss or (lambda c: _toy_loss(space, c)))(c))
     return t, out
 
-# %% ../nbs/18_testing.ipynb #5f8472f6
+# %% ../nbs/18_testing.ipynb #8886b213
 def _open(path, go, q):
     go.wait()
     try: Repository(path).close(); q.put('ok')

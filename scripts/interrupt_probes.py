@@ -7,6 +7,10 @@
       `metahpo tune --budget 1` (Titanic, MetaTuner) interrupted by SIGINT at a random moment of its start-up (0 to 1.5 s
       after it loaded SQLite): the exit statuses, and the runs that printed a traceback or ended otherwise than with 130
       (interrupted) or 0 (its one trial finished first). Linux only (it reads /proc).
+  python scripts/interrupt_probes.py ctrl-c-whole [--runs 200] [--seed 0]
+      `metahpo studies` (about half a second) interrupted by SIGINT at a random moment of its whole run, from the
+      process's start to a little after its usual end: the exit statuses, and the runs that ended otherwise than with
+      130 or 0 (their moment, and the last lines they printed)
 
 Run either at an older commit to compare (`git worktree add /tmp/old REV`, then the same command there).
 """
@@ -51,6 +55,31 @@ def ctrl_c(runs:int, seed:int) -> int:
     return 0
 
 
+def ctrl_c_whole(runs:int, seed:int) -> int:
+    rng, codes, bad = random.Random(seed), Counter(), []
+    with tempfile.TemporaryDirectory() as d:
+        cmd = _command() + ['studies', '--repo', str(Path(d) / 'r.db')]
+        from metahpo.repository import Repository
+        Repository(Path(d) / 'r.db').close()  # an empty repository: `studies` lists none, and ends with 0
+        times = []
+        for _ in range(3):
+            t0 = time.monotonic(); subprocess.run(cmd, capture_output=True, cwd=d); times.append(time.monotonic() - t0)
+        span = min(times) * 1.05
+        for i in range(runs):
+            p = subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+            at = rng.uniform(0.0, span); time.sleep(at)
+            try: p.send_signal(signal.SIGINT)
+            except ProcessLookupError: pass
+            _, err = p.communicate(timeout=120)
+            codes[p.returncode] += 1
+            if p.returncode not in (0, 130): bad.append((i, at, p.returncode, err.strip().splitlines()[-3:]))
+    print(f"{runs} runs (seed {seed}; `metahpo studies` takes {min(times):.2f} s, SIGINT 0 to {span:.2f} s after its start): "
+          f"exit statuses {dict(sorted(codes.items()))}; {len(bad)} ended otherwise than 130 or 0")
+    for i, at, code, last in bad: print(f"  run {i}: SIGINT at {at:.3f} s, exit {code}:", *('    ' + l for l in last), sep='\n')
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='probe', required=True)
@@ -58,10 +87,13 @@ def main(argv=None) -> int:
     o.add_argument('--files', type=int, default=300); o.add_argument('--processes', type=int, default=6)
     c = sub.add_parser('ctrl-c', help='Ctrl-C at random moments of `metahpo tune` start-up')
     c.add_argument('--runs', type=int, default=40); c.add_argument('--seed', type=int, default=1)
+    w = sub.add_parser('ctrl-c-whole', help='Ctrl-C at random moments of a short command, start to end')
+    w.add_argument('--runs', type=int, default=200); w.add_argument('--seed', type=int, default=0)
     a = ap.parse_args(argv)
     for name in ('files', 'processes', 'runs'):
         if getattr(a, name, 1) < 1: ap.error(f"--{name} {getattr(a, name)} is not allowed: give a whole number from 1")
-    return open_together(a.files, a.processes) if a.probe == 'open-together' else ctrl_c(a.runs, a.seed)
+    if a.probe == 'open-together': return open_together(a.files, a.processes)
+    return ctrl_c(a.runs, a.seed) if a.probe == 'ctrl-c' else ctrl_c_whole(a.runs, a.seed)
 
 
 if __name__ == '__main__': sys.exit(main())
