@@ -8,7 +8,7 @@ __all__ = ['main']
 # %% ../nbs/31_main.ipynb #b9ee056d
 import os, sys
 
-# %% ../nbs/31_main.ipynb #8b9cfe53
+# %% ../nbs/31_main.ipynb #e3563fd8
 def main(argv:list[str]|None=None) -> int:
     "The `metahpo` command (`metahpo.cli.main`), its status returned; a Ctrl-C while it is imported ends it with 'interrupted' and 130; run as the program (`argv` None: its own command line), one after it has returned ends the process with that status."
     import atexit, signal, threading
