@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, functools, logging, math, os, re, sqlite3, sys
+import argparse, contextlib, functools, logging, math, os, re, sqlite3, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING: from metahpo.tuners import Study
@@ -12,7 +12,8 @@ if TYPE_CHECKING: from metahpo.tuners import Study
 # started: a Ctrl-C while they load is then reported like any other interruption, never as a traceback
 
 # %% auto #0
-__all__ = ['origins', 'proposed_by', 'exhausted_note', 'summary_table', 'cli_tuners', 'studies_table', 'main']
+__all__ = ['origins', 'proposed_by', 'exhausted_note', 'ordered_grid_note', 'summary_table', 'cli_tuners', 'studies_table',
+           'main']
 
 # %% ../nbs/30_cli.ipynb #bb7e2f71
 def _n(k:int, one:str, many:str|None=None) -> str:
@@ -47,6 +48,19 @@ def exhausted_note(st:Study, tuner, budget, space) -> str|None:
     if n is None or len({space.key(t.config) for t in st.trials}) < n: return None
     what = f"the space's {n} configurations" if n == space.size else f"the {n} configurations it proposes in this space"
     return f"note: {st.tuner} has evaluated every one of {what}, so the study ends after {len(st.trials)} evaluation(s), short of its budget of {budget.n_trials}"
+
+def ordered_grid_note(space, n:int|None, seed:int=0, # the study's seed
+                      limit:int=200_000) -> str|None: # grid points looked at, at most
+    "A note where grid search, which walks its grid in order, will try only the grid's first `n` points: which values of each parameter they leave untried; None where `n` covers the grid (or is unknown)."
+    from metahpo.tuners import make_tuner
+    if n is None: return None
+    g, pts = make_tuner('grid', space, seed), []
+    while len(pts) < limit and (c := g.ask()) is not None: pts.append(c)
+    if len(pts) <= n: return None
+    values = lambda cs, p: list(dict.fromkeys(c[p] for c in cs))
+    narrow = [f"{p} only {', '.join(map(_fmt, v))} of its {len(values(pts, p))} values" for p in space.names if len(v := values(pts[:n], p)) < len(values(pts, p))]
+    return (f"note: --tuner grid walks the {len(pts):,}{'+' if len(pts) == limit else ''} points of its grid in order, so a budget of {n} evaluation(s) tries "
+            f"only the first {n}" + (f" ({'; '.join(narrow[:3] + [f'{len(narrow) - 3} more parameters likewise'] * (len(narrow) > 3))})" if narrow else '') + ": --tuner grid-shuffled takes the points in a random order, spread over the grid")
 
 def summary_table(st:Study, repo_path:str|None=None,
                   meta_train_s:float|None=None, # seconds the tuner meta-trained before the study (not in the study's own time)
@@ -158,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('tune', help='run (or resume) a tuning study', description='Run or resume a tuning study; every trial is recorded in the repository.')
     t.add_argument('--task', default=None, type=_text('--task'), help=f"task to tune (default titanic; one of {', '.join(TASKS)})")
-    t.add_argument('--data', default=None, type=_text('--data'), help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; text columns with a different value in every row (identifiers) and a saved index are left out')
+    t.add_argument('--data', default=None, type=_text('--data'), help='your own table (CSV, or Parquet by its suffix) instead of --task: a random forest is tuned on it, cross-validated; text columns with a different value in every row (identifiers) and a saved index are left out; ISO 8601 dates (2020-01-31) are read as dates')
     t.add_argument('--target', default=None, type=_text('--target'), help='--data: the column to predict')
     t.add_argument('--drop', default=None, type=_text('--drop'), help='--data: comma-separated columns to leave out of the features (identifiers, anything that would leak the label)')
     t.add_argument('--model', default=None, type=_text('--model'), help='model family (default: the task\'s first)')
@@ -243,12 +257,16 @@ def _parser() -> argparse.ArgumentParser:
                    'links, figures and their alt text, pages wider than the window, cut-off tables and code, search')
     d.add_argument('--screenshots', default=None, type=_text('--screenshots'), help="--check: save a full-page screenshot of every page at both widths in this folder")
     d.add_argument('--no-progress', action='store_true', help='hide the progress bar')
-    sub.add_parser('list', help='list tasks, models and tuners')
+    sub.add_parser('list', help='list tasks, models and tuners', description='The built-in tasks with their models and data, and the tuners `metahpo tune --tuner` takes.')
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
     s.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     s.add_argument('--match', default=None, type=_text('--match'), help="only studies whose name matches this glob, such as 'titanic-*'")
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
-        e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''))
+        e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''),
+                           description="Write every task, study and trial of the repository to one Parquet file (to share, or to learn from: "
+                                       "`metahpo experience` makes a base of chosen studies)." if name == 'export' else
+                                       "Add what is new in a Parquet file written by `metahpo export` (every row checked; all or nothing unless "
+                                       "--skip-invalid), or the trials of an Optuna study (--optuna).")
         e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
         e.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
         if name == 'import':
@@ -262,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
             e.add_argument('--model', default='optuna', help="--optuna: the tuned model's family (default optuna)")
             e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV or Parquet), to record its meta-features')
             e.add_argument('--target', default=None, help='--optuna: the target column of --data')
+            e.add_argument('--name', default=None, type=_text('--name'), help="--optuna: the name of the study it records here (default optuna-<study>); the same name adds the Optuna study's new trials")
     return p
 
 def cli_tuners() -> list[str]:
@@ -319,6 +338,10 @@ def _table_objective(a):
     if a.data is None or a.target is None: raise MetahpoError("give --data and --target together: your table (CSV) and the column to predict")
     if a.task is not None: raise MetahpoError(f"give --task {a.task!r} or --data {a.data!r}, not both")
     if a.model not in (None, 'random_forest'): raise MetahpoError(f"--model {a.model!r} is not allowed with --data: a table is tuned with random_forest")
+    from metahpo.core import choices_msg
+    from metahpo.tasks import PROFILES
+    if a.space not in ('grid', 'wide'): raise MetahpoError(choices_msg('space', a.space, ['grid', 'wide']))  # as --task says them
+    if a.profile not in PROFILES: raise MetahpoError(choices_msg('profile', a.profile, PROFILES))
     from metahpo.trainers.rf import RandomForestTrainer
     X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
     _check_labels(y, a.target, _CV_FOLDS)
@@ -357,9 +380,23 @@ def _identifier(col) -> str|None:
     import pandas as pd
     n = len(col)
     if n < 20 or col.isna().any() or col.nunique() < n: return None
+    if pd.api.types.is_datetime64_any_dtype(col) or pd.api.types.is_timedelta64_dtype(col): return None  # times: the forest splits them in time order
     if str(col.name).startswith('Unnamed: '): return 'index'
     if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col): return 'text'
     return 'numbers' if bool((col % 1 == 0).all()) and float(col.max() - col.min()) == n - 1 else None
+
+def _iso_dates(df, target:str) -> list:
+    "Read the text columns of a CSV whose every value is an ISO 8601 date or time (2020-01-31, 2020-01-31 12:30:00) as dates, in place; their names."
+    import pandas as pd
+    out = []
+    for c in df.columns:
+        v = df[c].dropna()
+        if c == target or not (pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])) or not len(v) or not v.map(lambda x: isinstance(x, str)).all(): continue
+        if not v.str.match(r'\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$').all(): continue
+        try: d = pd.to_datetime(df[c], format='ISO8601')
+        except (ValueError, TypeError): continue  # 2020-02-31, or mixed time zones: left as text
+        if pd.api.types.is_datetime64_any_dtype(d): df[c] = d; out.append(c)
+    return out
 
 def _read_table(path:str, target:str, drop=()):
     "The user's table `--data` (CSV, or Parquet by its suffix) as features and the `--target` column, rows without a target left out (and counted); one-line errors."
@@ -372,6 +409,8 @@ def _read_table(path:str, target:str, drop=()):
         raise MetahpoError(f"--data {path!r} could not be read as CSV: it is not UTF-8 text (another encoding?); save it as "
                            "UTF-8 CSV, or as Parquet with a .parquet suffix") from None
     except Exception as e: raise MetahpoError(f"--data {path!r} could not be read as {'Parquet' if parquet else 'CSV'}: {e}") from None
+    if not parquet and (dates := _iso_dates(df, target)):  # Parquet keeps its dates; CSV has text
+        print(f"note: column(s) {', '.join(map(repr, dates))} of {path} read as dates (ISO 8601): the forest splits them in time order", file=sys.stderr)
     if target not in df.columns:
         sep = next((s for s in (';', '\t', '|') if df.shape[1] == 1 and s in str(df.columns[0])), None)
         raise MetahpoError(f"--target {target!r} is not a column of {path}; its columns: {', '.join(map(str, df.columns))}" +
@@ -379,7 +418,8 @@ def _read_table(path:str, target:str, drop=()):
     if (nested := [str(c) for c in df.columns if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))).any()]):
         raise MetahpoError(f"--data {path!r}: column(s) {', '.join(map(repr, nested))} hold lists or mappings, not one value per cell: "
                            "give them as columns of their own, or leave them out with --drop")
-    if (unknown := [c for c in drop if c not in df.columns or c == target]):
+    if target in drop: raise MetahpoError(f"--drop {target}: {target!r} is the --target, the column to predict, not a feature; leave it out of --drop")
+    if (unknown := [c for c in drop if c not in df.columns]):
         raise MetahpoError(f"--drop {','.join(unknown)}: not feature column(s) of {path}; its columns: {', '.join(str(c) for c in df.columns if c != target)}")
     df = df.drop(columns=list(drop))
     kind = {c: _identifier(df[c]) for c in df.columns if c != target}
@@ -466,6 +506,7 @@ def _tune(a) -> int:
                       "nothing new runs (raise --budget to go on)" if spent_before else '')
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)
+    if a.tuner == 'grid' and not spent_before and (note := ordered_grid_note(obj.space, budget.n_trials, a.seed)): print(note, file=sys.stderr)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
     executor = _executor(a, obj)
     try: meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
@@ -759,21 +800,38 @@ def _import_optuna(a) -> int:
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', *_read_table(a.data, a.target))
     from metahpo.integrations.optuna import import_optuna_study
-    rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf)
+    from metahpo.repository import RepositoryError, NEW_STUDY_NAME
+    try: rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf, name=a.name)
+    except RepositoryError as e:  # the repository's advice, said with the option that names the study here
+        raise MetahpoError(str(e).replace(NEW_STUDY_NAME, "give another name with --name to record it as a new study")) from None
+    if n == 0:
+        from metahpo.repository import Repository
+        with Repository(a.repo) as repo:
+            if repo.drop_if_empty(rec.name):  # made by this import, and nothing in it
+                print(f"nothing added: every trial of Optuna study {a.study!r} is recorded in {a.repo} already, in another study (a trial is recorded once)", file=sys.stderr)
+                return 0
     print(f"added {n} trial(s) of Optuna study {a.study!r} to {a.repo} as study {rec.name!r} (space {rec.space.name}: "
           f"{', '.join(rec.space.names)}; {rec.direction} {rec.metric})" + (f"; {len(mf)} meta-features of {a.data}" if mf else ''))
     return 0
 
+@contextlib.contextmanager
+def _unlogged(template:str, logger:str='metahpo.repository'):
+    "Leave out `logger`'s records made from `template` (what the command says itself, in full)."
+    f = lambda r: r.msg is not template
+    logging.getLogger(logger).addFilter(f)
+    try: yield
+    finally: logging.getLogger(logger).removeFilter(f)
+
 def _import(a) -> int:
     from metahpo.core import MetahpoError
-    from metahpo.repository import Repository
+    from metahpo.repository import Repository, SKIPPED_ROWS
     if a.optuna is not None:
         if a.parquet is not None: raise MetahpoError(f"give a Parquet file or --optuna, not both (got {a.parquet!r} and --optuna {a.optuna!r})")
         return _import_optuna(a)
     if a.parquet is None: raise MetahpoError("give a Parquet file to import, or --optuna STORAGE --study NAME --task TASK")
     new = not Path(a.repo).exists()
     try:
-        with Repository(a.repo) as repo: r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)
+        with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)
     except BaseException:
         if new:  # a refused import does not leave an empty repository behind
             for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, check_whole, choices_msg, task_names, data_dir as resolve_data_dir, lazy_import
-from .repository import Repository, RepositoryError, TaskRecord, _study_mismatch
+from .repository import Repository, RepositoryError, TaskRecord, NEW_STUDY_NAME, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
 from .tuners import tune, objective_protocol, _on_sigterm, Terminated
@@ -160,8 +160,8 @@ def _build_task(args, tick=None) -> dict:
                     'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
             msg = str(e)
-            if isinstance(e, RepositoryError) and 'choose another study name' in msg:  # the study names are the builder's, not the user's
-                msg = msg.replace("choose another study name to start a new study", _OTHER_SETTINGS)
+            if isinstance(e, RepositoryError) and NEW_STUDY_NAME in msg:  # the study names are the builder's, not the user's
+                msg = msg.replace(NEW_STUDY_NAME, _OTHER_SETTINGS)
             logger.info("task %s failed: %s", task, msg)  # the summary row says it
             return _failed_row(repo, task, name, before, f"{type(e).__name__}: {msg}")
 

@@ -14,15 +14,17 @@ from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, ut
 from .space import SearchSpace, _canon
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'METRIC_BOUND', 'CLAIM_TTL_S', 'RepositoryError',
-           'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository', 'metric_range', 'in_metric_range', 'Export',
-           'read_export']
+__all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
+           'CLAIM_TTL_S', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository',
+           'metric_range', 'in_metric_range', 'Export', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 3  # bump with a migration in `_MIGRATIONS` whenever the tables change
 APPLICATION_ID = 0x4D485030  # 'MHP0' in SQLite's header: marks the file as a metahpo repository
 DEFAULT_REPOSITORY = 'metahpo.db'
 logger = logging.getLogger(__name__)
+NEW_STUDY_NAME = "choose another study name to start a new study"  # the advice where a study's name is taken (a command line says how it names one)
+SKIPPED_ROWS = "import of %r: %d row(s) skipped: %s"  # the warning's template (the command line lists the rows itself)
 
 class RepositoryError(MetahpoError):
     "The repository file is unreadable, foreign, too new, or inconsistent with a request."
@@ -303,7 +305,7 @@ def study(self:Repository, name:str, task:TaskRecord, space:SearchSpace, tuner:s
     key = (task.name, task.model_family, task.fingerprint)
     def check(s):
         if msg := _study_mismatch(s, key, space, metric, direction, protocol):
-            raise RepositoryError(f"{msg} in {str(self.path)!r}; choose another study name to start a new study")
+            raise RepositoryError(f"{msg} in {str(self.path)!r}; {NEW_STUDY_NAME}")
     if (s := self.get_study(name)) is not None: check(s)  # before the task is added: a refused study leaves the repository as it was
     with self._tx() as c:
         task = _add_task(c, task, keep_stored=task.task_id is not None)  # found by name, model and fingerprint: an id read from another repository names another task here
@@ -690,6 +692,7 @@ def _check_row(r, s:dict, seen:set) -> Trial:
     if not isinstance(config, dict): raise _Bad(f"config {r.config!r} is not a mapping")
     if not isinstance(metrics, dict): raise _Bad(f"metrics {r.metrics!r} is not a mapping")
     value, costs, seed = _na(r.value), [_na(r.wall_s), _na(r.cpu_s), _na(r.gpu_s)], _na(r.seed)
+    if value is None and r.status == 'complete': raise _Bad("a complete trial has no value (an empty cell or NaN)", _DIVERGED)  # Parquet reads both as NaN
     valid = _check_trial(config, metrics, r.status, value, costs, seed, s['space'], s['metric'])
     if valid != {k: _canon(v) for k, v in config.items()}: raise _Bad(f"config {config} is not in the study's space (it reads as {valid})")  # a tuple choice is a list in JSON
     text = lambda v: None if _na(v) is None else str(v)
@@ -791,7 +794,7 @@ def import_parquet(self:Repository, path:str|os.PathLike,
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",
                        str(path), len(kept), ', '.join(kept[:5]) + (', ...' if len(kept) > 5 else ''))
     n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)
-    if n_bad: logger.warning("import of %r: %d row(s) skipped: %s", str(path), n_bad, '; '.join(rejected[:3]))
+    if n_bad: logger.warning(SKIPPED_ROWS, str(path), n_bad, '; '.join(rejected[:3]))
     if n_again: logger.warning("import of %r: %d evaluation(s) of configurations its studies already hold here, measured separately, were left out "
                                "(one study built twice: here and where the file came from)", str(path), n_again)
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],

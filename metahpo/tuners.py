@@ -524,6 +524,7 @@ class Study:
         if bad := [i + 1 for i, t in enumerate(self.trials) if not t.ok]:
             ax.plot(bad, [0.02] * len(bad), 'x', color='red', transform=ax.get_xaxis_transform(), label='failed', clip_on=False)
         ax.set(xlabel='evaluation', ylabel=f"{self.metric} ({'higher' if self.direction == 'maximize' else 'lower'} is better)", title=f"{self.name} ({self.tuner})")
+        ax.xaxis.set_major_locator(lazy_import('matplotlib.ticker', 'plot').MaxNLocator(integer=True))  # evaluations are whole
         ax.legend(fontsize=8, loc='best'); fig.tight_layout()
         return fig
 

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/25_integrations.optuna.ipynb #d2f55e5a
 from __future__ import annotations
-import contextlib, copy, datetime as dt, json, logging, math, random, threading, time, warnings
+import contextlib, copy, dataclasses, datetime as dt, json, logging, math, random, threading, time, warnings
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -348,7 +348,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     metric = (s.metric_names or ['value'])[0]
     direction = 'minimize' if s.direction.name == 'MINIMIZE' else 'maximize'
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
-    out, retried = [], _retried(trials)
+    out, keys, retried = [], [], _retried(trials)
     for t in trials:
         if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or _lost_before(t) or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
@@ -358,13 +358,16 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
         error = None if ok else ('pruned by Optuna' + (f' at step {t.last_step}' if t.last_step is not None else '') if t.state == TS.PRUNED
                                  else 'failed in Optuna' if t.state == TS.FAIL else f'objective value {t.value}')
         iso = lambda d: None if d is None else d.astimezone(dt.timezone.utc).isoformat()  # Optuna's times are naive local times
+        keys.append(f'optuna-{s._study_id}-{study_name}-{t._trial_id}')  # the uid an older metahpo gave: two storages' studies of one name had the same ones
         out.append(Trial(t.number, c, TrialStatus.COMPLETE if ok else TrialStatus.FAILED, float(t.value) if ok else None,
                          {metric: float(t.value)} if ok else {}, Cost(wall, wall, None), error, None, iso(t.datetime_start),  # Optuna keeps no CPU time: one core busy
-                         iso(t.datetime_complete), f'optuna {optuna.__version__}', None, f'optuna-{s._study_id}-{study_name}-{t._trial_id}'))
+                         iso(t.datetime_complete), f'optuna {optuna.__version__}', None, keys[-1] + (f'-{iso(t.datetime_start)}' if t.datetime_start else '')))
     own = isinstance(repository, (str, bytes)) or hasattr(repository, '__fspath__')
     repo = Repository(repository) if own else repository
     try:
         rec = repo.study(name or f'optuna-{study_name}', task, space, 'optuna', metric, direction, None)
+        before = {t.uid: t.started_at for t in repo.trials(rec)}  # a trial imported with the uid of before is the same trial where it started at the same moment
+        out = [dataclasses.replace(t, uid=k) if before.get(k, False) == t.started_at else t for t, k in zip(out, keys)]
         return rec, repo.record_many(rec, out)
     finally:
         if own: repo.close()
