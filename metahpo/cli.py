@@ -308,7 +308,11 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
         import dataclasses
         obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
     namesakes = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family)]
-    other = table and namesakes and all(t.fingerprint != obj.task.fingerprint for t in namesakes)  # a table that only shares a past task's name
+    mine = lambda t: (t.name, t.model_family, t.fingerprint) == (obj.task.name, obj.task.model_family, obj.task.fingerprint)  # this very table
+    other = table and any(not mine(t) for t in namesakes)  # a table that shares a past task's name, not its data
+    if other and any(map(mine, namesakes)):  # its own studies too (two tables of one file name): those alone are left out, not the other table's
+        from metahpo.experience import Experience
+        ex = Experience([e for e in ex if not mine(e.task)], [t for t in ex.tasks if not mine(t)], memo=ex.memo)
     import re, warnings
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter('always')
@@ -953,7 +957,8 @@ def _run(a) -> int:
             raise MetahpoError("--force is for --ship (replacing the shipped base when tasks of it would be lost); a file of your own (--out) is written whole")
         Repository(a.repo, create=False).close()  # a mistyped --repo is an error, not a new empty repository
         t0 = time.perf_counter(); p = build_experience(a.repo, a.out, a.studies, replace=a.force); ex = load_experience(p)
-        print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(ex.task_names), 'task')} from {_n(len(ex), 'study', 'studies')}, "
+        tasks = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in ex}  # two tables of one name are two tasks
+        print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(tasks), 'task')} from {_n(len(ex), 'study', 'studies')}, "
               f"{_n(ex.n_evaluations, 'evaluation')}, in {time.perf_counter() - t0:.1f} s")
         if bare := sorted({t.name for t in ex.tasks if not t.meta_features}):
             print(f"note: {_n(len(bare), 'task')} without meta-features ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): MetaTuner takes "
