@@ -206,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--space', default='grid', help="'grid' (the seed plan's 27 points) or 'wide' (random configurations of the wider space)")
     m.add_argument('--profile', default='meta', help="neural families: 'meta' (bounded, for CPUs; default) or 'full' (the seed plan's scale, for a GPU)")
     m.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
-    m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid; on the wide space 50 for the forest, 20 for the neural families)')
+    m.add_argument('--n-configs', default=None, type=_whole(1), help='configurations per task (default 27 on the grid, fewer drawn from it in a seeded random order; on the wide space 50 for the forest, 20 for the neural families)')
     m.add_argument('--max-rows', default=None, type=_whole(20), help='random forest: subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
     m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')

@@ -153,7 +153,8 @@ def _build_task(args, tick=None) -> dict:
                 return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
-            st = tune(obj, tuner='grid' if protocol.space == 'grid' else 'random', budget=protocol.budget, seed=protocol.seed,
+            how = ('grid' if protocol.budget >= obj.space.size else 'grid-shuffled') if protocol.space == 'grid' else 'random'  # a cut of the grid: spread over it, not its first points
+            st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed,
                       repository=repo, study=name, progress=False, callbacks=() if tick is None else (lambda st, t: tick(task),))
             new = st.trials[st.n_resumed:]
             return {**row, 'trials': len(st.trials), 'failed': st.n_failed, 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),

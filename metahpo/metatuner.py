@@ -252,6 +252,9 @@ class MetaTuner(Tuner):
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
         _warn_twins(self.past, meta_features)  # a typo in `task`, or a copy under another name
+        if isinstance(task, str) and experience is not None and task not in (names := {t.name for t in experience.tasks}) and (alike := sorted(n for n in names if n.lower() == task.lower())):
+            warn_user(f"task={task!r} is not a task of the experience, but {', '.join(map(repr, alike))} is: names are case-sensitive, and "
+                      f"{'its' if len(alike) == 1 else 'their'} evaluations stay among the past tasks; pass task={alike[0]!r} if it is this task")
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)

@@ -15,8 +15,8 @@ from .repository import Repository, TaskRecord, StudyRecord, check_protocol, met
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
-           'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'study_name',
-           'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
+           'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'method_name',
+           'study_name', 'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -536,6 +536,11 @@ class Study:
                               'gpu_s': t.cost.gpu_s, 'error': t.error} for t in self.trials])
 
 # %% ../nbs/05_tuners.ipynb #6c767aca
+def method_name(tuner) -> str:
+    "The name `tune` records a tuner object's study under: its `name`, where that says more than its class (a peer's method: 'SyneTuneTuner(zero-shot)' as 'SyneTuneTuner-zero-shot'), else its class's."
+    n = getattr(tuner, 'name', None)
+    return re.sub(r'\W+', '-', n).strip('-') or type(tuner).__name__ if isinstance(n, str) else type(tuner).__name__
+
 def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner made without a seed ('-unseeded')
                space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
                profile:str='cpu', # 'cpu' adds nothing; 'full' (or 'smoke') adds itself, so profiles never share a study
@@ -690,7 +695,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
     budget = Budget.parse(budget)
-    tuner_name = tuner if isinstance(tuner, str) else type(tuner).__name__
+    tuner_name = tuner if isinstance(tuner, str) else method_name(tuner)
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
     if isinstance(getattr(tuner, 'space', None), SearchSpace) and tuple(tuner.space.params) != tuple(space.params):
         raise MetahpoError(f"the tuner was made for another space ({_params(tuner.space)}) than the one tuned ({_params(space)}): "
