@@ -204,10 +204,11 @@ def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:in
     return pd.DataFrame(out)
 
 def average_rank(res:pd.DataFrame, k:int) -> pd.Series:
-    "Average rank over tasks of each tuner by its regret after k evaluations (mean over the seeds it ran; 1 is best, ties share ranks)."
+    "Average rank over tasks of each tuner by its regret after k evaluations (mean over the seeds it ran; 1 is best, ties share ranks, regrets equal to 12 decimals being ties)."
     # ranked per task, not per (task, seed): a tuner run on fewer seeds (MetaTuner, whose runs do not depend on the seed) then
     # meets every other tuner, instead of the others meeting fewer tuners, and so better ranks, on the seeds it did not run
-    return _after(res, k).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').rank(axis=1).mean().sort_values()
+    # to 12 decimals: means over seeds of equal regrets, summed in another order, differ in their last bits (0.1388888888889194 and 0.13888888888888853)
+    return _after(res, k).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').round(12).rank(axis=1).mean().sort_values()
 
 def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
                    total_cpu_s:Mapping[str, float]|None=None) -> pd.DataFrame: # per task, the CPU seconds of all its candidates: adds the compute share
