@@ -152,6 +152,8 @@ def _out_file(path:str|os.PathLike, what:str, repo:str|os.PathLike|None=None) ->
             except Exception: ours = False
         if not ours: raise MetahpoError(f"{what} {str(p)!r} exists and is not a metahpo export (a repository, or your data?): "
                                         "give another path, or move that file away first")
+    if p.suffix.lower() not in ('.parquet', '.pq'):  # a Parquet file named .csv would be read as text by whoever opens it
+        raise MetahpoError(f"{what} {str(p)!r} would be a Parquet file: give a name ending in .parquet, such as {str(p.with_suffix('.parquet'))!r}")
     return p
 
 def _default_repo() -> str:
@@ -703,6 +705,9 @@ def _benchmark(a) -> int:
             if made is not None: shutil.rmtree(made, ignore_errors=True)
             if a.suite != 'all': raise
             skipped.append(name); print(f"{name}: skipped: {err}", file=sys.stderr); continue
+        if a.budget is not None and len(ex) and a.budget > (most := max(len(e) for e in ex)):  # a replay has no configuration beyond a task's candidates
+            print(f"note: {name}: --budget {a.budget} is more than the {most} candidate configurations of any of its tasks: every run ends once "
+                  f"its task's candidates are evaluated (after {most} at most)", file=sys.stderr)
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,

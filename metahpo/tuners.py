@@ -158,6 +158,9 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
     'meta': "MetaTuner lives in metahpo.metatuner: pass a tuner object instead, e.g. tune(objective, space, "
             "MetaTuner(space, seed, experience=load_experience(), task='<the tuned task>'), budget=...) "
             "with MetaTuner from metahpo.metatuner and load_experience from metahpo.experience",
+    **{p: f"{p!r} is a peer of metahpo.peers: pass a tuner object instead, e.g. tune(objective, space, make_peer({p!r}, space, seed, "
+          "experience=load_experience(), task='<the tuned task>'), budget=...) with make_peer from metahpo.peers"
+       for p in ('tpe', 'cmaes-ws', 'nn-warm-start', 'bounding-box', 'zero-shot', 'quantile')},  # `metahpo.peers.PEERS` (its chapter checks they agree)
 }
 
 def make_tuner(name:str, space:SearchSpace, seed:int|None=None) -> Tuner:

@@ -129,6 +129,8 @@ CLI = [
     ('experience-no-destination', ['experience', '--repo', '{d}/r.db'], "one of the arguments --out --ship is required"),
     ('experience-out-is-repo', ['experience', '--repo', '{d}/r.db', '--out', '{d}/r.db'], "is the repository it would be written from"),
     ('export-onto-a-text-file', ['export', '{d}/notes.txt', '--repo', '{d}/r.db'], "notes.txt' exists and is not a metahpo export"),
+    ('export-csv-name', ['export', '{d}/x.csv', '--repo', '{d}/r.db'], "x.csv' would be a Parquet file: give a name ending in .parquet"),
+    ('experience-csv-name', ['experience', '--repo', '{d}/r.db', '--out', '{d}/e.csv'], "e.csv' would be a Parquet file: give a name ending in .parquet"),
     ('import-missing-file', ['import', '{d}/nosuch.parquet', '--repo', '{d}/new.db'], "no file at"),
     ('import-not-parquet', ['import', '{d}/notes.txt', '--repo', '{d}/new.db'], "cannot read"),
     ('import-foreign-parquet', ['import', '{d}/plain.parquet', '--repo', '{d}/new.db'], "not a metahpo export"),
