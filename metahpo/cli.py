@@ -634,7 +634,8 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
     from metahpo.suites import surrogate_report
     f = home / 'surrogate.json'
     if a.no_surrogate_report and not f.exists(): return
-    if not f.exists():
+    made = not f.exists()  # else an earlier run's, read back (and said so)
+    if made:
         if len(ex.task_names) < 2:
             print(f"surrogate report skipped: its held-out folds need at least 2 tasks, and {len(ex.task_names)} {'was' if len(ex.task_names) == 1 else 'were'} given", file=sys.stderr)
             return
@@ -644,7 +645,7 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
         print(f"a surrogate report made with other settings is saved in {f} ({rep['members']} members, {rep['meta_steps']} meta-steps, {rep['n_tasks']} tasks; "
               f"this run: {a.members}, {a.meta_steps}, {len(ex)}): delete it, or give another --out, to make this run's", file=sys.stderr)
         return
-    print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks: meta-training "
+    print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks" + ('' if made else f", as an earlier run saved it in {f}") + ": meta-training "
           f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); " +
           (f"ask {rep['ask_ms_median']:.1f} ms median" if rep.get('ask_ms_median') is not None else 'no ask adapted the surrogate') +
           f" with {rep['ask_experience_trials']} past trials; held-out Spearman zero-shot {rep['spearman_zero_shot_reptile']:.2f}, "
