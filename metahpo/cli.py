@@ -561,24 +561,19 @@ def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
     "Refuse to resume the recorded study `rec` with another tuner or seed, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
     from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
-    from metahpo.tuners import objective_protocol  # the protocol `tune` records
+    from metahpo.tuners import objective_protocol, recorded_as  # the protocol `tune` records; the names a tuner's study is recorded under
     t = obj.task
     if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
                               getattr(obj, 'direction', None) or 'maximize', objective_protocol(obj)):
         raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
-    if rec.tuner != tuner and rec.tuner not in _recorded_as(tuner, obj.space):
-        fits = [n for n in cli_tuners() if rec.tuner in _recorded_as(n, obj.space)]
+    if rec.tuner not in recorded_as(tuner):
+        fits = [n for n in cli_tuners() if rec.tuner in recorded_as(n)]
         how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
         raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "
                            f"{how} another name with --study to start a new study")
     if seed is not None and rec.seed is not None and rec.seed != seed:  # the seed drives the tuner's proposals and the objective (its folds, its model's randomness)
         raise MetahpoError(f"study {rec.name!r} was recorded with --seed {rec.seed}, not --seed {seed}: one study's trials come from one seed; "
                            f"give --seed {rec.seed} to resume it, or another name with --study to start a new study")
-
-def _recorded_as(tuner:str, space) -> set:
-    "The names a study of the command line's `tuner` may be recorded under: its own, and the class name `tune` records for a tuner object."
-    from metahpo.tuners import TUNERS
-    return {tuner, 'MetaTuner' if tuner == 'meta' else type(TUNERS[tuner](space, seed=0)).__name__}
 
 def _metadataset(a) -> int:
     from metahpo.core import MetahpoError, choices_msg
@@ -817,9 +812,7 @@ def _import_optuna(a) -> int:
     if n == 0:
         from metahpo.repository import Repository
         with Repository(a.repo) as repo:
-            if repo.drop_if_empty(rec.name):  # made by this import, and nothing in it
-                print(f"nothing added: every trial of Optuna study {a.study!r} is recorded in {a.repo} already, in another study (a trial is recorded once)", file=sys.stderr)
-                return 0
+            if repo.get_study(rec.name) is None: return 0  # made by this import and not kept: every trial is held by another study (it warned)
     print(f"added {n} trial(s) of Optuna study {a.study!r} to {a.repo} as study {rec.name!r} (space {rec.space.name}: "
           f"{', '.join(rec.space.names)}; {rec.direction} {rec.metric})" + (f"; {len(mf)} meta-features of {a.data}" if mf else ''))
     return 0

@@ -357,6 +357,11 @@ class MetaTuner(Tuner):
                              'surrogate_share': pd.array([s for *_, s, _ in self._proposed], dtype='Float64'),
                              'consensus_alone': [a for *_, a in self._proposed], 'consensus_alone_same': pd.array(same, dtype='boolean')})
 
+    @property
+    def name(self) -> str:
+        "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), so that `tune` gives each ablation a study of its own."
+        return 'MetaTuner' if set(self.parts) == set(STRATEGIES) else f"MetaTuner({'+'.join(p for p in STRATEGIES if p in self.parts)})"
+
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
         return self._origins.get(self.space.key(config))

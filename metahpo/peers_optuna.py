@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect, logging, math
 from typing import Mapping, Sequence
 import numpy as np
-from .core import MetahpoError, choices_msg, lazy_import, check_whole
+from .core import MetahpoError, choices_msg, lazy_import, check_whole, warn_user
 from .space import SearchSpace, Float, Int, Ordinal, Categorical, ConfigError
 from .experience import Experience, n_known, _warn_twins
 from .peer_base import PeerTuner, past_tasks, nearest_tasks, task_meta_features, _quietly
@@ -179,6 +179,10 @@ class NearestNeighbourWarmStart(OptunaTuner):
         self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
         _warn_twins(self.past, meta_features)
+        if n_neighbours and self.past and not n_known(meta_features):
+            warn_user(f"NearestNeighbourWarmStart was given no {'known ' if meta_features else ''}meta-feature of the tuned task, so no past task is nearer "
+                      f"than another: it starts with no warm start, as Optuna's {sampler} alone; give meta_features (for a table, "
+                      "metahpo.metafeatures.metafeatures('tabular', X, y))")
         if n_known(meta_features) and self.past:  # meta-features of which none is known name no neighbour: no warm start
             for i in nearest_tasks(self.past, meta_features, 'minmax', 'l1')[:n_neighbours]:
                 p = self.past[i]; best = p.configs[int(np.argmax(p.scores))]

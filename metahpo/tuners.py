@@ -16,7 +16,7 @@ from .repository import Repository, TaskRecord, StudyRecord, check_protocol, met
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
            'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'method_name',
-           'study_name', 'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
+           'recorded_as', 'study_name', 'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -544,6 +544,22 @@ def method_name(tuner) -> str:
     n = getattr(tuner, 'name', None)
     return re.sub(r'\W+', '-', n).strip('-') or type(tuner).__name__ if isinstance(n, str) else type(tuner).__name__
 
+_RECORDED_AS = {'grid-shuffled': 'GridSearch', 'random-replace': 'RandomSearch', 'meta': 'MetaTuner'}  # a name given to `tune` or the command line, and its class's
+
+def recorded_as(tuner:str) -> set:
+    "The names a study of the tuner named `tuner` may be recorded under: its own and its class's ('grid' and 'GridSearch': `tune` records a tuner object by its class)."
+    return {tuner, _RECORDED_AS.get(tuner) or (TUNERS[tuner].__name__ if isinstance(TUNERS.get(tuner), type) else tuner)}
+
+def _other_tuner(record:StudyRecord, tuner:str, seed:int|None, n:int) -> str|None:
+    "Why resuming the recorded study `record`, which holds `n` trials, with `tuner` under `seed` mixes two tuners' or seeds' trials; None where it does not."
+    other = record.tuner not in recorded_as(tuner) and tuner not in recorded_as(record.tuner)
+    reseeded = seed is not None and record.seed is not None and seed != record.seed
+    if not (other or reseeded): return None
+    was, now = (f"{t!r}" + ('' if s is None else f" (seed {s})") for t, s in ((record.tuner, record.seed), (tuner, seed)))
+    return (f"study {record.name!r} was recorded by tuner {was} and is resumed here by {now}: its {n} trial(s) are told to this tuner as if "
+            f"its own, and the study keeps {record.tuner!r}" + (f" and seed {record.seed}" if reseeded else '') +
+            " as its own; give another study name (or none: each tuner and seed has its own by default) to keep them apart")
+
 def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner made without a seed ('-unseeded')
                space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
                profile:str='cpu', # 'cpu' adds nothing; 'full' (or 'smoke') adds itself, so profiles never share a study
@@ -719,6 +735,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if not record.task.meta_features and (mf := _recordable(getattr(tuner, 'meta_features', None))):  # what a MetaTuner was told of this task, where
             repo.add_task(dataclasses.replace(record.task, meta_features=mf))  # none is stored: later, experience with them
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
+        if st.n_resumed and (msg := _other_tuner(record, tuner_name, seed, st.n_resumed)): warn_user(msg)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done:
         for t in st.trials: tuner.tell(t.config, t.loss(st.direction))

@@ -8,7 +8,7 @@ import contextlib, copy, dataclasses, datetime as dt, json, logging, math, rando
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json, check_seed
+from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json, check_seed, warn_user
 from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space, check_space
 from ..repository import Repository, TaskRecord, StudyRecord
 from ..experience import Experience
@@ -317,7 +317,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
                         name:str|None=None, # the metahpo study's name; default 'optuna-{study_name}'
                         space:SearchSpace|None=None, # the space the study was tuned in (with `suggest`); default: a preset whose distributions they are, else the distributions'
                        ) -> tuple[StudyRecord, int]:
-    "Record an Optuna study's trials in a metahpo repository; (the study, how many trials were new)."
+    "Record an Optuna study's trials in a metahpo repository; (the study, how many trials were new). A study this call made that would hold none (each trial is recorded in another study already) is not kept."
     optuna = lazy_import('optuna', 'optuna')
     TS = optuna.trial.TrialState
     if isinstance(storage, str) and storage.startswith('sqlite:///'):  # look before Optuna opens it: it would add its tables to any SQLite file
@@ -365,9 +365,14 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     own = isinstance(repository, (str, bytes)) or hasattr(repository, '__fspath__')
     repo = Repository(repository) if own else repository
     try:
+        made = repo.get_study(name or f'optuna-{study_name}') is None
         rec = repo.study(name or f'optuna-{study_name}', task, space, 'optuna', metric, direction, None)
         before = {t.uid: t.started_at for t in repo.trials(rec)}  # a trial imported with the uid of before is the same trial where it started at the same moment
         out = [dataclasses.replace(t, uid=k) if before.get(k, False) == t.started_at else t for t, k in zip(out, keys)]
-        return rec, repo.record_many(rec, out)
+        n = repo.record_many(rec, out)
+        if n == 0 and made and repo.drop_if_empty(rec):  # a trial is recorded once: an empty study would only be in the way
+            warn_user(f"nothing added: every trial of Optuna study {study_name!r} is recorded in {str(repo.path)!r} already, in another study, "
+                      f"so study {rec.name!r} was not made")
+        return rec, n
     finally:
         if own: repo.close()
