@@ -495,8 +495,9 @@ def _tune(a) -> int:
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     elif a.profile == 'full' and a.backend == 'local' and str(getattr(obj, 'device', None) or 'cpu').startswith('cpu') and not __import__('torch').cuda.is_available():
+        per = 'minutes' if obj.task.model_family == 'lstm' else 'hours'  # a small network on a few thousand windows; BERT and ResNet-50 on full datasets
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
-              "expect hours per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
+              f"expect {per} per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
     study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
     spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)

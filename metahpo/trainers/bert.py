@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values
+from .common import stratified_subset, holdout_split, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, class_labels, _real, _whole
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
@@ -116,7 +116,8 @@ def _abort_on_nan(transformers):
 
 def _warmup(transformers, ratio:float) -> dict:
     "The warm-up as a share of the steps: `warmup_ratio` before transformers 5, a fractional `warmup_steps` since."
-    return {'warmup_ratio': ratio} if 'warmup_ratio' in transformers.TrainingArguments.__dataclass_fields__ else {'warmup_steps': ratio}
+    if 'warmup_ratio' in transformers.TrainingArguments.__dataclass_fields__: return {'warmup_ratio': ratio}
+    return {'warmup_steps': min(ratio, math.nextafter(1.0, 0.0))}  # 1.0 would be read as one step: just below it is every step (ceil(n * (1 - 2**-53)) = n)
 
 def _scores(logits:np.ndarray, y:np.ndarray, n_classes:int) -> tuple[float, float]:
     "Accuracy and F1 (binary for two classes, macro otherwise)."
@@ -174,10 +175,11 @@ class BertTrainer:
         check_space_values(space, 'the BERT trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
         check_profile(epoch_scale=epoch_scale, max_length=max_length, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, threads=threads)
         seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: transformers.set_seed fails on -1 or 1.5; bool('no') is True
-        if not (isinstance(classifier_dropout, (int, float)) and 0 <= classifier_dropout < 1):
+        if not _real(0, 1, closed_high=False)(classifier_dropout):  # NumPy numbers too; True is no probability
             raise MetahpoError(f"classifier_dropout={classifier_dropout!r} is not allowed: give a probability in [0, 1), e.g. 0.1")
-        if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
+        if not _whole(1)(eval_batch_size):
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 64")
+        eval_batch_size = int(eval_batch_size)
         device = check_device(device)
         for part, df in (('train', train), ('test', test)):
             if not isinstance(df, pd.DataFrame):
@@ -188,9 +190,9 @@ class BertTrainer:
             if not len(df): raise MetahpoError(f"the {part} frame has no rows")
             for col, what in (('text', 'text'), ('label', 'label')):
                 if n := int(df[col].isna().sum()): raise MetahpoError(f"the {part} frame has {n} missing {what}(s); drop or fill them")
-        classes = np.unique(train['label'].to_numpy())
+        classes = class_labels(train['label'], 'training')
         if len(classes) < 2: raise MetahpoError(f"the training labels hold {len(classes)} class(es); a classifier needs at least two")
-        unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(np.unique(test['label'].to_numpy())) - set(classes))
+        unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(class_labels(test['label'], 'test')) - set(classes))
         if unseen: raise MetahpoError(f"the test labels {unseen} never occur in training")
         code = {c: i for i, c in enumerate(classes)}
         y_all = train['label'].map(code).to_numpy()

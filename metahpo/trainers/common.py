@@ -11,7 +11,8 @@ from ..core import MetahpoError, check_seed, lazy_import
 
 # %% auto #0
 __all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'seed_torch', 'torch_threads',
-           'resolve_device', 'check_device', 'check_profile', 'check_flags', 'check_space_values', 'preload']
+           'resolve_device', 'check_device', 'check_profile', 'check_flags', 'class_labels', 'check_space_values',
+           'preload']
 
 # %% ../../nbs/10_trainers.common.ipynb #8bd8fd4a
 def stratified_subset(y:np.ndarray, # labels
@@ -125,6 +126,15 @@ def check_flags(**flags) -> None:
     "Refuse a switch that is not True or False (`bool('no')` is True: a text would switch it on silently), naming it."
     for k, v in flags.items():
         if not isinstance(v, (bool, np.bool_)): raise MetahpoError(f"{k}={v!r} is not allowed: give True or False")
+
+def class_labels(y, # a split's labels
+                 part:str) -> np.ndarray: # which split, for the message: 'training', 'test'
+    "The classes of labels `y`, sorted (`np.unique`); labels of mixed kinds (numbers beside text, as a CSV column can hold) are refused, naming the kinds."
+    try: return np.unique(np.asarray(y))
+    except TypeError:
+        kinds = sorted({type(v.item() if isinstance(v, np.generic) else v).__name__ for v in np.asarray(y, dtype=object)})
+        raise MetahpoError(f"the {part} labels mix kinds of value ({', '.join(kinds)}), which have no order: give labels of one kind, "
+                           "all numbers or all text (such as labels.astype(str))") from None
 
 # %% ../../nbs/10_trainers.common.ipynb #cb1f99b1
 def _real(low:float, high:float, closed_low:bool=True, closed_high:bool=True):

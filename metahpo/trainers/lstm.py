@@ -104,7 +104,7 @@ class SeriesSplit:
         if (bad := int((~np.isfinite(y)).sum())): raise MetahpoError(f"the series has {bad} missing or infinite value(s); fill or drop them first")
         n = len(y); n_train, n_val = int(n * split[0]), int(n * split[1])
         self.bounds = {'train': (0, n_train), 'val': (n_train, n_train + n_val), 'test': (n_train + n_val, n)}
-        self.y, self.window, self.horizon, self.split = y, window, horizon, tuple(split)
+        self.y, self.window, self.horizon, self.split = y, window, horizon, tuple(float(f) for f in parts)  # NumPy numbers as Python's: one text in the fingerprint
         self.origins = {}
         for part, (a, b) in self.bounds.items():
             # origin t: inputs y[t-window+1 .. t], targets y[t+1 .. t+horizon], all targets in [a, b)
@@ -226,7 +226,7 @@ class LSTMTrainer:
         self.name, self.space, self.window, self.horizon, self.period = name, space, window, horizon, period
         self.seed, self.threads, self.device, self.progress, self.window_norm = seed, threads, device, progress, bool(window_norm)
         self.max_train_windows, self.epoch_scale = max_train_windows, float(epoch_scale)
-        problem = f"window={window};horizon={horizon};split={tuple(split)};window_norm={self.window_norm};period={period}".encode()
+        problem = f"window={window};horizon={horizon};split={self.data.split};window_norm={self.window_norm};period={period}".encode()
         self.task = TaskRecord(name, self.model_family, 'timeseries', fingerprint=fingerprint(self.data.y.astype('<f8').tobytes() + problem))
         preload('torch', 'torch._dynamo', 'tqdm.auto', extra='dl')  # now, not in the first trial (whose first optimiser step loads torch._dynamo): a trial's recorded cost is its own
 

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
-from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch
+from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch, class_labels, _whole
 
 # %% auto #0
 __all__ = ['logger', 'CIFAR10_FILE', 'CIFAR10_CLASSES', 'CIFAR10_MEAN', 'CIFAR10_STD', 'STEMS', 'RESNET_PARAMS',
@@ -182,8 +182,9 @@ class ResNetTrainer:
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
         seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True
-        if not (isinstance(eval_batch_size, int) and not isinstance(eval_batch_size, bool) and eval_batch_size >= 1):
+        if not _whole(1)(eval_batch_size):  # NumPy integers too
             raise MetahpoError(f"eval_batch_size={eval_batch_size!r} is not allowed: give a positive integer, e.g. 500")
+        eval_batch_size = int(eval_batch_size)
         device = check_device(device)
         for part, x in (('training', x_train), ('test', x_test)):
             if x is None or isinstance(x, (str, bytes)) or not hasattr(x, '__len__'): raise MetahpoError(f"the {part} images are {x!r}: {_IMAGES}")
@@ -194,15 +195,15 @@ class ResNetTrainer:
         if not len(y_test): raise MetahpoError("the test split has no images")
         for part, y in (('training', y_train), ('test', y_test)):
             if n := int(pd.isna(y).sum()): raise MetahpoError(f"the {part} labels have {n} missing value(s): drop those images or label them")
-        classes = np.unique(y_train)
+        classes = class_labels(y_train, 'training')
         if len(classes) < 2: raise MetahpoError(f"the training labels hold {len(classes)} class(es); a classifier needs at least two")
-        unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(np.unique(y_test)) - set(classes))
+        unseen = sorted(v.item() if isinstance(v, np.generic) else v for v in set(class_labels(y_test, 'test')) - set(classes))
         if unseen: raise MetahpoError(f"the test labels {unseen} never occur in training")
         code = {c: i for i, c in enumerate(classes)}
         yc, yt = np.array([code[v] for v in y_train], np.int64), np.array([code[v] for v in y_test], np.int64)
         tr, va = holdout_split(yc, val_fraction, max_train_examples, max_eval_examples, split_seed)
         te = stratified_subset(yt, max_eval_examples or len(yt), split_seed)
-        take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [x[i] for i in idx], image_size)
+        take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [(x.iloc if hasattr(x, 'iloc') else x)[i] for i in idx], image_size)  # by position, as the labels
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
         self.y = {'train': yc[tr], 'val': yc[va], 'test': yt[te]}
         if len({a.shape[1:] for a in self.x.values()}) > 1: raise MetahpoError(f"training and test images differ in size: {[a.shape[1:] for a in self.x.values()]}")
