@@ -74,7 +74,8 @@ def summary_table(st:Study, repo_path:str|None=None,
         rows += [(k, _fmt_metric(v)) for k, v in best.metrics.items()]
         rows.append(('best found at evaluation', str(best.number + 1)))
     c = st.cost
-    rows += [('evaluations', f"{len(st.trials)} ({len(st.complete)} complete, {st.n_failed} failed, {st.n_resumed} resumed)"),
+    rows += [('evaluations', f"{len(st.trials)} ({len(st.complete)} complete, {st.n_failed} failed, {st.n_resumed} resumed"
+                             + (f", {st.n_others} by other workers)" if st.n_others else ')')),
              ('wall time of evaluations', f"{c.wall_s:.1f} s"), ('CPU time', f"{c.cpu_s:.1f} s = {c.cpu_hours:.4f} CPU h"),
              ('GPU time', 'none (CPU only)' if c.gpu_s is None else f"{c.gpu_s:.1f} s = {c.gpu_hours:.4f} GPU h"),
              ('this run, wall', f"{st.wall_s:.1f} s" + ('' if meta_train_s is None else f", after {meta_train_s:.1f} s of meta-training"))]
@@ -197,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
                    "`metahpo experience --repo R --out FILE` (default: the one that ships)")
     t.add_argument('--backend', default='local', choices=['local', 'ray'],
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
-    t.add_argument('--address', default=None, type=_text('--address'), help="--backend ray: HOST:PORT of a running Ray cluster (default: start a local one)")
+    t.add_argument('--address', default=None, type=_text('--address'), help="--backend ray: HOST:PORT of a running Ray cluster (default: $RAY_ADDRESS where set, else start a local one)")
     t.add_argument('--plot', default=None, type=_plot_file, help="also draw the study (each trial's value, the best so far, what proposed it) into this .png, .pdf or .svg file")
     t.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     m = sub.add_parser('metadataset', help='build (or resume) a meta-dataset: the random forest over PMLB and Titanic, the LSTM over real series, the text or the image family',
@@ -282,6 +283,7 @@ def _parser() -> argparse.ArgumentParser:
             e.add_argument('--model', default='optuna', help="--optuna: the tuned model's family (default optuna)")
             e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV or Parquet), to record its meta-features')
             e.add_argument('--target', default=None, help='--optuna: the target column of --data')
+            e.add_argument('--drop', default=None, type=_text('--drop'), help="--data: comma-separated columns to leave out of the features, as tune --drop (for the same meta-features as the task's studies there)")
             e.add_argument('--name', default=None, type=_text('--name'), help="--optuna: the name of the study it records here (default optuna-<study>); the same name adds the Optuna study's new trials")
     return p
 
@@ -461,9 +463,9 @@ def _executor(a, obj):
     n_gpus, n_cpus = int(ray.cluster_resources().get('GPU', 0)), int(ray.cluster_resources().get('CPU', 0))
     gpus = 1 if obj.task.modality != 'tabular' and n_gpus >= 1 else 0  # a neural trainer gets a GPU where there is one
     if gpus and a.concurrency > n_gpus:
-        print(f"note: {a.concurrency} trials at once but {n_gpus} GPU(s): the others wait for one (and a --trial-timeout counts while they wait)", file=sys.stderr)
+        print(f"note: {a.concurrency} trials at once but {n_gpus} GPU(s): the others wait for one (a --trial-timeout counts from when a trial starts, not while it waits)", file=sys.stderr)
     elif a.concurrency > n_cpus:
-        print(f"note: {a.concurrency} trials at once but {n_cpus} CPU(s) in the cluster: the others wait for one (and a --trial-timeout counts while they wait)", file=sys.stderr)
+        print(f"note: {a.concurrency} trials at once but {n_cpus} CPU(s) in the cluster: the others wait for one (a --trial-timeout counts from when a trial starts, not while it waits)", file=sys.stderr)
     print(f"Ray cluster: {ray.cluster_resources().get('CPU', 0):g} CPUs, {ray.cluster_resources().get('GPU', 0):g} GPUs; "
           f"{a.concurrency} trial(s) at once, {gpus} GPU each", file=sys.stderr)
     return RayExecutor(a.concurrency, a.address, num_gpus=gpus)
@@ -799,12 +801,13 @@ def _import_optuna(a) -> int:
     missing = [f'--{k}' for k in ('study', 'task') if getattr(a, k) is None]
     if missing: raise MetahpoError(f"--optuna needs {' and '.join(missing)}: the Optuna study to import and the task it tuned")
     if (a.data is None) != (a.target is None): raise MetahpoError("give --data and --target together: the task's table and its target column")
+    if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
     if '://' not in a.optuna:  # a path where Optuna wants a storage URL
         raise MetahpoError(f"--optuna {a.optuna!r} is not a storage URL: give one such as sqlite:///{Path(a.optuna).expanduser()} (Optuna's RDB storage)")
     mf = None
     if a.data is not None:
         from metahpo.metafeatures import metafeatures
-        mf = metafeatures('tabular', *_read_table(a.data, a.target))
+        mf = metafeatures('tabular', *_read_table(a.data, a.target, _split(a.drop) if a.drop else ()))
     from metahpo.integrations.optuna import import_optuna_study
     from metahpo.repository import RepositoryError, NEW_STUDY_NAME
     try: rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf, name=a.name)
@@ -833,6 +836,8 @@ def _import(a) -> int:
         if a.parquet is not None: raise MetahpoError(f"give a Parquet file or --optuna, not both (got {a.parquet!r} and --optuna {a.optuna!r})")
         return _import_optuna(a)
     if a.parquet is None: raise MetahpoError("give a Parquet file to import, or --optuna STORAGE --study NAME --task TASK")
+    if (given := [f'--{k}' for k in ('study', 'task', 'data', 'target', 'drop', 'name') if getattr(a, k) is not None] + ['--model'] * (a.model != 'optuna')):
+        raise MetahpoError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for --optuna: a Parquet file of `metahpo export` names its own studies and tasks")
     new = not Path(a.repo).exists()
     try:
         with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)

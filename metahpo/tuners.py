@@ -414,6 +414,8 @@ class Executor:
         "Stop every trial still running; their results are lost."
     def close(self) -> None:
         "Release what the executor holds (after `cancel`)."
+    def begin(self) -> None:
+        "A study starts (`tune` says so before its first trial): an executor that keeps copies of objectives (Ray's object store) drops them, so that each study runs its objective as it is then."
 
 class InlineExecutor(Executor):
     "One trial at a time, here (in a forked child when it has a time limit): the sequential loop."
@@ -479,6 +481,7 @@ class Study:
     seed: int|None = None
     trials: list[Trial] = field(default_factory=list)
     n_resumed: int = 0  # trials read back from the repository at the start
+    n_others: int = 0  # trials other workers on the study recorded while this run went on (in `trials` too)
     wall_s: float = 0.0  # wall time of this run (resumed trials excluded)
 
     def __repr__(self):
@@ -748,6 +751,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
     elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
     ex = executor if executor is not None else (InlineExecutor() if n_at_once == 1 else ProcessExecutor(n_at_once))
+    if callable(getattr(ex, 'begin', None)): ex.begin()  # an executor given again: the objective may have changed since its last study
     running: dict = {}  # handle -> (config, claim, started) of the trials in flight
     stopping, finished_ok = False, False  # no new trial: the budget or the tuner is spent, or a callback said stop
     def spent():
@@ -843,6 +847,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
             except Exception: pass  # the error that stopped the run is the one to see
         if executor is None and callable(getattr(ex, 'close', None)): ex.close()
         st.wall_s = time.perf_counter() - t_start
+        st.trials.sort(key=lambda t: t.number)  # in the order they were recorded, another worker's among them (they joined as they were seen)
         bar.close()
         if own_repo: repo.close()
     return st
@@ -878,7 +883,7 @@ def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> No
     known = {t.uid for t in st.trials}
     for t in repo.trials(record):
         if t.uid in known: continue
-        st.trials.append(t); tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
+        st.trials.append(t); st.n_others += 1; tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 
 def _replay(tuner:Tuner, st:Study) -> list[dict]:
     "Tell `tuner` the recorded trials as if it had proposed them; return what it asked that is still unevaluated."

@@ -341,6 +341,15 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     done = [t for t in trials if t.state == TS.COMPLETE]
     if not done: raise MetahpoError(f"Optuna study {study_name!r} has no finished trial to import")
     dists = optuna.search_space.intersection_search_space(done)
+    used = sorted({n for t in done for n in t.distributions})
+    if not dists:
+        raise MetahpoError(f"Optuna study {study_name!r} has no parameter that every finished trial used with one distribution (its parameters: "
+                           f"{', '.join(used) or 'none'}; a conditional parameter, or a range changed during the study, is not in every trial's): "
+                           "metahpo records a study's trials in one search space")
+    if dropped := [n for n in used if n not in dists]:
+        warn_user(f"parameter(s) {', '.join(dropped)} of Optuna study {study_name!r} are left out: not every finished trial used them with one "
+                  f"distribution (a conditional parameter, or a range changed during the study), so its trials are recorded in the space of "
+                  f"{', '.join(dists)} alone, and trials that differ only in {', '.join(dropped)} read as one configuration")
     if space is not None and to_optuna(space) != dict(dists):
         raise MetahpoError(f"Optuna study {study_name!r} tuned {', '.join(sorted(dists))}, not the parameters of space {space.name!r} as `suggest` "
                            f"asks for them ({', '.join(space.names)}); give the space the study used, or none")

@@ -53,6 +53,9 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
     ray = lazy_import('ray', 'ray')
     if ray.is_initialized(): return False
     if address is not None: _reachable(address)
+    elif (env := os.environ.get('RAY_ADDRESS', '').strip()):  # Ray joins the cluster it names, retrying for minutes where none answers
+        try: _reachable(env)
+        except MetahpoError as e: raise MetahpoError(f"RAY_ADDRESS={env!r}: " + str(e).replace('leave the address out', 'unset RAY_ADDRESS')) from None
     opts = dict(include_dashboard=False, log_to_driver=False, configure_logging=False)
     local = address is None and not os.environ.get('RAY_ADDRESS')  # a new local cluster (with RAY_ADDRESS set, Ray joins that one)
     if local: opts.update(num_cpus=num_cpus, object_store_memory=256 * 2**20, _node_ip_address='127.0.0.1')  # Ray makes this the machine's own address
@@ -229,8 +232,12 @@ class RayExecutor(Executor):
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
-        self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once, not per trial
+        self._objectives: dict[int, tuple] = {}  # id(objective) -> (objective, its copy in Ray's object store): shipped once per study, not per trial
         self._ids, self.poll_s = itertools.count(1), poll_s
+
+    def begin(self) -> None:
+        "A study starts: its objective is put into the object store again when it is first submitted (it may have changed since the last study)."
+        self._objectives.clear()
 
     def submit(self, objective, config, timeout_s=None):
         if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
