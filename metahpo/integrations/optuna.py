@@ -240,6 +240,10 @@ class MetaSampler(_BaseSampler):
         return next((c for c in space.grid() if space.key(c) not in taken), None)
 
     def sample_independent(self, study, trial, param_name, param_distribution):
+        if (ours := (self._dists or {}).get(param_name)) is not None and ours != param_distribution:  # what it proposed is not in what the objective asks
+            warn_user(f"the objective asks for {param_name!r} as {param_distribution}, but MetaSampler proposes it in {ours} (its space's, or the "
+                      "study's first trials'): where its proposal lies outside what the objective asks, Optuna takes a random value instead; ask for "
+                      "every parameter as the space has it")
         return self._random.sample_independent(study, trial, param_name, param_distribution)
 
     def reseed_rng(self) -> None: self._random.reseed_rng()

@@ -272,7 +272,8 @@ class BertTrainer:
                 per_device_eval_batch_size=self.eval_batch_size, num_train_epochs=epochs, weight_decay=float(c['weight_decay']),
                 **_warmup(transformers, float(c['warmup_ratio'])), lr_scheduler_type='linear', seed=self.seed, data_seed=self.seed,
                 bf16=bf16, fp16=fp16, use_cpu=dev.type == 'cpu', report_to='none', save_strategy='no', logging_steps=10,
-                logging_nan_inf_filter=False, disable_tqdm=not self.progress, dataloader_num_workers=0)
+                logging_nan_inf_filter=False, disable_tqdm=not self.progress, dataloader_num_workers=0,
+                dataloader_pin_memory=cuda)  # pinned memory is for copies to a GPU (on a CPU, torch warns of every loader)
             collate = transformers.DataCollatorWithPadding(enc['tokenizer'], pad_to_multiple_of=8 if cuda else None)
             trainer = transformers.Trainer(model=model, args=args, train_dataset=enc['train'], data_collator=collate, callbacks=[_abort_on_nan(transformers)])
             trainer.remove_callback(transformers.PrinterCallback)  # without a bar, Trainer prints its logs; ours go to the logger
