@@ -438,7 +438,7 @@ def _read_table(path:str, target:str, drop=()):
     if (counters := [c for c, k in kind.items() if k == 'numbers']):
         print(f"note: column(s) {', '.join(map(repr, counters))} of {path} number the rows (consecutive whole numbers, one per row): kept as "
               "features; if they are identifiers or row numbers, leave them out with --drop, as the rows' order may leak into the score", file=sys.stderr)
-    num = df.drop(columns=[target]).select_dtypes('number')  # the trainer refuses them too; here, named as the file's columns with the fix
+    num = df.drop(columns=[target]).select_dtypes('number', exclude='timedelta')  # (durations are numbers to pandas, seconds to the forest) the trainer refuses them too; here, named as the file's columns with the fix
     inf = {c: int(np.isinf(num[c]).sum()) for c in num.columns if np.isinf(num[c]).any()}
     if inf: raise MetahpoError(f"--data {path!r}: column(s) {', '.join(f'{c!r} ({k} row(s))' for c, k in inf.items())} hold infinite values: "
                                "replace them with numbers, or leave those cells empty to be imputed")

@@ -385,3 +385,11 @@ def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> N
     if same := [p.name for p in past if same_meta_features(p.meta_features, meta_features)]:
         warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                   "so that its own evaluations are left out")
+    elif n_known(steady := _order_free(meta_features)) >= TWIN_MIN_FEATURES and (
+            same := [p.name for p in past if same_meta_features(_order_free(p.meta_features), steady)]):  # its rows shuffled or sorted: only the landmarks differ
+        warn_user(f"past task {same[0]!r} has this task's meta-features but for the landmarks, which depend on the order of the rows: if it is "
+                  f"this task with its rows in another order, pass task={same[0]!r} so that its own evaluations are left out")
+
+def _order_free(meta_features:Mapping|None) -> dict:
+    "The meta-features that do not depend on the order of a task's rows: all but the landmarks (their cross-validation folds are drawn over positions)."
+    return {k: v for k, v in (meta_features or {}).items() if not str(k).startswith('landmark_')}

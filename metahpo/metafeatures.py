@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metafeatures.ipynb #0dad85a1
 from __future__ import annotations
-import decimal, inspect, math, numbers, re, warnings
+import decimal, inspect, math, numbers, re, reprlib, warnings
 from collections import Counter
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
@@ -108,7 +108,8 @@ def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
         raise MetahpoError(f"labels must be single values (numbers or text), not {type(a[i]).__name__}: the one at position {i} is {repr(a[i])[:60]}") from e
     if len(codes) != n: raise MetahpoError(f"there are {n} {what} but {len(codes)} labels; give one label per row")
     k, m = int(codes.max()) + 1 if len(codes) else 0, int((codes >= 0).sum())
-    if np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y).dtype.kind == 'f' and k > 20 and k > m / 2:  # a regression target
+    ys = y.iloc[:, 0] if isinstance(y, pd.DataFrame) and y.shape[1] == 1 else y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel())
+    if pd.api.types.is_numeric_dtype(ys) and not pd.api.types.is_bool_dtype(ys) and k > 20 and k > m / 2:  # a regression target (prices in whole numbers too)
         warn_user(f"the labels look continuous ({k} distinct numbers among {m} {what}): these meta-features describe a classification task, "
                   "each distinct number a class")
     return codes
@@ -605,7 +606,8 @@ def _step_hours(freq:str|None) -> float:
     idx = pd.date_range('2001-01-01', periods=2, freq=f'{off.n}{kind}' if kind else off)
     return (idx[1] - idx[0]) / pd.Timedelta(hours=1)
 
-def regular_series(series, what:str='series'):
+def regular_series(series, what:str='series',
+                   freq:str|None=None): # the series' step, where known: its grid between the first and last timestamps, whatever share is skipped
     """`series` on its time grid: a Series with a DatetimeIndex sorted, and, when its timestamps are steps of one size with
     at most a tenth of them skipped, reindexed so that each skipped step is a missing value; anything else (trading days,
     events) only sorted. Repeated timestamps (a local clock's autumn hour) are not sorted: the series is as given, or
@@ -621,6 +623,10 @@ def regular_series(series, what:str='series'):
         steps = np.diff(series.index.asi8)
         return series.iloc[::-1] if (steps < 0).sum() > (steps > 0).sum() else series  # newest first: reversed, the repeats too
     s = series.sort_index()
+    if freq is not None:  # the step is given: every skipped step of it is a missing value (timestamps off its grid, or mostly of another step: left as they are)
+        grid = pd.date_range(s.index[0], s.index[-1], freq=freq)
+        mode = lambda idx: pd.Series(idx).diff().mode().iloc[0]
+        return s.reindex(grid) if len(grid) > 1 and mode(s.index) == mode(grid) and s.index.isin(grid).all() else s
     if _infer_freq(s.index) is not None: return s
     step = pd.Series(s.index).diff().mode().iloc[0]  # the most common step
     if len(s) / 0.9 < (s.index[-1] - s.index[0]) / step + 1: return s  # most steps there, or not one series with gaps: left as it is
@@ -707,7 +713,12 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
 
     def _features(self, series, period, freq) -> dict:
         if isinstance(series, pd.Series) and isinstance(series.index, pd.PeriodIndex): series = series.to_timestamp()  # monthly periods: their first days ('MS')
-        series = regular_series(series)  # skipped timestamps count as missing values, not as neighbours
+        dated = isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3
+        if freq is not None: _step_hours(freq)  # a frequency pandas does not know: refused before it makes a grid
+        series = regular_series(series, freq=freq)  # skipped timestamps count as missing values, not as neighbours
+        if dated and freq is None and period is None and _infer_freq(series.index) is None:
+            warn_user("the series' timestamps are not steps of one size (more than a tenth of them skipped, or uneven): its frequency is unknown, "
+                      "so it has no seasonal period (1) and its step reads as unknown; give freq (such as 'h') to set them, the skipped steps as missing")
         if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
             own = _infer_freq(series.index)
             if freq is None: freq = own
@@ -736,7 +747,9 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"series holds {bad.size} infinite value(s), {first(bad)}: give finite numbers (NaN where a value is missing: it is interpolated)")
         step = _step_hours(freq)
         if period is None: period = default_period(freq)
-        if not (isinstance(period, (int, np.integer)) and not isinstance(period, bool) and period >= 1): raise MetahpoError(f"period={period!r} is not allowed: give a positive integer number of steps (1: no seasonality)")
+        if not (isinstance(period, (int, np.integer)) and not isinstance(period, bool) and period >= 1): raise MetahpoError(
+            f"period={reprlib.repr(period)} is not allowed: give a positive integer number of steps (1: no seasonality)"
+            + (" (a series takes no labels: the second argument is the period)" if hasattr(period, '__len__') and not isinstance(period, str) else ''))
         n_all = len(x)
         if not x.notna().any(): raise MetahpoError(f"series has no value ({n_all} step(s), all missing)" if n_all else "series is empty: give at least one value")
         x = x.iloc[-self.max_length:]

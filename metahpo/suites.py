@@ -546,7 +546,7 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     big = Experience(copies)
     obj = ReplayObjective(experience.evaluations[0])  # the first task, replayed as the benchmark does: proposals land on its candidates
     with warnings.catch_warnings():  # the copies include this task's own (a timing, not a benchmark): MetaTuner's warning about them is expected
-        warnings.filterwarnings('ignore', message="past task .* has exactly this task's meta-features")
+        warnings.filterwarnings('ignore', message="past task .* has (exactly )?this task's meta-features")
         mt = MetaTuner(obj.space, seed, experience=big, meta_features=mf[obj.task.name],
                        surrogate=default_surrogate('reptile', members, meta_steps, seed=seed))
     mt.meta_train()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io, logging, math, os, time
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import
+from ..core import MetahpoError, check_seed, choices_msg, data_dir as resolve_data_dir, fingerprint, lazy_import, warn_user
 from ..space import SearchSpace, get_space, trainer_space
 from ..repository import TaskRecord
 from .common import holdout_split, stratified_subset, own_rng, resolve_device, check_device, preload, check_profile, check_flags, torch_threads, check_space_values, seed_torch, class_labels, _whole
@@ -206,6 +206,10 @@ class ResNetTrainer:
         take = lambda x, idx: _as_images(x[idx] if isinstance(x, np.ndarray) else [(x.iloc if hasattr(x, 'iloc') else x)[i] for i in idx], image_size)  # by position, as the labels
         self.x = {'train': take(x_train, tr), 'val': take(x_train, va), 'test': take(x_test, te)}
         self.y = {'train': yc[tr], 'val': yc[va], 'test': yt[te]}
+        if (bp := dict(zip(space.names, space.params)).get('batch_size')) is not None and (n_tr := len(tr)) < max(getattr(bp, 'values', None) or [getattr(bp, 'high', 0)]):
+            big = ', '.join(str(v) for v in bp.values if v > n_tr) if getattr(bp, 'values', None) else f"up to {bp.high}"
+            warn_user(f"batch_size {big} of the space is more than the {n_tr} training images: those trials will fail; give more images "
+                      "(max_train_examples) or a space of smaller batches")
         if len({a.shape[1:] for a in self.x.values()}) > 1: raise MetahpoError(f"training and test images differ in size: {[a.shape[1:] for a in self.x.values()]}")
         self.classes, self.n_train_total = classes, len(yc) - int(round(len(yc) * val_fraction))
         self.name, self.space, self.stem, self.val_fraction = name, space, stem, float(val_fraction)
