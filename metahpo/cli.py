@@ -530,7 +530,7 @@ def _tune(a) -> int:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
         except KeyboardInterrupt as e:
-            n = len(repo.trials(study))
+            n = repo.n_trials(study)  # 0 where the study was made and left again before its first trial
             how, code = _stopped(e)
             print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
             return code

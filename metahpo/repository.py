@@ -496,13 +496,21 @@ def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) 
 
 @patch
 def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
-    "The trials of one study (by record or name) in order, or of all studies."
+    "The trials of one study (by record or name) in order, or of all studies; a name no study has is refused (a typo would read as a study of no trial)."
     if study is None: rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials ORDER BY study_id, number")
     else:
-        s = study if isinstance(study, StudyRecord) else self.get_study(study)
-        if s is None: return []
+        s = study if isinstance(study, StudyRecord) else _named_study(self, study)
         rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials WHERE study_id=? ORDER BY number", (s.study_id,))
     return [_trial_from_row(r) for r in rows]
+
+def _named_study(repo:Repository, name) -> StudyRecord:
+    "The study `name` of `repo`, or an error naming the studies it has (the nearest first)."
+    if (s := repo.get_study(name)) is not None: return s
+    import difflib
+    names = [x.name for x in repo.studies()]
+    near = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    raise RepositoryError(f"no study {name!r} in {str(repo.path)!r}" + (f"; did you mean {', '.join(map(repr, near))}?" if near else '')
+                          + (f" (its {len(names)} studies: `metahpo studies --repo {shlex.quote(str(repo.path))}` lists them)" if names else ' (it holds no study)'))
 
 @patch
 def n_trials(self:Repository, study:StudyRecord|str|None=None) -> int:
@@ -589,7 +597,7 @@ def claims(self:Repository, study:StudyRecord,
 @patch
 def trials_frame(self:Repository, study:StudyRecord|str|None=None) -> pd.DataFrame:
     "One row per trial, with task, study, `params_*` and `metric_*` columns."
-    studies = [study if isinstance(study, StudyRecord) else self.get_study(study)] if study is not None else self.studies()
+    studies = [study if isinstance(study, StudyRecord) else _named_study(self, study)] if study is not None else self.studies()
     rows = []
     for s in studies:
         if s is None: continue
