@@ -99,15 +99,30 @@ def _cumulative(frame:pd.DataFrame, col:str, idx:Sequence[int]) -> np.ndarray:
     return np.cumsum(v[list(idx)])
 
 def run_benchmark(experience:Experience, # the tabulated tasks (one space)
-                  tuners:Mapping[str, Callable[..., Tuner]], # name -> make(space, seed, experience_without_task, task)
+                  tuners:Mapping[str, Callable[..., Tuner]], # name -> make(space, seed, experience_without_task, task), or a Tuner class (made as Class(space, seed), with experience= and task= where it takes them)
                   budget:int=25, seeds:Sequence[int]=(0, 1, 2), tasks:Sequence[str]|None=None, progress:bool=True,
                   past:Experience|None=None, # the tasks the tuners may learn from (default: every task of `experience`); the tuned task and its twins are always left out
                   withhold:Mapping[str, Sequence[str]]|None=None, # tuned task -> past tasks also left out for it (its relatives, say)
                  ) -> pd.DataFrame:
     "Replay each task with the other tasks as experience (never the task itself, nor a copy of its table under another name): one row per (tuner, task, seed, evaluation) with best value, regret, recorded compute and tuner time."
     from tqdm.auto import tqdm
+    if not (isinstance(tuners, Mapping) and tuners and all(isinstance(k, str) and callable(v) for k, v in tuners.items())):
+        raise MetahpoError(f"tuners={tuners!r:.100} is not allowed: give a mapping of names to tuner factories, such as "
+                           "{'random': lambda space, seed, experience, task: RandomSearch(space, seed)} or {'mine': MyTuner}")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) and not hasattr(seeds, '__iter__'):
+        raise MetahpoError(f"seeds={seeds!r} is not allowed: give a list of seeds, such as [0, 1, 2] or range({seeds if isinstance(seeds, int) and seeds > 0 else 3})")
+    seeds = [check_seed(s, allow_none=False) for s in seeds]
+    if not seeds: raise MetahpoError("seeds=[] is not allowed: give at least one seed, such as [0]")
+    if tasks is not None:
+        if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{tasks!r}]")
+        if unknown := [t for t in tasks if t not in experience.task_names]:
+            import difflib
+            near = {u: difflib.get_close_matches(str(u), experience.task_names, n=1) for u in unknown[:3]}
+            raise MetahpoError(f"tasks {unknown[:5]} are not tasks of the experience" + ''.join(f"; {u!r}: did you mean {m[0]!r}?" for u, m in near.items() if m)
+                               + f" (it has {len(experience.task_names)}, e.g. {', '.join(experience.task_names[:3])})")
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]
     if not chosen: raise MetahpoError("no task to benchmark: the experience is empty or `tasks` matches none")
+    tuners = {k: _factory(v) for k, v in tuners.items()}
     if blank := [e.task.name for e in chosen if not np.isfinite(e.values).any()]:
         raise MetahpoError(f"task(s) {blank[:5]} have no score (every evaluation failed): a tuner's regret means nothing there; leave them out")
     rows = []
@@ -122,7 +137,11 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
         t0 = time.perf_counter()
         tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
         setup_s = time.perf_counter() - t0
-        st = tune(obj, tuner=tuner, budget=min(budget, len(obj.space.candidates)), seed=seed, progress=False)
+        try: st = tune(obj, tuner=tuner, budget=min(budget, len(obj.space.candidates)), seed=seed, progress=False)
+        except ConfigError as err:  # proposed outside the candidates: named, with where it happened
+            raise MetahpoError(f"tuner {name!r} on task {e.task.name!r} (seed {seed}): {err}; a tuner proposes from the space it is given "
+                               "(its `sample` and `grid`), which here holds only the task's evaluated candidates") from None
+        if not st.trials: raise MetahpoError(f"tuner {name!r} proposed nothing on task {e.task.name!r} (seed {seed}): its first ask returned None")
         bsf = np.array([b if b is not None else np.nan for b in st.best_so_far()])
         reg = normalized_regret(e, bsf)
         idx = [obj.space.index(t.config) for t in st.trials]
@@ -131,6 +150,13 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
             rows.append(dict(tuner=name, task=e.task.name, seed=seed, k=k + 1, best=bsf[k], regret=reg[k], cpu_s=cpu[k], wall_s=wall[k],
                              gpu_s=gpu[k], tuner_s=setup_s + tuner.spent[k]))
     return pd.DataFrame(rows)
+
+def _factory(make:Callable) -> Callable:
+    "`make` as run_benchmark calls it, (space, seed, experience, task): a Tuner class gets experience= and task= only where it takes them."
+    if not (isinstance(make, type) and issubclass(make, Tuner)): return make
+    import inspect
+    takes = inspect.signature(make).parameters
+    return lambda space, seed, rest, task: make(space, seed, **({'experience': rest} if 'experience' in takes else {}), **({'task': task} if 'task' in takes else {}))
 
 def _check_runs(res:pd.DataFrame) -> pd.DataFrame:
     "`res` if each (tuner, task, seed) is one run with a regret after each of its evaluations, and each tuner ran the same seeds on every task; else raise naming the first run that is not."
@@ -264,7 +290,8 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
             same = n == len(d) and per_task[other].isna().to_numpy()[~ran].all()  # and `other` ran none that `tuner` did not
             diff, lo, hi = (d.mean(), *np.quantile(d[idx].mean(1), [0.025, 0.975])) if same else (np.nan,) * 3
             out.append(dict(k=k, tuner=tuner, other=other, diff=diff, lo=lo, hi=hi, n_tasks=n,
-                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if hi < 0 else 'behind' if lo > 0 else 'level'))
+                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if round(hi, 12) < 0
+                                    else 'behind' if round(lo, 12) > 0 else 'level'))  # to 12 decimals, as `average_rank`: equal means differ by float residue
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4

@@ -13,7 +13,7 @@ from .core import MetahpoError, MissingDependency, check_seed, check_whole, choi
 from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
-from .benchmark import ReplayObjective, run_benchmark, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
+from .benchmark import ReplayObjective, run_benchmark, _factory, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
 
 # %% auto #0
 __all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'NOISE_FALLBACK', 'split_tasks', 'Suite',
@@ -197,7 +197,7 @@ def roster(suite:str|Suite, experience:Experience, # the suite's tasks (meta-fea
         import logging; logging.getLogger(__name__).warning("peers unavailable (%s); install metahpo[bench]", e)
     if include is not None:
         unknown = [n for n in include if n not in out]
-        if unknown: raise MetahpoError(choices_msg('tuner', unknown[0], out))
+        if unknown: raise MetahpoError(choices_msg('tuner', unknown[0], out) + "; a tuner of your own runs beside them with run_suite(..., own={'name': YourTuner})")
         out = {n: out[n] for n in include}
     return out
 
@@ -284,26 +284,36 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
               progress:bool=True,
               evaluations:Experience|None=None, # the suite's tasks as `suite_experience` returns them, if already loaded (default: load them here)
               protocol:str='loto', # 'loto' (every task, the others as experience), 'meta-val', 'meta-test', or one of them with '-apart' (see `protocol_tasks`)
+              own:Mapping[str, Callable]|None=None, # tuners of your own beside the suite's (`tuners`, [] for none): name -> a Tuner class or make(space, seed, experience, task), as `run_benchmark` takes them
              ) -> pd.DataFrame:
     "Run (or resume) a suite; return all runs (one row per tuner, task, seed and evaluation)."
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
+    if (there := next((q for q in (out, *out.parents) if q.exists()), None)) is not None and not there.is_dir():
+        raise MetahpoError(f"out={str(out)!r}: {str(there)!r} is a file, not a folder: give a folder for the results (it is made where missing)")
     members, meta_steps, n_candidates, n_warm, budget = (None if v is None else check_whole(k, v, least) for k, v, least in (
         ('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0), ('budget', budget, 1)))
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
         if isinstance(v, str): raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them, such as [{v!r}]")
     seeds, tuners, tasks = (None if v is None else list(v) for v in (seeds, tuners, tasks))  # a generator is read once
+    if own is not None and not (isinstance(own, Mapping) and own and all(isinstance(k, str) and k.strip() and callable(v) for k, v in own.items())):
+        raise MetahpoError(f"own={own!r:.100} is not allowed: give a mapping of names to your tuners, such as {{'mine': MyTuner}} (a Tuner class) "
+                           "or {'mine': lambda space, seed, experience, task: MyTuner(space, seed)}")
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
-        if v == []: raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
+        if v == [] and not (k == 'tuners' and own): raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
     _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
     if protocol.endswith('-apart') and s.source == 'yahpo':  # said before its candidate sets are made
         raise MetahpoError(f"protocol {protocol!r} finds a task's relatives by its meta-features, and the tasks of suite {s.name!r} (YAHPO Gym's) have none: "
                            f"run it with protocol {protocol.removesuffix('-apart')!r}")
-    try: ex, past, r, prev, suite_tasks, digest, withheld = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm,
-                                                             evaluations, protocol, budget or s.budget)
+    try:
+        ex, past, r, prev, suite_tasks, digest, withheld = _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm,
+                                                                    evaluations, protocol, budget or s.budget)
+        if own and (taken := sorted(set(own) & set(roster(s, ex)))):
+            raise MetahpoError(f"own tuner name(s) {taken} are the suite's own tuners' names: name yours otherwise, such as {taken[0] + '-mine'!r}")
+        r = {**r, **{k: _factory(v) for k, v in (own or {}).items()}}
     except MetahpoError:
         if made is not None: shutil.rmtree(made, ignore_errors=True)  # a refused run leaves nothing behind
         raise
@@ -349,6 +359,8 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
             _write(res, _partial_file(out, name, seed), before); bar.update()
         _write(frames[0], _run_file(out, name, seed), before, now=ran or not before)
         _partial_file(out, name, seed).unlink(missing_ok=True)
+        prev = {**prev, 'seeds': sorted(set(prev.get('seeds', [])) | {seed}), 'tuners': list(dict.fromkeys([*prev.get('tuners', []), name]))}
+        record(prev['seeds'], prev['tuners'])  # each finished run file said at once: a folder stopped now says what it holds
     bar.close()
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)
@@ -476,9 +488,11 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
         raise MetahpoError(f"the experience differs from the one the runs read (digest {have} here, {want} in suite.json: "
                            "its tasks' evaluations or meta-features changed): give the suite's tasks as the runs read them (all of them)")
     ex = Experience([e for e in ex if e.task.name in set(res.task)])
-    ks = [k for k in s.ks if k <= res.k.max()]
+    kmax = int(res.k.max())  # a budget below the suite's last k (`--budget 7`): reported after its last evaluation too
+    ks = [k for k in s.ks if k <= kmax] + ([kmax] if kmax < max(s.ks) and kmax not in s.ks else [])
     tab = regret_table(res, ks=ks); tab.to_csv(out / 'regret.csv', index=False)
-    paired = paired_differences(res, 'meta', ks=ks) if 'meta' in set(res.tuner) and res.tuner.nunique() > 1 else pd.DataFrame()
+    paired = (paired_differences(res, 'meta', ks=ks) if 'meta' in set(res.tuner) and res.tuner.nunique() > 1 else  # without meta and another: the header alone
+              pd.DataFrame(columns=['k', 'tuner', 'other', 'diff', 'lo', 'hi', 'n_tasks', 'verdict']))
     paired.to_csv(out / 'paired.csv', index=False)  # meta minus every other tuner, per k, with paired bootstrap intervals
     ranks = pd.DataFrame({k: average_rank(res, k) for k in ks}).T.rename_axis('k'); ranks.to_csv(out / 'ranks.csv')
     th = _thresholds(s, ex).reindex(sorted(set(res.task)))

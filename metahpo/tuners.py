@@ -189,6 +189,7 @@ def check_tuner(make:Callable[[SearchSpace, int|None], Tuner], # builds a tuner 
             return t, out
         t, a = run(0, n_steps)
         _, b = run(0, n_steps)
+        assert a, f"{t.name} proposed nothing on {space!r}: its first ask returned None"
         assert a == b, f"{t.name}: the same seed gave different proposals on {space!r}"
         for c in a:
             try: space.validate(c)

@@ -101,6 +101,7 @@ CLI = [
     ('address-without-ray', ['tune', '--address', '127.0.0.1:6379'], "--address '127.0.0.1:6379' is for --backend ray"),
     ('benchmark-no-tasks', ['benchmark', '--suite', 'rf-grid', '--tasks', ',', '--out', '{d}/b'], "--tasks ',' names none"),
     ('benchmark-no-tuners', ['benchmark', '--suite', 'rf-grid', '--tuners', ',', '--out', '{d}/b'], "--tuners ',' names none"),
+    ('benchmark-out-file', ['benchmark', '--suite', 'lcbench', '--out', '{d}/notes.txt'], "--out '{d}/notes.txt': '{d}/notes.txt' is a file, not a folder"),
     ('ray-unreachable', ['tune', '--backend', 'ray', '--address', '127.0.0.1:1'], "cannot reach a Ray cluster at '127.0.0.1:1'"),  # Ray alone retries for minutes
     ('ray-address-form', ['tune', '--backend', 'ray', '--address', 'my-cluster'], "Ray address 'my-cluster' is not allowed: give 'HOST:PORT'"),
     ('budget-zero', ['tune', '--budget', '0'], "malformed budget '0'"),
