@@ -347,6 +347,11 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
         warn_user(f"past task(s) {', '.join(same)} hold the same data as the tuned task (the same fingerprint): left out, as its own evaluations are")
     candidates = one_per_task([e for e in experience.select(exclude=left_out) if len(e)])  # a task tuned twice counts once
     fits = [e for e in candidates if sorted(e.space.names) == sorted(mine) and (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params))]
+    if others := [e for e in candidates if e.space.name == space.name and sorted(e.space.names) != sorted(mine)]:  # a space of this name, other parameters
+        extra, lack = sorted(set(others[0].space.names) - set(mine)), sorted(set(mine) - set(others[0].space.names))
+        warn_user(f"{len(others)} past task(s) were tuned in a space named {space.name!r} with other parameters (e.g. {others[0].task.name!r}: "
+                  + '; '.join(s for s in (f"{', '.join(extra)} more" if extra else '', f"without {', '.join(lack)}" if lack else '') if s)
+                  + f"): left out, as only tasks tuned over this space's parameters ({', '.join(sorted(mine))}) inform it")
     def usable(e):  # the rows of `e` inside this space with a finite score, and whether its parameters are this space's
         same = tuple(e.space.params) == tuple(space.params)  # the usual case: nothing to check or re-encode
         inside = range(len(e)) if same else [i for i, c in enumerate(e.configs) if plain.contains(c)]

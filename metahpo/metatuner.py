@@ -244,6 +244,7 @@ class MetaTuner(Tuner):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "
                                "and predict, or None for `default_surrogate`" + (f" (an instance, such as {surrogate.__name__}(), not the class)" if isinstance(surrogate, type) else ''))
         self.surrogate = surrogate if surrogate is not None else default_surrogate(seed=0 if seed is None else seed)
+        if 'surrogate' in parts and callable(check := getattr(self.surrogate, '_check_params', None)): check()  # now, not after the trials it waits for
         self._ranker = SurrogateRanker(self.surrogate)
         self._seen, self._queue, self._fitted, self._origins, self._proposed = set(), [], False, {}, []
         self.past = past_in_space(experience, space, task)  # the past tasks tuned in this space, each once
@@ -332,8 +333,21 @@ class MetaTuner(Tuner):
                 self.surrogate = self._ranker.surrogate = copy.deepcopy(self.surrogate)
         self.surrogate.fit(tasks); self._fitted = True
 
+    def _scored(self) -> list[tuple[dict, float]]:
+        "This task's trials as (configuration, score), higher is better; a failed one (loss inf or NaN) scores below the worst that completed, by their spread (1 with fewer than two), so that what fails counts against its region."
+        done = [-l for _, l in self.observations if math.isfinite(l)]
+        low = min(done) - (float(np.ptp(done)) or 1.0) if done else 0.0
+        return [(c, -l if math.isfinite(l) else low) for c, l in self.observations]
+
+    def _clear_of_failures(self, X:np.ndarray) -> np.ndarray|None:
+        "Which candidates (encoded rows of `X`) lie nearer a completed trial of this task than a failed one (the nearest trial's outcome); None where no trial failed or none completed."
+        done = np.array([math.isfinite(l) for _, l in self.observations], bool)
+        if done.all() or not done.any(): return None
+        E = self.space.encode_many([c for c, _ in self.observations])
+        return done[((X[:, None, :] - E[None]) ** 2).sum(-1).argmin(1)]
+
     def _obs(self) -> tuple[np.ndarray, np.ndarray]:
-        ok = [(c, -l) for c, l in self.observations if math.isfinite(l)]
+        ok = self._scored()
         return (self.space.encode_many([c for c, _ in ok]), np.array([v for _, v in ok])) if ok else (np.zeros((0, self.space.dim)), np.zeros(0))
 
     def _candidates(self) -> list[dict]:
@@ -380,7 +394,8 @@ class MetaTuner(Tuner):
         if self._S is None: self._S = self.consensus.scores(pool)  # every source's scores of the pool, once
         free = np.array([k not in self._seen for k in self._pool_keys])
         if not free.any(): return None
-        observed = [(self.space.key(c), c) for c, l in self.observations if math.isfinite(l)]  # in the order of y
+        if (clear := self._clear_of_failures(self._pool_X)) is not None and (free & clear).any(): free &= clear  # not where trials failed
+        observed = [(self.space.key(c), c) for c, _ in self._scored()]  # in the order of y
         O = self.consensus.scores([c for _, c in observed]) if observed else None
         score, at_obs = self.consensus.score(self._S, O, y, free)
         mu = lam = alone = None
@@ -397,6 +412,9 @@ class MetaTuner(Tuner):
         return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate', lam, None if alone is None else dict(pool[alone]))
 
     def ask(self) -> dict|None:
+        if len(self.observations) >= 2 and not any(math.isfinite(l) for _, l in self.observations):  # every trial failed: what the past
+            cands = self._candidates()                                                             # favours fails here, so look elsewhere
+            if cands: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         while self._queue:
             c = self.space.project(self._queue.pop(0))  # past configurations need not be candidates of this space
             if self.space.key(c) not in self._seen: return self._take(c, 'warm-start')
@@ -413,6 +431,8 @@ class MetaTuner(Tuner):
         if self.past and 'surrogate' not in self.parts:  # the warm start alone, or the consensus's pool used up: then random candidates
             return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
+        if (clear := self._clear_of_failures(self.space.encode_many(cands))) is not None and clear.any():
+            cands = [c for c, ok in zip(cands, clear) if ok]  # not where trials failed
         if not self._fitted: self._fit()
         self.surrogate.adapt(X, y, self._z)  # expected improvement under the adapted surrogate
         mu, sd = self.surrogate.predict(self.space.encode_many(cands), self._z)

@@ -19,6 +19,7 @@ def test_lstm_cpu_trial_leaves_gpu_generators(gpu_seeds):
     assert np.isfinite(m['val_mse'])
     assert gpu_seeds == []
 
+@pytest.mark.filterwarnings("ignore:batch_size .* is more than the .* training images")  # a tiny set on purpose: the trial runs batch 32
 def test_resnet_cpu_trial_leaves_gpu_generators(gpu_seeds):
     from metahpo.trainers.resnet import ResNetTrainer
     rng = np.random.default_rng(0)
@@ -27,6 +28,7 @@ def test_resnet_cpu_trial_leaves_gpu_generators(gpu_seeds):
     assert m['steps'] == 1
     assert gpu_seeds == []
 
+@pytest.mark.filterwarnings("ignore:batch_size .* is more than the .* training images")  # a tiny set on purpose: the trial runs batch 32
 def test_numpy_seed_is_a_seed():
     "A NumPy integer is a seed like its int: it was taken when the trainer was made, then every trial failed (torch.Generator.manual_seed, random.seed: 'an integer is required')."
     from metahpo.trainers.lstm import LSTMTrainer
