@@ -48,6 +48,10 @@ def n_known(meta_features:Mapping|None) -> int:
     "How many of `meta_features` are known: numbers, not None, NaN or text."
     return sum(np.isfinite(_number(v)) for v in (meta_features or {}).values())
 
+def _mapping(meta_features) -> dict|None:
+    "Meta-features as a dict: a row of `Experience.meta_features()` (a Series) too, as MetaTuner and the peers take them."
+    return meta_features.to_dict() if isinstance(meta_features, pd.Series) else meta_features
+
 def same_meta_features(a:Mapping|None, b:Mapping|None) -> bool:
     "Whether two tasks' meta-features are the same names with the same values, to rounding (NaN, None and non-numbers alike)."
     if not a or not b or set(a) != set(b): return False
@@ -193,7 +197,10 @@ class Experience:
     def select(self, space:str|None=None, # space name, e.g. 'random_forest' (the grid) or 'random_forest-wide'
                model_family:str|None=None, exclude:str|Sequence[str]=()) -> Experience:
         "The evaluations in `space` of `model_family`, without the tasks named in `exclude` (a space or family this experience lacks is warned of: a typo selects nothing)."
-        exclude = {exclude} if isinstance(exclude, str) else set(exclude)
+        names = [exclude] if isinstance(exclude, str) else list(exclude) if hasattr(exclude, '__iter__') and not isinstance(exclude, Mapping) else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            raise MetahpoError(f"exclude={exclude!r:.80} is not allowed: give a task name or a list of task names (a TaskRecord's `.name`)")
+        exclude = set(names)
         self._warn_unknown(space=space, model_family=model_family)
         keep = lambda t: (model_family is None or t.model_family == model_family) and t.name not in exclude
         return Experience([e for e in self.evaluations if (space is None or e.space.name == space) and keep(e.task)],
@@ -201,12 +208,13 @@ class Experience:
 
     def twins(self, meta_features:Mapping|None) -> list[str]:
         "The tasks whose meta-features are `meta_features` (`same_meta_features`), at least `TWIN_MIN_FEATURES` of them known: that task's table, under its own name or others."
+        meta_features = _mapping(meta_features)
         if n_known(meta_features) < TWIN_MIN_FEATURES: return []
         return sorted({t.name for t in self.tasks if same_meta_features(t.meta_features, meta_features)})
 
     def relatives(self, meta_features:Mapping|None) -> list[str]:
         "The tasks that look drawn from the same data as a task with `meta_features`: the same size (its first known `SIZE_FEATURES`) and number of classes (or neither has one); the task itself too, where it is among them."
-        mf = meta_features or {}
+        mf = _mapping(meta_features) or {}
         if (size := size_feature(mf)) is None: return []
         same = lambda a, b: (not np.isfinite(a) and not np.isfinite(b)) or bool(np.isclose(a, b, rtol=0, atol=1e-9))
         return sorted({t.name for t in self.tasks if (o := t.meta_features or {}) and same(_number(o.get(size)), _number(mf[size]))

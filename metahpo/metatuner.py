@@ -274,6 +274,9 @@ class MetaTuner(Tuner):
             self._own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
             self._check_surrogate()
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
+            if similarity == 'learned' and self.feature_weights is None:
+                warn_user("similarity='learned' has nothing to learn from (it needs meta-features of this task and of at least three past tasks, and "
+                          "three pairs of past tasks that evaluated each other's best configurations): every meta-feature counts alike (Euclidean)")
             self._prior, near = self.warm.weights(self._Z, self._z if have_mf else None, self.feature_weights)
             if 'warm-start' in parts: self._queue = self.warm.propose(space, self.past, self._prior, near, have_mf)
             self.consensus = PastConsensus(space, self.past, self._prior)
