@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, Trial, check_direction, warn_user
-from .space import SearchSpace
+from .space import SearchSpace, ConfigError
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
@@ -353,7 +353,12 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     left_out = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
     if same := sorted(left_out - ({task} if isinstance(task, str) else set(task or ()))):
         warn_user(f"past task(s) {', '.join(same)} hold the same data as the tuned task (the same fingerprint): left out, as its own evaluations are")
-    candidates = one_per_task([e for e in experience.select(exclude=left_out) if len(e)])  # a task tuned twice counts once
+    try: candidates = one_per_task([e for e in experience.select(exclude=left_out) if len(e)])  # a task tuned twice counts once
+    except ConfigError as err:  # a hand-built past task with a row outside its own space: named, not a bare error of one configuration
+        bad = next((e for e in experience if not all(e.space.contains(c) for c in e.configs)), None)
+        if bad is None: raise
+        raise MetahpoError(f"past task {bad.task.name!r} (study {bad.study!r}) holds a configuration outside its own space {bad.space.name!r}: {err}; "
+                           "correct or drop that row of its evaluations") from None
     fits = [e for e in candidates if sorted(e.space.names) == sorted(mine) and (e.space.name == space.name or all(mine[q.name] == q for q in e.space.params))]
     if others := [e for e in candidates if e.space.name == space.name and sorted(e.space.names) != sorted(mine)]:  # a space of this name, other parameters
         extra, lack = sorted(set(others[0].space.names) - set(mine)), sorted(set(mine) - set(others[0].space.names))
