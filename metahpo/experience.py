@@ -86,6 +86,10 @@ class TaskEvaluations:
             raise MetahpoError(f"task {name!r}: {n} configurations need as many rows of metrics and of cost; got {len(self.metrics)} and {len(self.cost)}")
         if n and self.metric not in self.metrics.columns:
             raise MetahpoError(f"task {name!r}: its objective metric {self.metric!r} is not among its metrics ({', '.join(map(str, self.metrics.columns)) or 'none'})")
+        if n and not pd.api.types.is_numeric_dtype(col := self.metrics[self.metric]) and (
+                bad := np.flatnonzero((pd.to_numeric(col, errors='coerce').isna() & col.notna()).to_numpy())).size:  # a score read as text
+            raise MetahpoError(f"task {name!r}: its metric {self.metric!r} holds {bad.size} value(s) that are not numbers, the first {col.iloc[bad[0]]!r} "
+                               f"in row {bad[0]}: give numbers (NaN where an evaluation failed)")
     def __len__(self): return len(self.configs)
     @property
     def name(self) -> str: return self.task.name
