@@ -115,7 +115,8 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     if not seeds: raise MetahpoError("seeds=[] is not allowed: give at least one seed, such as [0]")
     if tasks is not None:
         if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{tasks!r}]")
-        if unknown := [t for t in tasks if t not in experience.task_names]:
+        known = set(experience.task_names)
+        if unknown := [t for t in tasks if t not in known]:
             import difflib
             near = {u: difflib.get_close_matches(str(u), experience.task_names, n=1) for u in unknown[:3]}
             raise MetahpoError(f"tasks {unknown[:5]} are not tasks of the experience" + ''.join(f"; {u!r}: did you mean {m[0]!r}?" for u, m in near.items() if m)

@@ -675,7 +675,7 @@ def _check_benchmark_options(a) -> None:
 
 def _benchmark(a) -> int:
     import shutil, pandas as pd
-    from metahpo.core import MetahpoError, MissingDependency, choices_msg, first_missing_folder, lazy_import
+    from metahpo.core import MetahpoError, MissingDependency, choices_msg, first_missing_folder, check_folder_path, lazy_import
     from metahpo.suites import SUITES, run_suite, summarise, suite_experience, _check_requirements
     names = list(SUITES) if a.suite == 'all' else [a.suite]
     if a.suite != 'all' and a.suite not in SUITES: raise MetahpoError(choices_msg('suite', a.suite, [*SUITES, 'all']))
@@ -685,8 +685,7 @@ def _benchmark(a) -> int:
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
     _check_benchmark_options(a)
-    if (there := next((q for q in (Path(a.out), *Path(a.out).parents) if q.exists()), None)) is not None and not there.is_dir():
-        raise MetahpoError(f"--out {a.out!r}: {str(there)!r} is a file, not a folder: give a folder for the results (it is made where missing)")
+    check_folder_path(a.out, f"--out {a.out!r}")  # before the suites' folders are made
     try: lazy_import('matplotlib.pyplot', 'plot'); figure = True  # each suite ends with its figure: say now, not after its runs, if it cannot be drawn
     except MissingDependency as e: figure = False; print(f"note: {e}; the tables are written without benchmark.png", file=sys.stderr)
     _check_requirements(_split(a.tuners) if a.tuners else None)  # and which tuners cannot run, before any suite's tasks are read

@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
            'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'interrupt_in',
            'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder',
-           'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_folder_path', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -181,6 +181,13 @@ def first_missing_folder(path:str|os.PathLike) -> Path|None:
     "The outermost folder of `path` (itself included) that does not exist yet: what to remove to undo creating `path`."
     p = Path(path).absolute()
     return next((d for d in [*reversed(p.parents), p] if not d.exists()), None)
+
+def check_folder_path(path:str|os.PathLike, # a folder to write into, made where missing
+                      given:str) -> None: # how the caller names it in a message, e.g. "out='results'" or "--out 'results'"
+    "Refuse a folder path that runs into a file (the path itself, or a folder above it), before anything is made: the OS would say only 'Not a directory'."
+    p = Path(path)
+    if (there := next((q for q in (p, *p.parents) if q.exists()), None)) is not None and not there.is_dir():
+        raise MetahpoError(f"{given}: {str(there)!r} is a file, not a folder: give a folder for the results (it is made where missing)")
 
 def package_version() -> str:
     "The installed version of metahpo."

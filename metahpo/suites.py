@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, package_version, to_json, lazy_import, warn_user
+from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, to_json, lazy_import, warn_user
 from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -290,8 +290,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
-    if (there := next((q for q in (out, *out.parents) if q.exists()), None)) is not None and not there.is_dir():
-        raise MetahpoError(f"out={str(out)!r}: {str(there)!r} is a file, not a folder: give a folder for the results (it is made where missing)")
+    check_folder_path(out, f"out={str(out)!r}")
     members, meta_steps, n_candidates, n_warm, budget = (None if v is None else check_whole(k, v, least) for k, v, least in (
         ('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0), ('budget', budget, 1)))
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
