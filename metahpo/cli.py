@@ -249,6 +249,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--meta-steps', default=None, type=_whole(1), help="MetaTuner's meta-training steps, also the surrogate report's (default 300)")
     b.add_argument('--n-warm', default=None, type=_whole(0), help="MetaTuner's warm-start proposals (default: MetaTuner's, metahpo.metatuner.N_WARM = 3)")
     b.add_argument('--no-surrogate-report', action='store_true', help='skip the surrogate report (meta-training time, ask latency, calibration)')
+    b.add_argument('--own', default=[], action='append', type=_own_arg, metavar='NAME=MODULE:OBJECT',
+                   help="a tuner of your own beside the suite's, such as mine=mytuners:MyTuner (a module importable from the working folder) or "
+                        "mine=path/to/mytuner.py:MyTuner: a metahpo.tuners.Tuner class, or make(space, seed, experience, task); it runs beside the "
+                        "suite's tuners (all, or those --tuners names; --tuners may name it too); repeat for more")
     b.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     d = sub.add_parser('docs', help='build the documentation site from the notebooks (offline, no Quarto)',
                        description='Render every notebook (prose, API reference, saved outputs) and the README into a static site '
@@ -622,6 +626,45 @@ def _metadataset(a) -> int:
                   f"median standard error of a grid point {nz.noise_se_pts.median():.2f} points")
     return 0 if not len(res) or (res.error.isna() & (res.failed < res.trials)).any() else 1  # nothing usable built: as `tune` when every trial failed
 
+def _own_arg(text:str) -> tuple[str, str]:
+    "An argparse type: NAME=MODULE:OBJECT (or NAME=FILE.py:OBJECT), as (name, spec); what it names is imported by `_load_own`."
+    name, eq, spec = text.partition('=')
+    mod, colon, obj = spec.rpartition(':')
+    if not (eq and colon and name.strip() and mod.strip() and obj.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give NAME=MODULE:OBJECT, such as mine=mytuners:MyTuner or mine=./mytuner.py:MyTuner")
+    return name.strip(), spec.strip()
+
+def _load_own(name:str, spec:str):
+    "The callable `spec` names ('module:Object', or 'file.py:Object'): a module is imported as from the working folder, a file as it is."
+    import importlib, importlib.util
+    from metahpo.core import MetahpoError
+    mod, _, attr = spec.rpartition(':')
+    where = f"--own {name}={spec}"
+    try:
+        if mod.endswith('.py'):
+            f = Path(mod).expanduser()
+            if not f.is_file(): raise MetahpoError(f"{where}: there is no file {mod!r} (from {os.getcwd()!r})")
+            ms = importlib.util.spec_from_file_location('metahpo_own_' + re.sub(r'\W', '_', name), f)
+            m = importlib.util.module_from_spec(ms); ms.loader.exec_module(m)
+        else:
+            if os.getcwd() not in sys.path and '' not in sys.path: sys.path.insert(0, os.getcwd())  # as `python -m` would find it
+            m = importlib.import_module(mod)
+    except MetahpoError: raise
+    except ModuleNotFoundError as e:
+        if e.name and (mod == e.name or mod.startswith(e.name + '.')):
+            raise MetahpoError(f"{where}: no module {e.name!r} is importable from {os.getcwd()!r} or the installed packages; give a module there, "
+                               f"or a file path ending in .py") from None
+        raise MetahpoError(f"{where}: importing {mod!r} failed: {e}") from None
+    except Exception as e: raise MetahpoError(f"{where}: importing {mod!r} raised {type(e).__name__}: {e}") from None
+    obj = m
+    for part in attr.split('.'):
+        if not hasattr(obj, part):
+            public = sorted(k for k, v in vars(m).items() if not k.startswith('_') and callable(v) and getattr(v, '__module__', None) == m.__name__)
+            raise MetahpoError(f"{where}: {mod!r} has no {attr!r}" + (f"; it defines {', '.join(public[:8])}" if public else ''))
+        obj = getattr(obj, part)
+    if not callable(obj): raise MetahpoError(f"{where}: {attr!r} is of type {type(obj).__name__}, not a Tuner class or a function make(space, seed, experience, task)")
+    return obj
+
 def _split(text:str|None) -> list[str]|None:
     "Comma-separated names as a list (an empty text: an empty list, which callers refuse); None when not given."
     return [t.strip() for t in text.split(',') if t.strip()] if text is not None else None
@@ -655,12 +698,11 @@ def _stopped(e:KeyboardInterrupt) -> tuple[str, int]:
 
 _BENCHMARK_DEFAULTS = dict(n_candidates=100, members=3, meta_steps=300)  # what `benchmark` uses where these options are left out
 
-def _check_benchmark_options(a) -> None:
+def _check_benchmark_options(a, tuners:list[str]|None) -> None: # the suite's tuners --tuners names (None: all)
     "Refuse what a `benchmark` run would ignore (MetaTuner's settings without a MetaTuner that uses them among --tuners, --n-candidates on a suite of the experience base), then fill in the defaults."
     from metahpo.core import MetahpoError
     from metahpo.suites import SUITES, ABLATION_PARTS
     uses = lambda part: ['meta', *(n for n, parts in ABLATION_PARTS.items() if part in parts), 'meta-fomaml', 'meta-none']
-    tuners = _split(a.tuners)
     for flag, v, part in (('--n-warm', a.n_warm, 'warm-start'), ('--members', a.members, 'surrogate'), ('--meta-steps', a.meta_steps, 'surrogate')):
         if v is None or tuners is None or set(tuners) & set(uses(part)): continue
         if part == 'surrogate' and not a.no_surrogate_report: continue  # the surrogate report is made with them
@@ -684,11 +726,14 @@ def _benchmark(a) -> int:
     if a.experience is not None and a.suite != 'all' and SUITES[a.suite].source == 'yahpo':
         raise MetahpoError(f"--experience is for the suites of the experience base ({', '.join(n for n, s in SUITES.items() if s.source != 'yahpo')}); "
                            f"{a.suite}'s tasks come from YAHPO Gym's surrogates")
-    _check_benchmark_options(a)
+    if len(named := [n for n, _ in a.own]) > len(set(named)): raise MetahpoError(f"--own names {sorted(n for n in set(named) if named.count(n) > 1)[0]!r} twice: give each tuner a name of its own")
+    own = {n: _load_own(n, spec) for n, spec in a.own}  # imported before anything runs
+    suite_tuners = None if a.tuners is None else [t for t in _split(a.tuners) if t not in own]  # --tuners may name your own ones too
+    _check_benchmark_options(a, suite_tuners)
     check_folder_path(a.out, f"--out {a.out!r}")  # before the suites' folders are made
     try: lazy_import('matplotlib.pyplot', 'plot'); figure = True  # each suite ends with its figure: say now, not after its runs, if it cannot be drawn
     except MissingDependency as e: figure = False; print(f"note: {e}; the tables are written without benchmark.png", file=sys.stderr)
-    _check_requirements(_split(a.tuners) if a.tuners else None)  # and which tuners cannot run, before any suite's tasks are read
+    _check_requirements(suite_tuners)  # and which tuners cannot run, before any suite's tasks are read
     skipped, refused = [], []  # no data for the suite; a run the suite's folder or options refuse
     for name in names:
         home = Path(a.out) / name  # the suite's folder: its candidate sets, the surrogate report and the loto runs
@@ -709,9 +754,9 @@ def _benchmark(a) -> int:
             print(f"note: {name}: --budget {a.budget} is more than the {most} candidate configurations of any of its tasks: every run ends once "
                   f"its task's candidates are evaluated (after {most} at most)", file=sys.stderr)
         try:
-            run_suite(name, out, seeds=range(a.seeds), tuners=_split(a.tuners), experience=a.experience, data_dir=a.data_dir,
+            run_suite(name, out, seeds=range(a.seeds), tuners=suite_tuners, experience=a.experience, data_dir=a.data_dir,
                       n_candidates=a.n_candidates, budget=a.budget, tasks=_split(a.tasks), members=a.members, meta_steps=a.meta_steps,
-                      progress=not a.no_progress, evaluations=ex, protocol=a.protocol, **({} if a.n_warm is None else dict(n_warm=a.n_warm)))
+                      progress=not a.no_progress, evaluations=ex, protocol=a.protocol, own=own or None, **({} if a.n_warm is None else dict(n_warm=a.n_warm)))
         except MetahpoError as err:  # under 'all', the other suites still run; the command fails at the end
             if a.suite != 'all': raise
             refused.append(name); print(f"{name}: not run: {err}", file=sys.stderr); continue

@@ -379,6 +379,11 @@ class MetaTuner(Tuner):
         "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), so that `tune` gives each ablation a study of its own."
         return 'MetaTuner' if set(self.parts) == set(STRATEGIES) else f"MetaTuner({'+'.join(p for p in STRATEGIES if p in self.parts)})"
 
+    @property
+    def tag(self) -> str|None:
+        "'meta', as `metahpo tune --tuner meta` names its studies, for the whole MetaTuner; an ablation's study is named by `name`."
+        return 'meta' if self.name == 'MetaTuner' and type(self) is MetaTuner else None  # a subclass: by its name
+
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
         return self._origins.get(self.space.key(config))

@@ -45,6 +45,11 @@ class Tuner:
     def name(self) -> str: return type(self).__name__
 
     @property
+    def tag(self) -> str|None:
+        "The name the command line's `--tuner` gives this tuner, where it has one ('grid', 'meta'; not a subclass's): `tune` names a default study by it, so that a study begun in Python resumes from the command line and back; None: by `method_name`."
+        return None
+
+    @property
     def n_proposals(self) -> int|None:
         "How many configurations the tuner proposes in all before it has nothing left, where it knows (a grid's points); else None."
         return None
@@ -79,6 +84,7 @@ class GridSearch(Tuner):
         if n > max_points: raise ConfigError(f"the grid of {space!r} at resolution {resolution} has {n} points, more than max_points={max_points}; lower the resolution")
         self._grid = list(space.grid(resolution))
         if shuffle: self._grid = [self._grid[i] for i in make_rng(seed).permutation(len(self._grid))]
+        self.shuffle, self.resolution = shuffle, resolution
         self.seed_free = not shuffle  # its proposals do not depend on a seed: `tune` records the one it is given
         self._next, self._seen = 0, set()
 
@@ -96,6 +102,11 @@ class GridSearch(Tuner):
 
     @property
     def n_proposals(self) -> int: return len(self._grid)
+
+    @property
+    def tag(self) -> str|None:
+        "'grid', or 'grid-shuffled' (the two orders never share a default study); None at another resolution than the command line's, or for a subclass."
+        return None if self.resolution != 3 or type(self) is not GridSearch else 'grid-shuffled' if self.shuffle else 'grid'
 
 # %% ../nbs/05_tuners.ipynb #463622b8
 def _weighted(space:SearchSpace) -> bool:
@@ -145,6 +156,9 @@ class RandomSearch(Tuner):
 
     @property
     def n_proposals(self) -> int|None: return int(self.space.size) if self.unique and self.space.is_finite else None
+
+    @property
+    def tag(self) -> str|None: return None if type(self) is not RandomSearch else 'random-replace' if self.replace else 'random'  # a subclass: by its name
 
 # %% ../nbs/05_tuners.ipynb #06bc08b4
 TUNERS: dict[str, Callable[..., Tuner]] = {
@@ -718,7 +732,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     direction = check_direction(direction or getattr(objective, 'direction', None) or 'maximize')
     task = task or getattr(objective, 'task', None)
     budget = Budget.parse(budget)
-    tuner_name = tuner if isinstance(tuner, str) else method_name(tuner)
+    tuner_name, tag = (tuner, tuner) if isinstance(tuner, str) else (method_name(tuner), getattr(tuner, 'tag', None) or method_name(tuner))  # recorded as, and named by
     tuner = make_tuner(tuner, space, seed) if isinstance(tuner, str) else tuner
     if isinstance(getattr(tuner, 'space', None), SearchSpace) and tuple(tuner.space.params) != tuple(space.params):
         raise MetahpoError(f"the tuner was made for another space ({_params(tuner.space)}) than the one tuned ({_params(space)}): "
@@ -726,7 +740,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
-    name = study or study_name(task, tuner_name, seed)
+    name = study or study_name(task, tag, seed)
     st = Study(name, space, tuner_name, metric, direction, seed)
 
     repo, own_repo, record = None, False, None
@@ -734,6 +748,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
+        if study is None and tag != tuner_name and repo.get_study(name) is None and repo.get_study(old := study_name(task, tuner_name, seed)) is not None:
+            warn_user(f"resuming study {old!r}: a {tuner_name} study is named {name!r} now (as the command line names it); give study={name!r} to start that one instead")
+            name = st.name = old  # named by its class before 2026-12-07: resumed, not begun again beside it
         new = repo.get_study(name) is None  # made by this run: deleted again if the run stops before a trial is recorded
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
         if not record.task.meta_features and (mf := _recordable(getattr(tuner, 'meta_features', None))):  # what a MetaTuner was told of this task, where

@@ -193,6 +193,14 @@ CLI = [
     ('benchmark-meta-steps-without-meta', ['benchmark', '--tuners', 'random', '--meta-steps', '50', '--no-surrogate-report', '--out', '{d}/res'],
      "--meta-steps 50 is for the MetaTuner runs that have a surrogate"),
     ('benchmark-n-candidates-not-yahpo', ['benchmark', '--suite', 'rf-grid', '--n-candidates', '50', '--out', '{d}/res'], "--n-candidates is for the YAHPO suites"),
+    ('benchmark-own-malformed', ['benchmark', '--own', 'mine', '--out', '{d}/res'], "argument --own: 'mine' is not allowed: give NAME=MODULE:OBJECT"),
+    ('benchmark-own-no-module', ['benchmark', '--own', 'mine=no_such_module_x:T', '--out', '{d}/res'], "--own mine=no_such_module_x:T: no module 'no_such_module_x' is importable"),
+    ('benchmark-own-no-file', ['benchmark', '--own', 'mine={d}/none.py:T', '--out', '{d}/res'], "--own mine={d}/none.py:T: there is no file '{d}/none.py'"),
+    ('benchmark-own-no-object', ['benchmark', '--own', 'mine=metahpo.tuners:NoSuch', '--out', '{d}/res'], "'metahpo.tuners' has no 'NoSuch'; it defines"),
+    ('benchmark-own-not-callable', ['benchmark', '--own', 'mine=metahpo.tuners:TUNERS', '--out', '{d}/res'], "'TUNERS' is of type dict, not a Tuner class"),
+    ('benchmark-own-twice', ['benchmark', '--own', 'a=metahpo.tuners:RandomSearch', '--own', 'a=metahpo.tuners:GridSearch', '--out', '{d}/res'], "--own names 'a' twice"),
+    ('benchmark-own-suite-name', ['benchmark', '--own', 'random=metahpo.tuners:RandomSearch', '--tuners', 'grid', '--tasks', 'adult', '--seeds', '1',
+                                  '--no-surrogate-report', '--out', '{d}/res'], "own tuner name(s) ['random'] are the suite's own tuners' names"),
 ]
 
 @pytest.mark.parametrize('case', CLI, ids=[c[0] for c in CLI])
