@@ -1,0 +1,155 @@
+"""Design study of issue 16 (twenty-sixth round), on DESIGN VIEWS only: a guard against a misleading past (SMAC's random
+interleaving).
+
+After its warm start MetaTuner proposes what the past tasks' consensus, mixed with the adapted surrogate, scores best.
+When the past misleads (a new task whose best configurations its past tasks all rank low), that is worse than random
+search: a user's toy family (the optimum where every past task is poor) had MetaTuner's best after 25 trials at 1.93
+against random search's 0.91 (mean of 5 seeds; the 2026-12-07 note). Each trial's out-of-sample ranking does not show
+it, since the consensus ranks the trials near its own picks correctly; only proposals it would not make can find a
+better region. SMAC3 guards its model-based proposals the same way: its hyperparameter-optimisation facade draws each
+configuration at random with probability 0.2 (`ProbabilityRandomDesign`; 0.08 in its black-box facade).
+
+`interleave` is the committed MetaTuner that, once its warm start is spent, proposes a random candidate not yet
+evaluated with probability 0.2 (a coin of its own, seeded by the run's seed), and otherwise what it proposes now.
+Seeds 0, 1 and 2, averaged per task (the coin makes the seed matter); `base` is deterministic on these finite
+candidate sets.
+
+Views:
+- the eight design views (each suite's meta-validation tasks with its meta-train tasks as experience, and rf-grid's
+  outside tables with its meta-train and meta-validation tasks): `base` is the fifteenth round's run of the committed
+  MetaTuner (results/design/none/<view>/base.parquet; `--check` runs it again on one view and compares);
+- seven `<suite>-inverted` views: each suite's meta-validation tasks with its meta-train tasks as experience whose
+  scores are turned round (every past task's direction flipped, so it ranks every configuration in reverse; the
+  meta-features, and so the similarities, are unchanged): the past misleads on every task. `base` and `interleave` run
+  there; random search's runs are the suite's meta-validation ones (results/<suite>/meta-val/runs), which do not read
+  the past.
+It tunes and reads no meta-test task.
+
+**Rule, fixed with this script before any of its runs:** `interleave` becomes MetaTuner's behaviour if both
+(a) pooled over the seven inverted views (95% bootstrap, tasks resampled within views), its interval against `base`
+lies below zero after 10 and after 25 (it recovers where the past misleads), and (b) pooled over the eight design
+views its interval against `base` lies above zero at no k (1, 3, 5, 10, 25), and no single design view's paired 95%
+interval lies above zero after 5 or 10 (it costs nothing the design views can see where the past is right).
+Reported beside it, deciding nothing: on the inverted views, `base` and `interleave` minus random search.
+
+    PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/mislead_design.py <view> [variant,...]
+    python scripts/mislead_design.py --check         # base on the text view again, against results/design/none/text/base.parquet
+    python scripts/mislead_design.py --summary       # results/design/mislead.csv, the verdict
+"""
+import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
+import _args, dataclasses, sys, time, warnings; warnings.filterwarnings('ignore')
+from pathlib import Path
+import numpy as np, pandas as pd
+from metahpo.metatuner import MetaTuner
+from metahpo.experience import Experience
+from metahpo.benchmark import run_benchmark, paired_differences, task_regret
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cover_design import setup, factory, ROOT, SUITES
+from pooled_design import pooled
+
+OUT = ROOT / 'mislead'
+KS = (1, 3, 5, 10, 25)
+SHARE = 0.2  # SMAC3's hyperparameter-optimisation facade (ProbabilityRandomDesign)
+SEEDS = {'base': [0], 'interleave': [0, 1, 2]}
+INVERTED = [f'{s}-inverted' for s in SUITES if s != 'outside']
+
+class Interleave(MetaTuner):
+    "The committed MetaTuner that, once its warm start is spent, proposes a random unevaluated candidate with probability `SHARE`."
+    def __init__(self, space, seed=0, **kw):
+        super().__init__(space, seed, **kw)
+        self._coin = np.random.default_rng([0 if seed is None else seed, 26])  # its own stream: MetaTuner's draws stay as they were
+    def ask(self):
+        if self.past and not self._queue and self._coin.random() < SHARE:
+            cands = self._candidates()
+            if cands: return self._take(cands[int(self._coin.integers(len(cands)))], 'random')
+        return super().ask()
+
+VARIANTS = {'base': dict(n_warm=3), 'interleave': dict(cls=Interleave, n_warm=3)}
+
+def inverted(past:Experience) -> Experience:
+    "Every past task with its direction turned round: its scores, and so its ranking of the configurations, reversed."
+    return Experience([dataclasses.replace(e, direction='minimize' if e.direction == 'maximize' else 'maximize') for e in past])
+
+def view_setup(view):
+    "A design view's tasks, tuned tasks, experience, meta-features and budget; an inverted view's experience reversed."
+    if view.endswith('-inverted'):
+        ex, tuned, past, mf, budget = setup(view[:-len('-inverted')])
+        return ex, tuned, inverted(past), mf, budget
+    return setup(view)
+
+def run(view, names):
+    ex, tuned, past, mf, budget = view_setup(view)
+    d = OUT / view; d.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        f = d / f'{n}.parquet'
+        if f.exists(): continue
+        t0, kw = time.time(), dict(VARIANTS[n])
+        r = run_benchmark(ex, {n: factory(kw.pop('cls', MetaTuner), mf, **kw)}, budget=budget, seeds=SEEDS[n], tasks=tuned, past=past, progress=False)
+        r.to_parquet(f); print(view, n, f'{time.time() - t0:.0f}s', flush=True)
+
+def base_file(view) -> Path:
+    return OUT / view / 'base.parquet' if view.endswith('-inverted') else ROOT / 'none' / view / 'base.parquet'
+
+def random_runs(view) -> pd.DataFrame:
+    "Random search's meta-validation runs of the suite an inverted view comes from (every seed)."
+    runs = ROOT.parent / view[:-len('-inverted')] / 'meta-val' / 'runs'
+    return pd.concat([pd.read_parquet(f) for f in sorted(runs.glob('random-seed*.parquet'))]).assign(tuner='random')
+
+def summary() -> pd.DataFrame:
+    "`interleave` minus `base` per view (paired 95%) and pooled over each kind of view (95%, tasks resampled within views); on the inverted views also `base` and `interleave` minus random search; the verdict."
+    rows = []
+    groups = {'design': [v for v in SUITES if (OUT / v / 'interleave.parquet').exists()],
+              'inverted': [v for v in INVERTED if (OUT / v / 'interleave.parquet').exists() and base_file(v).exists()]}
+    for kind, views in groups.items():
+        pairs = [('interleave', 'base')] + ([('base', 'random'), ('interleave', 'random')] if kind == 'inverted' else [])
+        for a, b in pairs:
+            for k in KS:
+                diffs = {}
+                for w in views:
+                    ra = pd.read_parquet(OUT / w / 'interleave.parquet') if a == 'interleave' else pd.read_parquet(base_file(w)).assign(tuner='base')
+                    rb = random_runs(w) if b == 'random' else pd.read_parquet(base_file(w)).assign(tuner='base')
+                    r = pd.concat([ra.assign(tuner=a), rb.assign(tuner=b)])
+                    t = task_regret(r, k).dropna(); diffs[w] = t[a] - t[b]
+                    q = paired_differences(r, a, ks=[k]).query('other == @b').iloc[0]
+                    rows.append(dict(kind=kind, variant=a, against=b, view=w, k=k, n_tasks=len(t), regret=t[a].mean(), reference=t[b].mean(),
+                                     diff=diffs[w].mean(), lo=q.lo, hi=q.hi))
+                if diffs:
+                    m, lo, hi, n = pooled(diffs)
+                    rows.append(dict(kind=kind, variant=a, against=b, view='pooled', k=k, n_tasks=n, regret=np.nan, reference=np.nan, diff=m, lo=lo, hi=hi))
+    out = pd.DataFrame(rows); out.to_csv(ROOT / 'mislead.csv', index=False, float_format='%.5f')
+    print(out.round(4).to_string())
+    verdict(out, done=len(groups['design']) == len(SUITES) and len(groups['inverted']) == len(INVERTED))
+    return out
+
+def verdict(out:pd.DataFrame, done:bool) -> bool:
+    "The rule above, read from the summary's `interleave` minus `base` rows; printed."
+    g = out[(out.variant == 'interleave') & (out.against == 'base')]
+    inv = g[(g.kind == 'inverted') & (g.view == 'pooled')].set_index('k')
+    des = g[g.kind == 'design']; pool = des[des.view == 'pooled']; per = des[(des.view != 'pooled') & des.k.isin([5, 10])]
+    a = bool(len(inv) and (inv.hi[[10, 25]] < 0).all())
+    b = bool(len(pool) and (pool.lo <= 0).all() and (per.lo <= 0).all())
+    print(f"(a) inverted views, pooled interval below zero after 10 and 25: {'yes' if a else 'no'}; "
+          f"(b) design views, no interval above zero: {'yes' if b else 'no'}" + ''.join(f" ({r.view} after {r.k} above zero)" for r in pool[pool.lo > 0].itertuples())
+          + ''.join(f" ({r.view} after {r.k} above zero)" for r in per[per.lo > 0].itertuples()))
+    print('interleave adopted:', ('yes' if a and b else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
+    return a and b
+
+def check():
+    "The committed MetaTuner run again on the text view: its regrets equal the fifteenth round's `base` row for row."
+    ex, tuned, past, mf, budget = setup('text')
+    r = run_benchmark(ex, {'base': factory(MetaTuner, mf, n_warm=3)}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
+    old = pd.read_parquet(ROOT / 'none' / 'text' / 'base.parquet')
+    key = ['task', 'seed', 'k']
+    m = r.merge(old, on=key, suffixes=('', '_old'))
+    same = len(m) == len(old) == len(r) and np.allclose(m.regret, m.regret_old, rtol=0, atol=1e-12)
+    print(f"base on text, again: {len(r)} rows, {len(old)} committed; regrets {'identical' if same else 'DIFFER'}")
+    return same
+
+if __name__ == '__main__':
+    _args.need(__doc__)
+    if sys.argv[1] == '--summary': summary(); sys.exit()
+    if sys.argv[1] == '--check': sys.exit(0 if check() else 1)
+    _args.view(sys.argv[1], [*SUITES, *INVERTED])
+    names = _args.variants(VARIANTS, default=['base', 'interleave'] if sys.argv[1].endswith('-inverted') else ['interleave'])
+    if 'base' in names and not sys.argv[1].endswith('-inverted'): sys.exit("base on a design view is the fifteenth round's run (results/design/none/<view>/base.parquet)")
+    run(sys.argv[1], names)
