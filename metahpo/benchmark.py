@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, numbers, time, zlib
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed
+from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed, warn_user
 from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
 from .experience import Experience, TaskEvaluations
@@ -111,7 +111,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                            "{'random': lambda space, seed, experience, task: RandomSearch(space, seed)} or {'mine': MyTuner}")
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) and not hasattr(seeds, '__iter__'):
         raise MetahpoError(f"seeds={seeds!r} is not allowed: give a list of seeds, such as [0, 1, 2] or range({seeds if isinstance(seeds, int) and seeds > 0 else 3})")
-    seeds = [check_seed(s, allow_none=False) for s in seeds]
+    seeds = list(dict.fromkeys(check_seed(s, allow_none=False) for s in seeds))  # a seed named twice runs once (its rows twice would read as two benchmarks mixed)
     if not seeds: raise MetahpoError("seeds=[] is not allowed: give at least one seed, such as [0]")
     if tasks is not None:
         if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{tasks!r}]")
@@ -136,12 +136,16 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
         rest = pool.without([e.task])  # nor its twins (exactly its meta-features): its table under another name
         if withhold and withhold.get(e.task.name): rest = rest.select(exclude=rest.copies(withhold[e.task.name]))  # and their tables under other names
         t0 = time.perf_counter()
-        tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
+        try: tuner = _Timed(tuners[name](obj.space, seed, rest, e.task.name))
+        except (MetahpoError, KeyboardInterrupt): raise
+        except Exception as err: raise _tuner_error(name, 'could not be made', e.task.name, seed, err) from err
         setup_s = time.perf_counter() - t0
         try: st = tune(obj, tuner=tuner, budget=min(budget, len(obj.space.candidates)), seed=seed, progress=False)
         except ConfigError as err:  # proposed outside the candidates: named, with where it happened
             raise MetahpoError(f"tuner {name!r} on task {e.task.name!r} (seed {seed}): {err}; a tuner proposes from the space it is given "
                                "(its `sample` and `grid`), which here holds only the task's evaluated candidates") from None
+        except (MetahpoError, KeyboardInterrupt): raise
+        except Exception as err: raise _tuner_error(name, 'failed', e.task.name, seed, err) from err
         if not st.trials: raise MetahpoError(f"tuner {name!r} proposed nothing on task {e.task.name!r} (seed {seed}): its first ask returned None")
         bsf = np.array([b if b is not None else np.nan for b in st.best_so_far()])
         reg = normalized_regret(e, bsf)
@@ -151,6 +155,13 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
             rows.append(dict(tuner=name, task=e.task.name, seed=seed, k=k + 1, best=bsf[k], regret=reg[k], cpu_s=cpu[k], wall_s=wall[k],
                              gpu_s=gpu[k], tuner_s=setup_s + tuner.spent[k]))
     return pd.DataFrame(rows)
+
+def _tuner_error(name:str, what:str, task:str, seed:int, err:Exception) -> MetahpoError:
+    "An error a tuner's own code raised in a benchmark, named with the tuner, the task and the seed (a tuner of your own: its signature, its `ask`)."
+    hint = ('; a Tuner subclass implements ask() (and tell(), where it keeps state)' if isinstance(err, NotImplementedError) else
+            '; a tuner is made as make(space, seed, experience, task), or a Tuner class as Class(space, seed) (with experience= and task= where it takes them)'
+            if isinstance(err, TypeError) and what == 'could not be made' else '')
+    return MetahpoError(f"tuner {name!r} {what} on task {task!r} (seed {seed}): {type(err).__name__}: {str(err) or 'no message'}{hint}")
 
 def _factory(make:Callable) -> Callable:
     "`make` as run_benchmark calls it, (space, seed, experience, task): a Tuner class gets experience= and task= only where it takes them."
@@ -189,9 +200,18 @@ def _ks(ks:Sequence[int], n_boot:int|None=None, seed:int|None=None) -> list[int]
     if not isinstance(seed, np.random.Generator): check_seed(seed)
     return out
 
+def _reached(res:pd.DataFrame, ks:list[int]) -> list[int]:
+    "The ks some run of `res` reached; the others are left out with a warning (every run ended before them: a budget, not a task's candidates, may have stopped them), and none left is an error."
+    longest = int(res.k.max())
+    if beyond := [k for k in ks if k > longest]:
+        if len(beyond) == len(ks): raise MetahpoError(f"k={beyond[0]} is beyond every run's last evaluation ({longest}): give k up to {longest}")
+        warn_user(f"k={', '.join(map(str, beyond))} {'is' if len(beyond) == 1 else 'are'} beyond every run's last evaluation ({longest}), "
+                  f"so each run would report its last row there: left out; give ks up to {longest}")
+    return [k for k in ks if k <= longest]
+
 def _after(res:pd.DataFrame, k:int, checked:bool=False) -> pd.DataFrame:
-    "The rows after k evaluations; a run with fewer candidates than k keeps its final row (`checked`: `res` and k were checked already, once for all ks)."
-    if not checked: check_whole('k', k, 1); _check_runs(res)
+    "The rows after k evaluations; a run with fewer candidates than k keeps its final row (`checked`: `res` and k were checked already, once for all ks; else a k that no run reached is refused)."
+    if not checked: check_whole('k', k, 1); _check_runs(res); _reached(res, [k])
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
@@ -218,6 +238,7 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
     ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
+    ks = _reached(res, ks)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k, _checked=True)
@@ -243,7 +264,11 @@ def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
     compute) to reach normalized regret <= threshold (one, or one per task), and the share of runs that reached it. A run that never
     did counts as never (inf), so a median is inf unless more than half the runs got there: a tuner that seldom arrives is not
     judged by its lucky runs alone. What is unknown (a task's total missing or zero, a NaN cost) is left out of its median."""
-    th = res.task.map(threshold) if isinstance(threshold, Mapping) or isinstance(threshold, pd.Series) else pd.Series(threshold, index=res.index)
+    per_task = isinstance(threshold, (Mapping, pd.Series))
+    for v in (threshold.values() if isinstance(threshold, Mapping) else threshold if per_task else [threshold]):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not 0 <= v <= 1:
+            raise MetahpoError(f"threshold {v!r} is not allowed: give a normalized regret from 0 to 1 (0.05, say), or one per task as a mapping")
+    th = res.task.map(threshold) if per_task else pd.Series(threshold, index=res.index)
     if th.isna().any(): raise MetahpoError(f"no threshold for task(s) {sorted(res.task[th.isna()].unique())[:5]}")
     hit = res[res.regret <= th + 1e-12].assign(time_s=lambda d: d.wall_s + d.tuner_s if 'wall_s' in d else d.cpu_s)
     first = hit.sort_values('k', kind='stable').drop_duplicates(['tuner', 'task', 'seed']).set_index(['tuner', 'task', 'seed'])[['k', 'cpu_s', 'time_s']]  # the first hit's row, whole
@@ -279,6 +304,7 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
     ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
+    ks = _reached(res, ks)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k, _checked=True)

@@ -241,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
-    b.add_argument('--tasks', default=None, help='comma-separated task names (default: all of the suite)')
+    b.add_argument('--tasks', default=None, help="comma-separated task names (default: every task the protocol tunes, such as the suite's meta-test tasks)")
     b.add_argument('--experience', default=None, type=_text('--experience'), help='experience base for the random-forest suites (default: the shipped one)')
     b.add_argument('--n-candidates', default=None, type=_whole(1), help='YAHPO suites: random configurations per task (default 100)')
     b.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='data directory with yahpo/ (default $METAHPO_DATA_DIR)')
@@ -332,8 +332,12 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks", file=sys.stderr)
     if not say: return mt
     lf = mt.learned_from(3)
-    print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluations) in " + ('the shipped experience base' if experience is None else f'the experience base {experience}')
-          + ('' if mf else '; without meta-features of this task, all past tasks count alike'), file=sys.stderr)
+    seed_task = not table and obj.task.name in TASKS  # its meta-features are recorded by `metahpo metadataset --seed-tasks`
+    print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluation{'' if lf['n_evaluations'] == 1 else 's'}) in "
+          + ('the shipped experience base' if experience is None else f'the experience base {experience}')
+          + ('' if mf else '; without meta-features of this task, all past tasks count alike' + (
+              f" (the experience base holds none for {obj.task.name}: `metahpo metadataset --seed-tasks` records them into the repository it is made "
+              "from, then `metahpo experience` writes it again)" if seed_task else '')), file=sys.stderr)
     if mf and lf['nearest']:
         print("  nearest: " + ', '.join(f"{n} (weight {w:.2f})" for n, w in lf['nearest']), file=sys.stderr)
     for i, c in enumerate(lf['warm_start'], 1): print(f"  warm-start pick {i}: {c}", file=sys.stderr)
@@ -384,7 +388,7 @@ def _check_labels(y, target:str, n_splits:int):
     which = (f"class {label(rare.index[0])} has {rows(rare.iloc[0])}" if len(rare) == 1 else f"{len(rare)} classes have fewer than {n_splits}: " +
              ', '.join(f"{label(c)} ({rows(k)})" for c, k in rare.head(5).items()) + (f" and {len(rare) - 5} more" if len(rare) > 5 else ''))
     raise MetahpoError(f"--target {target!r} must be a class label for classification with at least {n_splits} rows per class (one for each "
-                       f"cross-validation fold); the column has {n} distinct values, and {which}: remove the rows of classes with fewer than "
+                       f"cross-validation fold); the column has {n} distinct value{'' if n == 1 else 's'}, and {which}: remove the rows of classes with fewer than "
                        f"{n_splits} rows, or merge them into other classes" + ("; if it is a quantity, not a class, regression is not supported" if numeric else ''))
 
 def _identifier(col) -> str|None:
@@ -434,6 +438,9 @@ def _read_table(path:str, target:str, drop=()):
     if (unknown := [c for c in drop if c not in df.columns]):
         raise MetahpoError(f"--drop {','.join(unknown)}: not feature column(s) of {path}; its columns: {', '.join(str(c) for c in df.columns if c != target)}")
     df = df.drop(columns=list(drop))
+    if (empty := [c for c in df.columns if c != target and df[c].isna().all()]):  # kept, it moved the forest's feature draws and the meta-features
+        print(f"note: column(s) {', '.join(map(repr, empty))} of {path} hold no value in any row and are left out of the features", file=sys.stderr)
+        df = df.drop(columns=empty)
     kind = {c: _identifier(df[c]) for c in df.columns if c != target}
     if (ids := [c for c, k in kind.items() if k in ('index', 'text')]):
         print(f"note: column(s) {', '.join(map(repr, ids))} of {path} hold a different value in every row (pandas' saved index, an "
@@ -490,6 +497,11 @@ def _tune(a) -> int:
     if a.plot: lazy_import('matplotlib', 'plot')  # --plot without matplotlib: said before the study, not after
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
+    if a.experience is not None:  # a file that is no experience base is refused now, not after a study was said to resume
+        from metahpo.repository import check_export_file
+        if not (e := Path(a.experience).expanduser()).exists():
+            raise MetahpoError(f"no experience base at {str(e)!r}; build one with `metahpo experience --repo <repository> --out FILE`")
+        check_export_file(e)
     if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
     if a.data_dir is not None and a.data is not None:  # the table is read from its own path: --data-dir would be ignored
         raise MetahpoError(f"--data-dir {a.data_dir!r} is for --task (where its data is found); --data {a.data!r} is read from its own path: leave --data-dir out")
@@ -611,7 +623,7 @@ def _metadataset(a) -> int:
     done = res[(res.trials >= proto.budget) & (res.failed == 0) & res.error.isna()]
     print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
           f"); evaluations added: {int(res.added.sum())}, "
-          f"{res.cpu_s.sum() / 3600:.3f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > proto.max_rows).sum())}" if a.family == 'random_forest' else ''))
+          f"{res.cpu_s.sum():.1f} s = {res.cpu_s.sum() / 3600:.4f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > proto.max_rows).sum())}" if a.family == 'random_forest' else ''))
     for r in res[res.error.notna()].itertuples(): print(f"  failed {r.task}: {r.error}")
     for r in bad.itertuples():
         print(f"  {r.task}: {r.failed} of {r.trials} evaluations failed" + (" (none usable: the experience leaves it out)" if r.failed >= r.trials else '') +
@@ -682,9 +694,10 @@ def _surrogate_summary(name:str, ex, home:Path, a) -> None:
             return
         surrogate_report(name, ex, home, members=a.members, meta_steps=a.meta_steps, progress=not a.no_progress)
     rep = json.loads(f.read_text())
-    if (rep['members'], rep['meta_steps'], rep['n_tasks']) != (a.members, a.meta_steps, len(ex)):
-        print(f"a surrogate report made with other settings is saved in {f} ({rep['members']} members, {rep['meta_steps']} meta-steps, {rep['n_tasks']} tasks; "
-              f"this run: {a.members}, {a.meta_steps}, {len(ex)}): delete it, or give another --out, to make this run's", file=sys.stderr)
+    if (rep['members'], rep['meta_steps'], rep['n_tasks'], rep.get('n_evaluations')) != (a.members, a.meta_steps, len(ex), ex.n_evaluations):  # evaluations: a YAHPO suite's --n-candidates
+        print(f"a surrogate report made with other settings is saved in {f} ({rep['members']} members, {rep['meta_steps']} meta-steps, {rep['n_tasks']} tasks, "
+              f"{rep.get('n_evaluations')} evaluations; this run: {a.members}, {a.meta_steps}, {len(ex)}, {ex.n_evaluations}): delete it, or give another --out, "
+              "to make this run's", file=sys.stderr)
         return
     print(f"surrogate ({rep['members']} members, {rep['meta_steps']} meta-steps) on {rep['n_tasks']} tasks" + ('' if made else f", as an earlier run saved it in {f}") + ": meta-training "
           f"{rep['meta_train_s_reptile']:.1f} s (Reptile), {rep['meta_train_s_fomaml']:.1f} s (FOMAML); " +
@@ -751,7 +764,7 @@ def _benchmark(a) -> int:
             if a.suite != 'all': raise
             skipped.append(name); print(f"{name}: skipped: {err}", file=sys.stderr); continue
         if a.budget is not None and len(ex) and a.budget > (most := max(len(e) for e in ex)):  # a replay has no configuration beyond a task's candidates
-            print(f"note: {name}: --budget {a.budget} is more than the {most} candidate configurations of any of its tasks: every run ends once "
+            print(f"note: {name}: --budget {a.budget} is more than the {most} candidate configuration{'' if most == 1 else 's'} of any of its tasks: every run ends once "
                   f"its task's candidates are evaluated (after {most} at most)", file=sys.stderr)
         try:
             run_suite(name, out, seeds=range(a.seeds), tuners=suite_tuners, experience=a.experience, data_dir=a.data_dir,

@@ -296,6 +296,10 @@ def build_rf_metadataset(repository:str|os.PathLike, # repository file; created 
     return build_metadataset(repository, protocol, tasks, data_dir, workers, progress)
 
 # %% ../nbs/21_metadataset.ipynb #26e599c9
+def _best(r:np.ndarray) -> set[int]:
+    "The points of a repeat's scores that are best, ties to rounding included."
+    return set(np.flatnonzero(np.isclose(r, np.nanmax(r), rtol=0, atol=1e-12)).tolist())
+
 def cv_noise(source:Experience|Repository|str|os.PathLike, # the meta-dataset: an `Experience` or a repository
              protocol:RFProtocol=RFProtocol()) -> pd.DataFrame:
     "Per task of a repeated-CV meta-dataset: grid spread, repeat-to-repeat rank correlation, best agreement, noise."
@@ -315,7 +319,7 @@ def cv_noise(source:Experience|Repository|str|os.PathLike, # the meta-dataset: a
         acc = (r0 + r1) / 2
         rho = spearmanr(r0, r1).statistic if np.ptp(r0) > 0 and np.ptp(r1) > 0 else np.nan
         rows.append(dict(task=e.task.name, n_configs=len(e), spread_pts=100 * np.ptp(acc), spearman=rho,
-                         same_best=bool(np.argmax(r0) == np.argmax(r1)), noise_se_pts=100 * np.std(r0 - r1, ddof=1) / 2,
+                         same_best=bool(_best(r0) & _best(r1)), noise_se_pts=100 * np.std(r0 - r1, ddof=1) / 2,
                          cpu_s=e.cost.cpu_s.sum()))
     return pd.DataFrame(rows)
 

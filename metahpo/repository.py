@@ -16,7 +16,7 @@ from .space import SearchSpace, _canon
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
            'CLAIM_TTL_S', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository',
-           'metric_range', 'in_metric_range', 'Export', 'read_export']
+           'metric_range', 'in_metric_range', 'Export', 'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 3  # bump with a migration in `_MIGRATIONS` whenever the tables change
@@ -715,21 +715,30 @@ class Export:
     trials: list  # (study name, Trial), in the file's order
     rejected: list  # 'row i: reason' for every row refused
 
+def check_export_file(path:str|os.PathLike) -> None:
+    "Refuse what is no metahpo Parquet export (no file, a repository, another Parquet file), reading its schema alone: checked before work that needs it."
+    import pyarrow.parquet as pq
+    path = Path(path)
+    if path.is_dir(): raise RepositoryError(f"{str(path)!r} is a folder: give the path of a Parquet file made by `metahpo export` (or `metahpo experience --out`)")
+    if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
+    with open(path, 'rb') as f: head = f.read(16)
+    if head == b'SQLite format 3\x00':  # a repository given where its export belongs
+        raise RepositoryError(f"{str(path)!r} is an SQLite file (a repository?), not a Parquet export: make one from a repository with "
+                              f"`metahpo export --repo {str(path)} FILE.parquet` (or `metahpo experience --repo {str(path)} --out FILE.parquet`)")
+    try: meta = pq.read_schema(path).metadata or {}
+    except Exception as e: raise RepositoryError(f"cannot read {str(path)!r} as Parquet: {e}") from e
+    if _EXPORT_KEY not in meta: raise RepositoryError(f"{str(path)!r} is a Parquet file but not a metahpo export (no metahpo metadata)")
+
 def read_export(path:str|os.PathLike,
                 skip_invalid:bool=False, # keep the valid rows and list the others (default: refuse the file if any row is invalid)
                ) -> Export:
     "Read and check a metahpo Parquet export: every declaration and every row, as `import_parquet` and `Experience` need them."
     import pyarrow.parquet as pq
     path = Path(path)
-    if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
-    with open(path, 'rb') as f: head = f.read(16)
-    if head == b'SQLite format 3\x00':  # a repository given where its export belongs
-        raise RepositoryError(f"{str(path)!r} is an SQLite file (a repository?), not a Parquet export: make one from a repository with "
-                              f"`metahpo export --repo {str(path)} FILE.parquet` (or `metahpo experience --repo {str(path)} --out FILE.parquet`)")
+    check_export_file(path)
     try: table = pq.read_table(path)
     except Exception as e: raise RepositoryError(f"cannot read {str(path)!r} as Parquet: {e}") from e
     raw = (table.schema.metadata or {}).get(_EXPORT_KEY)
-    if raw is None: raise RepositoryError(f"{str(path)!r} is a Parquet file but not a metahpo export (no metahpo metadata)")
     where = f"import of {str(path)!r}"
     try: meta = from_json(raw.decode())
     except (UnicodeDecodeError, ValueError) as e: raise RepositoryError(f"{where}: its metahpo metadata is not valid JSON ({e})") from e
@@ -780,8 +789,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
             ts = self.trials(here); mine = {t.uid for t in ts}; uids |= mine
             keys = [s['space'].key(t.config) for t in ts if t.ok]
             their_keys = [s['space'].key(t.config) for t in theirs.get(name, ()) if t.ok]
-            separate = not mine & {t.uid for t in theirs.get(name, ())}  # no trial in common: another build of the study, not this one continued
-            if separate and len(set(keys)) == len(keys) and len(set(their_keys)) == len(their_keys): held[name] = set(keys)  # a study that repeats configurations measures them again on purpose: kept
+            if len(set(keys)) == len(keys) and len(set(their_keys)) == len(their_keys): held[name] = set(keys)  # a study that repeats configurations measures them again on purpose: kept
+            # also where the file shares trials with the study here (imported before): its trials that are new here are still checked one by one
     again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
     s_key = lambda name, t: studies[name]['space'].key(t.config)
     n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/23_suites.ipynb #d2041a07
 from __future__ import annotations
-import hashlib, json, os, platform, shutil, tempfile, time, warnings
+import hashlib, json, os, platform, re, shutil, tempfile, time, warnings
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -104,12 +104,14 @@ def _with_cost(e:TaskEvaluations, column:str) -> TaskEvaluations:
 AUC_METRICS = ('auc', 'roc_auc', 'auc_roc')
 
 def unusable(e:TaskEvaluations) -> str|None:
-    "Why a tabulated task cannot score a tuner, or None: values that differ only by rounding (`constant_to_rounding`, where `standardise_scores` calls a task constant, yet not all equal), or an AUC that no candidate lifts above chance (0.5)."
+    "Why a tabulated task cannot score a tuner, or None: values that differ only by rounding (`constant_to_rounding`, where `standardise_scores` calls a task constant, yet not all equal), or an AUC that fewer than a tenth of the candidates lift above chance (0.5: a surrogate's degenerate task, where one artefact may stand out)."
     v = e.values[np.isfinite(e.values)]
     if not len(v): return f'it has no finite {e.metric} value'
     if np.ptp(v) > 0 and constant_to_rounding(v): return f'its {e.metric} values differ only by rounding (standard deviation {v.std():.1e})'
-    if e.metric.lower() in AUC_METRICS and e.direction == 'maximize' and v.max() < 0.5:
-        return f'no candidate has an {e.metric} above chance (best {v.max():.3g})'
+    if e.metric.lower() in AUC_METRICS and e.direction == 'maximize' and (v > 0.5).mean() < 0.1:  # real tasks: about half above chance
+        return (f'no candidate has an {e.metric} above chance (best {v.max():.3g})' if v.max() <= 0.5 else
+                f"only {(n := int((v > 0.5).sum()))} of its {len(v)} candidates {'has' if n == 1 else 'have'} an {e.metric} above chance (0.5); "
+                f"the others {np.median(v[v <= 0.5]):.3g} in median")
     return None
 
 def _one_name_each(evaluations:list[TaskEvaluations]) -> list[TaskEvaluations]:
@@ -295,10 +297,15 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         ('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0), ('budget', budget, 1)))
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made
         if isinstance(v, str): raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them, such as [{v!r}]")
+        if v is not None and not hasattr(v, '__iter__'):  # seeds=3, as the command line's --seeds 3
+            raise MetahpoError(f"{k}={v!r} is not allowed: give a list of them" + (f", such as range({v}) for seeds 0 to {v - 1}" if k == 'seeds' and isinstance(v, int) and v > 0 else ''))
     seeds, tuners, tasks = (None if v is None else list(v) for v in (seeds, tuners, tasks))  # a generator is read once
     if own is not None and not (isinstance(own, Mapping) and own and all(isinstance(k, str) and k.strip() and callable(v) for k, v in own.items())):
         raise MetahpoError(f"own={own!r:.100} is not allowed: give a mapping of names to your tuners, such as {{'mine': MyTuner}} (a Tuner class) "
                            "or {'mine': lambda space, seed, experience, task: MyTuner(space, seed)}")
+    if bad := [k for k in (own or {}) if re.search(r'[/\\\x00-\x1f]', k) or k.startswith('.') or k != k.strip()]:  # it names the run files: runs/<name>-seed0.parquet
+        raise MetahpoError(f"own tuner name {bad[0]!r} is not allowed: it names the run files, so give one without '/', '\\', a leading '.' or "
+                           f"surrounding spaces, such as {re.sub(r'[^A-Za-z0-9_.+-]+', '-', bad[0]).strip('.-') or 'mine'!r}")
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
         if v == [] and not (k == 'tuners' and own): raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
@@ -389,6 +396,8 @@ def _check_requirements(names:Sequence[str]|None=None) -> None: # tuner names; N
 def _prepare(s, out, tuners, experience, data_dir, n_candidates, tasks, members, meta_steps, n_warm, evaluations=None, protocol='loto', budget=None):
     "The suite's tuned tasks (only `tasks`), the tasks they learn from, the roster and what the folder held, after checking that this run may go into `out`."
     (out / 'runs').mkdir(parents=True, exist_ok=True)
+    if _holds(out) and (there := _spec(out).get('suite', {}).get('name')) not in (None, s.name):  # before its candidate sets are recorded into the folder
+        raise MetahpoError(f"{str(out)!r} holds runs of suite {there!r}, this run is of suite {s.name!r}: they would mix; give another results folder")
     full = evaluations if evaluations is not None else suite_experience(s, experience, data_dir, n_candidates,
                                                                          cache=out / 'candidates.db' if s.source == 'yahpo' else None)
     tuned, learn = protocol_tasks(s, full.task_names, protocol)
@@ -471,14 +480,16 @@ def _thresholds(s:Suite, ex:Experience) -> pd.Series:
     return th.fillna(NOISE_FALLBACK)
 
 def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite's tasks; default: rebuilt from `suite.json`'s suite
-              figure:bool=True) -> dict:
+              figure:bool=True,
+              data_dir:str|os.PathLike|None=None) -> dict: # YAHPO suites without their candidate sets at hand: the folder holding `yahpo/` (default `$METAHPO_DATA_DIR`)
     "Tables, curves and a figure from a results folder; returns the headline numbers (also written to `summary.json`)."
     out = Path(out); meta = _spec(out)
     if not meta: raise MetahpoError(f"no suite.json in {str(out)!r}: it is not a results folder of run_suite (or `metahpo benchmark`); run the suite first")
     s = Suite(**{k: tuple(v) if isinstance(v, list) else v for k, v in meta['suite'].items()})
     res = load_runs(out)
-    ex = experience if experience is not None else suite_experience(s, meta.get('experience'), n_candidates=meta.get('n_candidates') or 100,
-                                        cache=out / 'candidates.db' if s.source == 'yahpo' else None)
+    cache = next((f for f in (out / 'candidates.db', out.parent / 'candidates.db') if f.is_file()), out / 'candidates.db')  # `metahpo benchmark` keeps one per suite, above its protocols' folders
+    ex = experience if experience is not None else suite_experience(s, meta.get('experience'), data_dir, n_candidates=meta.get('n_candidates') or 100,
+                                        cache=cache if s.source == 'yahpo' else None)
     # the tasks are judged (best, worst, near-optimal, compute) on the evaluations the runs replayed, or not at all
     if missing := sorted(set(res.task) - set(ex.task_names)):
         raise MetahpoError(f"the experience lacks {len(missing)} task(s) the runs tuned ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): "
@@ -542,6 +553,11 @@ def surrogate_report(suite:str|Suite, experience:Experience, # the suite's tasks
     s = get_suite(suite)
     if len(experience.task_names) < 2:
         raise MetahpoError(f"the surrogate report holds tasks out in folds and needs at least 2 tasks; the experience has {len(experience.task_names)}")
+    n_folds, n_observed = check_whole('n_folds', n_folds, 2), check_whole('n_observed', n_observed, 1)  # 1 fold trains on nothing; 0 observed adapts to nothing
+    if (longest := max(len(e) for e in experience)) <= n_observed + 2:  # a held-out task needs three trials besides those observed to rank
+        raise MetahpoError(f"n_observed={n_observed} leaves no held-out task enough evaluations to rank (its tasks have at most {longest}, and "
+                           f"ranking needs 3 besides those observed): give n_observed up to {longest - 3}" if longest > 3 else
+                           f"the surrogate report needs tasks with more than 3 evaluations; its tasks have at most {longest}")
     space = experience.evaluations[0].space
     mf = {e.task.name: e.task.meta_features for e in experience}
     report = dict(suite=s.name, n_tasks=len(experience), n_evaluations=experience.n_evaluations, members=members, meta_steps=meta_steps, n_observed=n_observed, n_folds=n_folds,

@@ -249,7 +249,9 @@ class YahpoObjective:
         self.fidelity = sc.fidelity_space.complete(fidelity or {})
         self.space = sc.space
         self._fixed = {sc.layout.instance: self.instance, **self.fidelity}
-        self.task = TaskRecord(name=f"{sc.name}/{self.instance}", model_family=sc.name, modality=self.modality,
+        lower = {k: v for k, v in self.fidelity.items() if v != sc.fidelity_space[k].high}  # a lower fidelity is another task, and says so in its name
+        self.task = TaskRecord(name=f"{sc.name}/{self.instance}" + ('@' + ','.join(f"{k}={v:g}" for k, v in lower.items()) if lower else ''),
+                               model_family=sc.name, modality=self.modality,
                                fingerprint=fingerprint(f"{sc.model_fingerprint}/{self.instance}/{to_json(self.fidelity)}"))
 
     def __repr__(self): return f"YahpoObjective({self.scenario.name!r}, {self.instance!r}, metric={self.metric!r}, fidelity={self.fidelity})"

@@ -286,6 +286,8 @@ def _api_cases(tmp):
         ('rf-protocol-max-rows', lambda: RFProtocol(max_rows=0), "max_rows=0 is not allowed"),
         ('run-suite-members', lambda: run_suite('rf-grid', tmp / 'res', members=0), "members=0 is not allowed"),
         ('run-suite-seed', lambda: run_suite('rf-grid', tmp / 'res', seeds=[-1]), "seed -1 is not allowed"),
+        ('run-suite-seeds-number', lambda: run_suite('rf-grid', tmp / 'res', seeds=3), "seeds=3 is not allowed: give a list of them, such as range(3)"),
+        ('run-suite-own-slash', lambda: run_suite('rf-grid', tmp / 'res', tuners=['random'], own={'my/t': RandomSearch}), "own tuner name 'my/t' is not allowed"),
         ('check-seed-bool', lambda: __import__('metahpo.core').core.check_seed(True), "seed True is not allowed"),
         ('grid-too-large', lambda: GridSearch(SearchSpace([Float(f'p{i}', 0, 1) for i in range(4)]), resolution=10, max_points=1000), "more than max_points=1000"),
         ('tune-objective-not-callable', lambda: tune(42, get_space('random_forest'), 'grid', budget=2), "objective=42 is not allowed"),
