@@ -219,7 +219,8 @@ class MetaTuner(Tuner):
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
-                 surrogate:MetaSurrogate|None=None): # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
+                 surrogate:MetaSurrogate|None=None, # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
+                 random_share:float=0.0): # after the warm start, propose a random unevaluated candidate with this probability (SMAC's random interleaving; 0.2 is SMAC3's): a guard for a task unlike its past
         super().__init__(space, seed)  # refuses a space that is no SearchSpace
         self.rng = make_rng(seed)
         if experience is not None and not isinstance(experience, Experience):
@@ -239,6 +240,9 @@ class MetaTuner(Tuner):
             if p not in STRATEGIES: raise MetahpoError(choices_msg('strategy', p, STRATEGIES))
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
         self.n_candidates, self.n_random_init = n_candidates, n_random_init
+        if isinstance(random_share, (bool, np.bool_)) or not isinstance(random_share, numbers.Real) or not 0 <= random_share <= 1:
+            raise MetahpoError(f"random_share={random_share!r} is not allowed: give a probability from 0 (never, the default) to 1, such as 0.2 (SMAC3's)")
+        self.random_share, self._coin = float(random_share), np.random.default_rng([0 if seed is None else seed, 26])  # a coin of its own: the other draws stay as they were
         self._pool_, self._S = None, None
         if surrogate is not None and (isinstance(surrogate, type) or not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict'))):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "
@@ -376,8 +380,9 @@ class MetaTuner(Tuner):
 
     @property
     def name(self) -> str:
-        "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), so that `tune` gives each ablation a study of its own."
-        return 'MetaTuner' if set(self.parts) == set(STRATEGIES) else f"MetaTuner({'+'.join(p for p in STRATEGIES if p in self.parts)})"
+        "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), and a `random_share` ('MetaTuner(random_share=0.2)'), so that `tune` gives each its own study."
+        what = ([] if set(self.parts) == set(STRATEGIES) else ['+'.join(p for p in STRATEGIES if p in self.parts)]) + ([f"random_share={self.random_share:g}"] if self.random_share else [])
+        return f"MetaTuner({', '.join(what)})" if what else 'MetaTuner'
 
     @property
     def tag(self) -> str|None:
@@ -420,6 +425,9 @@ class MetaTuner(Tuner):
         return self._take(pool[j], 'consensus' if mu is None else 'consensus+surrogate', lam, None if alone is None else dict(pool[alone]))
 
     def ask(self) -> dict|None:
+        if self.random_share and self.past and not self._queue and self._coin.random() < self.random_share:  # the past may mislead: look elsewhere now and then
+            cands = self._candidates()
+            if cands: return self._take(cands[int(self._coin.integers(len(cands)))], 'random')
         if len(self.observations) >= 2 and not any(math.isfinite(l) for _, l in self.observations):  # every trial failed: what the past
             cands = self._candidates()                                                             # favours fails here, so look elsewhere
             if cands: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')

@@ -35,6 +35,12 @@ Reported beside it, deciding nothing: on the inverted views, `base` and `interle
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data OMP_NUM_THREADS=1 python scripts/mislead_design.py <view> [variant,...]
     python scripts/mislead_design.py --check         # base on the text view again, against results/design/none/text/base.parquet
     python scripts/mislead_design.py --summary       # results/design/mislead.csv, the verdict
+
+Added after the runs, deciding nothing: the guard is offered as an option, `MetaTuner(random_share=0.2)` (default 0,
+the committed MetaTuner). `--package` checks that the option makes this round's `interleave` runs, row for row, on the
+text view and the lcbench inverted view.
+
+    python scripts/mislead_design.py --package       # MetaTuner(random_share=0.2) against the interleave runs
 """
 import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
 import _args, dataclasses, sys, time, warnings; warnings.filterwarnings('ignore')
@@ -145,9 +151,24 @@ def check():
     print(f"base on text, again: {len(r)} rows, {len(old)} committed; regrets {'identical' if same else 'DIFFER'}")
     return same
 
+def package(views=('text', 'lcbench-inverted')) -> bool:
+    "MetaTuner(random_share=SHARE) run on `views`: its regrets equal this round's `interleave` runs row for row."
+    ok = True
+    for view in views:
+        ex, tuned, past, mf, budget = view_setup(view)
+        r = run_benchmark(ex, {'interleave': factory(MetaTuner, mf, n_warm=3, random_share=SHARE)}, budget=budget, seeds=SEEDS['interleave'],
+                          tasks=tuned, past=past, progress=False)
+        old = pd.read_parquet(OUT / view / 'interleave.parquet')
+        m = r.merge(old, on=['task', 'seed', 'k'], suffixes=('', '_old'))
+        same = len(m) == len(old) == len(r) and np.allclose(m.regret, m.regret_old, rtol=0, atol=1e-12)
+        print(f"MetaTuner(random_share={SHARE}) on {view}: {len(r)} rows, {len(old)} of the round's; regrets {'identical' if same else 'DIFFER'}")
+        ok &= same
+    return ok
+
 if __name__ == '__main__':
     _args.need(__doc__)
     if sys.argv[1] == '--summary': summary(); sys.exit()
+    if sys.argv[1] == '--package': sys.exit(0 if package() else 1)
     if sys.argv[1] == '--check': sys.exit(0 if check() else 1)
     _args.view(sys.argv[1], [*SUITES, *INVERTED])
     names = _args.variants(VARIANTS, default=['base', 'interleave'] if sys.argv[1].endswith('-inverted') else ['interleave'])
