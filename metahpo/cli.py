@@ -361,8 +361,10 @@ def _table_objective(a):
     from metahpo.trainers.rf import RandomForestTrainer
     X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
     _check_labels(y, a.target, _CV_FOLDS)
-    return RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS, test_fraction=a.test_fraction,
+    obj = RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS, test_fraction=a.test_fraction,
                               split_seed=a.split_seed)
+    obj.empty_columns = X.attrs.get('empty_columns', [])
+    return obj
 
 _CV_FOLDS = 5  # `tune --data` cross-validates the forest in this many stratified folds
 
@@ -461,7 +463,8 @@ def _read_table(path:str, target:str, drop=()):
     if missing: print(f"note: {missing} of {len(df)} rows of {path} have no --target {target!r} value and are left out", file=sys.stderr)
     if df.shape[1] < 2: raise MetahpoError(f"--data {path!r} has no column besides --target {target!r}: give a table with the features to predict it from")
     df = df[df[target].notna()]
-    return df.drop(columns=[target]), df[target]
+    X = df.drop(columns=[target]); X.attrs['empty_columns'] = empty  # named again where a study recorded with them is resumed
+    return X, df[target]
 
 def _executor(a, obj):
     "Where `tune` runs the trials: None (here, or forked processes when concurrent) or a Ray cluster."
@@ -584,7 +587,9 @@ def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
     t = obj.task
     if msg := _study_mismatch(rec, (t.name, t.model_family, t.fingerprint), obj.space, getattr(obj, 'metric', None) or 'value',
                               getattr(obj, 'direction', None) or 'maximize', objective_protocol(obj)):
-        raise MetahpoError(f"{msg} in {str(repo.path)!r}; give another name with --study to start a new study")
+        empty = getattr(obj, 'empty_columns', None) if 'another task' in msg else None  # kept in its features before 2026-12-07
+        raise MetahpoError(f"{msg} in {str(repo.path)!r}" + (f" (if the study was begun before metahpo left out the column(s) {', '.join(map(repr, empty))} that "
+                           "hold no value, that is the difference: its trials were measured with them)" if empty else '') + "; give another name with --study to start a new study")
     if rec.tuner not in recorded_as(tuner):
         fits = [n for n in cli_tuners() if rec.tuner in recorded_as(n)]
         how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"

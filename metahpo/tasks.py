@@ -81,8 +81,10 @@ def make_objective(task:str, # a name in `TASKS`
     seed = check_seed(seed, allow_none=False)  # the trainers take a seed as given: None would leave a forest unseeded, True would be 1
     check_data_dir(data_dir)
     unsplit = isinstance(split_seed, numbers.Integral) and not isinstance(split_seed, bool) and split_seed == 0  # False is no seed: the forest refuses it
-    if test_fraction is None and unsplit: return spec.models[model](data_dir, seed, space, profile)
-    if model != 'random_forest':  # refused before any data is loaded
+    if test_fraction is None and unsplit: obj = spec.models[model](data_dir, seed, space, profile)
+    elif model != 'random_forest':  # refused before any data is loaded
         what, v = ('test_fraction', test_fraction) if test_fraction is not None else ('split_seed', split_seed)
         raise MetahpoError(f"{what}={v!r} is for a random forest (task titanic); {model} on task {task!r} is scored on its own test split: leave {what} out")
-    return spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction, split_seed=split_seed)  # the forest checks both
+    else: obj = spec.models[model](data_dir, seed, space, profile, test_fraction=test_fraction, split_seed=split_seed)  # the forest checks both
+    obj.profile_name = profile  # `tune` names a default study by it, as `metahpo tune --profile` does
+    return obj

@@ -11,7 +11,7 @@ import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
-from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params
+from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
@@ -105,8 +105,9 @@ class GridSearch(Tuner):
 
     @property
     def tag(self) -> str|None:
-        "'grid', or 'grid-shuffled' (the two orders never share a default study); None at another resolution than the command line's, or for a subclass."
-        return None if self.resolution != 3 or type(self) is not GridSearch else 'grid-shuffled' if self.shuffle else 'grid'
+        "'grid', or 'grid-shuffled' (the two orders never share a default study), with '-resolution{n}' at another resolution than the command line's; None for a subclass."
+        if type(self) is not GridSearch: return None
+        return ('grid-shuffled' if self.shuffle else 'grid') + ('' if self.resolution == 3 else f'-resolution{self.resolution}')
 
 # %% ../nbs/05_tuners.ipynb #463622b8
 def _weighted(space:SearchSpace) -> bool:
@@ -589,6 +590,22 @@ def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner m
     return (f"{t}-{tuner}-" + ('unseeded' if seed is None else f"seed{seed}") + ('' if space == 'grid' else f'-{space}') + ('' if profile == 'cpu' else f'-{profile}')
             + ('' if test_fraction is None else f'-test{test_fraction:g}' + ('' if split_seed == 0 else f'-split{split_seed}')) + only)
 
+_PLAIN = ('grid', 'random', 'meta')  # the tuners whose studies were named by their class alone before 2026-12-07 (so were a shuffled grid's, which is not resumed so)
+
+def _default_study(objective, task:TaskRecord|None, space:SearchSpace, tag:str, seed:int|None) -> str:
+    "A study's default name, as the command line names it (`study_name`): the tuner's tag, then the space (of a built-in model family: 'wide', or another space by its name), the profile and a forest's held-out share, read from the objective where it says them."
+    which = 'grid'
+    if task is not None:
+        presets = {}
+        for kind, wide in (('grid', False), ('wide', True)):
+            try: presets[kind] = get_space(task.model_family, wide=wide)
+            except ConfigError: pass
+        if presets: which = next((k for k, sp in presets.items() if tuple(sp.params) == tuple(space.params)), space.name or 'custom')  # a family of one's own: no suffix
+    profile = getattr(objective, 'profile_name', 'cpu')  # `make_objective` says which of its profiles it made
+    tf, ss = getattr(objective, 'test_fraction', None), getattr(objective, 'split_seed', 0)
+    return study_name(task, tag, seed, space=which, profile=profile if isinstance(profile, str) else 'cpu',
+                      test_fraction=tf if isinstance(tf, float) else None, split_seed=ss if isinstance(ss, int) and not isinstance(ss, bool) else 0)
+
 def _resolve(objective, name, given):
     if given is not None: return given
     v = getattr(objective, name, None)
@@ -740,7 +757,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
-    name = study or study_name(task, tag, seed)
+    name = study or _default_study(objective, task, space, tag, seed)
     st = Study(name, space, tuner_name, metric, direction, seed)
 
     repo, own_repo, record = None, False, None
@@ -748,9 +765,10 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
         repo, own_repo = (repository, False) if isinstance(repository, Repository) else (Repository(repository), True)
-        if study is None and tag != tuner_name and repo.get_study(name) is None and repo.get_study(old := study_name(task, tuner_name, seed)) is not None:
+        if (study is None and tag in _PLAIN and repo.get_study(name) is None and (rec := repo.get_study(old := study_name(task, tuner_name, seed))) is not None
+                and _study_mismatch(rec, (task.name, task.model_family, task.fingerprint), space, metric, direction, objective_protocol(objective)) is None):
             warn_user(f"resuming study {old!r}: a {tuner_name} study is named {name!r} now (as the command line names it); give study={name!r} to start that one instead")
-            name = st.name = old  # named by its class before 2026-12-07: resumed, not begun again beside it
+            name = st.name = old  # named by its class before 2026-12-07 (the plain tuner: a shuffled grid's was named alike), of this task and space: resumed, not begun again
         new = repo.get_study(name) is None  # made by this run: deleted again if the run stops before a trial is recorded
         record = repo.study(name, task, space, tuner_name, metric, direction, seed, objective_protocol(objective))
         if not record.task.meta_features and (mf := _recordable(getattr(tuner, 'meta_features', None))):  # what a MetaTuner was told of this task, where

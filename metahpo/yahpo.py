@@ -250,7 +250,8 @@ class YahpoObjective:
         self.space = sc.space
         self._fixed = {sc.layout.instance: self.instance, **self.fidelity}
         lower = {k: v for k, v in self.fidelity.items() if v != sc.fidelity_space[k].high}  # a lower fidelity is another task, and says so in its name
-        self.task = TaskRecord(name=f"{sc.name}/{self.instance}" + ('@' + ','.join(f"{k}={v:g}" for k, v in lower.items()) if lower else ''),
+        num = lambda v: repr(int(v)) if float(v).is_integer() else repr(float(v))  # every digit: two fidelities, two names
+        self.task = TaskRecord(name=f"{sc.name}/{self.instance}" + ('@' + ','.join(f"{k}={num(v)}" for k, v in lower.items()) if lower else ''),
                                model_family=sc.name, modality=self.modality,
                                fingerprint=fingerprint(f"{sc.model_fingerprint}/{self.instance}/{to_json(self.fidelity)}"))
 
