@@ -129,6 +129,13 @@ def _text(option:str):
     conv.__name__ = 'value'
     return conv
 
+def _probability(text:str) -> float:
+    "An argparse type: a probability from 0 to 1."
+    try: v = float(text)
+    except ValueError: v = math.nan
+    if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a probability from 0 to 1, such as 0.2")
+    return v
+
 def _seconds(text:str) -> float:
     try: v = float(text)
     except ValueError: v = math.nan
@@ -196,6 +203,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
     t.add_argument('--experience', default=None, type=_text('--experience'), help="--tuner meta: the experience base to learn from, a file written by "
                    "`metahpo experience --repo R --out FILE` (default: the one that ships)")
+    t.add_argument('--random-share', default=0.0, type=_probability, help="--tuner meta: after the warm start, propose a random candidate with this "
+                   "probability (SMAC's random interleaving; 0.2 is SMAC3's), a guard for a task unlike its past (default 0: never)")
     t.add_argument('--backend', default='local', choices=['local', 'ray'],
                    help="where trials run: 'local' (this machine, one process per trial when concurrent; default) or 'ray' (a Ray cluster)")
     t.add_argument('--address', default=None, type=_text('--address'), help="--backend ray: HOST:PORT of a running Ray cluster (default: $RAY_ADDRESS where set, else start a local one)")
@@ -298,7 +307,8 @@ def cli_tuners() -> list[str]:
 
 def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experience base file; default the shipped one
                 table:bool=False, # `obj` is the user's table (--data), not a built-in task
-                say:bool=True): # print what MetaTuner learned from (not where a resumed study's budget is spent: nothing runs)
+                say:bool=True, # print what MetaTuner learned from (not where a resumed study's budget is spent: nothing runs)
+                random_share:float=0.0): # MetaTuner's (`--random-share`)
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError, choices_msg
     if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
@@ -324,7 +334,7 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     import re, warnings
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter('always')
-        mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name)
+        mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name, random_share=random_share)
     from metahpo.tasks import TASKS
     how = lambda m: f"--task {m[1]}" if m[1] in TASKS else f"name the table's file {m[1]}.csv (or .parquet)"
     for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
@@ -500,6 +510,8 @@ def _tune(a) -> int:
     if a.plot: lazy_import('matplotlib', 'plot')  # --plot without matplotlib: said before the study, not after
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
+    if a.random_share and a.tuner != 'meta':
+        raise MetahpoError(f"--random-share {a.random_share:g} is for --tuner meta: --tuner {a.tuner!r} follows no past to guard against")
     if a.experience is not None:  # a file that is no experience base is refused now, not after a study was said to resume
         from metahpo.repository import check_export_file
         if not (e := Path(a.experience).expanduser()).exists():
@@ -519,12 +531,13 @@ def _tune(a) -> int:
         per = 'minutes' if obj.task.model_family == 'lstm' else 'hours'  # a small network on a few thousand windows; BERT and ResNet-50 on full datasets
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
               f"expect {per} per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
-    study = a.study or study_name(obj.task, a.tuner, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
+    tag = a.tuner + (f'-random{a.random_share:g}' if a.random_share else '')  # as MetaTuner(random_share=...).tag: Python's default name is the same
+    study = a.study or study_name(obj.task, tag, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
     spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
-                _check_resumable(repo, rec, obj, a.tuner, a.seed)
+                _check_resumable(repo, rec, obj, a.tuner, a.seed, also=[re.sub(r'\W+', '-', f"MetaTuner(random_share={a.random_share:g})").strip('-')] if a.random_share else ())
                 claims = repo.claims(rec)  # other workers' trials in flight, and claims of workers that were killed (their trials are taken back)
                 n_done, running, stopped = len(repo.trials(rec)), sum(c['live'] for c in claims), sum(not c['live'] for c in claims)
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials
@@ -535,7 +548,7 @@ def _tune(a) -> int:
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)
     if a.tuner == 'grid' and not spent_before and (note := ordered_grid_note(obj.space, budget.n_trials, a.seed)): print(note, file=sys.stderr)
-    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before)
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before, random_share=a.random_share)
     executor = _executor(a, obj)
     try: meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
     except KeyboardInterrupt as e:  # no trial of this run had started: say what is kept and how to go on, as a stop inside the study does
@@ -579,7 +592,8 @@ def _meta_train_first(tuner, budget, n_done:int) -> float|None:
     print(f"done in {s:.1f} s", file=sys.stderr)  # as the summary gives it
     return s
 
-def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
+def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None,
+                     also=()): # other names the tuner records its studies under (a MetaTuner with --random-share: by its `name`)
     "Refuse to resume the recorded study `rec` with another tuner or seed, or an objective of another task, space, metric or protocol, before saying it resumes (nothing is written)."
     from metahpo.core import MetahpoError
     from metahpo.repository import _study_mismatch  # the repository's own comparison, read-only
@@ -590,7 +604,7 @@ def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None):
         empty = getattr(obj, 'empty_columns', None) if 'another task' in msg else None  # kept in its features before 2026-12-07
         raise MetahpoError(f"{msg} in {str(repo.path)!r}" + (f" (if the study was begun before metahpo left out the column(s) {', '.join(map(repr, empty))} that "
                            "hold no value, that is the difference: its trials were measured with them)" if empty else '') + "; give another name with --study to start a new study")
-    if rec.tuner not in recorded_as(tuner):
+    if rec.tuner not in recorded_as(tuner) | set(also):
         fits = [n for n in cli_tuners() if rec.tuner in recorded_as(n)]
         how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
         raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "

@@ -386,8 +386,9 @@ class MetaTuner(Tuner):
 
     @property
     def tag(self) -> str|None:
-        "'meta', as `metahpo tune --tuner meta` names its studies, for the whole MetaTuner; an ablation's study is named by `name`."
-        return 'meta' if self.name == 'MetaTuner' and type(self) is MetaTuner else None  # a subclass: by its name
+        "'meta', as `metahpo tune --tuner meta` names its studies, for the whole MetaTuner ('meta-random0.2' with `random_share=0.2`, as `--random-share 0.2`); an ablation's study is named by `name`."
+        if type(self) is not MetaTuner or set(self.parts) != set(STRATEGIES): return None  # a subclass, an ablation: by its name
+        return 'meta' + (f'-random{self.random_share:g}' if self.random_share else '')
 
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."

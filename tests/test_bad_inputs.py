@@ -193,6 +193,8 @@ CLI = [
     ('benchmark-meta-steps-without-meta', ['benchmark', '--tuners', 'random', '--meta-steps', '50', '--no-surrogate-report', '--out', '{d}/res'],
      "--meta-steps 50 is for the MetaTuner runs that have a surrogate"),
     ('benchmark-n-candidates-not-yahpo', ['benchmark', '--suite', 'rf-grid', '--n-candidates', '50', '--out', '{d}/res'], "--n-candidates is for the YAHPO suites"),
+    ('random-share-without-meta', ['tune', '--tuner', 'random', '--random-share', '0.2'], "--random-share 0.2 is for --tuner meta"),
+    ('random-share-range', ['tune', '--random-share', '2'], "argument --random-share: '2' is not allowed: give a probability from 0 to 1"),
     ('benchmark-own-malformed', ['benchmark', '--own', 'mine', '--out', '{d}/res'], "argument --own: 'mine' is not allowed: give NAME=MODULE:OBJECT"),
     ('benchmark-own-no-module', ['benchmark', '--own', 'mine=no_such_module_x:T', '--out', '{d}/res'], "--own mine=no_such_module_x:T: no module 'no_such_module_x' is importable"),
     ('benchmark-own-no-file', ['benchmark', '--own', 'mine={d}/none.py:T', '--out', '{d}/res'], "--own mine={d}/none.py:T: there is no file '{d}/none.py'"),
