@@ -205,18 +205,17 @@ def _ks(ks:Sequence[int], n_boot:int|None=None, seed:int|None=None) -> list[int]
     if not isinstance(seed, np.random.Generator): check_seed(seed)
     return out
 
-def _reached(res:pd.DataFrame, ks:list[int]) -> list[int]:
-    "`ks`, with a warning for those no run reached: each run's last row stands for them, right where the runs evaluated all their tasks' candidates, wrong where a budget stopped them (the runs do not say which)."
+def _warn_unreached(res:pd.DataFrame, ks:list[int]) -> None:
+    "Warn of the ks no run reached: each run's last row stands for them, right where the runs evaluated all their tasks' candidates, wrong where a budget stopped them (the runs do not say which)."
     longest = int(res.k.max())
     if beyond := [k for k in ks if k > longest]:
         warn_user(f"k={', '.join(map(str, beyond))} {'is' if len(beyond) == 1 else 'are'} beyond every run's last evaluation ({longest}): each run's "
                   f"last row is reported there, which holds where the runs evaluated all their tasks' candidates, not where a budget stopped them "
                   f"(then give ks up to {longest})")
-    return ks
 
 def _after(res:pd.DataFrame, k:int, checked:bool=False) -> pd.DataFrame:
     "The rows after k evaluations; a run with fewer candidates than k keeps its final row (`checked`: `res` and k were checked already, once for all ks; else a k no run reached is warned of)."
-    if not checked: check_whole('k', k, 1); _check_runs(res); _reached(res, [k])  # said, not refused: a task may have had fewer candidates
+    if not checked: check_whole('k', k, 1); _check_runs(res); _warn_unreached(res, [k])  # said, not refused: a task may have had fewer candidates
     kmax = res.groupby(['tuner', 'task', 'seed']).k.transform('max')
     return res[(res.k == k) | ((res.k == kmax) & (kmax < k))]
 
@@ -243,7 +242,7 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
     ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
-    ks = _reached(res, ks)
+    _warn_unreached(res, ks)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k, _checked=True)
@@ -309,7 +308,7 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                        min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
     "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
     ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
-    ks = _reached(res, ks)
+    _warn_unreached(res, ks)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k, _checked=True)

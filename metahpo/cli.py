@@ -502,7 +502,8 @@ def _trial_bars(obj, a) -> bool:
 
 def _tune(a) -> int:
     from metahpo.repository import Repository
-    from metahpo.tuners import tune, Budget, study_name
+    from metahpo.tuners import tune, Budget, study_name, method_name
+    import types
     from metahpo.tasks import make_objective
     from metahpo.core import MetahpoError
     from metahpo.core import choices_msg, lazy_import
@@ -531,13 +532,17 @@ def _tune(a) -> int:
         per = 'minutes' if obj.task.model_family == 'lstm' else 'hours'  # a small network on a few thousand windows; BERT and ResNet-50 on full datasets
         print(f"note: --profile full trains {obj.task.model_family} at the seed plan's scale on this machine's CPU (no GPU was found): "
               f"expect {per} per evaluation; --profile cpu is sized for CPUs", file=sys.stderr)
-    tag = a.tuner + (f'-random{a.random_share:g}' if a.random_share else '')  # as MetaTuner(random_share=...).tag: Python's default name is the same
+    labels = None
+    if a.random_share:  # MetaTuner(random_share=...)'s name (what `tune` records) and tag (what names its study), by MetaTuner's own rule
+        from metahpo.metatuner import _labels, STRATEGIES
+        labels = _labels(STRATEGIES, a.random_share)
+    tag = labels[1] if labels else a.tuner
     study = a.study or study_name(obj.task, tag, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
     spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
     if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
-                _check_resumable(repo, rec, obj, a.tuner, a.seed, also=[re.sub(r'\W+', '-', f"MetaTuner(random_share={a.random_share:g})").strip('-')] if a.random_share else ())
+                _check_resumable(repo, rec, obj, a.tuner, a.seed, also=[method_name(types.SimpleNamespace(name=labels[0]))] if labels else ())
                 claims = repo.claims(rec)  # other workers' trials in flight, and claims of workers that were killed (their trials are taken back)
                 n_done, running, stopped = len(repo.trials(rec)), sum(c['live'] for c in claims), sum(not c['live'] for c in claims)
                 spent_before = budget.n_trials is not None and n_done >= budget.n_trials

@@ -206,6 +206,12 @@ class SurrogateRanker:
         self._before.setdefault(key, float(prediction))
 
 # %% ../nbs/08_metatuner.ipynb #1f1f494f
+def _labels(parts:Sequence[str], random_share:float) -> tuple[str, str|None]:
+    "A MetaTuner's `name` and `tag` (the command line's name of its studies; None for an ablation), from its parts and random share: one rule, read by the command line too."
+    what = ([] if set(parts) == set(STRATEGIES) else ['+'.join(p for p in STRATEGIES if p in parts)]) + ([f"random_share={random_share:g}"] if random_share else [])
+    tag = None if set(parts) != set(STRATEGIES) else 'meta' + (f'-random{random_share:g}' if random_share else '')
+    return (f"MetaTuner({', '.join(what)})" if what else 'MetaTuner'), tag
+
 class MetaTuner(Tuner):
     "Composes three strategies: a warm-start portfolio of similar past tasks, the consensus of the past tasks, and the meta-trained surrogate adapted to this task; each source is trusted as far as it ranks this task's trials."
     unique = True
@@ -381,14 +387,12 @@ class MetaTuner(Tuner):
     @property
     def name(self) -> str:
         "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), and a `random_share` ('MetaTuner(random_share=0.2)'), so that `tune` gives each its own study."
-        what = ([] if set(self.parts) == set(STRATEGIES) else ['+'.join(p for p in STRATEGIES if p in self.parts)]) + ([f"random_share={self.random_share:g}"] if self.random_share else [])
-        return f"MetaTuner({', '.join(what)})" if what else 'MetaTuner'
+        return _labels(self.parts, self.random_share)[0]
 
     @property
     def tag(self) -> str|None:
         "'meta', as `metahpo tune --tuner meta` names its studies, for the whole MetaTuner ('meta-random0.2' with `random_share=0.2`, as `--random-share 0.2`); an ablation's study is named by `name`."
-        if type(self) is not MetaTuner or set(self.parts) != set(STRATEGIES): return None  # a subclass, an ablation: by its name
-        return 'meta' + (f'-random{self.random_share:g}' if self.random_share else '')
+        return _labels(self.parts, self.random_share)[1] if type(self) is MetaTuner else None  # a subclass: by its name
 
     def origin(self, config:Mapping) -> str|None:
         "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."

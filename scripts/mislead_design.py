@@ -38,12 +38,13 @@ Reported beside it, deciding nothing: on the inverted views, `base` and `interle
 
 Added after the runs, deciding nothing: the guard is offered as an option, `MetaTuner(random_share=0.2)` (default 0,
 the committed MetaTuner). `--package` checks that the option makes this round's `interleave` runs, row for row, on the
-text view and the lcbench inverted view.
+text view and the lcbench inverted view; it did, and `interleave` is since that option (the round ran a subclass of
+MetaTuner that did the same, line for line, before the option existed).
 
     python scripts/mislead_design.py --package       # MetaTuner(random_share=0.2) against the interleave runs
 """
 import _args; _args.on_help(__doc__, __name__)  # -h/--help: this docstring, before anything runs
-import _args, dataclasses, sys, time, warnings; warnings.filterwarnings('ignore')
+import _args, dataclasses, sys, warnings; warnings.filterwarnings('ignore')
 from pathlib import Path
 import numpy as np, pandas as pd
 from metahpo.metatuner import MetaTuner
@@ -52,6 +53,7 @@ from metahpo.benchmark import run_benchmark, paired_differences, task_regret
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cover_design import setup, factory, ROOT, SUITES
 from pooled_design import pooled
+import rank_design
 
 OUT = ROOT / 'mislead'
 KS = (1, 3, 5, 10, 25)
@@ -59,18 +61,7 @@ SHARE = 0.2  # SMAC3's hyperparameter-optimisation facade (ProbabilityRandomDesi
 SEEDS = {'base': [0], 'interleave': [0, 1, 2]}
 INVERTED = [f'{s}-inverted' for s in SUITES if s != 'outside']
 
-class Interleave(MetaTuner):
-    "The committed MetaTuner that, once its warm start is spent, proposes a random unevaluated candidate with probability `SHARE`."
-    def __init__(self, space, seed=0, **kw):
-        super().__init__(space, seed, **kw)
-        self._coin = np.random.default_rng([0 if seed is None else seed, 26])  # its own stream: MetaTuner's draws stay as they were
-    def ask(self):
-        if self.past and not self._queue and self._coin.random() < SHARE:
-            cands = self._candidates()
-            if cands: return self._take(cands[int(self._coin.integers(len(cands)))], 'random')
-        return super().ask()
-
-VARIANTS = {'base': dict(n_warm=3), 'interleave': dict(cls=Interleave, n_warm=3)}
+VARIANTS = {'base': dict(n_warm=3), 'interleave': dict(n_warm=3, random_share=SHARE)}  # interleave: the package's option, which the round's runs were made by
 
 def inverted(past:Experience) -> Experience:
     "Every past task with its direction turned round: its scores, and so its ranking of the configurations, reversed."
@@ -84,14 +75,7 @@ def view_setup(view):
     return setup(view)
 
 def run(view, names):
-    ex, tuned, past, mf, budget = view_setup(view)
-    d = OUT / view; d.mkdir(parents=True, exist_ok=True)
-    for n in names:
-        f = d / f'{n}.parquet'
-        if f.exists(): continue
-        t0, kw = time.time(), dict(VARIANTS[n])
-        r = run_benchmark(ex, {n: factory(kw.pop('cls', MetaTuner), mf, **kw)}, budget=budget, seeds=SEEDS[n], tasks=tuned, past=past, progress=False)
-        r.to_parquet(f); print(view, n, f'{time.time() - t0:.0f}s', flush=True)
+    rank_design.run(view, names, OUT, VARIANTS, seeds=SEEDS, setup_view=view_setup)
 
 def base_file(view) -> Path:
     return OUT / view / 'base.parquet' if view.endswith('-inverted') else ROOT / 'none' / view / 'base.parquet'
@@ -140,30 +124,24 @@ def verdict(out:pd.DataFrame, done:bool) -> bool:
     print('interleave adopted:', ('yes' if a and b else 'no (the committed MetaTuner stays)') if done else 'not every view has run yet')
     return a and b
 
-def check():
-    "The committed MetaTuner run again on the text view: its regrets equal the fifteenth round's `base` row for row."
-    ex, tuned, past, mf, budget = setup('text')
-    r = run_benchmark(ex, {'base': factory(MetaTuner, mf, n_warm=3)}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
-    old = pd.read_parquet(ROOT / 'none' / 'text' / 'base.parquet')
-    key = ['task', 'seed', 'k']
-    m = r.merge(old, on=key, suffixes=('', '_old'))
+def same_as(view, variant, committed:Path) -> bool:
+    "The variant run again on `view`: whether its regrets equal the committed file's row for row (printed)."
+    ex, tuned, past, mf, budget = view_setup(view)
+    kw = dict(VARIANTS[variant])
+    r = run_benchmark(ex, {variant: factory(MetaTuner, mf, **kw)}, budget=budget, seeds=SEEDS[variant], tasks=tuned, past=past, progress=False)
+    old = pd.read_parquet(committed)
+    m = r.merge(old, on=['task', 'seed', 'k'], suffixes=('', '_old'))
     same = len(m) == len(old) == len(r) and np.allclose(m.regret, m.regret_old, rtol=0, atol=1e-12)
-    print(f"base on text, again: {len(r)} rows, {len(old)} committed; regrets {'identical' if same else 'DIFFER'}")
+    print(f"{variant} on {view}, again: {len(r)} rows, {len(old)} committed ({committed.relative_to(ROOT)}); regrets {'identical' if same else 'DIFFER'}")
     return same
 
+def check() -> bool:
+    "The committed MetaTuner run again on the text view: the fifteenth round's `base`."
+    return same_as('text', 'base', ROOT / 'none' / 'text' / 'base.parquet')
+
 def package(views=('text', 'lcbench-inverted')) -> bool:
-    "MetaTuner(random_share=SHARE) run on `views`: its regrets equal this round's `interleave` runs row for row."
-    ok = True
-    for view in views:
-        ex, tuned, past, mf, budget = view_setup(view)
-        r = run_benchmark(ex, {'interleave': factory(MetaTuner, mf, n_warm=3, random_share=SHARE)}, budget=budget, seeds=SEEDS['interleave'],
-                          tasks=tuned, past=past, progress=False)
-        old = pd.read_parquet(OUT / view / 'interleave.parquet')
-        m = r.merge(old, on=['task', 'seed', 'k'], suffixes=('', '_old'))
-        same = len(m) == len(old) == len(r) and np.allclose(m.regret, m.regret_old, rtol=0, atol=1e-12)
-        print(f"MetaTuner(random_share={SHARE}) on {view}: {len(r)} rows, {len(old)} of the round's; regrets {'identical' if same else 'DIFFER'}")
-        ok &= same
-    return ok
+    "MetaTuner(random_share=SHARE) on `views`: this round's `interleave` runs."
+    return all([same_as(v, 'interleave', OUT / v / 'interleave.parquet') for v in views])
 
 if __name__ == '__main__':
     _args.need(__doc__)

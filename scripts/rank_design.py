@@ -47,16 +47,18 @@ VARIANTS = {'base': {}, 'nosur': dict(parts=('warm-start', 'consensus')),
             'rank-fomaml': dict(new_surrogate=lambda: default_surrogate('fomaml', seed=0, loss='rank')),
             'rank-none': dict(new_surrogate=lambda: default_surrogate('none', seed=0, loss='rank'))}
 
-def run(view, names, folder=None, variants=None):
+def run(view, names, folder=None, variants=None,
+        seeds=None, # variant -> its seeds (default [0] each: MetaTuner's runs on finite candidate sets do not depend on it)
+        setup_view=None): # view -> (experience, tuned tasks, past, meta-features, budget); default `cover_design.setup`
     "Run the named variants (of `variants`, default this round's: keyword arguments of MetaTuner, or of the class under 'cls') on `view` into `folder` (default this round's), skipping finished ones."
-    ex, tuned, past, mf, budget = setup(view)
+    ex, tuned, past, mf, budget = (setup_view or setup)(view)
     d = (folder or OUT) / view; d.mkdir(parents=True, exist_ok=True)
     for n in names:
         f = d / f'{n}.parquet'
         if f.exists(): continue
         t0 = time.time()
         kw = dict((variants or VARIANTS)[n])
-        r = run_benchmark(ex, {n: factory(kw.pop('cls', MetaTuner), mf, **kw)}, budget=budget, seeds=[0], tasks=tuned, past=past, progress=False)
+        r = run_benchmark(ex, {n: factory(kw.pop('cls', MetaTuner), mf, **kw)}, budget=budget, seeds=(seeds or {}).get(n, [0]), tasks=tuned, past=past, progress=False)
         r.to_parquet(f); print(view, n, f'{time.time() - t0:.0f}s', flush=True)
 
 def runs(view, folder=None) -> pd.DataFrame:
