@@ -305,13 +305,21 @@ def cli_tuners() -> list[str]:
     from metahpo.tuners import TUNERS
     return [*TUNERS, 'meta']
 
+def _unknown_tuner(name) -> str:
+    "`tune`'s refusal of a tuner it does not know; a peer's name is told where the peers are."
+    from metahpo.core import choices_msg
+    from metahpo.tuners import _ELSEWHERE
+    peer = name in _ELSEWHERE and name != 'meta'
+    return choices_msg('tuner', name, cli_tuners()) + (f"; {name!r} is a peer tuner: `metahpo benchmark --tuners {name},meta` compares it with MetaTuner on a suite, "
+                                                       f"and from Python make_peer({name!r}, ...) of metahpo.peers tunes with it" if peer else '')
+
 def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experience base file; default the shipped one
                 table:bool=False, # `obj` is the user's table (--data), not a built-in task
                 say:bool=True, # print what MetaTuner learned from (not where a resumed study's budget is spent: nothing runs)
                 random_share:float=0.0): # MetaTuner's (`--random-share`)
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
-    from metahpo.core import MetahpoError, choices_msg
-    if name not in cli_tuners(): raise MetahpoError(choices_msg('tuner', name, cli_tuners()))
+    from metahpo.core import MetahpoError
+    if name not in cli_tuners(): raise MetahpoError(_unknown_tuner(name))
     if name != 'meta': return name
     from metahpo.experience import load_experience
     from metahpo.metatuner import MetaTuner
@@ -505,9 +513,8 @@ def _tune(a) -> int:
     from metahpo.tuners import tune, Budget, study_name, method_name
     import types
     from metahpo.tasks import make_objective
-    from metahpo.core import MetahpoError
-    from metahpo.core import choices_msg, lazy_import
-    if a.tuner not in cli_tuners(): raise MetahpoError(choices_msg('tuner', a.tuner, cli_tuners()))  # refused before any data is loaded
+    from metahpo.core import MetahpoError, lazy_import
+    if a.tuner not in cli_tuners(): raise MetahpoError(_unknown_tuner(a.tuner))  # refused before any data is loaded
     if a.plot: lazy_import('matplotlib', 'plot')  # --plot without matplotlib: said before the study, not after
     if a.experience is not None and a.tuner != 'meta':
         raise MetahpoError(f"--experience {a.experience!r} is for --tuner meta: --tuner {a.tuner!r} learns from no experience")
@@ -567,7 +574,7 @@ def _tune(a) -> int:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
         except KeyboardInterrupt as e:
-            n = repo.n_trials(study)  # 0 where the study was made and left again before its first trial
+            n = repo.n_trials(study) if repo.get_study(study) else 0  # 0 where the study was made and left again before its first trial
             how, code = _stopped(e)
             print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
             return code

@@ -351,7 +351,9 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     "The past tasks of `experience` tuned in `space`, each once, without `task`: each task itself, or the part of it in `space` with a finite score, encoded as `space` encodes."
     check_task_names(task)  # also without experience: a peer or MetaTuner given task=5 is told so either way
     if experience is None: return []
-    if not isinstance(experience, Experience): raise MetahpoError(f"experience={experience!r} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None")
+    if not isinstance(experience, Experience):
+        raise MetahpoError(f"experience={experience!r:.100} is not an Experience: give `load_experience()`, `Experience.from_repository(...)` or None"
+                           + (", or wrap a list of past tasks: Experience([...])" if isinstance(experience, (list, tuple)) else ''))
     mine = {p.name: p for p in space.params}  # parameters by name: their order in a space is no part of it
     plain, names, n_out, n_unscored = SearchSpace(space.params, name=space.name), set(), 0, 0
     left_out = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded

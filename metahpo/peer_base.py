@@ -87,7 +87,13 @@ class PeerTuner(Tuner):
     unique = True
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  max_grid:int=100_000, # enumerate finite spaces up to this size and place proposals on their nearest unseen point
-                 max_retries:int=20): # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
+                 max_retries:int=20, # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
+                 **unknown): # refused, naming the class the caller made and what it takes
+        if unknown:
+            import inspect
+            takes = [n for c in type(self).__mro__ if c not in (Tuner, object) for n in inspect.signature(c.__init__).parameters
+                     if n not in ('self', 'space', 'seed', 'peer_kwargs', 'unknown', 'kwargs')]
+            raise MetahpoError(f"{type(self).__name__} takes no argument(s) {', '.join(map(repr, unknown))}: its options are {', '.join(dict.fromkeys(takes))}")
         check_space(space)
         max_grid, max_retries = check_whole('max_grid', max_grid), check_whole('max_retries', max_retries)  # a negative one would never ask the optimizer
         super().__init__(space, seed)

@@ -98,9 +98,19 @@ class OptunaTuner(PeerTuner):
         for c in warm_start_configs or ():
             try: warm.append(self._plain.validate(c))
             except ConfigError as e: raise ConfigError(f"warm-start configuration {dict(c) if isinstance(c, Mapping) else c!r} does not fit {space!r}: {e}") from None
+        self.sampler_kwargs = dict(sampler_kwargs or {})
         with _quietly('optuna'):
-            self.study = self.optuna.create_study(direction='minimize', sampler=self._sampler(dict(sampler_kwargs or {})))
+            self.study = self._library(lambda: self.optuna.create_study(direction='minimize', sampler=self._sampler(dict(self.sampler_kwargs))))
             for c in warm: self.study.enqueue_trial(self._to_optuna(c))
+
+    def _library(self, f):
+        "`f()`; an error of Optuna's (or its sampler's) where `sampler_kwargs` were given names them: their values are checked only there, often at the first trial."
+        try: return f()
+        except MetahpoError: raise
+        except Exception as e:
+            if not self.sampler_kwargs: raise
+            raise MetahpoError(f"Optuna's {self.sampler_name} sampler failed with sampler_kwargs={self.sampler_kwargs!r} ({type(e).__name__}: {' '.join(str(e).split()) or 'no message'}): "
+                               f"check their values against Optuna's documentation of the sampler, or leave sampler_kwargs out") from e
 
     def _distributions(self) -> dict: return optuna_distributions(self.space)
     def _sampler(self, kwargs:dict): return optuna_sampler(self.sampler_name, self.seed, **kwargs)
@@ -108,13 +118,13 @@ class OptunaTuner(PeerTuner):
     def _from_optuna(self, params:Mapping): return config_from_optuna(self.space, params)
 
     def _propose(self):
-        with _quietly('optuna'): trial = self.study.ask(self._dists)
+        with _quietly('optuna'): trial = self._library(lambda: self.study.ask(self._dists))
         return trial, self._from_optuna(trial.params)
 
     def _answer(self, trial, config, loss):
         with _quietly('optuna'):
-            if math.isfinite(loss): self.study.tell(trial, float(loss))
-            else: self.study.tell(trial, state=self.optuna.trial.TrialState.FAIL)
+            if math.isfinite(loss): self._library(lambda: self.study.tell(trial, float(loss)))
+            else: self._library(lambda: self.study.tell(trial, state=self.optuna.trial.TrialState.FAIL))
 
     def _observe(self, config, loss):
         ok = math.isfinite(loss)
@@ -144,8 +154,9 @@ class CmaEsWarmStart(OptunaTuner):
         _warn_twins(self.past, meta_features)
         if n_known(meta_features) and self.past:  # meta-features of which none is known say nothing: all past tasks
             chosen = [self.past[i] for i in nearest_tasks(self.past, meta_features, 'zscore', 'l2')[:n_source_tasks]]
-        self._chosen = chosen
+        self._chosen, self._too_few = chosen, 0
         super().__init__(space, seed, 'cmaes', sampler_kwargs=sampler_kwargs, **peer_kwargs)
+        if self._too_few: warn_user(f"CmaEsWarmStart: the past tasks chosen hold only {self._too_few} evaluations in this space (WS-CMA-ES needs 10): it runs as plain CMA-ES, without a warm start")
 
     def _distributions(self) -> dict:
         return {f'x{i}': self.optuna.distributions.FloatDistribution(0.0, 1.0) for i in range(self.space.dim)}
@@ -157,7 +168,7 @@ class CmaEsWarmStart(OptunaTuner):
         source = [create(params=self._to_optuna(c), distributions=self._dists, value=-float(s))
                   for p in self._chosen for c, s in zip(p.configs, p.scores)]
         if len(source) < 10:
-            if source: logger.info("only %d source solutions (WS-CMA-ES needs 10): plain CMA-ES", len(source))
+            self._too_few = len(source)  # said after the sampler is made (Optuna's warnings are quieted while it is)
             source = []
         self.source_tasks = [p.name for p in self._chosen] if source else []
         return optuna_sampler('cmaes', self.seed, **{'source_trials': source or None, **kwargs})
@@ -176,6 +187,7 @@ class NearestNeighbourWarmStart(OptunaTuner):
                  sampler:str='tpe', # the Optuna sampler that continues after the warm start
                  sampler_kwargs:Mapping|None=None, **peer_kwargs):
         n_neighbours = check_whole('n_neighbours', n_neighbours)  # 0: no warm start; -1 would take all but the farthest
+        if sampler not in OPTUNA_SAMPLERS: raise MetahpoError(choices_msg('Optuna sampler', sampler, OPTUNA_SAMPLERS))  # before any warning that names it
         self.past, meta_features = past_tasks(experience, space, task), task_meta_features(meta_features)
         self.neighbours, warm, keys, plain = [], [], set(), SearchSpace(space.params)
         _warn_twins(self.past, meta_features)

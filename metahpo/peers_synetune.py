@@ -8,7 +8,7 @@ import datetime, functools, logging, math, random
 from types import SimpleNamespace
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, choices_msg, lazy_import, check_whole
+from .core import MetahpoError, choices_msg, lazy_import, check_whole, warn_user
 from .space import SearchSpace, Float, Int, Ordinal, Categorical
 from .experience import Experience
 from .experience import TaskEvaluations
@@ -203,6 +203,8 @@ class SyneTuneTuner(PeerTuner):
         tl = _syne_tune_evaluations(self.past, space)
         n_past = sum(len(p.configs) for p in self.past)
         self.transfer = bool(tl) and (method != 'quantile' or n_past >= 10)
+        if tl and not self.transfer:
+            warn_user(f"SyneTuneTuner('quantile'): the past tasks hold only {n_past} evaluations in this space (its quantile surrogate needs 10): it runs as random search, without transfer")
         with self._lease, _quietly('syne_tune'):
             if method == 'bounding-box':
                 self.scheduler = (self.st.BoundingBox(self._inner, self.config_space, 'loss', tl, do_minimize=True, random_seed=self.random_seed)

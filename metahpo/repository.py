@@ -135,6 +135,12 @@ def _check_file(path:Path):
             raise RepositoryError(f"{str(path)!r} is not a metahpo repository: it is not an SQLite database (first bytes {head[:8]!r}). "
                                   "Give a new path, or import a Parquet export with `Repository.import_parquet`.")
 
+class _Closed:
+    "What a closed repository holds instead of its connection: any use says it is closed."
+    def __init__(self, path): self.path = path
+    def __getattr__(self, name):
+        raise RepositoryError(f"repository {str(self.path)!r} is closed: open it again, Repository({str(self.path)!r})")
+
 class Repository:
     "The experience store: tasks, studies and trials in one SQLite file."
     def __init__(self, path:str|os.PathLike=DEFAULT_REPOSITORY, # the SQLite file; created if absent
@@ -144,7 +150,7 @@ class Repository:
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
         if not (_is_seconds(timeout_s) and 0 <= timeout_s <= _MAX_TIMEOUT_S):  # SQLite keeps it in milliseconds, in 32 bits: more wraps round
             raise RepositoryError(f"timeout_s={timeout_s!r} is not allowed: give the seconds a writer waits for another one's lock, a number from 0 to {_MAX_TIMEOUT_S} (about 24 days)")
-        self.path = Path(path).expanduser()
+        self.path, self.timeout_s = Path(path).expanduser(), timeout_s
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
         if not create and not self.path.is_file(): raise RepositoryError(self._absent())
@@ -201,15 +207,25 @@ class Repository:
         "A write transaction that takes the lock at once (no deadlock between two upgrading readers)."
         repo = self
         class _T:
-            def __enter__(s): repo._con.execute("BEGIN IMMEDIATE"); return repo._con
+            def __enter__(s):
+                try: repo._con.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as e:
+                    if 'locked' not in str(e) and 'busy' not in str(e): raise
+                    raise RepositoryError(f"repository {str(repo.path)!r} stayed locked by another writer for longer than timeout_s={repo.timeout_s}: "
+                                          "nothing was written; try again, or open it with a larger timeout_s") from None
+                return repo._con
             def __exit__(s, et, ev, tb):
                 repo._con.execute("ROLLBACK" if et else "COMMIT"); return False
         return _T()
 
-    def close(self): self._con.close()
+    def close(self):
+        "Close the file (again: nothing); the repository then refuses every use, naming how to open it again."
+        if not isinstance(self._con, _Closed): self._con.close(); self._con = _Closed(self.path)
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
     def __repr__(self): return f"Repository({str(self.path)!r})"
+    def __getstate__(self) -> dict: return {'path': str(self.path), 'timeout_s': self.timeout_s}  # a connection does not travel: its path does
+    def __setstate__(self, state:dict): self.__init__(state['path'], state['timeout_s'], create=False)  # a pickled (or copied) repository opens the same file
 
     @property
     def schema_version(self) -> int: return self._con.execute("PRAGMA user_version").fetchone()[0]
@@ -240,6 +256,8 @@ def _add_task(c, task:TaskRecord, keep_stored:bool=False) -> TaskRecord:
 @patch
 def add_task(self:Repository, task:TaskRecord) -> TaskRecord:
     "Insert `task` if new (meta-features, when given, replace the stored ones); return it with its id."
+    if not isinstance(task, TaskRecord):
+        raise RepositoryError(f"task={task!r:.100} is not allowed: give a metahpo.repository.TaskRecord, such as TaskRecord('titanic', 'random_forest', 'tabular')")
     with self._tx() as c: return _add_task(c, task)
 
 @patch
@@ -514,10 +532,10 @@ def _named_study(repo:Repository, name) -> StudyRecord:
 
 @patch
 def n_trials(self:Repository, study:StudyRecord|str|None=None) -> int:
-    "How many trials the repository (or one study, by record or name) holds."
+    "How many trials the repository (or one study, by record or name) holds; a name no study has is refused, as `trials` refuses it."
     if study is None: return self._con.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-    s = study if isinstance(study, StudyRecord) else self.get_study(study)
-    return 0 if s is None else self._con.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (s.study_id,)).fetchone()[0]
+    s = study if isinstance(study, StudyRecord) else _named_study(self, study)
+    return self._con.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (s.study_id,)).fetchone()[0]
 
 # %% ../nbs/02_repository.ipynb #4171b887
 CLAIM_TTL_S = 24 * 3600.0  # a claim made on another host counts as live for this long

@@ -20,6 +20,11 @@ class ConfigError(MetahpoError, ValueError):
 
 def _is_int(v) -> bool: return isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, (bool, np.bool_))
 def _is_real(v) -> bool: return (isinstance(v, (numbers.Real, np.floating)) or _is_int(v)) and not isinstance(v, (bool, np.bool_))
+def _finite(v) -> bool:
+    "Whether `v` holds no NaN and no infinity (in a tuple, at any depth)."
+    if isinstance(v, tuple): return all(map(_finite, v))
+    try: return not _is_real(v) or math.isfinite(v)
+    except OverflowError: return False  # a whole number beyond any float
 
 # %% ../nbs/01_space.ipynb #c2bc22f5
 @dataclass(frozen=True)
@@ -37,6 +42,10 @@ class Param:
     def _bad(self, v, allowed:str):
         raise ConfigError(f"{self.name}={v!r} is not allowed: {allowed}")
 
+    def nearest(self, v):
+        "The allowed value nearest to `v` (`SearchSpace.project`): here `v` itself, for `check` to judge."
+        return v
+
     def _position(self, x:Sequence[float]) -> float:
         "`x[0]`, what `decode` reads, clipped to [0, 1]; NaN (a diverged surrogate, say), which no clipping places, is refused naming the parameter."
         u = float(x[0])
@@ -45,14 +54,19 @@ class Param:
 
 @dataclass(frozen=True)
 class _Range(Param):
-    low: float = 0.0
-    high: float = 1.0
+    low: float = None  # required: there is no default range
+    high: float = None
     log: bool = False
 
     def __post_init__(self):
+        if self.low is None or self.high is None:
+            raise ConfigError(f"{self.name}: give low and high, e.g. {self.kind}({self.name!r}, {'1, 10' if isinstance(self, Int) else '0.0, 1.0'}) (got low={self.low!r}, high={self.high!r})")
         if not (_is_real(self.low) and _is_real(self.high)): raise ConfigError(f"{self.name}: low and high must be numbers, got {self.low!r}, {self.high!r}")
-        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+        if isinstance(self, Int) and _is_int(self.low) and _is_int(self.high) and max(abs(self.low), abs(self.high)) > 2 ** 53:
+            raise ConfigError(f"{self.name}: Int bounds beyond 2**53 in size are not allowed (the [0, 1] encoding holds integers exactly only up to there): give a narrower range")
+        if not (_finite(self.low) and _finite(self.high)):
             raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} must be finite numbers (no nan or inf)")
+        if not math.isfinite(float(self.high) - float(self.low)): raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} are too far apart: their difference is beyond a float; give a narrower range (or log=True)")
         if self.low > self.high: raise ConfigError(f"{self.name}: low={self.low} is above high={self.high}")
         if not isinstance(self.log, (bool, np.bool_)):
             if not (isinstance(self.log, numbers.Integral) and self.log in (0, 1)):
@@ -85,7 +99,8 @@ class Float(_Range):
     def check(self, v) -> float:
         if not _is_real(v): self._bad(v, f"{self._range_msg()}, got type {type(v).__name__}")
         if not (self.low <= v <= self.high) or math.isnan(v): self._bad(v, self._range_msg())
-        return float(v)
+        return min(max(float(v), self.low), self.high)  # a float32 at a bound compares in its own precision: np.float32(0.3) is 0.30000001 as a float, kept at 0.3
+    def nearest(self, v): return min(max(float(v), self.low), self.high) if _is_real(v) and _finite(v) else v
     def grid(self, resolution:int|None=None) -> list:
         if resolution is None: raise ConfigError(f"{self.name} is continuous: give a grid resolution (points per float parameter)")
         if self.low == self.high: return [float(self.low)]  # one value: one point, not `resolution` copies of it
@@ -112,6 +127,7 @@ class Int(_Range):
         if not _is_int(v): self._bad(v, f"{self._range_msg()}, got type {type(v).__name__}")
         if not (self.low <= v <= self.high): self._bad(v, self._range_msg())
         return int(v)
+    def nearest(self, v): return int(min(max(round(v), self.low), self.high)) if _is_real(v) and _finite(v) else v
     def grid(self, resolution:int|None=None) -> list:
         if resolution is None or self.size <= resolution: return list(range(int(self.low), int(self.high) + 1))
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
@@ -128,12 +144,6 @@ def _canon(v):
     if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.ndim == 0): return v.item()
     if isinstance(v, (list, tuple, np.ndarray)): return tuple(_canon(x) for x in v)
     return v
-
-def _finite(v) -> bool:
-    "Whether `v` holds no NaN and no infinity (in a tuple, at any depth)."
-    if isinstance(v, tuple): return all(map(_finite, v))
-    try: return not _is_real(v) or math.isfinite(v)
-    except OverflowError: return False  # a whole number beyond any float
 
 def _same(a, b) -> bool:
     "Whether `b` is `a` as a configuration holds it: equal, with the same types at any depth (True is not 1, a list not a tuple, a key 1 not '1')."
@@ -219,6 +229,11 @@ class Ordinal(_Choice):
         n = len(self.values); return [0.5 if n == 1 else self._index(v) / (n - 1)]
     def decode(self, x:Sequence[float]):
         n = len(self.values); return self.values[int(round(self._position(x) * (n - 1)))]
+    def nearest(self, v):
+        "`v` if it is a value; a number that is not, the nearest numeric value (anything else: for `check` to refuse)."
+        nums = [w for w in self.values if _is_real(w)]
+        if not _is_real(v) or not _finite(v) or not nums or any(_same(_canon(v), w) for w in self.values): return v
+        return min(nums, key=lambda w: abs(w - v))
 
 @dataclass(frozen=True)
 class Categorical(_Choice):
@@ -302,8 +317,9 @@ class SearchSpace:
         return {p.name: p.check(config[p.name]) for p in self.params}
 
     def project(self, config:Mapping) -> dict:
-        "The configuration of this space nearest to `config` (for a plain space, `config` itself, validated)."
-        return self.validate(config)
+        "The configuration of this space nearest to `config`: a number outside a range clipped into it (an integer parameter's rounded), a number that is not an ordinal's value its nearest value; a categorical choice, a missing or unknown parameter are refused as `validate` refuses them."
+        if not isinstance(config, Mapping): return self.validate(config)  # its message
+        return self.validate({k: self._by_name[k].nearest(v) if k in self._by_name else v for k, v in config.items()})
 
     def contains(self, config:Mapping) -> bool:
         "Whether `config` fits the space."
@@ -312,7 +328,7 @@ class SearchSpace:
 
     def complete(self, config:Mapping) -> dict:
         "`config` with the space's defaults filled in for the parameters it leaves out, validated."
-        return self.validate({**self.defaults, **config})
+        return self.validate({**self.defaults, **config} if isinstance(config, Mapping) else config)  # not a mapping: `validate` says so
 
     def key(self, config:Mapping) -> str:
         "A hashable, canonical text key for a configuration (for de-duplication)."
@@ -344,7 +360,8 @@ class SearchSpace:
         return np.array([x for p in self.params for x in p.encode(c[p.name])], dtype=float)
 
     def encode_many(self, configs:Sequence[Mapping]) -> np.ndarray:
-        "Encode a list of configurations into an (n, dim) array."
+        "Encode a list of configurations (or any iterable of them) into an (n, dim) array."
+        configs = list(configs) if not isinstance(configs, Sequence) else configs
         return np.stack([self.encode(c) for c in configs]) if len(configs) else np.zeros((0, self.dim))
 
     def decode(self, x:Sequence[float]) -> dict:
@@ -363,12 +380,17 @@ class SearchSpace:
     @classmethod
     def from_dict(cls, d:Mapping) -> SearchSpace:
         "Inverse of `to_dict`."
+        if not isinstance(d, Mapping) or not isinstance(d.get('params'), (list, tuple)):
+            raise ConfigError(f"{d!r:.100} is not a search space's dict: give what `SearchSpace.to_dict()` writes, a mapping with 'params' (a list of parameters, each with its 'kind') and optionally 'name' and 'defaults'")
         params = []
         for pd in d['params']:
+            if not isinstance(pd, Mapping) or 'kind' not in pd: raise ConfigError(f"parameter {pd!r:.100} is not a parameter's dict: give a mapping with 'kind' (one of {', '.join(_KINDS)}), 'name' and its fields")
             pd = dict(pd); kind = pd.pop('kind')
             if kind not in _KINDS: raise ConfigError(choices_msg('parameter kind', kind, list(_KINDS)))
             for k in ('values', 'choices'):
                 if k in pd and isinstance(pd[k], (list, tuple)): pd[k] = _canon(pd[k])  # a tuple choice comes back from JSON as a list
+            fields = [f for f in _KINDS[kind].__dataclass_fields__]
+            if extra := sorted(set(pd) - set(fields)): raise ConfigError(f"parameter {pd.get('name')!r}: {kind} has no field(s) {extra}; its fields are {fields}")
             params.append(_KINDS[kind](**pd))
         return cls(params, name=d.get('name'), defaults=d.get('defaults'))
 

@@ -146,12 +146,19 @@ class MetaSurrogate:
         "Meta-train every member on `tasks` (with `calibrate`, loss 'mse' and 5 tasks or more, first fitting the predictive spread to the errors on a held-out fifth of them); `task_names_` records the tasks' names."
         self._check_params()
         tasks = check_tasks(tasks)
-        self.d_, self.m_ = tasks[0].X.shape[1], len(tasks[0].z)
-        self.task_names_ = [t.name for t in tasks]  # what it learned from: a tuner given it refuses to tune one of these
-        t0 = time.perf_counter()
-        self.std_scale_, self.noise_std_, self.df_ = 1.0, 0.0, math.inf
-        if self.calibrate and self.loss == 'mse' and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
-        self.members_ = self._train(tasks)
+        fitted = lambda: [k for k in vars(self) if k.endswith('_') and not k.startswith('_')]  # scikit-learn's mark of what fit sets
+        before = {k: getattr(self, k) for k in fitted()}
+        try:
+            self.d_, self.m_ = tasks[0].X.shape[1], len(tasks[0].z)
+            self.task_names_ = [t.name for t in tasks]  # what it learned from: a tuner given it refuses to tune one of these
+            t0 = time.perf_counter()
+            self.std_scale_, self.noise_std_, self.df_ = 1.0, 0.0, math.inf
+            if self.calibrate and self.loss == 'mse' and len(tasks) >= 5: self.std_scale_, self.noise_std_, self.df_ = self._fit_spread(tasks)
+            self.members_ = self._train(tasks)
+        except BaseException:  # diverged, interrupted: as it was before, not half of each
+            for k in fitted(): delattr(self, k)
+            for k, v in before.items(): setattr(self, k, v)
+            raise
         self.fit_seconds_ = time.perf_counter() - t0
         self.adapted_ = self.members_
         return self
@@ -232,16 +239,20 @@ def calibration(surrogate:MetaSurrogate, tasks:Sequence[MetaTask], # tasks it di
                 levels:Sequence[float]=(0.5, 0.68, 0.9, 0.95),
                 n_observed:int=5, # adapt to this many random trials of each task first and predict the others (0: predict all, unadapted)
                 seed:int=0) -> pd.DataFrame:
-    "Observed coverage of the central predictive intervals at each nominal level, over held-out tasks."
+    "Observed coverage of the central predictive intervals at each nominal level, over held-out tasks; the surrogate's adaptation is as it was after."
     check_whole('n_observed', n_observed, 0); check_seed(seed, allow_none=False)  # -1 was numpy's error
     for l in levels: surrogate.interval(l)  # each a probability between 0 and 1
     tasks = check_tasks(tasks)
     rng, zs = make_rng(seed), []
-    for t in tasks:
-        if n_observed and len(t.y) < n_observed + 2: continue
-        rest, y = _adapt_to_some(surrogate, t, n_observed, rng) if n_observed else (np.arange(len(t.y)), t.y)
-        mu, sd = surrogate.predict(t.X[rest], t.z); zs.append((y - mu) / sd)
+    adapted = getattr(surrogate, 'adapted_', None)  # the caller's adaptation, put back after
+    try:
+        for t in tasks:
+            if n_observed and len(t.y) < n_observed + 2: continue
+            if n_observed: rest, y = _adapt_to_some(surrogate, t, n_observed, rng)
+            else: surrogate.adapt(t.X[:0], t.y[:0], t.z); rest, y = np.arange(len(t.y)), t.y  # unadapted: the meta-trained members
+            mu, sd = surrogate.predict(t.X[rest], t.z); zs.append((y - mu) / sd)
+    finally:
+        if adapted is not None: surrogate.adapted_ = adapted
     if not zs: raise MetahpoError(f"calibration needs a task with more than {n_observed + 1} trials")
     zs = np.concatenate(zs)
-    surrogate.adapt(tasks[0].X[:0], tasks[0].y[:0], tasks[0].z)  # back to the meta-trained members
     return pd.DataFrame({'nominal': levels, 'observed': [float(np.mean(np.abs(zs) <= surrogate.interval(l))) for l in levels]})

@@ -174,7 +174,8 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
             "MetaTuner(space, seed, experience=load_experience(), task='<the tuned task>'), budget=...) "
             "with MetaTuner from metahpo.metatuner and load_experience from metahpo.experience",
     **{p: f"{p!r} is a peer of metahpo.peers: pass a tuner object instead, e.g. tune(objective, space, make_peer({p!r}, space, seed, "
-          "experience=load_experience(), task='<the tuned task>'), budget=...) with make_peer from metahpo.peers"
+          "experience=load_experience(), task='<the tuned task>'" + (", meta_features=metafeatures('tabular', X, y)" if p in ('cmaes-ws', 'nn-warm-start') else '')
+          + "), budget=...) with make_peer from metahpo.peers" + (" and metafeatures from metahpo.metafeatures (without them it has no warm start to choose by)" if p in ('cmaes-ws', 'nn-warm-start') else '')
        for p in ('tpe', 'cmaes-ws', 'nn-warm-start', 'bounding-box', 'zero-shot', 'quantile')},  # `metahpo.peers.PEERS` (its chapter checks they agree)
 }
 

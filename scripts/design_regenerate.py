@@ -56,6 +56,8 @@ COMMANDS = [
     ('lstm_profile_noise.py', ['lstm-profile-noise.csv']),
     ('surrogate_decisions.py', ['surrogate-decisions.csv']),
     ('fomaml_anneal_design.py --summary', ['fomaml-anneal.csv']),
+    ('mislead_design.py --summary', ['mislead.csv']),
+    ('gate_design.py --summary', ['gate.csv']),
 ]
 
 def compare(old:bytes, new:bytes|None) -> dict:

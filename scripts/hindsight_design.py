@@ -3,7 +3,7 @@ have met the meta-test target there?
 
 Every MetaTuner variant the design rounds ran as a whole tuner (results/design/<round>/<view>/*.parquet: the first,
 second, fourth, sixth, seventh, ninth, tenth, thirteenth, fourteenth, fifteenth, sixteenth, seventeenth, eighteenth,
-twentieth, twenty-first, twenty-second and twenty-fourth rounds' runs, and the committed suites' meta-validation runs of MetaTuner and its ablations before the redesign,
+twentieth, twenty-first, twenty-second, twenty-fourth, twenty-sixth and twenty-seventh rounds' runs, and the committed suites' meta-validation runs of MetaTuner and its ablations before the redesign,
 results/<suite>/meta-val/runs/meta*) is compared with the view's best peer, after each k: the peer with the lowest
 mean regret there (results/<suite>/meta-val/runs; the outside tables' peers in results/design/outside/runs), seeds
 averaged per task, paired 95% bootstrap intervals over the view's tasks. The views are the meta-validation tasks of
@@ -30,7 +30,7 @@ from metahpo.benchmark import task_regret, paired_differences
 
 ROOT = Path(__file__).resolve().parents[1] / 'results'
 VIEWS = ('rf-wide', 'lcbench', 'rbv2_xgboost', 'rf-grid', 'outside')
-ROUNDS = ('meta-val', 'meta-val-width', 'meta-val-dkgp', 'cover', 'rank', 'context', 'impute', 'zs-warm', 'pool', 'none', 'yahpo-start', 'evidence', 'residual', 'policy', 'hyperbo', 'yahpo-xgb-start')
+ROUNDS = ('meta-val', 'meta-val-width', 'meta-val-dkgp', 'cover', 'rank', 'context', 'impute', 'zs-warm', 'pool', 'none', 'yahpo-start', 'evidence', 'residual', 'policy', 'hyperbo', 'yahpo-xgb-start', 'mislead', 'gate')
 KS = (1, 3, 5, 10, 25)
 
 def _read(files) -> pd.DataFrame:
