@@ -50,8 +50,8 @@ class CandidateSpace(SearchSpace):
         "The parent space's key: it names a configuration, candidate or not."
         return self.parent.key(config)
     def project(self, config:Mapping) -> dict:
-        "The candidate nearest to `config`, a configuration of the parent space."
-        return self.decode(self.parent.encode(config))
+        "The candidate nearest to `config`, a configuration of the parent space (or near one: the parent's `project` first)."
+        return self.decode(self.parent.encode(self.parent.project(config)))
     def decode(self, x) -> dict:
         "The candidate nearest to the vector `x`."
         return dict(self.candidates[int(np.argmin(((self._X - np.asarray(x, float)) ** 2).sum(1)))])

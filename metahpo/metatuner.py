@@ -248,7 +248,7 @@ class MetaTuner(Tuner):
         self.n_candidates, self.n_random_init = n_candidates, n_random_init
         if isinstance(random_share, (bool, np.bool_)) or not isinstance(random_share, numbers.Real) or not 0 <= random_share <= 1:
             raise MetahpoError(f"random_share={random_share!r} is not allowed: give a probability from 0 (never, the default) to 1, such as 0.2 (SMAC3's)")
-        self.random_share, self._coin = float(random_share), np.random.default_rng([0 if seed is None else seed, 26])  # a coin of its own: the other draws stay as they were
+        self.random_share, self._coin = float(random_share), np.random.default_rng([0 if seed is None else seed, 26])  # a coin of its own: on a finite space the other draws stay as they were (a continuous one's candidates come from `rng`)
         self._pool_, self._S = None, None
         if surrogate is not None and (isinstance(surrogate, type) or not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict'))):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "

@@ -8,7 +8,7 @@ from typing import Callable, Mapping
 from .core import MetahpoError, choices_msg
 from .space import SearchSpace
 from .tuners import Tuner
-from .experience import Experience
+from .experience import Experience, check_task_names, past_in_space
 from .peers_optuna import OptunaTuner, CmaEsWarmStart, NearestNeighbourWarmStart
 from .peers_synetune import SyneTuneTuner, SYNE_TUNE_METHODS
 
@@ -35,4 +35,6 @@ def make_peer(name:str, space:SearchSpace, seed:int|None=None,
               meta_features:Mapping[str, float]|None=None) -> Tuner: # the tuned task's meta-features
     "The peer registered as `name`, for `space` under `seed`."
     if not isinstance(name, str) or name not in PEERS: raise MetahpoError(choices_msg('peer', name, PEERS))
+    check_task_names(task)  # also for a peer that uses neither (tpe): a wrong call is refused by every name alike
+    if experience is not None and not isinstance(experience, Experience): past_in_space(experience, space, task)  # its refusal, naming the value
     return PEERS[name](space, seed, experience, task, meta_features)  # what it says of its experience, it says at the caller's line (`warn_user`)

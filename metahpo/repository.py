@@ -15,7 +15,7 @@ from .space import SearchSpace, _canon
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
-           'CLAIM_TTL_S', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'check_protocol', 'Repository',
+           'CLAIM_TTL_S', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'check_protocol', 'ClosedError', 'Repository',
            'metric_range', 'in_metric_range', 'Export', 'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
@@ -135,11 +135,14 @@ def _check_file(path:Path):
             raise RepositoryError(f"{str(path)!r} is not a metahpo repository: it is not an SQLite database (first bytes {head[:8]!r}). "
                                   "Give a new path, or import a Parquet export with `Repository.import_parquet`.")
 
+class ClosedError(RepositoryError, AttributeError):
+    "A closed repository was used (an AttributeError too: `hasattr` and `getattr(..., default)` read it as absent)."
+
 class _Closed:
     "What a closed repository holds instead of its connection: any use says it is closed."
     def __init__(self, path): self.path = path
     def __getattr__(self, name):
-        raise RepositoryError(f"repository {str(self.path)!r} is closed: open it again, Repository({str(self.path)!r})")
+        raise ClosedError(f"repository {str(self.path)!r} is closed: open it again, Repository({str(self.path)!r})")
 
 class Repository:
     "The experience store: tasks, studies and trials in one SQLite file."
@@ -224,8 +227,11 @@ class Repository:
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
     def __repr__(self): return f"Repository({str(self.path)!r})"
-    def __getstate__(self) -> dict: return {'path': str(self.path), 'timeout_s': self.timeout_s}  # a connection does not travel: its path does
-    def __setstate__(self, state:dict): self.__init__(state['path'], state['timeout_s'], create=False)  # a pickled (or copied) repository opens the same file
+    def __getstate__(self) -> dict:  # a connection does not travel: its file's absolute path does (read in another folder or process alike)
+        return {'path': str(self.path.resolve()), 'timeout_s': self.timeout_s, 'closed': isinstance(self._con, _Closed)}
+    def __setstate__(self, state:dict):  # a pickled (or copied) repository opens the same file; a closed one stays closed
+        if state.get('closed'): self.path, self.timeout_s, self._con = Path(state['path']), state['timeout_s'], _Closed(state['path'])
+        else: self.__init__(state['path'], state['timeout_s'], create=False)
 
     @property
     def schema_version(self) -> int: return self._con.execute("PRAGMA user_version").fetchone()[0]

@@ -144,7 +144,9 @@ def check_tasks(tasks, d_in:int|None=None) -> list[MetaTask]:
         if X.ndim != 2 or y.ndim != 1 or z.ndim != 1: raise MetahpoError(f"{name}: X must be rows x dimensions, y and z one-dimensional; got shapes {X.shape}, {y.shape}, {z.shape}")
         if len(X) == 0 or len(X) != len(y): raise MetahpoError(f"{name}: needs one score per configuration and at least one; got {len(X)} configurations and {len(y)} scores")
         for what, a in (('X', X), ('y', y), ('z', z)):
-            if not np.issubdtype(a.dtype, np.number) or not np.isfinite(a).all(): raise MetahpoError(f"{name}: {what} must be finite numbers (leave out trials without a score)")
+            if not np.issubdtype(a.dtype, np.number) or not np.isfinite(a).all():
+                raise MetahpoError(f"{name}: {what} must be finite numbers (" + {'X': "encode configurations with the space", 'y': "leave out trials without a score",
+                                                                                 'z': "an unknown meta-feature is 0, the average of standardised ones"}[what] + ")")
     dims = {(np.shape(t.X)[1], len(t.z)) for t in tasks}
     if len(dims) != 1: raise MetahpoError(f"all tasks need the same configuration and meta-feature dimensions; got {sorted(dims)}")
     (d, m), = dims

@@ -65,6 +65,7 @@ class _Range(Param):
         if isinstance(self, Int) and _is_int(self.low) and _is_int(self.high) and max(abs(self.low), abs(self.high)) > 2 ** 53:
             raise ConfigError(f"{self.name}: Int bounds beyond 2**53 in size are not allowed (the [0, 1] encoding holds integers exactly only up to there): give a narrower range")
         if not (_finite(self.low) and _finite(self.high)):
+            if _is_int(self.low) and _is_int(self.high): raise ConfigError(f"{self.name}: an integer bound beyond any float is not allowed: give bounds a float holds (up to about 1.8e308)")
             raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} must be finite numbers (no nan or inf)")
         if not math.isfinite(float(self.high) - float(self.low)): raise ConfigError(f"{self.name}: low={self.low!r} and high={self.high!r} are too far apart: their difference is beyond a float; give a narrower range (or log=True)")
         if self.low > self.high: raise ConfigError(f"{self.name}: low={self.low} is above high={self.high}")
@@ -99,7 +100,7 @@ class Float(_Range):
     def check(self, v) -> float:
         if not _is_real(v): self._bad(v, f"{self._range_msg()}, got type {type(v).__name__}")
         if not (self.low <= v <= self.high) or math.isnan(v): self._bad(v, self._range_msg())
-        return min(max(float(v), self.low), self.high)  # a float32 at a bound compares in its own precision: np.float32(0.3) is 0.30000001 as a float, kept at 0.3
+        return min(max(float(v), self.low), self.high) + 0.0  # + 0.0: -0.0 is 0.0, one key; a float32 at a bound compares in its own precision: np.float32(0.3) is 0.30000001 as a float, kept at 0.3
     def nearest(self, v): return min(max(float(v), self.low), self.high) if _is_real(v) and _finite(v) else v
     def grid(self, resolution:int|None=None) -> list:
         if resolution is None: raise ConfigError(f"{self.name} is continuous: give a grid resolution (points per float parameter)")
@@ -282,6 +283,8 @@ class SearchSpace:
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup: raise ConfigError(f"parameter names must be unique; repeated: {dup}")
         self._by_name = dict(zip(names, self.params))
+        if not (defaults is None or isinstance(defaults, Mapping)):
+            raise ConfigError(f"defaults={defaults!r:.100} is not allowed: give a mapping of parameter names to values, such as {{{self.params[0].name!r}: ...}}, or None")
         self.defaults = {k: self[k].check(v) for k, v in (defaults or {}).items()}
 
     @property
@@ -384,7 +387,8 @@ class SearchSpace:
             raise ConfigError(f"{d!r:.100} is not a search space's dict: give what `SearchSpace.to_dict()` writes, a mapping with 'params' (a list of parameters, each with its 'kind') and optionally 'name' and 'defaults'")
         params = []
         for pd in d['params']:
-            if not isinstance(pd, Mapping) or 'kind' not in pd: raise ConfigError(f"parameter {pd!r:.100} is not a parameter's dict: give a mapping with 'kind' (one of {', '.join(_KINDS)}), 'name' and its fields")
+            if not isinstance(pd, Mapping) or not isinstance(pd.get('kind'), str) or 'name' not in pd:
+                raise ConfigError(f"parameter {pd!r:.100} is not a parameter's dict: give a mapping with 'kind' (one of {', '.join(_KINDS)}), 'name' and its fields")
             pd = dict(pd); kind = pd.pop('kind')
             if kind not in _KINDS: raise ConfigError(choices_msg('parameter kind', kind, list(_KINDS)))
             for k in ('values', 'choices'):

@@ -54,6 +54,10 @@ def expected_improvement(mu:np.ndarray, scale:np.ndarray, best:float, df:float=m
     "Expected improvement over `best` (higher is better) of Student-t predictions (location mu, scale); Gaussian when df is infinite; where a scale is 0, the improvement of mu itself."
     from scipy.stats import norm, t
     mu, scale = np.asarray(mu, float), np.asarray(scale, float)
+    if not (isinstance(best, numbers.Real) and math.isfinite(best)): raise MetahpoError(f"expected improvement needs a finite number as best, got best={best!r}")
+    if not np.isfinite(mu).all(): raise MetahpoError(f"expected improvement needs finite predictions, got a prediction {float(mu[~np.isfinite(mu)][0])!r}")
+    try: scale = np.broadcast_to(scale, mu.shape)  # one scale for all, or one per prediction
+    except ValueError: raise MetahpoError(f"expected improvement needs one scale per prediction (or one for all): got shapes {mu.shape} and {scale.shape}") from None
     if not (scale >= 0).all(): raise MetahpoError(f"expected improvement needs scales of 0 or more, got {float(np.atleast_1d(scale)[~(np.atleast_1d(scale) >= 0)][0])}")
     if not (math.isinf(df) or df > 1): raise MetahpoError(f"expected improvement needs df > 1 (a finite mean), got {df}")
     with np.errstate(divide='ignore', invalid='ignore'):

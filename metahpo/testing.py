@@ -87,7 +87,7 @@ class Candidates(SearchSpace):
         return c
     def key(self, config): return self.parent.key(config)
     def decode(self, x): return dict(self.configs[int(np.argmin(((self._X - np.asarray(x)) ** 2).sum(1)))])
-    def project(self, config): return self.decode(self.parent.encode(config))
+    def project(self, config): return self.decode(self.parent.encode(self.parent.project(config)))
 
 def run_tuner(make:Callable, space:SearchSpace, n:int=10, loss:Callable|None=None) -> tuple:
     "Build a tuner with `make()`, ask and tell it up to `n` times (the toy loss by default); return it and its proposals."

@@ -175,7 +175,8 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
             "with MetaTuner from metahpo.metatuner and load_experience from metahpo.experience",
     **{p: f"{p!r} is a peer of metahpo.peers: pass a tuner object instead, e.g. tune(objective, space, make_peer({p!r}, space, seed, "
           "experience=load_experience(), task='<the tuned task>'" + (", meta_features=metafeatures('tabular', X, y)" if p in ('cmaes-ws', 'nn-warm-start') else '')
-          + "), budget=...) with make_peer from metahpo.peers" + (" and metafeatures from metahpo.metafeatures (without them it has no warm start to choose by)" if p in ('cmaes-ws', 'nn-warm-start') else '')
+          + "), budget=...) with make_peer from metahpo.peers" + {'nn-warm-start': " and metafeatures from metahpo.metafeatures (without them it has no warm start)",
+                                                                   'cmaes-ws': " and metafeatures from metahpo.metafeatures (without them it warm-starts from every past task, not the nearest)"}.get(p, '')
        for p in ('tpe', 'cmaes-ws', 'nn-warm-start', 'bounding-box', 'zero-shot', 'quantile')},  # `metahpo.peers.PEERS` (its chapter checks they agree)
 }
 

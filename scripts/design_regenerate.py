@@ -58,6 +58,8 @@ COMMANDS = [
     ('fomaml_anneal_design.py --summary', ['fomaml-anneal.csv']),
     ('mislead_design.py --summary', ['mislead.csv']),
     ('gate_design.py --summary', ['gate.csv']),
+    ('gate_design.py --fires', ['gate-fires.csv']),
+    ('gate_design.py --base-check', ['gate-base-check.csv']),
 ]
 
 def compare(old:bytes, new:bytes|None) -> dict:

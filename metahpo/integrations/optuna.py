@@ -47,20 +47,20 @@ def suggest(trial, space:SearchSpace) -> dict:
             else: out[n] = trial.suggest_categorical(n, dist.choices)
         except ValueError as e:
             if 'different distribution kind' not in str(e): raise
-            raise MetahpoError(f"parameter {n!r} is a {_kind(dist)} in this space, but the study's earlier trials drew it as {_earlier_kind(trial, n)}: "
+            raise MetahpoError(f"parameter {n!r} is {_kind(dist)} in this space, but the study's earlier trials drew it as {_earlier_kind(trial, n)}: "
                                "Optuna keeps one kind per parameter name in a study; tune this space in a study of another name "
                                "(optuna.create_study(study_name=...)), or give the space the study was begun with") from None
     return out
 
 def _kind(dist) -> str:
-    "An Optuna distribution in words: 'float', 'integer' or 'categorical' parameter."
-    return {'FloatDistribution': 'float', 'IntDistribution': 'integer'}.get(type(dist).__name__, 'categorical') + ' parameter'
+    "An Optuna distribution in words: 'a float parameter', 'an integer parameter' or 'a categorical parameter'."
+    return {'FloatDistribution': 'a float', 'IntDistribution': 'an integer'}.get(type(dist).__name__, 'a categorical') + ' parameter'
 
 def _earlier_kind(trial, name:str) -> str:
     "How the study's earlier trials drew parameter `name` (`_kind`), or 'another kind' where none says."
     try: dists = [t.distributions[name] for t in trial.study.get_trials(deepcopy=False) if name in t.distributions]
     except Exception: dists = []
-    return f"a {_kind(dists[0])}" if dists else 'another kind'
+    return _kind(dists[0]) if dists else 'another kind'
 
 def _space_name(names) -> str: return 'optuna:' + ','.join(sorted(names))
 

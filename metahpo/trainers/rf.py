@@ -280,7 +280,7 @@ class RandomForestTrainer:
         from sklearn.ensemble import RandomForestClassifier
         from sklearn.pipeline import make_pipeline
         wide = get_space('random_forest', wide=True)
-        c = _as_wide(wide, self.space.validate(config))
+        c = _as_wide(wide, self.space.complete(config))  # the space's defaults for what it leaves out, as the neural trainers' `config_of`
         if 'max_samples' in c and not c.get('bootstrap', True): c['max_samples'] = None  # inactive: every tree sees all rows
         return make_pipeline(preprocessor(self.X), RandomForestClassifier(**c, random_state=self.seed, n_jobs=self.n_jobs))
 
