@@ -594,8 +594,10 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
 
 @patch
 def release(self:Repository, claim:int) -> None:
-    "Give up a claim without recording a trial (the evaluation was interrupted)."
-    with self._tx() as c: c.execute("DELETE FROM claims WHERE claim_id=?", (claim,))
+    "Give up a claim without recording a trial (the evaluation was interrupted); one given up already, or taken back as stale, is nothing to do."
+    if not (isinstance(claim, numbers.Integral) and not isinstance(claim, bool)):
+        raise RepositoryError(f"claim={claim!r:.80} is not allowed: give the claim id that `claim` returned (a whole number)")
+    with self._tx() as c: c.execute("DELETE FROM claims WHERE claim_id=?", (int(claim),))
 
 @patch
 def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -> int:

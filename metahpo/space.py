@@ -295,7 +295,9 @@ class SearchSpace:
         return self._by_name[name]
     def __iter__(self): return iter(self.params)
     def __eq__(self, other): return isinstance(other, SearchSpace) and self.params == other.params and self.defaults == other.defaults
-    def __hash__(self): return hash(self.params)
+    def __hash__(self):
+        try: return hash(self.params)
+        except TypeError: return hash(to_json([p.to_dict() for p in self.params]))  # a choice that is a dict (or holds one): by its JSON
     def __repr__(self):
         return f"SearchSpace({self.name or ''}: " + ', '.join(f"{p.name}:{p.kind}" for p in self.params) + ")"
 
