@@ -226,7 +226,7 @@ class MetaTuner(Tuner):
                  n_random_init:int=3, # random proposals when there is no experience
                  n_candidates:int=1000, # candidates scored on a continuous space
                  surrogate:MetaSurrogate|None=None, # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
-                 random_share:float=0.0): # after the warm start, propose a random unevaluated candidate with this probability (SMAC's random interleaving; 0.2 is SMAC3's): a guard for a task unlike its past
+                 random_share:float=0.0): # after the warm start, propose a random unevaluated candidate (clear of where trials failed) with this probability (SMAC's random interleaving; 0.2 is SMAC3's): a guard for a task unlike its past
         super().__init__(space, seed)  # refuses a space that is no SearchSpace
         self.rng = make_rng(seed)
         if experience is not None and not isinstance(experience, Experience):
@@ -432,6 +432,8 @@ class MetaTuner(Tuner):
     def ask(self) -> dict|None:
         if self.random_share and self.past and not self._queue and self._coin.random() < self.random_share:  # the past may mislead: look elsewhere now and then
             cands = self._candidates()
+            if cands and (clear := self._clear_of_failures(self.space.encode_many(cands))) is not None and clear.any():
+                cands = [c for c, ok in zip(cands, clear) if ok]  # elsewhere, but not where trials failed (as the consensus keeps clear of them)
             if cands: return self._take(cands[int(self._coin.integers(len(cands)))], 'random')
         if len(self.observations) >= 2 and not any(math.isfinite(l) for _, l in self.observations):  # every trial failed: what the past
             cands = self._candidates()                                                             # favours fails here, so look elsewhere
