@@ -359,6 +359,12 @@ class MetaTuner(Tuner):
         E = self.space.encode_many([c for c, _ in self.observations])
         return done[((X[:, None, :] - E[None]) ** 2).sum(-1).argmin(1)]
 
+    def _away_from_failures(self, cands:list[dict]) -> list[dict]:
+        "`cands` without those nearer a failed trial than a completed one (`_clear_of_failures`); all of them where none is clear, or no trial failed (then nothing is encoded)."
+        if all(math.isfinite(l) for _, l in self.observations): return cands
+        clear = self._clear_of_failures(self.space.encode_many(cands)) if cands else None
+        return [c for c, ok in zip(cands, clear) if ok] if clear is not None and clear.any() else cands
+
     def _obs(self) -> tuple[np.ndarray, np.ndarray]:
         ok = self._scored()
         return (self.space.encode_many([c for c, _ in ok]), np.array([v for _, v in ok])) if ok else (np.zeros((0, self.space.dim)), np.zeros(0))
@@ -431,9 +437,7 @@ class MetaTuner(Tuner):
 
     def ask(self) -> dict|None:
         if self.random_share and self.past and not self._queue and self._coin.random() < self.random_share:  # the past may mislead: look elsewhere now and then
-            cands = self._candidates()
-            if cands and (clear := self._clear_of_failures(self.space.encode_many(cands))) is not None and clear.any():
-                cands = [c for c, ok in zip(cands, clear) if ok]  # elsewhere, but not where trials failed (as the consensus keeps clear of them)
+            cands = self._away_from_failures(self._candidates())  # elsewhere, but not where trials failed (as the consensus keeps clear of them)
             if cands: return self._take(cands[int(self._coin.integers(len(cands)))], 'random')
         if len(self.observations) >= 2 and not any(math.isfinite(l) for _, l in self.observations):  # every trial failed: what the past
             cands = self._candidates()                                                             # favours fails here, so look elsewhere
@@ -454,8 +458,7 @@ class MetaTuner(Tuner):
         if self.past and 'surrogate' not in self.parts:  # the warm start alone, or the consensus's pool used up: then random candidates
             return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
-        if (clear := self._clear_of_failures(self.space.encode_many(cands))) is not None and clear.any():
-            cands = [c for c, ok in zip(cands, clear) if ok]  # not where trials failed
+        cands = self._away_from_failures(cands)  # not where trials failed
         if not self._fitted: self._fit()
         self.surrogate.adapt(X, y, self._z)  # expected improvement under the adapted surrogate
         mu, sd = self.surrogate.predict(self.space.encode_many(cands), self._z)

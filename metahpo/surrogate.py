@@ -250,10 +250,10 @@ def calibration(surrogate:MetaSurrogate, tasks:Sequence[MetaTask], # tasks it di
     rng, zs = make_rng(seed), []
     adapted = getattr(surrogate, 'adapted_', None)  # the caller's adaptation, put back after
     try:
+        if not n_observed: surrogate.adapt(tasks[0].X[:0], tasks[0].y[:0], tasks[0].z)  # unadapted: the meta-trained members, for every task
         for t in tasks:
             if n_observed and len(t.y) < n_observed + 2: continue
-            if n_observed: rest, y = _adapt_to_some(surrogate, t, n_observed, rng)
-            else: surrogate.adapt(t.X[:0], t.y[:0], t.z); rest, y = np.arange(len(t.y)), t.y  # unadapted: the meta-trained members
+            rest, y = _adapt_to_some(surrogate, t, n_observed, rng) if n_observed else (np.arange(len(t.y)), t.y)
             mu, sd = surrogate.predict(t.X[rest], t.z); zs.append((y - mu) / sd)
     finally:
         if adapted is not None: surrogate.adapted_ = adapted
