@@ -268,10 +268,10 @@ def _parser() -> argparse.ArgumentParser:
                                    'with navigation and search; --check opens every page in headless Chromium.')
     d.add_argument('--out', default='docs', type=_text('--out'), help='output folder; a relative path is taken under the repository '
                    '(--repo), not the current folder (default docs)')
-    d.add_argument('--repo', default=None, help='the metahpo checkout to build from (default: the one around the current folder)')
+    d.add_argument('--repo', default=None, type=_text('--repo'), help='the metahpo checkout to build from (default: the one around the current folder)')
     d.add_argument('--check', action='store_true', help='then open every page in headless Chromium at 1400 and 800 px: load errors and warnings, '
                    'links, figures and their alt text, pages wider than the window, cut-off tables and code, search')
-    d.add_argument('--screenshots', default=None, type=_text('--screenshots'), help="--check: save a full-page screenshot of every page at both widths in this folder")
+    d.add_argument('--screenshots', default=None, type=_text('--screenshots'), help="--check: save a full-page screenshot of every page at both widths in this folder (a relative one is taken from the current folder, not --repo)")
     d.add_argument('--no-progress', action='store_true', help='hide the progress bar')
     sub.add_parser('list', help='list tasks, models and tuners', description='The built-in tasks with their models and data, and the tuners `metahpo tune --tuner` takes.')
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')

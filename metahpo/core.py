@@ -69,8 +69,9 @@ class Trial:
 
     def loss(self, direction:str) -> float:
         "The value as a quantity to minimise; `inf` for a failed trial."
-        if not self.ok or self.value is None: return math.inf
-        return -self.value if direction == 'maximize' else self.value
+        if direction == 'maximize': return math.inf if not self.ok or self.value is None else -self.value
+        if direction == 'minimize': return math.inf if not self.ok or self.value is None else self.value
+        raise MetahpoError(choices_msg('direction', direction, DIRECTIONS))  # a typo ('maximise') would have read as minimise
 
 # %% ../nbs/00_core.ipynb #cc1dd43a
 DIRECTIONS = ('maximize', 'minimize')
@@ -93,7 +94,7 @@ def check_seed(seed, allow_none:bool=True) -> int|None:
 def check_whole(name:str, v, least:int=0) -> int:
     "Return `v` as an int if it is a whole number, `least` or more (and below 2**63, what NumPy and torch hold), else raise naming argument `name`."
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or not least <= v < 2**63:
-        raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, {least} or more")
+        raise MetahpoError(f"{name}={v!r} is not allowed: give a whole number, {least} or more" + (' (and below 2**63)' if isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 2**63 else ''))
     return int(v)
 
 def make_rng(seed:int|np.random.Generator|None=None) -> np.random.Generator:
@@ -102,7 +103,8 @@ def make_rng(seed:int|np.random.Generator|None=None) -> np.random.Generator:
 
 def seed_everything(seed:int) -> None:
     "Seed Python's, NumPy's and torch's global generators (torch only if it is already imported)."
-    random.seed(seed); np.random.seed(seed % 2**32)
+    seed = check_seed(seed, allow_none=False)
+    random.seed(seed); np.random.seed(seed)
     if 'torch' in sys.modules:
         torch = sys.modules['torch']; torch.manual_seed(seed)
         if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
@@ -214,11 +216,17 @@ def _jsonable(o):
 _ENCODER = json.JSONEncoder(default=_jsonable, allow_nan=False)  # what json.dumps(obj, default=_jsonable, allow_nan=False) makes anew for each call
 
 def to_json(obj) -> str:
-    "JSON text of `obj`, with NumPy numbers made plain; NaN is refused."
-    return _ENCODER.encode(obj)
+    "JSON text of `obj`, with NumPy numbers made plain (as values and as keys); NaN is refused."
+    return _ENCODER.encode(_plain_keys(obj))
+
+def _plain_keys(o):
+    "`o` with NumPy numbers among its mappings' keys made plain (json.JSONEncoder's `default` is not asked about keys)."
+    if isinstance(o, dict): return {(k.item() if isinstance(k, np.generic) else k): _plain_keys(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [_plain_keys(v) for v in o]
+    return o
 
 def from_json(s:str|None):
-    "Inverse of `to_json`."
+    "Inverse of `to_json`, as far as JSON goes: keys come back as text, tuples as lists."
     return None if s is None else json.loads(s)
 
 def fingerprint(data:bytes|str) -> str:

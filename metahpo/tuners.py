@@ -277,15 +277,23 @@ class Budget:
         return ' or '.join(parts) or 'unbounded'
 
 # %% ../nbs/05_tuners.ipynb #8ab21f93
+def _real(v) -> float:
+    "`v` as a float: NaN for what is no number (recorded as unknown), ±inf for an int too large for a float."
+    if v is None or not isinstance(v, numbers.Real) or isinstance(v, bool): return math.nan
+    try: return float(v)
+    except OverflowError: return math.inf if v > 0 else -math.inf  # copysign would convert it too
+
 def _metrics_of(result, metric:str) -> tuple[float, dict]:
     if isinstance(result, Mapping):
         metrics = {str(k): v for k, v in result.items()}
         if metric not in metrics: raise MetahpoError(f"the objective returned metrics {sorted(metrics)} without the objective metric {metric!r}")
     elif isinstance(result, numbers.Real) and not isinstance(result, bool): metrics = {metric: result}
     else: raise MetahpoError(f"the objective returned {result!r} of type {type(result).__name__}; return a number or a mapping of metric names to numbers")
-    for k, v in metrics.items():
-        if not isinstance(v, numbers.Real) or isinstance(v, bool): raise MetahpoError(f"metric {k}={v!r} is not a number")
-    metrics = {k: float(v) for k, v in metrics.items()}
+    v = metrics[metric]
+    if not isinstance(v, numbers.Real) or isinstance(v, bool): raise MetahpoError(f"the objective metric {metric}={v!r} is not a number")
+    if odd := [f'{k}={v!r}' for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool))]:
+        logger.warning("metric(s) %s not a number: recorded as unknown", ', '.join(odd))  # the trial's score stands; None is unknown too, as NaN is
+    metrics = {k: _real(v) for k, v in metrics.items()}
     value = metrics[metric]
     if not math.isfinite(value): raise MetahpoError(f"the objective metric {metric} is {value}")
     if not in_metric_range(metric, value):  # what an import of the repository's export would refuse
@@ -306,6 +314,7 @@ def _run_inline(objective, config):
     except Exception as e:
         if (stop := interrupt_in(e)) is not None: raise type(stop)(str(e)) from e  # Ctrl-C (or SIGTERM) that Python wrapped (in a class body: 'Error calling __set_name__')
         res, err = None, f"{type(e).__name__}: {e}"
+    except SystemExit as e: res, err = None, f"SystemExit: the objective called sys.exit({e.code!r})"  # as when it runs in a trial's process: a failed trial
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
     return res, err, time.process_time() - c0, _gpu_used(), device_name()
 
@@ -404,6 +413,7 @@ def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:flo
     if err is None:
         try: value, metrics = _metrics_of(res, metric); return TrialStatus.COMPLETE, value, metrics, None, cost
         except MetahpoError as e: err = str(e)
+        except Exception as e: err = f"{type(e).__name__} while reading the objective's result: {e}"  # a number type of its own that float() refuses
     return TrialStatus.FAILED, None, {}, err, cost
 
 def _run(objective, config, timeout_s:float|None=None) -> tuple:
@@ -412,8 +422,19 @@ def _run(objective, config, timeout_s:float|None=None) -> tuple:
     out = _run_inline(objective, config) if timeout_s is None else _run_forked(objective, config, timeout_s)
     return (*out, time.perf_counter() - t0)
 
+def _check_metric(metric, allow_none:bool=True) -> None:
+    if (metric is None and allow_none) or (isinstance(metric, str) and metric): return
+    raise MetahpoError(f"metric={metric!r} is not allowed: give a metric's name, such as 'accuracy'" + (", or None (the objective's `metric`, else 'value')" if allow_none else ''))
+
+def _check_timeout(timeout_s, name:str='trial_timeout_s') -> None:
+    if timeout_s is not None and not (isinstance(timeout_s, numbers.Real) and not isinstance(timeout_s, bool) and 0 < timeout_s < math.inf):
+        raise MetahpoError(f"{name}={timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
+
 def evaluate(objective:Callable, config:Mapping, metric:str, timeout_s:float|None=None) -> tuple[TrialStatus, float|None, dict, str|None, Cost]:
     "Run `objective(config)` and return (status, value, metrics, error, cost); failures are returned, not raised."
+    if not callable(objective): raise MetahpoError(f"objective={objective!r} is not allowed: give a function of a configuration that returns a number or a mapping of metrics")
+    if not isinstance(config, Mapping): raise MetahpoError(f"config={config!r} is not allowed: give a mapping of parameter names to values")
+    _check_metric(metric, allow_none=False); _check_timeout(timeout_s, 'timeout_s')
     return _outcome(*_run(objective, config, timeout_s), metric)
 
 # %% ../nbs/05_tuners.ipynb #236cfe0f
@@ -456,8 +477,11 @@ class ProcessExecutor(Executor):
     def __init__(self, n:int, # trials at once
                  threads:int|None=None, # threads of each trial's numeric libraries; default the cores shared out
                  poll_s:float=0.5): # how often `wait` looks for a trial whose process died
-        self.slots, self.poll_s = check_concurrency(n, 'n'), poll_s
-        self.threads = threads or max(1, (os.cpu_count() or 1) // self.slots)
+        self.slots = check_concurrency(n, 'n')
+        if threads is not None: check_whole('threads', threads, least=1)
+        if isinstance(poll_s, bool) or not isinstance(poll_s, numbers.Real) or not 0 < poll_s < math.inf:
+            raise MetahpoError(f"poll_s={poll_s!r} is not allowed: give a positive, finite number of seconds")
+        self.threads, self.poll_s = (int(threads) if threads is not None else max(1, (os.cpu_count() or 1) // self.slots)), poll_s
         self._jobs: dict[int, _Child] = {}
         self._n = 0
 
@@ -579,7 +603,7 @@ def _other_tuner(record:StudyRecord, tuner:str, seed:int|None, n:int) -> str|Non
     was, now = (f"{t!r}" + ('' if s is None else f" (seed {s})") for t, s in ((record.tuner, record.seed), (tuner, seed)))
     return (f"study {record.name!r} was recorded by tuner {was} and is resumed here by {now}: its {n} trial(s) are told to this tuner as if "
             f"its own, and the study keeps {record.tuner!r}" + (f" and seed {record.seed}" if reseeded else '') +
-            " as its own; give another study name (or none: each tuner and seed has its own by default) to keep them apart")
+            " as its own" + (f" (this run's trials are recorded with seed {seed}, which proposed them)" if reseeded else '') + "; give another study name (or none: each tuner and seed has its own by default) to keep them apart")
 
 def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner made without a seed ('-unseeded')
                space:str='grid', # 'wide' (or another named space) adds itself to the name; the seed grid adds nothing
@@ -649,8 +673,7 @@ _NO_SEED = object()
 def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task) -> int|None:
     "Refuse what `tune` cannot take, naming it; return `seed` as a Python int (or None)."
     if not callable(objective): raise MetahpoError(f"objective={objective!r} is not allowed: give a function of a configuration that returns a number or a mapping of metrics")
-    if metric is not None and not (isinstance(metric, str) and metric):
-        raise MetahpoError(f"metric={metric!r} is not allowed: give a metric's name, such as 'accuracy', or None (the objective's `metric`, else 'value')")
+    _check_metric(metric)
     if task is not None and not isinstance(task, TaskRecord):
         raise MetahpoError(f"task={task!r} is not allowed: give a TaskRecord, such as TaskRecord({str(task)!r}, 'my-model', 'tabular') "
                            "(metahpo.repository), or None")
@@ -668,9 +691,7 @@ def _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, tas
                            f"is recorded as unseeded); make it with the seed, such as {type(tuner).__name__}(space, seed={seed}), or leave `seed` out")
     if repository is not None and not isinstance(repository, (Repository, str, os.PathLike)):
         raise MetahpoError(f"repository={repository!r} is not allowed: give a Repository, a file path, or None")
-    if trial_timeout_s is not None and not (isinstance(trial_timeout_s, numbers.Real) and not isinstance(trial_timeout_s, bool)
-                                            and 0 < trial_timeout_s < math.inf):
-        raise MetahpoError(f"trial_timeout_s={trial_timeout_s!r} is not allowed: give a positive, finite number of seconds or None")
+    _check_timeout(trial_timeout_s)
     return seed
 
 def _check_callbacks(callbacks) -> tuple:
@@ -725,6 +746,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     "Tune `objective` over `space` with `tuner` until `budget` is spent; record into and resume from `repository`."
     seed = _check_args(objective, tuner, seed, repository, trial_timeout_s, metric, task)
     callbacks = _check_callbacks(callbacks)
+    if not isinstance(progress, (bool, np.bool_)): raise MetahpoError(f"progress={progress!r} is not allowed: give True (a progress bar) or False")
     if isinstance(wait_s, bool) or not isinstance(wait_s, numbers.Real) or not 0 <= wait_s < math.inf:  # time.sleep would refuse it mid-study
         raise MetahpoError(f"wait_s={wait_s!r} is not allowed: give a number of seconds, 0 or more")
     if study is not None and not (isinstance(study, str) and study.strip()):
@@ -756,7 +778,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if isinstance(getattr(tuner, 'space', None), SearchSpace) and tuple(tuner.space.params) != tuple(space.params):
         raise MetahpoError(f"the tuner was made for another space ({_params(tuner.space)}) than the one tuned ({_params(space)}): "
                            "make it with the same space")
-    exhaustible = getattr(tuner, 'unique', False) and space.size <= 100_000
+    exhaustible = (n_props := proposal_count(tuner, space)) is not None and n_props <= 100_000  # a grid's points, where the space itself is not finite
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
     name = study or _default_study(objective, task, space, tag, seed)
@@ -843,15 +865,14 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     continue
                 finished = []
                 for handle, out in ex.wait():  # every trial that finished is recorded before any callback runs
-                    config, claim, started = running.pop(handle)
+                    config, claim, started = running[handle]  # left there until recorded: a failure before then releases its claim too (`finally`)
                     if out[1] == _INTERRUPTED:  # raised by the objective in a trial's process: the study stops, as it does when the objective runs here
-                        if claim is not None: repo.release(claim)
                         raise KeyboardInterrupt(_INTERRUPTED)
                     status, value, metrics, error, cost = _outcome(*out, metric)
                     if isinstance(out[0], Mapping) and metric not in out[0] and not any(t.ok for t in st.trials):  # a mistake of set-up, not of a trial
                         if callable(getattr(ex, 'cancel', None)): ex.cancel()
                         if repo is not None:  # every claim of ours given back, so that the study can go (another worker's keeps it)
-                            for c in [claim, *(r[1] for r in running.values())]:
+                            for c in [r[1] for r in running.values()]:  # this trial's among them
                                 if c is not None: repo.release(c)
                             running.clear()
                             if repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)  # so the fix can take its name
@@ -862,11 +883,12 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
                     if repo is not None: trial = repo.record(record, trial, claim=claim)
+                    del running[handle]
                     st.trials.append(trial)
                     tuner.tell(config, trial.loss(direction))
                     if error: logger.warning("trial %d failed: %s", trial.number, error)
                     best = st.best_trial
-                    bar.update(1); bar.set_postfix({metric: None if best is None else round(best.value, 4), 'failed': st.n_failed})
+                    bar.update(1); bar.set_postfix({metric: None if best is None else f'{best.value:.4g}', 'failed': st.n_failed})
                     finished.append(trial)
                 for trial in finished:
                     try:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/25_integrations.optuna.ipynb #d2f55e5a
 from __future__ import annotations
-import contextlib, copy, dataclasses, datetime as dt, json, logging, math, random, threading, time, warnings
+import contextlib, copy, dataclasses, datetime as dt, json, logging, math, random, sys, threading, time, warnings
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -116,6 +116,21 @@ def _lost_before(t) -> bool:
     a = t.system_attrs
     return t.state.name == 'FAIL' and _ATTR in a and a.get(_OLD_BEAT) is True and _OLD_ENDED not in a and 'retry_history' not in a
 
+_STOPPED = 'metahpo:stopped'  # a trial Optuna failed because Ctrl-C stopped its objective: its configuration is not known to fail
+
+def _ctrl_c_in_optimize() -> bool:
+    "Whether the trial Optuna is ending now failed because Ctrl-C (KeyboardInterrupt) stopped its objective: Optuna's `_run_trial`, below on the stack, holds what it caught (its storage keeps no reason)."
+    f = sys._getframe(1)
+    for _ in range(10):  # after_trial <- _tell_with_warning <- _run_trial: a few frames down, where Optuna's internals are as they were
+        if f is None: return False
+        if f.f_code.co_name == '_run_trial' and isinstance(f.f_locals.get('func_err'), KeyboardInterrupt): return True
+        f = f.f_back
+    return False
+
+def _stopped(t) -> bool:
+    "A trial that Ctrl-C stopped under a MetaSampler (`_STOPPED`): neither told as failed nor taken, so its configuration is offered again."
+    return t.state.name == 'FAIL' and t.system_attrs.get(_STOPPED) is True
+
 class MetaSampler(_BaseSampler):
     "An Optuna sampler that proposes through MetaTuner (or any metahpo tuner), rebuilt from the study's trials before each proposal."
     def __init__(self, space:SearchSpace|None=None, # the search space (and its name in the experience); default: the study's distributions
@@ -181,14 +196,14 @@ class MetaSampler(_BaseSampler):
             if t.state in (TS.COMPLETE, TS.FAIL, TS.PRUNED):
                 if t.number in self._told or t.number in retried: continue  # a retried trial's outcome is its retry's
                 self._told.add(t.number)
-                if _lost_before(t): self._orphans.append(c); continue  # marked lost by the sampler of before: offered again, as it was then
+                if _lost_before(t) or _stopped(t): self._orphans.append(c); continue  # lost by the sampler of before, or stopped by Ctrl-C: offered again
                 ok = t.state == TS.COMPLETE and t.value is not None and math.isfinite(t.value)
                 self.tuner.tell(c, (t.value if minimise else -t.value) if ok else math.inf)
             elif hasattr(self.tuner, 'pending'): self.tuner.pending(c)
 
     def _taken(self, trials, trial, space:SearchSpace) -> set:
         "The configurations of the other trials (finished, running, or given one by a MetaSampler)."
-        return {space.key(c) for t in trials if t.number != trial.number and not _lost_before(t) and (c := self._config(t, space)) is not None}
+        return {space.key(c) for t in trials if t.number != trial.number and not _lost_before(t) and not _stopped(t) and (c := self._config(t, space)) is not None}
 
     def sample_relative(self, study, trial, search_space:dict) -> dict:
         "The tuner's next configuration no other trial holds (Optuna calls it before the objective asks for a parameter), written to the trial first."
@@ -264,6 +279,12 @@ class MetaSampler(_BaseSampler):
 
     def reseed_rng(self) -> None: self._random.reseed_rng()
 
+    def after_trial(self, study, trial, state, values) -> None:
+        "Mark a trial that Ctrl-C stopped (Optuna records it as failed): the next run offers its configuration again, as `metahpo tune` does."
+        if state.name == 'FAIL' and _ctrl_c_in_optimize():
+            try: study._storage.set_trial_system_attr(trial._trial_id, _STOPPED, True)
+            except Exception: pass  # a storage that refuses: the trial stays failed, as Optuna recorded it
+
 # %% ../../nbs/25_integrations.optuna.ipynb #7b5fd03e
 def heartbeat_storage(url:str, # an Optuna RDB storage URL, such as 'sqlite:///optuna.db'
                       heartbeat_interval:int=60, # seconds between a running trial's heartbeats
@@ -283,8 +304,12 @@ def heartbeat_storage(url:str, # an Optuna RDB storage URL, such as 'sqlite:///o
             raise MetahpoError(f"{name}={v!r} is not allowed: give {what}")
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', optuna.exceptions.ExperimentalWarning)  # Optuna's heartbeat and its retry are marked experimental
-        return optuna.storages.RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period,
-                                          heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry), **kwargs)
+        try: return optuna.storages.RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period,
+                                               heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry), **kwargs)
+        except TypeError: raise  # an argument RDBStorage does not take: Python's message names it
+        except Exception as e:  # SQLAlchemy's, for a database it has no dialect or driver for, or cannot open
+            raise MetahpoError(f"url={url!r}: Optuna cannot open it as an RDB storage ({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
+                               "give a URL such as 'sqlite:///optuna.db', with the database's driver installed") from None
 
 def _beat_alive(study, trial_id:int) -> bool:
     "Whether the storage's heartbeat says the trial's process is alive: it has beaten, within the grace period (a trial that never beat, one driven by `ask` and `tell`, is not known to be)."
@@ -379,7 +404,7 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     if isinstance(task, str): task = TaskRecord(task, model_family, modality, meta_features=dict(meta_features) if meta_features else None)
     out, keys, retried = [], [], _retried(trials)
     for t in trials:
-        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or _lost_before(t) or not all(n in t.params for n in space.names): continue
+        if t.state not in (TS.COMPLETE, TS.FAIL, TS.PRUNED) or t.number in retried or _lost_before(t) or _stopped(t) or not all(n in t.params for n in space.names): continue
         c = {n: t.params[n] for n in space.names}
         if not space.contains(c): continue
         wall = (t.datetime_complete - t.datetime_start).total_seconds() if t.datetime_start and t.datetime_complete else 0.0

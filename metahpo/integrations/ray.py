@@ -183,11 +183,18 @@ def _watch_cluster(pids:list, # the cluster's processes that this process starte
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
 class _Attempts:
     "A Ray actor each attempt of a trial tells when it starts and, while it runs, its seconds and CPU seconds so far: a trial's time limit counts from its start (not its submission: it may wait for a free CPU or GPU), and a trial Ray ran again is charged for the attempts that died."
-    def __init__(self): self.at, self.runs = {}, {}
-    def start(self, h:int, attempt:str) -> None: self.at[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (0.0, 0.0)
-    def beat(self, h:int, attempt:str, wall_s:float, cpu_s:float) -> None: self.runs.setdefault(h, {})[attempt] = (wall_s, cpu_s)
+    def __init__(self): self.at, self.runs, self.heard = {}, {}, {}
+    def start(self, h:int, attempt:str) -> None:
+        self.at[h] = self.heard[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (0.0, 0.0)
+    def beat(self, h:int, attempt:str, wall_s:float, cpu_s:float) -> None:
+        self.heard[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (wall_s, cpu_s)
+    def quiet(self, hs:list) -> dict:
+        "Seconds since each of the trials `hs` that told anything last did (its attempt started, or told its cost)."
+        now = time.monotonic()
+        return {h: now - self.heard[h] for h in hs if h in self.heard}
     def take(self, hs:list) -> dict:
         "Each trial's attempts in the order they started, {attempt: (wall_s, cpu_s) as last told}, and forget them."
+        for h in hs: self.heard.pop(h, None)
         return {h: self.runs.pop(h, {}) for h in hs}
     def since(self) -> dict:
         "Seconds since each trial that told started (on this actor's clock: only durations cross machines), and forget them."
@@ -228,7 +235,8 @@ class RayExecutor(Executor):
         self._owner = ray_init(address, num_cpus=None if address else max(math.ceil(self.slots * num_cpus), 1))  # a local cluster has whole CPUs
         self._local = self._owner and address is None and not os.environ.get('RAY_ADDRESS')  # a local cluster it started (no other can join it)
         self._starts = None  # the actor that the trials tell when they start and what they cost (made with the first trial)
-        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit); with a limit, start and deadline once the trial starts
+        self._jobs: dict[int, tuple] = {}  # handle -> (object ref, start, deadline, limit, waits); with a limit, start and deadline once the trial starts
+        self._max_retries = max_retries
         self._check_fits(num_cpus, num_gpus)
         self._remote = self.ray.remote(num_cpus=num_cpus, num_gpus=num_gpus, max_retries=max_retries,
                                        scheduling_strategy='SPREAD' if spread else 'DEFAULT')(_ray_trial)
@@ -252,7 +260,7 @@ class RayExecutor(Executor):
                     self._drop_starts()
                     if again: raise
         ref = self._remote.remote(self._objectives[id(objective)][1], dict(config), self._starts, h, self.poll_s)
-        self._jobs[h] = (ref, t0, None, timeout_s)  # a limit counts from when the trial starts: `_started`
+        self._jobs[h] = (ref, t0, None, timeout_s, 0)  # a limit counts from when the trial starts: `_started`
         return h
 
     def _check_fits(self, num_cpus:float, num_gpus:float) -> None:
@@ -284,7 +292,7 @@ class RayExecutor(Executor):
         for h, ago in began.items():
             if h not in self._jobs or (j := self._jobs[h])[3] is None: continue
             start = j[1] if back is None else back - ago  # measured after the answer came back: never before the trial's start
-            self._jobs[h] = (j[0], start, start + j[3], j[3])  # a retried trial that tells again: from its retry
+            self._jobs[h] = (j[0], start, start + j[3], j[3], j[4])  # a retried trial that tells again: from its retry
 
     def wait(self, timeout_s=None):
         if not self._jobs: return []
@@ -295,7 +303,13 @@ class RayExecutor(Executor):
             if not ready: ready, _ = ray.wait(refs, num_returns=1, timeout=self.poll_s)
             self._started()
             ready, now, done = set(ready), time.perf_counter(), []
-            for h, (ref, t0, end, limit) in list(self._jobs.items()):
+            overdue = [h for h, j in self._jobs.items() if j[0] not in ready and j[2] is not None and now >= j[2]]
+            quiet = self._quiet(overdue)
+            for h, (ref, t0, end, limit, waits) in list(self._jobs.items()):
+                if h in quiet and waits < self._max_retries and (q := quiet[h]) > 1.5 * self.poll_s + 0.1:  # its attempt missed a word
+                    if q > 3 * self.poll_s + 1.0:  # and has said nothing since: its worker died, and Ray runs the trial again
+                        self._jobs[h] = (ref, now, now + limit, limit, waits + 1)  # its limit waits for the retry (whose start resets it)
+                    continue  # else look again before timing it out: the wait for a new worker is not the trial's
                 if ref in ready:
                     try: *out, measured = ray.get(ref)  # its wall seconds as the worker measured them, and which attempt that was
                     except ray.exceptions.RayError as e:  # the task's worker or node died more often than it was retried
@@ -308,6 +322,12 @@ class RayExecutor(Executor):
             if done: return self._charge(done)
             if deadline is not None and time.perf_counter() >= deadline: return []
 
+    def _quiet(self, hs:list) -> dict:
+        "Seconds since each trial of `hs` last told the actor anything; {} where that is not known."
+        if not hs or self._starts is None: return {}
+        try: return self.ray.get(self._starts.quiet.remote(hs), timeout=30)
+        except Exception: return {}  # the actor or its node is gone: the limits stand
+
     def _charge(self, done:list) -> list:
         "Add to each finished trial's cost its attempts that died (Ray ran it again): their seconds and CPU seconds as they last told them."
         try: runs = {} if self._starts is None else self.ray.get(self._starts.take.remote([h for h, *_ in done]), timeout=30)
@@ -315,7 +335,9 @@ class RayExecutor(Executor):
         out = []
         for h, (res, err, cpu_s, gpu, device, wall_s), measured in done:  # measured: the attempt whose cost it holds (None: none)
             tries = runs.get(h, {})
-            if measured == _LAST: measured = next(reversed(tries), None)
+            if measured == _LAST:  # stopped at its limit: its CPU seconds as its last attempt last told them, not its wall time
+                measured = next(reversed(tries), None)
+                if measured is not None and math.isnan(cpu_s): cpu_s = tries[measured][1]
             lost = [v for a, v in tries.items() if a != measured]
             if lost and measured is None: wall_s, cpu_s = 0.0, 0.0  # every attempt died: their cost is what they told
             out.append((h, (res, err, cpu_s + math.fsum(c for _, c in lost), gpu, device, wall_s + math.fsum(w for w, _ in lost))))
