@@ -103,8 +103,9 @@ def make_rng(seed:int|np.random.Generator|None=None) -> np.random.Generator:
 
 def seed_everything(seed:int) -> None:
     "Seed Python's, NumPy's and torch's global generators (torch only if it is already imported)."
-    seed = check_seed(seed, allow_none=False)
-    random.seed(seed); np.random.seed(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise MetahpoError(f"seed {seed!r} is not allowed: give a whole number (NumPy takes it modulo 2**32)")
+    seed = int(seed); random.seed(seed); np.random.seed(seed % 2**32)
     if 'torch' in sys.modules:
         torch = sys.modules['torch']; torch.manual_seed(seed)
         if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
@@ -221,7 +222,7 @@ def to_json(obj) -> str:
 
 def _plain_keys(o):
     "`o` with NumPy numbers among its mappings' keys made plain (json.JSONEncoder's `default` is not asked about keys)."
-    if isinstance(o, dict): return {(k.item() if isinstance(k, np.generic) else k): _plain_keys(v) for k, v in o.items()}
+    if isinstance(o, dict): return {(k.item() if isinstance(k, np.generic) else k): _plain_keys(v) for k, v in o.items()}  # a NumPy key equals its plain value: none collide
     if isinstance(o, (list, tuple)): return [_plain_keys(v) for v in o]
     return o
 

@@ -277,6 +277,8 @@ class Budget:
         return ' or '.join(parts) or 'unbounded'
 
 # %% ../nbs/05_tuners.ipynb #8ab21f93
+_SAID: set = set()  # the names of metrics that were no number, said once
+
 def _real(v) -> float:
     "`v` as a float: NaN for what is no number (recorded as unknown), ±inf for an int too large for a float."
     if v is None or not isinstance(v, numbers.Real) or isinstance(v, bool): return math.nan
@@ -291,7 +293,8 @@ def _metrics_of(result, metric:str) -> tuple[float, dict]:
     else: raise MetahpoError(f"the objective returned {result!r} of type {type(result).__name__}; return a number or a mapping of metric names to numbers")
     v = metrics[metric]
     if not isinstance(v, numbers.Real) or isinstance(v, bool): raise MetahpoError(f"the objective metric {metric}={v!r} is not a number")
-    if odd := [f'{k}={v!r}' for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool))]:
+    if odd := [f'{k}={v!r:.60}' for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool)) and k not in _SAID]:
+        _SAID.update(k.split('=')[0] for k in odd)  # said once per metric name in a process: not again on every trial
         logger.warning("metric(s) %s not a number: recorded as unknown", ', '.join(odd))  # the trial's score stands; None is unknown too, as NaN is
     metrics = {k: _real(v) for k, v in metrics.items()}
     value = metrics[metric]
@@ -900,7 +903,10 @@ def tune(objective:Callable, # config -> number or mapping of metrics
             if callable(getattr(ex, 'cancel', None)): ex.cancel()
             if repo is not None:
                 for _, claim, _ in running.values():
-                    if claim is not None: repo.release(claim)
+                    if claim is None: continue
+                    try: repo.release(claim)
+                    except Exception as e: logger.warning("could not release the claim of a trial in flight (%s): it lapses in a day, or when this host "
+                                                          "sees its process gone", e)  # the error that stopped the run is the one to see
         if repo is not None and new and not finished_ok and not st.trials:  # refused or stopped before its first trial: no empty study is left behind
             try:
                 if repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)

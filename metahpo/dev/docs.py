@@ -494,10 +494,26 @@ def _manifest(out:Path) -> dict:
     except (ValueError, UnicodeDecodeError): listed = {}
     return listed if isinstance(listed, dict) else {}
 
-def _not_ours(out:Path, made:list[str]) -> list[str]:
+def _digests(v) -> set:
+    "The digests a manifest entry allows: one (as a build left it), or several (as a build that was stopped while it moved its files left it)."
+    return {v} if isinstance(v, str) else {d for d in v if isinstance(d, str)} if isinstance(v, list) else set()
+
+def _as_built(path:Path, digests:set) -> bool:
+    "Whether the file at `path` is as a build wrote it: its digest is one of `digests`, also once Windows line ends are made Unix ones (a checkout with Git's autocrlf)."
+    if not digests: return False
+    data = Path(path).read_bytes()
+    return hashlib.sha256(data).hexdigest() in digests or (b'\r\n' in data and hashlib.sha256(data.replace(b'\r\n', b'\n')).hexdigest() in digests)
+
+def _not_ours(out:Path, made:Sequence[str]) -> list[str]:
     "Files in `out` that a build would replace by `made` but that no build wrote, or that were changed since one did: someone's own, never overwritten."
     listed = _manifest(out)
-    return [f for f in made if (out/f).is_file() and not (out/f).is_symlink() and listed.get(f) != _sha256(out/f)]
+    return [f for f in made if (out/f).is_file() and not (out/f).is_symlink() and not _as_built(out/f, _digests(listed.get(f)))]
+
+def _write_manifest(out:Path, entries:dict) -> None:
+    "Write `out`'s manifest whole or not at all (a stop while it is written leaves the one before), never through a link."
+    tmp = out/(SITE_MANIFEST + '.new')
+    if tmp.is_symlink(): tmp.unlink()
+    tmp.write_text(json.dumps(entries, indent=0)); os.replace(tmp, out/SITE_MANIFEST)  # replaces a link by the file, never writes through it
 
 def _stale_files(out:Path, keep:list[str]=()) -> list[str]:
     "Files of the last build in `out` that are still exactly as built and not in `keep`: the only files a build may delete."
@@ -506,7 +522,7 @@ def _stale_files(out:Path, keep:list[str]=()) -> list[str]:
         if not isinstance(rel, str) or rel in keep or Path(rel).is_absolute() or '..' in Path(rel).parts: continue
         f = out/rel
         if f.is_symlink() or not f.is_file() or not _inside(out, f): continue
-        if _sha256(f) == digest: stale.append(rel)
+        if _as_built(f, _digests(digest)): stale.append(rel)
     return stale
 
 # %% ../../nbs/29_dev.docs.ipynb #6043afab
@@ -562,6 +578,8 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
     home = next((p for p in nb_pages if p.url == 'index.html'), None)  # nbs/index.ipynb, else the README
     all_pages, index = list(nb_pages), []
     if home is None: home = _readme_page(repo, symbols, pages); all_pages.insert(0, home)
+    if mine := _not_ours(out, [p.url for p in all_pages] + [f'assets/{a}' for a in ('style.css', 'pygments.css', 'search.js', 'search_index.js')]):
+        raise _refused(out, mine)  # said before the pages are rendered; what only the render names (pictures) is looked at again below
     bar = _progress(nb_pages, progress)
     for p in bar:
         if hasattr(bar, 'set_postfix_str'): bar.set_postfix_str(p.url)
@@ -599,10 +617,9 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
             dest.write_text(page_html, encoding='utf-8')
         (tmp/'assets'/'search_index.js').write_text('window.METAHPO_SEARCH = ' + json.dumps(index, ensure_ascii=False) + ';\n', encoding='utf-8')
         made = sorted(f.relative_to(tmp).as_posix() for f in tmp.rglob('*') if f.is_file())
-        if mine := _not_ours(out, made):
-            raise MetahpoError(f"{str(out)!r} holds {len(mine)} file(s) that the site would replace but that no build of it wrote, or that were "
-                               f"changed since ({', '.join(mine[:3])}{', ...' if len(mine) > 3 else ''}): nothing was written; move them away, "
-                               "or build into another folder (out=...)")
+        if mine := _not_ours(out, made): raise _refused(out, mine)
+        listed = _manifest(out)  # a stop from here on leaves a manifest that owns both what was there and what replaces it
+        _write_manifest(out, {**{k: sorted(_digests(v)) for k, v in listed.items()}, **{f: sorted(_digests(listed.get(f)) | {_sha256(tmp/f)}) for f in made}})
         for rel in _stale_files(out, made): (out/rel).unlink()
         for f in made:
             dest = out/f
@@ -610,11 +627,15 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.is_symlink(): dest.unlink()  # replace a link by the page, never write through it
             shutil.move(tmp/f, dest)
-        if (out/SITE_MANIFEST).is_symlink(): (out/SITE_MANIFEST).unlink()  # replace a link, never write through it
-        (out/SITE_MANIFEST).write_text(json.dumps({f: _sha256(out/f) for f in made}, indent=0))
+        _write_manifest(out, {f: _sha256(out/f) for f in made})
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return {'out': str(out), 'pages': len(all_pages), 'seconds': round(time.perf_counter() - t0, 1), 'figures': figures,
             'search_entries': len(index)}
+
+def _refused(out:Path, mine:list[str]) -> MetahpoError:
+    return MetahpoError(f"{str(out)!r} holds {len(mine)} file(s) that the site would replace but that no build of it wrote, or that were "
+                        f"changed since ({', '.join(mine[:3])}{', ...' if len(mine) > 3 else ''}): nothing was written; move them away, "
+                        "or build into another folder (out=...)")
 
 def _math_cells(nb:dict) -> list[int]:
     "The markdown cells of `nb` that hold LaTeX math (`$$...$$`, or `$...$` around a command, a power or an index), outside code."
@@ -622,7 +643,7 @@ def _math_cells(nb:dict) -> list[int]:
     for i, c in enumerate(nb['cells']):
         if c['cell_type'] != 'markdown': continue
         text = re.sub(r'```.*?```|`[^`\n]*`', '', _src(c), flags=re.S)
-        if re.search(r'\$\$.+?\$\$|\$[^$\n]*(\\[A-Za-z]+|\^|_\{)[^$\n]*\$', text, flags=re.S): out.append(i)
+        if re.search(r'\$\$.+?\$\$|\$(?=\S)[^$\n]*?(\\[A-Za-z]+|\^|_\{)[^$\n]*?(?<=\S)\$(?!\d)', text, flags=re.S): out.append(i)  # pandoc's rule for inline math
     return out
 
 def _source_host(repo:Path) -> str|None:

@@ -183,18 +183,18 @@ def _watch_cluster(pids:list, # the cluster's processes that this process starte
 # %% ../../nbs/24_integrations.ray.ipynb #6c5d9488
 class _Attempts:
     "A Ray actor each attempt of a trial tells when it starts and, while it runs, its seconds and CPU seconds so far: a trial's time limit counts from its start (not its submission: it may wait for a free CPU or GPU), and a trial Ray ran again is charged for the attempts that died."
-    def __init__(self): self.at, self.runs, self.heard = {}, {}, {}
-    def start(self, h:int, attempt:str) -> None:
-        self.at[h] = self.heard[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (0.0, 0.0)
+    def __init__(self): self.at, self.runs, self.heard, self.where = {}, {}, {}, {}
+    def start(self, h:int, attempt:str, pid:int|None=None, node:str|None=None) -> None:
+        self.at[h] = self.heard[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (0.0, 0.0); self.where[h] = (pid, node)
     def beat(self, h:int, attempt:str, wall_s:float, cpu_s:float) -> None:
         self.heard[h] = time.monotonic(); self.runs.setdefault(h, {})[attempt] = (wall_s, cpu_s)
     def quiet(self, hs:list) -> dict:
-        "Seconds since each of the trials `hs` that told anything last did (its attempt started, or told its cost)."
+        "For each of the trials `hs` that told anything: (seconds since its attempt last did (started, or told its cost), that attempt's pid and node)."
         now = time.monotonic()
-        return {h: now - self.heard[h] for h in hs if h in self.heard}
+        return {h: (now - self.heard[h], *self.where.get(h, (None, None))) for h in hs if h in self.heard}
     def take(self, hs:list) -> dict:
         "Each trial's attempts in the order they started, {attempt: (wall_s, cpu_s) as last told}, and forget them."
-        for h in hs: self.heard.pop(h, None)
+        for h in hs: self.heard.pop(h, None); self.where.pop(h, None)
         return {h: self.runs.pop(h, {}) for h in hs}
     def since(self) -> dict:
         "Seconds since each trial that told started (on this actor's clock: only durations cross machines), and forget them."
@@ -205,7 +205,8 @@ class _Attempts:
 def _ray_trial(objective, config, attempts, h:int, beat_s:float):
     "Runs on a Ray worker: the objective, timed as `tune` times it, its wall seconds here (not counting the wait for a worker), and this attempt's name."
     me, t0, c0, done = uuid.uuid4().hex, time.perf_counter(), time.process_time(), threading.Event()
-    attempts.start.remote(h, me)
+    import ray
+    attempts.start.remote(h, me, os.getpid(), ray.get_runtime_context().get_node_id())  # where it runs: the driver can tell a dead attempt from a hung one
     def beat():  # what this attempt has cost so far: all that will be known of it if its worker or node dies
         while not done.wait(beat_s): attempts.beat.remote(h, me, time.perf_counter() - t0, time.process_time() - c0)
     threading.Thread(target=beat, daemon=True).start()
@@ -306,10 +307,11 @@ class RayExecutor(Executor):
             overdue = [h for h, j in self._jobs.items() if j[0] not in ready and j[2] is not None and now >= j[2]]
             quiet = self._quiet(overdue)
             for h, (ref, t0, end, limit, waits) in list(self._jobs.items()):
-                if h in quiet and waits < self._max_retries and (q := quiet[h]) > 1.5 * self.poll_s + 0.1:  # its attempt missed a word
-                    if q > 3 * self.poll_s + 1.0:  # and has said nothing since: its worker died, and Ray runs the trial again
-                        self._jobs[h] = (ref, now, now + limit, limit, waits + 1)  # its limit waits for the retry (whose start resets it)
-                    continue  # else look again before timing it out: the wait for a new worker is not the trial's
+                if h in quiet and waits < self._max_retries and quiet[h][0] > 1.5 * self.poll_s + 0.1:  # at its limit, its attempt missed a word
+                    if quiet[h][0] <= 3 * self.poll_s + 1.0: continue  # look again before timing it out
+                    if not self._alive(*quiet[h][1:]):  # its worker died: Ray runs the trial again, and the wait for a new worker is not the trial's
+                        self._jobs[h] = (ref, t0, now + self._grace(), limit, waits + 1)  # a while for the retry to start (which resets the limit)
+                        continue  # (one that hangs holding the GIL is quiet too, but alive: stopped at its limit)
                 if ref in ready:
                     try: *out, measured = ray.get(ref)  # its wall seconds as the worker measured them, and which attempt that was
                     except ray.exceptions.RayError as e:  # the task's worker or node died more often than it was retried
@@ -321,6 +323,19 @@ class RayExecutor(Executor):
                 del self._jobs[h]; done.append((h, out, measured))
             if done: return self._charge(done)
             if deadline is not None and time.perf_counter() >= deadline: return []
+
+    def _alive(self, pid:int|None, node:str|None) -> bool:
+        "Whether an attempt's worker process is known to be alive: on the driver's node by its pid, elsewhere while its node lives (not known: False)."
+        if pid is None or node is None: return False
+        try:
+            if node == self.ray.get_runtime_context().get_node_id():
+                with open(f'/proc/{pid}/stat', 'rb') as f: return f.read().rsplit(b')', 1)[-1].split()[0] != b'Z'  # a zombie has died
+            return False  # another node: Ray knows; the grace below is short
+        except Exception: return False  # gone (no /proc entry), or Ray cannot say: not known alive
+
+    def _grace(self) -> float:
+        "How long a trial whose attempt went quiet at its limit waits for a retry to start: long enough for Ray to start a worker (seconds to tens of seconds), whatever the limit, and no more (an attempt that holds the GIL is quiet too)."
+        return max(30.0, 10 * self.poll_s)
 
     def _quiet(self, hs:list) -> dict:
         "Seconds since each trial of `hs` last told the actor anything; {} where that is not known."
