@@ -14,10 +14,10 @@ from .experience import Experience, TaskEvaluations
 
 # %% auto #0
 __all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
-           'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'paired_differences',
-           'rank_agreement', 'regret_curves', 'rank_curves', 'plot_benchmark', 'figure_provenance',
-           'experience_summary', 'experience_verdicts', 'experience_table', 'plot_experience', 'hyperparameter_names',
-           'readable']
+           'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'signflip_p',
+           'paired_differences', 'rank_agreement', 'regret_curves', 'rank_curves', 'plot_benchmark',
+           'figure_provenance', 'experience_summary', 'experience_verdicts', 'experience_table', 'plot_experience',
+           'hyperparameter_names', 'readable']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -249,7 +249,8 @@ def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:in
         if per_task.isna().any().any():  # a mean over fewer tasks beside the others' would not compare
             name = per_task.columns[per_task.isna().any().to_numpy()][0]; lack = per_task.index[per_task[name].isna()].tolist()
             raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(per_task)} tasks of the runs (e.g. {lack[0]!r}), which other "
-                               "tuners ran: mean regrets over other tasks do not compare; give runs on the same tasks, or compare pairs with `paired_differences`")
+                               "tuners ran: mean regrets over other tasks do not compare; give runs on the same tasks (`paired_differences` judges a pair "
+                               "only where both tuners ran the same tasks)")
         boots = per_task.to_numpy()[rng.integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)
         for j, name in enumerate(per_task.columns):
             out.append(dict(k=k, tuner=name, regret=per_task[name].mean(), lo=np.quantile(boots[:, j], 0.025), hi=np.quantile(boots[:, j], 0.975)))
@@ -303,10 +304,29 @@ def noise_thresholds(experience:Experience, # tasks with per-repeat scores (`acc
         out[e.task.name] = min(1.0, z * math.sqrt(2) * se_point / span) if span > 0 else 1.0
     return pd.Series(out, name='threshold')
 
+def signflip_p(d:np.ndarray, n_mc:int=20_000, seed:int=0) -> float:
+    "Two-sided p-value of a paired sign-flip (randomization) test that the per-task differences `d` centre on zero: exact over every sign pattern of the non-zero differences up to 16 of them, else from `n_mc` random patterns drawn from `seed`; a tie (zero) is evidence neither way."
+    d = np.asarray(d, dtype=float)
+    d = d[np.round(d, 12) != 0]
+    m = len(d)
+    if m == 0: return 1.0
+    obs = abs(d.sum()) * (1 - 1e-9)  # a pattern as extreme as the observed one counts, float residue aside
+    if m <= 16: return float((np.abs(_signs(m) @ d) >= obs).mean())
+    flips = make_rng(seed).choice(np.array([-1.0, 1.0]), size=(n_mc, m))
+    return float((1 + (np.abs(flips @ d) >= obs).sum()) / (1 + n_mc))  # the observed pattern is one of them
+
+def _signs(m:int) -> np.ndarray:
+    "Every pattern of m signs (2**m rows), kept once made."
+    if m not in _SIGNS: _SIGNS[m] = (((np.arange(2 ** m)[:, None] >> np.arange(m)) & 1) * 2 - 1).astype(float)
+    return _SIGNS[m]
+
+_SIGNS: dict = {}
+
 def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared with every other one
                        ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
-                       min_tasks:int=3) -> pd.DataFrame: # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
-    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals); negative is `tuner` ahead."
+                       min_tasks:int=3, # fewer tasks than this: no verdict ('too few tasks'), as resampling them says nothing
+                       exact:bool=True) -> pd.DataFrame: # also a sign-flip test over tasks (column `p`), which a verdict needs below 0.05; False: the interval alone (the design rounds' rule)
+    "Mean over tasks of (`tuner`'s regret minus each other tuner's) after k evaluations, seeds averaged per task, with a paired 95% bootstrap interval over tasks (drawn from `seed` for the ks in turn: the same ks and seed, the same intervals) and the p-value of a paired sign-flip test; negative is `tuner` ahead, and a verdict needs both the interval and the test."
     ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
     _warn_unreached(res, ks)
     rng, out = make_rng(seed), []
@@ -320,9 +340,11 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
             n = int(np.isfinite(d).sum())  # tasks both tuners ran
             same = n == len(d) and per_task[other].isna().to_numpy()[~ran].all()  # and `other` ran none that `tuner` did not
             diff, lo, hi = (d.mean(), *np.quantile(d[idx].mean(1), [0.025, 0.975])) if same else (np.nan,) * 3
-            out.append(dict(k=k, tuner=tuner, other=other, diff=diff, lo=lo, hi=hi, n_tasks=n,
-                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if round(hi, 12) < 0
-                                    else 'behind' if round(lo, 12) > 0 else 'level'))  # to 12 decimals, as `average_rank`: equal means differ by float residue
+            p = (signflip_p(d, seed=seed) if same else np.nan) if exact else None
+            clear = p is None or p < 0.05  # a percentile interval over few tasks, or over few that differ, excludes zero more often than 1 time in 20
+            out.append(dict(k=k, tuner=tuner, other=other, diff=diff, lo=lo, hi=hi, n_tasks=n, **({} if p is None else {'p': p}),
+                            verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if round(hi, 12) < 0 and clear
+                                    else 'behind' if round(lo, 12) > 0 and clear else 'level'))  # to 12 decimals, as `average_rank`: equal means differ by float residue
     return pd.DataFrame(out)
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4

@@ -104,12 +104,12 @@ def _seed_arg(text:str) -> int:
     try: return check_seed(int(text), allow_none=False)
     except (ValueError, MetahpoError): raise argparse.ArgumentTypeError(f"seed {text!r} is not allowed: give a whole number from 0 to {MAX_SEED}") from None
 
-def _whole(least:int):
-    "An argparse type: a whole number, `least` or more."
+def _whole(least:int, what:str=''):
+    "An argparse type: a whole number, `least` or more (`what` it is, said when it is refused)."
     def conv(text:str) -> int:
         try: v = int(text)
         except ValueError: v = None
-        if v is None or v < least: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a whole number, {least} or more")
+        if v is None or v < least: raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a whole number, {least} or more" + (f" ({what})" if what else ''))
         return v
     conv.__name__ = f'whole number >= {least}'
     return conv
@@ -247,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
                         "meta-validation tasks with meta-train as experience (for choosing settings); loto: every task with all others; "
                         "with -apart: the same, less each tuned task's relatives (past tasks of its size and number of classes; not "
                         "for the YAHPO suites)")
-    b.add_argument('--seeds', default=5, type=_whole(1), help='seeds 0..N-1 (default 5)')
+    b.add_argument('--seeds', default=5, type=_whole(1, 'a count: --seeds N runs seeds 0 to N-1'), help='seeds 0..N-1 (default 5)')
     b.add_argument('--tuners', default=None, help='comma-separated tuner names (default: all of the suite)')
     b.add_argument('--budget', default=None, type=_whole(1), help="evaluations per run (default: the suite's)")
     b.add_argument('--tasks', default=None, help="comma-separated task names (default: every task the protocol tunes, such as the suite's meta-test tasks)")

@@ -244,6 +244,8 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
                       progress:bool=True) -> pd.DataFrame:
     "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task (`failed`: its recorded evaluations that failed)."
     from tqdm.auto import tqdm
+    if isinstance(protocol, type):  # the class: its methods would take the arguments for `self`
+        raise MetahpoError(f"protocol={protocol.__name__} is a class: give one made from it, such as {protocol.__name__}()")
     if not all(hasattr(protocol, k) for k in ('study_name', 'check_tasks', 'load', 'objective', 'budget')):
         raise MetahpoError(f"protocol={protocol!r} is not allowed: give a family's protocol, such as RFProtocol() or metahpo.metadataset_nn.neural_protocol('lstm')")
     tasks = list(dict.fromkeys(task_names(tasks))) if tasks is not None else protocol.tasks(data_dir)  # a task named twice is built once

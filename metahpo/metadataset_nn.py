@@ -183,7 +183,7 @@ class _NeuralProtocol:
         d = resolve_data_dir(check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
         if local := [t for t in tasks if self.data_folder(t)]:
             f, some = self.data_folder(local[0]), local[:3] + ['...'] * (len(local) > 3)
-            if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir, --data-dir) to a folder that holds {f}/, which task(s) {some} read; or leave them out")
+            if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds {f}/, which task(s) {some} read; or leave them out")
             if not (d / f).is_dir(): raise MetahpoError(f"data directory {str(d)!r} has no {f}/ folder, which task(s) {some} read: give the folder that holds {f}/, or leave them out")
     def limit_threads(self, n:int): lazy_import('torch', 'dl').set_num_threads(n)
 

@@ -309,6 +309,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):
         if v == [] and not (k == 'tuners' and own): raise MetahpoError(f"{k}=[] names none: give at least one" + ('' if k == 'seeds' else ', or None for all'))
     seeds = list(dict.fromkeys(check_seed(seed, allow_none=False) for seed in seeds))  # a seed named twice runs once
+    if tasks and (twice := sorted({t for t in tasks if tasks.count(t) > 1}, key=str)): warn_user(f"task(s) {', '.join(map(repr, twice))} named more than once: each runs once")
     _check_requirements(tuners)  # before the suite's tasks are read (a YAHPO suite's candidate sets are made then)
     made = first_missing_folder(out)  # the first folder this run creates
     if protocol.endswith('-apart') and s.source == 'yahpo':  # said before its candidate sets are made
@@ -502,8 +503,8 @@ def summarise(out:str|os.PathLike, experience:Experience|None=None, # the suite'
     ks = [k for k in s.ks if k <= kmax] + ([kmax] if kmax < max(s.ks) and kmax not in s.ks else [])
     tab = regret_table(res, ks=ks); tab.to_csv(out / 'regret.csv', index=False)
     paired = (paired_differences(res, 'meta', ks=ks) if 'meta' in set(res.tuner) and res.tuner.nunique() > 1 else  # without meta and another: the header alone
-              pd.DataFrame(columns=['k', 'tuner', 'other', 'diff', 'lo', 'hi', 'n_tasks', 'verdict']))
-    paired.to_csv(out / 'paired.csv', index=False)  # meta minus every other tuner, per k, with paired bootstrap intervals
+              pd.DataFrame(columns=['k', 'tuner', 'other', 'diff', 'lo', 'hi', 'n_tasks', 'p', 'verdict']))
+    paired.to_csv(out / 'paired.csv', index=False)  # meta minus every other tuner, per k, with paired bootstrap intervals and sign-flip p-values
     ranks = pd.DataFrame({k: average_rank(res, k) for k in ks}).T.rename_axis('k'); ranks.to_csv(out / 'ranks.csv')
     th = _thresholds(s, ex).reindex(sorted(set(res.task)))
     pd.DataFrame([dict(task=e.task.name, metric=e.metric, direction=e.direction, n_candidates=len(e), best=e.best_value, worst=e.worst_value)

@@ -8,7 +8,7 @@ gives; no meta-test task is used, as experience or otherwise). Runs go to result
 (a file holds every table it has run; a rerun runs only the tables it lacks, so an interrupted run resumes and
 tables added to the build are run alone); the evaluations themselves are kept beside them
 (evaluations.parquet, so the study reruns without the build); the summary writes regret.csv (mean normalised regret
-after k with a 95% bootstrap interval over tasks) and paired.csv (meta minus every other tuner, paired over tasks).
+after k with a 95% bootstrap interval over tasks) and paired.csv (meta minus every other tuner, paired over tasks; a verdict needs the sign-flip test too, as the suites').
 
     PYTHONPATH=. METAHPO_DATA_DIR=../shared/data python scripts/outside_tasks.py [--repo /work/builds/ext.db] [--seeds 3] [--tuners a,b]
     PYTHONPATH=. python scripts/outside_tasks.py --summary

@@ -46,6 +46,8 @@ from pathlib import Path
 from metahpo.metatuner import MetaTuner, score_matrix, transfer_metric, greedy_portfolio
 from metahpo.peer_base import nearest_tasks
 from metahpo.benchmark import paired_differences
+from functools import partial
+paired_differences = partial(paired_differences, exact=False)  # the interval alone: the rule the design rounds were decided by, and their files' columns
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meta_val_design import meta_val_setup
 from warm_start_offline import rank_greedy, regrets, K

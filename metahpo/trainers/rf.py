@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 import numpy as np, pandas as pd
-from ..core import MetahpoError, check_seed, check_whole, data_dir as resolve_data_dir, fingerprint
+from ..core import MetahpoError, check_seed, check_whole, data_dir as resolve_data_dir, fingerprint, warn_user
 from ..space import SearchSpace, ConfigError, check_space, get_space, trainer_space
 from .common import preload, stratified_subset, _check_seed
 from ..repository import TaskRecord
@@ -90,7 +90,14 @@ def pmlb_index(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
     missing = {'dataset', 'problem_type'} - set(idx.columns)
     if missing: raise MetahpoError(f"{str(d / 'pmlb' / 'INDEX.csv')!r} lacks the column(s) {sorted(missing)}")
     bad = [n for n in idx.dataset.astype(str) if not _safe_name(n)]
-    if bad: logger.warning("pmlb/INDEX.csv: ignoring %d name(s) that are not plain file names: %s", len(bad), bad[:3])
+    if bad: warn_user(f"pmlb/INDEX.csv: ignoring {len(bad)} name(s) that are not plain file names (a letter or digit, then letters, digits, "
+                      f"'_', '.', '+' or '-'): {', '.join(map(repr, bad[:3]))}")
+    names = idx.dataset.astype(str)
+    if 'titanic' in set(names):  # the seed task's name: its table would be the bundled Kaggle Titanic, never this one
+        warn_user("pmlb/INDEX.csv: ignoring the set named 'titanic', the name of the seed task (Kaggle's Titanic, not a PMLB set): rename its file and row")
+    if twice := sorted(set(names[names.duplicated()])):
+        warn_user(f"pmlb/INDEX.csv: {', '.join(map(repr, twice[:3]))} listed more than once: each is one task")
+    idx = idx[(names != 'titanic') & ~names.duplicated()]
     idx = idx[idx.dataset.astype(str).map(_safe_name) & (idx.problem_type == 'classification')]
     return idx.reset_index(drop=True)
 
@@ -257,7 +264,12 @@ class RandomForestTrainer:
             keep = ~np.isin(y, rare.index.to_numpy())
             X, y = X[keep].reset_index(drop=True), y[keep]
             counts = counts[counts >= n_splits]
-        if len(counts) < 2: raise MetahpoError(f"the labels hold one class only ({getattr(counts.index[0], 'item', lambda: counts.index[0])()!r}); a classifier needs at least two" if len(counts) else "no class has enough rows to cross-validate")
+        if len(counts) < 2:
+            plain = lambda v: getattr(v, 'item', lambda: v)()
+            why = (f"the labels hold one class only ({plain(counts.index[0])!r})" if len(counts) else "no class has enough rows to cross-validate") + \
+                  (f" once the {len(rare)} class(es) with fewer rows than n_splits={n_splits} are dropped ({', '.join(f'{plain(c)!r} with {n}' for c, n in rare.head(3).items())}{', ...' if len(rare) > 3 else ''})" if len(rare) else '') + \
+                  (f", in the stratified subsample of max_rows={max_rows} of its {self.n_rows_total} rows: raise max_rows" if max_rows is not None and self.n_rows_total > max_rows else '')
+            raise MetahpoError(why + ("; a classifier needs at least two" if len(counts) == 1 else ''))
         data = lambda X, y: pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)
         self.X_test = self.y_test = None
         if test_fraction is not None:  # held out before anything is cross-validated: the folds never see these rows
