@@ -661,7 +661,7 @@ def _metadataset(a) -> int:
               f"; the warnings above say why, and `metahpo studies --repo {a.repo}` lists it")
     if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
-        nz = nz[nz.task.isin(res.task)] if len(nz) else nz  # this build's tasks, not every one the repository holds
+        nz = nz[nz.task.isin(res.task[res.error.isna()])] if len(nz) else nz  # this build's tasks that ran (not one refused, say for other settings), not every one the repository holds
         if len(nz):
             rho = nz.spearman.median()
             print(f"CV noise over {_n(len(nz), 'task')} of this build: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "

@@ -7,7 +7,7 @@ corpus, columns of one file). Reads results/<suite>/meta-test and results/<suite
 
 for rf-grid, rf-wide, lstm, text and image (the YAHPO suites' tasks have no meta-features to find relatives by), and writes
 results/relatives.csv: per suite, tuner and k, on the meta-test tasks that have relatives, each tuner's mean regret with
-them and without them and the paired difference (without minus with) with its 95% bootstrap interval over those tasks;
+them and without them and the paired difference (without minus with) with its 95% bootstrap interval over those tasks and its sign-flip p (a verdict needs both);
 and, on the tasks without relatives (the same experience under both protocols), how many tasks' regret curves the two
 folders hold alike (a check that the folders differ only by what was withheld). It also writes
 results/design/outside/relatives.csv: the relatives each of the outside tables (scripts/outside_tasks.py) has among
@@ -60,7 +60,7 @@ def suite_rows(name:str) -> list[dict]:
             per = task_regret(both[both.task.isin(kin)], k)
             p = pd_kin.loc[k]
             rows.append(dict(suite=name, tuner=tuner, k=k, n_tasks=len(kin), with_relatives=per['with'].mean(), without=per['apart'].mean(),
-                             diff=p['diff'], lo=p['lo'], hi=p['hi'], verdict={'ahead': 'lower', 'behind': 'higher'}.get(p['verdict'], p['verdict']),
+                             diff=p['diff'], lo=p['lo'], hi=p['hi'], p=p.get('p'), verdict={'ahead': 'lower', 'behind': 'higher'}.get(p['verdict'], p['verdict']),
                              n_other=len(rest), other_alike=alike))
     return rows
 
