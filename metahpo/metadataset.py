@@ -258,8 +258,8 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     rows = []
     with Repository(repository) as repo: done = {t: _n_recorded(repo, protocol.study_name(t)) for t in tasks}  # evaluations recorded per task
     start = dict(done)
-    finished = set()
-    expected = lambda: sum(n if t in finished else max(n, protocol.budget) for t, n in done.items())  # a finished task runs no more
+    finished, died = set(), set()
+    expected = lambda: sum(n if t in finished and t not in died else max(n, protocol.budget) for t, n in done.items())  # a finished task runs no more; one whose worker died still owes its evaluations (the bar shows the shortfall)
     bar = tqdm(total=expected(), initial=sum(done.values()), desc=f"meta-dataset {protocol.family}/{protocol.space}", unit='evaluation',
                disable=not progress, dynamic_ncols=True)
     bar.set_postfix(tasks=f"0/{len(tasks)}")
@@ -275,6 +275,9 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
             r = _failed_row(repo, task, name, start[task], "its worker process died (killed by a signal, out of memory, or exited) "
                             + ("while building it; " if started else "before starting it, in two workers one after the other; ") +
                             "its recorded evaluations are kept: run the build again to finish it")
+            new = repo.trials(name)[start[task]:] if repo.get_study(name) is not None else []  # what it recorded before it died, and their cost
+            r.update(cpu_s=sum(t.cost.cpu_s for t in new), wall_s=sum(t.cost.wall_s for t in new))
+        died.add(task)
         logger.warning("task %s: its worker process died; the build goes on", task)
         return {**r, 'added': r['trials'] - start[task]}
     with _on_sigterm():  # SIGTERM, as Ctrl-C, stops the workers and ends here with `Terminated`
