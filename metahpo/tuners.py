@@ -293,9 +293,9 @@ def _metrics_of(result, metric:str) -> tuple[float, dict]:
     else: raise MetahpoError(f"the objective returned {result!r} of type {type(result).__name__}; return a number or a mapping of metric names to numbers")
     v = metrics[metric]
     if not isinstance(v, numbers.Real) or isinstance(v, bool): raise MetahpoError(f"the objective metric {metric}={v!r} is not a number")
-    if odd := [f'{k}={v!r:.60}' for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool)) and k not in _SAID]:
-        _SAID.update(k.split('=')[0] for k in odd)  # said once per metric name in a process: not again on every trial
-        logger.warning("metric(s) %s not a number: recorded as unknown", ', '.join(odd))  # the trial's score stands; None is unknown too, as NaN is
+    if odd := {k: v for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool)) and k not in _SAID}:
+        _SAID.update(odd)  # said once per metric name in a process: not again on every trial
+        logger.warning("metric(s) %s not a number: recorded as unknown", ', '.join(f'{k}={v!r:.60}' for k, v in odd.items()))  # the trial's score stands; None is unknown too, as NaN is
     metrics = {k: _real(v) for k, v in metrics.items()}
     value = metrics[metric]
     if not math.isfinite(value): raise MetahpoError(f"the objective metric {metric} is {value}")

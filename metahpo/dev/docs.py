@@ -578,8 +578,8 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
     home = next((p for p in nb_pages if p.url == 'index.html'), None)  # nbs/index.ipynb, else the README
     all_pages, index = list(nb_pages), []
     if home is None: home = _readme_page(repo, symbols, pages); all_pages.insert(0, home)
-    if mine := _not_ours(out, [p.url for p in all_pages] + [f'assets/{a}' for a in ('style.css', 'pygments.css', 'search.js', 'search_index.js')]):
-        raise _refused(out, mine)  # said before the pages are rendered; what only the render names (pictures) is looked at again below
+    checked = {p.url for p in all_pages} | {f'assets/{a}' for a in ('style.css', 'pygments.css', 'search.js', 'search_index.js')}
+    if mine := _not_ours(out, sorted(checked)): raise _refused(out, mine)  # said before the pages are rendered; what only the render names (pictures) is looked at below
     bar = _progress(nb_pages, progress)
     for p in bar:
         if hasattr(bar, 'set_postfix_str'): bar.set_postfix_str(p.url)
@@ -617,9 +617,9 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
             dest.write_text(page_html, encoding='utf-8')
         (tmp/'assets'/'search_index.js').write_text('window.METAHPO_SEARCH = ' + json.dumps(index, ensure_ascii=False) + ';\n', encoding='utf-8')
         made = sorted(f.relative_to(tmp).as_posix() for f in tmp.rglob('*') if f.is_file())
-        if mine := _not_ours(out, made): raise _refused(out, mine)
-        listed = _manifest(out)  # a stop from here on leaves a manifest that owns both what was there and what replaces it
-        _write_manifest(out, {**{k: sorted(_digests(v)) for k, v in listed.items()}, **{f: sorted(_digests(listed.get(f)) | {_sha256(tmp/f)}) for f in made}})
+        if mine := _not_ours(out, [f for f in made if f not in checked]): raise _refused(out, mine)
+        listed, new = _manifest(out), {f: _sha256(tmp/f) for f in made}  # each new file hashed once
+        _write_manifest(out, {**{k: sorted(_digests(v)) for k, v in listed.items()}, **{f: sorted(_digests(listed.get(f)) | {d}) for f, d in new.items()}})  # a stop from here on leaves a manifest that owns both what was there and what replaces it
         for rel in _stale_files(out, made): (out/rel).unlink()
         for f in made:
             dest = out/f
@@ -627,7 +627,7 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.is_symlink(): dest.unlink()  # replace a link by the page, never write through it
             shutil.move(tmp/f, dest)
-        _write_manifest(out, {f: _sha256(out/f) for f in made})
+        _write_manifest(out, new)  # the files as moved: the bytes hashed above
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return {'out': str(out), 'pages': len(all_pages), 'seconds': round(time.perf_counter() - t0, 1), 'figures': figures,
             'search_entries': len(index)}

@@ -325,12 +325,12 @@ class RayExecutor(Executor):
             if deadline is not None and time.perf_counter() >= deadline: return []
 
     def _alive(self, pid:int|None, node:str|None) -> bool:
-        "Whether an attempt's worker process is known to be alive: on the driver's node by its pid, elsewhere while its node lives (not known: False)."
+        "Whether an attempt's worker process is known to be alive: on the driver's node, by its pid; on another node it is not known (False, so its trial gets the short wait for a retry)."
         if pid is None or node is None: return False
         try:
             if node == self.ray.get_runtime_context().get_node_id():
                 with open(f'/proc/{pid}/stat', 'rb') as f: return f.read().rsplit(b')', 1)[-1].split()[0] != b'Z'  # a zombie has died
-            return False  # another node: Ray knows; the grace below is short
+            return False
         except Exception: return False  # gone (no /proc entry), or Ray cannot say: not known alive
 
     def _grace(self) -> float:
