@@ -413,19 +413,20 @@ def figure_provenance(fig, what:str, profile:str, n_tasks:int, n_seeds:int) -> s
 # %% ../nbs/22_benchmark.ipynb #4e5faef3
 def experience_summary(res:pd.DataFrame, # runs of `run_benchmark` with columns `n_past` (how many past tasks) and `subset` (which random subset)
                        tuner:str='meta', # the tuner compared with `others`
-                       others:Sequence[str]=(), ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0) -> pd.DataFrame:
-    "Per number of past tasks and k: every tuner's mean regret over tasks (subsets averaged per task) and `tuner` minus each of `others` with a paired 95% bootstrap interval over tasks (`vs_<other>`, `vs_<other>_lo`, `vs_<other>_hi`)."
+                       others:Sequence[str]=(), ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=2000, seed:int=0,
+                       exact:bool=True) -> pd.DataFrame: # also the paired sign-flip test's p-value (`vs_<other>_p`), as `paired_differences` gives it; False: the interval alone
+    "Per number of past tasks and k: every tuner's mean regret over tasks (subsets averaged per task) and `tuner` minus each of `others` with a paired 95% bootstrap interval over tasks (`vs_<other>`, `vs_<other>_lo`, `vs_<other>_hi`) and, with `exact`, the sign-flip test's p-value (`vs_<other>_p`)."
     missing = [c for c in ('n_past', 'subset') if c not in res]
     if missing: raise MetahpoError(f"the runs have no column {missing[0]!r}: give each run the number of past tasks it had ('n_past') and its subset ('subset')")
     ks, rows = _ks(ks, n_boot, seed), []
     for n, g in res.groupby('n_past'):
         g = g.assign(seed=g.subset)  # the subsets stand where seeds stand: averaged per task before the tasks are resampled
-        p = paired_differences(g, tuner, ks=ks, n_boot=n_boot, seed=seed) if others else None
+        p = paired_differences(g, tuner, ks=ks, n_boot=n_boot, seed=seed, exact=exact) if others else None
         for k in ks:
             row = dict(n_past=int(n), k=k, n_tasks=g.task.nunique(), subsets=g.subset.nunique(), **task_regret(g, k).mean().to_dict())
             for o in others:
                 q = p[(p.k == k) & (p.other == o)]
-                if len(q): row.update({f'vs_{o}': q['diff'].iloc[0], f'vs_{o}_lo': q.lo.iloc[0], f'vs_{o}_hi': q.hi.iloc[0]})
+                if len(q): row.update({f'vs_{o}': q['diff'].iloc[0], f'vs_{o}_lo': q.lo.iloc[0], f'vs_{o}_hi': q.hi.iloc[0], **({f'vs_{o}_p': q.p.iloc[0]} if exact else {})})
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -433,22 +434,24 @@ def _by_view(summary:pd.DataFrame) -> pd.DataFrame:
     return summary if 'view' in summary else summary.assign(view='')
 
 def experience_verdicts(summary:pd.DataFrame, # rows of `experience_summary`, of one view or several (a `view` column)
-                        other:str='meta-past', ks:Sequence[int]=(5, 10)) -> dict[int, dict]:
+                        other:str='meta-past', ks:Sequence[int]=(5, 10),
+                        test:bool=True) -> dict[int, dict]: # where the summary holds the sign-flip test (`vs_<other>_p`), a verdict needs it below 0.05 too; False: the interval alone
     "Per number of past tasks below each view's largest (all it has): the views where the compared tuner minus `other` lies below zero after some k in `ks` (`below`), and those where it lies above zero after any k (`above`)."
     d = _by_view(summary)
     if f'vs_{other}' not in d: raise MetahpoError(f"the summary compares with no tuner {other!r}: give `others=` including it to `experience_summary`")
     d = d[d.n_past < d.groupby('view').n_past.transform('max')]
-    return {int(n): dict(below=sorted(set(g[g.k.isin(ks) & (g[f'vs_{other}_hi'] < 0)].view)), above=sorted(set(g[g[f'vs_{other}_lo'] > 0].view)))
+    d = d.assign(_sure=d[f'vs_{other}_p'] < 0.05 if test and f'vs_{other}_p' in d else True)  # a summary made before the test (or without it): the interval alone
+    return {int(n): dict(below=sorted(set(g[g.k.isin(ks) & (g[f'vs_{other}_hi'] < 0) & g._sure].view)), above=sorted(set(g[(g[f'vs_{other}_lo'] > 0) & g._sure].view)))
             for n, g in d.groupby('n_past')}
 
 def experience_table(summary:pd.DataFrame, ks:Sequence[int]=(5, 10), tuner:str='meta') -> pd.DataFrame:
-    "The summary for people: per view, past tasks (each view's largest marked 'all') and k, the tasks, every tuner's mean regret and `tuner` minus each compared tuner as 'diff [lo, hi]'."
+    "The summary for people: per view, past tasks (each view's largest marked 'all') and k, the tasks, every tuner's mean regret and `tuner` minus each compared tuner as 'diff [lo, hi]', and 'p ...' where the summary holds the sign-flip test."
     d = _by_view(summary)
     d = d.assign(**{'past tasks': np.where(d.n_past == d.groupby('view').n_past.transform('max'), d.n_past.astype(str) + ' (all)', d.n_past.astype(str))})
     d = d[d.k.isin(ks)]
-    others = [c[3:] for c in d.columns if c.startswith('vs_') and not c.endswith(('_lo', '_hi'))]
-    fmt = lambda v, lo, hi: f"{0.0 if abs(v) < 5e-5 else v:+.4f} [{lo:+.4f}, {hi:+.4f}]"
-    d = d.assign(**{f'{tuner} - {o}': [fmt(*r) for r in d[[f'vs_{o}', f'vs_{o}_lo', f'vs_{o}_hi']].to_numpy()] for o in others})
+    others = [c[3:] for c in d.columns if c.startswith('vs_') and f'{c}_lo' in d.columns]  # not its _lo, _hi and _p columns
+    fmt = lambda v, lo, hi, p=np.nan: f"{0.0 if abs(v) < 5e-5 else v:+.4f} [{lo:+.4f}, {hi:+.4f}]" + ('' if np.isnan(p) else f" p {p:.3g}")  # no p: nothing differs, or no test
+    d = d.assign(**{f'{tuner} - {o}': [fmt(*r) for r in d[[f'vs_{o}', f'vs_{o}_lo', f'vs_{o}_hi'] + [f'vs_{o}_p'] * (f'vs_{o}_p' in d)].to_numpy()] for o in others})
     names = [c for c in summary.columns if c not in ('view', 'n_past', 'k', 'n_tasks', 'subsets') and not c.startswith('vs_')]
     return d.set_index(['view', 'past tasks', 'k'])[['n_tasks'] + names + [f'{tuner} - {o}' for o in others]].round(4)
 

@@ -149,7 +149,7 @@ def _build_task(args, tick=None) -> dict:
             if before >= protocol.budget and _has_metafeatures(repo, name):  # complete: nothing to run, if it measured what this protocol measures
                 s = repo.get_study(name)
                 if msg := _study_mismatch(s, (obj.task.name, obj.task.model_family, obj.task.fingerprint), obj.space, s.metric, s.direction, objective_protocol(obj)):
-                    raise RepositoryError(f"{msg}; {_OTHER_SETTINGS}")
+                    raise RepositoryError(f"{msg} in {str(repo_path)!r}; {_OTHER_SETTINGS}")
                 return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))

@@ -95,9 +95,9 @@ def summary(test:bool=False) -> pd.DataFrame:
         folder = ROOT.parent / view / ('meta-test' if test else 'meta-val') / 'runs'
         free = pd.concat([pd.read_parquet(f) for t in ('tpe', 'random') for f in sorted(folder.glob(f'{t}-seed*.parquet'))])
         f0 = {k: task_regret(free, k).mean() for k in KS}
-        s = experience_summary(r, 'meta', ('meta-past', 'zero-shot'), KS)
+        s = experience_summary(r, 'meta', ('meta-past', 'zero-shot'), KS, exact=test)  # meta-test: with the benchmark page's sign-flip test; the design views as the twelfth round read them
         parts.append(s.assign(view=view, tpe=[f0[k].get('tpe', np.nan) for k in s.k], random=[f0[k].get('random', np.nan) for k in s.k]))
-    cols = ['view', 'n_past', 'k', 'n_tasks', 'subsets', *TUNERS, 'tpe', 'random'] + [f'vs_{o}{x}' for o in ('meta-past', 'zero-shot') for x in ('', '_lo', '_hi')]
+    cols = ['view', 'n_past', 'k', 'n_tasks', 'subsets', *TUNERS, 'tpe', 'random'] + [f'vs_{o}{x}' for o in ('meta-past', 'zero-shot') for x in ('', '_lo', '_hi') + ('_p',) * test]
     out = pd.concat(parts)[cols]
     out.to_csv(ROOT / ('experience-test.csv' if test else 'experience.csv'), index=False, float_format='%.8f')  # eight decimals: an interval's end a few millionths from zero keeps its sign
     print(out.round(4).to_string())
