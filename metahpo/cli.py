@@ -316,7 +316,8 @@ def _unknown_tuner(name) -> str:
 def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experience base file; default the shipped one
                 table:bool=False, # `obj` is the user's table (--data), not a built-in task
                 say:bool=True, # print what MetaTuner learned from (not where a resumed study's budget is spent: nothing runs)
-                random_share:float=0.0): # MetaTuner's (`--random-share`)
+                random_share:float=0.0, # MetaTuner's (`--random-share`)
+                data_dir:str|None=None): # where a seed task's data is (`--data-dir`): its meta-features, where the experience holds none
     "A registered tuner's name, or for 'meta' a MetaTuner on the experience (the tuned task left out)."
     from metahpo.core import MetahpoError
     if name not in cli_tuners(): raise MetahpoError(_unknown_tuner(name))
@@ -330,6 +331,14 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
         from metahpo.metafeatures import metafeatures
         mf = metafeatures('tabular', obj.X, obj.y, seed=seed)
     if mf is None and same: mf = same[0].meta_features  # a built-in dataset at another profile (the fingerprint covers it): its data's features
+    from metahpo.tasks import TASKS
+    computed = mf is None and not table and obj.task.name in TASKS and say  # a seed task the experience does not describe: from its data, as
+    if computed:                                                                # `metahpo metadataset --seed-tasks` records them (seed 0: the data's description)
+        from metahpo.metadataset import seed_task_metafeatures
+        try: mf = seed_task_metafeatures(obj.task.name, data_dir, seed=0)
+        except Exception as e:
+            computed = False
+            print(f"note: the meta-features of {obj.task.name} could not be computed from its data ({e})", file=sys.stderr)
     if mf and not obj.task.meta_features:  # recorded with the task, so that this study is experience with meta-features later
         import dataclasses
         obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
@@ -343,7 +352,6 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter('always')
         mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name, random_share=random_share)
-    from metahpo.tasks import TASKS
     how = lambda m: f"--task {m[1]}" if m[1] in TASKS else f"name the table's file {m[1]}.csv (or .parquet)"
     for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
         warnings.warn(re.sub(r"pass task='([^']*)' so that its own", lambda m: f"{how(m)} so that its own", str(w.message)), w.category, stacklevel=2)
@@ -353,6 +361,7 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     seed_task = not table and obj.task.name in TASKS  # its meta-features are recorded by `metahpo metadataset --seed-tasks`
     print(f"MetaTuner learned from {lf['n_past']} past task{'' if lf['n_past'] == 1 else 's'} ({lf['n_evaluations']:,} evaluation{'' if lf['n_evaluations'] == 1 else 's'}) in "
           + ('the shipped experience base' if experience is None else f'the experience base {experience}')
+          + (f'; the meta-features of {obj.task.name} computed from its data (the base holds none)' if computed else '')
           + ('' if mf else '; without meta-features of this task, all past tasks count alike' + (
               f" (the experience base holds none for {obj.task.name}: `metahpo metadataset --seed-tasks` records them into the repository it is made "
               "from, then `metahpo experience` writes it again)" if seed_task else '')), file=sys.stderr)
@@ -560,7 +569,7 @@ def _tune(a) -> int:
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)
     if a.tuner == 'grid' and not spent_before and (note := ordered_grid_note(obj.space, budget.n_trials, a.seed)): print(note, file=sys.stderr)
-    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before, random_share=a.random_share)
+    tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before, random_share=a.random_share, data_dir=a.data_dir)
     executor = _executor(a, obj)
     try: meta_s = _meta_train_first(tuner, budget, n_done)  # before the repository is opened to write: stopped here, it leaves no new, empty one
     except KeyboardInterrupt as e:  # no trial of this run had started: say what is kept and how to go on, as a stop inside the study does

@@ -18,7 +18,8 @@ from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, ti
 
 # %% auto #0
 __all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
-           'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'record_seed_metafeatures']
+           'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'seed_task_metafeatures',
+           'record_seed_metafeatures']
 
 # %% ../nbs/21_metadataset.ipynb #7e19df45
 logger = logging.getLogger(__name__)
@@ -363,17 +364,28 @@ def seed_task_records(task:str, data_dir:str|os.PathLike|None=None, seed:int=0) 
         recs.setdefault(t.fingerprint, t)
     return list(recs.values())
 
+def _seed_file_there(task:str, d:Path|None) -> None:
+    "Refuse an unknown seed task, or one whose file the data directory `d` lacks, by name."
+    if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder with the seed datasets")
+    if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
+    if task in _SEED_FILES and not (d / _SEED_FILES[task]).is_file():
+        raise MetahpoError(f"seed task {task!r}: {str(d / _SEED_FILES[task])!r} is missing from the data directory {str(d)!r}; give a data directory "
+                           "that holds the seed datasets (imdb/, cifar10/, electricity/; Titanic ships with the package)")
+
+def seed_task_metafeatures(task:str, # one of `SEED_TASKS`
+                           data_dir:str|os.PathLike|None=None, # folder with imdb/, cifar10/, electricity/ (default $METAHPO_DATA_DIR)
+                           seed:int=0) -> dict[str, float]:
+    "The meta-features of a seed plan's dataset, as `record_seed_metafeatures` records them (a few seconds at most: CIFAR-10's images are decoded)."
+    d = resolve_data_dir(data_dir); _seed_file_there(task, d)
+    data, kw, _ = _seed_data(task, d)
+    return metafeatures(SEED_TASKS[task][1], *data, seed=seed, **kw)
+
 def record_seed_metafeatures(repository:str|os.PathLike|Repository, # where to record the tasks
                              data_dir:str|os.PathLike|None=None, # folder with titanic/, imdb/, cifar10/, electricity/
                              tasks:Sequence[str]=tuple(SEED_TASKS), seed:int=0) -> pd.DataFrame:
     "Compute and record the meta-features of the seed plan's datasets; one row per task with the seconds it took."
     d = resolve_data_dir(data_dir)
-    if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder with the seed datasets")
-    for task in tasks:  # every task known and its file there before the repository is opened (or made)
-        if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
-        if task in _SEED_FILES and not (d / _SEED_FILES[task]).is_file():
-            raise MetahpoError(f"seed task {task!r}: {str(d / _SEED_FILES[task])!r} is missing from the data directory {str(d)!r}; give a data directory "
-                               "that holds the seed datasets (imdb/, cifar10/, electricity/; Titanic ships with the package)")
+    for task in tasks: _seed_file_there(task, d)  # every task known and its file there before the repository is opened (or made)
     repo = repository if isinstance(repository, Repository) else Repository(repository)
     rows = []
     try:

@@ -36,6 +36,16 @@ class SeriesSource:
 
 ELECTRICITY_TARGET = 'MT_001'  # the seed plan's electricity task: never in its own experience
 
+_TARGETS = {f'uci-{ELECTRICITY_TARGET}': 'the electricity target, client MT_001', 'electricity': 'the electricity target',
+            'imdb': 'the IMDB target', 'uci_sentences_imdb': 'drawn from IMDB reviews, the IMDB target', 'cifar10': 'the CIFAR-10 target'}
+
+def _unknown_hint(unknown:Sequence[str], known:Sequence[str]) -> str:
+    "Why a seed target is no task of its family's meta-dataset (never its own experience), or the nearest known name of a misspelt one."
+    import difflib
+    if hit := [u for u in unknown if u in _TARGETS]: return f" ({hit[0]} is {_TARGETS[hit[0]]}: a seed task is never its own experience)"
+    close = difflib.get_close_matches(str(unknown[0]), list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ''
+
 def _local(series:str) -> Callable:
     def read(data_dir=None): return load_electricity(series, data_dir).to_numpy(dtype=float)
     return read
@@ -179,7 +189,7 @@ class _NeuralProtocol:
         known = self.tasks(data_dir)
         tasks = task_names(tasks, known[0])
         if unknown := sorted(set(tasks) - set(known)):
-            raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}; the tasks are: {', '.join(known)}")
+            raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}" + _unknown_hint(unknown, known) + f"; the tasks are: {', '.join(known)}")
         d = resolve_data_dir(check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
         if local := [t for t in tasks if self.data_folder(t)]:
             f, some = self.data_folder(local[0]), local[:3] + ['...'] * (len(local) > 3)

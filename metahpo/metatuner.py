@@ -401,7 +401,7 @@ class MetaTuner(Tuner):
         return _labels(self.parts, self.random_share)[1] if type(self) is MetaTuner else None  # a subclass: by its name
 
     def origin(self, config:Mapping) -> str|None:
-        "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it."
+        "Which strategy proposed `config`: one of `ORIGINS` ('consensus+surrogate': the consensus mixed with the adapted surrogate, each as far as it ranks this task's trials); None if this tuner did not propose it (of a resumed study's recorded trials, those it proposes again as `tune` replays them: a trial another tuner proposed, or this one from other experience, meta-features or seed, is None)."
         return self._origins.get(self.space.key(config))
 
     def _pool(self) -> list[dict]:

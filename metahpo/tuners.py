@@ -180,10 +180,18 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
        for p in ('tpe', 'cmaes-ws', 'nn-warm-start', 'bounding-box', 'zero-shot', 'quantile')},  # `metahpo.peers.PEERS` (its chapter checks they agree)
 }
 
+def _other_tuners(name) -> str:
+    "For a name no module knows: the close ones, and where MetaTuner and the peers are (they are passed as objects)."
+    import difflib
+    close = difflib.get_close_matches(name, [*TUNERS, *_ELSEWHERE], n=1) if isinstance(name, str) else []
+    if close and close[0] in TUNERS: return f"; did you mean {close[0]!r}?"
+    return ((f"; did you mean {close[0]!r}?" if close else '') + f"; MetaTuner ('meta') and the peers ({', '.join(n for n in _ELSEWHERE if n != 'meta')}) "
+            "are passed as tuner objects: MetaTuner(space, seed, ...) of metahpo.metatuner, make_peer(name, space, seed, ...) of metahpo.peers")
+
 def make_tuner(name:str, space:SearchSpace, seed:int|None=None) -> Tuner:
     "The tuner registered as `name`, for `space` under `seed`."
     if not isinstance(name, str) or name not in TUNERS:  # a list of names, say: refused by name, not a TypeError of a dict
-        raise MetahpoError(choices_msg('tuner', name, TUNERS) + (f"; {_ELSEWHERE[name]}" if isinstance(name, str) and name in _ELSEWHERE else ''))
+        raise MetahpoError(choices_msg('tuner', name, TUNERS) + (f"; {_ELSEWHERE[name]}" if isinstance(name, str) and name in _ELSEWHERE else _other_tuners(name)))
     return TUNERS[name](space, seed=seed)
 
 # %% ../nbs/05_tuners.ipynb #c337ea6e

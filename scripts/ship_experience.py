@@ -4,12 +4,14 @@
 
 The shipped base is imported into a fresh repository, then the matching studies (default 'meta-*') of every
 repository named, then `build_experience` writes the base again. Imports add only what is new (trials are
-known by their uid), so a build that resumed since the last merge adds its new trials and nothing twice. The
-script refuses to write when a study of the old base would lose a trial or change a value, or when a study
-would hold a configuration twice (two separate builds of one study), and prints what
-the new base holds per model family.
+known by their uid), so a build that resumed since the last merge adds its new trials and nothing twice. A study
+built again from scratch (other trials, the same configurations) adds only the configurations the base lacks, where
+every configuration both hold has the same value in both (the builds measure deterministically); the script
+refuses to write when they disagree, when a study of the old base would lose a trial or change a value, or when a
+study would hold a configuration twice, and prints what the new base holds per model family. With nothing new it
+leaves the base as it was.
 """
-import argparse, fnmatch, glob, shutil, sys, tempfile
+import argparse, fnmatch, glob, logging, shutil, sys, tempfile
 from pathlib import Path
 import numpy as np
 from metahpo.experience import build_experience, load_experience, shipped_experience_path
@@ -26,19 +28,38 @@ def main(argv=None) -> int:
     old_path = shipped_experience_path()
     old = load_experience(old_path)
     with tempfile.TemporaryDirectory() as tmp:
-        combined = Path(tmp) / 'combined.db'
+        combined, new_any = Path(tmp) / 'combined.db', False
         with Repository(combined) as repo:
             repo.import_parquet(old_path)
             for i, src in enumerate(a.repos):
                 with Repository(src) as r:
                     names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and len(r.trials(s)) >= a.min_trials]
                     parts = [r.export_parquet(Path(tmp) / f'part{i}-{j}.parquet', studies=glob.escape(name)) for j, name in enumerate(names)]
-                n = [repo.import_parquet(part) for part in parts]
-                if held := [name for name, x in zip(names, n) if x.get('held')]:  # the import leaves such evaluations out; here they are refused
-                    sys.exit(f"refused: study {held[0]} of {src} would hold a configuration twice (two separate builds of one study"
-                             f"{f', and {len(held) - 1} more' if len(held) > 1 else ''}); leave it out with --studies")
+                    theirs = {name: r.trials(name) for name in names}
+                quiet = logging.getLogger('metahpo.repository')
+                level, quiet.level = quiet.level, logging.ERROR  # the import's warnings name this script's temporary files: it says what matters below
+                try: n = [repo.import_parquet(part) for part in parts]
+                finally: quiet.level = level
+                again = 0
+                for name, x in zip(names, n):  # evaluations left out as measured here already (a study built again): the same values, or refused
+                    if not x.get('held'): continue
+                    s = repo.get_study(name)
+                    here = {s.space.key(t.config): t.value for t in repo.trials(s) if t.ok}
+                    odd = [(t.config, here[k], t.value) for t in theirs[name] if t.ok and (k := s.space.key(t.config)) in here
+                           and not np.isclose(here[k], t.value, rtol=1e-9, atol=1e-12)]
+                    if odd:
+                        c, v0, v1 = odd[0]
+                        sys.exit(f"refused: study {name} of {src} measures {len(odd)} configuration(s) the base holds with another value "
+                                 f"(e.g. {c}: {v0!r} in the base, {v1!r} in {src}): two builds of one study disagree (other settings, "
+                                 f"data or library versions); build it into another study, or leave it out with --studies")
+                    again += x['held']
                 print(f"{src}: {len(names)} studies match {a.studies!r} with at least {a.min_trials} trial(s); "
-                      f"{sum(x['studies'] for x in n)} new studies, {sum(x['trials'] for x in n)} new trials")
+                      f"{sum(x['studies'] for x in n)} new studies, {sum(x['trials'] for x in n)} new trials"
+                      + (f"; {again} evaluation(s) the base already holds, measured again with the same values, left out" if again else ''))
+                new_any = new_any or any(x['studies'] or x['trials'] for x in n)
+        if not new_any and not a.out:
+            print(f"nothing new: {old_path} is left as it was ({old})")
+            return 0
         out = Path(a.out) if a.out else Path(tmp) / 'new.parquet'
         build_experience(combined, out)
         new = load_experience(out)

@@ -55,6 +55,53 @@ def test_lstm_family_builds_resumes_and_merges(tmp_path, metahpo_cmd):
     assert {e.study: len(e) for e in new if e.study not in {o.study for o in old}} == {'meta-lstm-grid-sm-nile-seed1': 2, 'meta-lstm-grid-sm-macro-unemp-seed1': 2}
     assert new.n_evaluations == old.n_evaluations + 4
 
+def test_ship_experience_takes_a_study_built_again(tmp_path):
+    "A study of the shipped base built again from scratch (other trials, the same configurations and values) is no conflict: nothing new, the base untouched; other values are refused by name."
+    import dataclasses, uuid
+    from metahpo.experience import shipped_experience_path
+    from metahpo.repository import Repository
+    name, script = 'meta-lstm-grid-sm-nile-seed0', Path(__file__).resolve().parents[1] / 'scripts' / 'ship_experience.py'
+    with Repository(tmp_path / 'base.db') as base:
+        base.import_parquet(shipped_experience_path())
+        s, ts = base.get_study(name), base.trials(name)
+    def build_again(path, change=None):  # the same configurations measured again: new trials (new uids)
+        with Repository(path) as r:
+            rec = r.study(name, dataclasses.replace(s.task, task_id=None), s.space, s.tuner, s.metric, s.direction, s.seed, s.protocol)
+            again = [dataclasses.replace(t, uid=uuid.uuid4().hex, number=None) for t in ts[:5]]
+            if change: again[0] = dataclasses.replace(again[0], value=change, metrics={**again[0].metrics, s.metric: change})
+            r.record_many(rec, again)
+    build_again(tmp_path / 'same.db')
+    mtime = shipped_experience_path().stat().st_mtime_ns
+    r = subprocess.run([os.sys.executable, script, tmp_path / 'same.db', '--studies', name], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and '0 new studies, 0 new trials; 5 evaluation(s) the base already holds, measured again with the same values, left out' in r.stdout, r.stdout + r.stderr
+    assert 'nothing new' in r.stdout and shipped_experience_path().stat().st_mtime_ns == mtime  # the shipped file is not written again
+    assert 'part0-0.parquet' not in r.stdout + r.stderr  # the script's temporary files are not named
+    build_again(tmp_path / 'other.db', change=ts[0].value * 0.5)
+    r = subprocess.run([os.sys.executable, script, tmp_path / 'other.db', '--studies', name, '--out', tmp_path / 'x.parquet'], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and f'refused: study {name} of {tmp_path / "other.db"} measures 1 configuration(s) the base holds with another value' in r.stderr, r.stdout + r.stderr
+    assert not (tmp_path / 'x.parquet').exists()
+
+@needs_series
+def test_tune_describes_a_seed_task_its_experience_does_not(tmp_path, metahpo_cmd):
+    "`metahpo tune --task electricity --tuner meta` on experience built without `--seed-tasks` computes the task's meta-features from its data (they had counted every past task alike)."
+    import dataclasses, uuid
+    from metahpo.experience import shipped_experience_path
+    from metahpo.repository import Repository
+    with Repository(tmp_path / 'base.db') as base:
+        base.import_parquet(shipped_experience_path())
+        studies = [(s, base.trials(s)) for s in base.studies() if s.name.startswith('meta-lstm-grid-sm-')][:4]
+    with Repository(tmp_path / 'mine.db') as r:  # four LSTM studies, as a user's own build holds them: no seed task among its tasks
+        for s, ts in studies:
+            rec = r.study(s.name, dataclasses.replace(s.task, task_id=None), s.space, s.tuner, s.metric, s.direction, s.seed, s.protocol)
+            r.record_many(rec, [dataclasses.replace(t, uid=uuid.uuid4().hex, number=None) for t in ts])
+    r = run(metahpo_cmd, 'experience', '--repo', tmp_path / 'mine.db', '--out', tmp_path / 'mine.parquet')
+    assert r.returncode == 0, r.stderr
+    r = run(metahpo_cmd, 'tune', '--task', 'electricity', '--tuner', 'meta', '--experience', tmp_path / 'mine.parquet', '--budget', '1',
+            '--repo', tmp_path / 't.db', '--data-dir', DATA, '--no-progress')
+    assert r.returncode == 0 and 'the meta-features of electricity computed from its data (the base holds none)' in r.stderr, r.stdout + r.stderr
+    assert '  nearest: ' in r.stderr and 'all past tasks count alike' not in r.stderr, r.stderr
+    with Repository(tmp_path / 't.db') as repo: assert repo.get_study('electricity-lstm-meta-seed0').task.meta_features  # recorded with the study
+
 @pytest.mark.skipif(not (DATA / 'text').exists() or not (DATA / 'cifar10').exists(), reason=f"no text or CIFAR-10 data under {DATA}: set METAHPO_DATA_DIR")
 def test_neural_families_never_build_their_targets(tmp_path, metahpo_cmd):
     "The text and image families refuse their seed-plan targets as past tasks, and an unknown family is named with the choices."

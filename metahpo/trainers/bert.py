@@ -137,13 +137,15 @@ def _quiet_transformers(transformers):
         lg.set_verbosity(verbosity)
         if bars_were: lg.enable_progress_bar()
 
-def _bar_alone(transformers):
-    "Trainer's progress bar without the line of logs it writes under itself every `logging_steps`, and gone when it ends, as its prediction bars are (a tuning run's own bar stays)."
+def _bar_alone(transformers, desc:str|None=None):
+    "Trainer's progress bar, labelled `desc` as the other trainers' bars are, without the line of logs it writes under itself every `logging_steps`, and gone when it ends, as its prediction bars are (a tuning run's own bar stays)."
     class BarAlone(transformers.ProgressCallback):
         def on_log(self, args, state, control, logs=None, **kwargs): pass
         def on_train_begin(self, *args, **kwargs):
             super().on_train_begin(*args, **kwargs)
-            if self.training_bar is not None: self.training_bar.leave = False
+            if self.training_bar is not None:
+                self.training_bar.leave = False
+                if desc: self.training_bar.set_description(desc, refresh=False)
         def on_prediction_step(self, *args, **kwargs):
             super().on_prediction_step(*args, **kwargs)  # after training it makes bars that stay: one per split predicted
             if self.prediction_bar is not None: self.prediction_bar.leave = False
@@ -277,7 +279,7 @@ class BertTrainer:
             collate = transformers.DataCollatorWithPadding(enc['tokenizer'], pad_to_multiple_of=8 if cuda else None)
             trainer = transformers.Trainer(model=model, args=args, train_dataset=enc['train'], data_collator=collate, callbacks=[_abort_on_nan(transformers)])
             trainer.remove_callback(transformers.PrinterCallback)  # without a bar, Trainer prints its logs; ours go to the logger
-            if self.progress: trainer.remove_callback(transformers.ProgressCallback); trainer.add_callback(_bar_alone(transformers))  # no log lines under it
+            if self.progress: trainer.remove_callback(transformers.ProgressCallback); trainer.add_callback(_bar_alone(transformers, f"{self.name} bert"))  # no log lines under it
             t0 = time.perf_counter()
             out = trainer.train()
             train_s = time.perf_counter() - t0
