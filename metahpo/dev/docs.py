@@ -70,6 +70,27 @@ def _param_table(target) -> str:
                     f"<td>{_md2html(v.get('docment') or '').removeprefix('<p>').removesuffix('</p>').strip()}</td></tr>" for n, v in rows)
     return f'<table class="params"><thead><tr><th>parameter</th><th>type</th><th>default</th><th>what it is</th></tr></thead><tbody>{cells}</tbody></table>'
 
+_SECTION = re.compile(r'^(Args|Arguments|Parameters|Returns|Return|Raises|Yields|Notes?|Examples?):\s*$')
+
+def _google_sections(md:str) -> str:
+    "Google-style docstring sections (an inherited Ray method's, say: 'Args:' over indented 'name: text' lines) as a bold heading over a list, not one run-on paragraph; code blocks are left alone."
+    lines, out, i, fence = md.split('\n'), [], 0, False
+    indent = lambda s: len(s) - len(s.lstrip())
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith('```'): fence = not fence
+        m = None if fence else _SECTION.match(line)
+        if not m or i + 1 >= len(lines) or not lines[i + 1].strip() or indent(lines[i + 1]) <= indent(line):
+            out.append(line); i += 1; continue
+        at, items, i = indent(lines[i + 1]), [], i + 1
+        while i < len(lines) and lines[i].strip() and indent(lines[i]) >= at:
+            if indent(lines[i]) == at or not items: items.append(lines[i].strip())
+            else: items[-1] += ' ' + lines[i].strip()  # an entry's continuation
+            i += 1
+        entry = lambda t: re.sub(r'^(\*{0,2}[A-Za-z_][\w.]*)(\s*\([^)]*\))?:\s', lambda n: f"`{n[1]}`{n[2] or ''}: ", t) if m[1] in ('Args', 'Arguments', 'Parameters', 'Raises') else t
+        out += ['', f'**{m[1]}**', ''] + [f'- {entry(t)}' for t in items] + ['']
+    return '\n'.join(out)
+
 def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: where the source can be read (the notebook, on the project's host)
     "HTML documentation of `name` (a top-level object or 'Class.member') in `module`: signature, docstring, parameter table, source link."
     from nbdev.showdoc import show_doc
@@ -91,7 +112,7 @@ def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: 
     where = f'{module.__name__.replace(".", "/")}.py{line}'
     src = (f'<a class="source" href="{html.escape(source_url)}" title="the notebook this is exported from">{where}</a>' if source_url
            else f'<span class="source">{where}</span>')
-    body = _md2html(md.strip()) + _param_table(target)
+    body = _md2html(_google_sections(md.strip())) + _param_table(target)
     body = re.sub(r'<(h[34]) id="[^"]*">', r'<\1>', body)  # the anchor is the box's, not a second one on its heading
     body = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', '', body)
     return f'<div class="apidoc level{level}" id="{anchor(name)}">{src}{body}</div>'
