@@ -404,8 +404,8 @@ def figure_provenance(fig, what:str, profile:str, n_tasks:int, n_seeds:int) -> s
     and seeds, and the package version) and return the same line as a caption starting 'Figure:'. Printed in the
     cell that shows the figure, the caption becomes the figure's text on the docs site."""
     import metahpo
-    if profile not in ('CPU', 'GPU'): raise MetahpoError(choices_msg('profile', profile, ['CPU', 'GPU']))
-    line = (f"{what} ({profile} profile, {n_tasks} task{'s' * (n_tasks != 1)} x {n_seeds} seed{'s' * (n_seeds != 1)}, "
+    if profile not in ('CPU', 'GPU', 'CPU and GPU'): raise MetahpoError(choices_msg('profile', profile, ['CPU', 'GPU', 'CPU and GPU']))  # the last: a figure that sets both side by side
+    line = (f"{what} ({profile} profile{'s' * (' and ' in profile)}, {n_tasks} task{'s' * (n_tasks != 1)} x {n_seeds} seed{'s' * (n_seeds != 1)}, "
             f"metahpo {metahpo.__version__})")
     fig.text(0.5, -0.01, line, ha='center', va='top', fontsize=8, color='0.3')
     return f'Figure: {line}'

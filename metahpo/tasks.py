@@ -46,17 +46,18 @@ TASKS: dict[str, TaskSpec] = {
                         {'random_forest': _titanic_rf}),
     'electricity': TaskSpec('electricity', 'timeseries',
                             'UCI electricity load, client MT_001 (6000 hourly steps): one week in, next day out, 70/10/20 in time order; '
-                            'validation MSE (tuned), test MSE/MAE beside a seasonal-naive forecast (needs $METAHPO_DATA_DIR)',
+                            'validation MSE (tuned), test MSE/MAE beside a seasonal-naive forecast. cpu and meta (the LSTM meta-dataset\'s): 0.1 of the epochs '
+                            '(at least one), at most 2,000 training windows evenly spaced in time; full: every epoch and window (needs $METAHPO_DATA_DIR)',
                             {'lstm': _electricity_lstm}),
     'imdb': TaskSpec('imdb', 'text',
-                     'IMDB movie reviews (25,000 train, 25,000 test), BERT fine-tuned with Hugging Face Trainer; validation accuracy (tuned, '
-                     '10% of the training reviews), test accuracy and F1. cpu: packaged all-MiniLM-L6-v2, 2,000 reviews, 128 tokens, '
+                     'IMDB movie reviews (25,000 train, 25,000 test in full), BERT fine-tuned with Hugging Face Trainer; validation accuracy (tuned, '
+                     '10% of the training reviews), test accuracy and F1. cpu: packaged all-MiniLM-L6-v2, 2,000 reviews to train and 500 to validate and test, 128 tokens, '
                      'a quarter of the epochs; meta (the text meta-dataset\'s): MiniLM, 256 reviews, 64 tokens, the full epochs; full: bert-base-uncased '
                      'from the hub, all reviews, 512 tokens (needs $METAHPO_DATA_DIR)',
                      {'bert': _imdb_bert}),
     'cifar10': TaskSpec('cifar10', 'image',
-                        'CIFAR-10 (50,000 train, 10,000 test; local copy re-encoded as JPEG), ResNet-50 from scratch, SGD with augmentation; '
-                        'validation accuracy (tuned, 10% of the training images), test top-1 and top-5. cpu: 5,000 images, ImageNet stem, '
+                        'CIFAR-10 (50,000 train, 10,000 test in full; local copy re-encoded as JPEG), ResNet-50 from scratch, SGD with augmentation; '
+                        'validation accuracy (tuned, 10% of the training images), test top-1 and top-5. cpu: 5,000 images to train and 1,000 to validate and test, ImageNet stem, '
                         '0.1 of the epochs; meta (the image meta-dataset\'s): the same at 16 pixels a side, 500 to validate and test; full: all images, '
                         'CIFAR stem, mixed precision on CUDA (needs $METAHPO_DATA_DIR)',
                         {'resnet50': _cifar10_resnet}),

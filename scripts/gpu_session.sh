@@ -9,7 +9,7 @@
 #    batch 128, 10 epochs, the three learning rates;
 # 3. scripts/gpu_grid.py lstm at full scale on the batch-64 row (3 learning rates x 20/50/100 epochs), as far as
 #    its time budget goes (a grid script stops starting trials when its budget is spent).
-# Each phase has a hard time limit and a failed phase does not stop the next; everything lands in OUTDIR: the log,
+# Each phase has a hard time limit and a failed phase does not stop the next; everything lands in OUTDIR: the log (session_log.txt),
 # the probe's JSON, and each grid's JSON summary and CSV. Set PHASE_S="probe resnet lstm" caps in seconds to change
 # the limits (default "120 300 130"). bert-base-uncased's weights need the Hugging Face hub (or a local copy, given to
 # scripts/gpu_grid.py bert --model); this check measures its cost but does not fine-tune it.
@@ -34,4 +34,4 @@ log() { echo "[$(( $(date +%s) - start )) s] $*"; }
       --budget "9,$(( cap_lstm > 80 ? cap_lstm - 40 : 40 ))s" --repository /tmp/metahpo_gpu/lstm_grid.db || log "lstm ended with status $?"
   cp /tmp/metahpo_gpu/*.json /tmp/metahpo_gpu/*.csv "$out"/ 2>/dev/null
   log "done"; ls -la "$out"
-} 2>&1 | grep --line-buffered -v -e 'Warning' -e '^  warn' | tee "$out/log.txt"
+} 2>&1 | grep --line-buffered -v -e 'Warning' -e '^  warn' | tee "$out/session_log.txt"

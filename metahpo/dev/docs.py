@@ -775,7 +775,7 @@ def check_site(site:str|os.PathLike='docs', browser:str|None=None, search:str='M
                 problems += [f"{p}: figure does not render: {src}" for ok, src, alt in imgs if not ok]
                 if p.startswith('experiments/'):  # every experiment figure says where its numbers come from
                     problems += [f"{p}: figure does not say its profile, tasks, seeds and version: {alt[:80]!r}" for ok, src, alt in imgs
-                                 if not re.search(r'(CPU|GPU) profile, \d+ tasks? x \d+ seeds?, metahpo \S+', alt)]
+                                 if not re.search(r'(CPU|GPU) profiles?, \d+ tasks? x \d+ seeds?, metahpo \S+', alt)]  # 'CPU and GPU profiles': both side by side
                 for href in pg.eval_on_selector_all('a[href]', 'els => els.map(e => e.getAttribute("href"))'):
                     u = urlparse(urljoin(base + p, href))
                     if u.scheme not in ('http', 'https') or not (base + p).startswith(f'{u.scheme}://{u.netloc}/'): continue  # external
