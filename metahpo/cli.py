@@ -542,6 +542,7 @@ def _tune(a) -> int:
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction,
                        split_seed=a.split_seed)
     _trial_bars(obj, a)
+    if callable(getattr(obj, 'check_ready', None)): obj.check_ready()  # a BERT model the hub must give: refused in a second, not after a minute of retries per trial
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     elif a.profile == 'full' and a.backend == 'local' and str(getattr(obj, 'device', None) or 'cpu').startswith('cpu') and not __import__('torch').cuda.is_available():
@@ -578,7 +579,11 @@ def _tune(a) -> int:
                f"nothing was written to {a.repo}; run the same command again to start"
         print(f"\n{how} while meta-training, before any trial of this run: {kept}", file=sys.stderr)
         return code
-    with Repository(a.repo) as repo:
+    import warnings
+    with Repository(a.repo) as repo, warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message=r"study .* every one failed: nothing runs")  # said above and below in the command line's words
+        if a.no_progress and not spent_before:  # no bar: say what starts (once the repository opened), as a trial may take minutes before anything is printed
+            print(f"tuning study {study!r} into {a.repo}: budget {a.budget} ({n_done} trial(s) already done); Ctrl-C stops, the same command resumes", file=sys.stderr)
         try:
             st = tune(obj, tuner=tuner, budget=budget, seed=a.seed, repository=repo, study=study, trial_timeout_s=a.trial_timeout,
                       progress=not a.no_progress, concurrency=a.concurrency, executor=executor)
@@ -654,6 +659,12 @@ def _metadataset(a) -> int:
             from metahpo.metadataset import record_seed_metafeatures
             for r in record_seed_metafeatures(a.repo, a.data_dir, seed=a.seed).itertuples():
                 print(f"meta-features of {r.task} ({r.modality}, {r.n_features} features): {r.extract_s:.2f} s to extract, {r.load_s:.2f} s to load")
+        if a.no_progress:  # no bar: say what starts (an evaluation may take minutes before the summary), once the tasks and the repository are checked
+            proto.check_tasks(named := list(dict.fromkeys(tasks)) if tasks is not None else proto.tasks(a.data_dir), a.data_dir)
+            from metahpo.repository import Repository
+            Repository(a.repo).close()  # its path checked (and the file made, as the build makes it) before the line
+            print(f"building the {a.family} meta-dataset into {a.repo}: {len(named)} task(s), up to {proto.budget} "
+                  f"evaluation(s) each, {a.workers} worker(s); Ctrl-C stops, the same command resumes", file=sys.stderr)
         res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
     except KeyboardInterrupt as e:
         how, code = _stopped(e)

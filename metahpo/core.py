@@ -177,7 +177,8 @@ def data_dir(path:str|os.PathLike|None=None) -> Path|None:
     p = check_data_dir(path) if path is not None else os.environ.get('METAHPO_DATA_DIR')
     if p is None or p == '': return None
     p = Path(p).expanduser()
-    if not p.is_dir(): raise MetahpoError(f"data directory {str(p)!r} does not exist or is not a directory")
+    if not p.is_dir(): raise MetahpoError(f"data directory {str(p)!r} does not exist or is not a directory" + (
+        " (it is $METAHPO_DATA_DIR: set it to the folder that holds the data, or unset it where none is needed, as for Titanic and your own tables)" if path is None else ''))
     return p
 
 def first_missing_folder(path:str|os.PathLike) -> Path|None:

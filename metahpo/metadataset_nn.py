@@ -192,9 +192,10 @@ class _NeuralProtocol:
             raise MetahpoError(f"unknown {self.label} meta-dataset task(s) {unknown}" + _unknown_hint(unknown, known) + f"; the tasks are: {', '.join(known)}")
         d = resolve_data_dir(check_data_dir(data_dir))  # a folder that does not exist is refused here, not in the row of each task that reads it
         if local := [t for t in tasks if self.data_folder(t)]:
-            f, some = self.data_folder(local[0]), local[:3] + ['...'] * (len(local) > 3)
-            if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds {f}/, which task(s) {some} read; or leave them out")
-            if not (d / f).is_dir(): raise MetahpoError(f"data directory {str(d)!r} has no {f}/ folder, which task(s) {some} read: give the folder that holds {f}/, or leave them out")
+            f, some = self.data_folder(local[0]), ', '.join(local[:3]) + (f' and {len(local) - 3} more' if len(local) > 3 else '')
+            out = "or leave them out of the tasks (`tasks`; --tasks on the command line)"
+            if d is None: raise MetahpoError(f"no data directory: set METAHPO_DATA_DIR (or pass data_dir, --data-dir) to a folder that holds {f}/, which task(s) {some} read; {out}")
+            if not (d / f).is_dir(): raise MetahpoError(f"data directory {str(d)!r} has no {f}/ folder, which task(s) {some} read: give the folder that holds {f}/, {out}")
     def limit_threads(self, n:int): lazy_import('torch', 'dl').set_num_threads(n)
 
 @dataclass(frozen=True)

@@ -811,6 +811,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
         if st.n_resumed and (msg := _other_tuner(record, tuner_name, seed, st.n_resumed)): warn_user(msg)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
+    if done and not any(t.ok for t in st.trials):  # the budget spent on failures in an earlier run: nothing runs now, and there is nothing to use
+        warn_user(f"study {name!r} already holds {st.n_resumed} trial(s), the budget of {budget.n_trials}, and every one failed: nothing runs; failed trials "
+                  "count toward the budget: raise it to try again, or give another `study` (each failure and its error are recorded in the repository)")
     if done:
         for t in st.trials: tuner.tell(t.config, t.loss(st.direction))
     pending = [] if done else _replay(tuner, st)

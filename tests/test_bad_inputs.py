@@ -171,7 +171,7 @@ CLI = [
     ('metadataset-no-task', ['metadataset', '--tasks', ',', '--repo', '{d}/new.db'], "--tasks ',' names no task"),
     ('metadataset-no-pmlb', ['metadataset', '--tasks', 'parity5', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'], "no pmlb/INDEX.csv"),
     ('metadataset-lstm-no-electricity', ['metadataset', '--family', 'lstm', '--tasks', 'uci-MT_002', '--repo', '{d}/new.db', '--data-dir', '{d}/nopmlb'],
-     "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),  # was exit status 1, its failure in the summary, and new.db left
+     "has no electricity/ folder, which task(s) uci-MT_002 read"),  # was exit status 1, its failure in the summary, and new.db left
     ('docs-not-a-checkout', ['docs', '--repo', '{d}/adir', '--out', '{d}/adir/site'], "no notebooks at"),
     ('import-strict-and-skip', ['import', '{d}/e.parquet', '--strict', '--skip-invalid', '--repo', '{d}/new.db'], "not allowed with argument --strict"),
     ('command-unknown', ['tunes'], "invalid choice: 'tunes'"),
@@ -386,7 +386,7 @@ def _api_cases(tmp):
         ('neural-build-data-dir-typo', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['sm-nile', 'uci-MT_002'], tmp / 'typo', progress=False),
          f"data directory {str(tmp / 'typo')!r} does not exist"),
         ('neural-build-no-electricity', lambda: build_metadataset(tmp / 'n.db', neural_protocol('lstm', n_configs=1), ['uci-MT_002'], tmp, progress=False),
-         "has no electricity/ folder, which task(s) ['uci-MT_002'] read"),
+         "has no electricity/ folder, which task(s) uci-MT_002 read"),
         # the meta-learning core (reptile, surrogate, metatuner): each of these ran silently (or died in torch, numpy or Python) before
         ('reptile-batch-zero', lambda: reptile(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, batch=0), "batch=0 is not allowed"),
         ('fomaml-inner-lr-nan', lambda: fomaml(make_net(5, 4, 1, 0), synthetic_tasks(n_tasks=3), meta_steps=1, inner_lr=math.nan), "inner_lr=nan is not allowed"),

@@ -16,7 +16,7 @@ from .common import stratified_subset, holdout_split, own_rng, resolve_device, c
 
 # %% auto #0
 __all__ = ['logger', 'IMDB_FILES', 'TEXT_TASKS', 'BERT_PARAMS', 'BERT_DEFAULTS', 'IMDB_PROFILES', 'load_imdb', 'load_imdb_hub',
-           'load_text_task', 'minilm_path', 'model_path', 'BertTrainer']
+           'load_text_task', 'minilm_path', 'model_path', 'check_model_available', 'BertTrainer']
 
 # %% ../../nbs/13_trainers.bert.ipynb #faddafed
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def load_imdb(split:str='train', # 'train' or 'test'
     if split not in IMDB_FILES: raise MetahpoError(choices_msg('IMDB split', split, IMDB_FILES))
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds imdb/ "
-                                     "(or load IMDB from the Hugging Face hub with `load_imdb_hub`)")
+                                     "(from Python, `metahpo.trainers.bert.load_imdb_hub` reads IMDB from the Hugging Face hub instead: it needs network and metahpo[dl])")
     p = d / 'imdb' / IMDB_FILES[split]
     if not p.exists(): raise MetahpoError(f"no imdb/{IMDB_FILES[split]} under data directory {str(d)!r}; the {split} split is read from that file")
     df = pd.read_parquet(p, columns=['text', 'label'])
@@ -95,6 +95,18 @@ def minilm_path() -> Path:
 def model_path(model:str) -> str:
     "What `from_pretrained` gets for `model`: the packaged MiniLM for 'minilm', else the hub name or folder as given."
     return str(minilm_path()) if model == 'minilm' else str(model)
+
+def check_model_available(model:str) -> None:
+    """Refuse, in well under a second, a hub model that is neither in the local Hugging Face cache nor reachable: without
+    this, each trial spends about a minute on the hub's retries before it fails (and counts toward the budget)."""
+    if model == 'minilm' or Path(str(model)).expanduser().is_dir(): return
+    hub = lazy_import('huggingface_hub', 'dl')
+    if isinstance(hub.try_to_load_from_cache(str(model), 'config.json'), str): return  # in the cache: it loads offline
+    try: hub.HfApi().model_info(str(model), timeout=10)  # one try, no retries
+    except Exception as e:
+        raise MetahpoError(f"model {model!r} is not in the Hugging Face cache and the hub does not give it ({type(e).__name__}: {str(e)[:120]}): "
+                           f"download it where there is network (`huggingface-cli download {model}`: it then loads from the cache, also with "
+                           f"HF_HUB_OFFLINE=1), give a local model folder, or use the packaged MiniLM (model='minilm'; --profile cpu or meta)") from None
 
 # %% ../../nbs/13_trainers.bert.ipynb #5a181e1b
 BERT_PARAMS = tuple(get_space('bert', wide=True).names)
@@ -218,6 +230,10 @@ class BertTrainer:
         "The seed plan's text task: the IMDB reviews from the local data directory."
         return cls(load_imdb('train', data_dir), load_imdb('test', data_dir), name=name, **kwargs)
 
+    def check_ready(self) -> None:
+        "Refuse now, not in every trial, a model that cannot be loaded here (a hub name neither cached nor reachable)."
+        check_model_available(self.model)
+
     @property
     def n_classes(self) -> int: return len(self.classes)
     @property
@@ -238,6 +254,7 @@ class BertTrainer:
         if self._encoded is None:
             transformers = lazy_import('transformers', 'dl')
             with _quiet_transformers(transformers):
+                check_model_available(self.model)  # before the hub's retries
                 tok = transformers.AutoTokenizer.from_pretrained(model_path(self.model))
             enc = {}
             for k, df in self.parts.items():

@@ -52,7 +52,7 @@ def load_electricity(series:str='MT_001', # a name from `electricity_series()`, 
     name = _canonical(series)
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds electricity/ "
-                                     "(or load the UCI data from the Hugging Face hub with `load_electricity_hub`)")
+                                     "(from Python, `metahpo.trainers.lstm.load_electricity_hub` reads the UCI data from the Hugging Face hub instead: it needs network and metahpo[dl])")
     source, col = name.split('/') if '/' in name else (name, 'Y')
     fname = {'uci': UCI_FILE, 'etth1': ETTH1_FILE, 'taylor': TAYLOR_FILE}[source]
     p = d / 'electricity' / fname

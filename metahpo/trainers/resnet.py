@@ -62,7 +62,7 @@ def load_cifar10(split:str='train', # 'train' or 'test'
     codes = _class_codes(classes)
     d = resolve_data_dir(data_dir)
     if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder that holds cifar10/ "
-                                     "(or load CIFAR-10 from the Hugging Face hub with `load_cifar10_hub`)")
+                                     "(from Python, `metahpo.trainers.resnet.load_cifar10_hub` reads CIFAR-10 from the Hugging Face hub instead: it needs network and metahpo[dl])")
     p = d / 'cifar10' / CIFAR10_FILE
     if not p.exists(): raise MetahpoError(f"no cifar10/{CIFAR10_FILE} under data directory {str(d)!r}")
     df = pd.read_parquet(p, columns=['split', 'label', 'jpeg'], filters=[('split', '==', split)])
