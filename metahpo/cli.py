@@ -542,7 +542,6 @@ def _tune(a) -> int:
         make_objective(a.task or 'titanic', a.model, data_dir=a.data_dir, seed=a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction,
                        split_seed=a.split_seed)
     _trial_bars(obj, a)
-    if callable(getattr(obj, 'check_ready', None)): obj.check_ready()  # a BERT model the hub must give: refused in a second, not after a minute of retries per trial
     if a.profile != 'cpu' and obj.task.model_family == 'random_forest':
         print(f"note: a random forest has one profile: --profile {a.profile} measures as the default does (the study's name says {a.profile})", file=sys.stderr)
     elif a.profile == 'full' and a.backend == 'local' and str(getattr(obj, 'device', None) or 'cpu').startswith('cpu') and not __import__('torch').cuda.is_available():
@@ -569,6 +568,7 @@ def _tune(a) -> int:
                       "nothing new runs (raise --budget to go on)" if spent_before else '')
                       + (f"; the duration in --budget {a.budget} is this run's: new trials start for {budget.seconds:g} s from now" if budget.seconds is not None and not spent_before else ''),
                       file=sys.stderr)
+    if not spent_before and callable(getattr(obj, 'check_ready', None)): obj.check_ready()  # a BERT model the hub must give: refused at once, not after a minute of retries per trial
     if a.tuner == 'grid' and not spent_before and (note := ordered_grid_note(obj.space, budget.n_trials, a.seed)): print(note, file=sys.stderr)
     tuner = _make_tuner(a.tuner, obj, a.seed, a.experience, table=a.data is not None, say=not spent_before, random_share=a.random_share, data_dir=a.data_dir)
     executor = _executor(a, obj)

@@ -365,9 +365,9 @@ def seed_task_records(task:str, data_dir:str|os.PathLike|None=None, seed:int=0) 
     return list(recs.values())
 
 def _seed_file_there(task:str, d:Path|None) -> None:
-    "Refuse an unknown seed task, or one whose file the data directory `d` lacks, by name."
-    if d is None: raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder with the seed datasets")
+    "Refuse an unknown seed task, or one whose file the data directory `d` lacks, by name (Titanic ships with the package: it needs none)."
     if task not in SEED_TASKS: raise MetahpoError(choices_msg('seed task', task, SEED_TASKS))
+    if d is None and task != 'titanic': raise MetahpoError("no data directory: set METAHPO_DATA_DIR (or pass data_dir) to a folder with the seed datasets")
     if task in _SEED_FILES and not (d / _SEED_FILES[task]).is_file():
         raise MetahpoError(f"seed task {task!r}: {str(d / _SEED_FILES[task])!r} is missing from the data directory {str(d)!r}; give a data directory "
                            "that holds the seed datasets (imdb/, cifar10/, electricity/; Titanic ships with the package)")

@@ -18,6 +18,18 @@ from metahpo.experience import build_experience, load_experience, shipped_experi
 from metahpo.repository import Repository
 
 
+class _Below(logging.Filter):
+    "Let through only records at `level` or above (a filter, so that the logger's own level and its cache stay as they were)."
+    def __init__(self, level:int): super().__init__(); self.level = level
+    def filter(self, record) -> bool: return record.levelno >= self.level
+
+def _same(old, new) -> bool:
+    "Whether two experience bases hold the same studies, evaluations and meta-features."
+    rows = lambda ex: {(e.study, e.space.key(c), repr(float(v))) for e in ex for c, v in zip(e.configs, e.values)}  # repr: a NaN equals a NaN
+    mf = lambda ex: {(t.name, t.model_family, t.fingerprint): repr(sorted((t.meta_features or {}).items())) for t in ex.tasks}
+    return rows(old) == rows(new) and mf(old) == mf(new)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('repos', nargs='+', help='repositories holding meta-dataset studies')
@@ -28,7 +40,7 @@ def main(argv=None) -> int:
     old_path = shipped_experience_path()
     old = load_experience(old_path)
     with tempfile.TemporaryDirectory() as tmp:
-        combined, new_any = Path(tmp) / 'combined.db', False
+        combined = Path(tmp) / 'combined.db'
         with Repository(combined) as repo:
             repo.import_parquet(old_path)
             for i, src in enumerate(a.repos):
@@ -36,10 +48,10 @@ def main(argv=None) -> int:
                     names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and len(r.trials(s)) >= a.min_trials]
                     parts = [r.export_parquet(Path(tmp) / f'part{i}-{j}.parquet', studies=glob.escape(name)) for j, name in enumerate(names)]
                     theirs = {name: r.trials(name) for name in names}
-                quiet = logging.getLogger('metahpo.repository')
-                level, quiet.level = quiet.level, logging.ERROR  # the import's warnings name this script's temporary files: it says what matters below
+                quiet, hush = logging.getLogger('metahpo.repository'), _Below(logging.ERROR)
+                quiet.addFilter(hush)  # the import's warnings name this script's temporary files: it says what matters below
                 try: n = [repo.import_parquet(part) for part in parts]
-                finally: quiet.level = level
+                finally: quiet.removeFilter(hush)
                 again = 0
                 for name, x in zip(names, n):  # evaluations left out as measured here already (a study built again): the same values, or refused
                     if not x.get('held'): continue
@@ -56,10 +68,7 @@ def main(argv=None) -> int:
                 print(f"{src}: {len(names)} studies match {a.studies!r} with at least {a.min_trials} trial(s); "
                       f"{sum(x['studies'] for x in n)} new studies, {sum(x['trials'] for x in n)} new trials"
                       + (f"; {again} evaluation(s) the base already holds, measured again with the same values, left out" if again else ''))
-                new_any = new_any or any(x['studies'] or x['trials'] for x in n)
-        if not new_any and not a.out:
-            print(f"nothing new: {old_path} is left as it was ({old})")
-            return 0
+
         out = Path(a.out) if a.out else Path(tmp) / 'new.parquet'
         build_experience(combined, out)
         new = load_experience(out)
@@ -73,6 +82,9 @@ def main(argv=None) -> int:
                 sys.exit(f"refused: study {e.study} would lose or change an evaluation")
         for f in new:  # two builds of one study (the same name, other trials) would repeat configurations
             if len({f.space.key(c) for c in f.configs}) < len(f.configs): sys.exit(f"refused: study {f.study} would hold a configuration twice; leave it out with --studies")
+        if not a.out and _same(old, new):  # no study, evaluation or meta-feature added: the shipped file is not written again
+            print(f"nothing new: {old_path} is left as it was ({old})")
+            return 0
         if not a.out: shutil.copyfile(out, old_path)
         dest = Path(a.out) if a.out else old_path
     summary = new.summary()

@@ -55,31 +55,51 @@ def test_lstm_family_builds_resumes_and_merges(tmp_path, metahpo_cmd):
     assert {e.study: len(e) for e in new if e.study not in {o.study for o in old}} == {'meta-lstm-grid-sm-nile-seed1': 2, 'meta-lstm-grid-sm-macro-unemp-seed1': 2}
     assert new.n_evaluations == old.n_evaluations + 4
 
-def test_ship_experience_takes_a_study_built_again(tmp_path):
-    "A study of the shipped base built again from scratch (other trials, the same configurations and values) is no conflict: nothing new, the base untouched; other values are refused by name."
-    import dataclasses, uuid
-    from metahpo.experience import shipped_experience_path
+def _ship_script(base):
+    "scripts/ship_experience.py as a module whose shipped base is `base` (a copy): a test never writes the package's file."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('ship_experience', Path(__file__).resolve().parents[1] / 'scripts' / 'ship_experience.py')
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    mod.shipped_experience_path = lambda: base
+    return mod
+
+def test_ship_experience_takes_a_study_built_again(tmp_path, capsys):
+    "A study of the base built again from scratch (other trials, the same configurations and values) is no conflict: nothing new, the base untouched; other values are refused by name; new meta-features are something new."
+    import dataclasses, shutil, uuid
+    from metahpo.experience import shipped_experience_path, build_experience
     from metahpo.repository import Repository
-    name, script = 'meta-lstm-grid-sm-nile-seed0', Path(__file__).resolve().parents[1] / 'scripts' / 'ship_experience.py'
-    with Repository(tmp_path / 'base.db') as base:
-        base.import_parquet(shipped_experience_path())
-        s, ts = base.get_study(name), base.trials(name)
+    name = 'meta-lstm-grid-sm-nile-seed0'
+    with Repository(tmp_path / 'full.db') as full:
+        full.import_parquet(shipped_experience_path())
+        s, ts = full.get_study(name), full.trials(name)
     def build_again(path, change=None):  # the same configurations measured again: new trials (new uids)
         with Repository(path) as r:
             rec = r.study(name, dataclasses.replace(s.task, task_id=None), s.space, s.tuner, s.metric, s.direction, s.seed, s.protocol)
             again = [dataclasses.replace(t, uid=uuid.uuid4().hex, number=None) for t in ts[:5]]
             if change: again[0] = dataclasses.replace(again[0], value=change, metrics={**again[0].metrics, s.metric: change})
             r.record_many(rec, again)
+    base = tmp_path / 'base.parquet'; shutil.copyfile(shipped_experience_path(), base)
+    ship = _ship_script(base)
     build_again(tmp_path / 'same.db')
-    mtime = shipped_experience_path().stat().st_mtime_ns
-    r = subprocess.run([os.sys.executable, script, tmp_path / 'same.db', '--studies', name], capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0 and '0 new studies, 0 new trials; 5 evaluation(s) the base already holds, measured again with the same values, left out' in r.stdout, r.stdout + r.stderr
-    assert 'nothing new' in r.stdout and shipped_experience_path().stat().st_mtime_ns == mtime  # the shipped file is not written again
-    assert 'part0-0.parquet' not in r.stdout + r.stderr  # the script's temporary files are not named
+    mtime = base.stat().st_mtime_ns
+    assert ship.main([str(tmp_path / 'same.db'), '--studies', name]) == 0
+    out = capsys.readouterr()
+    assert '0 new studies, 0 new trials; 5 evaluation(s) the base already holds, measured again with the same values, left out' in out.out, out
+    assert 'nothing new' in out.out and base.stat().st_mtime_ns == mtime  # the base is not written again
+    assert 'part0-0.parquet' not in out.out + out.err  # the script's temporary files are not named
     build_again(tmp_path / 'other.db', change=ts[0].value * 0.5)
-    r = subprocess.run([os.sys.executable, script, tmp_path / 'other.db', '--studies', name, '--out', tmp_path / 'x.parquet'], capture_output=True, text=True, timeout=300)
-    assert r.returncode == 1 and f'refused: study {name} of {tmp_path / "other.db"} measures 1 configuration(s) the base holds with another value' in r.stderr, r.stdout + r.stderr
-    assert not (tmp_path / 'x.parquet').exists()
+    with pytest.raises(SystemExit) as e: ship.main([str(tmp_path / 'other.db'), '--studies', name])
+    assert f'refused: study {name} of {tmp_path / "other.db"} measures 1 configuration(s) the base holds with another value' in str(e.value.code), e.value.code
+    assert base.stat().st_mtime_ns == mtime
+    with Repository(tmp_path / 'bare.db') as r:  # a base whose sm-nile has no meta-features; a build that has them adds them
+        r.import_parquet(shipped_experience_path())
+        r._con.execute("UPDATE tasks SET meta_features='{}' WHERE name='sm-nile'"); r._con.commit()
+    build_experience(tmp_path / 'bare.db', base)
+    assert not next(t for t in ship.load_experience(base).tasks if t.name == 'sm-nile').meta_features
+    with Repository(tmp_path / 'same.db') as r: r.add_task(dataclasses.replace(s.task, task_id=None))  # its build recorded them
+    assert ship.main([str(tmp_path / 'same.db'), '--studies', name]) == 0
+    assert 'nothing new' not in capsys.readouterr().out
+    assert next(t for t in ship.load_experience(base).tasks if t.name == 'sm-nile').meta_features == s.task.meta_features
 
 @needs_series
 def test_tune_describes_a_seed_task_its_experience_does_not(tmp_path, metahpo_cmd):

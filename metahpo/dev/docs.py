@@ -82,13 +82,19 @@ def _google_sections(md:str) -> str:
         m = None if fence else _SECTION.match(line)
         if not m or i + 1 >= len(lines) or not lines[i + 1].strip() or indent(lines[i + 1]) <= indent(line):
             out.append(line); i += 1; continue
-        at, items, i = indent(lines[i + 1]), [], i + 1
-        while i < len(lines) and lines[i].strip() and indent(lines[i]) >= at:
-            if indent(lines[i]) == at or not items: items.append(lines[i].strip())
-            else: items[-1] += ' ' + lines[i].strip()  # an entry's continuation
-            i += 1
-        entry = lambda t: re.sub(r'^(\*{0,2}[A-Za-z_][\w.]*)(\s*\([^)]*\))?:\s', lambda n: f"`{n[1]}`{n[2] or ''}: ", t) if m[1] in ('Args', 'Arguments', 'Parameters', 'Raises') else t
-        out += ['', f'**{m[1]}**', ''] + [f'- {entry(t)}' for t in items] + ['']
+        at, block, i = indent(lines[i + 1]), [], i + 1
+        while i < len(lines) and lines[i].strip() and indent(lines[i]) >= at: block.append(lines[i]); i += 1
+        named = re.compile(r'^(\*{0,2}[A-Za-z_][\w.]*)(\s*\([^)]*\))?:\s')  # 'name: text' or 'name (type): text'
+        if any(l.lstrip().startswith('>>>') for l in block):  # a doctest: code, as written
+            out += ['', f'**{m[1]}**', '', '```python'] + [l[at:] for l in block] + ['```', '']; continue
+        items = []
+        for l in block:  # an entry per 'name: text' line at the section's indent; any other line continues the one before
+            if not items or (indent(l) == at and named.match(l.strip())): items.append(l.strip())
+            else: items[-1] += ' ' + l.strip()
+        if not any(named.match(t) for t in items):  # prose (what a method returns): one paragraph
+            out += ['', f'**{m[1]}**', '', ' '.join(items), '']; continue
+        code = lambda n: f"`{n[1]}`{n[2] or ''}: "  # the name as code, its type as written
+        out += ['', f'**{m[1]}**', ''] + ['- ' + named.sub(code, t) for t in items] + ['']
     return '\n'.join(out)
 
 def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: where the source can be read (the notebook, on the project's host)

@@ -97,12 +97,21 @@ def model_path(model:str) -> str:
     return str(minilm_path()) if model == 'minilm' else str(model)
 
 def check_model_available(model:str) -> None:
-    """Refuse, in well under a second, a hub model that is neither in the local Hugging Face cache nor reachable: without
-    this, each trial spends about a minute on the hub's retries before it fails (and counts toward the budget)."""
-    if model == 'minilm' or Path(str(model)).expanduser().is_dir(): return
+    """Refuse a model that cannot be loaded here: a folder that does not exist, or a hub name neither in the local Hugging
+    Face cache nor reachable (one try, at most 10 s; without it, each trial spends about a minute on the hub's retries
+    before it fails, and counts toward the budget)."""
+    model = str(model)
+    if model == 'minilm' or Path(model).is_dir(): return
+    if model.startswith(('.', '/', '~')) or os.sep in model.strip('/').replace('/', '', 1):  # a folder's path, not a hub name ('org/name')
+        raise MetahpoError(f"model {model!r} is no folder here (a model folder holds config.json and the weights); give an existing folder, "
+                           "a Hugging Face hub name such as 'bert-base-uncased', or 'minilm'")
     hub = lazy_import('huggingface_hub', 'dl')
-    if isinstance(hub.try_to_load_from_cache(str(model), 'config.json'), str): return  # in the cache: it loads offline
-    try: hub.HfApi().model_info(str(model), timeout=10)  # one try, no retries
+    try: cached = hub.try_to_load_from_cache(model, 'config.json')
+    except Exception as e:  # not a hub name at all (HFValidationError)
+        raise MetahpoError(f"model {model!r} is neither a folder nor a Hugging Face hub name ({type(e).__name__}: {str(e)[:120]}); "
+                           "give a model folder, a hub name such as 'bert-base-uncased', or 'minilm'") from None
+    if isinstance(cached, str): return  # in the cache: it loads offline (its weights are checked when it loads)
+    try: hub.HfApi().model_info(model, timeout=10)  # one try, no retries (up to 10 s where the network drops packets)
     except Exception as e:
         raise MetahpoError(f"model {model!r} is not in the Hugging Face cache and the hub does not give it ({type(e).__name__}: {str(e)[:120]}): "
                            f"download it where there is network (`huggingface-cli download {model}`: it then loads from the cache, also with "
