@@ -18,11 +18,6 @@ from metahpo.experience import build_experience, load_experience, shipped_experi
 from metahpo.repository import Repository
 
 
-class _Below(logging.Filter):
-    "Let through only records at `level` or above (a filter, so that the logger's own level and its cache stay as they were)."
-    def __init__(self, level:int): super().__init__(); self.level = level
-    def filter(self, record) -> bool: return record.levelno >= self.level
-
 def _same(old, new) -> bool:
     "Whether two experience bases hold the same studies, evaluations and meta-features."
     rows = lambda ex: {(e.study, e.space.key(c), repr(float(v))) for e in ex for c, v in zip(e.configs, e.values)}  # repr: a NaN equals a NaN
@@ -45,11 +40,11 @@ def main(argv=None) -> int:
             repo.import_parquet(old_path)
             for i, src in enumerate(a.repos):
                 with Repository(src) as r:
-                    names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and len(r.trials(s)) >= a.min_trials]
+                    names = [s.name for s in r.studies() if fnmatch.fnmatchcase(s.name, a.studies) and r.n_trials(s) >= a.min_trials]
                     parts = [r.export_parquet(Path(tmp) / f'part{i}-{j}.parquet', studies=glob.escape(name)) for j, name in enumerate(names)]
                     theirs = {name: r.trials(name) for name in names}
-                quiet, hush = logging.getLogger('metahpo.repository'), _Below(logging.ERROR)
-                quiet.addFilter(hush)  # the import's warnings name this script's temporary files: it says what matters below
+                quiet, hush = logging.getLogger('metahpo.repository'), lambda record: record.levelno >= logging.ERROR
+                quiet.addFilter(hush)  # the import's warnings name this script's temporary files: it says what matters below (a filter: the logger's level stays)
                 try: n = [repo.import_parquet(part) for part in parts]
                 finally: quiet.removeFilter(hush)
                 again = 0

@@ -71,6 +71,7 @@ def _param_table(target) -> str:
     return f'<table class="params"><thead><tr><th>parameter</th><th>type</th><th>default</th><th>what it is</th></tr></thead><tbody>{cells}</tbody></table>'
 
 _SECTION = re.compile(r'^(Args|Arguments|Parameters|Returns|Return|Raises|Yields|Notes?|Examples?):\s*$')
+_NAMED = re.compile(r'^(\*{0,2}[A-Za-z_][\w.]*)(\s*\([^)]*\))?:\s')  # a section's entry: 'name: text' or 'name (type): text'
 
 def _google_sections(md:str) -> str:
     "Google-style docstring sections (an inherited Ray method's, say: 'Args:' over indented 'name: text' lines) as a bold heading over a list, not one run-on paragraph; code blocks are left alone."
@@ -84,17 +85,15 @@ def _google_sections(md:str) -> str:
             out.append(line); i += 1; continue
         at, block, i = indent(lines[i + 1]), [], i + 1
         while i < len(lines) and lines[i].strip() and indent(lines[i]) >= at: block.append(lines[i]); i += 1
-        named = re.compile(r'^(\*{0,2}[A-Za-z_][\w.]*)(\s*\([^)]*\))?:\s')  # 'name: text' or 'name (type): text'
         if any(l.lstrip().startswith('>>>') for l in block):  # a doctest: code, as written
             out += ['', f'**{m[1]}**', '', '```python'] + [l[at:] for l in block] + ['```', '']; continue
         items = []
         for l in block:  # an entry per 'name: text' line at the section's indent; any other line continues the one before
-            if not items or (indent(l) == at and named.match(l.strip())): items.append(l.strip())
+            if not items or (indent(l) == at and _NAMED.match(l.strip())): items.append(l.strip())
             else: items[-1] += ' ' + l.strip()
-        if not any(named.match(t) for t in items):  # prose (what a method returns): one paragraph
+        if not any(_NAMED.match(t) for t in items):  # prose (what a method returns): one paragraph
             out += ['', f'**{m[1]}**', '', ' '.join(items), '']; continue
-        code = lambda n: f"`{n[1]}`{n[2] or ''}: "  # the name as code, its type as written
-        out += ['', f'**{m[1]}**', ''] + ['- ' + named.sub(code, t) for t in items] + ['']
+        out += ['', f'**{m[1]}**', ''] + ['- ' + _NAMED.sub(lambda n: f"`{n[1]}`{n[2] or ''}: ", t) for t in items] + ['']  # the name as code, its type as written
     return '\n'.join(out)
 
 def api_doc(module, name:str, source_url:str|None=None) -> str: # `source_url`: where the source can be read (the notebook, on the project's host)

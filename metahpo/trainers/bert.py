@@ -240,8 +240,8 @@ class BertTrainer:
         return cls(load_imdb('train', data_dir), load_imdb('test', data_dir), name=name, **kwargs)
 
     def check_ready(self) -> None:
-        "Refuse now, not in every trial, a model that cannot be loaded here (a hub name neither cached nor reachable)."
-        check_model_available(self.model)
+        "Refuse now, not in every trial, a model that cannot be loaded here (a hub name neither cached nor reachable); once it passed, it is not asked again."
+        if not getattr(self, '_ready', False): check_model_available(self.model); self._ready = True
 
     @property
     def n_classes(self) -> int: return len(self.classes)
@@ -263,7 +263,7 @@ class BertTrainer:
         if self._encoded is None:
             transformers = lazy_import('transformers', 'dl')
             with _quiet_transformers(transformers):
-                check_model_available(self.model)  # before the hub's retries
+                self.check_ready()  # before the hub's retries (unless the command line checked it already)
                 tok = transformers.AutoTokenizer.from_pretrained(model_path(self.model))
             enc = {}
             for k, df in self.parts.items():
