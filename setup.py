@@ -1,5 +1,5 @@
 from configparser import ConfigParser
-import setuptools, shlex
+import re, setuptools, shlex
 
 # nbdev's template setup.py, without pkg_resources (current setuptools no longer ships it).
 config = ConfigParser(delimiters=['='])
@@ -28,6 +28,16 @@ lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
 
+def long_description(path='README.md') -> str:
+    "README for the package index, its relative links made absolute (an index page has no repository beside it): images to raw files, other links to the repository's pages."
+    text = open(path, encoding='utf-8').read()
+    base = f"{cfg['git_url'].rstrip('/')}/{{}}/{cfg['branch']}/"
+    def absolute(m):
+        bang, label, target = m.groups()
+        if re.match(r'[a-z][a-z0-9+.-]*:|#|/', target): return m.group(0)  # a URL, an anchor or an absolute path: as it is
+        return f"{bang}[{label}]({base.format('raw' if bang else 'blob')}{target})"
+    return re.sub(r'(!?)\[([^\]]*)\]\(([^)\s]+)\)', absolute, text)
+
 setuptools.setup(
     name = cfg['lib_name'],
     license = lic[0],
@@ -45,7 +55,7 @@ setuptools.setup(
                       'ray': ray_requirements, 'optuna': optuna_requirements, 'dev': dev_requirements},
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
-    long_description = open('README.md', encoding='utf-8').read(),
+    long_description = long_description(),
     long_description_content_type = 'text/markdown',
     zip_safe = False,
     entry_points = {

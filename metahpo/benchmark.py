@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, numbers, time, zlib
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed, warn_user
+from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed, warn_user, nearest
 from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
 from .experience import Experience, TaskEvaluations
@@ -117,8 +117,7 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
         if isinstance(tasks, str): raise MetahpoError(f"tasks={tasks!r} is not allowed: give a list of task names, such as [{tasks!r}]")
         known = set(experience.task_names)
         if unknown := [t for t in tasks if t not in known]:
-            import difflib
-            near = {u: difflib.get_close_matches(str(u), experience.task_names, n=1) for u in unknown[:3]}
+            near = {u: nearest(str(u), experience.task_names) for u in unknown[:3]}
             raise MetahpoError(f"tasks {unknown[:5]} are not tasks of the experience" + ''.join(f"; {u!r}: did you mean {m[0]!r}?" for u, m in near.items() if m)
                                + f" (it has {len(experience.task_names)}, e.g. {', '.join(experience.task_names[:3])})")
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]

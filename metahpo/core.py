@@ -4,24 +4,30 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import datetime as dt, enum, hashlib, importlib, importlib.util, json, math, numbers, os, platform, random, sys, warnings
+import datetime as dt, difflib, enum, hashlib, importlib, importlib.util, json, math, numbers, os, platform, random, subprocess, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
+__all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'nearest', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
            'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'interrupt_in',
            'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder',
-           'check_folder_path', 'package_version', 'device_name', 'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'check_folder_path', 'package_version', 'source_commit', 'device_name', 'utcnow', 'to_json', 'from_json',
+           'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
     "Base class for errors a user can cause and fix."
 
+def nearest(value, known, n:int=1) -> list[str]:
+    "Up to `n` names of `known` close to the name `value` (difflib's similarity 0.6 or more), the nearest first: what a 'did you mean' offers; none for a value that is no string."
+    return difflib.get_close_matches(value, [str(k) for k in known], n=n, cutoff=0.6) if isinstance(value, str) else []
+
 def choices_msg(what:str, value, allowed) -> str:
-    "Message for `value` not among `allowed`, e.g. an unknown tuner name."
-    return f"unknown {what} {value!r}; choose one of: {', '.join(map(str, allowed))}"
+    "Message for `value` not among `allowed`, e.g. an unknown tuner name, offering the nearest allowed name where one is close."
+    near = nearest(value, allowed)
+    return f"unknown {what} {value!r}; choose one of: {', '.join(map(str, allowed))}" + (f"; did you mean {near[0]!r}?" if near else '')
 
 # %% ../nbs/00_core.ipynb #3dbc9358
 @dataclass(frozen=True)
@@ -123,7 +129,9 @@ def interrupt_in(e:BaseException) -> KeyboardInterrupt|None:
     return None
 
 def lazy_import(name:str, extra:str|None=None):
-    "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too)."
+    "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too); the global generators stay as they were."
+    if (m := sys.modules.get(name)) is not None: return m
+    py, nps = random.getstate(), np.random.get_state()
     try: return importlib.import_module(name)
     except ImportError as e:
         if (stop := interrupt_in(e)) is not None: raise stop  # a Ctrl-C during the import, not a missing library
@@ -134,6 +142,7 @@ def lazy_import(name:str, extra:str|None=None):
             raise MissingDependency(f"{name} cannot be imported, though {top} is installed: {type(e).__name__}: {e}", name=name) from e
         hint = f"pip install 'metahpo[{extra}]'" if extra else f"pip install {top}"
         raise MissingDependency(f"{name} is needed here but is not installed: {hint}", name=name) from e
+    finally: random.setstate(py); np.random.set_state(nps)  # what an import drew is put back
 
 # %% ../nbs/00_core.ipynb #99a3e5b6
 _SHOWN: dict = {}  # (text, category, file, line) -> the warning filters in force when it was shown there (the list, kept, and its contents)
@@ -197,6 +206,17 @@ def package_version() -> str:
     "The installed version of metahpo."
     from metahpo import __version__
     return __version__
+
+def source_commit() -> str|None:
+    "The git commit of the checkout metahpo runs from, with '+changes' where its tracked files differ from it; None for an installed package (or without git): what made a result, where the version number stays put between commits."
+    root = Path(importlib.import_module('metahpo').__file__).resolve().parents[1]
+    if not (root / '.git').exists(): return None
+    try:
+        git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=30)
+        head, status = git('rev-parse', 'HEAD'), git('status', '--porcelain', '--untracked-files=no')
+    except (OSError, subprocess.SubprocessError): return None
+    sha = head.stdout.strip()
+    return None if head.returncode or not sha else sha + ('+changes' if status.stdout.strip() else '')
 
 def device_name() -> str:
     "'cpu', or the CUDA device name when torch is already imported and sees a GPU. Never imports torch."

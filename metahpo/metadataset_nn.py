@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, check_seed, check_whole, choices_msg, lazy_import, check_data_dir, task_names, data_dir as resolve_data_dir
+from .core import MetahpoError, check_seed, check_whole, choices_msg, nearest, lazy_import, check_data_dir, task_names, data_dir as resolve_data_dir
 from .metafeatures import metafeatures
 from .trainers.lstm import LSTMTrainer, load_electricity, UCI_CLIENTS, ETTH1_COLUMNS
 from .trainers.bert import BertTrainer, IMDB_PROFILES, TEXT_TASKS, load_text_task
@@ -41,9 +41,8 @@ _TARGETS = {f'uci-{ELECTRICITY_TARGET}': 'the electricity target, client MT_001'
 
 def _unknown_hint(unknown:Sequence[str], known:Sequence[str]) -> str:
     "Why a seed target is no task of its family's meta-dataset (never its own experience), or the nearest known name of a misspelt one."
-    import difflib
     if hit := [u for u in unknown if u in _TARGETS]: return f" ({hit[0]} is {_TARGETS[hit[0]]}: a seed task is never its own experience)"
-    close = difflib.get_close_matches(str(unknown[0]), list(known), n=1)
+    close = nearest(str(unknown[0]), known)
     return f" (did you mean {close[0]!r}?)" if close else ''
 
 def _local(series:str) -> Callable:

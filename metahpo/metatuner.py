@@ -7,17 +7,19 @@ from __future__ import annotations
 import copy, math, numbers
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole
+from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole, lazy_import
 from .space import SearchSpace
 from .tuners import Tuner
+from .repository import METRIC_BOUND
 from .experience import Experience, TaskEvaluations
 from .experience import standardise_scores, past_in_space, _few, _warn_twins, _warn_unused_names
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
 
 # %% auto #0
-__all__ = ['N_WARM', 'STRATEGIES', 'ORIGINS', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix', 'transfer_metric',
-           'SimilarityPortfolio', 'PastConsensus', 'default_surrogate', 'SurrogateRanker', 'MetaTuner']
+__all__ = ['N_WARM', 'STRATEGIES', 'ORIGINS', 'NO_EXPERIENCE', 'SIMILARITIES', 'greedy_portfolio', 'score_matrix',
+           'transfer_metric', 'SimilarityPortfolio', 'PastConsensus', 'default_surrogate', 'SurrogateRanker',
+           'gp_expected_improvement', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -112,11 +114,12 @@ class SimilarityPortfolio:
 
 # %% ../nbs/08_metatuner.ipynb #8fa9da61
 STRATEGIES = ('warm-start', 'consensus', 'surrogate')
-ORIGINS = ('warm-start', 'consensus', 'consensus+surrogate', 'surrogate', 'random')  # what proposed a configuration (`MetaTuner.origin`)
+ORIGINS = ('warm-start', 'consensus', 'consensus+surrogate', 'surrogate', 'gp', 'random')  # what proposed a configuration (`MetaTuner.origin`; 'gp': without experience)
+NO_EXPERIENCE = ('gp', 'surrogate')  # what proposes after the random start when no past task is in the space
 SIMILARITIES = ('euclidean', 'learned')
 def _extra_trees(X:np.ndarray, y:np.ndarray):
     "The small extra-trees regressor the consensus fits to a past task's standardised scores y on its encoded configurations X."
-    from sklearn.ensemble import ExtraTreesRegressor
+    ExtraTreesRegressor = lazy_import('sklearn.ensemble').ExtraTreesRegressor  # lazily, and leaving the global generators alone
     return ExtraTreesRegressor(n_estimators=30, min_samples_leaf=2, random_state=0, n_jobs=1).fit(X, y)
 
 def _task_model(e:TaskEvaluations):
@@ -205,6 +208,28 @@ class SurrogateRanker:
         "Remember the prediction of a configuration about to be evaluated."
         self._before.setdefault(key, float(prediction))
 
+# %% ../nbs/08_metatuner.ipynb #551a0d52
+def gp_expected_improvement(X:np.ndarray, # this task's trials, encoded (rows in [0, 1])
+                            y:np.ndarray, # their scores, higher is better
+                            C:np.ndarray, # the candidates, encoded
+                            seed:int=0, # the optimiser's restarts
+                            max_trials:int=300) -> np.ndarray: # fit on the best this many trials where there are more (a Gaussian process costs the cube of its trials)
+    "Expected improvement of each candidate over the best trial, under a Gaussian process fitted to the trials' standardised scores (a Matérn 5/2 kernel, one length per dimension, with a noise term)."
+    import warnings
+    GaussianProcessRegressor = lazy_import('sklearn.gaussian_process').GaussianProcessRegressor
+    ConstantKernel, Matern, WhiteKernel = (getattr(lazy_import('sklearn.gaussian_process.kernels'), k) for k in ('ConstantKernel', 'Matern', 'WhiteKernel'))
+    X, y, C = np.asarray(X, float), np.asarray(y, float), np.asarray(C, float)
+    if len(X) != len(y) or len(y) < 2 or X.shape[1:] != C.shape[1:]:
+        raise MetahpoError(f"gp_expected_improvement needs two or more trials with one score each, and candidates of their width: got {X.shape}, {y.shape}, {C.shape}")
+    if len(y) > max_trials: keep = np.argsort(-y, kind='stable')[:max_trials]; X, y = X[keep], y[keep]
+    ys = standardise_scores(y)
+    kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(np.full(X.shape[1], 0.3), (1e-2, 1e1), nu=2.5) + WhiteKernel(1e-3, (1e-6, 1e-1))
+    with warnings.catch_warnings():  # a length scale at its bound is no news to a user
+        warnings.simplefilter('ignore')
+        gp = GaussianProcessRegressor(kernel, n_restarts_optimizer=1, random_state=seed).fit(X, ys)
+        mu, sd = gp.predict(C, return_std=True)
+    return expected_improvement(mu, sd, float(ys.max()))
+
 # %% ../nbs/08_metatuner.ipynb #1f1f494f
 def _labels(parts:Sequence[str], random_share:float) -> tuple[str, str|None]:
     "A MetaTuner's `name` and `tag` (the command line's name of its studies; None for an ablation), from its parts and random share: one rule, read by the command line too."
@@ -224,6 +249,7 @@ class MetaTuner(Tuner):
                  similarity:str='euclidean', # 'euclidean' (every standardised meta-feature alike) or 'learned' (`transfer_metric`: weighted by how well each predicts transfer between past tasks)
                  parts:Sequence[str]=STRATEGIES, # the strategies composed, any of 'warm-start', 'consensus', 'surrogate' (see below)
                  n_random_init:int=3, # random proposals when there is no experience
+                 no_experience:str='gp', # then: 'gp' (a Gaussian process on this task's trials, `gp_expected_improvement`) or 'surrogate' (the surrogate fitted to them)
                  n_candidates:int=1000, # candidates scored on a continuous space
                  surrogate:MetaSurrogate|None=None, # default `default_surrogate(seed=seed)` (seed 0 when seed is None); one already fitted (on past tasks of this space and meta-features, never on the tuned task) is used as it is
                  random_share:float=0.0): # after the warm start, propose a random unevaluated candidate (clear of where trials failed) with this probability (SMAC's random interleaving; 0.2 is SMAC3's): a guard for a task unlike its past
@@ -242,13 +268,15 @@ class MetaTuner(Tuner):
         if not isinstance(parts, tuple) or not parts or len(set(parts)) < len(parts):
             raise MetahpoError(f"parts={parts!r} is not allowed: give one or more of {', '.join(STRATEGIES)}, each once")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
+        if no_experience not in NO_EXPERIENCE: raise MetahpoError(choices_msg('no_experience', no_experience, NO_EXPERIENCE))
+        self.no_experience = no_experience
         for p in parts:
             if p not in STRATEGIES: raise MetahpoError(choices_msg('strategy', p, STRATEGIES))
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
         self.n_candidates, self.n_random_init = n_candidates, n_random_init
         if isinstance(random_share, (bool, np.bool_)) or not isinstance(random_share, numbers.Real) or not 0 <= random_share <= 1:
             raise MetahpoError(f"random_share={random_share!r} is not allowed: give a probability from 0 (never, the default) to 1, such as 0.2 (SMAC3's)")
-        self.random_share, self._coin = float(random_share), np.random.default_rng([0 if seed is None else seed, 26])  # a coin of its own: on a finite space the other draws stay as they were (a continuous one's candidates come from `rng`)
+        self.random_share, self._coin = float(random_share), np.random.default_rng(None if seed is None else [seed, 26])  # a coin of its own: on a finite space the other draws stay as they were (a continuous one's candidates come from `rng`)
         self._pool_, self._S = None, None
         if surrogate is not None and (isinstance(surrogate, type) or not all(callable(getattr(surrogate, m, None)) for m in ('fit', 'adapt', 'predict'))):
             raise MetahpoError(f"surrogate={surrogate!r} is not allowed: give a metahpo.surrogate.MetaSurrogate (fitted or not), one with its fit, adapt "
@@ -292,7 +320,9 @@ class MetaTuner(Tuner):
             self.consensus = PastConsensus(space, self.past, self._prior)
         elif hasattr(self.surrogate, 'members_'):
             warn_user(f"the surrogate given was meta-trained already (on {len(getattr(self.surrogate, 'task_names_', ()))} task(s)), but this tuner has no past tasks "
-                      "in its space to use it with: a copy is meta-trained on this run's own trials and the one given stays as it is; give the experience it was fitted on to use it")
+                      "in its space to use it with: " + ("a copy is meta-trained on this run's own trials and the one given stays as it is" if no_experience == 'surrogate' else
+                                                         "it goes unused (without experience a Gaussian process on this run's trials proposes)")
+                      + "; give the experience it was fitted on to use it")
 
     def _check_surrogate(self, since:str='') -> None:
         "Refuse a meta-trained surrogate that was fitted on another space's dimensions or other meta-features, or on the tuned task itself; `since`: said when it was meta-trained after this tuner was made."
@@ -347,10 +377,11 @@ class MetaTuner(Tuner):
         self.surrogate.fit(tasks); self._fitted = True
 
     def _scored(self) -> list[tuple[dict, float]]:
-        "This task's trials as (configuration, score), higher is better; a failed one (loss inf or NaN) scores below the worst that completed, by their spread (1 with fewer than two), so that what fails counts against its region."
-        done = [-l for _, l in self.observations if math.isfinite(l)]
-        low = min(done) - (float(np.ptp(done)) or 1.0) if done else 0.0
-        return [(c, -l if math.isfinite(l) else low) for c, l in self.observations]
+        "This task's trials as (configuration, score), higher is better; a failed one (loss inf or NaN) scores below the worst that completed, by their spread (1 with fewer than two), so that what fails counts against its region. A loss beyond ±1e15 (`METRIC_BOUND`, past which `tune` records no metric) scores as that bound, so that the spread stays a number."
+        score = lambda l: -min(max(l, -METRIC_BOUND), METRIC_BOUND)
+        done = [score(l) for _, l in self.observations if math.isfinite(l)]
+        low = min(done) - ((max(done) - min(done)) or 1.0) if done else 0.0
+        return [(c, score(l) if math.isfinite(l) else low) for c, l in self.observations]
 
     def _clear_of_failures(self, X:np.ndarray) -> np.ndarray|None:
         "Which candidates (encoded rows of `X`) lie nearer a completed trial of this task than a failed one (the nearest trial's outcome); None where no trial failed or none completed."
@@ -459,6 +490,9 @@ class MetaTuner(Tuner):
             return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         if not self.past and len(y) < 2: return self._take(cands[int(self.rng.integers(len(cands)))], 'random')
         cands = self._away_from_failures(cands)  # not where trials failed
+        if not self.past and self.no_experience == 'gp':
+            ei = gp_expected_improvement(X, y, self.space.encode_many(cands), seed=int(self.rng.integers(2**31)))
+            return self._take(cands[int(np.argmax(ei))], 'gp')
         if not self._fitted: self._fit()
         self.surrogate.adapt(X, y, self._z)  # expected improvement under the adapted surrogate
         mu, sd = self.surrogate.predict(self.space.encode_many(cands), self._z)

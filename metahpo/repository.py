@@ -10,7 +10,7 @@ from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
-from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, check_whole, package_version
+from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, check_whole, package_version, nearest
 from .space import SearchSpace, _canon
 
 # %% auto #0
@@ -530,9 +530,8 @@ def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
 def _named_study(repo:Repository, name) -> StudyRecord:
     "The study `name` of `repo`, or an error naming the studies it has (the nearest first)."
     if (s := repo.get_study(name)) is not None: return s
-    import difflib
     names = [x.name for x in repo.studies()]
-    near = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+    near = nearest(str(name), names, n=3)
     raise RepositoryError(f"no study {name!r} in {str(repo.path)!r}" + (f"; did you mean {', '.join(map(repr, near))}?" if near else '')
                           + (f" (its {len(names)} studies: `metahpo studies --repo {shlex.quote(str(repo.path))}` lists them)" if names else ' (it holds no study)'))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, to_json, lazy_import, warn_user
+from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, source_commit, to_json, lazy_import, warn_user
 from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -244,7 +244,7 @@ def _holds(out:Path, pattern:str='*') -> bool:
 _MADE_WITH = b'metahpo.made_with'  # the key of a run file's Parquet metadata that says how its rows were made
 def _made_with_now() -> dict:
     "How runs written now are made: the package, Python, the tuners' libraries, the CPU and its kernel settings (what `suite.json` records of a folder's last run)."
-    return dict(package_version=package_version(), python=platform.python_version(), libraries=_library_versions(), cpu=_cpu())
+    return dict(package_version=package_version(), source_commit=source_commit(), python=platform.python_version(), libraries=_library_versions(), cpu=_cpu())
 
 def made_with(path:str|os.PathLike) -> list[dict|None]|None:
     "How a run file's rows were made: one entry per distinct setting that wrote some of them (None: rows written before files recorded it); None if the file records nothing."
@@ -326,7 +326,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
         raise
     todo = [(n, sd) for n in r for sd in seeds if not _run_file(out, n, sd).exists()]
     def record(seeds, names):  # the folder's definition: written before any run (so an interrupted folder still says what it holds) and after
-        made_by = dict(experience_digest=digest, package_version=package_version(), device=device_name(), python=platform.python_version(),
+        made_by = dict(experience_digest=digest, package_version=package_version(), source_commit=source_commit(), device=device_name(), python=platform.python_version(),
                        last_run_libraries=_library_versions(), last_run_cpu=_cpu())  # of the run that last wrote here
         if not todo and _holds(out): made_by = {k: prev[k] for k in made_by if k in prev}  # nothing to run (a summary, the surrogate report): the runs are as the folder said
         _write_text(out / 'suite.json', to_json(dict(suite=asdict(s), seeds=seeds, tuners=names, budget=budget or s.budget,

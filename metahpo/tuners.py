@@ -4,11 +4,11 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, dataclasses, math, multiprocessing, os, re, signal, socket, sys, threading, time, uuid, logging, numbers
+import copy, dataclasses, math, multiprocessing, os, random, re, signal, socket, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
-from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, check_direction, check_seed, check_whole, utcnow,
+from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
@@ -35,7 +35,7 @@ class Tuner:
         raise NotImplementedError
 
     def tell(self, config:Mapping, loss:float) -> None:
-        "Report the `loss` of `config` (`inf` if it failed); `config` need not come from `ask` (warm starts, resumes)."
+        "Report the `loss` of `config` (`inf` if it failed); `config` need not come from `ask` (warm starts, resumes), and one told again keeps both losses (a repeated evaluation)."
         self.observations.append((self.space.validate(config), _check_loss(loss)))
 
     def pending(self, config:Mapping) -> None:
@@ -63,11 +63,11 @@ def _check_loss(loss) -> float:
     "`loss` as a float if it is a number (inf or nan for a failed trial), else raise naming it."
     if not isinstance(loss, (str, bytes, bool)) and getattr(getattr(loss, 'dtype', None), 'kind', '') != 'b':  # numpy's booleans too
         try: x = float(loss)
-        except (TypeError, ValueError): x = None
+        except (TypeError, ValueError, OverflowError): x = None  # the last: an int too large for a float
         if x == -math.inf:  # better than anything: a tuner would keep it as the best, or (MetaTuner) read it as a failure
             raise MetahpoError("loss -inf is not allowed: give a finite number, lower is better (inf for a failed trial)")
         if x is not None: return x
-    raise MetahpoError(f"loss {loss!r} is not allowed: give a number, lower is better (inf for a failed trial)")
+    raise MetahpoError(f"loss {loss!r:.60} is not allowed: give a number, lower is better (inf for a failed trial)")
 
 # %% ../nbs/05_tuners.ipynb #bc96ef27
 class GridSearch(Tuner):
@@ -181,10 +181,9 @@ _ELSEWHERE = {  # tuners that live in modules built on this one (the command lin
 }
 
 def _other_tuners(name) -> str:
-    "For a name no module knows: the close ones, and where MetaTuner and the peers are (they are passed as objects)."
-    import difflib
-    close = difflib.get_close_matches(name, [*TUNERS, *_ELSEWHERE], n=1) if isinstance(name, str) else []
-    if close and close[0] in TUNERS: return f"; did you mean {close[0]!r}?"
+    "For a name no module knows and close to none of this module's (`choices_msg` offers those): a close name among MetaTuner and the peers, and where they are (they are passed as objects)."
+    if nearest(name, TUNERS): return ''
+    close = nearest(name, _ELSEWHERE)
     return ((f"; did you mean {close[0]!r}?" if close else '') + f"; MetaTuner ('meta') and the peers ({', '.join(n for n in _ELSEWHERE if n != 'meta')}) "
             "are passed as tuner objects: MetaTuner(space, seed, ...) of metahpo.metatuner, make_peer(name, space, seed, ...) of metahpo.peers")
 
@@ -199,26 +198,41 @@ def _toy_loss(space:SearchSpace, config:Mapping) -> float:
     "A deterministic loss for checks: distance of the encoded config to a fixed point."
     x = space.encode(config); return float(((x - 0.3) ** 2).sum())
 
+def _np_state() -> tuple:
+    "NumPy's global generator's whole state (its key changes only every 624 draws; the position at each)."
+    kind, key, *rest = np.random.get_state(); return (kind, key.tobytes(), *rest)
+
 def check_tuner(make:Callable[[SearchSpace, int|None], Tuner], # builds a tuner from (space, seed)
-                spaces:Sequence[SearchSpace]|None=None, n_steps:int=30):
+                spaces:SearchSpace|Sequence[SearchSpace]|None=None, # default a finite and a mixed continuous space
+                n_steps:int=30): # proposals asked on each space
     "Assert that a tuner obeys the protocol on a finite and a mixed continuous space."
-    spaces = spaces or [SearchSpace([Ordinal('a', (1, 2, 3)), Categorical('b', ('x', 'y')), Int('c', 0, 1)], name='finite-12'),
-                        get_space('random_forest', wide=True)]
-    for space in spaces:
+    n_steps = check_whole('n_steps', n_steps, 1)
+    spaces = [spaces] if isinstance(spaces, SearchSpace) else spaces or [
+        SearchSpace([Ordinal('a', (1, 2, 3)), Categorical('b', ('x', 'y')), Int('c', 0, 1)], name='finite-12'), get_space('random_forest', wide=True)]
+    for space in map(check_space, spaces):
+        def new(seed):
+            t = make(space, seed)
+            if not (callable(getattr(t, 'ask', None)) and callable(getattr(t, 'tell', None))):
+                raise MetahpoError(f"make(space, seed) returned {t!r:.80} of type {type(t).__name__}: give a function of (space, seed) that returns a tuner (with `ask` and `tell`)")
+            return t
+        def proposed(t, c, how=''):  # checked before the toy loss reads it: a bad proposal named as the tuner's
+            try: return space.validate(c)
+            except ConfigError as e: raise AssertionError(f"{t.name} proposed {c!r:.200} outside {space!r}{how}: {e}") from None
         def run(seed, steps):
-            t, out = make(space, seed), []
+            t, out = new(seed), []
             for i in range(steps):
                 c = t.ask()
                 if c is None: break
-                out.append(c); t.tell(c, math.inf if i == 2 else _toy_loss(space, c))  # one failure among them
+                out.append(c); t.tell(c, math.inf if i == 2 else _toy_loss(space, proposed(t, c)))  # one failure among them
             return t, out
         t, a = run(0, n_steps)
+        before = random.getstate(), _np_state()  # after a first run: what it imported is in
         _, b = run(0, n_steps)
         assert a, f"{t.name} proposed nothing on {space!r}: its first ask returned None"
         assert a == b, f"{t.name}: the same seed gave different proposals on {space!r}"
-        for c in a:
-            try: space.validate(c)
-            except ConfigError as e: raise AssertionError(f"{t.name} proposed {c} outside {space!r}: {e}")
+        assert (random.getstate(), _np_state()) == before, \
+            f"{t.name} drew from (or seeded) Python's or NumPy's global generator on {space!r}: a tuner owns its generator"
+        for c in a: proposed(t, c)
         if t.unique:
             keys = [space.key(c) for c in a]
             assert len(set(keys)) == len(keys), f"{t.name} promises no repeats but repeated a configuration on {space!r}"
@@ -226,20 +240,19 @@ def check_tuner(make:Callable[[SearchSpace, int|None], Tuner], # builds a tuner 
                 assert len(a) == space.size, f"{t.name} stopped after {len(a)} of {space.size} points of a finite space"
                 assert t.ask() is None, f"{t.name} proposed more than the {space.size} points of a finite space"
         def run_concurrent(seed, steps):  # four trials in flight: asked before earlier ones are told, told out of order
-            t, out, running = make(space, seed), [], []
+            t, out, running = new(seed), [], []
             while len(out) < steps:
-                while len(running) < 4 and len(out) < steps and (c := t.ask()) is not None: running.append(c); out.append(c)
+                while len(running) < 4 and len(out) < steps and (c := t.ask()) is not None: running.append(proposed(t, c, ' at concurrency 4')); out.append(c)
                 if not running: break
                 c = running.pop(len(out) % len(running))
                 t.tell(c, _toy_loss(space, c))
             return t, out
         t, a = run_concurrent(0, n_steps)
         assert a == run_concurrent(0, n_steps)[1], f"{t.name}: the same seed gave different proposals at concurrency 4 on {space!r}"
-        assert all(space.contains(c) for c in a), f"{t.name} proposed outside {space!r} at concurrency 4"
         if t.unique:
             keys = [space.key(c) for c in a]
             assert len(set(keys)) == len(keys), f"{t.name} promises no repeats but repeated a configuration at concurrency 4 on {space!r}"
-        t2 = make(space, 1)
+        t2 = new(1)
         foreign = space.sample(seed=123)
         t2.tell(foreign, _toy_loss(space, foreign)); t2.tell(space.sample(seed=124), math.inf)
         c = t2.ask()
@@ -293,12 +306,32 @@ def _real(v) -> float:
     try: return float(v)
     except OverflowError: return math.inf if v > 0 else -math.inf  # copysign would convert it too
 
-def _metrics_of(result, metric:str) -> tuple[float, dict]:
+def _scalar(v):
+    "`v`, or the Python number a 0-d array (NumPy's, torch's) holds: such an array is a number to a user, not to `numbers.Real`."
+    if getattr(v, 'ndim', None) == 0 and not isinstance(v, numbers.Number) and callable(getattr(v, 'item', None)):
+        try: return v.item()
+        except Exception: return v  # refused below by its type, as before
+    return v
+
+def _setup_mistake(result, metric:str) -> str|None:
+    "What a result that the objective returned says about the objective itself (it returned no number and no mapping, or a mapping without `metric`), else None: from such a first result `tune` stops before anything is recorded."
+    result = _scalar(result)
     if isinstance(result, Mapping):
-        metrics = {str(k): v for k, v in result.items()}
+        if metric in result: return None
+        keys = sorted(map(str, result))
+        return (f"the objective returned metrics {keys} without the objective metric {metric!r}: give tune(..., metric=...) one of them"
+                f"{f' (metric={keys[0]!r})' if len(keys) == 1 else ''}, or set the objective's `metric`")
+    if isinstance(result, numbers.Real) and not isinstance(result, bool): return None
+    return (f"the objective returned {result!r:.80} of type {type(result).__name__}" + (" (does it end without `return`?)" if result is None else '')
+            + "; return a number or a mapping of metric names to numbers, and raise an exception for a failed trial")
+
+def _metrics_of(result, metric:str) -> tuple[float, dict]:
+    result = _scalar(result)
+    if isinstance(result, Mapping):
+        metrics = {str(k): _scalar(v) for k, v in result.items()}
         if metric not in metrics: raise MetahpoError(f"the objective returned metrics {sorted(metrics)} without the objective metric {metric!r}")
     elif isinstance(result, numbers.Real) and not isinstance(result, bool): metrics = {metric: result}
-    else: raise MetahpoError(f"the objective returned {result!r} of type {type(result).__name__}; return a number or a mapping of metric names to numbers")
+    else: raise MetahpoError(f"the objective returned {result!r:.80} of type {type(result).__name__}; return a number or a mapping of metric names to numbers")
     v = metrics[metric]
     if not isinstance(v, numbers.Real) or isinstance(v, bool): raise MetahpoError(f"the objective metric {metric}={v!r} is not a number")
     if odd := {k: v for k, v in metrics.items() if v is not None and (not isinstance(v, numbers.Real) or isinstance(v, bool)) and k not in _SAID}:
@@ -821,6 +854,10 @@ def tune(objective:Callable, # config -> number or mapping of metrics
 
     from tqdm.auto import tqdm
     total = _bar_total(tuner, space, budget)
+    if not space.is_finite and total is not None and budget.n_trials is not None and total < budget.n_trials - st.n_resumed:  # on a finite space that is plain
+        r = getattr(tuner, 'resolution', None)
+        warn_user(f"{tuner.name} proposes {total} configurations in all" + (f" (this space's grid at resolution {r})" if r else '') + f", fewer than the budget of "
+                  f"{budget.n_trials}: the study ends after them" + ("; GridSearch(space, resolution=...) gives more points, RandomSearch draws from the whole space" if r else ''))
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
     elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
@@ -883,17 +920,14 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     if out[1] == _INTERRUPTED:  # raised by the objective in a trial's process: the study stops, as it does when the objective runs here
                         raise KeyboardInterrupt(_INTERRUPTED)
                     status, value, metrics, error, cost = _outcome(*out, metric)
-                    if isinstance(out[0], Mapping) and metric not in out[0] and not any(t.ok for t in st.trials):  # a mistake of set-up, not of a trial
+                    if out[1] is None and not any(t.ok for t in st.trials) and (mistake := _setup_mistake(out[0], metric)):  # a mistake of set-up, not of a trial
                         if callable(getattr(ex, 'cancel', None)): ex.cancel()
                         if repo is not None:  # every claim of ours given back, so that the study can go (another worker's keeps it)
                             for c in [r[1] for r in running.values()]:  # this trial's among them
                                 if c is not None: repo.release(c)
                             running.clear()
                             if repo.drop_if_empty(record): logger.info("study %r deleted: it held nothing", name)  # so the fix can take its name
-                        keys = sorted(map(str, out[0]))
-                        raise MetahpoError(f"the objective returned metrics {keys} without the objective metric {metric!r}: give tune(..., metric=...) "
-                                           f"one of them{f' (metric={keys[0]!r})' if len(keys) == 1 else ''}, or set the objective's `metric`; "
-                                           "nothing was recorded for this trial")
+                        raise MetahpoError(f"{mistake}; nothing was recorded for this trial")
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
                     if repo is not None: trial = repo.record(record, trial, claim=claim)

@@ -19,6 +19,10 @@
 
     python scripts/concurrency_benchmark.py                # all three, writes results/concurrency/
     python scripts/concurrency_benchmark.py --part paper   # only the third (about a minute)
+    python scripts/concurrency_benchmark.py --resummarise  # the summaries of the first two again, from their files
+A verdict (concurrent or a sampler mode 'lower' or 'higher' than sequential) needs the paired interval to exclude zero and the
+paired sign-flip test over tasks (seeds averaged per task) to give p < 0.05, as on the benchmark page; with four tasks the test's
+smallest p is 0.125, so every difference reads level.
 Run it with the machine otherwise idle: part 1 measures wall time.
 """
 import argparse, json, math, multiprocessing, os, sys, tempfile, time
@@ -32,6 +36,7 @@ from metahpo.metatuner import MetaTuner, default_surrogate
 from metahpo.suites import get_suite
 from metahpo.tuners import tune, make_tuner
 from metahpo.peers import make_peer
+from metahpo.benchmark import signflip_p
 
 def burn(seconds:float) -> None:
     t = time.process_time()
@@ -54,10 +59,19 @@ def bootstrap(d, n=10_000, seed=0):
     m = rng.choice(d, (n, len(d))).mean(1)
     return float(d.mean()), float(np.quantile(m, 0.025)), float(np.quantile(m, 0.975))
 
-def verdict(lo, hi, lower_is_better=True):
+def verdict(lo, hi, p=0.0, lower_is_better=True):
+    "'lower' or 'higher' only where the interval excludes zero and the sign-flip test's p is below 0.05 (the benchmark page's rule), else 'level'."
+    if p >= 0.05: return 'level'
     if hi < 0: return 'lower' if lower_is_better else 'higher'
     if lo > 0: return 'higher'
     return 'level'
+
+def paired(d:pd.Series) -> dict:
+    "A regret difference indexed by task (and seed): its mean with a 95% bootstrap interval over the pairs, and the paired sign-flip test over tasks (seeds averaged per task, as the benchmark page's tables do) that a verdict needs as well."
+    d = d.dropna(); m, lo, hi = bootstrap(d)
+    per_task = d.groupby(level='task').mean().to_numpy()
+    p = signflip_p(per_task)
+    return dict(mean=round(m, 4), ci=[round(lo, 4), round(hi, 4)], p=round(p, 4), n_tasks=len(per_task), verdict=verdict(lo, hi, p))
 
 def setup(n_tasks:int):
     s = get_suite('rf-grid')
@@ -94,6 +108,10 @@ def part_concurrency(a, past, test, sur, out:Path):
                       f"regret after {a.budget}: {rows[-1]['regret']:.4f}", flush=True)
     runs_df, st_df = pd.DataFrame(rows), pd.DataFrame(studies)
     runs_df.to_csv(out / 'concurrency_runs.csv', index=False); st_df.to_csv(out / 'concurrency_studies.csv', index=False)
+    return summarise_concurrency(runs_df, st_df, a.budget)
+
+def summarise_concurrency(runs_df:pd.DataFrame, st_df:pd.DataFrame, budget:int) -> dict:
+    "Part 1's summary from its two files: wall time as a share of sequential, and regret at equal evaluations, concurrent minus sequential."
     summary = {}
     for tuner in ('random', 'meta'):
         base = st_df[(st_df.tuner == tuner) & (st_df.concurrency == 1)].set_index(['task', 'seed'])
@@ -105,12 +123,10 @@ def part_concurrency(a, past, test, sur, out:Path):
             rec = dict(wall_ratio_mean=round(m, 3), wall_ratio_ci=[round(lo, 3), round(hi, 3)], wall_ratio_median=round(float(ratio.median()), 3),
                        wall_s_sequential_total=round(float(base.wall_s.sum()), 1), wall_s_total=round(float(other.wall_s.sum()), 1),
                        same_configurations=same, n_studies=int(len(ratio)))
-            for k in (5, 10, a.budget):
+            for k in (5, 10, budget):
                 r1 = runs_df[(runs_df.tuner == tuner) & (runs_df.concurrency == 1) & (runs_df.k == k)].set_index(['task', 'seed']).regret
                 rc = runs_df[(runs_df.tuner == tuner) & (runs_df.concurrency == conc) & (runs_df.k == k)].set_index(['task', 'seed']).regret
-                m, lo, hi = bootstrap((rc - r1).dropna())
-                rec[f'regret_diff@{k}'] = dict(mean=round(m, 4), ci=[round(lo, 4), round(hi, 4)], verdict=verdict(lo, hi),
-                                               sequential=round(float(r1.mean()), 4), concurrent=round(float(rc.mean()), 4))
+                rec[f'regret_diff@{k}'] = dict(**paired(rc - r1), sequential=round(float(r1.mean()), 4), concurrent=round(float(rc.mean()), 4))
             summary[f'{tuner}-c{conc}'] = rec
     return summary
 
@@ -152,13 +168,16 @@ def part_sampler(a, past, test, sur, out:Path):
         record('MetaSampler, 2 processes', [t.value for t in trials if t.value is not None], [e.space.key(t.params) for t in trials])
         print(f"[{i + 1}/{len(test)}] {e.task.name}: sampler modes done ({len(trials)} trials across two processes)", flush=True)
     df = pd.DataFrame(rows); df.to_csv(out / 'sampler_runs.csv', index=False)
+    return summarise_sampler(df, {mode: int(sum(d)) for mode, d in dups.items()}, a.budget)
+
+def summarise_sampler(df:pd.DataFrame, duplicated:dict, budget:int) -> dict:
+    "Part 2's summary from its file and the duplicated configurations counted per way of running: regret minus MetaTuner alone's at equal evaluations."
     summary = {}
     base = df[df['mode'] == 'MetaTuner alone'].set_index(['task', 'k']).regret
     for mode in df['mode'].unique():
-        rec = dict(duplicated_configurations=int(sum(dups[mode])), n_tasks=len(test))
-        for k in (5, 10, a.budget):
-            m, lo, hi = bootstrap((df[df['mode'] == mode].set_index(['task', 'k']).regret - base).xs(k, level='k').dropna())
-            rec[f'regret_diff@{k}'] = dict(mean=round(m, 4), ci=[round(lo, 4), round(hi, 4)], verdict=verdict(lo, hi),
+        rec = dict(duplicated_configurations=duplicated[mode], n_tasks=int(df.task.nunique()))
+        for k in (5, 10, budget):
+            rec[f'regret_diff@{k}'] = dict(**paired((df[df['mode'] == mode].set_index(['task', 'k']).regret - base).xs(k, level='k')),
                                            regret=round(float(df[(df['mode'] == mode) & (df.k == k)].regret.mean()), 4))
         summary[mode] = rec
     return summary
@@ -223,10 +242,20 @@ def main():
     p.add_argument('--seeds', type=int, default=2, help='seeds of random search (default 2; MetaTuner runs seed 0, it does not depend on it)')
     p.add_argument('--scale', type=float, default=0.2, help='share of each evaluation\'s recorded CPU seconds that a replayed trial burns (default 0.2)')
     p.add_argument('--out', default=str(ROOT / 'results/concurrency'))
+    p.add_argument('--resummarise', action='store_true', help="summarise parts 1 and 2 again from their files in --out (runs nothing; the duplicated configurations are kept from summary.json)")
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     path = out / 'summary.json'
     summary = json.loads(path.read_text()) if path.exists() else {}
+    if a.resummarise:
+        if not {'settings', 'concurrency', 'sampler'} <= summary.keys():
+            sys.exit(f"--resummarise needs a summary.json with parts 1 and 2 in {out}; run the benchmark first (without --resummarise)")
+        budget = summary['settings']['budget']
+        summary['concurrency'] = summarise_concurrency(pd.read_csv(out / 'concurrency_runs.csv'), pd.read_csv(out / 'concurrency_studies.csv'), budget)
+        summary['sampler'] = summarise_sampler(pd.read_csv(out / 'sampler_runs.csv'),
+                                               {m: r['duplicated_configurations'] for m, r in summary['sampler'].items()}, budget)
+        path.write_text(json.dumps(summary, indent=1))
+        print(json.dumps({k: summary[k] for k in ('concurrency', 'sampler')}, indent=1)); return
     if a.part in ('all', 'concurrency', 'sampler'):  # the settings of parts 1 and 2 (part 3 takes none: a rerun of it alone keeps theirs)
         summary['settings'] = dict(tasks=a.tasks, budget=a.budget, seeds=a.seeds, scale=a.scale, cpus=os.cpu_count())
         t0 = time.perf_counter(); past, test, sur = setup(a.tasks)

@@ -34,3 +34,18 @@ def test_the_pages_count_the_design_rounds_the_design_page_holds():
                     ('nbs/experiments/benchmark.ipynb', md('nbs/experiments/benchmark.ipynb'))):
         said = re.findall(r'\b((?:twenty|thirty|forty)(?:-[a-z]+)?) (?:design )?rounds\b', text, re.I)
         assert said and {s.lower() for s in said} == {_words(n)}, (p, said, n)
+
+def test_package_index_page_links_absolute():
+    "The README as setup.py hands it to a package index: its relative image and page links point into the repository (an index page has none beside it); URLs stay as they are."
+    import runpy, setuptools
+    seen = {}
+    real, setuptools.setup = setuptools.setup, lambda **kw: seen.update(kw)
+    cwd = Path.cwd()
+    try:
+        import os; os.chdir(ROOT); runpy.run_path(str(ROOT / 'setup.py'))
+    finally: setuptools.setup = real; os.chdir(cwd)
+    text = seen['long_description']
+    links = re.findall(r'(!?)\[[^\]]*\]\(([^)\s]+)\)', text)
+    assert links and all(re.match(r'https?://', target) for _, target in links), [t for _, t in links if not t.startswith('http')]
+    assert any(bang and '/raw/' in t and t.endswith('regret.png') for bang, t in links)  # the README's figure, from the raw file
+    assert '](https://nbdev.fast.ai)' in text  # a URL left alone

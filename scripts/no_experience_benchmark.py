@@ -1,0 +1,152 @@
+"""MetaTuner without experience, on continuous and mixed spaces: what a user gets on a space the experience never saw.
+
+Where no past task was tuned in the space, MetaTuner proposes `n_random_init` random configurations and then, by
+default, by expected improvement under a Gaussian process fitted to the task's own trials (`no_experience='gp'`);
+`no_experience='surrogate'` fits the surrogate to them instead (MetaTuner's only way before). This benchmark tunes
+cheap synthetic functions with known optima, each `--budget` trials under `--seeds` seeds: random search, Optuna's TPE
+(the `tpe` peer), MetaTuner (`meta`, the Gaussian process) and `meta-surrogate`. Regret is the function's value at the
+best trial so far minus its optimum, divided by (the median of the function over 1,000 random configurations, seed 0,
+minus its optimum): 1 is a typical random configuration, 0 the optimum, so that functions of different scale average.
+
+The Gaussian process was chosen on a three-dimensional bowl and on a user's mixed synthetic family (learning rate on
+a log scale, depth, dropout and an optimiser), where the surrogate kept proposing corners; the functions here are
+others (Branin, Hartmann 3 and 6, Rosenbrock on four dimensions, and a mixed space of a log-scale float, an integer
+and a categorical). Beside them, the seed plan's four 27-point grids replayed from their committed evaluations
+(results/seed/seed_grids.parquet, the CPU profiles: `grid-titanic`, `grid-electricity`, `grid-imdb`, `grid-cifar10`;
+accuracy maximised, the electricity MSE minimised): small finite spaces, where a study ends after 27 trials.
+
+    PYTHONPATH=. python scripts/no_experience_benchmark.py              # runs (resumable), then the summary
+    PYTHONPATH=. python scripts/no_experience_benchmark.py --summary    # the summary alone, from runs.csv
+
+Writes results/no_experience/runs.csv (one row per function, tuner, seed and k: the best value so far and the
+tuner's milliseconds per trial), summary.csv (mean regret after k per function and tuner, over seeds) and paired.csv
+(meta minus each other tuner after k, per function over its seeds and pooled over every (function, seed) run: the
+mean difference, a 95% bootstrap interval and a paired sign-flip test over those runs; a verdict needs both).
+"""
+import argparse, math, os, sys, time, warnings
+from pathlib import Path
+import json
+import numpy as np, pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from metahpo.space import SearchSpace, Float, Int, Categorical, get_space
+from metahpo.tuners import tune, RandomSearch
+from metahpo.metatuner import MetaTuner
+from metahpo.peers import make_peer
+from metahpo.benchmark import signflip_p
+
+OUT = ROOT / 'results' / 'no_experience'
+KS = (5, 10, 20, 30)
+
+def branin(c):
+    x1, x2 = c['x1'], c['x2']
+    return (x2 - 5.1 / (4 * math.pi ** 2) * x1 ** 2 + 5 / math.pi * x1 - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+
+_H3 = (np.array([1.0, 1.2, 3.0, 3.2]), np.array([[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]]),
+       1e-4 * np.array([[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]))
+_H6 = (np.array([1.0, 1.2, 3.0, 3.2]), np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]),
+       1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991], [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]))
+
+def hartmann(alpha, A, P):
+    def f(c):
+        x = np.array([c[f'x{i}'] for i in range(A.shape[1])])
+        return float(-(alpha * np.exp(-(A * (x - P) ** 2).sum(1))).sum())
+    return f
+
+def rosenbrock(c):
+    x = np.array([c[f'x{i}'] for i in range(4)])
+    return float((100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum())
+
+def mixed(c):  # a learning rate on a log scale, a depth and an optimiser: its best at lr 10^-2.5, depth 6, 'sgd'
+    return (math.log10(c['lr']) + 2.5) ** 2 + ((c['depth'] - 6) / 4) ** 2 + {'adam': 0.3, 'sgd': 0.0, 'rmsprop': 0.15}[c['opt']]
+
+def unit(n, lo=0.0, hi=1.0): return SearchSpace([Float(f'x{i}', lo, hi) for i in range(n)], name=f'unit{n}')
+
+FUNCTIONS = {  # name: (space, function, optimum)
+    'branin': (SearchSpace([Float('x1', -5, 10), Float('x2', 0, 15)], name='branin'), branin, 0.397887),
+    'hartmann3': (unit(3), hartmann(*_H3), -3.86278),
+    'hartmann6': (unit(6), hartmann(*_H6), -3.32237),
+    'rosenbrock4': (SearchSpace([Float(f'x{i}', -2, 2) for i in range(4)], name='rosen4'), rosenbrock, 0.0),
+    'mixed': (SearchSpace([Float('lr', 1e-5, 1e-1, log=True), Int('depth', 1, 16), Categorical('opt', ['adam', 'sgd', 'rmsprop'])], name='mixed'), mixed, 0.0),
+}
+
+def _seed_grids() -> dict:
+    "The seed plan's four grids as functions to minimise, replayed from their committed evaluations."
+    g, out = pd.read_parquet(ROOT / 'results' / 'seed' / 'seed_grids.parquet'), {}
+    for task, rows in g.groupby('task', sort=False):
+        space = get_space(rows.model_family.iloc[0])
+        sign = 1.0 if task == 'electricity' else -1.0  # its validation MSE; the others' accuracy
+        table = {space.key(json.loads(c)): sign * float(v) for c, v in zip(rows.config, rows.value)}
+        out[f'grid-{task}'] = (space, lambda c, t=table, sp=space: t[sp.key(c)], min(table.values()))
+    return out
+
+FUNCTIONS.update(_seed_grids())
+
+def scale(name:str) -> float:
+    "The median of the function over 1,000 random configurations (seed 0) minus its optimum: a typical random configuration's regret."
+    space, f, best = FUNCTIONS[name]
+    return float(np.median([f(c) for c in space.sample(np.random.default_rng(0), n=1000)])) - best
+TUNERS = {
+    'random': lambda sp, s: RandomSearch(sp, s),
+    'tpe': lambda sp, s: make_peer('tpe', sp, s),
+    'meta': lambda sp, s: MetaTuner(sp, s),
+    'meta-surrogate': lambda sp, s: MetaTuner(sp, s, no_experience='surrogate'),
+}
+
+def run(seeds:int, budget:int) -> pd.DataFrame:
+    path = OUT / 'runs.csv'
+    runs = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=['function', 'tuner', 'seed', 'k', 'best', 'ask_ms'])
+    done = set(zip(runs.function, runs.tuner, runs.seed))
+    todo = [(f, t, s) for f in FUNCTIONS for t in TUNERS for s in range(seeds) if (f, t, s) not in done]
+    for i, (fname, tname, seed) in enumerate(todo, 1):
+        space, f, best = FUNCTIONS[fname]
+        tuner = TUNERS[tname](space, seed)
+        t0 = time.perf_counter()
+        st = tune(f, space, tuner, budget=budget, direction='minimize', seed=seed, progress=False)
+        wall = time.perf_counter() - t0
+        vals = np.minimum.accumulate([t.value if t.ok else math.inf for t in st.trials])
+        ask_ms = 1000 * (wall - sum(t.cost.wall_s for t in st.trials)) / len(st.trials)  # the tuner's share of the study, per trial
+        rows = pd.DataFrame({'function': fname, 'tuner': tname, 'seed': seed, 'k': np.arange(1, len(vals) + 1), 'best': vals, 'ask_ms': ask_ms})
+        runs = pd.concat([runs, rows], ignore_index=True)
+        tmp = path.with_suffix('.tmp'); runs.to_csv(tmp, index=False); os.replace(tmp, path)  # after every study: an interrupted run resumes
+        print(f"[{i}/{len(todo)}] {fname} {tname} seed {seed}: best after {len(vals)} {vals[-1]:.4g} (optimum {best:g}), {ask_ms:.0f} ms per trial", flush=True)
+    return runs
+
+def bootstrap(d, n=10_000, seed=0):
+    d = np.asarray(d, float); m = np.random.default_rng(seed).choice(d, (n, len(d))).mean(1)
+    return float(d.mean()), float(np.quantile(m, 0.025)), float(np.quantile(m, 0.975))
+
+def summarise(runs:pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    at = runs[runs.k.isin(KS)].copy()
+    opt = {n: (best, scale(n)) for n, (_, _, best) in FUNCTIONS.items()}
+    at['regret'] = [(b - opt[f][0]) / opt[f][1] for f, b in zip(at.function, at.best)]
+    summary = at.groupby(['function', 'tuner', 'k']).agg(regret=('regret', 'mean'), seeds=('seed', 'nunique'), ask_ms=('ask_ms', 'median')).reset_index()
+    rows = []
+    for k in KS:
+        wide = at[at.k == k].pivot_table(index=['function', 'seed'], columns='tuner', values='regret')
+        for other in [t for t in TUNERS if t != 'meta']:
+            d = (wide['meta'] - wide[other]).dropna()
+            for fn, part in [*d.groupby(level='function'), ('pooled', d)]:
+                m, lo, hi = bootstrap(part.to_numpy())
+                units = part.to_numpy()  # the runs, independent of each other
+                p = signflip_p(units)
+                verdict = 'ahead' if hi < 0 and p < 0.05 else 'behind' if lo > 0 and p < 0.05 else 'level'
+                rows.append(dict(function=fn, k=k, other=other, diff=m, lo=lo, hi=hi, p=p, n=len(units), verdict=verdict))
+    return summary, pd.DataFrame(rows)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--budget', type=int, default=30)
+    ap.add_argument('--summary', action='store_true', help='summarise runs.csv only')
+    a = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    warnings.filterwarnings('ignore')
+    runs = pd.read_csv(OUT / 'runs.csv') if a.summary else run(a.seeds, a.budget)
+    summary, paired = summarise(runs)
+    summary.round(6).to_csv(OUT / 'summary.csv', index=False); paired.round(6).to_csv(OUT / 'paired.csv', index=False)
+    pd.set_option('display.width', 200)
+    print(summary.pivot_table(index=['function', 'tuner'], columns='k', values='regret').round(4).to_string())
+    print(paired[paired.function == 'pooled'].round(4).to_string(index=False))
+
+if __name__ == '__main__': main()
