@@ -28,15 +28,27 @@ lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
 
+_LINK = re.compile(r'(!?)\[((?:[^\[\]]|!?\[[^\]]*\]\([^)]*\))*)\]\(\s*<?([^)\s>]+)>?((?:\s+"[^"]*")?)\s*\)')  # [label](target "title"), a label may hold an image
+_REF = re.compile(r'^([ \t]{0,3}\[[^\]\n]+\]:[ \t]*)<?([^\s>]+)>?([ \t].*)?$', re.M)  # [name]: target "title", one line
+_CODE = re.compile(r'(^```.*?^```[^\n]*$|`[^`\n]*`)', re.M | re.S)  # fenced blocks and code spans: left as they are
+_IMAGE = re.compile(r'\.(png|jpe?g|gif|svg|webp)$', re.I)
+
+def absolute_links(text:str, git_url:str, branch:str) -> str:
+    "Markdown with its relative link targets made absolute in the repository: images (and reference targets that are images) to raw files, other links to the repository's pages; URLs, anchors, absolute paths and code as they are."
+    base = f"{git_url.rstrip('/')}/{{}}/{branch}/"
+    def target(t:str, raw:bool) -> str:
+        if re.match(r'[a-z][a-z0-9+.-]*:|#|/', t, re.I): return t  # a URL (any case), an anchor or an absolute path
+        return base.format('raw' if raw else 'blob') + t
+    def link(m):
+        bang, label, t, title = m.groups()
+        return f"{bang}[{_LINK.sub(link, label)}]({target(t, bool(bang))}{title})"  # an image inside a link's label too
+    def ref(m): return f"{m[1]}{target(m[2], bool(_IMAGE.search(m[2])))}{m[3] or ''}"
+    parts = _CODE.split(text)  # odd parts are code
+    return ''.join(x if i % 2 else _REF.sub(ref, _LINK.sub(link, x)) for i, x in enumerate(parts))
+
 def long_description(path='README.md') -> str:
-    "README for the package index, its relative links made absolute (an index page has no repository beside it): images to raw files, other links to the repository's pages."
-    text = open(path, encoding='utf-8').read()
-    base = f"{cfg['git_url'].rstrip('/')}/{{}}/{cfg['branch']}/"
-    def absolute(m):
-        bang, label, target = m.groups()
-        if re.match(r'[a-z][a-z0-9+.-]*:|#|/', target): return m.group(0)  # a URL, an anchor or an absolute path: as it is
-        return f"{bang}[{label}]({base.format('raw' if bang else 'blob')}{target})"
-    return re.sub(r'(!?)\[([^\]]*)\]\(([^)\s]+)\)', absolute, text)
+    "README for the package index, its relative links made absolute (an index page has no repository beside it)."
+    return absolute_links(open(path, encoding='utf-8').read(), cfg['git_url'], cfg['branch'])
 
 setuptools.setup(
     name = cfg['lib_name'],

@@ -22,7 +22,7 @@ class MetahpoError(Exception):
 
 def nearest(value, known, n:int=1) -> list[str]:
     "Up to `n` names of `known` close to the name `value` (difflib's similarity 0.6 or more), the nearest first: what a 'did you mean' offers; none for a value that is no string."
-    return difflib.get_close_matches(value, [str(k) for k in known], n=n, cutoff=0.6) if isinstance(value, str) else []
+    return difflib.get_close_matches(value, [k for k in known if isinstance(k, str)], n=n, cutoff=0.6) if isinstance(value, str) else []  # among names only: 'True' is not True
 
 def choices_msg(what:str, value, allowed) -> str:
     "Message for `value` not among `allowed`, e.g. an unknown tuner name, offering the nearest allowed name where one is close."
@@ -129,7 +129,7 @@ def interrupt_in(e:BaseException) -> KeyboardInterrupt|None:
     return None
 
 def lazy_import(name:str, extra:str|None=None):
-    "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too); the global generators stay as they were."
+    "Import module `name` now, or explain which extra of metahpo provides it (`MissingDependency`, an `ImportError` too); the global generators stay as they were (as they were before the import: another thread's draws meanwhile are undone too)."
     if (m := sys.modules.get(name)) is not None: return m
     py, nps = random.getstate(), np.random.get_state()
     try: return importlib.import_module(name)
@@ -213,7 +213,7 @@ def source_commit() -> str|None:
     if not (root / '.git').exists(): return None
     try:
         git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=30)
-        head, status = git('rev-parse', 'HEAD'), git('status', '--porcelain', '--untracked-files=no')
+        head, status = git('rev-parse', 'HEAD'), git('status', '--porcelain', '--untracked-files=no', '--', 'metahpo', 'scripts', 'setup.py', 'settings.ini')  # the code: results written by a run are no change of it
     except (OSError, subprocess.SubprocessError): return None
     sha = head.stdout.strip()
     return None if head.returncode or not sha else sha + ('+changes' if status.stdout.strip() else '')

@@ -391,7 +391,7 @@ def past_in_space(experience:Experience|None, space:SearchSpace,
     if candidates and not out:
         why = (f"the {n_unscored} tuned in it have no finite score" if n_unscored else
                f"none was tuned in this space ({space.name or 'unnamed'}: {few(space.names)}); the experience's spaces: {few(sorted({e.space.name for e in candidates}))}")
-        if not n_unscored and (alike := sorted({e.space.name for e in candidates if sorted(e.space.names) == sorted(mine)})):  # the same parameters, other ranges
+        if not n_unscored and (alike := sorted({e.space.name for e in candidates if sorted(e.space.names) == sorted(mine) and e.space.name != space.name})):  # the same parameters, other ranges
             why += (f"; {alike[0]!r} has this space's parameters with other ranges or choices: name this space so (SearchSpace([...], name={alike[0]!r})) "
                     "and its past evaluations inside these ranges count")
         warn_user(f"no past task of the experience's {len({e.task.name for e in candidates})} can inform this tuner: {why}. Proceeding without experience")

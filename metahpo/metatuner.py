@@ -213,7 +213,7 @@ def gp_expected_improvement(X:np.ndarray, # this task's trials, encoded (rows in
                             y:np.ndarray, # their scores, higher is better
                             C:np.ndarray, # the candidates, encoded
                             seed:int=0, # the optimiser's restarts
-                            max_trials:int=300) -> np.ndarray: # fit on the best this many trials where there are more (a Gaussian process costs the cube of its trials)
+                            max_trials:int=300) -> np.ndarray: # where there are more trials, fit on this many (a Gaussian process costs the cube of its trials): the best half, and the latest of the others
     "Expected improvement of each candidate over the best trial, under a Gaussian process fitted to the trials' standardised scores (a Matérn 5/2 kernel, one length per dimension, with a noise term)."
     import warnings
     GaussianProcessRegressor = lazy_import('sklearn.gaussian_process').GaussianProcessRegressor
@@ -221,7 +221,9 @@ def gp_expected_improvement(X:np.ndarray, # this task's trials, encoded (rows in
     X, y, C = np.asarray(X, float), np.asarray(y, float), np.asarray(C, float)
     if len(X) != len(y) or len(y) < 2 or X.shape[1:] != C.shape[1:]:
         raise MetahpoError(f"gp_expected_improvement needs two or more trials with one score each, and candidates of their width: got {X.shape}, {y.shape}, {C.shape}")
-    if len(y) > max_trials: keep = np.argsort(-y, kind='stable')[:max_trials]; X, y = X[keep], y[keep]
+    if len(y) > max_trials:  # the best half, and the latest others: where the search went lately, good or bad (the best alone would forget where the space is poor)
+        best = np.argsort(-y, kind='stable')[:max_trials // 2]
+        keep = np.sort(np.concatenate([best, np.setdiff1d(np.arange(len(y)), best)[len(best) - max_trials:]])); X, y = X[keep], y[keep]
     ys = standardise_scores(y)
     kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(np.full(X.shape[1], 0.3), (1e-2, 1e1), nu=2.5) + WhiteKernel(1e-3, (1e-6, 1e-1))
     with warnings.catch_warnings():  # a length scale at its bound is no news to a user

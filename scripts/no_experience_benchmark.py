@@ -9,8 +9,9 @@ best trial so far minus its optimum, divided by (the median of the function over
 minus its optimum): 1 is a typical random configuration, 0 the optimum, so that functions of different scale average.
 
 The Gaussian process was chosen on a three-dimensional bowl and on a user's mixed synthetic family (learning rate on
-a log scale, depth, dropout and an optimiser), where the surrogate kept proposing corners; the functions here are
-others (Branin, Hartmann 3 and 6, Rosenbrock on four dimensions, and a mixed space of a log-scale float, an integer
+a log scale, depth, dropout and an optimiser; four tasks of it, noisy, scored by their noise-free value), where the
+surrogate kept proposing corners: they run here too, as `design-*`, reported apart and in no pooled verdict. The
+functions the verdicts read are others (Branin, Hartmann 3 and 6, Rosenbrock on four dimensions, and a mixed space of a log-scale float, an integer
 and a categorical). Beside them, the seed plan's four 27-point grids replayed from their committed evaluations
 (results/seed/seed_grids.parquet, the CPU profiles: `grid-titanic`, `grid-electricity`, `grid-imdb`, `grid-cifar10`;
 accuracy maximised, the electricity MSE minimised): small finite spaces, where a study ends after 27 trials.
@@ -18,10 +19,13 @@ accuracy maximised, the electricity MSE minimised): small finite spaces, where a
     PYTHONPATH=. python scripts/no_experience_benchmark.py              # runs (resumable), then the summary
     PYTHONPATH=. python scripts/no_experience_benchmark.py --summary    # the summary alone, from runs.csv
 
-Writes results/no_experience/runs.csv (one row per function, tuner, seed and k: the best value so far and the
-tuner's milliseconds per trial), summary.csv (mean regret after k per function and tuner, over seeds) and paired.csv
-(meta minus each other tuner after k, per function over its seeds and pooled over every (function, seed) run: the
-mean difference, a 95% bootstrap interval and a paired sign-flip test over those runs; a verdict needs both).
+Writes results/no_experience/runs.csv (one row per function, tuner, seed and k: the best value so far, by its
+noise-free value where the function is noisy, and the tuner's milliseconds per trial; a study that ends before the
+budget, on a 27-point grid, keeps its best to the budget), summary.csv (mean regret after k per function and tuner,
+over seeds) and paired.csv (meta minus each other tuner after k: per function over its seeds, and pooled over the
+test functions with seeds averaged per function, as the benchmark page pools tasks: the mean difference, a 95%
+bootstrap interval and a paired sign-flip test over those units; a verdict needs both). A run resumes only with the
+budget it began with.
 """
 import argparse, math, os, sys, time, warnings
 from pathlib import Path
@@ -83,6 +87,31 @@ def _seed_grids() -> dict:
 
 FUNCTIONS.update(_seed_grids())
 
+_FAMILY = [('A', 0.15, 0.3), ('B', 0.4, 0.8), ('C', 0.7, 0.5), ('D', 0.9, 0.1)]  # the user's family's four targets (s, r)
+FAMILY_SPACE = SearchSpace([Float('lr', 1e-5, 1e-1, log=True), Int('depth', 1, 16), Float('dropout', 0.0, 0.6),
+                            Categorical('opt', ['adam', 'sgd', 'rmsprop'])], name='synth-net')
+
+def family(s:float, r:float):
+    "One task of the user's family: a loss whose optimum moves with (s, r); the tuner sees it with noise (sd 0.02, seeded per study), `true` is without."
+    def true(c):
+        loss = (math.log10(c['lr']) - (-4.5 + 3.0 * s)) ** 2 + ((c['depth'] - (2 + 12 * s)) / 4.0) ** 2 + 4 * (c['dropout'] - 0.5 * r) ** 2
+        return loss + ({'adam': 0.0, 'sgd': 0.6, 'rmsprop': 0.3} if s < 0.45 else {'adam': 0.5, 'sgd': 0.0, 'rmsprop': 0.25})[c['opt']]
+    d = int(min(max(round(2 + 12 * s), 1), 16))
+    return true, ((d - (2 + 12 * s)) / 4.0) ** 2  # at the best depth (a whole number) and the best of the rest
+
+DESIGN = {'design-bowl': (SearchSpace([Float('x', 0, 1), Float('y', 0, 1), Float('z', 0, 1)], name='bowl'),
+                          lambda c: (c['x'] - .3) ** 2 + (c['y'] - .6) ** 2 + (c['z'] - .5) ** 2, 0.0),
+          **{f'design-family-{n}': (FAMILY_SPACE, *family(s, r)) for n, s, r in _FAMILY}}
+NOISY = {n for n in DESIGN if n.startswith('design-family')}
+FUNCTIONS.update(DESIGN)
+
+def objective(name:str, seed:int):
+    "What the tuner minimises: the function, or for a noisy one its value with noise beside the noise-free `true`."
+    f = FUNCTIONS[name][1]
+    if name not in NOISY: return f
+    rng = np.random.default_rng(seed)
+    return lambda c: {'value': (t := f(c)) + 0.02 * float(rng.normal()), 'true': t}
+
 def scale(name:str) -> float:
     "The median of the function over 1,000 random configurations (seed 0) minus its optimum: a typical random configuration's regret."
     space, f, best = FUNCTIONS[name]
@@ -96,21 +125,24 @@ TUNERS = {
 
 def run(seeds:int, budget:int) -> pd.DataFrame:
     path = OUT / 'runs.csv'
-    runs = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=['function', 'tuner', 'seed', 'k', 'best', 'ask_ms'])
+    runs = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=['function', 'tuner', 'seed', 'k', 'best', 'ask_ms', 'budget'])
+    if len(runs) and set(runs.budget) != {budget}:
+        sys.exit(f"{path} holds runs with budget {sorted(set(runs.budget))}, not {budget}: give --budget {runs.budget.iloc[0]}, or move the file away to start anew")
     done = set(zip(runs.function, runs.tuner, runs.seed))
     todo = [(f, t, s) for f in FUNCTIONS for t in TUNERS for s in range(seeds) if (f, t, s) not in done]
     for i, (fname, tname, seed) in enumerate(todo, 1):
-        space, f, best = FUNCTIONS[fname]
+        space, _, best = FUNCTIONS[fname]
         tuner = TUNERS[tname](space, seed)
         t0 = time.perf_counter()
-        st = tune(f, space, tuner, budget=budget, direction='minimize', seed=seed, progress=False)
+        st = tune(objective(fname, seed), space, tuner, budget=budget, direction='minimize', seed=seed, progress=False)
         wall = time.perf_counter() - t0
-        vals = np.minimum.accumulate([t.value if t.ok else math.inf for t in st.trials])
+        vals = np.minimum.accumulate([t.metrics.get('true', t.value) if t.ok else math.inf for t in st.trials])
+        vals = np.concatenate([vals, np.full(budget - len(vals), vals[-1])])  # a study that ended early (a finite space) keeps its best
         ask_ms = 1000 * (wall - sum(t.cost.wall_s for t in st.trials)) / len(st.trials)  # the tuner's share of the study, per trial
-        rows = pd.DataFrame({'function': fname, 'tuner': tname, 'seed': seed, 'k': np.arange(1, len(vals) + 1), 'best': vals, 'ask_ms': ask_ms})
+        rows = pd.DataFrame({'function': fname, 'tuner': tname, 'seed': seed, 'k': np.arange(1, len(vals) + 1), 'best': vals, 'ask_ms': ask_ms, 'budget': budget})
         runs = pd.concat([runs, rows], ignore_index=True)
         tmp = path.with_suffix('.tmp'); runs.to_csv(tmp, index=False); os.replace(tmp, path)  # after every study: an interrupted run resumes
-        print(f"[{i}/{len(todo)}] {fname} {tname} seed {seed}: best after {len(vals)} {vals[-1]:.4g} (optimum {best:g}), {ask_ms:.0f} ms per trial", flush=True)
+        print(f"[{i}/{len(todo)}] {fname} {tname} seed {seed}: best after {len(st.trials)} {vals[-1]:.4g} (optimum {best:g}), {ask_ms:.0f} ms per trial", flush=True)
     return runs
 
 def bootstrap(d, n=10_000, seed=0):
@@ -121,15 +153,17 @@ def summarise(runs:pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     at = runs[runs.k.isin(KS)].copy()
     opt = {n: (best, scale(n)) for n, (_, _, best) in FUNCTIONS.items()}
     at['regret'] = [(b - opt[f][0]) / opt[f][1] for f, b in zip(at.function, at.best)]
-    summary = at.groupby(['function', 'tuner', 'k']).agg(regret=('regret', 'mean'), seeds=('seed', 'nunique'), ask_ms=('ask_ms', 'median')).reset_index()
+    at['role'] = np.where(at.function.isin(list(DESIGN)), 'design', 'test')
+    summary = at.groupby(['role', 'function', 'tuner', 'k']).agg(regret=('regret', 'mean'), seeds=('seed', 'nunique'), ask_ms=('ask_ms', 'median')).reset_index()
     rows = []
     for k in KS:
         wide = at[at.k == k].pivot_table(index=['function', 'seed'], columns='tuner', values='regret')
         for other in [t for t in TUNERS if t != 'meta']:
             d = (wide['meta'] - wide[other]).dropna()
-            for fn, part in [*d.groupby(level='function'), ('pooled', d)]:
-                m, lo, hi = bootstrap(part.to_numpy())
-                units = part.to_numpy()  # the runs, independent of each other
+            test = d[~d.index.get_level_values('function').isin(list(DESIGN))].groupby(level='function').mean()  # seeds averaged per function
+            for fn, part in [*d.groupby(level='function'), ('pooled', test)]:
+                units = part.to_numpy()  # a function's seeds; pooled: the test functions
+                m, lo, hi = bootstrap(units)
                 p = signflip_p(units)
                 verdict = 'ahead' if hi < 0 and p < 0.05 else 'behind' if lo > 0 and p < 0.05 else 'level'
                 rows.append(dict(function=fn, k=k, other=other, diff=m, lo=lo, hi=hi, p=p, n=len(units), verdict=verdict))

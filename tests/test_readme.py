@@ -35,17 +35,27 @@ def test_the_pages_count_the_design_rounds_the_design_page_holds():
         said = re.findall(r'\b((?:twenty|thirty|forty)(?:-[a-z]+)?) (?:design )?rounds\b', text, re.I)
         assert said and {s.lower() for s in said} == {_words(n)}, (p, said, n)
 
-def test_package_index_page_links_absolute():
-    "The README as setup.py hands it to a package index: its relative image and page links point into the repository (an index page has none beside it); URLs stay as they are."
-    import runpy, setuptools
-    seen = {}
-    real, setuptools.setup = setuptools.setup, lambda **kw: seen.update(kw)
-    cwd = Path.cwd()
-    try:
-        import os; os.chdir(ROOT); runpy.run_path(str(ROOT / 'setup.py'))
+def _setup_globals() -> dict:
+    "setup.py's functions, read without building anything (its `setuptools.setup` call made a no-op)."
+    import os, runpy, setuptools
+    seen, real, cwd = {}, setuptools.setup, Path.cwd()
+    setuptools.setup = lambda **kw: seen.update(kw)
+    try: os.chdir(ROOT); g = runpy.run_path(str(ROOT / 'setup.py'))
     finally: setuptools.setup = real; os.chdir(cwd)
-    text = seen['long_description']
+    return {**g, 'setup_kwargs': seen}
+
+def test_package_index_page_links_absolute():
+    "The README as setup.py hands it to a package index: relative images point to raw files and relative links to the repository's pages (an index page has no repository beside it); URLs, anchors and code stay as they are."
+    g = _setup_globals()
+    f = lambda t: g['absolute_links'](t, 'https://github.com/o/r', 'main')
+    assert f('![fig](results/a.png)') == '![fig](https://github.com/o/r/raw/main/results/a.png)'
+    assert f('![f](a.png "T")') == '![f](https://github.com/o/r/raw/main/a.png "T")'
+    assert f('see [Guide](nbs/guide/usage.ipynb).') == 'see [Guide](https://github.com/o/r/blob/main/nbs/guide/usage.ipynb).'
+    assert f('[![CI](badge.svg)](nbs/x.ipynb)') == '[![CI](https://github.com/o/r/raw/main/badge.svg)](https://github.com/o/r/blob/main/nbs/x.ipynb)'
+    assert f('[1]: docs/a.md\n[2]: img/a.PNG "t"') == '[1]: https://github.com/o/r/blob/main/docs/a.md\n[2]: https://github.com/o/r/raw/main/img/a.PNG "t"'
+    for same in ('[nbdev](https://nbdev.fast.ai)', '[u](HTTPS://x.org)', '[a](#sec)', '[r](/abs/path)', '`f[0](x)`', '```\n[a](b)\n```'):
+        assert f(same) == same, (same, f(same))
+    text = g['setup_kwargs']['long_description']  # the README itself
     links = re.findall(r'(!?)\[[^\]]*\]\(([^)\s]+)\)', text)
-    assert links and all(re.match(r'https?://', target) for _, target in links), [t for _, t in links if not t.startswith('http')]
+    assert links and all(re.match(r'https?://', t) for _, t in links), [t for _, t in links if not t.startswith('http')]
     assert any(bang and '/raw/' in t and t.endswith('regret.png') for bang, t in links)  # the README's figure, from the raw file
-    assert '](https://nbdev.fast.ai)' in text  # a URL left alone
