@@ -213,7 +213,7 @@ def gp_expected_improvement(X:np.ndarray, # this task's trials, encoded (rows in
                             y:np.ndarray, # their scores, higher is better
                             C:np.ndarray, # the candidates, encoded
                             seed:int=0, # the optimiser's restarts
-                            max_trials:int=300) -> np.ndarray: # where there are more trials, fit on this many (a Gaussian process costs the cube of its trials): the best half, and the latest of the others
+                            max_trials:int=150) -> np.ndarray: # where there are more trials, fit on this many (a Gaussian process costs the cube of its trials): the best half, and the latest of the others
     "Expected improvement of each candidate over the best trial, under a Gaussian process fitted to the trials' standardised scores (a Matérn 5/2 kernel, one length per dimension, with a noise term)."
     import warnings
     GaussianProcessRegressor = lazy_import('sklearn.gaussian_process').GaussianProcessRegressor

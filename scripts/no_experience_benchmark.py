@@ -18,6 +18,7 @@ accuracy maximised, the electricity MSE minimised): small finite spaces, where a
 
     PYTHONPATH=. python scripts/no_experience_benchmark.py              # runs (resumable), then the summary
     PYTHONPATH=. python scripts/no_experience_benchmark.py --summary    # the summary alone, from runs.csv
+    PYTHONPATH=. python scripts/no_experience_benchmark.py --latency    # ask time against trials told (latency.csv; run it on an idle machine)
 
 Writes results/no_experience/runs.csv (one row per function, tuner, seed and k: the best value so far, by its
 noise-free value where the function is noisy, and the tuner's milliseconds per trial; a study that ends before the
@@ -169,13 +170,30 @@ def summarise(runs:pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 rows.append(dict(function=fn, k=k, other=other, diff=m, lo=lo, hi=hi, p=p, n=len(units), verdict=verdict))
     return summary, pd.DataFrame(rows)
 
+def latency(sizes=(10, 30, 100, 300, 1000), asks:int=5) -> pd.DataFrame:
+    "Milliseconds per `ask` of MetaTuner without experience after n trials told (Hartmann 6's space, random trials, seed 0): the median of `asks` asks, each told before the next."
+    space, f, _ = FUNCTIONS['hartmann6']
+    rows = []
+    for n in sizes:
+        for tname in ('meta', 'meta-surrogate'):
+            t = TUNERS[tname](space, 0)
+            for c in space.sample(np.random.default_rng(1), n=n): t.tell(c, f(c))
+            times = []
+            for _ in range(asks):
+                t0 = time.perf_counter(); c = t.ask(); times.append(1000 * (time.perf_counter() - t0)); t.tell(c, f(c))
+            rows.append(dict(tuner=tname, trials=n, ask_ms_median=float(np.median(times)), ask_ms_max=float(np.max(times)), cpus=os.cpu_count()))
+            print(f"{tname} after {n} trials: ask {rows[-1]['ask_ms_median']:.0f} ms (median of {asks})", flush=True)
+    return pd.DataFrame(rows)
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--seeds', type=int, default=10); ap.add_argument('--budget', type=int, default=30)
     ap.add_argument('--summary', action='store_true', help='summarise runs.csv only')
+    ap.add_argument('--latency', action='store_true', help="only the ask time against trials told (latency.csv)")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings('ignore')
+    if a.latency: latency().round(2).to_csv(OUT / 'latency.csv', index=False); return
     runs = pd.read_csv(OUT / 'runs.csv') if a.summary else run(a.seeds, a.budget)
     summary, paired = summarise(runs)
     summary.round(6).to_csv(OUT / 'summary.csv', index=False); paired.round(6).to_csv(OUT / 'paired.csv', index=False)
