@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #a3035179
 from __future__ import annotations
-import datetime as dt, difflib, enum, hashlib, importlib, importlib.util, json, math, numbers, os, platform, random, subprocess, sys, warnings
+import datetime as dt, difflib, enum, functools, hashlib, importlib, importlib.util, json, math, numbers, os, platform, random, subprocess, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -207,8 +207,9 @@ def package_version() -> str:
     from metahpo import __version__
     return __version__
 
+@functools.lru_cache(maxsize=1)  # the code this process runs was loaded once: git is asked once, not at every run file a suite writes
 def source_commit() -> str|None:
-    "The git commit of the checkout metahpo runs from, with '+changes' where its tracked files differ from it; None for an installed package (or without git): what made a result, where the version number stays put between commits."
+    "The git commit of the checkout metahpo runs from, with '+changes' where its code differed from it when first asked; None for an installed package (or without git): what made a result, where the version number stays put between commits."
     root = Path(importlib.import_module('metahpo').__file__).resolve().parents[1]
     if not (root / '.git').exists(): return None
     try:

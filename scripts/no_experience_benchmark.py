@@ -25,12 +25,12 @@ noise-free value where the function is noisy, and the tuner's milliseconds per t
 budget, on a 27-point grid, keeps its best to the budget), summary.csv (mean regret after k per function and tuner,
 over seeds) and paired.csv (meta minus each other tuner after k: per function over its seeds, and pooled over the
 test functions with seeds averaged per function, as the benchmark page pools tasks: the mean difference, a 95%
-bootstrap interval and a paired sign-flip test over those units; a verdict needs both). A run resumes only with the
+bootstrap interval and a paired sign-flip test over those units, as `metahpo.benchmark.paired_differences` gives them;
+a verdict needs both). A run resumes only with the
 budget it began with.
 """
-import argparse, math, os, sys, time, warnings
+import argparse, json, math, os, sys, time, warnings
 from pathlib import Path
-import json
 import numpy as np, pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ from metahpo.space import SearchSpace, Float, Int, Categorical, get_space
 from metahpo.tuners import tune, RandomSearch
 from metahpo.metatuner import MetaTuner
 from metahpo.peers import make_peer
-from metahpo.benchmark import signflip_p
+from metahpo.benchmark import paired_differences
 
 OUT = ROOT / 'results' / 'no_experience'
 KS = (5, 10, 20, 30)
@@ -146,29 +146,16 @@ def run(seeds:int, budget:int) -> pd.DataFrame:
         print(f"[{i}/{len(todo)}] {fname} {tname} seed {seed}: best after {len(st.trials)} {vals[-1]:.4g} (optimum {best:g}), {ask_ms:.0f} ms per trial", flush=True)
     return runs
 
-def bootstrap(d, n=10_000, seed=0):
-    d = np.asarray(d, float); m = np.random.default_rng(seed).choice(d, (n, len(d))).mean(1)
-    return float(d.mean()), float(np.quantile(m, 0.025)), float(np.quantile(m, 0.975))
-
 def summarise(runs:pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    at = runs[runs.k.isin(KS)].copy()
     opt = {n: (best, scale(n)) for n, (_, _, best) in FUNCTIONS.items()}
-    at['regret'] = [(b - opt[f][0]) / opt[f][1] for f, b in zip(at.function, at.best)]
-    at['role'] = np.where(at.function.isin(list(DESIGN)), 'design', 'test')
+    res = runs.assign(regret=[(b - opt[f][0]) / opt[f][1] for f, b in zip(runs.function, runs.best)])
+    at = res[res.k.isin(KS)].assign(role=lambda d: np.where(d.function.isin(list(DESIGN)), 'design', 'test'))
     summary = at.groupby(['role', 'function', 'tuner', 'k']).agg(regret=('regret', 'mean'), seeds=('seed', 'nunique'), ask_ms=('ask_ms', 'median')).reset_index()
-    rows = []
-    for k in KS:
-        wide = at[at.k == k].pivot_table(index=['function', 'seed'], columns='tuner', values='regret')
-        for other in [t for t in TUNERS if t != 'meta']:
-            d = (wide['meta'] - wide[other]).dropna()
-            test = d[~d.index.get_level_values('function').isin(list(DESIGN))].groupby(level='function').mean()  # seeds averaged per function
-            for fn, part in [*d.groupby(level='function'), ('pooled', test)]:
-                units = part.to_numpy()  # a function's seeds; pooled: the test functions
-                m, lo, hi = bootstrap(units)
-                p = signflip_p(units)
-                verdict = 'ahead' if hi < 0 and p < 0.05 else 'behind' if lo > 0 and p < 0.05 else 'level'
-                rows.append(dict(function=fn, k=k, other=other, diff=m, lo=lo, hi=hi, p=p, n=len(units), verdict=verdict))
-    return summary, pd.DataFrame(rows)
+    runs_ = res.rename(columns={'function': 'task'})[['tuner', 'task', 'seed', 'k', 'regret']]
+    paired = [paired_differences(runs_[~runs_.task.isin(list(DESIGN))], 'meta', ks=KS).assign(function='pooled')]  # the test functions as the tasks, seeds averaged per function
+    for fn, g in runs_.groupby('task'):  # a function alone: its seeds as the units
+        paired.append(paired_differences(g.assign(task=g.seed.astype(str), seed=0), 'meta', ks=KS).assign(function=fn))
+    return summary, pd.concat(paired).rename(columns={'n_tasks': 'n'})[['function', 'k', 'other', 'diff', 'lo', 'hi', 'p', 'n', 'verdict']]
 
 def latency(sizes=(10, 30, 100, 300, 1000), asks:int=5) -> pd.DataFrame:
     "Milliseconds per `ask` of MetaTuner without experience after n trials told (Hartmann 6's space, random trials, seed 0): the median of `asks` asks, each told before the next."
