@@ -15,9 +15,9 @@ from .experience import Experience, TaskEvaluations
 # %% auto #0
 __all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
            'seed_invariant', 'regret_table', 'average_rank', 'evaluations_to', 'noise_thresholds', 'signflip_p',
-           'paired_differences', 'rank_agreement', 'regret_curves', 'rank_curves', 'plot_benchmark',
-           'figure_provenance', 'experience_summary', 'experience_verdicts', 'experience_table', 'plot_experience',
-           'hyperparameter_names', 'readable']
+           'paired_differences', 'holm', 'corrected', 'rank_agreement', 'regret_curves', 'rank_curves',
+           'plot_benchmark', 'figure_provenance', 'experience_summary', 'experience_verdicts', 'experience_table',
+           'plot_experience', 'hyperparameter_names', 'readable']
 
 # %% ../nbs/22_benchmark.ipynb #c1629db6
 class CandidateSpace(SearchSpace):
@@ -345,6 +345,28 @@ def paired_differences(res:pd.DataFrame, tuner:str='meta', # the tuner compared 
                             verdict='not on the same tasks' if not same else 'too few tasks' if n < min_tasks else 'ahead' if round(hi, 12) < 0 and clear
                                     else 'behind' if round(lo, 12) > 0 and clear else 'level'))  # to 12 decimals, as `average_rank`: equal means differ by float residue
     return pd.DataFrame(out)
+
+def holm(p:Sequence[float]) -> np.ndarray:
+    "Holm's step-down adjustment of p-values read together (valid whatever their dependence): the j-th smallest of m is multiplied by m - j + 1, kept at least as large as the one before it and capped at 1; a NaN stays NaN and is not counted in m."
+    p = np.asarray(p, dtype=float)
+    if p.ndim != 1 or ((p < 0) | (p > 1)).any(): raise MetahpoError(f"p={p!r} is not allowed: give a flat sequence of p-values between 0 and 1 (NaN where none)")
+    out, ok = np.full(len(p), np.nan), np.isfinite(p)
+    q = p[ok]; m = len(q); order = np.argsort(q, kind='stable')
+    adj = np.empty(m); adj[order] = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * q[order]))
+    out[ok] = adj
+    return out
+
+def corrected(paired:pd.DataFrame) -> pd.DataFrame:
+    "`paired` (as `paired_differences` gives it, or a paired.csv) with `p_holm`, Holm's adjustment of `p` over all its pairs that can have a verdict (every k and other tuner; 'too few tasks' and 'not on the same tasks' are no test), and `verdict_holm`: its verdict with `p_holm` in place of `p`, so that an 'ahead' or 'behind' holds for the table read as a whole."
+    if not isinstance(paired, pd.DataFrame) or (miss := {'p', 'verdict'} - set(paired.columns)):
+        raise MetahpoError(f"paired is not allowed: give the table of paired_differences(..., exact=True) (columns p and verdict); it lacks "
+                           f"{sorted(miss) if isinstance(paired, pd.DataFrame) else 'them: it is a ' + type(paired).__name__}")
+    out = paired.copy()
+    tested = out.verdict.isin(['ahead', 'behind', 'level']).to_numpy()
+    out['p_holm'] = np.nan
+    out.loc[tested, 'p_holm'] = holm(out.p[tested].to_numpy())
+    out['verdict_holm'] = np.where(out.verdict.isin(['ahead', 'behind']) & ~(out.p_holm < 0.05), 'level', out.verdict)
+    return out
 
 # %% ../nbs/22_benchmark.ipynb #82226eb4
 def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; those over another space are skipped
