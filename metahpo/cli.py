@@ -630,10 +630,12 @@ def _check_resumable(repo, rec, obj, tuner:str, seed:int|None=None,
         empty = getattr(obj, 'empty_columns', None) if 'another task' in msg else None  # kept in its features before 2026-12-07
         raise MetahpoError(f"{msg} in {str(repo.path)!r}" + (f" (if the study was begun before metahpo left out the column(s) {', '.join(map(repr, empty))} that "
                            "hold no value, that is the difference: its trials were measured with them)" if empty else '') + "; give another name with --study to start a new study")
-    if rec.tuner not in recorded_as(tuner) | set(also):
+    if rec.tuner not in (set(also) if also else recorded_as(tuner)):  # with --random-share, the MetaTuner of that share alone
         fits = [n for n in cli_tuners() if rec.tuner in recorded_as(n)]
-        how = f"give --tuner {' or --tuner '.join(fits)} to resume it, or" if fits else "no tuner of the command line made it (it was tuned from Python, or imported): give"
-        raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not --tuner {tuner!r}: one study's trials come from one tuner; "
+        how = (f"give --tuner {' or --tuner '.join(fits)}" + (" without --random-share" if also else '') + " to resume it, or" if fits else
+               "no tuner of the command line made it (it was tuned from Python, another --random-share, or imported): give")
+        now = f"--tuner {tuner!r}" + (f" with --random-share (recorded as {also[0]!r})" if also else '')
+        raise MetahpoError(f"study {rec.name!r} was recorded with tuner {rec.tuner!r}, not {now}: one study's trials come from one tuner; "
                            f"{how} another name with --study to start a new study")
     if seed is not None and rec.seed is not None and rec.seed != seed:  # the seed drives the tuner's proposals and the objective (its folds, its model's randomness)
         raise MetahpoError(f"study {rec.name!r} was recorded with --seed {rec.seed}, not --seed {seed}: one study's trials come from one seed; "

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['DIRECTIONS', 'MAX_SEED', 'MetahpoError', 'nearest', 'choices_msg', 'Cost', 'TrialStatus', 'Trial', 'check_direction',
-           'check_seed', 'check_whole', 'make_rng', 'seed_everything', 'MissingDependency', 'interrupt_in',
-           'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir', 'first_missing_folder',
-           'check_folder_path', 'package_version', 'source_commit', 'device_name', 'utcnow', 'to_json', 'from_json',
-           'fingerprint']
+__all__ = ['DIRECTIONS', 'MAX_SEED', 'LIBRARIES', 'KERNEL_SETTINGS', 'MetahpoError', 'nearest', 'choices_msg', 'Cost',
+           'TrialStatus', 'Trial', 'check_direction', 'check_seed', 'check_whole', 'make_rng', 'seed_everything',
+           'MissingDependency', 'interrupt_in', 'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir',
+           'first_missing_folder', 'check_folder_path', 'package_version', 'source_commit', 'device_name',
+           'library_versions', 'cpu_info', 'environment', 'utcnow', 'to_json', 'from_json', 'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -224,6 +224,32 @@ def device_name() -> str:
     torch = sys.modules.get('torch')
     if torch is not None and torch.cuda.is_available(): return f"cuda:{torch.cuda.get_device_name(0)}"
     return f"cpu:{platform.machine()}"
+
+LIBRARIES = ('numpy', 'scipy', 'pandas', 'scikit-learn', 'torch', 'optuna', 'cmaes', 'syne-tune')  # what the tuners' decisions depend on
+def library_versions() -> dict[str, str|None]:
+    "The installed versions of the libraries the tuners use (None: not installed): a peer's runs can differ between versions."
+    from importlib.metadata import version, PackageNotFoundError
+    def v(name):
+        try: return version(name)
+        except PackageNotFoundError: return None
+    return {n: v(n) for n in LIBRARIES}
+
+KERNEL_SETTINGS = ('OPENBLAS_CORETYPE', 'MKL_CBWR', 'ATEN_CPU_CAPABILITY', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # environment variables that choose OpenBLAS's, MKL's and torch's kernels and their threads (which order their sums)
+def cpu_info() -> dict[str, str|None]:
+    "The CPU runs are made on (its model, its widest vector instructions) and the settings that choose numeric kernels: MetaTuner's network (torch, MKL) and CMA-ES (OpenBLAS) follow the last bits of the kernels a CPU gets."
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():  # Linux; elsewhere the model is platform's word and the instructions unknown
+            key, _, value = line.partition(':')
+            if key.strip() == 'model name': model = value.strip()
+            elif key.strip() == 'flags': flags = set(value.split()); break
+    except OSError: pass
+    vector = next((f for f in ('avx512f', 'avx2', 'avx', 'sse4_2') if f in flags), None)
+    return dict(model=model, vector=vector, **{k: os.environ.get(k) for k in KERNEL_SETTINGS})
+
+def environment() -> dict:
+    "What results made now are made with: the package and its commit, Python, the tuners' libraries, the CPU and its kernel settings (a suite's `suite.json` and a study's runs record it)."
+    return dict(package_version=package_version(), source_commit=source_commit(), python=platform.python_version(), libraries=library_versions(), cpu=cpu_info())
 
 def utcnow() -> str:
     "The current time, ISO 8601 in UTC."

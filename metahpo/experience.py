@@ -4,20 +4,20 @@
 
 # %% ../nbs/03_experience.ipynb #84117767
 from __future__ import annotations
-import dataclasses, functools, os, shlex, time
+import dataclasses, functools, hashlib, os, shlex, time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, Trial, check_direction, warn_user
+from .core import MetahpoError, Trial, check_direction, warn_user, to_json
 from .space import SearchSpace, ConfigError
 from .repository import Repository, TaskRecord, read_export
 
 # %% auto #0
 __all__ = ['TWIN_MIN_FEATURES', 'SIZE_FEATURES', 'constant_to_rounding', 'standardise_scores', 'n_known', 'same_meta_features',
-           'size_feature', 'TaskEvaluations', 'task_studies', 'one_per_task', 'Experience', 'shipped_experience_path',
-           'load_experience', 'build_experience', 'check_task_names', 'past_in_space']
+           'size_feature', 'TaskEvaluations', 'task_studies', 'one_per_task', 'Experience', 'experience_digest',
+           'shipped_experience_path', 'load_experience', 'build_experience', 'check_task_names', 'past_in_space']
 
 # %% ../nbs/03_experience.ipynb #eabdf2ff
 def constant_to_rounding(values:np.ndarray) -> bool:
@@ -294,6 +294,17 @@ class Experience:
                for name, s in ex.studies.items() if name in by_study]
         keys = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in out}
         return cls(out, [t for k, t in ids.items() if t.meta_features or k in keys])
+
+def experience_digest(ex:Sequence[TaskEvaluations]) -> str:
+    "A short hash of what a tuner reads from `ex` (an `Experience` or past tasks): every task's name, data, meta-features, study, direction, configurations, metrics and costs."
+    clean = lambda v: None if v is None or (isinstance(v, float) and v != v) else v
+    table = lambda d: {c: [clean(float(v)) if v is not None else None for v in d[c]] for c in sorted(d.columns)}  # metrics, costs: NaN as None
+    h = hashlib.sha256()
+    for e in ex:
+        mf = {k: clean(v if isinstance(v, str) else float(v)) if v is not None else None for k, v in sorted((e.task.meta_features or {}).items())}
+        h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.direction, e.configs, table(e.metrics), table(e.cost)]).encode())
+    return h.hexdigest()[:16]
+
 
 # %% ../nbs/03_experience.ipynb #a788873c
 def shipped_experience_path() -> Path:

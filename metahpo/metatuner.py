@@ -9,9 +9,9 @@ from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole, lazy_import
 from .space import SearchSpace
-from .tuners import Tuner
+from .tuners import Tuner, tuner_settings
 from .repository import METRIC_BOUND
-from .experience import Experience, TaskEvaluations
+from .experience import Experience, TaskEvaluations, experience_digest
 from .experience import standardise_scores, past_in_space, _few, _warn_twins, _warn_unused_names
 from .reptile import MetaTask
 from .surrogate import MetaSurrogate, expected_improvement
@@ -271,7 +271,7 @@ class MetaTuner(Tuner):
             raise MetahpoError(f"parts={parts!r} is not allowed: give one or more of {', '.join(STRATEGIES)}, each once")
         if similarity not in SIMILARITIES: raise MetahpoError(choices_msg('similarity', similarity, SIMILARITIES))
         if no_experience not in NO_EXPERIENCE: raise MetahpoError(choices_msg('no_experience', no_experience, NO_EXPERIENCE))
-        self.no_experience = no_experience
+        self.no_experience, self.similarity = no_experience, similarity
         for p in parts:
             if p not in STRATEGIES: raise MetahpoError(choices_msg('strategy', p, STRATEGIES))
         self.parts, self.warm = parts, SimilarityPortfolio(n_warm, n_similar)
@@ -427,6 +427,15 @@ class MetaTuner(Tuner):
     def name(self) -> str:
         "'MetaTuner'; with only some of its strategies, which ('MetaTuner(warm-start+consensus)'), and a `random_share` ('MetaTuner(random_share=0.2)'), so that `tune` gives each its own study."
         return _labels(self.parts, self.random_share)[0]
+
+    @property
+    def settings(self) -> dict:
+        "What this MetaTuner was made with beyond its space and seed, as a study's sessions record it: its strategies and their settings, the surrogate's, and the experience it read (the past tasks in its space, their names and a digest of their evaluations, `experience_digest`; the same digest, the same past)."
+        return dict(parts=list(self.parts), n_warm=self.warm.n, n_similar=self.warm.n_similar, similarity=self.similarity, n_random_init=self.n_random_init,
+                    no_experience=self.no_experience, n_candidates=self.n_candidates, random_share=self.random_share,
+                    surrogate=dict(type=type(self.surrogate).__name__, **tuner_settings(self.surrogate)),
+                    experience=dict(past_tasks=sorted(e.task.name for e in self.past), digest=experience_digest(self.past) if self.past else None),
+                    meta_features=self.meta_features)
 
     @property
     def tag(self) -> str|None:

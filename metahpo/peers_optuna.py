@@ -99,6 +99,7 @@ class OptunaTuner(PeerTuner):
             try: warm.append(self._plain.validate(c))
             except ConfigError as e: raise ConfigError(f"warm-start configuration {dict(c) if isinstance(c, Mapping) else c!r} does not fit {space!r}: {e}") from None
         self.sampler_kwargs = dict(sampler_kwargs or {})
+        self.sampler, self.warm_start_configs = sampler, warm  # as a study records its settings (`tuner_settings`)
         with _quietly('optuna'):
             self.study = self._library(lambda: self.optuna.create_study(direction='minimize', sampler=self._sampler(dict(self.sampler_kwargs))))
             for c in warm: self.study.enqueue_trial(self._to_optuna(c))

@@ -19,7 +19,7 @@ __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', '
            'metric_range', 'in_metric_range', 'Export', 'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
-SCHEMA_VERSION = 3  # bump with a migration in `_MIGRATIONS` whenever the tables change
+SCHEMA_VERSION = 4  # bump with a migration in `_MIGRATIONS` whenever the tables change
 APPLICATION_ID = 0x4D485030  # 'MHP0' in SQLite's header: marks the file as a metahpo repository
 DEFAULT_REPOSITORY = 'metahpo.db'
 logger = logging.getLogger(__name__)
@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS claims (
     host TEXT NOT NULL, pid INTEGER NOT NULL, token TEXT NOT NULL, claimed_at TEXT NOT NULL,
     UNIQUE (study_id, config_key));
 """  # schema 2: configurations being evaluated right now, one row per running trial (see `claim`)
+_SESSIONS = """
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id INTEGER PRIMARY KEY,
+    study_id INTEGER NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
+    started_at TEXT NOT NULL, made_with TEXT NOT NULL);
+"""  # schema 4: every run that recorded trials into a study (one `tune` call), and what it was made with (JSON: `Repository.sessions`)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
     task_id INTEGER PRIMARY KEY,
@@ -57,8 +63,8 @@ CREATE TABLE IF NOT EXISTS trials (
     started_at TEXT, finished_at TEXT,
     UNIQUE (study_id, number));
 CREATE INDEX IF NOT EXISTS trials_by_study ON trials(study_id, number);
-""" + _CLAIMS
-_MIGRATIONS: dict[int, str] = {1: _CLAIMS, 2: "ALTER TABLE studies ADD COLUMN protocol TEXT NOT NULL DEFAULT ''"}  # {from_version: SQL that upgrades it to from_version + 1}
+""" + _CLAIMS + _SESSIONS
+_MIGRATIONS: dict[int, str] = {1: _CLAIMS, 2: "ALTER TABLE studies ADD COLUMN protocol TEXT NOT NULL DEFAULT ''", 3: _SESSIONS}  # {from_version: SQL that upgrades it to from_version + 1}
 _COLUMNS = {'tasks': {'task_id', 'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'created_at'},
             'studies': {'study_id', 'name', 'task_id', 'space', 'tuner', 'metric', 'direction', 'seed', 'created_at'},
             'trials': {'trial_id', 'uid', 'study_id', 'number', 'config', 'metrics', 'value', 'status', 'error', 'wall_s', 'cpu_s',
@@ -348,6 +354,24 @@ def _still(c, study:StudyRecord) -> None:
         raise RepositoryError(f"study {study.name!r} was deleted or made again by another process since this one opened it: run again to take it up as it is now")
 
 @patch
+def add_session(self:Repository, study:StudyRecord, made_with:Mapping, started_at:str|None=None) -> int:
+    "Record that a run (one `tune` call) recorded trials into `study`, and what it was made with (`made_with`, a mapping that JSON holds: the tuner and its settings, the objective's seed, the code, the libraries); the new row's id."
+    _check_study_arg(study)
+    if not isinstance(made_with, Mapping): raise RepositoryError(f"made_with={made_with!r} is not allowed: give a mapping, such as dict(tuner='random', settings={{}})")
+    with self._tx() as c:
+        _still(c, study)
+        return c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)",
+                         (study.study_id, started_at or utcnow(), to_json(dict(made_with)))).lastrowid
+
+@patch
+def sessions(self:Repository, study:StudyRecord|str) -> list[dict]:
+    "The runs that recorded trials into `study` (by record or name), oldest first, each as dict(started_at, made_with); none for a study recorded before schema 4."
+    _check_study_arg(study, name=True)
+    s = study if isinstance(study, StudyRecord) else _named_study(self, study)
+    return [dict(started_at=r[0], made_with=from_json(r[1])) for r in
+            self._con.execute("SELECT started_at, made_with FROM sessions WHERE study_id=? ORDER BY session_id", (s.study_id,))]
+
+@patch
 def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
     "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
     _check_study_arg(study, name=True)
@@ -355,6 +379,11 @@ def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
     with self._tx() as c:
         return c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
                          "AND NOT EXISTS (SELECT 1 FROM claims WHERE study_id=studies.study_id)", (name,)).rowcount == 1
+
+def _other_maker(s:StudyRecord, tuner:str, seed:int|None) -> str|None:
+    "Where a study of the same name was recorded by another tuner or seed (its trials would read as one tuner's run): why; else None."
+    if (s.tuner, s.seed) == (tuner, seed): return None
+    return f"study {s.name!r} was recorded by another tuner or seed (tuner {s.tuner!r}, seed {s.seed}; in the file tuner {tuner!r}, seed {seed})"
 
 def _params(space:SearchSpace) -> str:
     "A space's parameters with their ranges or choices, as one line."
@@ -677,14 +706,16 @@ def _export_table(self:Repository, studies:str|None, all_tasks:bool):
     meta = {'schema_version': SCHEMA_VERSION, 'package_version': package_version(), 'exported_at': utcnow(),
             'tasks': [{**dataclasses.asdict(t), 'task_id': None} for t in tasks],  # as stored (an older metahpo's may not pass today's checks)
             'studies': [dict(name=s.name, task=[s.task.name, s.task.model_family, s.task.fingerprint], space=s.space.to_dict(),
-                             tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol) for s in chosen]}
+                             tuner=s.tuner, metric=s.metric, direction=s.direction, seed=s.seed, protocol=s.protocol, created_at=s.created_at,
+                             sessions=self.sessions(s)) for s in chosen]}
     table = pa.Table.from_pandas(df, preserve_index=False)
     return table.replace_schema_metadata({**(table.schema.metadata or {}), _EXPORT_KEY: to_json(meta).encode()})
 
 _EXPORT_COLUMNS = ['study', 'task', 'model_family', 'fingerprint', 'uid', 'number', 'config', 'metrics', 'value', 'status', 'error',
                    'wall_s', 'cpu_s', 'gpu_s', 'seed', 'package_version', 'device', 'started_at', 'finished_at']
 _TASK_KEYS = {'name', 'model_family', 'modality', 'fingerprint', 'meta_features', 'task_id'}
-_STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 'protocol'}  # seed and protocol may be absent (older exports)
+_STUDY_KEYS = {'name', 'task', 'space', 'tuner', 'metric', 'direction', 'seed', 'protocol', 'created_at', 'sessions'}
+_STUDY_OPTIONAL = {'seed', 'protocol', 'created_at', 'sessions'}  # absent from older exports
 
 def _check_task(t) -> TaskRecord:
     _need(isinstance(t, dict), f"a task is {type(t).__name__}, not a mapping")
@@ -700,7 +731,7 @@ def _check_task(t) -> TaskRecord:
 def _check_study(s, tasks:dict) -> dict:
     _need(isinstance(s, dict), f"a study is {type(s).__name__}, not a mapping")
     _need(not (extra := set(s) - _STUDY_KEYS), f"study has unknown key(s) {sorted(extra)}")
-    _need(not (miss := _STUDY_KEYS - {'seed', 'protocol'} - set(s)), f"study lacks {sorted(miss)}")
+    _need(not (miss := _STUDY_KEYS - _STUDY_OPTIONAL - set(s)), f"study lacks {sorted(miss)}")
     _need(isinstance(s['name'], str) and s['name'], f"study name {s['name']!r} is not a non-empty text")
     _need(isinstance(s['task'], list) and tuple(s['task']) in tasks, f"study {s['name']!r} names task {s['task']!r}, which the file does not declare")
     try: space = SearchSpace.from_dict(s['space'])
@@ -711,7 +742,12 @@ def _check_study(s, tasks:dict) -> dict:
     _need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool)), f"study {s['name']!r} has seed {seed!r}; give a whole number or null")
     try: protocol = check_protocol(s.get('protocol'))
     except MetahpoError as e: raise _Bad(f"study {s['name']!r}: {e}")
-    return dict(s, space=space, task=tuple(s['task']), seed=seed, protocol=protocol)
+    _need(s.get('created_at') is None or isinstance(s['created_at'], str), f"study {s['name']!r} has created_at {s.get('created_at')!r}; give a time (ISO 8601 text) or null")
+    sessions = s.get('sessions') or []
+    _need(isinstance(sessions, list) and all(isinstance(r, dict) and set(r) == {'started_at', 'made_with'} and isinstance(r['started_at'], str)
+                                             and isinstance(r['made_with'], dict) for r in sessions),
+          f"study {s['name']!r} has sessions {sessions!r}; give a list of mappings with started_at (a time) and made_with (a mapping)")
+    return dict(s, space=space, task=tuple(s['task']), seed=seed, protocol=protocol, created_at=s.get('created_at'), sessions=sessions)
 
 def _check_row(r, s:dict, seen:set) -> Trial:
     "One row of an export as a Trial of study `s`, else `_Bad` naming what is wrong. This runs for every row of a file (14,000 in the shipped base): each message is made only when it is said."
@@ -801,7 +837,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     clash = {}  # studies this repository holds under the same name with another declaration
     for name, s in ex.studies.items():
         here = self.get_study(name)
-        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])):
+        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])
+                                 or _other_maker(here, s['tuner'], s['seed'])):
             if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
             clash[name] = msg
     rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
@@ -826,9 +863,13 @@ def import_parquet(self:Repository, path:str|os.PathLike,
         ids = {}
         for name, s in studies.items():
             c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
-                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'], utcnow(),
-                       '' if s['protocol'] is None else to_json(s['protocol'])))
+                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'],
+                       s['created_at'] or utcnow(), '' if s['protocol'] is None else to_json(s['protocol'])))  # when it was made, where the file says
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
+            have = {(r[0], r[1]) for r in c.execute("SELECT started_at, made_with FROM sessions WHERE study_id=?", (ids[name],))}
+            for r in s['sessions']:  # the runs that made it, those not here already (a file imported twice adds none)
+                if (r['started_at'], to_json(r['made_with'])) not in have:
+                    c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)", (ids[name], r['started_at'], to_json(r['made_with'])))
         for name, t in ex.trials:
             if name not in clash and not again(name, t): _insert_trial(c, ids[name], t)
     same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside

@@ -9,8 +9,8 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, source_commit, to_json, lazy_import, warn_user
-from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature
+from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, source_commit, to_json, lazy_import, warn_user, library_versions, cpu_info, environment
+from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature, experience_digest
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
 from .benchmark import ReplayObjective, run_benchmark, _factory, regret_table, average_rank, evaluations_to, noise_thresholds, regret_curves, paired_differences
@@ -18,7 +18,7 @@ from .benchmark import ReplayObjective, run_benchmark, _factory, regret_table, a
 # %% auto #0
 __all__ = ['PARTS', 'SUITES', 'AUC_METRICS', 'ABLATION_PARTS', 'ABLATIONS', 'PROTOCOLS', 'NOISE_FALLBACK', 'split_tasks', 'Suite',
            'unusable', 'suite_experience', 'get_suite', 'roster', 'protocol_tasks', 'made_with', 'run_suite',
-           'experience_digest', 'load_runs', 'summarise', 'held_out_predictions', 'surrogate_report']
+           'load_runs', 'summarise', 'held_out_predictions', 'surrogate_report']
 
 # %% ../nbs/23_suites.ipynb #f3a8b177
 PARTS = ('meta-train', 'meta-val', 'meta-test')
@@ -217,34 +217,15 @@ def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task name
 
 # %% ../nbs/23_suites.ipynb #183395ce
 def _run_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.parquet'
-_LIBRARIES = ('numpy', 'scipy', 'pandas', 'scikit-learn', 'torch', 'optuna', 'cmaes', 'syne-tune')  # what the tuners' decisions depend on
-def _library_versions() -> dict[str, str|None]:
-    "The installed versions of the libraries the tuners use (None: not installed): a peer's runs can differ between versions."
-    from importlib.metadata import version, PackageNotFoundError
-    def v(name):
-        try: return version(name)
-        except PackageNotFoundError: return None
-    return {n: v(n) for n in _LIBRARIES}
-_KERNEL_SETTINGS = ('OPENBLAS_CORETYPE', 'MKL_CBWR', 'ATEN_CPU_CAPABILITY', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')  # environment variables that choose OpenBLAS's, MKL's and torch's kernels and their threads (which order their sums)
-def _cpu() -> dict[str, str|None]:
-    "The CPU runs are made on (its model, its widest vector instructions) and the settings that choose numeric kernels: MetaTuner's network (torch, MKL) and CMA-ES (OpenBLAS) follow the last bits of the kernels a CPU gets."
-    model, flags = platform.processor() or platform.machine(), set()
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():  # Linux; elsewhere the model is platform's word and the instructions unknown
-            key, _, value = line.partition(':')
-            if key.strip() == 'model name': model = value.strip()
-            elif key.strip() == 'flags': flags = set(value.split()); break
-    except OSError: pass
-    vector = next((f for f in ('avx512f', 'avx2', 'avx', 'sse4_2') if f in flags), None)
-    return dict(model=model, vector=vector, **{k: os.environ.get(k) for k in _KERNEL_SETTINGS})
+_library_versions, _cpu = library_versions, cpu_info  # the names this chapter and its scripts use
 def _partial_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.partial'  # the tasks an unfinished run has done
 def _holds(out:Path, pattern:str='*') -> bool:
     "Whether the folder holds runs (finished, or partly done) whose files match `pattern`."
     return any((out / 'runs').glob(f'{pattern}.parquet')) or any((out / 'runs').glob(f'{pattern}.partial'))
 _MADE_WITH = b'metahpo.made_with'  # the key of a run file's Parquet metadata that says how its rows were made
 def _made_with_now() -> dict:
-    "How runs written now are made: the package, Python, the tuners' libraries, the CPU and its kernel settings (what `suite.json` records of a folder's last run)."
-    return dict(package_version=package_version(), source_commit=source_commit(), python=platform.python_version(), libraries=_library_versions(), cpu=_cpu())
+    "How runs written now are made: `metahpo.core.environment` (what `suite.json` records of a folder's last run)."
+    return environment()
 
 def made_with(path:str|os.PathLike) -> list[dict|None]|None:
     "How a run file's rows were made: one entry per distinct setting that wrote some of them (None: rows written before files recorded it); None if the file records nothing."
@@ -372,15 +353,6 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     record(sorted(set(prev.get('seeds', [])) | set(seeds)), list(dict.fromkeys([*prev.get('tuners', []), *r])))  # all the folder holds
     return load_runs(out)
 
-def experience_digest(ex:Experience) -> str:
-    "A short hash of what a suite's runs read from `ex`: every task's name, data, meta-features, study, direction, configurations, metrics and costs."
-    clean = lambda v: None if v is None or (isinstance(v, float) and v != v) else v
-    table = lambda d: {c: [clean(float(v)) if v is not None else None for v in d[c]] for c in sorted(d.columns)}  # metrics, costs: NaN as None
-    h = hashlib.sha256()
-    for e in ex:
-        mf = {k: clean(v if isinstance(v, str) else float(v)) if v is not None else None for k, v in sorted((e.task.meta_features or {}).items())}
-        h.update(to_json([e.task.name, e.task.fingerprint, mf, e.study, e.metric, e.direction, e.configs, table(e.metrics), table(e.cost)]).encode())
-    return h.hexdigest()[:16]
 
 def _check_requirements(names:Sequence[str]|None=None) -> None: # tuner names; None: every tuner of a roster
     "Refuse, before any run, tuners whose libraries are not installed (rather than after hours of the others' runs)."

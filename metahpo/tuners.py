@@ -4,19 +4,20 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, dataclasses, math, multiprocessing, os, random, re, signal, socket, sys, threading, time, uuid, logging, numbers
+import copy, dataclasses, inspect, math, multiprocessing, os, random, re, signal, socket, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
-                          package_version, device_name, warn_user, lazy_import)
+                          package_version, device_name, warn_user, lazy_import, environment)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
            'Executor', 'InlineExecutor', 'check_concurrency', 'ProcessExecutor', 'StopStudy', 'Study', 'method_name',
-           'recorded_as', 'study_name', 'Terminated', 'objective_protocol', 'looks_minimised', 'tune', 'proposal_count']
+           'recorded_as', 'study_name', 'Terminated', 'objective_protocol', 'tuner_settings', 'looks_minimised', 'tune',
+           'proposal_count']
 
 # %% ../nbs/05_tuners.ipynb #f55b4c09
 logger = logging.getLogger(__name__)
@@ -459,9 +460,22 @@ def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:flo
     cost = Cost(wall, cpu_s, wall if gpu else None)
     if err is None:
         try: value, metrics = _metrics_of(res, metric); return TrialStatus.COMPLETE, value, metrics, None, cost
-        except MetahpoError as e: err = str(e)
+        except MetahpoError as e: return TrialStatus.FAILED, None, _kept_metrics(res, metric), str(e), cost  # its other scores stay (a diverged run's training loss)
         except Exception as e: err = f"{type(e).__name__} while reading the objective's result: {e}"  # a number type of its own that float() refuses
     return TrialStatus.FAILED, None, {}, err, cost
+
+def _kept_metrics(res, metric:str) -> dict:
+    "Of a failed trial's result, the metrics other than `metric` that are finite numbers in their range (as `record` takes them); {} where it is no mapping."
+    if not isinstance(res, Mapping): return {}
+    out = {}
+    for k, v in res.items():
+        try: v = _scalar(v)
+        except Exception: continue
+        if isinstance(k, str) and k != metric and isinstance(v, numbers.Real) and not isinstance(v, bool):
+            try: v = float(v)
+            except (TypeError, ValueError, OverflowError): continue
+            if math.isfinite(v) and in_metric_range(k, v): out[k] = v
+    return out
 
 def _run(objective, config, timeout_s:float|None=None) -> tuple:
     "Run the objective here, or in a forked child when it has a time limit: `_run_inline`'s tuple and the wall seconds."
@@ -708,6 +722,53 @@ def objective_protocol(objective) -> dict|None:
         return None
     return check_protocol(protocol)
 
+def _plain_setting(v, depth:int=0):
+    "`v` as a study records a setting: plain data as it is (None, booleans, numbers, texts; lists and mappings of them), anything else by its type's name ('<Experience>')."
+    if v is None or isinstance(v, (bool, str)): return v
+    if isinstance(v, numbers.Integral): return int(v)
+    if isinstance(v, numbers.Real): return float(v) if math.isfinite(v) else repr(float(v))
+    if depth < 4 and isinstance(v, (list, tuple)): return [_plain_setting(x, depth + 1) for x in v]
+    if depth < 4 and isinstance(v, Mapping): return {str(k): _plain_setting(x, depth + 1) for k, x in v.items()}
+    return f"<{type(v).__name__}>"
+
+def tuner_settings(tuner) -> dict:
+    "What a tuner was made with beyond its space and seed, as a study records it with each run (`Repository.sessions`): its own `settings` where it has them (MetaTuner's say which experience it read), else the arguments of its class's `__init__` read back from attributes of the same name, as scikit-learn's `get_params` does; what is not plain data is named by its type."
+    own = getattr(tuner, 'settings', None)
+    if isinstance(own, Mapping): return _plain_setting(dict(own))
+    try: params = inspect.signature(type(tuner).__init__).parameters
+    except (TypeError, ValueError): return {}
+    out = {}
+    for name, p in params.items():
+        if name in ('self', 'space', 'seed') or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD): continue
+        if hasattr(tuner, name): out[name] = _plain_setting(getattr(tuner, name))
+    return out
+
+def _objective_seed(objective) -> int|None:
+    "The objective's own seed where it says (a trainer's `seed`: its splits, its initialisation), else None."
+    s = getattr(objective, 'seed', None)
+    return int(s) if isinstance(s, numbers.Integral) and not isinstance(s, bool) else None
+
+def _made_with(tuner, tuner_name:str, seed, objective, budget, n_at_once:int, trial_timeout_s) -> dict:
+    "What a run of `tune` is made with, as its study's session records it: the tuner, its settings and seed, the objective's seed, the budget, the trials at once, and `environment()` (the code, the libraries, the CPU)."
+    return dict(tuner=tuner_name, settings=tuner_settings(tuner), seed=seed, objective=type(objective).__name__, objective_seed=_objective_seed(objective),
+                budget=dict(n_trials=budget.n_trials, seconds=budget.seconds), concurrency=n_at_once, trial_timeout_s=trial_timeout_s, **environment())
+
+_COMPARED = {'settings': "the tuner's settings", 'objective_seed': "the objective's seed", 'source_commit': 'the code (git commit)',
+             'package_version': "metahpo's version", 'libraries': 'the libraries'}  # what a study resumed differently is told about
+
+def _changed_since(name:str, was:Mapping, now:Mapping) -> str|None:
+    "Where this run differs from the study's last run in what decides its trials (`_COMPARED`): a warning naming each difference; else None."
+    def diff(k):
+        a, b = was.get(k), now.get(k)
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            keys = [x for x in dict.fromkeys([*a, *b]) if a.get(x) != b.get(x)]
+            return '; '.join(f"{x} {a.get(x)!r} then, {b.get(x)!r} now" for x in keys[:6]) + ('; ...' if len(keys) > 6 else '') if keys else None
+        return None if a == b else f"{a!r} then, {b!r} now"
+    said = [f"{_COMPARED[k]}: {d}" for k in _COMPARED if k in was and (d := diff(k))]
+    if not said: return None
+    return (f"study {name!r} was last run with other settings ({' | '.join(said)}): its trials are told to this run's tuner as they are, and the study "
+            "records both runs (Repository.sessions); give another study name to keep them apart")
+
 def _own_seed(tuner) -> tuple[bool, int|None]:
     "Whether a tuner object says what it was seeded with (its `seed`: a whole number, or None when made without one), and that seed; (False, None) for a tuner name or an object that does not say."
     own = getattr(tuner, 'seed', _NO_SEED) if not isinstance(tuner, str) else _NO_SEED
@@ -831,7 +892,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     name = study or _default_study(objective, task, space, tag, seed)
     st = Study(name, space, tuner_name, metric, direction, seed)
 
-    repo, own_repo, record = None, False, None
+    repo, own_repo, record, made = None, False, None, None
     if repository is not None:
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
@@ -846,6 +907,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
             repo.add_task(dataclasses.replace(record.task, meta_features=mf))  # none is stored: later, experience with them
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
         if st.n_resumed and (msg := _other_tuner(record, tuner_name, seed, st.n_resumed)): warn_user(msg)
+        made, began = _made_with(tuner, tuner_name, seed, objective, budget, n_at_once, trial_timeout_s), utcnow()  # recorded with its first trial
+        if st.n_resumed and (runs := repo.sessions(record)) and (msg := _changed_since(name, runs[-1]['made_with'], made)): warn_user(msg)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done and not any(t.ok for t in st.trials):  # the budget spent on failures in an earlier run: nothing runs now, and there is nothing to use
         warn_user(f"study {name!r} already holds {st.n_resumed} trial(s), the budget of {budget.n_trials}, and every one failed: nothing runs; failed trials "
@@ -933,7 +996,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                         raise MetahpoError(f"{mistake}; nothing was recorded for this trial")
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
-                    if repo is not None: trial = repo.record(record, trial, claim=claim)
+                    if repo is not None:
+                        trial = repo.record(record, trial, claim=claim)
+                        if made is not None: repo.add_session(record, made, began); made = None  # this run, once it has recorded a trial
                     del running[handle]
                     st.trials.append(trial)
                     tuner.tell(config, trial.loss(direction))
