@@ -413,12 +413,32 @@ def _child(objective, config, conn, parent:int, threads:int|None=None):
     except Exception as e: conn.send(_failure(f"{type(e).__name__} while returning the result: {e}", cpu_s=0.0))
     finally: conn.close()
 
+def _gnu_openmp() -> bool:
+    "Whether this process has loaded GNU OpenMP (libgomp, which torch's and scikit-learn's wheels bring): once its threads have started here, a child forked from here that runs OpenMP code on more than one thread hangs."
+    try:
+        from threadpoolctl import threadpool_info
+        return any(i.get('internal_api') == 'openmp' and 'gomp' in str(i.get('prefix', '')) for i in threadpool_info())
+    except Exception: return False  # threadpoolctl missing or failing: as before
+
+_SAID_GOMP: list = []
+
+def _fork_threads(threads:int|None, given:bool) -> int|None:
+    "The threads a forked trial gets: one where GNU OpenMP is loaded here and the threads were not given (`_gnu_openmp`: else it may hang), said once; else `threads`."
+    if given or threads == 1 or not _gnu_openmp(): return threads
+    if not _SAID_GOMP:
+        _SAID_GOMP.append(True)
+        warn_user("this process has loaded GNU OpenMP (libgomp: torch, scikit-learn): a trial forked from it that runs OpenMP code on more than one "
+                  "thread can hang, so each forked trial runs its numeric libraries on one thread; give ProcessExecutor(n, threads=...) to choose "
+                  "(more than one may hang where this process has run OpenMP code)")
+    return 1
+
 class _Child:
     "One trial running in a forked child process, in a process group of its own."
-    def __init__(self, objective, config, timeout_s:float|None=None, threads:int|None=None):
+    def __init__(self, objective, config, timeout_s:float|None=None, threads:int|None=None, given:bool=False):
         if 'fork' not in multiprocessing.get_all_start_methods():
             raise MetahpoError("a per-trial time limit and concurrent trials need the 'fork' start method, which this platform lacks; "
                                "run without trial_timeout_s and with concurrency 1")
+        threads = _fork_threads(threads, given)
         ctx = multiprocessing.get_context('fork')
         self.recv, send = ctx.Pipe(duplex=False)
         # not daemonic, so that a trial may start processes of its own (DataLoader workers, a Pool); its process group, PDEATHSIG
@@ -533,6 +553,11 @@ def check_concurrency(n, name:str='concurrency') -> int:
         raise MetahpoError(f"{name}={n!r} is not allowed: give a whole number of trials at once, 1 or more")
     return int(n)
 
+def _usable_cores() -> int:
+    "The cores this process may run on (its CPU affinity: a container's or `taskset`'s share), else all of the machine's."
+    try: return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError): return os.cpu_count() or 1
+
 class ProcessExecutor(Executor):
     "Up to `n` trials at once, each in a forked child process (its own process group, killed with its tuner)."
     def __init__(self, n:int, # trials at once
@@ -542,13 +567,14 @@ class ProcessExecutor(Executor):
         if threads is not None: check_whole('threads', threads, least=1)
         if isinstance(poll_s, bool) or not isinstance(poll_s, numbers.Real) or not 0 < poll_s < math.inf:
             raise MetahpoError(f"poll_s={poll_s!r} is not allowed: give a positive, finite number of seconds")
-        self.threads, self.poll_s = (int(threads) if threads is not None else max(1, (os.cpu_count() or 1) // self.slots)), poll_s
+        self.threads, self.poll_s = (int(threads) if threads is not None else max(1, _usable_cores() // self.slots)), poll_s
+        self._given = threads is not None  # given: used as it is (`_fork_threads`)
         self._jobs: dict[int, _Child] = {}
         self._n = 0
 
     def submit(self, objective, config, timeout_s=None):
         if len(self._jobs) >= self.slots: raise MetahpoError(f"all {self.slots} slots are running a trial: wait for one first")
-        self._n += 1; self._jobs[self._n] = _Child(objective, config, timeout_s, self.threads)
+        self._n += 1; self._jobs[self._n] = _Child(objective, config, timeout_s, self.threads, self._given)
         return self._n
 
     def wait(self, timeout_s=None):
@@ -861,6 +887,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         raise MetahpoError(f"study={study!r} is not allowed: give a study name (a non-empty text), or None for study_name(task, tuner, seed)")
     known, own = _own_seed(tuner)
     if known: seed = own  # a tuner object made without a seed: its study is unseeded, not seed 0
+    if isinstance(executor, type):
+        raise MetahpoError(f"executor={executor.__name__} is a class, not an executor: give an instance, such as {executor.__name__}(4), or None")
     if executor is not None and not (callable(getattr(executor, 'submit', None)) and callable(getattr(executor, 'wait', None))):
         raise MetahpoError(f"executor={executor!r} is not allowed: give an Executor (such as ProcessExecutor(4)) or None")
     n_at_once = check_concurrency(concurrency if concurrency is not None else getattr(executor, 'slots', 1))
@@ -915,7 +943,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                   "count toward the budget: raise it to try again, or give another `study` (each failure and its error are recorded in the repository)")
     if done:
         for t in st.trials: tuner.tell(t.config, t.loss(st.direction))
-    pending = [] if done else _replay(tuner, st)
+    pending, stale = _leftovers([] if done else _replay(tuner, st), n_at_once)
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
     from tqdm.auto import tqdm
@@ -926,7 +954,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                   f"{budget.n_trials}: the study ends after them" + ("; GridSearch(space, resolution=...) gives more points, RandomSearch draws from the whole space" if r else ''))
     bar = tqdm(total=total, initial=min(st.n_resumed, total or st.n_resumed), desc=name, disable=not progress, unit='trial', leave=True)
     t_start, version, n_taken = time.perf_counter(), package_version(), 0
-    elsewhere: dict = {}  # configurations the tuner was told run in another worker: offered again when it has nothing else, in case that worker gave them up
+    elsewhere: dict = {space.key(c): c for c in stale}  # configurations the tuner was told run in another worker, or a resume's stale leftovers: offered again when it has nothing else
     ex = executor if executor is not None else (InlineExecutor() if n_at_once == 1 else ProcessExecutor(n_at_once))
     if callable(getattr(ex, 'begin', None)): ex.begin()  # an executor given again: the objective may have changed since its last study
     running: dict = {}  # handle -> (config, claim, started) of the trials in flight
@@ -1064,8 +1092,13 @@ def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> No
         if t.uid in known: continue
         st.trials.append(t); st.n_others += 1; tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 
+def _leftovers(asked:list, n_at_once:int) -> tuple[list, list]:
+    "A replay's unevaluated proposals as (run first, run when the tuner has nothing else): at most `n_at_once` trials were in flight when the run stopped, so only the last that many come first; older ones were asked from fewer results than the tuner has now (trials run at once finish out of order)."
+    k = max(0, len(asked) - n_at_once)
+    return asked[k:], asked[:k]
+
 def _replay(tuner:Tuner, st:Study) -> list[dict]:
-    "Tell `tuner` the recorded trials as if it had proposed them; return what it asked that is still unevaluated."
+    "Tell `tuner` the recorded trials as if it had proposed them; return what it asked that is still unevaluated, in the order asked."
     pending = {}
     for t in st.trials:
         k = st.space.key(t.config)

@@ -107,6 +107,30 @@ def test_objective_faults(tmp_path):
     assert (n, ok, failed) == (13, 3, 10), (n, ok, failed)
     assert again.returncode == 0 and again.stdout.split() == ['13', '3', '10'], again.stderr
 
+GNU_OPENMP = textwrap.dedent('''
+    import os, warnings
+    for v in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'): os.environ.pop(v, None)  # as a user runs it: OpenMP on every core
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from metahpo.tuners import tune, ProcessExecutor
+    from metahpo.space import SearchSpace, Float
+    X = np.random.default_rng(0).normal(size=(2000, 10)); y = (X[:, 0] > 0).astype(int)
+    def objective(c): return HistGradientBoostingClassifier(max_iter=10, learning_rate=c['lr']).fit(X, y).score(X, y)
+    space = SearchSpace([Float('lr', 0.01, 0.3)])
+    tune(objective, space, budget=1, progress=False)  # OpenMP's threads start in this process
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        a = tune(objective, space, budget=2, trial_timeout_s=60, progress=False)  # in forked children
+        b = tune(objective, space, budget=2, executor=ProcessExecutor(2, threads=None), progress=False)
+    print(sum(t.ok for t in a.trials + b.trials), sum('GNU OpenMP' in str(x.message) for x in w))
+''')
+
+def test_forked_trials_after_openmp_in_the_tuner(tmp_path):
+    "A trial forked after the tuner's process ran GNU OpenMP code (scikit-learn, torch) runs on one thread and completes: on more, it hung until its time limit, or for ever."
+    r = subprocess.run([sys.executable, '-c', GNU_OPENMP], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.split() == ['4', '1'], (r.stdout, r.stderr[-2000:])  # all four complete; said once
+
 KILLED_TUNER = textwrap.dedent('''
     import os, subprocess, sys, time
     from metahpo.tuners import tune

@@ -381,12 +381,14 @@ class MetahpoSearch(_Searcher):
                  metric:str|None=None, # the result key to optimise (or Tune's `TuneConfig(metric=...)`, in a run with a `param_space`)
                  mode:str|None=None): # 'max' or 'min'
         if _Searcher is object: lazy_import('ray.tune', 'ray')
+        if isinstance(tuner, type):
+            raise MetahpoError(f"tuner={tuner.__name__} is a class, not a tuner: give an instance, such as {tuner.__name__}(space, seed=0)")
         if not (callable(getattr(tuner, 'ask', None)) and callable(getattr(tuner, 'tell', None))):
             raise MetahpoError(f"tuner={tuner!r} is not allowed: give a metahpo tuner (with ask and tell)")
         if mode not in (None, 'max', 'min'): raise MetahpoError(f"mode={mode!r} is not allowed: give 'max' or 'min'")
         if metric is not None and not isinstance(metric, str): raise MetahpoError(f"metric={metric!r} is not allowed: give the name of a result key, or None")
         super().__init__(metric=metric, mode=mode)
-        self.tuner, self._live = tuner, {}  # trial id -> configuration it was given
+        self.tuner, self._live, self._errored = tuner, {}, {}  # trial id -> configuration it was given; of those that errored (Tune may run them again)
 
     def set_search_properties(self, metric, mode, config, **spec) -> bool:
         if mode not in (None, 'max', 'min'): return False
@@ -420,6 +422,8 @@ class MetahpoSearch(_Searcher):
 
     def on_trial_complete(self, trial_id:str, result:dict|None=None, error:bool=False) -> None:
         c = self._live.pop(trial_id, None)
+        if c is None and not error and result is not None: c = self._errored.pop(trial_id, None)  # an errored trial run again (`restart_errored`): its result is told too
+        elif c is not None and error: self._errored[trial_id] = c
         if c is not None and not error and result is not None and self._metric not in result and not getattr(self, '_said_missing', False):
             self._said_missing = True  # once: a misspelt metric would fail every trial
             logger.warning(f"trial {trial_id} reported no {self._metric!r} (its result has {', '.join(sorted(map(str, result))[:8])}): told as a failure; "
@@ -430,8 +434,9 @@ class MetahpoSearch(_Searcher):
         self.tuner.tell(parameters, self._loss(value, error or pruned))
 
     def save(self, checkpoint_path:str) -> None:
-        with open(checkpoint_path, 'wb') as f: pickle.dump(dict(tuner=self.tuner, live=self._live, metric=self._metric, mode=self._mode), f)
+        with open(checkpoint_path, 'wb') as f: pickle.dump(dict(tuner=self.tuner, live=self._live, errored=self._errored, metric=self._metric, mode=self._mode), f)
 
     def restore(self, checkpoint_path:str) -> None:
         with open(checkpoint_path, 'rb') as f: s = pickle.load(f)
         self.tuner, self._live, self._metric, self._mode = s['tuner'], s['live'], s['metric'], s['mode']
+        self._errored = s.get('errored', {})  # a checkpoint from before it kept them: none
