@@ -285,6 +285,8 @@ def _parser() -> argparse.ArgumentParser:
                                        "--skip-invalid), or the trials of an Optuna study (--optuna).")
         e.add_argument('parquet', help='Parquet file', **({'nargs': '?'} if name == 'import' else {}))
         e.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
+        if name == 'export':
+            e.add_argument('--match', default=None, type=_text('--match'), help="only studies whose name matches this glob, such as 'titanic-*', and their tasks")
         if name == 'import':
             g = e.add_mutually_exclusive_group()
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
@@ -1095,7 +1097,14 @@ def _run(a) -> int:
         print(f"tuners: {', '.join(cli_tuners())}")
         return 0
     out = _out_file(a.parquet, 'export file', a.repo)  # 'export'
-    with Repository(a.repo, create=False) as repo: print(f"wrote {_n(repo.n_trials(), 'trial')} to {repo.export_parquet(out)}")
+    with Repository(a.repo, create=False) as repo:
+        import fnmatch
+        from metahpo.core import MetahpoError
+        chosen = [s for s in repo.studies() if a.match is None or fnmatch.fnmatchcase(s.name, a.match)]
+        if a.match is not None and not chosen:
+            raise MetahpoError(f"--match {a.match!r}: no study of {a.repo} matches it (it has {_n(len(repo.studies()), 'study', 'studies')}; `metahpo studies --repo {a.repo}` lists them)")
+        n = repo.n_trials() if a.match is None else sum(len(repo.trials(s)) for s in chosen)
+        print(f"wrote {_n(n, 'trial')}" + ('' if a.match is None else f" of {_n(len(chosen), 'study', 'studies')}") + f" to {repo.export_parquet(out, studies=a.match)}")
     return 0
 
 # %% ../nbs/30_cli.ipynb #849f3411

@@ -13,8 +13,9 @@ import numpy as np
 __all__ = ['DIRECTIONS', 'MAX_SEED', 'LIBRARIES', 'KERNEL_SETTINGS', 'MetahpoError', 'nearest', 'choices_msg', 'Cost',
            'TrialStatus', 'Trial', 'check_direction', 'check_seed', 'check_whole', 'make_rng', 'seed_everything',
            'MissingDependency', 'interrupt_in', 'lazy_import', 'warn_user', 'task_names', 'check_data_dir', 'data_dir',
-           'first_missing_folder', 'check_folder_path', 'package_version', 'source_commit', 'device_name',
-           'library_versions', 'cpu_info', 'environment', 'utcnow', 'to_json', 'from_json', 'fingerprint']
+           'first_missing_folder', 'check_folder_path', 'package_version', 'source_commit', 'code_digest',
+           'device_name', 'library_versions', 'cpu_info', 'environment', 'utcnow', 'to_json', 'from_json',
+           'fingerprint']
 
 # %% ../nbs/00_core.ipynb #2867368a
 class MetahpoError(Exception):
@@ -218,6 +219,14 @@ def source_commit() -> str|None:
     except (OSError, subprocess.SubprocessError): return None
     sha = head.stdout.strip()
     return None if head.returncode or not sha else sha + ('+changes' if status.stdout.strip() else '')
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    "A short hash of metahpo's Python sources (its package folder, as installed or checked out): it changes with the code, not with a commit of notebooks or results; what a study's sessions compare."
+    root, h = Path(importlib.import_module('metahpo').__file__).resolve().parent, hashlib.sha256()
+    for f in sorted(root.rglob('*.py')):
+        if f.name != '_modidx.py': h.update(str(f.relative_to(root)).encode()); h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 def device_name() -> str:
     "'cpu', or the CUDA device name when torch is already imported and sees a GPU. Never imports torch."

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     session_id INTEGER PRIMARY KEY,
     study_id INTEGER NOT NULL REFERENCES studies(study_id) ON DELETE CASCADE,
     started_at TEXT NOT NULL, made_with TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_by_study ON sessions(study_id);
 """  # schema 4: every run that recorded trials into a study (one `tune` call), and what it was made with (JSON: `Repository.sessions`)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -369,7 +370,7 @@ def sessions(self:Repository, study:StudyRecord|str) -> list[dict]:
     _check_study_arg(study, name=True)
     s = study if isinstance(study, StudyRecord) else _named_study(self, study)
     return [dict(started_at=r[0], made_with=from_json(r[1])) for r in
-            self._con.execute("SELECT started_at, made_with FROM sessions WHERE study_id=? ORDER BY session_id", (s.study_id,))]
+            self._con.execute("SELECT started_at, made_with FROM sessions WHERE study_id=? ORDER BY started_at, session_id", (s.study_id,))]
 
 @patch
 def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
@@ -381,9 +382,9 @@ def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
                          "AND NOT EXISTS (SELECT 1 FROM claims WHERE study_id=studies.study_id)", (name,)).rowcount == 1
 
 def _other_maker(s:StudyRecord, tuner:str, seed:int|None) -> str|None:
-    "Where a study of the same name was recorded by another tuner or seed (its trials would read as one tuner's run): why; else None."
-    if (s.tuner, s.seed) == (tuner, seed): return None
-    return f"study {s.name!r} was recorded by another tuner or seed (tuner {s.tuner!r}, seed {s.seed}; in the file tuner {tuner!r}, seed {seed})"
+    "Where a study of the same name was recorded with another seed (its trials would read as one seed's run): why; else None (a seed unknown on either side differs from none)."
+    if s.seed is None or seed is None or s.seed == seed: return None
+    return f"study {s.name!r} was recorded with another seed (seed {s.seed}, tuner {s.tuner!r}; in the file seed {seed}, tuner {tuner!r})"
 
 def _params(space:SearchSpace) -> str:
     "A space's parameters with their ranges or choices, as one line."
@@ -841,6 +842,11 @@ def import_parquet(self:Repository, path:str|os.PathLike,
                                  or _other_maker(here, s['tuner'], s['seed'])):
             if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
             clash[name] = msg
+    if other := [f"{n!r} ({self.get_study(n).tuner!r} here, {s['tuner']!r} in the file)" for n, s in ex.studies.items()
+                 if n not in clash and self.get_study(n) is not None and self.get_study(n).tuner != s['tuner']]:
+        logger.warning("import of %r: %d study(ies) here were recorded under another tuner name than the file's: %s; their trials are added "
+                       "(Python records a tuner object by its class, the command line by its name: 'random' and 'RandomSearch' are one tuner)",
+                       str(path), len(other), ', '.join(other[:3]) + (', ...' if len(other) > 3 else ''))
     rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
                               for name, msg in clash.items()]
     studies = {n: s for n, s in ex.studies.items() if n not in clash}
@@ -860,18 +866,22 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
         recs = {k: _add_task(c, t, keep_stored=True) for k, t in ex.tasks.items() if k in keep}  # this repository's meta-features stay
-        ids = {}
+        ids, grew = {}, set()  # study ids by name; the studies this import made or added trials to
         for name, s in studies.items():
-            c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
-                      (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'],
-                       s['created_at'] or utcnow(), '' if s['protocol'] is None else to_json(s['protocol'])))  # when it was made, where the file says
+            made = c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'],
+                              s['created_at'] or utcnow(), '' if s['protocol'] is None else to_json(s['protocol']))).rowcount == 1  # when it was made, where the file says
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
-            have = {(r[0], r[1]) for r in c.execute("SELECT started_at, made_with FROM sessions WHERE study_id=?", (ids[name],))}
-            for r in s['sessions']:  # the runs that made it, those not here already (a file imported twice adds none)
-                if (r['started_at'], to_json(r['made_with'])) not in have:
-                    c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)", (ids[name], r['started_at'], to_json(r['made_with'])))
+            if made: grew.add(name)
         for name, t in ex.trials:
-            if name not in clash and not again(name, t): _insert_trial(c, ids[name], t)
+            if name not in clash and not again(name, t) and _insert_trial(c, ids[name], t) is not None: grew.add(name)
+        for name, s in studies.items():  # the runs that made a study, where the import made it or added trials to it (a file imported twice adds none)
+            if name not in grew: continue
+            sid = ids[name]
+            have = {(r[0], r[1]) for r in c.execute("SELECT started_at, made_with FROM sessions WHERE study_id=?", (sid,))}
+            for r in s['sessions']:
+                if (r['started_at'], to_json(r['made_with'])) not in have:
+                    c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)", (sid, r['started_at'], to_json(r['made_with'])))
     same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside
     if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features and not same(recs[k].meta_features, t.meta_features)):
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 import numpy as np, pandas as pd
-from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, source_commit, to_json, lazy_import, warn_user, library_versions, cpu_info, environment
+from .core import MetahpoError, MissingDependency, check_seed, check_whole, choices_msg, device_name, first_missing_folder, check_folder_path, package_version, source_commit, to_json, lazy_import, warn_user, library_versions, cpu_info, environment, LIBRARIES, KERNEL_SETTINGS
 from .experience import SIZE_FEATURES, Experience, TaskEvaluations, constant_to_rounding, load_experience, one_per_task, size_feature, experience_digest
 from .tuners import make_tuner
 from .metatuner import MetaTuner, STRATEGIES, N_WARM, default_surrogate
@@ -217,7 +217,7 @@ def protocol_tasks(suite:str|Suite, names:Sequence[str], # the suite's task name
 
 # %% ../nbs/23_suites.ipynb #183395ce
 def _run_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.parquet'
-_library_versions, _cpu = library_versions, cpu_info  # the names this chapter and its scripts use
+_library_versions, _cpu, _LIBRARIES, _KERNEL_SETTINGS = library_versions, cpu_info, LIBRARIES, KERNEL_SETTINGS  # the names this chapter and its scripts use
 def _partial_file(out:Path, tuner:str, seed:int) -> Path: return out / 'runs' / f'{tuner}-seed{seed}.partial'  # the tasks an unfinished run has done
 def _holds(out:Path, pattern:str='*') -> bool:
     "Whether the folder holds runs (finished, or partly done) whose files match `pattern`."

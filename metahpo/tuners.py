@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
-                          package_version, device_name, warn_user, lazy_import, environment)
+                          package_version, device_name, warn_user, lazy_import, environment, code_digest)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
 from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
@@ -428,8 +428,9 @@ def _fork_threads(threads:int|None, given:bool) -> int|None:
     if not _SAID_GOMP:
         _SAID_GOMP.append(True)
         warn_user("this process has loaded GNU OpenMP (libgomp: torch, scikit-learn): a trial forked from it that runs OpenMP code on more than one "
-                  "thread can hang, so each forked trial runs its numeric libraries on one thread; give ProcessExecutor(n, threads=...) to choose "
-                  "(more than one may hang where this process has run OpenMP code)")
+                  "thread can hang, so each forked trial runs its numeric libraries on one thread; give executor=ProcessExecutor(n, threads=...) "
+                  "to choose (with trial_timeout_s at one trial at a time: ProcessExecutor(1, threads=...)); more than one may hang once this "
+                  "process has run OpenMP code")
     return 1
 
 class _Child:
@@ -751,6 +752,7 @@ def objective_protocol(objective) -> dict|None:
 def _plain_setting(v, depth:int=0):
     "`v` as a study records a setting: plain data as it is (None, booleans, numbers, texts; lists and mappings of them), anything else by its type's name ('<Experience>')."
     if v is None or isinstance(v, (bool, str)): return v
+    if isinstance(v, np.bool_): return bool(v)
     if isinstance(v, numbers.Integral): return int(v)
     if isinstance(v, numbers.Real): return float(v) if math.isfinite(v) else repr(float(v))
     if depth < 4 and isinstance(v, (list, tuple)): return [_plain_setting(x, depth + 1) for x in v]
@@ -759,14 +761,18 @@ def _plain_setting(v, depth:int=0):
 
 def tuner_settings(tuner) -> dict:
     "What a tuner was made with beyond its space and seed, as a study records it with each run (`Repository.sessions`): its own `settings` where it has them (MetaTuner's say which experience it read), else the arguments of its class's `__init__` read back from attributes of the same name, as scikit-learn's `get_params` does; what is not plain data is named by its type."
-    own = getattr(tuner, 'settings', None)
+    try: own = getattr(tuner, 'settings', None)
+    except Exception as e: return {'settings': f"<unreadable: {type(e).__name__}>"}  # a property that raises: recorded as such, the study goes on
     if isinstance(own, Mapping): return _plain_setting(dict(own))
     try: params = inspect.signature(type(tuner).__init__).parameters
     except (TypeError, ValueError): return {}
     out = {}
     for name, p in params.items():
         if name in ('self', 'space', 'seed') or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD): continue
-        if hasattr(tuner, name): out[name] = _plain_setting(getattr(tuner, name))
+        try: v = getattr(tuner, name)
+        except AttributeError: continue
+        except Exception as e: v = f"<unreadable: {type(e).__name__}>"
+        out[name] = _plain_setting(v)
     return out
 
 def _objective_seed(objective) -> int|None:
@@ -777,9 +783,10 @@ def _objective_seed(objective) -> int|None:
 def _made_with(tuner, tuner_name:str, seed, objective, budget, n_at_once:int, trial_timeout_s) -> dict:
     "What a run of `tune` is made with, as its study's session records it: the tuner, its settings and seed, the objective's seed, the budget, the trials at once, and `environment()` (the code, the libraries, the CPU)."
     return dict(tuner=tuner_name, settings=tuner_settings(tuner), seed=seed, objective=type(objective).__name__, objective_seed=_objective_seed(objective),
-                budget=dict(n_trials=budget.n_trials, seconds=budget.seconds), concurrency=n_at_once, trial_timeout_s=trial_timeout_s, **environment())
+                budget=dict(n_trials=budget.n_trials, seconds=budget.seconds), concurrency=n_at_once, trial_timeout_s=trial_timeout_s,
+                code=code_digest(), **environment())
 
-_COMPARED = {'settings': "the tuner's settings", 'objective_seed': "the objective's seed", 'source_commit': 'the code (git commit)',
+_COMPARED = {'settings': "the tuner's settings", 'objective_seed': "the objective's seed", 'code': "metahpo's code (`code_digest`)",
              'package_version': "metahpo's version", 'libraries': 'the libraries'}  # what a study resumed differently is told about
 
 def _changed_since(name:str, was:Mapping, now:Mapping) -> str|None:
@@ -920,7 +927,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     name = study or _default_study(objective, task, space, tag, seed)
     st = Study(name, space, tuner_name, metric, direction, seed)
 
-    repo, own_repo, record, made = None, False, None, None
+    repo, own_repo, record, made, runs = None, False, None, None, []
     if repository is not None:
         if task is None: raise MetahpoError("give `task` to record into a repository: what is tuned, as metahpo.repository.TaskRecord(name, model_family, "
                                             "modality), e.g. TaskRecord('my-data', 'my-model', 'tabular'), the same for every study of that task")
@@ -936,14 +943,17 @@ def tune(objective:Callable, # config -> number or mapping of metrics
         st.trials = repo.trials(record); st.n_resumed = len(st.trials)
         if st.n_resumed and (msg := _other_tuner(record, tuner_name, seed, st.n_resumed)): warn_user(msg)
         made, began = _made_with(tuner, tuner_name, seed, objective, budget, n_at_once, trial_timeout_s), utcnow()  # recorded with its first trial
-        if st.n_resumed and (runs := repo.sessions(record)) and (msg := _changed_since(name, runs[-1]['made_with'], made)): warn_user(msg)
+        runs = repo.sessions(record) if st.n_resumed else []
+        if runs and not (budget.n_trials is not None and st.n_resumed >= budget.n_trials) and (msg := _changed_since(name, runs[-1]['made_with'], made)):
+            warn_user(msg)  # (not where nothing runs)
     done = budget.n_trials is not None and st.n_resumed >= budget.n_trials  # nothing left to propose: told, not replayed (no asks)
     if done and not any(t.ok for t in st.trials):  # the budget spent on failures in an earlier run: nothing runs now, and there is nothing to use
         warn_user(f"study {name!r} already holds {st.n_resumed} trial(s), the budget of {budget.n_trials}, and every one failed: nothing runs; failed trials "
                   "count toward the budget: raise it to try again, or give another `study` (each failure and its error are recorded in the repository)")
     if done:
         for t in st.trials: tuner.tell(t.config, t.loss(st.direction))
-    pending, stale = _leftovers([] if done else _replay(tuner, st), n_at_once)
+    was = runs[-1]['made_with'].get('concurrency') if runs else None  # the trials at once of the run that stopped (unknown: every leftover first, as before)
+    pending, stale = _leftovers([] if done else _replay(tuner, st), max(n_at_once, was) if isinstance(was, int) else 10**9)
     if st.n_resumed: logger.info("resuming study %r: %d trials already recorded", name, st.n_resumed)
 
     from tqdm.auto import tqdm
@@ -1093,7 +1103,7 @@ def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> No
         st.trials.append(t); st.n_others += 1; tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 
 def _leftovers(asked:list, n_at_once:int) -> tuple[list, list]:
-    "A replay's unevaluated proposals as (run first, run when the tuner has nothing else): at most `n_at_once` trials were in flight when the run stopped, so only the last that many come first; older ones were asked from fewer results than the tuner has now (trials run at once finish out of order)."
+    "A replay's unevaluated proposals as (run first, run when the tuner has nothing else): at most `n_at_once` trials (the stopped run's trials at once) were in flight when it stopped, so only the last that many come first; older ones were asked from fewer results than the tuner has now (trials run at once finish out of order)."
     k = max(0, len(asked) - n_at_once)
     return asked[k:], asked[:k]
 
