@@ -755,6 +755,7 @@ def _plain_setting(v, depth:int=0):
     if isinstance(v, np.bool_): return bool(v)
     if isinstance(v, numbers.Integral): return int(v)
     if isinstance(v, numbers.Real): return float(v) if math.isfinite(v) else repr(float(v))
+    if isinstance(v, (list, tuple, Mapping)) and len(v) > 100: return f"<{type(v).__name__} of {len(v)}>"  # data, not a setting
     if depth < 4 and isinstance(v, (list, tuple)): return [_plain_setting(x, depth + 1) for x in v]
     if depth < 4 and isinstance(v, Mapping): return {str(k): _plain_setting(x, depth + 1) for k, x in v.items()}
     return f"<{type(v).__name__}>"
@@ -783,6 +784,7 @@ def _objective_seed(objective) -> int|None:
 def _made_with(tuner, tuner_name:str, seed, objective, budget, n_at_once:int, trial_timeout_s) -> dict:
     "What a run of `tune` is made with, as its study's session records it: the tuner, its settings and seed, the objective's seed, the budget, the trials at once, and `environment()` (the code, the libraries, the CPU)."
     return dict(tuner=tuner_name, settings=tuner_settings(tuner), seed=seed, objective=type(objective).__name__, objective_seed=_objective_seed(objective),
+                objective_settings={} if inspect.isroutine(objective) else tuner_settings(objective),  # a trainer's, read back as a tuner's (recorded, not compared)
                 budget=dict(n_trials=budget.n_trials, seconds=budget.seconds), concurrency=n_at_once, trial_timeout_s=trial_timeout_s,
                 code=code_digest(), **environment())
 
