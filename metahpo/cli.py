@@ -1100,11 +1100,13 @@ def _run(a) -> int:
     with Repository(a.repo, create=False) as repo:
         import fnmatch
         from metahpo.core import MetahpoError
-        chosen = [s for s in repo.studies() if a.match is None or fnmatch.fnmatchcase(s.name, a.match)]
+        import pyarrow.parquet as pq
+        names = [s.name for s in repo.studies()]
+        chosen = [n for n in names if a.match is None or fnmatch.fnmatchcase(n, a.match)]
         if a.match is not None and not chosen:
-            raise MetahpoError(f"--match {a.match!r}: no study of {a.repo} matches it (it has {_n(len(repo.studies()), 'study', 'studies')}; `metahpo studies --repo {a.repo}` lists them)")
-        n = repo.n_trials() if a.match is None else sum(len(repo.trials(s)) for s in chosen)
-        print(f"wrote {_n(n, 'trial')}" + ('' if a.match is None else f" of {_n(len(chosen), 'study', 'studies')}") + f" to {repo.export_parquet(out, studies=a.match)}")
+            raise MetahpoError(f"--match {a.match!r}: no study of {a.repo} matches it (it has {_n(len(names), 'study', 'studies')}; `metahpo studies --repo {a.repo}` lists them)")
+        path = repo.export_parquet(out, studies=a.match)
+        print(f"wrote {_n(pq.read_metadata(path).num_rows, 'trial')}" + ('' if a.match is None else f" of {_n(len(chosen), 'study', 'studies')}") + f" to {path}")
     return 0
 
 # %% ../nbs/30_cli.ipynb #849f3411

@@ -361,8 +361,9 @@ def add_session(self:Repository, study:StudyRecord, made_with:Mapping, started_a
     if not isinstance(made_with, Mapping): raise RepositoryError(f"made_with={made_with!r} is not allowed: give a mapping, such as dict(tuner='random', settings={{}})")
     with self._tx() as c:
         _still(c, study)
-        return c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)",
-                         (study.study_id, started_at or utcnow(), to_json(dict(made_with)))).lastrowid
+        return c.execute(_INSERT_SESSION, (study.study_id, started_at or utcnow(), to_json(dict(made_with)))).lastrowid
+
+_INSERT_SESSION = "INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)"
 
 @patch
 def sessions(self:Repository, study:StudyRecord|str) -> list[dict]:
@@ -835,15 +836,15 @@ def import_parquet(self:Repository, path:str|os.PathLike,
                   ) -> dict:
     "Add what is new in an `export_parquet` file (a task's meta-features only where none are stored here), all or nothing, after checking every row: counts added, rows rejected and why."
     ex = read_export(path, skip_invalid)
-    clash = {}  # studies this repository holds under the same name with another declaration
+    clash, other = {}, []  # studies this repository holds under the same name with another declaration; those under another tuner name
     for name, s in ex.studies.items():
         here = self.get_study(name)
         if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])
                                  or _other_maker(here, s['tuner'], s['seed'])):
             if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
             clash[name] = msg
-    if other := [f"{n!r} ({self.get_study(n).tuner!r} here, {s['tuner']!r} in the file)" for n, s in ex.studies.items()
-                 if n not in clash and self.get_study(n) is not None and self.get_study(n).tuner != s['tuner']]:
+        elif here is not None and here.tuner != s['tuner']: other.append(f"{name!r} ({here.tuner!r} here, {s['tuner']!r} in the file)")
+    if other:
         logger.warning("import of %r: %d study(ies) here were recorded under another tuner name than the file's: %s; their trials are added "
                        "(Python records a tuner object by its class, the command line by its name: 'random' and 'RandomSearch' are one tuner)",
                        str(path), len(other), ', '.join(other[:3]) + (', ...' if len(other) > 3 else ''))
@@ -881,7 +882,7 @@ def import_parquet(self:Repository, path:str|os.PathLike,
             have = {(r[0], r[1]) for r in c.execute("SELECT started_at, made_with FROM sessions WHERE study_id=?", (sid,))}
             for r in s['sessions']:
                 if (r['started_at'], to_json(r['made_with'])) not in have:
-                    c.execute("INSERT INTO sessions (study_id, started_at, made_with) VALUES (?,?,?)", (sid, r['started_at'], to_json(r['made_with'])))
+                    c.execute(_INSERT_SESSION, (sid, r['started_at'], to_json(r['made_with'])))
     same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside
     if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features and not same(recs[k].meta_features, t.meta_features)):
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",

@@ -488,15 +488,8 @@ def _outcome(res, err:str|None, cpu_s:float, gpu:bool, device:str|None, wall:flo
 def _kept_metrics(res, metric:str) -> dict:
     "Of a failed trial's result, the metrics other than `metric` that are finite numbers in their range (as `record` takes them); {} where it is no mapping."
     if not isinstance(res, Mapping): return {}
-    out = {}
-    for k, v in res.items():
-        try: v = _scalar(v)
-        except Exception: continue
-        if isinstance(k, str) and k != metric and isinstance(v, numbers.Real) and not isinstance(v, bool):
-            try: v = float(v)
-            except (TypeError, ValueError, OverflowError): continue
-            if math.isfinite(v) and in_metric_range(k, v): out[k] = v
-    return out
+    rest = {k: _real(_scalar(v)) for k, v in res.items() if isinstance(k, str) and k != metric}  # as `_metrics_of` reads a metric: NaN where it is no number
+    return {k: v for k, v in rest.items() if math.isfinite(v) and in_metric_range(k, v)}
 
 def _run(objective, config, timeout_s:float|None=None) -> tuple:
     "Run the objective here, or in a forked child when it has a time limit: `_run_inline`'s tuple and the wall seconds."
