@@ -393,6 +393,9 @@ def _table_objective(a):
     obj = RandomForestTrainer(X, y.to_numpy(), name=Path(a.data).stem, space=a.space, seed=a.seed, n_splits=_CV_FOLDS, test_fraction=a.test_fraction,
                               split_seed=a.split_seed)
     obj.empty_columns = X.attrs.get('empty_columns', [])
+    from metahpo.tuners import tuner_settings
+    obj.settings = {**tuner_settings(obj, own=False),  # as a study's sessions record the objective: its arguments, and where its table came from
+                    'data': dict(path=str(Path(a.data).resolve()), target=a.target, drop=_split(a.drop) if a.drop else [], empty_columns=obj.empty_columns)}
     return obj
 
 _CV_FOLDS = 5  # `tune --data` cross-validates the forest in this many stratified folds

@@ -9,8 +9,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, check_whole, warn_user
 from .space import SearchSpace, check_space
-from .tuners import Tuner
-from .experience import Experience, TaskEvaluations, past_in_space, _few, _warn_unused_names
+from .tuners import Tuner, tuner_settings
+from .experience import Experience, TaskEvaluations, past_in_space, experience_digest, _few, _warn_unused_names
 
 # %% auto #0
 __all__ = ['logger', 'past_tasks', 'task_meta_features', 'nearest_tasks', 'PeerTuner']
@@ -20,19 +20,26 @@ logger = logging.getLogger(__name__)
 
 # %% ../nbs/09_peer_base.ipynb #54dea663
 @contextlib.contextmanager
-def _quietly(*loggers:str):
-    "Run third-party code with `loggers` at ERROR and its prints and warnings sent to this module's DEBUG log."
-    saved = [(lg, lg.level) for lg in map(logging.getLogger, loggers)]
+def _at_error(*loggers:str):
+    "`loggers` at ERROR inside and as they were outside; one already at ERROR is left alone (setting a level clears every logger's cache in the process, which costs more than many proposals do)."
+    saved = [(lg, lg.level) for lg in map(logging.getLogger, loggers) if lg.level != logging.ERROR]
     for lg, _ in saved: lg.setLevel(logging.ERROR)
-    out = io.StringIO()
-    try:
-        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-            warnings.simplefilter('always')
-            yield
+    try: yield
     finally:
         for lg, level in saved: lg.setLevel(level)
-        for w in caught: logger.debug("%s: %s", w.category.__name__, w.message)
-        if out.getvalue().strip(): logger.debug("%s", out.getvalue().strip())
+
+@contextlib.contextmanager
+def _quietly(*loggers:str):
+    "Run third-party code with `loggers` at ERROR and its prints and warnings sent to this module's DEBUG log."
+    out = io.StringIO()
+    with _at_error(*loggers):
+        try:
+            with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+                warnings.simplefilter('always')
+                yield
+        finally:
+            for w in caught: logger.debug("%s: %s", w.category.__name__, w.message)
+            if out.getvalue().strip(): logger.debug("%s", out.getvalue().strip())
 
 # %% ../nbs/09_peer_base.ipynb #ccc8f831
 def past_tasks(experience:Experience|None, space:SearchSpace,
@@ -85,6 +92,7 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
 class PeerTuner(Tuner):
     "Base of adapted optimizers: each proposal goes to the nearest unseen configuration, and the optimizer learns its loss."
     unique = True
+    _loggers: tuple = ()  # the optimizer library's loggers: at ERROR through each `ask` and `tell`, so that its calls inside need not set them again
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  max_grid:int=100_000, # enumerate finite spaces up to this size and place proposals on their nearest unseen point
                  max_retries:int=20, # repeats answered per `ask` before the proposal is placed anyway (or replaced at random)
@@ -109,6 +117,14 @@ class PeerTuner(Tuner):
             self._X = self._plain.encode_many(self._grid)
             self._free = np.ones(len(self._grid), bool)
             self._where = {space.key(c): i for i, c in enumerate(self._grid)}
+
+    @property
+    def settings(self) -> dict:
+        "What this peer was made with, as a study's sessions record it: its class's arguments read back (`tuner_settings`), and for a transfer peer the past tasks it read, by name and by a digest of their evaluations (`experience_digest`), as MetaTuner records its own."
+        out = tuner_settings(self, own=False)
+        if (past := getattr(self, 'past', None)) is not None:
+            out['experience'] = dict(past_tasks=sorted(p.task.name for p in past), digest=experience_digest(past) if past else None)
+        return out
 
     # -- what a subclass provides
     def _propose(self) -> tuple[Any, dict|np.ndarray|None]:
@@ -137,6 +153,9 @@ class PeerTuner(Tuner):
         return config
 
     def ask(self) -> dict|None:
+        with _at_error(*self._loggers): return self._ask()
+
+    def _ask(self) -> dict|None:
         if self._grid is not None and not self._free.any(): return None
         for attempt in range(self.max_retries + 1):
             handle, proposal = self._propose()
@@ -163,6 +182,9 @@ class PeerTuner(Tuner):
         if self._grid is not None and k in self._where: self._free[self._where[k]] = False
 
     def tell(self, config:Mapping, loss:float) -> None:
+        with _at_error(*self._loggers): self._tell(config, loss)
+
+    def _tell(self, config:Mapping, loss:float) -> None:
         super().tell(config, loss)
         config, loss = self.observations[-1]
         k = self.space.key(config)

@@ -79,6 +79,7 @@ def optuna_sampler(name:str, seed:int|None=None, **kwargs):
 
 class OptunaTuner(PeerTuner):
     "An Optuna sampler ('tpe', 'cmaes', 'gp', 'random') driven through Optuna's ask/tell."
+    _loggers = ('optuna',)
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  sampler:str='tpe', # one of OPTUNA_SAMPLERS
                  warm_start_configs:Sequence[Mapping]|None=None, # proposed first (enqueued), in order
@@ -156,6 +157,7 @@ class CmaEsWarmStart(OptunaTuner):
         if n_known(meta_features) and self.past:  # meta-features of which none is known say nothing: all past tasks
             chosen = [self.past[i] for i in nearest_tasks(self.past, meta_features, 'zscore', 'l2')[:n_source_tasks]]
         self._chosen, self._too_few = chosen, 0
+        self.task, self.meta_features, self.n_source_tasks = task, meta_features, n_source_tasks  # as a study records its settings
         super().__init__(space, seed, 'cmaes', sampler_kwargs=sampler_kwargs, **peer_kwargs)
         if self._too_few: warn_user(f"CmaEsWarmStart: the past tasks chosen hold only {self._too_few} evaluations in this space (WS-CMA-ES needs 10): it runs as plain CMA-ES, without a warm start")
 
@@ -202,6 +204,7 @@ class NearestNeighbourWarmStart(OptunaTuner):
                 self.neighbours.append(p.name)
                 if (k := plain.key(best)) not in keys: keys.add(k); warm.append(best)
         self.warm_start = warm
+        self.task, self.meta_features, self.n_neighbours = task, meta_features, n_neighbours  # as a study records its settings
         super().__init__(space, seed, sampler, warm_start_configs=warm, sampler_kwargs=sampler_kwargs, **peer_kwargs)
 
     @property

@@ -179,6 +179,7 @@ def _syne_tune_classes() -> SimpleNamespace:
 
 class SyneTuneTuner(PeerTuner):
     "One of Syne Tune's transfer-learning methods ('bounding-box', 'zero-shot', 'quantile') driven ask/tell."
+    _loggers = ('syne_tune',)
     def __init__(self, space:SearchSpace, seed:int|None=None,
                  method:str='bounding-box', # one of SYNE_TUNE_METHODS
                  experience:Experience|None=None, # past tasks; only those in `space` are used
@@ -194,7 +195,7 @@ class SyneTuneTuner(PeerTuner):
             raise MetahpoError(f"n_candidates={n_candidates!r} is for method='quantile' (its candidates on a space too large to enumerate); {method!r} takes none: leave it out")
         n_candidates = 2000 if n_candidates is None else check_whole('n_candidates', n_candidates, 1)
         super().__init__(space, seed, **peer_kwargs)
-        self.method, self.searcher = method, searcher
+        self.method, self.searcher, self.task, self.n_candidates = method, searcher, task, n_candidates if method == 'quantile' else None  # as a study records them
         self.st, cls = _import_syne_tune(), _syne_tune_classes()
         self.random_seed = int(seed) if seed is not None else int(self._rng.integers(2**31 - 1))
         self._lease = _GlobalRngLease(int(self._rng.integers(2**32)))

@@ -753,11 +753,13 @@ def _plain_setting(v, depth:int=0):
     if depth < 4 and isinstance(v, Mapping): return {str(k): _plain_setting(x, depth + 1) for k, x in v.items()}
     return f"<{type(v).__name__}>"
 
-def tuner_settings(tuner) -> dict:
-    "What a tuner was made with beyond its space and seed, as a study records it with each run (`Repository.sessions`): its own `settings` where it has them (MetaTuner's say which experience it read), else the arguments of its class's `__init__` read back from attributes of the same name, as scikit-learn's `get_params` does; what is not plain data is named by its type."
-    try: own = getattr(tuner, 'settings', None)
-    except Exception as e: return {'settings': f"<unreadable: {type(e).__name__}>"}  # a property that raises: recorded as such, the study goes on
-    if isinstance(own, Mapping): return _plain_setting(dict(own))
+def tuner_settings(tuner,
+                   own:bool=True) -> dict: # False: the class's arguments only, even where the tuner has `settings` (which may add to them)
+    "What a tuner was made with beyond its space and seed, as a study records it with each run (`Repository.sessions`): its own `settings` where it has them (MetaTuner's and the transfer peers' say which experience they read), else the arguments of its class's `__init__` read back from attributes of the same name, as scikit-learn's `get_params` does; what is not plain data is named by its type."
+    if own:
+        try: own = getattr(tuner, 'settings', None)
+        except Exception as e: return {'settings': f"<unreadable: {type(e).__name__}>"}  # a property that raises: recorded as such, the study goes on
+        if isinstance(own, Mapping): return _plain_setting(dict(own))
     try: params = inspect.signature(type(tuner).__init__).parameters
     except (TypeError, ValueError): return {}
     out = {}
