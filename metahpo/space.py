@@ -341,14 +341,14 @@ class SearchSpace:
         "A hashable, canonical text key for a configuration (for de-duplication); the keys of the configurations seen last are remembered."
         try: seen = hash(memo := tuple((k, type(v), v) for k, v in config.items())) if type(config) is dict else None  # a value's type too: True is 1 to a dict
         except TypeError: seen = None  # a choice that is a dict (or holds one)
-        keys = self.__dict__.setdefault('_keys', {})  # a space unpickled from an older version has none yet
+        keys = self.__dict__.setdefault('_key_memo', {})  # a space unpickled from an older version has none yet
         if seen is not None and (k := keys.get(memo)) is not None: return k
         k = to_json(self.validate(config))
         if seen is not None:
             if len(keys) >= _KEYS_KEPT: keys.clear()
             keys[memo] = k
         return k
-    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != '_keys'}  # a pickled space carries no remembered keys
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != '_key_memo'}  # a pickled or copied space carries no remembered keys
 
     def sample(self, seed:int|np.random.Generator|None=None, n:int|None=None) -> dict|list[dict]:
         "One random configuration, or a list of `n`; `seed` is an int or a generator."
