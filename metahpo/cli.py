@@ -350,6 +350,12 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     if other and any(map(mine, namesakes)):  # its own studies too (two tables of one file name): those alone are left out, not the other table's
         from metahpo.experience import Experience
         ex = Experience([e for e in ex if not mine(e.task)], [t for t in ex.tasks if not mine(t)], memo=ex.memo)
+    copy_of = lambda t: bool(obj.task.fingerprint) and t.name != obj.task.name and (t.model_family, t.fingerprint) == (obj.task.model_family, obj.task.fingerprint)
+    if copies := sorted({t.name for t in ex.tasks if copy_of(t)}):  # this very data under another name (a copied file): its evaluations are this task's own
+        from metahpo.experience import Experience
+        ex = Experience([e for e in ex if not copy_of(e.task)], [t for t in ex.tasks if not copy_of(t)], memo=ex.memo)
+        print(f"note: past task(s) {', '.join(map(repr, copies))} hold this very data (the same data fingerprint, {obj.task.fingerprint}) under another "
+              "name: left out of the past tasks, as this task's own evaluations are", file=sys.stderr)
     import re, warnings
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter('always')
@@ -1082,6 +1088,11 @@ def _run(a) -> int:
         tasks = {(e.task.name, e.task.model_family, e.task.fingerprint) for e in ex}  # two tables of one name are two tasks
         print(f"wrote {p} ({p.stat().st_size / 1e6:.2f} MB): {_n(len(tasks), 'task')} from {_n(len(ex), 'study', 'studies')}, "
               f"{_n(ex.n_evaluations, 'evaluation')}, in {time.perf_counter() - t0:.1f} s")
+        with Repository(a.repo, create=False) as repo:
+            import fnmatch
+            if empty := sorted({s.name for s in repo.studies() if fnmatch.fnmatchcase(s.name, a.studies)} - {e.study for e in ex}):
+                print(f"note: {_n(len(empty), 'study', 'studies')} matched but left out, with no complete trial to learn from: "
+                      f"{', '.join(empty[:5])}{', ...' if len(empty) > 5 else ''}")
         if bare := sorted({t.name for t in ex.tasks if not t.meta_features}):
             print(f"note: {_n(len(bare), 'task')} without meta-features ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): MetaTuner takes "
                   f"{'it for an average task' if len(bare) == 1 else 'them for average tasks'} (a table tuned with --tuner meta records its meta-features; "

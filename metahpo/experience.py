@@ -420,11 +420,13 @@ def _warn_unused_names(meta_features:Mapping|None, known:Sequence[str]) -> None:
 def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
     "Warn when a past task has exactly the tuned task's meta-features (`same_meta_features`, `TWIN_MIN_FEATURES` known): its own table under another name, or a typo in `task`, which a warm start would copy."
     if n_known(meta_features) < TWIN_MIN_FEATURES: return
-    if same := [p.name for p in past if same_meta_features(p.meta_features, meta_features)]:
+    known = lambda m: {k: v for k, v in (m or {}).items() if np.isfinite(_number(v))}  # a row of Experience.meta_features() names every family's, NaN where unknown
+    meta_features = known(meta_features)
+    if same := [p.name for p in past if same_meta_features(known(p.meta_features), meta_features)]:
         warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                   "so that its own evaluations are left out")
     elif n_known(steady := _order_free(meta_features)) >= TWIN_MIN_FEATURES and (
-            same := [p.name for p in past if same_meta_features(_order_free(p.meta_features), steady)]):  # its rows shuffled or sorted: only the landmarks differ
+            same := [p.name for p in past if same_meta_features(_order_free(known(p.meta_features)), steady)]):  # its rows shuffled or sorted: only the landmarks differ
         warn_user(f"past task {same[0]!r} has this task's meta-features but for the landmarks, which depend on the order of the rows: if it is "
                   f"this task with its rows in another order, pass task={same[0]!r} so that its own evaluations are left out")
 

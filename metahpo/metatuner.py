@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_metatuner.ipynb #d9edf308
 from __future__ import annotations
-import copy, math, numbers
+import copy, math, numbers, warnings
 from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, warn_user, check_whole, lazy_import
@@ -41,7 +41,9 @@ def greedy_portfolio(scores:np.ndarray, # (tasks, configs) scores, higher better
         try: ok = np.shape(weights) == (len(scores),) and np.isfinite(np.asarray(weights, float)).all() and (np.asarray(weights, float) >= 0).all() and np.sum(weights) > 0
         except (TypeError, ValueError): ok = False
         if not ok: raise MetahpoError(f"weights={weights!r:.80} is not allowed: give one weight per past task ({len(scores)}), each a finite number 0 or more, not all 0")
-    best, worst = np.nanmax(scores, 1, keepdims=True), np.nanmin(scores, 1, keepdims=True)
+    with warnings.catch_warnings():  # a past task that evaluated none of the configurations: all NaN, counted as the worst below
+        warnings.simplefilter('ignore', RuntimeWarning)
+        best, worst = np.nanmax(scores, 1, keepdims=True), np.nanmin(scores, 1, keepdims=True)
     regret = (best - scores) / np.where(best > worst, best - worst, 1.0)
     regret = np.where(np.isnan(regret), 1.0, regret)  # unevaluated: count as the worst
     chosen = list(chosen)

@@ -89,6 +89,8 @@ def nearest_tasks(past:Sequence[TaskEvaluations], meta_features:Mapping[str, flo
 
 
 # %% ../nbs/09_peer_base.ipynb #c0c19ef7
+_MAX_ENCODED = 2 ** 24  # numbers of a finite space's encoded grid a peer keeps (128 MiB); a larger one is searched as a continuous one (30,000 choices of one categorical: 7 GB before)
+
 class PeerTuner(Tuner):
     "Base of adapted optimizers: each proposal goes to the nearest unseen configuration, and the optimizer learns its loss."
     unique = True
@@ -112,7 +114,7 @@ class PeerTuner(Tuner):
         self.n_moved = 0  # proposals placed on another configuration than the optimizer's
         self.n_repeats = 0  # proposals of configurations already evaluated, answered and asked again
         self._grid = None
-        if space.is_finite and space.size <= max_grid:
+        if space.is_finite and space.size <= max_grid and space.size * space.dim <= _MAX_ENCODED:  # a grid whose encoding fits in memory
             self._grid = [dict(c) for c in space.grid()]
             self._X = self._plain.encode_many(self._grid)
             self._free = np.ones(len(self._grid), bool)

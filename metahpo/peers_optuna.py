@@ -105,6 +105,9 @@ class OptunaTuner(PeerTuner):
             self.study = self._library(lambda: self.optuna.create_study(direction='minimize', sampler=self._sampler(dict(self.sampler_kwargs))))
             for c in warm: self.study.enqueue_trial(self._to_optuna(c))
 
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != 'optuna'}  # the module: imported again when unpickled
+    def __setstate__(self, state): self.__dict__.update(state); self.optuna = _import_optuna()
+
     def _library(self, f):
         "`f()`; an error of Optuna's (or its sampler's) where `sampler_kwargs` were given names them: their values are checked only there, often at the first trial."
         try: return f()

@@ -117,6 +117,11 @@ def to_syne_tune(experience:Experience, space:SearchSpace,
 SYNE_TUNE_METHODS = ('bounding-box', 'zero-shot', 'quantile')
 
 
+def _remade(name:str):
+    "An empty instance of the class `name` of `_syne_tune_classes` (made at run time, so pickle cannot find it by itself): how their instances unpickle and copy, their state set after."
+    cls = getattr(_syne_tune_classes(), name)
+    return cls.__new__(cls)
+
 @functools.cache
 def _syne_tune_classes() -> SimpleNamespace:
     "Subclasses that fix Syne Tune 0.16.0's zero-shot scheduler and bound its quantile searcher's candidates."
@@ -128,6 +133,7 @@ def _syne_tune_classes() -> SimpleNamespace:
             self.random_state = np.random.RandomState(random_seed)  # 0.16.0 uses it before creating it (use_surrogates)
             self._candidates, self._sources = candidates, dict(sources or {})  # past task name -> the TaskEvaluations its surrogate is kept with
             super().__init__(*args, random_seed=random_seed, **kwargs)
+        def __reduce__(self): return (_remade, ('ZeroShot',), self.__dict__)  # a class made at run time: pickled by its name here
         def _create_surrogate_transfer_learning_evaluations(self, config_space, transfer_learning_evaluations, metric):
             "Each past task's surrogate scores ONE shared candidate set (0.16.0 draws a different set per task, then ranks them by row)."
             cands = self._candidates if self._candidates is not None else \
@@ -168,6 +174,7 @@ def _syne_tune_classes() -> SimpleNamespace:
             self.mu_pred = np.asarray(self.model_pipeline.predict(self.X_candidates), float).reshape(len(candidates), -1)
             self.sigma_pred = np.ones_like(self.mu_pred) * sigma_val
             self._taken = np.zeros(len(candidates), bool)
+        def __reduce__(self): return (_remade, ('Quantile',), self.__dict__)
         def suggest(self, **kwargs) -> dict|None:
             if self._taken.all(): return None
             samples = self.random_state.normal(loc=self.mu_pred, scale=self.sigma_pred)[:, 0]
@@ -223,6 +230,9 @@ class SyneTuneTuner(PeerTuner):
                 self.scheduler = self.st.SingleObjectiveScheduler(self.config_space, 'loss', do_minimize=True, random_seed=self.random_seed,
                                                                   searcher=cls.Quantile(self.config_space, tl, cands, self.random_seed, experience, tuple(space.params)))
         self._n_trials = 0
+
+    def __getstate__(self): return {k: v for k, v in self.__dict__.items() if k != 'st'}  # Syne Tune's classes and modules: imported again when unpickled
+    def __setstate__(self, state): self.__dict__.update(state); self.st = _import_syne_tune()
 
     def _inner(self, config_space:dict, metric:str, do_minimize:bool, random_seed:int):
         "The searcher inside the box; a domain of one value becomes a constant (Syne Tune's TPE fails on `randint(a, a)`), and a box of one point is searched at random."

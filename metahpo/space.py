@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_space.ipynb #6e78f830
 from __future__ import annotations
-import itertools, math, numbers
+import copy, itertools, math, numbers
 from dataclasses import dataclass, asdict
 from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
@@ -96,19 +96,19 @@ class Float(_Range):
         for k in ('low', 'high'):  # NumPy's numbers (and other reals) as Python floats; a Python int stays as given
             if type(getattr(self, k)) not in (int, float): object.__setattr__(self, k, float(getattr(self, k)))
     def sample(self, rng:np.random.Generator) -> float:
-        return min(max(self._u(rng.uniform(self._t(self.low), self._t(self.high))), self.low), self.high)
+        return float(min(max(self._u(rng.uniform(self._t(self.low), self._t(self.high))), self.low), self.high))  # a bound given as an int: a float still
     def check(self, v) -> float:
         if not _is_real(v): self._bad(v, f"{self._range_msg()}, got type {type(v).__name__}")
         if not (self.low <= v <= self.high) or math.isnan(v): self._bad(v, self._range_msg())
         return min(max(float(v), self.low), self.high) + 0.0  # + 0.0: -0.0 is 0.0, one key; a float32 at a bound compares in its own precision: np.float32(0.3) is 0.30000001 as a float, kept at 0.3
-    def nearest(self, v): return min(max(float(v), self.low), self.high) if _is_real(v) and _finite(v) else v
+    def nearest(self, v): return float(min(max(float(v), self.low), self.high)) if _is_real(v) and _finite(v) else v
     def grid(self, resolution:int|None=None) -> list:
         if resolution is None: raise ConfigError(f"{self.name} is continuous: give a grid resolution (points per float parameter)")
         if self.low == self.high: return [float(self.low)]  # one value: one point, not `resolution` copies of it
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
         return [float(p) for p in pts]
     def encode(self, v) -> list[float]: return [self._unit(v)]
-    def decode(self, x:Sequence[float]) -> float: return min(max(self._from_unit(x), self.low), self.high)
+    def decode(self, x:Sequence[float]) -> float: return float(min(max(self._from_unit(x), self.low), self.high))  # Float('C', 0.01, 100) decoded 1.0 as the int 100
 
 @dataclass(frozen=True)
 class Int(_Range):
@@ -138,6 +138,10 @@ class Int(_Range):
 
 # %% ../nbs/01_space.ipynb #5f050852
 _PLAIN = (str, int, float, bool, type(None))
+
+def _fresh(v):
+    "A choice as it is handed out: a copy where it holds a mapping, so that changing a configuration never changes the space's choice (plain values as they are)."
+    return v if type(v) in _PLAIN else copy.deepcopy(v)
 
 def _canon(v):
     "A choice, or a value matched against the choices, as it is stored and compared: NumPy scalars as Python's, lists, tuples and arrays (at any depth) as tuples (JSON gives lists back)."
@@ -210,11 +214,11 @@ class _Choice(Param):
     def check(self, v):
         i = self._index(v)
         if i is None: self._bad(v, f"choose one of {list(self._values)}")
-        return self._values[i]
+        return _fresh(self._values[i])
     @property
     def size(self) -> float: return len(self._values)
-    def sample(self, rng:np.random.Generator): return self._values[int(rng.integers(len(self._values)))]
-    def grid(self, resolution:int|None=None) -> list: return list(self._values)
+    def sample(self, rng:np.random.Generator): return _fresh(self._values[int(rng.integers(len(self._values)))])
+    def grid(self, resolution:int|None=None) -> list: return [_fresh(v) for v in self._values]
 
 @dataclass(frozen=True)
 class Ordinal(_Choice):
@@ -229,7 +233,7 @@ class Ordinal(_Choice):
     def encode(self, v) -> list[float]:
         n = len(self.values); return [0.5 if n == 1 else self._index(v) / (n - 1)]
     def decode(self, x:Sequence[float]):
-        n = len(self.values); return self.values[int(round(self._position(x) * (n - 1)))]
+        n = len(self.values); return _fresh(self.values[int(round(self._position(x) * (n - 1)))])
     def nearest(self, v):
         "`v` if it is a value; a number that is not, the nearest numeric value (anything else: for `check` to refuse)."
         nums = [w for w in self.values if _is_real(w)]
@@ -253,7 +257,7 @@ class Categorical(_Choice):
     def decode(self, x:Sequence[float]):
         u = np.asarray(x[:len(self.choices)], dtype=float)
         if np.isnan(u).any(): raise ConfigError(f"{self.name}: cannot decode {u.tolist()}: give a score per choice (the highest is chosen), not nan")
-        return self.choices[int(np.argmax(u))]
+        return _fresh(self.choices[int(np.argmax(u))])
 
 # %% ../nbs/01_space.ipynb #22b0383a
 _KINDS = {}
@@ -267,6 +271,15 @@ def _check_resolution(resolution) -> int|None:
     return int(resolution)
 
 _KEYS_KEPT = 65_536  # configurations whose key a space remembers (`SearchSpace.key`)
+
+def _axis_size(p:Param, resolution:int|None) -> int:
+    "How many points `p.grid(resolution)` holds, without making them where that is known: a choice's values, an integer range that fits, a float's or a linear integer range's `resolution` points (steps of more than 1 join no two when rounded); a log-spaced integer range is made and counted."
+    if isinstance(p, Float): return 1 if p.low == p.high and resolution is not None else len(p.grid(resolution)) if resolution is None else resolution  # None: its error
+    if isinstance(p, Int) and (resolution is None or p.size <= resolution): return int(p.size)
+    if isinstance(p, Int) and not p.log: return resolution
+    if isinstance(p, _Choice): return int(p.size)
+    return len(p.grid(resolution))
+
 
 class SearchSpace:
     "An ordered set of parameters with sampling, grids, validation and a [0,1]^d encoding."
@@ -366,9 +379,9 @@ class SearchSpace:
         return (dict(zip(names, values)) for values in itertools.product(*axes))
 
     def grid_size(self, resolution:int|None=None) -> int:
-        "Number of points `grid(resolution)` yields."
+        "Number of points `grid(resolution)` yields, counted from the parameters without making their axes where the count is known (so that a grid too large to make is refused, not built)."
         resolution = _check_resolution(resolution)
-        return math.prod(len(p.grid(resolution)) for p in self.params)
+        return math.prod(_axis_size(p, resolution) for p in self.params)
 
     def encode(self, config:Mapping) -> np.ndarray:
         "The configuration as a vector in [0,1]^dim."
@@ -446,6 +459,7 @@ def get_space(name:str, wide:bool=False) -> SearchSpace:
     "The seed plan's grid for model `name` (or its wider space with `wide=True`)."
     presets = _presets()
     if name not in presets: raise ConfigError(choices_msg('search-space preset', name, PRESET_NAMES))
+    if not isinstance(wide, (bool, np.bool_)): raise ConfigError(f"wide={wide!r} is not allowed: give True (the wider space) or False (the seed plan's grid)")
     return presets[name][1 if wide else 0]
 
 def check_space(space, what:str='space') -> SearchSpace:
