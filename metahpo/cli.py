@@ -292,6 +292,8 @@ def _parser() -> argparse.ArgumentParser:
             g.add_argument('--strict', dest='skip_invalid', action='store_false', help='refuse the whole file if any row is invalid (default)')
             g.add_argument('--skip-invalid', dest='skip_invalid', action='store_true', help='import the valid rows and list the rejected ones')
             e.set_defaults(skip_invalid=False)
+            e.add_argument('--prefix', default=None, type=_text('--prefix'), help="put this text before the name of every study imported from the Parquet file, "
+                                                                                "to keep them apart from same-named studies here (two tables of one file name)")
             e.add_argument('--optuna', default=None, metavar='STORAGE', help="import an Optuna study from this storage URL (e.g. sqlite:///optuna.db) instead of a Parquet file")
             e.add_argument('--study', default=None, help='--optuna: the Optuna study to import')
             e.add_argument('--task', default=None, help='--optuna: the name of the task the study tuned')
@@ -957,13 +959,14 @@ def _import(a) -> int:
     from metahpo.repository import Repository, SKIPPED_ROWS
     if a.optuna is not None:
         if a.parquet is not None: raise MetahpoError(f"give a Parquet file or --optuna, not both (got {a.parquet!r} and --optuna {a.optuna!r})")
+        if a.prefix is not None: raise MetahpoError(f"--prefix {a.prefix!r} is for a Parquet file; an Optuna study is recorded under --name")
         return _import_optuna(a)
     if a.parquet is None: raise MetahpoError("give a Parquet file to import, or --optuna STORAGE --study NAME --task TASK")
     if (given := [f'--{k}' for k in ('study', 'task', 'data', 'target', 'drop', 'name') if getattr(a, k) is not None] + ['--model'] * (a.model != 'optuna')):
         raise MetahpoError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for --optuna: a Parquet file of `metahpo export` names its own studies and tasks")
     new = not Path(a.repo).exists()
     try:
-        with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid)
+        with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid, prefix=a.prefix or '')
     except BaseException:
         if new:  # a refused import does not leave an empty repository behind
             for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)

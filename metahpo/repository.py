@@ -833,15 +833,19 @@ def read_export(path:str|os.PathLike,
 @patch
 def import_parquet(self:Repository, path:str|os.PathLike,
                    skip_invalid:bool=False, # import the valid rows and report the others, a study that clashes with one here among them (default: refuse the whole file)
+                   prefix:str='', # put before every imported study's name: the file's studies kept apart from same-named ones here (two tables of one file name)
                   ) -> dict:
     "Add what is new in an `export_parquet` file (a task's meta-features only where none are stored here), all or nothing, after checking every row: counts added, rows rejected and why."
+    if not isinstance(prefix, str): raise RepositoryError(f"prefix={prefix!r} is not allowed: give a text to put before the imported studies' names, or '' for none")
     ex = read_export(path, skip_invalid)
+    if prefix: ex = dataclasses.replace(ex, studies={prefix + n: {**s, 'name': prefix + n} for n, s in ex.studies.items()}, trials=[(prefix + n, t) for n, t in ex.trials])
     clash, other = {}, []  # studies this repository holds under the same name with another declaration; those under another tuner name
     for name, s in ex.studies.items():
         here = self.get_study(name)
         if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])
                                  or _other_maker(here, s['tuner'], s['seed'])):
-            if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported")
+            if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported (to keep the file's studies apart "
+                                                       "from the ones here, import them under other names: prefix=..., `metahpo import --prefix TEXT`)")
             clash[name] = msg
         elif here is not None and here.tuner != s['tuner']: other.append(f"{name!r} ({here.tuner!r} here, {s['tuner']!r} in the file)")
     if other:
