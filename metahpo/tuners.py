@@ -131,10 +131,14 @@ class RandomSearch(Tuner):
             else:
                 grid = list(space.grid())
                 self._order = [grid[i] for i in self._rng.permutation(len(grid))]
-        self._seen, self._next = set(), 0
+        self._seen, self._next, self._running = set(), 0, set()
 
     def ask(self) -> dict|None:
-        if self.replace: return self.space.sample(self._rng)
+        if self.replace:  # repeats allowed, but not of a configuration another worker evaluates now (`pending`) while another can be drawn
+            for _ in range(self.max_retries):
+                c = self.space.sample(self._rng)
+                if not self._running or self.space.key(c) not in self._running: return c
+            return c
         if self._order is not None:
             while self._next < len(self._order):
                 c = self._order[self._next]; self._next += 1
@@ -152,9 +156,9 @@ class RandomSearch(Tuner):
         self._seen.add(k); return dict(c)
 
     def tell(self, config:Mapping, loss:float) -> None:
-        super().tell(config, loss); self._seen.add(self.space.key(config))
+        super().tell(config, loss); k = self.space.key(config); self._seen.add(k); self._running.discard(k)
 
-    def pending(self, config:Mapping) -> None: self._seen.add(self.space.key(config))
+    def pending(self, config:Mapping) -> None: (self._running if self.replace else self._seen).add(self.space.key(config))
 
     @property
     def n_proposals(self) -> int|None: return int(self.space.size) if self.unique and self.space.is_finite else None
