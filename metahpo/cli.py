@@ -354,8 +354,7 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
         ex = Experience([e for e in ex if not mine(e.task)], [t for t in ex.tasks if not mine(t)], memo=ex.memo)
     copy_of = lambda t: bool(obj.task.fingerprint) and t.name != obj.task.name and (t.model_family, t.fingerprint) == (obj.task.model_family, obj.task.fingerprint)
     if copies := sorted({t.name for t in ex.tasks if copy_of(t)}):  # this very data under another name (a copied file): its evaluations are this task's own
-        from metahpo.experience import Experience
-        ex = Experience([e for e in ex if not copy_of(e.task)], [t for t in ex.tasks if not copy_of(t)], memo=ex.memo)
+        ex = ex.select(exclude=copies)
         print(f"note: past task(s) {', '.join(map(repr, copies))} hold this very data (the same data fingerprint, {obj.task.fingerprint}) under another "
               "name: left out of the past tasks, as this task's own evaluations are", file=sys.stderr)
     import re, warnings

@@ -274,7 +274,7 @@ _KEYS_KEPT = 65_536  # configurations whose key a space remembers (`SearchSpace.
 
 def _axis_size(p:Param, resolution:int|None) -> int:
     "How many points `p.grid(resolution)` holds, without making them where that is known: a choice's values, an integer range that fits, a float's or a linear integer range's `resolution` points (steps of more than 1 join no two when rounded); a log-spaced integer range is made and counted."
-    if isinstance(p, Float): return 1 if p.low == p.high and resolution is not None else len(p.grid(resolution)) if resolution is None else resolution  # None: its error
+    if isinstance(p, Float): return len(p.grid(resolution)) if resolution is None or p.low == p.high else resolution  # None: Float.grid's error; one value: one point
     if isinstance(p, Int) and (resolution is None or p.size <= resolution): return int(p.size)
     if isinstance(p, Int) and not p.log: return resolution
     if isinstance(p, _Choice): return int(p.size)
