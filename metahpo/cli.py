@@ -326,7 +326,7 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     from metahpo.core import MetahpoError
     if name not in cli_tuners(): raise MetahpoError(_unknown_tuner(name))
     if name != 'meta': return name
-    from metahpo.experience import load_experience
+    from metahpo.experience import load_experience, _few
     from metahpo.metatuner import MetaTuner
     ex = load_experience(experience)
     same = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family) and t.meta_features]
@@ -346,25 +346,43 @@ def _make_tuner(name:str, obj, seed:int, experience:str|None=None, # an experien
     if mf and not obj.task.meta_features:  # recorded with the task, so that this study is experience with meta-features later
         import dataclasses
         obj.task = dataclasses.replace(obj.task, meta_features=dict(mf))
+    from metahpo.experience import Experience
+    leave_out = lambda drop: Experience([e for e in ex if not drop(e.task)], [t for t in ex.tasks if not drop(t)], memo=ex.memo)  # by data, not by name
+    whole = getattr(obj, 'X_test', None) is not None and getattr(obj, 'table_fingerprint', None)  # --test-fraction: the whole table's fingerprint
+    seen_all = lambda t: bool(whole) and (t.model_family, t.fingerprint) == (obj.task.model_family, whole)
+    if whole_past := sorted({t.name for t in ex.tasks if seen_all(t)}):  # its cross-validation saw the rows held out here: learning from it leaks them
+        ex = leave_out(seen_all)
+        print(f"note: past task(s) {', '.join(map(repr, whole_past))} hold the whole of this table (nothing held out), whose cross-validation saw the "
+              "rows held out here: left out of the past tasks, so that the held-out score stays unseen", file=sys.stderr)
     namesakes = [t for t in ex.tasks if (t.name, t.model_family) == (obj.task.name, obj.task.model_family)]
     mine = lambda t: (t.name, t.model_family, t.fingerprint) == (obj.task.name, obj.task.model_family, obj.task.fingerprint)  # this very table
     other = table and any(not mine(t) for t in namesakes)  # a table that shares a past task's name, not its data
-    if other and any(map(mine, namesakes)):  # its own studies too (two tables of one file name): those alone are left out, not the other table's
-        from metahpo.experience import Experience
-        ex = Experience([e for e in ex if not mine(e.task)], [t for t in ex.tasks if not mine(t)], memo=ex.memo)
+    if other and any(map(mine, namesakes)): ex = leave_out(mine)  # its own studies too (two tables of one file name): those alone are left out, not the other table's
     copy_of = lambda t: bool(obj.task.fingerprint) and t.name != obj.task.name and (t.model_family, t.fingerprint) == (obj.task.model_family, obj.task.fingerprint)
     if copies := sorted({t.name for t in ex.tasks if copy_of(t)}):  # this very data under another name (a copied file): its evaluations are this task's own
         ex = ex.select(exclude=copies)
         print(f"note: past task(s) {', '.join(map(repr, copies))} hold this very data (the same data fingerprint, {obj.task.fingerprint}) under another "
               "name: left out of the past tasks, as this task's own evaluations are", file=sys.stderr)
     import re, warnings
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter('always')
-        mt = MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name, random_share=random_share)
+    def made(mf):
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter('always')
+            return MetaTuner(obj.space, seed, experience=ex, meta_features=mf, task=None if other else obj.task.name, random_share=random_share), said
+    try: mt, said = made(mf)
+    except MetahpoError as e:  # the past tasks were described by other meta-features (another family's, or renamed): the user gave none, so go on without
+        if not mf or 'pass meta_features=None' not in str(e): raise
+        print(f"note: none of {obj.task.name}'s meta-features ({_few(sorted(map(str, mf)))}) is known for the past tasks in this space, which were "
+              "described another way: they go unused", file=sys.stderr)
+        (mt, said), mf = made(None), None
     how = lambda m: f"--task {m[1]}" if m[1] in TASKS else f"name the table's file {m[1]}.csv (or .parquet)"
-    for w in said:  # MetaTuner's advice names its Python argument; here the task is named by --task or the table's file name
-        warnings.warn(re.sub(r"pass task='([^']*)' so that its own", lambda m: f"{how(m)} so that its own", str(w.message)), w.category, stacklevel=2)
-    if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks", file=sys.stderr)
+    for w in said:  # MetaTuner's advice names its Python argument (here the task is named by --task or the table's file name) and the
+        text = re.sub(r"pass task='([^']*)' so that its own", lambda m: f"{how(m)} so that its own", str(w.message))  # meta-features as given (here computed)
+        text = text.replace('the ones given go unused', "this task's go unused")
+        text = re.sub(r"of the (\d+) given are known", r"of this task's \1 are known", text)
+        warnings.warn(text.replace('a typo, or computed another way', 'computed another way'), w.category, stacklevel=2)
+    if other: print(f"note: past task {obj.task.name!r} holds other data than this table: it stays among the past tasks"
+                    + (" (if it is this file held out another way, with another --test-fraction or --split-seed, its cross-validation saw some of the rows held out "
+                       "here: give --experience a base without it to keep the held-out score unseen)" if whole else ''), file=sys.stderr)
     if not say: return mt
     lf = mt.learned_from(3)
     seed_task = not table and obj.task.name in TASKS  # its meta-features are recorded by `metahpo metadataset --seed-tasks`

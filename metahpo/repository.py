@@ -4,10 +4,10 @@
 
 # %% ../nbs/02_repository.ipynb #d55764a4
 from __future__ import annotations
-import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, shlex, shutil, socket, sqlite3, time, uuid
+import dataclasses, datetime as dt, functools, logging, math, numbers, os, re, secrets, shlex, shutil, socket, sqlite3, threading, time, uuid
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
+from collections.abc import Collection, Iterable, Mapping, Sequence  # typing's names check alike, more slowly: a recorded trial is checked against Mapping twice
 import pandas as pd
 from fastcore.basics import patch
 from .core import MetahpoError, Trial, TrialStatus, Cost, to_json, from_json, utcnow, check_direction, check_seed, check_whole, package_version, nearest
@@ -160,7 +160,8 @@ class Repository:
             raise RepositoryError(f"repository path {path!r} is not allowed: give a file path such as {DEFAULT_REPOSITORY!r}")
         if not (_is_seconds(timeout_s) and 0 <= timeout_s <= _MAX_TIMEOUT_S):  # SQLite keeps it in milliseconds, in 32 bits: more wraps round
             raise RepositoryError(f"timeout_s={timeout_s!r} is not allowed: give the seconds a writer waits for another one's lock, a number from 0 to {_MAX_TIMEOUT_S} (about 24 days)")
-        self.path, self.timeout_s = Path(path).expanduser(), timeout_s
+        self.path, self.timeout_s, self._lock = Path(path).expanduser(), timeout_s, threading.RLock()  # one transaction at a time where threads share it
+        self._keys: dict = {}  # (study id, made at) -> [last trial id read, keys of its recorded configurations] (`claim`)
         _check_file(self.path)
         if not self.path.parent.exists(): raise RepositoryError(f"folder {str(self.path.parent)!r} of the repository does not exist: create it first (mkdir -p {shlex.quote(str(self.path.parent))})")
         if not create and not self.path.is_file(): raise RepositoryError(self._absent())
@@ -218,14 +219,19 @@ class Repository:
         repo = self
         class _T:
             def __enter__(s):
+                repo._lock.acquire()  # another thread's transaction on this connection ends first
                 try: repo._con.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as e:
+                    repo._lock.release()
                     if 'locked' not in str(e) and 'busy' not in str(e): raise
                     raise RepositoryError(f"repository {str(repo.path)!r} stayed locked by another writer for longer than timeout_s={repo.timeout_s}: "
                                           "nothing was written; try again, or open it with a larger timeout_s") from None
+                except BaseException: repo._lock.release(); raise
                 return repo._con
             def __exit__(s, et, ev, tb):
-                repo._con.execute("ROLLBACK" if et else "COMMIT"); return False
+                try: repo._con.execute("ROLLBACK" if et else "COMMIT")
+                finally: repo._lock.release()
+                return False
         return _T()
 
     def close(self):
@@ -237,7 +243,7 @@ class Repository:
     def __getstate__(self) -> dict:  # a connection does not travel: its file's absolute path does (read in another folder or process alike)
         return {'path': str(self.path.resolve()), 'timeout_s': self.timeout_s, 'closed': isinstance(self._con, _Closed)}
     def __setstate__(self, state:dict):  # a pickled (or copied) repository opens the same file; a closed one stays closed
-        if state.get('closed'): self.path, self.timeout_s, self._con = Path(state['path']), state['timeout_s'], _Closed(state['path'])
+        if state.get('closed'): self.path, self.timeout_s, self._con, self._lock, self._keys = Path(state['path']), state['timeout_s'], _Closed(state['path']), threading.RLock(), {}
         else: self.__init__(state['path'], state['timeout_s'], create=False)
 
     @property
@@ -550,12 +556,14 @@ def record_many(self:Repository, study:StudyRecord|int, trials:Sequence[Trial]) 
     with self._tx() as c: return _insert_trials(c, sid, trials)
 
 @patch
-def trials(self:Repository, study:StudyRecord|str|None=None) -> list[Trial]:
+def trials(self:Repository, study:StudyRecord|str|None=None,
+           since:int=0) -> list[Trial]: # with a study: only its trials numbered this or more (those recorded since a worker last looked)
     "The trials of one study (by record or name) in order, or of all studies; a name no study has is refused (a typo would read as a study of no trial)."
+    since = check_whole('since', since)
     if study is None: rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials ORDER BY study_id, number")
     else:
         s = study if isinstance(study, StudyRecord) else _named_study(self, study)
-        rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials WHERE study_id=? ORDER BY number", (s.study_id,))
+        rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials WHERE study_id=? AND number>=? ORDER BY number", (s.study_id, since))
     return [_trial_from_row(r) for r in rows]
 
 def _named_study(repo:Repository, name) -> StudyRecord:
@@ -593,10 +601,21 @@ def _claim_live(host:str, pid:int, token:str, claimed_at:str, now:dt.datetime) -
     if host != socket.gethostname(): return (now - dt.datetime.fromisoformat(claimed_at)).total_seconds() < CLAIM_TTL_S
     return pid == os.getpid() or _process_token(pid) == token
 
+def _recorded_keys(repo:Repository, c, study:StudyRecord) -> set:
+    "The keys of the configurations `study` has recorded, read inside a write transaction `c`: only the trials recorded since the last call are decoded (a trial's id grows with each one written; none is deleted)."
+    last, keys = repo._keys.setdefault((study.study_id, study.created_at), [0, set()])  # a study made again under its id is another
+    for tid, cfg in c.execute("SELECT trial_id, config FROM trials WHERE study_id=? AND trial_id>? ORDER BY trial_id", (study.study_id, last)):
+        last = tid
+        try: keys.add(study.space.key(from_json(cfg)))
+        except (MetahpoError, ValueError, TypeError): continue  # not of this space (a hand-edited row): it blocks nothing
+    repo._keys[(study.study_id, study.created_at)][0] = last
+    return keys
+
 @patch
 def claim(self:Repository, study:StudyRecord, config:Mapping,
           limit:int|None=None, # the study's budget of evaluations: refuse when recorded trials + others' running claims reach it
           no_repeat:bool=True, # refuse a configuration the study has recorded already
+          mine:Collection[int]|None=None, # the claims the caller holds (its trials in flight): every other live claim counts against `limit`; default: other processes' claims
          ) -> tuple[str, int|None]:
     "Reserve `config` of `study` for this process: ('claimed', claim id), ('taken', None) or ('full', None)."
     _check_study_arg(study)
@@ -610,17 +629,15 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
         c.executemany("DELETE FROM claims WHERE claim_id=?", [(i,) for i in dead])
         live = [r for r in rows if r[0] not in dead]
         n_recorded = c.execute("SELECT COUNT(*) FROM trials WHERE study_id=?", (study.study_id,)).fetchone()[0]
-        if limit is not None and n_recorded + sum(r[3] != os.getpid() for r in live) >= limit: return 'full', None
+        others = sum(r[0] not in mine for r in live) if mine is not None else sum(r[3] != os.getpid() for r in live)  # a thread's claims are its process's
+        if limit is not None and n_recorded + others >= limit: return 'full', None
         if any(r[1] == key for r in live): return 'taken', None
-        if no_repeat:
-            for (cfg,) in c.execute("SELECT config FROM trials WHERE study_id=?", (study.study_id,)):
-                try:
-                    if study.space.key(from_json(cfg)) == key: return 'taken', None
-                except (MetahpoError, ValueError, TypeError): continue
-        pid = os.getpid()
-        cur = c.execute("INSERT INTO claims (study_id, config_key, config, host, pid, token, claimed_at) VALUES (?,?,?,?,?,?,?)",
-                        (study.study_id, key, to_json(dict(config)), socket.gethostname(), pid, _process_token(pid) or str(pid), now.isoformat()))
-        return 'claimed', cur.lastrowid
+        if no_repeat and key in _recorded_keys(self, c, study): return 'taken', None
+        pid, cid = os.getpid(), secrets.randbelow(2 ** 62) + 1  # never the id of a claim given back before: its holder, still at work, would end this one
+        while c.execute("SELECT 1 FROM claims WHERE claim_id=?", (cid,)).fetchone(): cid = secrets.randbelow(2 ** 62) + 1
+        c.execute("INSERT INTO claims (claim_id, study_id, config_key, config, host, pid, token, claimed_at) VALUES (?,?,?,?,?,?,?,?)",
+                  (cid, study.study_id, key, to_json(dict(config)), socket.gethostname(), pid, _process_token(pid) or str(pid), now.isoformat()))
+        return 'claimed', cid
 
 @patch
 def release(self:Repository, claim:int) -> None:
@@ -645,7 +662,7 @@ def claims(self:Repository, study:StudyRecord,
     _check_study_arg(study)
     if not isinstance(live, bool): raise MetahpoError(f"live={live!r} is not allowed: give True or False")
     now = dt.datetime.now(dt.timezone.utc)
-    rows = self._con.execute("SELECT config, host, pid, token, claimed_at FROM claims WHERE study_id=? ORDER BY claim_id", (study.study_id,)).fetchall()
+    rows = self._con.execute("SELECT config, host, pid, token, claimed_at FROM claims WHERE study_id=? ORDER BY claimed_at, rowid", (study.study_id,)).fetchall()
     out = [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4], live=_claim_live(*r[1:], now)) for r in rows]
     return [c for c in out if c['live']] if live else out
 

@@ -367,6 +367,8 @@ def _run_inline(objective, config):
         if (stop := interrupt_in(e)) is not None: raise type(stop)(str(e)) from e  # Ctrl-C (or SIGTERM) that Python wrapped (in a class body: 'Error calling __set_name__')
         res, err = None, f"{type(e).__name__}: {e}"
     except SystemExit as e: res, err = None, f"SystemExit: the objective called sys.exit({e.code!r})"  # as when it runs in a trial's process: a failed trial
+    except (KeyboardInterrupt, GeneratorExit): raise
+    except BaseException as e: res, err = None, f"{type(e).__name__}: {e}"  # asyncio's CancelledError, say: a failed trial here and in a trial's process alike
     if _gpu_used(): sys.modules['torch'].cuda.synchronize()
     return res, err, time.process_time() - c0, _gpu_used(), device_name()
 
@@ -998,7 +1000,8 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                         break  # a tuner that does not keep track of its proposals: wait for a result before asking again
                     if repo is not None:  # the study's budget is shared with any other worker on it
                         limit = None if budget.n_trials is None else budget.n_trials - len(running)  # our own trials in flight count too
-                        outcome, claim = repo.claim(record, config, limit, no_repeat=getattr(tuner, 'unique', False))
+                        outcome, claim = repo.claim(record, config, limit, no_repeat=getattr(tuner, 'unique', False),  # every other claim counts against
+                                                    mine={c for _, c, _ in running.values() if c is not None})  # the budget, a thread's of this process too
                         if outcome == 'full':
                             if _running_here(repo, record):  # another worker on this machine runs the rest of the budget: wait, in case it stops without recording
                                 pending.insert(0, config)
@@ -1046,9 +1049,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     bar.update(1); bar.set_postfix({metric: None if best is None else f'{best.value:.4g}', 'failed': st.n_failed})
                     finished.append(trial)
                 for trial in finished:
-                    try:
-                        for cb in callbacks: cb(st, trial)
-                    except StopStudy: stopping = True
+                    for cb in callbacks:  # each sees every trial, the one after which another stops the study too
+                        try: cb(st, trial)
+                        except StopStudy: stopping = True
         finished_ok = True
     finally:
         if running:  # interrupted: the trials in flight are stopped and their claims released, so a rerun evaluates them
@@ -1098,8 +1101,9 @@ def _held_elsewhere(repo:Repository, record:StudyRecord, name:str) -> None:
 def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> None:
     "Tell `tuner` the trials other workers recorded in the study since we last looked."
     if repo.n_trials(record) == len(st.trials): return
-    known = {t.uid for t in st.trials}
-    for t in repo.trials(record):
+    known, numbers = {t.uid for t in st.trials}, {t.number for t in st.trials}
+    gap = next(i for i in range(len(numbers) + 1) if i not in numbers)  # the repository numbers trials as they are recorded: none below this is new
+    for t in repo.trials(record, since=gap):
         if t.uid in known: continue
         st.trials.append(t); st.n_others += 1; tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 

@@ -4,7 +4,8 @@
 
 # %% ../../nbs/25_integrations.optuna.ipynb #d2f55e5a
 from __future__ import annotations
-import contextlib, copy, dataclasses, datetime as dt, json, logging, math, random, sys, threading, time, warnings
+import contextlib, copy, dataclasses, datetime as dt, json, logging, math, numbers, random, sys, threading, time, warnings
+import numpy as np
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -297,11 +298,12 @@ def heartbeat_storage(url:str, # an Optuna RDB storage URL, such as 'sqlite:///o
         raise MetahpoError(f"url={url!r} is not allowed: give an Optuna RDB storage URL, such as 'sqlite:///optuna.db'")
     for name, v, least in (('heartbeat_interval', heartbeat_interval, 1), ('grace_period', grace_period, heartbeat_interval), ('max_retry', max_retry, 0)):
         if v is None and name != 'heartbeat_interval': continue
-        if isinstance(v, bool) or not isinstance(v, int) or v < least:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < least:
             what = {'heartbeat_interval': 'a whole number of seconds, 1 or more',
                     'grace_period': f'a whole number of seconds, at least heartbeat_interval ({heartbeat_interval}; a shorter silence fails live trials), or None',
                     'max_retry': 'a whole number, 0 or more, or None (no limit)'}[name]
             raise MetahpoError(f"{name}={v!r} is not allowed: give {what}")
+    heartbeat_interval, grace_period, max_retry = (None if v is None else int(v) for v in (heartbeat_interval, grace_period, max_retry))  # Python's, as Optuna expects
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', optuna.exceptions.ExperimentalWarning)  # Optuna's heartbeat and its retry are marked experimental
         try: return optuna.storages.RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period,
@@ -330,6 +332,7 @@ def retry_trial(study, # an Optuna study
     optuna = lazy_import('optuna', 'optuna')
     TS = optuna.trial.TrialState
     trials = study.get_trials(deepcopy=False)
+    if isinstance(number, numbers.Integral) and not isinstance(number, (bool, np.bool_)): number = int(number)  # NumPy's too, as a trials frame gives them
     t = next((t for t in trials if t.number == number), None) if isinstance(number, int) and not isinstance(number, bool) else None
     if t is None: raise MetahpoError(f"Optuna study {study.study_name!r} has no trial {number!r}: give a trial's number, "
                                      + (f"0 to {len(trials) - 1}" if trials else "once it has trials"))

@@ -4,7 +4,8 @@
 
 # %% ../../nbs/24_integrations.ray.ipynb #bcfd0126
 from __future__ import annotations
-import itertools, logging, math, os, pickle, socket, subprocess, sys, threading, time, uuid
+import itertools, logging, math, numbers, os, pickle, socket, subprocess, sys, threading, time, uuid
+import numpy as np
 
 from ..core import MetahpoError, check_whole, lazy_import, warn_user
 from ..tuners import Executor, Tuner, check_concurrency, _run_inline, _failure, _timeout, _INTERRUPTED
@@ -227,9 +228,11 @@ class RayExecutor(Executor):
                  spread:bool=True, # spread the trials over the nodes (Ray's 'SPREAD'); False: Ray's default placement
                  poll_s:float=1.0): # how often `wait` checks the trials' time limits, and a running trial tells what it has cost so far
         self.slots = check_concurrency(n, 'n')
-        for k, v, least in (('num_cpus', num_cpus, 0), ('num_gpus', num_gpus, 0), ('poll_s', poll_s, 1e-3)):  # before any cluster starts
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
+        def amount(k, v, least):  # before any cluster starts; NumPy's numbers too, handed on as Python's
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not (math.isfinite(v) and v >= least) or (k == 'num_cpus' and v == 0 and not num_gpus):
                 raise MetahpoError(f"{k}={v!r} is not allowed: give a number of at least {least}" + (" (and more than 0 unless the trial takes a GPU)" if k == 'num_cpus' else ''))
+            return int(v) if isinstance(v, numbers.Integral) else float(v)
+        num_cpus, num_gpus, poll_s = amount('num_cpus', num_cpus, 0), amount('num_gpus', num_gpus, 0), amount('poll_s', poll_s, 1e-3)
         max_retries = check_whole('max_retries', max_retries, 0)
         if not isinstance(spread, bool): raise MetahpoError(f"spread={spread!r} is not allowed: give True (spread the trials over the nodes) or False")
         self.ray = lazy_import('ray', 'ray')

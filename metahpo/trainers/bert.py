@@ -80,7 +80,9 @@ def load_text_task(name:str, # a name in `TEXT_TASKS`
         return pd.read_csv(p, usecols=['label', 'text']).dropna(subset=['text']).astype({'text': str})[['text', 'label']].reset_index(drop=True)  # a label without its text is dropped
     if name in ('sst2', 'sst5'): return read(f'{name}_train.csv.gz'), read(f'{name}_test.csv.gz')
     df = read(f'{name}.csv.gz')
-    test_idx = stratified_subset(df.label.to_numpy(), int(round(len(df) * test_fraction)), split_seed)
+    if not 0 < (n_test := int(round(len(df) * test_fraction))) < len(df):  # as the forest's held-out share says it
+        raise MetahpoError(f"test_fraction={test_fraction} of the {len(df)} items of text task {name!r} holds out {n_test}: give a fraction that leaves items on both sides")
+    test_idx = stratified_subset(df.label.to_numpy(), n_test, split_seed)
     is_test = np.zeros(len(df), bool); is_test[test_idx] = True
     return df[~is_test].reset_index(drop=True), df[is_test].reset_index(drop=True)
 

@@ -8,6 +8,7 @@ import math, numbers, random, re
 from contextlib import contextmanager
 import numpy as np, pandas as pd
 from ..core import MetahpoError, check_seed, lazy_import
+from ..space import Float
 
 # %% auto #0
 __all__ = ['PROFILE_SETTINGS', 'HYPERPARAMETERS', 'stratified_subset', 'holdout_split', 'own_rng', 'seed_torch', 'torch_threads',
@@ -167,6 +168,9 @@ def check_space_values(space, # a `SearchSpace` a trainer tunes
         values = getattr(p, 'values', None) or getattr(p, 'choices', None) or (p.low, p.high)
         if bad := [v for v in values if not ok(v)]:
             raise MetahpoError(f"the space's {p.name} can be {bad[0]!r}, which {who} cannot train with: {allowed}")
+        if isinstance(p, Float) and not ok(math.nextafter(float(p.low), float(p.high))):  # a whole-number setting: the trainer would cut each fraction, and count 16.2 and 16.9 as two
+            raise MetahpoError(f"the space's {p.name} is Float({p.name!r}, {p.low!r}, {p.high!r}), whose fractions {who} cannot train with: {allowed}; "
+                               f"make it Int({p.name!r}, {p.low!r}, {p.high!r}) or an Ordinal of whole numbers")
 
 # %% ../../nbs/10_trainers.common.ipynb #890cca27
 def preload(*names:str, # modules, or 'module:attribute' for an attribute that its module loads lazily (transformers' classes)

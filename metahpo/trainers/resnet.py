@@ -179,6 +179,9 @@ class ResNetTrainer:
                  progress:bool=False): # a progress bar over steps
         space = trainer_space(space, 'resnet50', RESNET_PARAMS, RESNET_DEFAULTS, 'the ResNet trainer')
         check_space_values(space, 'the ResNet trainer')  # now, not deep in torch in a trial (a learning rate of 0, a batch of 0)
+        if (bp := dict(zip(space.names, space.params)).get('batch_size')) is not None and min(getattr(bp, 'values', None) or getattr(bp, 'choices', None) or (bp.low,)) < 2:
+            raise MetahpoError("the space's batch_size can be 1, which the ResNet trainer cannot train with: batch normalisation needs more than one image "
+                               "per batch (its last feature map is one pixel); give batch sizes of 2 or more")
         if stem not in STEMS: raise MetahpoError(choices_msg('stem', stem, STEMS))
         check_profile(epoch_scale=epoch_scale, max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, image_size=image_size, threads=threads)
         seed = check_seed(seed, allow_none=False); check_flags(amp=amp, progress=progress)  # here, not in every trial: torch would take -1 and fail on 1.5 or True; bool('no') is True

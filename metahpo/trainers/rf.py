@@ -165,11 +165,13 @@ def _check_forest_space(space:SearchSpace) -> None:
         if bad := [v for v in values if not ok(v)]: raise ConfigError(f"the space's {p.name} can be {bad[0]!r}, which a forest here cannot take: {allowed}")
 
 def _as_wide(wide:SearchSpace, config:Mapping) -> dict:
-    "`config` with the wide space's defaults for what it leaves out, each value as the wide space holds it where it is one of its values (1 as 1.0), else as given."
+    "`config` with the wide space's defaults for what it leaves out, each value as the wide space holds it where it is one of its values (`numpy.int64(3)` as 3), else as given; a whole number stays whole."
     params = dict(zip(wide.names, wide.params))
     def one(k, v):
-        try: return params[k].check(v)
+        try: held = params[k].check(v)
         except ConfigError: return v  # outside the wide space's ranges (10 trees, a depth of None): checked when the trainer was made
+        whole = isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+        return int(v) if whole and isinstance(held, float) else held  # to scikit-learn max_features=1 is one column and 1.0 all of them
     return {**wide.defaults, **{k: one(k, v) for k, v in config.items()}}
 
 def _label_bytes(y:np.ndarray) -> bytes:
@@ -251,6 +253,8 @@ class RandomForestTrainer:
             X[c] = X[c].astype(object).where(X[c].notna(), np.nan)
         X = times_as_seconds(X)  # dates and durations as seconds: a forest splits them in time order (one-hot, each date would be a category)
         if len(X) != len(y): raise MetahpoError(f"X has {len(X)} rows but y has {len(y)} labels")
+        if why := looks_continuous(y, n_splits):  # each distinct number would be a class (as the command line and the meta-dataset refuse)
+            warn_user(f"y {why}: the forest classifies, so each distinct value is a class; give class labels (a measured target is regression, which this trainer does not do)")
         self.n_rows_total = len(X)
         if max_rows is not None and len(X) > max_rows:
             idx = stratified_subset(y, max_rows, seed)  # stratified where every class can be on both sides, else plain
@@ -272,13 +276,14 @@ class RandomForestTrainer:
             raise MetahpoError(why + ("; a classifier needs at least two" if len(counts) == 1 else ''))
         data = lambda X, y: pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)
         self.X_test = self.y_test = None
+        self.table_fingerprint = fingerprint(data(X, y))  # the whole table's, as a study of it with nothing held out records it
         if test_fraction is not None:  # held out before anything is cross-validated: the folds never see these rows
             X, y, self.X_test, self.y_test = _hold_out(X, y, float(test_fraction), split_seed, n_splits)
         self.X, self.y, self.name, self.space = X, y, name, space
         self.n_splits, self.n_repeats, self.seed, self.n_jobs, self.max_rows = n_splits, n_repeats, seed, n_jobs, max_rows
         self.test_fraction, self.split_seed = (None if test_fraction is None else float(test_fraction)), split_seed
         held = b'' if self.X_test is None else b'|held-out|' + data(self.X_test, self.y_test)  # nothing held out: the fingerprint of the table as it always was
-        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(data(X, y) + held))
+        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(data(X, y) + held) if held else self.table_fingerprint)
         preload(*_SKLEARN)  # now, not in the first trial: a trial's recorded cost is its own
 
     @classmethod
