@@ -22,11 +22,15 @@ __all__ = ['N_WARM', 'STRATEGIES', 'ORIGINS', 'NO_EXPERIENCE', 'SIMILARITIES', '
            'gp_expected_improvement', 'MetaTuner']
 
 # %% ../nbs/08_metatuner.ipynb #7e119d35
-def _n_described(mf:pd.DataFrame, # the past tasks' meta-features (rows; NaN where unknown)
-                 meta_features:Mapping) -> int: # the tuned task's
-    "How many past tasks know some meta-feature that the tuned task knows too."
+def _indistinct(mf:pd.DataFrame, # the past tasks' meta-features (rows; NaN where unknown)
+                 meta_features:Mapping) -> str|None: # the tuned task's
+    "Why the meta-features that the tuned task knows cannot tell the past tasks apart (no column of them holds two values among the past tasks: z-scored, each is zero on every past task), else None."
     new = pd.Series(dict(meta_features), dtype=float).replace([np.inf, -np.inf], np.nan).dropna()
-    return int(mf.loc[:, mf.columns.isin(new.index)].notna().any(axis=1).sum())
+    shared = mf.loc[:, mf.columns.isin(new.index)]
+    if (shared.nunique() >= 2).any(): return None
+    n = int(shared.notna().any(axis=1).sum())
+    return (f"{'only one' if n else 'none'} of the {len(mf)} past tasks has meta-features known for this task too" if n < 2 else
+            f"the meta-features this task shares with the {n} past tasks that have some are each known for one of them only, or equal on all")
 
 def _zscore_frame(mf:pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     mu, sd = mf.mean(), mf.std().replace(0, 1).fillna(1)
@@ -317,9 +321,8 @@ class MetaTuner(Tuner):
             have_mf = meta_features is not None and self._Z.shape[1] > 0
             if meta_features is not None and not self._Z.shape[1]:
                 warn_user(f"the {len(self.past)} past task(s) have no meta-features: the ones given go unused, and every past task counts alike")
-            elif have_mf and len(self.past) > 1 and (n_told := _n_described(mf, meta_features)) < 2:  # one described past task is the mean of its own features: all alike
-                warn_user(f"{'only one' if n_told else 'none'} of the {len(self.past)} past tasks has meta-features known for this task too "
-                          f"({_few(sorted(str(c) for c in mf.columns[mf.notna().any()]))}): they cannot say which past tasks are nearer, and every past task counts alike")
+            elif have_mf and len(self.past) > 1 and (why := _indistinct(mf, meta_features)):  # one described past task is the mean of its own features: all alike
+                warn_user(f"{why} ({_few(sorted(str(c) for c in mf.columns[mf.notna().any()]))}): they cannot say which past tasks are nearer, and every past task counts alike")
             if n_similar is not None and not have_mf:
                 warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
             self._own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded

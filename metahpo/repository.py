@@ -560,6 +560,7 @@ def trials(self:Repository, study:StudyRecord|str|None=None,
            since:int=0) -> list[Trial]: # with a study: only its trials numbered this or more (those recorded since a worker last looked)
     "The trials of one study (by record or name) in order, or of all studies; a name no study has is refused (a typo would read as a study of no trial)."
     since = check_whole('since', since)
+    if study is None and since: raise RepositoryError(f"since={since} is for one study's trials: give the study too")
     if study is None: rows = self._con.execute(f"SELECT {_TRIAL_COLS} FROM trials ORDER BY study_id, number")
     else:
         s = study if isinstance(study, StudyRecord) else _named_study(self, study)
@@ -601,15 +602,16 @@ def _claim_live(host:str, pid:int, token:str, claimed_at:str, now:dt.datetime) -
     if host != socket.gethostname(): return (now - dt.datetime.fromisoformat(claimed_at)).total_seconds() < CLAIM_TTL_S
     return pid == os.getpid() or _process_token(pid) == token
 
-def _recorded_keys(repo:Repository, c, study:StudyRecord) -> set:
-    "The keys of the configurations `study` has recorded, read inside a write transaction `c`: only the trials recorded since the last call are decoded (a trial's id grows with each one written; none is deleted)."
-    last, keys = repo._keys.setdefault((study.study_id, study.created_at), [0, set()])  # a study made again under its id is another
-    for tid, cfg in c.execute("SELECT trial_id, config FROM trials WHERE study_id=? AND trial_id>? ORDER BY trial_id", (study.study_id, last)):
-        last = tid
-        try: keys.add(study.space.key(from_json(cfg)))
+def _recorded_keys(repo:Repository, c, study:StudyRecord,
+                   n_recorded:int) -> set: # the study's trials now (read in `c`)
+    "The keys of the configurations `study` has recorded, read inside a write transaction `c`: only the trials recorded since the last call are decoded (a trial's id grows with each one written, and metahpo deletes none; where fewer are there than were read, some were deleted by hand, and all are read again)."
+    k = (study.study_id, study.created_at)  # a study made again under its id is another
+    if (memo := repo._keys.get(k)) is None or memo[1] > n_recorded: memo = repo._keys[k] = [0, 0, set()]  # [last trial id read, trials read, keys]
+    for tid, cfg in c.execute("SELECT trial_id, config FROM trials WHERE study_id=? AND trial_id>? ORDER BY trial_id", (study.study_id, memo[0])):
+        memo[0], memo[1] = tid, memo[1] + 1
+        try: memo[2].add(study.space.key(from_json(cfg)))
         except (MetahpoError, ValueError, TypeError): continue  # not of this space (a hand-edited row): it blocks nothing
-    repo._keys[(study.study_id, study.created_at)][0] = last
-    return keys
+    return memo[2]
 
 @patch
 def claim(self:Repository, study:StudyRecord, config:Mapping,
@@ -632,7 +634,7 @@ def claim(self:Repository, study:StudyRecord, config:Mapping,
         others = sum(r[0] not in mine for r in live) if mine is not None else sum(r[3] != os.getpid() for r in live)  # a thread's claims are its process's
         if limit is not None and n_recorded + others >= limit: return 'full', None
         if any(r[1] == key for r in live): return 'taken', None
-        if no_repeat and key in _recorded_keys(self, c, study): return 'taken', None
+        if no_repeat and key in _recorded_keys(self, c, study, n_recorded): return 'taken', None
         pid, cid = os.getpid(), secrets.randbelow(2 ** 62) + 1  # never the id of a claim given back before: its holder, still at work, would end this one
         while c.execute("SELECT 1 FROM claims WHERE claim_id=?", (cid,)).fetchone(): cid = secrets.randbelow(2 ** 62) + 1
         c.execute("INSERT INTO claims (claim_id, study_id, config_key, config, host, pid, token, claimed_at) VALUES (?,?,?,?,?,?,?,?)",

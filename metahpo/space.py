@@ -134,7 +134,8 @@ class Int(_Range):
         pts = np.geomspace(self.low, self.high, resolution) if self.log else np.linspace(self.low, self.high, resolution)
         return sorted(set(int(round(p)) for p in pts))
     def encode(self, v) -> list[float]: return [self._unit(v)]
-    def decode(self, x:Sequence[float]) -> int: return int(min(max(round(self._from_unit(x)), self.low), self.high))
+    def decode(self, x:Sequence[float]) -> int:  # the top exactly: exp(log(2**53)) is 2**53 - 6, which rounding leaves below it
+        return self.high if self._position(x) == 1.0 else int(min(max(round(self._from_unit(x)), self.low), self.high))
 
 # %% ../nbs/01_space.ipynb #5f050852
 _PLAIN = (str, int, float, bool, type(None))
