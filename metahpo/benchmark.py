@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .core import MetahpoError, make_rng, choices_msg, lazy_import, check_whole, check_seed, warn_user, nearest
 from .space import SearchSpace, ConfigError, get_space, PRESET_NAMES
 from .tuners import Tuner, tune
-from .experience import Experience, TaskEvaluations
+from .experience import Experience, TaskEvaluations, one_per_task
 
 # %% auto #0
 __all__ = ['LABELS', 'CandidateSpace', 'ReplayObjective', 'normalized_regret', 'run_benchmark', 'task_regret', 'regret_gap',
@@ -95,7 +95,9 @@ class _Timed(Tuner):
         t0 = time.perf_counter(); self.inner.tell(config, loss); self._s += time.perf_counter() - t0; self.spent.append(self._s)
 
 def _cumulative(frame:pd.DataFrame, col:str, idx:Sequence[int]) -> np.ndarray:
-    v = pd.to_numeric(frame[col], errors='coerce').fillna(0.0).to_numpy(float) if col in frame else np.zeros(len(frame))
+    "The cost `col` added up over the evaluations `idx`: once one is unknown (NaN) the sum is too; GPU seconds unknown are none (no GPU)."
+    v = pd.to_numeric(frame[col], errors='coerce').to_numpy(float) if col in frame else np.full(len(frame), np.nan if col != 'gpu_s' else 0.0)
+    if col == 'gpu_s': v = np.nan_to_num(v, nan=0.0)
     return np.cumsum(v[list(idx)])
 
 def run_benchmark(experience:Experience, # the tabulated tasks (one space)
@@ -122,6 +124,11 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
                                + f" (it has {len(experience.task_names)}, e.g. {', '.join(experience.task_names[:3])})")
     chosen = [e for e in experience if tasks is None or e.task.name in tasks]
     if not chosen: raise MetahpoError("no task to benchmark: the experience is empty or `tasks` matches none")
+    budget = check_whole('budget', budget, 1)  # before any tuner is made
+    if len(once := one_per_task(chosen)) != len(chosen) or any(a is not b for a, b in zip(once, chosen)):  # a replay answers a configuration with one value, and its regret is judged against the values it can answer
+        warn_user(f"task(s) {', '.join(sorted({e.task.name for e in chosen if not any(e is o for o in once)})[:5])} hold more than one study, or a configuration "
+                  "evaluated more than once: each is replayed as one task, as tuners learn from it (`one_per_task`: repeats by their mean)")
+        chosen = once
     yours = {k for k, v in tuners.items() if not str(getattr(v, '__module__', None) or '').startswith('metahpo')}  # what your own code raises is named; metahpo's own stays a bug
     tuners = {k: _factory(v) for k, v in tuners.items()}
     if blank := [e.task.name for e in chosen if not np.isfinite(e.values).any()]:
@@ -129,6 +136,10 @@ def run_benchmark(experience:Experience, # the tabulated tasks (one space)
     rows = []
     jobs = [(n, e, s) for e in chosen for n in tuners for s in seeds]
     pool = experience if past is None else past
+    if withhold and (odd := sorted(set(map(str, withhold)) - set(experience.task_names))):  # a key that is no task's would withhold nothing either
+        near = nearest(odd[0], experience.task_names)
+        raise MetahpoError(f"withhold is keyed by task(s) {odd[:5]} that are not tasks of the experience" + (f" (did you mean {near[0]!r}?)" if near else '')
+                           + ": key it by the tuned tasks' names")
     if withhold and (unknown := sorted({n for names in withhold.values() for n in names} - set(pool.task_names))):
         raise MetahpoError(f"withhold names task(s) {unknown[:5]} that are not among the {len(pool)} past tasks (e.g. {', '.join(pool.task_names[:3])}): a misspelt name would withhold nothing")
     for name, e, seed in tqdm(jobs, desc='replay', disable=not progress):
@@ -178,6 +189,7 @@ def _check_runs(res:pd.DataFrame) -> pd.DataFrame:
     "`res` if each (tuner, task, seed) is one run with a regret after each of its evaluations, and each tuner ran the same seeds on every task; else raise naming the first run that is not."
     if missing := [c for c in ('tuner', 'task', 'seed', 'k', 'regret') if c not in res]:
         raise MetahpoError(f"the runs have no column {missing[0]!r}: give the table of `run_benchmark` (or `load_runs`)")
+    if res.empty: raise MetahpoError("the runs are empty (no row): give the table of `run_benchmark`, or check the selection that left nothing (a tuner's name, say)")
     if len(nan := res[res.regret.isna()]):
         r = nan.iloc[0]
         raise MetahpoError(f"{len(nan)} row(s) of the runs have no regret (NaN), e.g. tuner {r.tuner!r}, task {r.task!r}, seed {r.seed}, k {r.k}: "
@@ -238,18 +250,23 @@ def seed_invariant(res:pd.DataFrame) -> list[str]:
         if p.shape[1] > 1 and np.allclose(p.to_numpy(), p.iloc[:, [0]].to_numpy(), equal_nan=True): out.append(name)
     return out
 
+def _same_tasks(res:pd.DataFrame) -> pd.DataFrame:
+    "`res` (checked runs) if every tuner ran every task of the runs; else raise naming a tuner and a task it lacks: means, ranks and medians over other tasks do not compare."
+    tasks = res.groupby('tuner').task.agg(frozenset)
+    if tasks.nunique() > 1:
+        every = frozenset().union(*tasks); name = min(tasks.index, key=lambda n: (len(tasks[n]), str(n))); lack = sorted(every - tasks[name])
+        raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(every)} tasks of the runs (e.g. {lack[0]!r}), which other "
+                           "tuners ran: means, ranks and medians over other tasks do not compare; give runs on the same tasks (`paired_differences` judges a "
+                           "pair only where both tuners ran the same tasks)")
+    return res
+
 def regret_table(res:pd.DataFrame, ks:Sequence[int]=(1, 3, 5, 10, 25), n_boot:int=1000, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after k evaluations per tuner, with a 95% bootstrap interval over tasks."
-    ks, res = _ks(ks, n_boot, seed), _check_runs(res)  # once, not once per k
+    ks, res = _ks(ks, n_boot, seed), _same_tasks(_check_runs(res))  # once, not once per k
     _warn_unreached(res, ks)
     rng, out = make_rng(seed), []
     for k in ks:
         per_task = task_regret(res, k, _checked=True)
-        if per_task.isna().any().any():  # a mean over fewer tasks beside the others' would not compare
-            name = per_task.columns[per_task.isna().any().to_numpy()][0]; lack = per_task.index[per_task[name].isna()].tolist()
-            raise MetahpoError(f"tuner {name!r} has no run on {len(lack)} of the {len(per_task)} tasks of the runs (e.g. {lack[0]!r}), which other "
-                               "tuners ran: mean regrets over other tasks do not compare; give runs on the same tasks (`paired_differences` judges a pair "
-                               "only where both tuners ran the same tasks)")
         boots = per_task.to_numpy()[rng.integers(len(per_task), size=(n_boot, len(per_task)))].mean(1)
         for j, name in enumerate(per_task.columns):
             out.append(dict(k=k, tuner=name, regret=per_task[name].mean(), lo=np.quantile(boots[:, j], 0.025), hi=np.quantile(boots[:, j], 0.975)))
@@ -260,7 +277,8 @@ def average_rank(res:pd.DataFrame, k:int) -> pd.Series:
     # ranked per task, not per (task, seed): a tuner run on fewer seeds (MetaTuner, whose runs do not depend on the seed) then
     # meets every other tuner, instead of the others meeting fewer tuners, and so better ranks, on the seeds it did not run
     # to 12 decimals: means over seeds of equal regrets, summed in another order, differ in their last bits (0.1388888888889194 and 0.13888888888888853)
-    return _after(res, k).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').round(12).rank(axis=1).mean().sort_values()
+    check_whole('k', k, 1); _same_tasks(_check_runs(res)); _warn_unreached(res, [k])  # a tuner alone on a task would rank first there
+    return _after(res, k, checked=True).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').round(12).rank(axis=1).mean().sort_values()
 
 def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
                    total_cpu_s:Mapping[str, float]|None=None) -> pd.DataFrame: # per task, the CPU seconds of all its candidates: adds the compute share
@@ -268,6 +286,7 @@ def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
     compute) to reach normalized regret <= threshold (one, or one per task), and the share of runs that reached it. A run that never
     did counts as never (inf), so a median is inf unless more than half the runs got there: a tuner that seldom arrives is not
     judged by its lucky runs alone. What is unknown (a task's total missing or zero, a NaN cost) is left out of its median."""
+    _same_tasks(_check_runs(res))  # a median over other tasks does not compare
     per_task = isinstance(threshold, (Mapping, pd.Series))
     for v in (threshold.values() if isinstance(threshold, Mapping) else threshold if per_task else [threshold]):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real) or not 0 <= v <= 1:
@@ -389,7 +408,7 @@ def rank_agreement(past:Experience|Sequence[TaskEvaluations], # past tasks; thos
 def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
     "Mean normalized regret after each k per tuner with a 95% bootstrap band over tasks (a task that ran out keeps its final regret); each tuner's band is drawn from its own stream of `seed` and its name, the same whichever other tuners the table holds."
     _ks((), n_boot, seed)
-    full = _check_runs(res).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
+    full = _same_tasks(_check_runs(res)).pivot_table(index=['tuner', 'task', 'seed'], columns='k', values='regret').ffill(axis=1)
     per_task = full.groupby(level=['tuner', 'task']).mean()
     rows = []
     for name, m in per_task.groupby(level='tuner'):

@@ -8,7 +8,7 @@ import dataclasses, functools, hashlib, os, shlex, time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, Trial, check_direction, warn_user, to_json
 from .space import SearchSpace, ConfigError
@@ -226,6 +226,10 @@ class Experience:
 
     def without(self, tasks:Sequence[TaskRecord]) -> Experience:
         "This experience without `tasks` and their twins (`twins`: their tables under other names), as a benchmark leaves a tuned task out."
+        if isinstance(tasks, TaskRecord): tasks = [tasks]
+        if not isinstance(tasks, (str, bytes)) and isinstance(tasks, Iterable): tasks = list(tasks)
+        if not isinstance(tasks, list) or not all(isinstance(t, TaskRecord) for t in tasks):
+            raise MetahpoError(f"tasks={tasks!r:.100} is not allowed: give TaskRecords (a list of them, or one); to leave tasks out by name, select(exclude=[...])")
         fingerprints = {t.fingerprint for t in tasks if t.fingerprint}  # their data, wherever it is under another name
         return self.select(exclude=self.copies({n for t in tasks for n in (t.name, *self.twins(t.meta_features))}
                                                | {x.name for x in self.tasks if x.fingerprint in fingerprints}))
@@ -417,16 +421,22 @@ def _warn_unused_names(meta_features:Mapping|None, known:Sequence[str]) -> None:
         warn_user(f"meta-feature(s) {_few(unused)} of the {len(given)} given are known for no past task and go unused (the past tasks know {_few(sorted(map(str, known)))}): "
                   "a typo, or computed another way than the experience's (`metahpo.metafeatures`)?")
 
+def _agree(a:Mapping, b:Mapping, spare:int=2) -> bool:
+    "Whether two tasks' known meta-features are equal (`same_meta_features`) on those both know, at least `TWIN_MIN_FEATURES` of them, with at most `spare` known to one side only (a feature added or lost in a newer extraction)."
+    shared = set(a) & set(b)
+    if len(shared) < TWIN_MIN_FEATURES or len(set(a) - shared) > spare or len(set(b) - shared) > spare: return False
+    return same_meta_features({k: a[k] for k in shared}, {k: b[k] for k in shared})
+
 def _warn_twins(past:Sequence[TaskEvaluations], meta_features:Mapping|None) -> None:
     "Warn when a past task has exactly the tuned task's meta-features (`same_meta_features`, `TWIN_MIN_FEATURES` known): its own table under another name, or a typo in `task`, which a warm start would copy."
     if n_known(meta_features) < TWIN_MIN_FEATURES: return
     known = lambda m: {k: v for k, v in (m or {}).items() if np.isfinite(_number(v))}  # a row of Experience.meta_features() names every family's, NaN where unknown
     meta_features = known(meta_features)
-    if same := [p.name for p in past if same_meta_features(known(p.meta_features), meta_features)]:
+    if same := [p.name for p in past if _agree(known(p.meta_features), meta_features)]:
         warn_user(f"past task {same[0]!r} has exactly this task's meta-features: if it is this task, pass task={same[0]!r} "
                   "so that its own evaluations are left out")
     elif n_known(steady := _order_free(meta_features)) >= TWIN_MIN_FEATURES and (
-            same := [p.name for p in past if same_meta_features(_order_free(known(p.meta_features)), steady)]):  # its rows shuffled or sorted: only the landmarks differ
+            same := [p.name for p in past if _agree(_order_free(known(p.meta_features)), steady)]):  # its rows shuffled or sorted: only the landmarks differ
         warn_user(f"past task {same[0]!r} has this task's meta-features but for the landmarks, which depend on the order of the rows: if it is "
                   f"this task with its rows in another order, pass task={same[0]!r} so that its own evaluations are left out")
 

@@ -110,7 +110,8 @@ class SimilarityPortfolio:
         if z is None or not Z.shape[1]: d2 = np.zeros(len(Z))
         elif feature_weights is None: d2 = ((Z - z) ** 2).sum(1)
         else: d2 = (np.abs(Z - z) @ feature_weights) ** 2  # every distance zero (no feature predicts transfer): equal weights
-        near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)] if z is not None and Z.shape[1] else np.arange(len(Z))  # without meta-features none is nearer
+        tied = not len(d2) or np.ptp(d2) == 0  # every distance alike: none is nearer (`n_similar` kept the first in the experience's order)
+        near = np.argsort(d2, kind='stable')[:self.n_similar or len(Z)] if z is not None and Z.shape[1] and not tied else np.arange(len(Z))  # without meta-features none is nearer
         h2 = np.median(d2[near])
         w = np.zeros(len(Z)); w[near] = np.exp(-d2[near] / (2 * h2)) if h2 > 0 else 1.0
         return w, near
@@ -270,7 +271,8 @@ class MetaTuner(Tuner):
         super().__init__(space, seed)  # refuses a space that is no SearchSpace
         self.rng = make_rng(seed)
         if experience is not None and not isinstance(experience, Experience):
-            raise MetahpoError(f"experience={experience!r} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None")
+            raise MetahpoError(f"experience={experience!r:.100} is not allowed: give an Experience, such as metahpo.experience.load_experience(path) for a file, or None"
+                               + (", or wrap a list of past tasks: Experience([...])" if isinstance(experience, (list, tuple)) else ''))  # a list of 123 tasks printed whole: 700,000 characters
         if isinstance(meta_features, pd.Series): meta_features = meta_features.to_dict()  # a row of `Experience.meta_features()`
         if meta_features is not None and not isinstance(meta_features, Mapping):
             raise MetahpoError(f"meta_features of type {type(meta_features).__name__} is not allowed: give a mapping of names to numbers, such as "
@@ -305,9 +307,12 @@ class MetaTuner(Tuner):
             try: None if v is None else float(v)  # None: unknown, as the repository records it
             except (TypeError, ValueError): raise MetahpoError(f"meta-feature {k!r} is {v!r}: give a number (NaN or None where unknown)") from None
         _warn_twins(self.past, meta_features)  # a typo in `task`, or a copy under another name
-        if isinstance(task, str) and experience is not None and task not in (names := {t.name for t in experience.tasks}) and (alike := sorted(n for n in names if n.lower() == task.lower())):
-            warn_user(f"task={task!r} is not a task of the experience, but {', '.join(map(repr, alike))} is: names are case-sensitive, and "
-                      f"{'its' if len(alike) == 1 else 'their'} evaluations stay among the past tasks; pass task={alike[0]!r} if it is this task")
+        names = {t.name for t in experience.tasks} if experience is not None else set()
+        for one in [task] if isinstance(task, str) else [t for t in task if isinstance(t, str)] if isinstance(task, (list, tuple)) else []:  # each name of a list too
+            if one not in names and (alike := sorted(n for n in names if n.lower() == one.lower())):
+                warn_user(f"task={one!r} is not a task of the experience, but {', '.join(map(repr, alike))} is: names are case-sensitive, and "
+                          f"{'its' if len(alike) == 1 else 'their'} evaluations stay among the past tasks; pass task={alike[0]!r} if it is this task"
+                          + ('' if isinstance(task, str) else f" (in the list task={task!r})"))
         self._z, self._prior, self.feature_weights = np.zeros(0), np.zeros(0), None
         if self.past:
             mf = pd.DataFrame([e.task.meta_features or {} for e in self.past]).astype(float).replace([np.inf, -np.inf], np.nan)
@@ -323,11 +328,15 @@ class MetaTuner(Tuner):
                 warn_user(f"the {len(self.past)} past task(s) have no meta-features: the ones given go unused, and every past task counts alike")
             elif have_mf and len(self.past) > 1 and (why := _indistinct(mf, meta_features)):  # one described past task is the mean of its own features: all alike
                 warn_user(f"{why} ({_few(sorted(str(c) for c in mf.columns[mf.notna().any()]))}): they cannot say which past tasks are nearer, and every past task counts alike")
+                have_mf = False  # as without them: none is nearer (`n_similar` kept the first past tasks in the experience's order)
             if n_similar is not None and not have_mf:
                 warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
             self._own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
             self._check_surrogate()
             self.feature_weights = transfer_metric(self._Z, score_matrix(space, self.past)[0]) if similarity == 'learned' and have_mf else None
+            if self.feature_weights is not None and not self.feature_weights.any():  # every distance zero
+                warn_user("similarity='learned' found no meta-feature whose distance predicts how well the past tasks' best configurations transfer: "
+                          "every past task counts alike")
             if similarity == 'learned' and self.feature_weights is None:
                 warn_user("similarity='learned' has nothing to learn from (it needs meta-features of this task and of at least three past tasks, and "
                           "three pairs of past tasks that evaluated each other's best configurations): every meta-feature counts alike (Euclidean)")
@@ -401,9 +410,11 @@ class MetaTuner(Tuner):
 
     def _clear_of_failures(self, X:np.ndarray) -> np.ndarray|None:
         "Which candidates (encoded rows of `X`) lie nearer a completed trial of this task than a failed one (the nearest trial's outcome); None where no trial failed or none completed."
-        done = np.array([math.isfinite(l) for _, l in self.observations], bool)
+        tried = {}  # each configuration once, done if any of its evaluations completed (which of two was told first decided, the nearer being either)
+        for c, l in self.observations: k = self.space.key(c); tried[k] = (c, tried.get(k, (c, False))[1] or math.isfinite(l))
+        done = np.array([d for _, d in tried.values()], bool)
         if done.all() or not done.any(): return None
-        E = self.space.encode_many([c for c, _ in self.observations])
+        E = self.space.encode_many([c for c, _ in tried.values()])
         return done[((X[:, None, :] - E[None]) ** 2).sum(-1).argmin(1)]
 
     def _away_from_failures(self, cands:list[dict]) -> list[dict]:

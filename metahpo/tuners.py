@@ -212,6 +212,9 @@ def check_tuner(make:Callable[[SearchSpace, int|None], Tuner], # builds a tuner 
                 n_steps:int=30): # proposals asked on each space
     "Assert that a tuner obeys the protocol on a finite and a mixed continuous space."
     n_steps = check_whole('n_steps', n_steps, 1)
+    if spaces is not None and not isinstance(spaces, (SearchSpace, str, bytes)): spaces = list(spaces)
+    if isinstance(spaces, (str, bytes)) or spaces == []:  # 'random_forest' was read letter by letter, [] checked the defaults
+        raise MetahpoError(f"spaces={spaces!r} is not allowed: give a SearchSpace or a list of them (a preset by name: get_space({spaces!r}), say), or None for the defaults")
     spaces = [spaces] if isinstance(spaces, SearchSpace) else spaces or [
         SearchSpace([Ordinal('a', (1, 2, 3)), Categorical('b', ('x', 'y')), Int('c', 0, 1)], name='finite-12'), get_space('random_forest', wide=True)]
     for space in map(check_space, spaces):
@@ -705,6 +708,11 @@ def study_name(task:TaskRecord|None, tuner:str, seed:int|None, # None: a tuner m
 
 _PLAIN = ('grid', 'random', 'meta')  # the tuners whose studies were named by their class alone before 2026-12-07 (so were a shuffled grid's, which is not resumed so)
 
+def _own_past(tuner, task:TaskRecord) -> list[str]:
+    "The past tasks a tuner learns from (its `past`: MetaTuner's, the transfer peers') that are the task it tunes: of its model family and its data (its name, where either fingerprint is unknown)."
+    same = lambda t: t.model_family == task.model_family and (t.fingerprint == task.fingerprint if t.fingerprint and task.fingerprint else t.name == task.name)
+    return sorted({e.task.name for e in (getattr(tuner, 'past', None) or ()) if isinstance(getattr(e, 'task', None), TaskRecord) and same(e.task)})
+
 def _default_study(objective, task:TaskRecord|None, space:SearchSpace, tag:str, seed:int|None) -> str:
     "A study's default name, as the command line names it (`study_name`): the tuner's tag, then the space (of a built-in model family: 'wide', or another space by its name), the profile and a forest's held-out share, read from the objective where it says them."
     which = 'grid'
@@ -924,6 +932,9 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if isinstance(getattr(tuner, 'space', None), SearchSpace) and tuple(tuner.space.params) != tuple(space.params):
         raise MetahpoError(f"the tuner was made for another space ({_params(tuner.space)}) than the one tuned ({_params(space)}): "
                            "make it with the same space")
+    if task is not None and (own := _own_past(tuner, task)):  # a tuner that learns from experience, made without the task it tunes
+        warn_user(f"the tuner learns from past task(s) {', '.join(map(repr, own))}, which hold the task tuned here ({task.name!r}): its own evaluations "
+                  f"are read as experience; make the tuner with task={task.name!r} (MetaTuner, the transfer peers) so that they are left out")
     exhaustible = (n_props := proposal_count(tuner, space)) is not None and n_props <= 100_000  # a grid's points, where the space itself is not finite
     if budget.n_trials is None and budget.seconds is None and not exhaustible:
         raise MetahpoError(f"give a budget: {tuner.name} on {space!r} would not stop on its own in reasonable time")
