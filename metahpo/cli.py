@@ -31,8 +31,9 @@ def _fmt_metric(v) -> str:
 def origins(tuner, st:Study) -> list[str]|None:
     "What proposed each of the study's trials, in order, for a tuner that says (MetaTuner's `origin`): resumed trials 'earlier run(s)', others' 'another worker'; None for one that does not say."
     if not callable(getattr(tuner, 'origin', None)): return None
-    return ['earlier run(s)' if i < st.n_resumed else tuner.origin(t.config) or 'another worker'  # a resumed study's trials: the runs that recorded
-            for i, t in enumerate(st.trials)]                                                    # them proposed them (a replay asks again, but may not ask alike)
+    return ['earlier run(s)' if i < st.n_resumed else 'another worker' if t.uid in st.others else tuner.origin(t.config) or 'another worker'  # a resumed study's
+            for i, t in enumerate(st.trials)]  # trials: the runs that recorded them proposed them (a replay asks again, but may not ask alike); another worker's,
+                                               # though this tuner may have proposed the same (seeded alike, it asks alike), by who recorded them
 
 def proposed_by(tuner, st:Study) -> dict[str, int]|None:
     "How many of the study's trials each of the tuner's strategies proposed, in the order they first came (`origins`); None for a tuner that does not say."
@@ -58,7 +59,7 @@ def ordered_grid_note(space, n:int|None, seed:int=0, # the study's seed
     while len(pts) < limit and (c := g.ask()) is not None: pts.append(c)
     if len(pts) <= n: return None
     values = lambda cs, p: list(dict.fromkeys(c[p] for c in cs))
-    narrow = [f"{p} only {', '.join(map(_fmt, v))} of its {len(values(pts, p))} values" for p in space.names if len(v := values(pts[:n], p)) < len(values(pts, p))]
+    narrow = [f"{p} never {', '.join(_fmt(x) for x in values(pts, p) if x not in v)}" for p in space.names if len(v := values(pts[:n], p)) < len(values(pts, p))]  # the values left untried
     return (f"note: --tuner grid walks the {len(pts):,}{'+' if len(pts) == limit else ''} points of its grid in order, so a budget of {n} evaluation(s) tries "
             f"only the first {n}" + (f" ({'; '.join(narrow[:3] + [f'{len(narrow) - 3} more parameters likewise'] * (len(narrow) > 3))})" if narrow else '') + ": --tuner grid-shuffled takes the points in a random order, spread over the grid")
 
@@ -585,7 +586,8 @@ def _tune(a) -> int:
     tag = labels[1] if labels else a.tuner
     study = a.study or study_name(obj.task, tag, a.seed, space=a.space, profile=a.profile, test_fraction=a.test_fraction, split_seed=a.split_seed)
     spent_before, n_done = False, 0  # a resumed study: its trials so far; whether its budget is spent (nothing runs)
-    if Path(a.repo).expanduser().is_file():  # a study to resume is checked before the tuner is built (a MetaTuner first reads its experience)
+    if Path(a.repo).expanduser().is_file() and Path(a.repo).expanduser().stat().st_size:  # a study to resume is checked before the tuner is built (a MetaTuner
+        # first reads its experience); an empty file (`sqlite3 metahpo.db` leaves one) holds none, and tune makes it a repository
         with Repository(a.repo, create=False) as repo:
             if (rec := repo.get_study(study)) is not None:
                 _check_resumable(repo, rec, obj, a.tuner, a.seed, also=[method_name(types.SimpleNamespace(name=labels[0]))] if labels else ())
@@ -825,6 +827,13 @@ def _benchmark(a) -> int:
     if len(named := [n for n, _ in a.own]) > len(set(named)): raise MetahpoError(f"--own names {sorted(n for n in set(named) if named.count(n) > 1)[0]!r} twice: give each tuner a name of its own")
     own = {n: _load_own(n, spec) for n, spec in a.own}  # imported before anything runs
     suite_tuners = None if a.tuners is None else [t for t in _split(a.tuners) if t not in own]  # --tuners may name your own ones too
+    try:  # a misspelt tuner, named before any folder is compared or made (it was hidden behind "holds runs on other tasks")
+        from metahpo.peers import PEERS
+        from metahpo.suites import ABLATIONS
+        known = ['grid', 'random', 'meta', *ABLATIONS, *PEERS]
+        if unknown := [t for t in suite_tuners or () if t not in known]:
+            raise MetahpoError(choices_msg('tuner', unknown[0], known) + "; a tuner of your own runs beside them with --own NAME=MODULE:OBJECT")
+    except ImportError: pass  # the roster names them, once it is made
     _check_benchmark_options(a, suite_tuners)
     check_folder_path(a.out, f"--out {a.out!r}")  # before the suites' folders are made
     try: lazy_import('matplotlib.pyplot', 'plot'); figure = True  # each suite ends with its figure: say now, not after its runs, if it cannot be drawn

@@ -614,6 +614,7 @@ class Study:
     trials: list[Trial] = field(default_factory=list)
     n_resumed: int = 0  # trials read back from the repository at the start
     n_others: int = 0  # trials other workers on the study recorded while this run went on (in `trials` too)
+    others: set = field(default_factory=set, repr=False)  # their uids: which of `trials` they are
     wall_s: float = 0.0  # wall time of this run (resumed trials excluded)
 
     def __repr__(self):
@@ -1116,7 +1117,7 @@ def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> No
     gap = next(i for i in range(len(numbers) + 1) if i not in numbers)  # the repository numbers trials as they are recorded: none below this is new
     for t in repo.trials(record, since=gap):
         if t.uid in known: continue
-        st.trials.append(t); st.n_others += 1; tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
+        st.trials.append(t); st.n_others += 1; st.others.add(t.uid); tuner.tell(t.config, t.loss(st.direction)); bar.update(1)
 
 def _leftovers(asked:list, n_at_once:int) -> tuple[list, list]:
     "A replay's unevaluated proposals as (run first, run when the tuner has nothing else): at most `n_at_once` trials (the stopped run's trials at once) were in flight when it stopped, so only the last that many come first; older ones were asked from fewer results than the tuner has now (trials run at once finish out of order)."
