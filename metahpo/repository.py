@@ -604,14 +604,19 @@ def _claim_live(host:str, pid:int, token:str, claimed_at:str, now:dt.datetime) -
 
 def _recorded_keys(repo:Repository, c, study:StudyRecord,
                    n_recorded:int) -> set: # the study's trials now (read in `c`)
-    "The keys of the configurations `study` has recorded, read inside a write transaction `c`: only the trials recorded since the last call are decoded (a trial's id grows with each one written, and metahpo deletes none; where fewer are there than were read, some were deleted by hand, and all are read again)."
+    "The keys of the configurations `study` has recorded, read inside a write transaction `c`: only the trials recorded since the last call are decoded (a trial's id grows with each one written, and metahpo deletes none); all again where trials were deleted by hand (the last one read is gone or its id holds another, or the count disagrees)."
     k = (study.study_id, study.created_at)  # a study made again under its id is another
-    if (memo := repo._keys.get(k)) is None or memo[1] > n_recorded: memo = repo._keys[k] = [0, 0, set()]  # [last trial id read, trials read, keys]
-    for tid, cfg in c.execute("SELECT trial_id, config FROM trials WHERE study_id=? AND trial_id>? ORDER BY trial_id", (study.study_id, memo[0])):
-        memo[0], memo[1] = tid, memo[1] + 1
-        try: memo[2].add(study.space.key(from_json(cfg)))
-        except (MetahpoError, ValueError, TypeError): continue  # not of this space (a hand-edited row): it blocks nothing
-    return memo[2]
+    def read(memo):  # [last trial id read, its uid, trials read, keys]
+        for tid, uid, cfg in c.execute("SELECT trial_id, uid, config FROM trials WHERE study_id=? AND trial_id>? ORDER BY trial_id", (study.study_id, memo[0])):
+            memo[0], memo[1], memo[2] = tid, uid, memo[2] + 1
+            try: memo[3].add(study.space.key(from_json(cfg)))
+            except (MetahpoError, ValueError, TypeError): continue  # not of this space (a hand-edited row): it blocks nothing
+        return memo
+    memo = repo._keys.get(k)
+    if memo is not None and memo[0] and c.execute("SELECT uid FROM trials WHERE trial_id=?", (memo[0],)).fetchone() != (memo[1],): memo = None  # its id written again
+    if memo is None or read(memo)[2] != n_recorded: memo = read([0, None, 0, set()])
+    repo._keys[k] = memo
+    return memo[3]
 
 @patch
 def claim(self:Repository, study:StudyRecord, config:Mapping,
