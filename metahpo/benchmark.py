@@ -278,6 +278,10 @@ def average_rank(res:pd.DataFrame, k:int) -> pd.Series:
     # meets every other tuner, instead of the others meeting fewer tuners, and so better ranks, on the seeds it did not run
     # to 12 decimals: means over seeds of equal regrets, summed in another order, differ in their last bits (0.1388888888889194 and 0.13888888888888853)
     check_whole('k', k, 1); _same_tasks(_check_runs(res)); _warn_unreached(res, [k])  # a tuner alone on a task would rank first there
+    return _ranks(res, k)
+
+def _ranks(res:pd.DataFrame, k:int) -> pd.Series:
+    "`average_rank` of runs checked already."
     return _after(res, k, checked=True).pivot_table(index='task', columns='tuner', values='regret', aggfunc='mean').round(12).rank(axis=1).mean().sort_values()
 
 def evaluations_to(res:pd.DataFrame, threshold:float|Mapping[str, float]=0.0,
@@ -420,7 +424,8 @@ def regret_curves(res:pd.DataFrame, n_boot:int=500, seed:int=0) -> pd.DataFrame:
 
 def rank_curves(res:pd.DataFrame) -> pd.DataFrame:
     "Average rank of each tuner after each k (rows k, columns tuners)."
-    return pd.DataFrame({k: average_rank(res, k) for k in range(1, int(res.k.max()) + 1)}).T.rename_axis('k')
+    _same_tasks(_check_runs(res))  # once, not once per k
+    return pd.DataFrame({k: _ranks(res, k) for k in range(1, int(res.k.max()) + 1)}).T.rename_axis('k')
 
 def plot_benchmark(res:pd.DataFrame, title:str='', log:bool=True, order:Sequence[str]|None=None):
     "Regret curves with bootstrap bands (left) and average ranks (right); returns the figure."
