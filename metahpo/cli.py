@@ -65,13 +65,14 @@ def ordered_grid_note(space, n:int|None, seed:int=0, # the study's seed
 
 def summary_table(st:Study, repo_path:str|None=None,
                   meta_train_s:float|None=None, # seconds the tuner meta-trained before the study (not in the study's own time)
-                  proposed_by:Mapping[str, int]|None=None) -> str: # how many trials each strategy proposed (`proposed_by`), for a tuner that says
+                  proposed_by:Mapping[str, int]|None=None, # how many trials each strategy proposed (`proposed_by`), for a tuner that says
+                  inactive:Mapping[str, str]|None=None) -> str: # settings of the best configuration the model does not use, with why (a trainer's `inactive`)
     "A plain-text table of a study's best configuration, metrics, evaluations and cost."
     rows = [('study', st.name), ('tuner', st.tuner)]
     best = st.best_trial
     if best is None: rows.append(('best', 'no trial completed'))
     else:
-        rows += [(f'best {k}', _fmt(v)) for k, v in best.config.items()]
+        rows += [(f'best {k}', _fmt(v) + (f" ({inactive[k]})" if k in (inactive or {}) else '')) for k, v in best.config.items()]
         rows += [(k, _fmt_metric(v)) for k, v in best.metrics.items()]
         rows.append(('best found at evaluation', str(best.number + 1)))
     c = st.cost
@@ -202,6 +203,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--data-dir', default=None, type=_text('--data-dir'), help='local data directory (default $METAHPO_DATA_DIR, else shipped data)')
     t.add_argument('--trial-timeout', default=None, type=_seconds, help='seconds after which a trial is stopped and recorded as failed')
     t.add_argument('--concurrency', default=1, type=_whole(1), help='trials running at once (default 1)')
+    t.add_argument('--trial-threads', default=None, type=_whole(1), help="threads of each trial's numeric libraries (BLAS, OpenMP, torch), each trial "
+                   "then running in a process of its own (default: the cores shared out among --concurrency trials; 1 in a forked trial where this "
+                   "process has loaded GNU OpenMP, which can hang with more)")
     t.add_argument('--experience', default=None, type=_text('--experience'), help="--tuner meta: the experience base to learn from, a file written by "
                    "`metahpo experience --repo R --out FILE` (default: the one that ships)")
     t.add_argument('--random-share', default=0.0, type=_probability, help="--tuner meta: after the warm start, propose a random candidate with this "
@@ -528,7 +532,13 @@ def _executor(a, obj):
     "Where `tune` runs the trials: None (here, or forked processes when concurrent) or a Ray cluster."
     from metahpo.core import MetahpoError
     if a.address is not None and a.backend != 'ray': raise MetahpoError(f"--address {a.address!r} is for --backend ray, not --backend {a.backend}")
-    if a.backend == 'local': return None
+    threads = getattr(a, 'trial_threads', None)
+    if threads is not None and a.backend != 'local':
+        raise MetahpoError(f"--trial-threads {threads} is for --backend local: a Ray trial's threads are the CPUs the cluster gives it")
+    if a.backend == 'local':
+        if threads is None: return None
+        from metahpo.tuners import ProcessExecutor
+        return ProcessExecutor(a.concurrency, threads=threads)  # each trial forked, with these threads (given: used even where GNU OpenMP is loaded)
     from metahpo.integrations.ray import RayExecutor, ray_init
     ray_init(a.address, num_cpus=None if a.address else max(os.cpu_count() or 1, a.concurrency))  # a local cluster runs --concurrency trials at once, as the local backend does
     ray = sys.modules['ray']
@@ -624,7 +634,7 @@ def _tune(a) -> int:
             how, code = _stopped(e)
             print(f"\n{how}: {n} finished trial(s) are saved in {a.repo}; run the same command again to resume", file=sys.stderr)
             return code
-    print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st)))
+    print(summary_table(st, a.repo, meta_s, proposed_by(tuner, st), st.best_trial and getattr(obj, 'inactive', lambda c: {})(st.best_trial.config)))
     if note := exhausted_note(st, tuner, budget, obj.space): print(note, file=sys.stderr)
     if a.plot and st.trials:
         from matplotlib.figure import Figure  # a figure of its own: no window, and pyplot's state (a caller's backend) untouched

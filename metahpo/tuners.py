@@ -438,7 +438,7 @@ def _fork_threads(threads:int|None, given:bool) -> int|None:
         _SAID_GOMP.append(True)
         warn_user("this process has loaded GNU OpenMP (libgomp: torch, scikit-learn): a trial forked from it that runs OpenMP code on more than one "
                   "thread can hang, so each forked trial runs its numeric libraries on one thread; give executor=ProcessExecutor(n, threads=...) "
-                  "to choose (with trial_timeout_s at one trial at a time: ProcessExecutor(1, threads=...)); more than one may hang once this "
+                  "to choose (with trial_timeout_s at one trial at a time: ProcessExecutor(1, threads=...); on the command line, --trial-threads); more than one may hang once this "
                   "process has run OpenMP code")
     return 1
 

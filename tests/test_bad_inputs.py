@@ -98,6 +98,8 @@ CLI = [
     ('concurrency-zero', ['tune', '--concurrency', '0'], "'0' is not allowed"),
     ('concurrency-word', ['tune', '--concurrency', 'four'], "'four' is not allowed"),
     ('backend-unknown', ['tune', '--backend', 'dask'], "invalid choice: 'dask'"),
+    ('trial-threads-zero', ['tune', '--trial-threads', '0'], "argument --trial-threads: '0' is not allowed"),
+    ('trial-threads-on-ray', ['tune', '--trial-threads', '2', '--backend', 'ray'], "--trial-threads 2 is for --backend local"),
     ('address-without-ray', ['tune', '--address', '127.0.0.1:6379'], "--address '127.0.0.1:6379' is for --backend ray"),
     ('benchmark-no-tasks', ['benchmark', '--suite', 'rf-grid', '--tasks', ',', '--out', '{d}/b'], "--tasks ',' names none"),
     ('benchmark-no-tuners', ['benchmark', '--suite', 'rf-grid', '--tuners', ',', '--out', '{d}/b'], "--tuners ',' names none"),

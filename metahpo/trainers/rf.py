@@ -292,13 +292,18 @@ class RandomForestTrainer:
         X, y = titanic_features(load_titanic(data_dir))
         return cls(X, y, **{'name': 'titanic', **kwargs})
 
+    def inactive(self, config:Mapping) -> dict[str, str]:
+        "The settings of `config` that the forest does not use, each with why: `max_samples` where `bootstrap` is False."
+        c = self.space.complete(config)
+        return {'max_samples': 'unused: bootstrap is False, so every tree sees all rows'} if 'max_samples' in config and not c.get('bootstrap', True) else {}
+
     def estimator(self, config:Mapping):
         "The preprocessing + forest pipeline for `config` (its missing parameters at their defaults)."
         from sklearn.ensemble import RandomForestClassifier
         from sklearn.pipeline import make_pipeline
         wide = get_space('random_forest', wide=True)
         c = _as_wide(wide, self.space.complete(config))  # the space's defaults for what it leaves out, as the neural trainers' `config_of`
-        if 'max_samples' in c and not c.get('bootstrap', True): c['max_samples'] = None  # inactive: every tree sees all rows
+        for k in self.inactive(config): c[k] = None  # max_samples without bootstrap: every tree sees all rows
         return make_pipeline(preprocessor(self.X), RandomForestClassifier(**c, random_state=self.seed, n_jobs=self.n_jobs))
 
     def __call__(self, config:Mapping) -> dict:
