@@ -99,6 +99,7 @@ def _hashable(v) -> bool:
 def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
     "Integer codes 0..k-1 of labels `y`; -1 where the label is missing. Labels that look continuous (a regression target) are warned of."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
+    if isinstance(y, (str, bytes)): raise MetahpoError(f"labels={y!r} is one text, not a label per row: give the labels themselves, such as df[{y!r}] (and the table without that column)")
     a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
     if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
     if a.ndim != 1: raise MetahpoError(f"labels of shape {a.shape} are not allowed: give one label per row (a sequence, or one column)")
@@ -128,9 +129,18 @@ def _class_features(codes:np.ndarray) -> dict:
     return dict(n_classes=counts.size, class_entropy=_entropy(counts), majority_share=counts.max() / counts.sum(),
                 minority_ratio=counts.min() / counts.max())
 
-def _subsample(n:int, max_rows:int, rng:np.random.Generator) -> np.ndarray:
-    "Sorted row indices: all rows, or `max_rows` of them drawn without replacement."
-    return np.arange(n) if n <= max_rows else np.sort(rng.choice(n, max_rows, replace=False))
+def _subsample(n:int, max_rows:int, rng:np.random.Generator,
+               codes:np.ndarray|None=None) -> np.ndarray: # class codes of the rows (-1: no label), where a draw of one class gets a row of each other
+    "Sorted row indices: all rows, or `max_rows` of them drawn without replacement; where the draw holds one class of the several of `codes`, a row of each other one."
+    if n <= max_rows: return np.arange(n)
+    rows = rng.choice(n, max_rows, replace=False)
+    drawn = codes[rows] if codes is not None else None
+    if codes is not None and len(np.unique(drawn[drawn >= 0])) < 2 <= len(everyone := np.unique(codes[codes >= 0])):  # rare classes of a large table,
+        lost = np.setdiff1d(everyone, drawn)  # all missed: landmarks and mutual information undefined (a draw that keeps two classes is left as it was drawn)
+        vals, counts = np.unique(drawn, return_counts=True); top = vals[counts.argmax()]  # the class drawn, or rows without a label where most are
+        big = rng.permutation(np.flatnonzero(drawn == top))[:len(lost)]
+        rows[big] = [rng.choice(np.flatnonzero(codes == c)) for c in lost[:len(big)]]
+    return np.sort(rows)
 
 # %% ../nbs/04_metafeatures.ipynb #0edb0646
 def _cv_accuracy(models:Mapping, X, codes:np.ndarray, n_folds:int, seed:int) -> dict[str, float]:
@@ -294,6 +304,10 @@ class TabularMetaFeatures(MetaFeatureExtractor):
         if dup := sorted(c for c, n in Counter(X.columns).items() if n > 1):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
         X = _numbers_as_floats(times_as_seconds(X))  # dates and durations are numbers in time order, and Decimals numbers, not categories
+        for c in X.columns:  # as the series and image extractors: an infinite number is no value a feature can read (it left the column out of some, not others)
+            if pd.api.types.is_float_dtype(X[c]) and (k := int(np.isinf(X[c].to_numpy(float, na_value=np.nan)).sum())):
+                raise MetahpoError(f"column {c!r} holds {k} infinite value(s), the first at row {int(np.flatnonzero(np.isinf(X[c].to_numpy(float, na_value=np.nan)))[0])}: "
+                                   "give finite numbers (NaN where a value is missing)")
         codes = _encode_labels(y, len(X))
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
@@ -303,7 +317,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
                  dimensionality=d / n if n else np.nan, **_class_features(codes))
         is_num = lambda c: pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])
         f['categorical_share'] = np.mean([not is_num(c) for c in X.columns]) if d else np.nan
-        rows = _subsample(n, self.max_rows, rng)
+        rows = _subsample(n, self.max_rows, rng, codes)
         cols = X.columns[np.sort(rng.choice(d, self.max_cols, replace=False))] if d > self.max_cols else X.columns
         S, yc = X.loc[rows, cols].reset_index(drop=True), codes[rows]
         for c in S.columns:  # cells no meta-feature can read, said by column
@@ -417,7 +431,7 @@ class TextMetaFeatures(MetaFeatureExtractor):
         texts, codes = [texts[i] for i in keep], codes[keep]
         if not texts: raise MetahpoError("there is no document with a label: give at least one document and its label")  # as a table without rows (every feature read 0 before)
         rng = make_rng(self.seed)
-        rows = _subsample(len(texts), self.max_rows, rng)
+        rows = _subsample(len(texts), self.max_rows, rng, codes)
         docs, yc = [texts[i] for i in rows], codes[rows]
         toks = [_TOKEN.findall(t.lower()) for t in docs]
         lens = np.array([len(t) for t in toks], float)
@@ -518,7 +532,7 @@ class ImageMetaFeatures(MetaFeatureExtractor):
         if not (codes >= 0).any(): raise MetahpoError(f"there is no image with a label ({len(images)} image(s)): give at least one image and its label")
         rng = make_rng(self.seed)
         N, H, W, C = images.shape
-        rows = _subsample(len(images), self.max_rows, rng)
+        rows = _subsample(len(images), self.max_rows, rng, codes)
         rows, yc = rows[codes[rows] >= 0], codes[rows][codes[rows] >= 0]
         step = max(1, math.ceil(max(H, W) / self.max_side))
         f = dict(log_images=np.log1p(int((codes >= 0).sum())), log_pixels=np.log(H * W) if H * W else np.nan,
