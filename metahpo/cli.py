@@ -939,7 +939,8 @@ def studies_table(repo, match:str|None=None):
         best = (max if s.direction == 'maximize' else min)(ok, key=lambda t: t.value) if ok else None
         rows.append({'study': s.name, 'task': s.task.name, 'model': s.task.model_family, 'tuner': _CLI_NAME.get(s.tuner, s.tuner), 'trials': len(trials),
                      'failed': len(trials) - len(ok), 'metric': f"{s.metric} ({s.direction[:3]})",
-                     'best': None if best is None else round(best.value, 4), 'best at': None if best is None else best.number + 1,
+                     'best': None if best is None else float(f'{best.value:.4g}'),  # four significant digits: a small loss is not 0.0
+                     'best at': None if best is None else best.number + 1,
                      'best configuration': '' if best is None else ', '.join(f'{k}={_fmt(v)}' for k, v in best.config.items()),  # as the tune summary rounds
                      'CPU s': round(sum(t.cost.cpu_s for t in trials), 1)})  # seconds: a short study's hours rounded to 0.0
     out = pd.DataFrame(rows)
@@ -965,13 +966,18 @@ def _import_optuna(a) -> int:
     if a.drop is not None and a.data is None: raise MetahpoError(f"--drop {a.drop!r} is for --data: it leaves columns of your table out")
     if '://' not in a.optuna:  # a path where Optuna wants a storage URL
         raise MetahpoError(f"--optuna {a.optuna!r} is not a storage URL: give one such as sqlite:///{Path(a.optuna).expanduser()} (Optuna's RDB storage)")
-    mf = None
-    if a.data is not None:
+    mf, task = None, a.task
+    if a.data is not None:  # described, and told apart from another table of the task's name by its fingerprint (as `tune --data` records it)
         from metahpo.metafeatures import metafeatures
-        mf = metafeatures('tabular', *_read_table(a.data, a.target, _split(a.drop) if a.drop else ()))
+        from metahpo.trainers.rf import fingerprint_table
+        from metahpo.repository import TaskRecord
+        X, y = _read_table(a.data, a.target, _split(a.drop) if a.drop else ())
+        mf = metafeatures('tabular', X, y)
+        task = TaskRecord(a.task, a.model, 'tabular', fingerprint=fingerprint_table(X, y), meta_features=mf)
     from metahpo.integrations.optuna import import_optuna_study
     from metahpo.repository import RepositoryError, NEW_STUDY_NAME
-    try: rec, n = import_optuna_study(a.optuna, a.study, a.repo, a.task, model_family=a.model, meta_features=mf, name=a.name)
+    try:
+        with _unused_dropped(a.repo): rec, n = import_optuna_study(a.optuna, a.study, a.repo, task, model_family=a.model, name=a.name)
     except RepositoryError as e:  # the repository's advice, said with the option that names the study here
         raise MetahpoError(str(e).replace(NEW_STUDY_NAME, "give another name with --name to record it as a new study")) from None
     if n == 0:
@@ -983,16 +989,32 @@ def _import_optuna(a) -> int:
     return 0
 
 @contextlib.contextmanager
-def _unlogged(template:str, logger:str='metahpo.repository'):
-    "Leave out `logger`'s records made from `template` (what the command says itself, in full)."
-    f = lambda r: r.msg is not template
+def _unused_dropped(repo:str):
+    "Where the repository file `repo` is made inside (it was not there) and what runs inside fails or is stopped: delete it again, unless it holds a task or a study (another process's, recorded meanwhile)."
+    path = Path(repo).expanduser()
+    new = not path.exists()
+    try: yield
+    except BaseException:
+        if new and path.is_file():
+            from metahpo.repository import Repository
+            try:
+                with Repository(path) as r: used = bool(r.tasks() or r.studies())
+            except Exception: used = True  # unreadable now: left as it is
+            if not used:
+                for f in (path, Path(f'{path}-wal'), Path(f'{path}-shm')): f.unlink(missing_ok=True)
+        raise
+
+@contextlib.contextmanager
+def _unlogged(*templates:str, logger:str='metahpo.repository'):
+    "Leave out `logger`'s records made from `templates` (what the command says itself, in full)."
+    f = lambda r: not any(r.msg is t for t in templates)
     logging.getLogger(logger).addFilter(f)
     try: yield
     finally: logging.getLogger(logger).removeFilter(f)
 
 def _import(a) -> int:
     from metahpo.core import MetahpoError
-    from metahpo.repository import Repository, SKIPPED_ROWS
+    from metahpo.repository import Repository, SKIPPED_ROWS, HELD_AGAIN
     if a.optuna is not None:
         if a.parquet is not None: raise MetahpoError(f"give a Parquet file or --optuna, not both (got {a.parquet!r} and --optuna {a.optuna!r})")
         if a.prefix is not None: raise MetahpoError(f"--prefix {a.prefix!r} is for a Parquet file; an Optuna study is recorded under --name")
@@ -1000,13 +1022,8 @@ def _import(a) -> int:
     if a.parquet is None: raise MetahpoError("give a Parquet file to import, or --optuna STORAGE --study NAME --task TASK")
     if (given := [f'--{k}' for k in ('study', 'task', 'data', 'target', 'drop', 'name') if getattr(a, k) is not None] + ['--model'] * (a.model != 'optuna')):
         raise MetahpoError(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for --optuna: a Parquet file of `metahpo export` names its own studies and tasks")
-    new = not Path(a.repo).exists()
-    try:
-        with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid, prefix=a.prefix or '')
-    except BaseException:
-        if new:  # a refused import does not leave an empty repository behind
-            for f in (a.repo, f'{a.repo}-wal', f'{a.repo}-shm'): Path(f).unlink(missing_ok=True)
-        raise
+    with _unused_dropped(a.repo):  # a refused import does not leave an empty repository behind
+        with Repository(a.repo) as repo, _unlogged(SKIPPED_ROWS, HELD_AGAIN): r = repo.import_parquet(a.parquet, skip_invalid=a.skip_invalid, prefix=a.prefix or '')
     print(f"added {r['tasks']} task(s), {r['studies']} study(ies) and {r['trials']} trial(s) to {a.repo}"
           + (f"; {r['rejected']} row(s) skipped" if r['rejected'] else '')
           + (f"; {r['held']} evaluation(s) of configurations its studies already held here (measured separately) left out" if r.get('held') else ''))

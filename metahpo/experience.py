@@ -335,6 +335,10 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
         names = [s.name for s in repo.studies()]
         if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
+        matched = [s for s in repo.studies() if __import__('fnmatch').fnmatchcase(s.name, studies)]
+        if not any(t.ok for s in matched for t in repo.trials(s)):  # a base with nothing to learn from would be read as experience of none
+            raise MetahpoError(f"the {len(matched)} study(ies) matching {studies!r} in {str(repository)!r} hold no complete trial (each failed, or none is recorded): "
+                               "an experience base learns from complete trials; nothing was written")
         if path is not None: return repo.export_parquet(path, studies=studies, all_tasks=True)
         new = shipped.with_name(f'.{shipped.name}.{os.getpid()}-{time.time_ns()}.tmp')  # beside it, its own name (gitignored); renamed over it when checked
         try:

@@ -15,8 +15,9 @@ from .space import SearchSpace, _canon
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
-           'CLAIM_TTL_S', 'RepositoryError', 'TaskRecord', 'StudyRecord', 'check_protocol', 'ClosedError', 'Repository',
-           'metric_range', 'in_metric_range', 'Export', 'check_export_file', 'read_export']
+           'CLAIM_TTL_S', 'HELD_AGAIN', 'HELD_ELSEWHERE', 'RepositoryError', 'TaskRecord', 'StudyRecord',
+           'check_protocol', 'ClosedError', 'Repository', 'metric_range', 'in_metric_range', 'Export',
+           'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 4  # bump with a migration in `_MIGRATIONS` whenever the tables change
@@ -380,13 +381,18 @@ def sessions(self:Repository, study:StudyRecord|str) -> list[dict]:
             self._con.execute("SELECT started_at, made_with FROM sessions WHERE study_id=? ORDER BY started_at, session_id", (s.study_id,))]
 
 @patch
-def drop_if_empty(self:Repository, study:StudyRecord|str) -> bool:
+def drop_if_empty(self:Repository, study:StudyRecord|str,
+                  with_task:bool=False) -> bool: # also delete its task where no other study names it (a task made for this study alone)
     "Delete `study` if it holds no trial and no claim (a study declared by mistake: nothing recorded is lost); whether it was deleted."
     _check_study_arg(study, name=True)
     name = study if isinstance(study, str) else study.name
     with self._tx() as c:
-        return c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
+        task = c.execute("SELECT task_id FROM studies WHERE name=?", (name,)).fetchone()
+        gone = c.execute("DELETE FROM studies WHERE name=? AND NOT EXISTS (SELECT 1 FROM trials WHERE study_id=studies.study_id) "
                          "AND NOT EXISTS (SELECT 1 FROM claims WHERE study_id=studies.study_id)", (name,)).rowcount == 1
+        if gone and with_task:
+            c.execute("DELETE FROM tasks WHERE task_id=? AND NOT EXISTS (SELECT 1 FROM studies WHERE studies.task_id=tasks.task_id)", (task[0],))
+        return gone
 
 def _other_maker(s:StudyRecord, tuner:str, seed:int|None) -> str|None:
     "Where a study of the same name was recorded with another seed (its trials would read as one seed's run): why; else None (a seed unknown on either side differs from none)."
@@ -805,7 +811,7 @@ class Export:
 def check_export_file(path:str|os.PathLike) -> None:
     "Refuse what is no metahpo Parquet export (no file, a repository, another Parquet file), reading its schema alone: checked before work that needs it."
     import pyarrow.parquet as pq
-    path = Path(path)
+    path = Path(path).expanduser()  # as a repository's path and an export's are read: ~ is the home folder
     if path.is_dir(): raise RepositoryError(f"{str(path)!r} is a folder: give the path of a Parquet file made by `metahpo export` (or `metahpo experience --out`)")
     if not path.is_file(): raise RepositoryError(f"no file at {str(path)!r}: give the path of a Parquet file made by `metahpo export`")
     with open(path, 'rb') as f: head = f.read(16)
@@ -821,7 +827,7 @@ def read_export(path:str|os.PathLike,
                ) -> Export:
     "Read and check a metahpo Parquet export: every declaration and every row, as `import_parquet` and `Experience` need them."
     import pyarrow.parquet as pq
-    path = Path(path)
+    path = Path(path).expanduser()
     check_export_file(path)
     try: table = pq.read_table(path)
     except Exception as e: raise RepositoryError(f"cannot read {str(path)!r} as Parquet: {e}") from e
@@ -843,16 +849,23 @@ def read_export(path:str|os.PathLike,
             _need(s['name'] not in studies, f"study {s['name']!r} is declared twice")
             studies[s['name']] = s
     except _Bad as e: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
-    good, rejected, seen = [], [], set()
+    good, rejected, seen, order = [], [], set(), []
     for i, r in enumerate(table.select(_EXPORT_COLUMNS).to_pandas().itertuples(index=False)):
         try:
             if r.study not in studies: raise _Bad(f"study {r.study!r} is not declared in the file's metadata")
             good.append((r.study, _check_row(r, studies[r.study], seen)))
+            order.append(r.number if _is_num(r.number) and float(r.number).is_integer() else math.inf)  # a trial's place in its study (rows sorted otherwise keep it)
         except _Bad as e: rejected.append(f"row {i}: {e}")
+    good = [g for _, g in sorted(zip(order, good), key=lambda x: x[0])]  # stable: rows without a number stay in file order, after the others
     if rejected and not skip_invalid:
         raise RepositoryError(f"{where}: {len(rejected)} invalid row(s), nothing was imported (skip_invalid imports the rest): "
                               + '; '.join(rejected[:3]) + ('; ...' if len(rejected) > 3 else ''))
     return Export(tasks, studies, good, rejected)
+
+HELD_AGAIN = ("import of %r: %d evaluation(s) of configurations its studies already hold here, measured separately, were left out "
+              "(one study built twice: here and where the file came from)")  # the warnings' templates (the command line says the first itself)
+HELD_ELSEWHERE = ("import of %r: %d trial(s) of studies new here are recorded here already, in other studies, and were left out (a trial is recorded "
+                  "once, whichever study holds it); studies left with none were not made: %s%s")
 
 @patch
 def import_parquet(self:Repository, path:str|os.PathLike,
@@ -894,16 +907,23 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
     n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
     with self._tx() as c:
+        last_task = c.execute("SELECT COALESCE(MAX(task_id), 0) FROM tasks").fetchone()[0]
         recs = {k: _add_task(c, t, keep_stored=True) for k, t in ex.tasks.items() if k in keep}  # this repository's meta-features stay
-        ids, grew = {}, set()  # study ids by name; the studies this import made or added trials to
+        ids, grew, made_here, filled, elsewhere = {}, set(), set(), set(), 0  # study ids by name; the studies this import made or added trials to
         for name, s in studies.items():
             made = c.execute("INSERT OR IGNORE INTO studies (name, task_id, space, tuner, metric, direction, seed, created_at, protocol) VALUES (?,?,?,?,?,?,?,?,?)",
                              (name, recs[s['task']].task_id, to_json(s['space'].to_dict()), s['tuner'], s['metric'], s['direction'], s['seed'],
                               s['created_at'] or utcnow(), '' if s['protocol'] is None else to_json(s['protocol']))).rowcount == 1  # when it was made, where the file says
             ids[name] = c.execute("SELECT study_id FROM studies WHERE name=?", (name,)).fetchone()[0]
-            if made: grew.add(name)
+            if made: grew.add(name); made_here.add(name)
         for name, t in ex.trials:
-            if name not in clash and not again(name, t) and _insert_trial(c, ids[name], t) is not None: grew.add(name)
+            if name in clash or again(name, t): continue
+            if _insert_trial(c, ids[name], t) is not None: grew.add(name); filled.add(name)
+            elif name in made_here: elsewhere += 1  # a study new here cannot hold it: another study does (a trial is recorded once)
+        if empty := sorted(n for n in made_here - filled if theirs.get(n)):  # every trial held by other studies here: an empty study would only be in the way
+            for n in empty: c.execute("DELETE FROM studies WHERE study_id=?", (ids[n],)); grew.discard(n)
+            c.execute("DELETE FROM tasks WHERE task_id > ? AND task_id IN (%s) AND NOT EXISTS (SELECT 1 FROM studies WHERE studies.task_id=tasks.task_id)"
+                      % ','.join('?' * len(empty)), (last_task, *(recs[studies[n]['task']].task_id for n in empty)))  # a task made for them alone
         for name, s in studies.items():  # the runs that made a study, where the import made it or added trials to it (a file imported twice adds none)
             if name not in grew: continue
             sid = ids[name]
@@ -917,7 +937,8 @@ def import_parquet(self:Repository, path:str|os.PathLike,
                        str(path), len(kept), ', '.join(kept[:5]) + (', ...' if len(kept) > 5 else ''))
     n_bad = len(ex.rejected) + sum(n in clash for n, _ in ex.trials)
     if n_bad: logger.warning(SKIPPED_ROWS, str(path), n_bad, '; '.join(rejected[:3]))
-    if n_again: logger.warning("import of %r: %d evaluation(s) of configurations its studies already hold here, measured separately, were left out "
-                               "(one study built twice: here and where the file came from)", str(path), n_again)
+    if n_again: logger.warning(HELD_AGAIN, str(path), n_again)
+    if elsewhere: logger.warning(HELD_ELSEWHERE, str(path), elsewhere, ', '.join(map(repr, empty[:3])) + (', ...' if len(empty) > 3 else '') if empty else 'none',
+                                 " (a prefix renames the file's studies; it does not copy trials that are here already)" if prefix else '')
     return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
                 rejected=n_bad, reasons=rejected, held=n_again)

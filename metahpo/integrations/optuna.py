@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 
 from ..core import MetahpoError, Trial, TrialStatus, Cost, lazy_import, choices_msg, to_json, check_seed, warn_user
 from ..space import SearchSpace, Float, Int, Ordinal, Categorical, PRESET_NAMES, get_space, check_space
-from ..repository import Repository, TaskRecord, StudyRecord
+from ..repository import Repository, TaskRecord, StudyRecord, metric_range, in_metric_range
 from ..experience import Experience
 from ..tuners import Tuner, TUNERS, make_tuner
 from ..metatuner import MetaTuner
@@ -369,7 +369,8 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
     optuna = lazy_import('optuna', 'optuna')
     TS = optuna.trial.TrialState
     if isinstance(storage, str) and storage.startswith('sqlite:///'):  # look before Optuna opens it: it would add its tables to any SQLite file
-        f = Path(storage[len('sqlite:///'):])
+        f = Path(storage[len('sqlite:///'):].split('?', 1)[0])  # SQLAlchemy's options (?timeout=5) are no part of the path
+        if f.is_dir(): raise MetahpoError(f"no Optuna storage at {storage!r}: {str(f)!r} is a folder; give the SQLite file in it, such as sqlite:///{f / 'optuna.db'}")
         if not f.is_file(): raise MetahpoError(f"no Optuna storage at {storage!r}: the SQLite file {str(f)!r} does not exist")
         import sqlite3
         try:
@@ -419,14 +420,24 @@ def import_optuna_study(storage:str, # an Optuna storage URL, such as 'sqlite://
         out.append(Trial(t.number, c, TrialStatus.COMPLETE if ok else TrialStatus.FAILED, float(t.value) if ok else None,
                          {metric: float(t.value)} if ok else {}, Cost(wall, wall, None), error, None, iso(t.datetime_start),  # Optuna keeps no CPU time: one core busy
                          iso(t.datetime_complete), f'optuna {optuna.__version__}', None, keys[-1] + (f'-{iso(t.datetime_start)}' if t.datetime_start else '')))
+    if bad := next((t for t in out if t.status == TrialStatus.COMPLETE and not in_metric_range(metric, t.value)), None):  # said in Optuna's words, before anything is written
+        lo, hi = metric_range(metric)
+        raise MetahpoError(f"Optuna study {study_name!r} names its metric {metric!r}, whose values lie from {lo:g} to {hi:g}, but its trial {bad.number} "
+                           f"scored {bad.value:g}: name the metric for what the study measured (in Optuna, study.set_metric_names(['neg_{metric}']) "
+                           f"where it maximised the negative) and import again")
     own = isinstance(repository, (str, bytes)) or hasattr(repository, '__fspath__')
     repo = Repository(repository) if own else repository
     try:
-        made = repo.get_study(name or f'optuna-{study_name}') is None
-        rec = repo.study(name or f'optuna-{study_name}', task, space, 'optuna', metric, direction, None)
-        before = {t.uid: t.started_at for t in repo.trials(rec)}  # a trial imported with the uid of before is the same trial where it started at the same moment
-        out = [dataclasses.replace(t, uid=k) if before.get(k, False) == t.started_at else t for t, k in zip(out, keys)]
-        n = repo.record_many(rec, out)
+        made = repo.get_study(name := name or f'optuna-{study_name}') is None
+        new_task = (task.name, task.model_family, task.fingerprint) not in {(t.name, t.model_family, t.fingerprint) for t in repo.tasks()}
+        try:
+            rec = repo.study(name, task, space, 'optuna', metric, direction, None)
+            before = {t.uid: t.started_at for t in repo.trials(rec)}  # a trial imported with the uid of before is the same trial where it started at the same moment
+            out = [dataclasses.replace(t, uid=k) if before.get(k, False) == t.started_at else t for t, k in zip(out, keys)]
+            n = repo.record_many(rec, out)
+        except BaseException:  # refused (a value out of its metric's range) or stopped before its trials were recorded (all at once)
+            if made: repo.drop_if_empty(name, with_task=new_task)  # the study (and task) it made is not left behind, empty, in the way of the next try
+            raise
         if n == 0 and made and repo.drop_if_empty(rec):  # a trial is recorded once: an empty study would only be in the way
             warn_user(f"nothing added: every trial of Optuna study {study_name!r} is recorded in {str(repo.path)!r} already, in another study, "
                       f"so study {rec.name!r} was not made")

@@ -17,7 +17,8 @@ from ..metafeatures import times_as_seconds
 
 # %% auto #0
 __all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'RF_VALUES', 'titanic_path', 'load_titanic',
-           'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'RandomForestTrainer']
+           'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'fingerprint_table',
+           'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -178,6 +179,10 @@ def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
 
+def fingerprint_table(X:pd.DataFrame, y) -> str:
+    "The fingerprint of a table and its labels, as a forest's task records it where nothing is held out (`RandomForestTrainer.table_fingerprint`)."
+    return fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(np.asarray(y)))
+
 def _mixed(v:np.ndarray) -> str|None:
     "The kinds of value in an object array that scikit-learn cannot order or encode together (text with numbers, dicts...), else None."
     if v.dtype != object or pd.api.types.infer_dtype(v, skipna=True) not in ('mixed', 'mixed-integer'): return None
@@ -276,7 +281,7 @@ class RandomForestTrainer:
             raise MetahpoError(why + ("; a classifier needs at least two" if len(counts) == 1 else ''))
         data = lambda X, y: pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)
         self.X_test = self.y_test = None
-        self.table_fingerprint = fingerprint(data(X, y))  # the whole table's, as a study of it with nothing held out records it
+        self.table_fingerprint = fingerprint_table(X, y)  # the whole table's, as a study of it with nothing held out records it
         if test_fraction is not None:  # held out before anything is cross-validated: the folds never see these rows
             X, y, self.X_test, self.y_test = _hold_out(X, y, float(test_fraction), split_seed, n_splits)
         self.X, self.y, self.name, self.space = X, y, name, space
