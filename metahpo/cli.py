@@ -300,11 +300,11 @@ def _parser() -> argparse.ArgumentParser:
             e.add_argument('--prefix', default=None, type=_text('--prefix'), help="put this text before the name of every study imported from the Parquet file, "
                                                                                 "to keep them apart from same-named studies here (two tables of one file name)")
             e.add_argument('--optuna', default=None, metavar='STORAGE', help="import an Optuna study from this storage URL (e.g. sqlite:///optuna.db) instead of a Parquet file")
-            e.add_argument('--study', default=None, help='--optuna: the Optuna study to import')
-            e.add_argument('--task', default=None, help='--optuna: the name of the task the study tuned')
-            e.add_argument('--model', default='optuna', help="--optuna: the tuned model's family (default optuna)")
-            e.add_argument('--data', default=None, help='--optuna: the task\'s table (CSV or Parquet), to record its meta-features')
-            e.add_argument('--target', default=None, help='--optuna: the target column of --data')
+            e.add_argument('--study', default=None, type=_text('--study'), help='--optuna: the Optuna study to import')
+            e.add_argument('--task', default=None, type=_text('--task'), help='--optuna: the name of the task the study tuned')
+            e.add_argument('--model', default='optuna', type=_text('--model'), help="--optuna: the tuned model's family (default optuna)")
+            e.add_argument('--data', default=None, type=_text('--data'), help='--optuna: the task\'s table (CSV or Parquet), to record its meta-features')
+            e.add_argument('--target', default=None, type=_text('--target'), help='--optuna: the target column of --data')
             e.add_argument('--drop', default=None, type=_text('--drop'), help="--data: comma-separated columns to leave out of the features, as tune --drop (for the same meta-features as the task's studies there)")
             e.add_argument('--name', default=None, type=_text('--name'), help="--optuna: the name of the study it records here (default optuna-<study>); the same name adds the Optuna study's new trials")
     return p

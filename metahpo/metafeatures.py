@@ -729,9 +729,12 @@ class TimeSeriesMetaFeatures(MetaFeatureExtractor):
         if isinstance(series, pd.Series) and isinstance(series.index, pd.PeriodIndex): series = series.to_timestamp()  # monthly periods: their first days ('MS')
         dated = isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3
         if freq is not None: _step_hours(freq)  # a frequency pandas does not know: refused before it makes a grid
+        again = series.index[series.index.duplicated()] if dated else []  # repeated timestamps: no one grid
         series = regular_series(series, freq=freq)  # skipped timestamps count as missing values, not as neighbours
         if dated and freq is None and period is None and _infer_freq(series.index) is None:
-            warn_user("the series' timestamps are not steps of one size (more than a tenth of them skipped, or uneven): its frequency is unknown, "
+            why = (f"{len(again)} of them repeat, the first {again[0]}: a local clock's autumn hour, or rows recorded twice" if len(again)
+                   else "more than a tenth of them skipped, or uneven")
+            warn_user(f"the series' timestamps are not steps of one size ({why}): its frequency is unknown, "
                       "so it has no seasonal period (1) and its step reads as unknown; give freq (such as 'h') to set them, the skipped steps as missing")
         if isinstance(series, pd.Series) and isinstance(series.index, pd.DatetimeIndex) and len(series) >= 3:
             own = _infer_freq(series.index)

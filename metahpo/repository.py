@@ -837,21 +837,28 @@ def read_export(path:str|os.PathLike,
     except (UnicodeDecodeError, ValueError) as e: raise RepositoryError(f"{where}: its metahpo metadata is not valid JSON ({e})") from e
     if not isinstance(meta, dict) or not isinstance(meta.get('tasks'), list) or not isinstance(meta.get('studies'), list):
         raise RepositoryError(f"{where}: its metahpo metadata must be a mapping with lists 'tasks' and 'studies'")
-    if not isinstance(meta.get('schema_version', 0), int) or meta.get('schema_version', 0) > SCHEMA_VERSION:
+    if not isinstance(meta.get('schema_version', 0), int) or isinstance(meta.get('schema_version'), bool):
+        raise RepositoryError(f"{where}: its schema version {meta.get('schema_version')!r} is not a whole number (metahpo writes one, such as {SCHEMA_VERSION})")
+    if meta.get('schema_version', 0) > SCHEMA_VERSION:
         raise RepositoryError(f"{str(path)!r} was exported with schema version {meta.get('schema_version')!r}, newer than this metahpo's {SCHEMA_VERSION}; upgrade metahpo")
     if missing := [c for c in _EXPORT_COLUMNS if c not in table.column_names]:
         raise RepositoryError(f"{where}: the file lacks the column(s) {missing}")
-    try:
-        tasks = {(t.name, t.model_family, t.fingerprint): t for t in map(_check_task, meta['tasks'])}
-        studies = {}
-        for s in meta['studies']:
+    try: tasks = {(t.name, t.model_family, t.fingerprint): t for t in map(_check_task, meta['tasks'])}
+    except _Bad as e: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
+    studies, unread = {}, {}  # the studies declared, checked; with skip_invalid, why each one that is not was left out
+    for s in meta['studies']:
+        try:
             s = _check_study(s, tasks)
             _need(s['name'] not in studies, f"study {s['name']!r} is declared twice")
             studies[s['name']] = s
-    except _Bad as e: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
+        except _Bad as e:
+            name = s.get('name') if isinstance(s, dict) else None
+            if not skip_invalid or not isinstance(name, str) or name in studies: raise RepositoryError(f"{where}: {e}; nothing was imported") from None
+            unread[name] = str(e)  # its rows are refused, with this reason, as invalid rows are
     good, rejected, seen, order = [], [], set(), []
     for i, r in enumerate(table.select(_EXPORT_COLUMNS).to_pandas().itertuples(index=False)):
         try:
+            if r.study in unread: raise _Bad(unread[r.study])
             if r.study not in studies: raise _Bad(f"study {r.study!r} is not declared in the file's metadata")
             good.append((r.study, _check_row(r, studies[r.study], seen)))
             order.append(r.number if _is_num(r.number) and float(r.number).is_integer() else math.inf)  # a trial's place in its study (rows sorted otherwise keep it)

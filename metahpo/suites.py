@@ -273,7 +273,7 @@ def run_suite(suite:str|Suite, out:str|os.PathLike, # results folder
     from tqdm.auto import tqdm
     s, out = get_suite(suite), Path(out)
     if protocol not in PROTOCOLS: raise MetahpoError(choices_msg('protocol', protocol, PROTOCOLS))
-    check_folder_path(out, f"out={str(out)!r}")
+    check_folder_path(out, f"the output folder {str(out)!r}")
     members, meta_steps, n_candidates, n_warm, budget = (None if v is None else check_whole(k, v, least) for k, v, least in (
         ('members', members, 1), ('meta_steps', meta_steps, 1), ('n_candidates', n_candidates, 1), ('n_warm', n_warm, 0), ('budget', budget, 1)))
     for k, v in (('seeds', seeds), ('tuners', tuners), ('tasks', tasks)):  # before any folder is made

@@ -566,10 +566,10 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
     out = Path(os.path.normpath(out))  # 'repo/../site' said as the folder it is
     if repo.exists() and not repo.is_dir(): raise MetahpoError(f"repo={str(repo)!r} is a file: give the folder of a metahpo checkout (settings.ini and nbs/)")
     if not nbs_path.is_dir(): raise MetahpoError(f"no notebooks at {nbs_path}: build the site from a checkout of the metahpo repository (pass repo=...)")
-    check_folder_path(out, f"out={str(out)!r}")  # a path that runs into a file: said now, not after every page is rendered
+    check_folder_path(out, f"the output folder {str(out)!r}")  # a path that runs into a file: said now, not after every page is rendered
     new_out = not out.exists()
     try: out.mkdir(parents=True, exist_ok=True); probe = tempfile.TemporaryFile(dir=out); probe.close()
-    except OSError as e: raise MetahpoError(f"out={str(out)!r} cannot be written: {e.strerror or e}; give a folder this user can write") from None
+    except OSError as e: raise MetahpoError(f"the output folder {str(out)!r} cannot be written: {e.strerror or e}; give a folder this user can write") from None
     try: return _build(out, repo, nbs_path, progress, t0)
     except BaseException:
         if new_out and out.is_dir() and not any(out.iterdir()): out.rmdir()  # a build that failed leaves no empty folder it made
@@ -661,7 +661,7 @@ def _build(out:Path, repo:Path, nbs_path:Path, progress:bool, t0:float) -> dict:
 def _refused(out:Path, mine:list[str]) -> MetahpoError:
     return MetahpoError(f"{str(out)!r} holds {len(mine)} file(s) that the site would replace but that no build of it wrote, or that were "
                         f"changed since ({', '.join(mine[:3])}{', ...' if len(mine) > 3 else ''}): nothing was written; move them away, "
-                        "or build into another folder (out=...)")
+                        "or build into another folder (out=..., --out)")
 
 def _math_cells(nb:dict) -> list[int]:
     "The markdown cells of `nb` that hold LaTeX math (`$$...$$`, or `$...$` around a command, a power or an index), outside code."
