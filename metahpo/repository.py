@@ -184,8 +184,21 @@ class Repository:
         return (f"no repository at {str(self.path)!r}{' (the file is empty)' if self.path.is_file() else ''}: check the path "
                 "(a new one is created only by commands that write, such as tune)")
 
+    def _current(self) -> bool:
+        "Whether the file is a sound metahpo repository of this schema, read in a read transaction: in WAL mode it waits for no writer (a long import)."
+        c = self._con
+        with self._lock:
+            c.execute("BEGIN")
+            try:
+                if c.execute("PRAGMA journal_mode").fetchone()[0] != 'wal': return False  # a new file, or one of before WAL: the checks below, under the lock
+                if (c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0]) != (APPLICATION_ID, SCHEMA_VERSION): return False
+                if any(not cols <= {r[1] for r in c.execute(f"PRAGMA table_info({table})")} for table, cols in _COLUMNS.items()): return False
+                return c.execute("PRAGMA quick_check(1)").fetchone()[0] == 'ok'  # else said below
+            finally: c.execute("ROLLBACK")
+
     def _init_schema(self, create:bool=True):
         c = self._con
+        if self.path.stat().st_size and self._current(): return  # nothing to make or upgrade: no write lock taken
         with self._tx():  # waits while another process writes (creates) the file
             app, ver = c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
