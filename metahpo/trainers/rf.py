@@ -308,7 +308,7 @@ class RandomForestTrainer:
         from sklearn.pipeline import make_pipeline
         wide = get_space('random_forest', wide=True)
         c = _as_wide(wide, self.space.complete(config))  # the space's defaults for what it leaves out, as the neural trainers' `config_of`
-        for k in self.inactive(config): c[k] = None  # max_samples without bootstrap: every tree sees all rows
+        if 'max_samples' in c and not c.get('bootstrap', True): c['max_samples'] = None  # inactive (`inactive`): every tree sees all rows
         return make_pipeline(preprocessor(self.X), RandomForestClassifier(**c, random_state=self.seed, n_jobs=self.n_jobs))
 
     def __call__(self, config:Mapping) -> dict:
