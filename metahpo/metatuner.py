@@ -329,6 +329,10 @@ class MetaTuner(Tuner):
             elif have_mf and len(self.past) > 1 and (why := _indistinct(mf, meta_features)):  # one described past task is the mean of its own features: all alike
                 warn_user(f"{why} ({_few(sorted(str(c) for c in mf.columns[mf.notna().any()]))}): they cannot say which past tasks are nearer, and every past task counts alike")
                 have_mf = False  # as without them: none is nearer (`n_similar` kept the first past tasks in the experience's order)
+            known = mf.notna().sum(axis=1).to_numpy()
+            if have_mf and (thin := [e.task.name for e, k in zip(self.past, known) if 0 < k < known.max() / 2]):  # the rest filled with the mean: near by default
+                warn_user(f"past task(s) {_few(thin)} know fewer than half of the {int(known.max())} meta-features the others know: the rest read as the "
+                          "past tasks' mean, so they may look nearer than they are (describe them as the others, with `metahpo.metafeatures`)")
             if n_similar is not None and not have_mf:
                 warn_user(f"n_similar={n_similar} needs meta-features of this task and of the past tasks to say which are nearest: every past task counts alike")
             self._own = set() if task is None else experience.copies(task)  # the tuned task, under each name its data was recorded
