@@ -227,6 +227,8 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--max-rows', default=None, type=_whole(20), help='random forest: subsample larger tables to this many rows (default 2000)')
     m.add_argument('--tasks', default=None, help="comma-separated task names (default: all of the family's: titanic and every PMLB classification set; every LSTM series; every text or image task)")
     m.add_argument('--workers', default=1, type=_whole(1), help='parallel processes (default 1)')
+    m.add_argument('--retry-failed', action='store_true', help="evaluate again, once, each configuration whose every evaluation failed in an earlier "
+                   "build (out of memory, a killed worker); without it a resumed build skips them")
     m.add_argument('--seed', default=0, type=_seed_arg, help='seed of the splits and configurations (default 0)')
     m.add_argument('--data-dir', default=None, type=_text('--data-dir'), help="data directory with the family's data (pmlb/ for the forest, electricity/ for the LSTM, ...; default $METAHPO_DATA_DIR)")
     m.add_argument('--seed-tasks', action='store_true', help="also record the meta-features of the seed plan's datasets (Titanic, IMDB, CIFAR-10, electricity)")
@@ -709,20 +711,21 @@ def _metadataset(a) -> int:
             Repository(a.repo).close()  # its path checked (and the file made, as the build makes it) before the line
             print(f"building the {a.family} meta-dataset into {a.repo}: {len(named)} task(s), up to {proto.budget} "
                   f"evaluation(s) each, {a.workers} worker(s); Ctrl-C stops, the same command resumes", file=sys.stderr)
-        res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress)
+        res = build_metadataset(a.repo, proto, tasks, a.data_dir, workers=a.workers, progress=not a.no_progress, retry_failed=a.retry_failed)
     except KeyboardInterrupt as e:
         how, code = _stopped(e)
         print(f"\n{how}: every finished evaluation is saved in {a.repo}; run the same command again to resume", file=sys.stderr)
         return code
-    bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its evaluations failed: not complete (an error is counted as failed)
+    bad = res[(res.failed > 0) & res.error.isna()]  # it ran, but some (or all) of its configurations failed: not complete (an error is counted as failed)
     done = res[(res.trials >= proto.budget) & (res.failed == 0) & res.error.isna()]
-    print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed evaluations" if len(bad) else '') +
+    print(f"tasks: {len(res)} ({len(done)} complete, {int(res.error.notna().sum())} failed" + (f", {len(bad)} with failed configurations" if len(bad) else '') +
           f"); evaluations added: {int(res.added.sum())}, "
           f"{res.cpu_s.sum():.1f} s = {res.cpu_s.sum() / 3600:.4f} CPU h" + (f"; subsampled tasks: {int((res.get('n_rows_total', res.trials) > proto.max_rows).sum())}" if a.family == 'random_forest' else ''))
     for r in res[res.error.notna()].itertuples(): print(f"  failed {r.task}: {r.error}")
     for r in bad.itertuples():
-        print(f"  {r.task}: {r.failed} of {r.trials} evaluations failed" + (" (none usable: the experience leaves it out)" if r.failed >= r.trials else '') +
-              f"; the warnings above say why, and `metahpo studies --repo {a.repo}` lists it")
+        print(f"  {r.task}: {r.failed} configuration(s) failed at every evaluation, of {r.trials} evaluation(s)" + (" (none usable: the experience leaves it out)" if not r.complete else '') +
+              f"; each error is recorded in study {r.study!r} (`metahpo export --repo {a.repo} --match {r.study} FILE.parquet` writes them out)" +
+              ("" if a.retry_failed else "; --retry-failed evaluates them again"))
     if a.family == 'random_forest' and proto.repeats > 1:
         nz = cv_noise(a.repo, proto)
         nz = nz[nz.task.isin(res.task[res.error.isna()])] if len(nz) else nz  # this build's tasks that ran (not one refused, say for other settings), not every one the repository holds
@@ -731,7 +734,7 @@ def _metadataset(a) -> int:
             print(f"CV noise over {_n(len(nz), 'task')} of this build: median grid spread {nz.spread_pts.median():.2f} accuracy points, median Spearman "
                   f"between repeats {'n/a (no task whose repeats both vary)' if pd.isna(rho) else f'{rho:.2f}'}, same best in both repeats on {nz.same_best.mean():.0%} of tasks, "
                   f"median standard error of a grid point {nz.noise_se_pts.median():.2f} points")
-    return 0 if not len(res) or (res.error.isna() & (res.failed < res.trials)).any() else 1  # nothing usable built: as `tune` when every trial failed
+    return 0 if not len(res) or (res.error.isna() & (res.complete > 0)).any() else 1  # nothing usable built: as `tune` when every trial failed
 
 def _own_arg(text:str) -> tuple[str, str]:
     "An argparse type: NAME=MODULE:OBJECT (or NAME=FILE.py:OBJECT), as (name, spec); what it names is imported by `_load_own`."

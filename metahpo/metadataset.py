@@ -4,20 +4,21 @@
 
 # %% ../nbs/21_metadataset.ipynb #15ff89e8
 from __future__ import annotations
-import fnmatch, functools, logging, multiprocessing, os, signal, time
+import fnmatch, functools, logging, multiprocessing, os, signal, time, warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 import numpy as np, pandas as pd
 from .core import MetahpoError, check_seed, check_whole, choices_msg, task_names, data_dir as resolve_data_dir, lazy_import
 from .repository import Repository, RepositoryError, TaskRecord, NEW_STUDY_NAME, _study_mismatch
 from .experience import Experience
 from .metafeatures import metafeatures
-from .tuners import tune, objective_protocol, _on_sigterm, Terminated
+from .tuners import Tuner, tune, objective_protocol, _on_sigterm, Terminated, _flag
+from .space import SearchSpace
 from .trainers.rf import RandomForestTrainer, load_titanic, titanic_features, titanic_path, load_pmlb, pmlb_index, looks_continuous
 
 # %% auto #0
-__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'build_metadataset',
+__all__ = ['logger', 'SEED_TASKS', 'RFProtocol', 'rf_tasks', 'rf_table', 'rf_objective', 'RetryFailed', 'build_metadataset',
            'build_rf_metadataset', 'cv_noise', 'seed_task_records', 'seed_task_metafeatures',
            'record_seed_metafeatures']
 
@@ -87,9 +88,25 @@ def _n_recorded(repo:Repository, name:str) -> int:
     s = repo.get_study(name)
     return 0 if s is None else len(repo.trials(s))
 
-def _n_failed(repo:Repository, name:str) -> int:
+def _unmended(repo:Repository, name:str) -> list[dict]:
+    "The configurations of study `name` whose every recorded evaluation failed, in the order they were first tried."
     s = repo.get_study(name)
-    return 0 if s is None else sum(not t.ok for t in repo.trials(s))
+    if s is None: return []
+    trials, out = repo.trials(s), {}
+    ok = {s.space.key(t.config) for t in trials if t.ok}
+    for t in trials:
+        if not t.ok and (k := s.space.key(t.config)) not in ok: out.setdefault(k, t.config)
+    return list(out.values())
+
+def _n_failed(repo:Repository, name:str) -> int: return len(_unmended(repo, name))  # configurations with no complete evaluation
+def _n_complete(repo:Repository, name:str) -> int: return 0 if repo.get_study(name) is None else sum(t.ok for t in repo.trials(name))
+
+class RetryFailed(Tuner):
+    "Proposes `configs` in turn, each once, after it was told the `after` trials its study holds: a meta-dataset's configurations whose every evaluation failed, evaluated again (`retry_failed`)."
+    def __init__(self, space:SearchSpace, configs:Sequence[Mapping], seed:int|None=None,
+                 after:int=0): # the trials recorded before: nothing is proposed while a resume tells them (it would read as their replay)
+        super().__init__(space, seed); self._todo, self.after = [dict(c) for c in configs][::-1], after
+    def ask(self) -> dict|None: return self._todo.pop() if self._todo and len(self.observations) >= self.after else None
 
 def _has_metafeatures(repo:Repository, name:str) -> bool:
     s = repo.get_study(name)
@@ -110,7 +127,8 @@ def _build_one(args, tick=None) -> dict:
 
 def _failed_row(repo:Repository, task:str, name:str, before:int, error:str) -> dict:
     "The summary row of a task that added nothing: what its study holds, and why."
-    return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), failed=_n_failed(repo, name), added=0, cpu_s=0.0, wall_s=0.0, error=error)
+    return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), complete=_n_complete(repo, name), failed=_n_failed(repo, name),
+                added=0, cpu_s=0.0, wall_s=0.0, error=error)
 
 def _pool_worker(conn, stop, inherited=()):
     """A worker process of `build_metadataset`: builds the tasks the builder sends on `conn` (None: no more), telling it of every
@@ -138,28 +156,36 @@ _OTHER_SETTINGS = ("the repository's study of this task was built with other set
                    "or give the table another name")
 
 def _build_task(args, tick=None) -> dict:
-    task, protocol, repo_path, data_dir, threads = args
+    task, protocol, repo_path, data_dir, threads, retry = args
     if threads: protocol.limit_threads(threads)
     with Repository(repo_path) as repo:
         name = protocol.study_name(task)
         before = _n_recorded(repo, name)
         row = dict(task=task, study=name, before=before)
+        redo = _unmended(repo, name) if retry else []  # failed before this run: evaluated again once the study is complete
         try:
             data = protocol.load(task, data_dir)
             obj = protocol.objective(task, data)
-            if before >= protocol.budget and _has_metafeatures(repo, name):  # complete: nothing to run, if it measured what this protocol measures
+            if before >= protocol.budget and _has_metafeatures(repo, name) and not redo:  # complete: nothing to run, if it measured what this protocol measures
                 s = repo.get_study(name)
                 if msg := _study_mismatch(s, (obj.task.name, obj.task.model_family, obj.task.fingerprint), obj.space, s.metric, s.direction, objective_protocol(obj)):
                     raise RepositoryError(f"{msg} in {str(repo_path)!r}; {_OTHER_SETTINGS}")
-                return {**row, 'trials': before, 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
+                return {**row, 'trials': before, 'complete': _n_complete(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             how = ('grid' if protocol.budget >= obj.space.size else 'grid-shuffled') if protocol.space == 'grid' else 'random'  # a cut of the grid: spread over it, not its first points
-            st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed,
-                      repository=repo, study=name, progress=False, callbacks=() if tick is None else (lambda st, t: tick(task),))
-            new = st.trials[st.n_resumed:]
-            return {**row, 'trials': len(st.trials), 'failed': st.n_failed, 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
-                    'wall_s': st.wall_s, **protocol.summary(obj), 'error': None}
+            said = () if tick is None else (lambda st, t: tick(task),)
+            st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed, repository=repo, study=name, progress=False, callbacks=said)
+            new, wall = st.trials[st.n_resumed:], st.wall_s
+            if redo:  # the study's own failures, evaluated again in it: each configuration's complete evaluation is the one experience reads
+                with warnings.catch_warnings():
+                    warnings.filterwarnings('ignore', message=r"study .* was recorded by tuner")  # the builder's study, resumed by the builder
+                    warnings.filterwarnings('ignore', message=r"study .* was last run with other settings")
+                    st = tune(obj, tuner=RetryFailed(obj.space, redo, protocol.seed, after=len(st.trials)), budget=len(st.trials) + len(redo), seed=protocol.seed,
+                              repository=repo, study=name, progress=False, callbacks=said)
+                new, wall = new + st.trials[st.n_resumed:], wall + st.wall_s
+            return {**row, 'trials': len(st.trials), 'complete': len(st.complete), 'failed': _n_failed(repo, name), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
+                    'wall_s': wall, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
             msg = str(e)
             if isinstance(e, RepositoryError) and NEW_STUDY_NAME in msg:  # the study names are the builder's, not the user's
@@ -242,8 +268,9 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
                       tasks:Sequence[str]|None=None, # default: all of the family's tasks, `protocol.tasks(data_dir)`
                       data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
                       workers:int=1, # parallel processes, one task each (each limited to its share of the cores)
-                      progress:bool=True) -> pd.DataFrame:
-    "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task (`failed`: its recorded evaluations that failed)."
+                      progress:bool=True,
+                      retry_failed:bool=False) -> pd.DataFrame: # evaluate again, once, each configuration whose every evaluation failed before (out of memory, a killed worker)
+    "Evaluate `protocol` on every task into `repository`, skipping what is recorded; one summary row per task (`trials` and `complete` evaluations recorded; `failed`: configurations with no complete evaluation)."
     from tqdm.auto import tqdm
     if isinstance(protocol, type):  # the class: its methods would take the arguments for `self`
         raise MetahpoError(f"protocol={protocol.__name__} is a class: give one made from it, such as {protocol.__name__}()")
@@ -255,7 +282,8 @@ def build_metadataset(repository:str|os.PathLike, # repository file; created if 
     workers = check_whole('workers', workers, 1)
     Repository(repository).close()  # create the file and check it before forking
     threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
-    jobs = [(t, protocol, str(repository), data_dir, threads) for t in tasks]
+    retry_failed = _flag('retry_failed', retry_failed)
+    jobs = [(t, protocol, str(repository), data_dir, threads, retry_failed) for t in tasks]
     rows = []
     with Repository(repository) as repo: done = {t: _n_recorded(repo, protocol.study_name(t)) for t in tasks}  # evaluations recorded per task
     start = dict(done)
@@ -297,9 +325,10 @@ def build_rf_metadataset(repository:str|os.PathLike, # repository file; created 
                          tasks:Sequence[str]|None=None, # default: `rf_tasks(data_dir)`
                          data_dir:str|os.PathLike|None=None, # local data; default $METAHPO_DATA_DIR
                          workers:int=1, # parallel processes, one task each
-                         progress:bool=True) -> pd.DataFrame:
+                         progress:bool=True,
+                         retry_failed:bool=False) -> pd.DataFrame: # evaluate again, once, each configuration whose every evaluation failed before
     "The random-forest meta-dataset: `build_metadataset` with an `RFProtocol`."
-    return build_metadataset(repository, protocol, tasks, data_dir, workers, progress)
+    return build_metadataset(repository, protocol, tasks, data_dir, workers, progress, retry_failed)
 
 # %% ../nbs/21_metadataset.ipynb #26e599c9
 def _best(r:np.ndarray) -> set[int]:

@@ -170,8 +170,8 @@ def test_a_task_whose_evaluations_fail_is_not_called_complete(tmp_path):
     db = tmp_path / 'm.db'
     r = run(sys.executable, '-c', FAILING, 'metadataset', '--repo', db, '--tasks', 'labor,flaky,huge,broken', '--n-configs', '2', '--data-dir', tmp_path / 'data', '--no-progress')
     assert r.returncode == 0, r.stderr
-    assert 'tasks: 4 (1 complete, 2 failed, 1 with failed evaluations)' in r.stdout, r.stdout
-    assert 'flaky: 2 of 2 evaluations failed (none usable' in r.stdout and 'this fit fails' in r.stderr, r.stdout + r.stderr
+    assert 'tasks: 4 (1 complete, 2 failed, 1 with failed configurations)' in r.stdout, r.stdout
+    assert 'flaky: 2 configuration(s) failed at every evaluation, of 2 evaluation(s) (none usable' in r.stdout and 'this fit fails' in r.stderr, r.stdout + r.stderr
     assert "failed huge: MetahpoError: X's column" in r.stdout and "beyond float32's range" in r.stdout, r.stdout
     assert "failed broken: MetahpoError: X's column" in r.stdout and 'infinite value(s)' in r.stdout, r.stdout
     out = tmp_path / 'exp.parquet'
