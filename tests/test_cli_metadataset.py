@@ -177,3 +177,36 @@ def test_a_task_whose_evaluations_fail_is_not_called_complete(tmp_path):
     out = tmp_path / 'exp.parquet'
     assert run(sys.executable, '-m', 'metahpo', 'experience', '--repo', db, '--out', out).returncode == 0
     assert load_experience(out).task_names == ['labor']
+
+ONCE = """
+import os, sys
+from metahpo.trainers.rf import RandomForestTrainer
+fit, calls = RandomForestTrainer.__call__, [0]
+def call(self, config):  # with METAHPO_TEST_OOM set, the second evaluation runs out of memory, as a transient failure would
+    calls[0] += 1
+    if os.environ.get('METAHPO_TEST_OOM') and calls[0] == 2: raise MemoryError('out of memory (simulated)')
+    return fit(self, config)
+RandomForestTrainer.__call__ = call
+from metahpo.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+@needs_pmlb
+def test_retry_failed_mends_a_transient_failure(tmp_path):
+    "A resume skips a configuration that failed and its note names `--retry-failed`, which evaluates it again once; a second retry adds nothing."
+    import sys
+    db = tmp_path / 'm.db'
+    build = lambda *extra, **env: run(sys.executable, '-c', ONCE, 'metadataset', '--repo', db, '--tasks', 'parity5', '--n-configs', '4',
+                                      '--data-dir', DATA, '--no-progress', *extra, env={**os.environ, **env})
+    r = build(METAHPO_TEST_OOM='1')
+    assert r.returncode == 0 and 'evaluations added: 4' in r.stdout and 'out of memory (simulated)' in r.stderr, r.stdout + r.stderr
+    r = build()  # a plain resume: nothing runs, and the note says how to mend it rather than pointing at warnings not printed
+    assert 'tasks: 1 (0 complete, 0 failed, 1 with failed configurations); evaluations added: 0' in r.stdout, r.stdout
+    assert '--retry-failed evaluates them again' in r.stdout and 'warnings above' not in r.stdout, r.stdout
+    r = build('--retry-failed')
+    assert r.returncode == 0 and 'tasks: 1 (1 complete, 0 failed); evaluations added: 1' in r.stdout, r.stdout + r.stderr
+    r = build('--retry-failed')  # idempotent: nothing left to retry
+    assert 'tasks: 1 (1 complete, 0 failed); evaluations added: 0' in r.stdout, r.stdout + r.stderr
+    out = tmp_path / 'exp.parquet'
+    r = run(sys.executable, '-m', 'metahpo', 'experience', '--repo', db, '--out', out)
+    assert r.returncode == 0 and '4 evaluations' in r.stdout, r.stdout + r.stderr  # the mended configuration counts once
