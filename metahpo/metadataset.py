@@ -175,15 +175,15 @@ def _build_task(args, tick=None) -> dict:
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             how = ('grid' if protocol.budget >= obj.space.size else 'grid-shuffled') if protocol.space == 'grid' else 'random'  # a cut of the grid: spread over it, not its first points
             said = () if tick is None else (lambda st, t: tick(task),)
-            st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed, repository=repo, study=name, progress=False, callbacks=said)
-            new, wall = st.trials[st.n_resumed:], st.wall_s
-            if redo:  # the study's own failures, evaluated again in it: each configuration's complete evaluation is the one experience reads
-                with warnings.catch_warnings():
-                    warnings.filterwarnings('ignore', message=r"study .* was recorded by tuner")  # the builder's study, resumed by the builder
-                    warnings.filterwarnings('ignore', message=r"study .* was last run with other settings")
+            with warnings.catch_warnings():  # the builder's study, resumed by the builder: more configurations (a grid's cut shuffled, the whole
+                warnings.filterwarnings('ignore', message=r"study .* was recorded by tuner")  # grid in order) or a retry; the settings that make
+                warnings.filterwarnings('ignore', message=r"study .* was last run with other settings")  # other data are refused above (`_OTHER_SETTINGS`)
+                st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed, repository=repo, study=name, progress=False, callbacks=said)
+                new, wall = st.trials[st.n_resumed:], st.wall_s
+                if redo:  # the study's own failures, evaluated again in it: each configuration's complete evaluation is the one experience reads
                     st = tune(obj, tuner=RetryFailed(obj.space, redo, protocol.seed, after=len(st.trials)), budget=len(st.trials) + len(redo), seed=protocol.seed,
                               repository=repo, study=name, progress=False, callbacks=said)
-                new, wall = new + st.trials[st.n_resumed:], wall + st.wall_s
+                    new, wall = new + st.trials[st.n_resumed:], wall + st.wall_s
             return {**row, 'trials': len(st.trials), 'complete': len(st.complete), 'failed': _n_failed(repo, name), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': wall, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported

@@ -24,6 +24,8 @@ CASES = [  # (module made missing, what needs it, what the message must say)
      "statsmodels is needed here but is not installed: pip install 'metahpo[bench]'"),  # was ImportError: cannot import name 'KernelDensityEstimator'
     ('onnxruntime', "__import__('metahpo.yahpo', fromlist=['YahpoObjective']).YahpoObjective('iaml_glmnet', '1489')({})",
      "onnxruntime is needed here but is not installed: pip install 'metahpo[bench]'"),
+    ('nbconvert', "__import__('metahpo.dev.docs', fromlist=['build_site']).build_site(__import__('tempfile').mkdtemp())",
+     "nbconvert is needed here but is not installed: pip install 'metahpo[dev]'"),  # was "internal error: No module named 'nbconvert'"
 ]
 
 @pytest.mark.parametrize('module,call,says', CASES, ids=[c[0] for c in CASES])
@@ -31,7 +33,7 @@ def test_missing_optional_package_is_named(module, call, says):
     if module == 'onnxruntime':
         data = Path(os.environ.get('METAHPO_DATA_DIR') or ROOT.parent / 'shared' / 'data')
         if not (data / 'yahpo' / 'iaml_glmnet' / 'config_space.json').is_file(): pytest.skip(f"no YAHPO Gym data under {data}")
-    else: pytest.importorskip('syne_tune')
+    elif module != 'nbconvert': pytest.importorskip('syne_tune')
     env = {**os.environ, 'PYTHONPATH': str(ROOT), **({'METAHPO_DATA_DIR': str(data)} if module == 'onnxruntime' else {})}  # the data found above, also where the variable is unset
     r = subprocess.run([sys.executable, '-c', _BLOCK.format(module=module, call=call)], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert f'MISSING: {says}' in r.stdout, (r.stdout, r.stderr[-2000:])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Sequence
 from pathlib import Path
-from ..core import MetahpoError, check_folder_path, warn_user
+from ..core import MetahpoError, check_folder_path, warn_user, lazy_import
 
 # %% auto #0
 __all__ = ['GROUPS', 'SITE_MANIFEST', 'cell_directives', 'exported_names', 'anchor', 'api_doc', 'page_url', 'Page', 'nb_page',
@@ -561,6 +561,7 @@ def build_site(out:str|os.PathLike='docs', repo:str|os.PathLike|None=None, progr
         if (v is not None or name == 'out') and not (isinstance(v, (str, os.PathLike)) and str(v).strip()):
             raise MetahpoError(f"{name}={v!r} is not allowed: give a folder's path" + (", or None for the checkout around the current folder" if name == 'repo' else ''))
     repo = Path(repo) if repo is not None else _find_repo()
+    for m in ('nbformat', 'nbconvert', 'nbdev.showdoc'): lazy_import(m, 'dev')  # the development tools, named with their extra before any work
     nbs_path, out = repo/'nbs', Path(out)
     if not out.is_absolute(): out = repo/out
     out = Path(os.path.normpath(out))  # 'repo/../site' said as the folder it is

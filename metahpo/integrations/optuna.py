@@ -281,7 +281,14 @@ class MetaSampler(_BaseSampler):
     def reseed_rng(self) -> None: self._random.reseed_rng()
 
     def after_trial(self, study, trial, state, values) -> None:
-        "Mark a trial that Ctrl-C stopped (Optuna records it as failed): the next run offers its configuration again, as `metahpo tune` does."
+        "Mark a trial that Ctrl-C stopped (Optuna records it as failed): the next run offers its configuration again, as `metahpo tune` does; say once where the objective left parameters of the space unasked."
+        space = getattr(self, '_space_', None)
+        if (state.name == 'COMPLETE' and space is not None and _ATTR in trial.system_attrs and not getattr(self, '_said_unasked', False)
+                and (unasked := [n for n in space.names if n not in trial.params])):
+            self._said_unasked = True  # once a sampler: each trial would say it again
+            warn_user(f"the objective did not ask for {', '.join(map(repr, unasked))} of MetaSampler's space: its proposals differ in them, so trials the "
+                      "objective ran alike are told to the tuner as other configurations (repeats, and scores of values never tried); ask for every "
+                      "parameter (`suggest(trial, space)`), or give MetaSampler the space the objective asks for")
         if state.name == 'FAIL' and _ctrl_c_in_optimize():
             try: study._storage.set_trial_system_attr(trial._trial_id, _STOPPED, True)
             except Exception: pass  # a storage that refuses: the trial stays failed, as Optuna recorded it

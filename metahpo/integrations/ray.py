@@ -44,6 +44,19 @@ def _exposure_note(token:bool|None, # `_token_auth()`
 logger = logging.getLogger(__name__)
 _STARTUP_TIMEOUT = 'The current node timed out during startup'  # Ray's words when its raylet has not registered with its GCS within a fixed 30 s (ray/_private/node.py)
 
+def _gcs_address(ray) -> str|None:
+    "'HOST:PORT' of the cluster this process is connected to, where Ray says."
+    try: return ray.get_runtime_context().gcs_address
+    except Exception: return None
+
+def _same_address(given:str, now:str) -> bool:
+    "Whether `given` names the cluster at `now` ('auto', a client's 'ray://' address and names that do not resolve: taken as the same)."
+    import socket
+    if given == 'auto' or given.startswith('ray://') or ':' not in given: return True
+    try: a, b = ((socket.gethostbyname(h), p) for h, p in (x.rsplit(':', 1) for x in (given, now)))
+    except OSError: return True
+    return a == b
+
 def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None starts a local one
              num_cpus:int|None=None, # CPUs of a local cluster (default: this machine's)
              **kwargs) -> bool: # more arguments of `ray.init`
@@ -52,7 +65,11 @@ def ray_init(address:str|None=None, # 'HOST:PORT' of a running cluster; None sta
         raise MetahpoError(f"address={address!r} is not allowed: give 'HOST:PORT' of a running cluster, 'ray://HOST:PORT', 'auto', or None (a local one)")
     if num_cpus is not None: num_cpus = check_whole('num_cpus', num_cpus, 0)  # Ray's own check comes after its GCS has started
     ray = lazy_import('ray', 'ray')
-    if ray.is_initialized(): return False
+    if ray.is_initialized():  # joined already: that cluster runs the trials, whatever address is given now
+        if address is not None and (now := _gcs_address(ray)) is not None and not _same_address(address, now):
+            warn_user(f"Ray is already connected in this process to the cluster at {now!r}: address={address!r} is not used; call ray.shutdown() "
+                      "first to join that one")
+        return False
     if address is not None: _reachable(address)
     elif (env := os.environ.get('RAY_ADDRESS', '').strip()):  # Ray joins the cluster it names, retrying for minutes where none answers
         try: _reachable(env)
