@@ -333,9 +333,8 @@ def build_experience(repository:str|os.PathLike, # the repository holding the me
                            "MetaTuner learns from and a reinstall would bring back: it is for a metahpo checkout (pip install -e). Write yours to a "
                            "file (path=..., --out FILE) and give it to tuners (experience=..., --experience FILE)")
     with Repository(repository, create=False) as repo:  # a mistyped path is refused, not made into an empty repository
-        names = [s.name for s in repo.studies()]
-        if not any(__import__('fnmatch').fnmatchcase(n, studies) for n in names): raise MetahpoError(_no_study(repository, names, studies))
-        matched = [s for s in repo.studies() if __import__('fnmatch').fnmatchcase(s.name, studies)]
+        every = repo.studies()
+        if not (matched := [s for s in every if __import__('fnmatch').fnmatchcase(s.name, studies)]): raise MetahpoError(_no_study(repository, [s.name for s in every], studies))
         if not any(t.ok for s in matched for t in repo.trials(s)):  # a base with nothing to learn from would be read as experience of none
             raise MetahpoError(f"the {len(matched)} study(ies) matching {studies!r} in {str(repository)!r} hold no complete trial (each failed, or none is recorded): "
                                "an experience base learns from complete trials; nothing was written")

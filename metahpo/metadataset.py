@@ -88,18 +88,21 @@ def _n_recorded(repo:Repository, name:str) -> int:
     s = repo.get_study(name)
     return 0 if s is None else len(repo.trials(s))
 
-def _unmended(repo:Repository, name:str) -> list[dict]:
-    "The configurations of study `name` whose every recorded evaluation failed, in the order they were first tried."
-    s = repo.get_study(name)
-    if s is None: return []
-    trials, out = repo.trials(s), {}
-    ok = {s.space.key(t.config) for t in trials if t.ok}
+def _unmended(trials:Sequence, space:SearchSpace) -> list[dict]:
+    "The configurations of `trials` whose every evaluation failed, in the order they were first tried."
+    ok, out = {space.key(t.config) for t in trials if t.ok}, {}
     for t in trials:
-        if not t.ok and (k := s.space.key(t.config)) not in ok: out.setdefault(k, t.config)
+        if not t.ok and (k := space.key(t.config)) not in ok: out.setdefault(k, t.config)
     return list(out.values())
 
-def _n_failed(repo:Repository, name:str) -> int: return len(_unmended(repo, name))  # configurations with no complete evaluation
-def _n_complete(repo:Repository, name:str) -> int: return 0 if repo.get_study(name) is None else sum(t.ok for t in repo.trials(name))
+def _counts(trials:Sequence, space:SearchSpace) -> dict:
+    "A study's `trials` counted: all, the complete ones, and its configurations with no complete evaluation (`failed`)."
+    return dict(trials=len(trials), complete=sum(t.ok for t in trials), failed=len(_unmended(trials, space)))
+
+def _tally(repo:Repository, name:str) -> dict:
+    "`_counts` of study `name`, read once (none where it is not there)."
+    s = repo.get_study(name)
+    return _counts(repo.trials(s) if s is not None else [], s.space if s is not None else None)
 
 class RetryFailed(Tuner):
     "Proposes `configs` in turn, each once, after it was told the `after` trials its study holds: a meta-dataset's configurations whose every evaluation failed, evaluated again (`retry_failed`)."
@@ -127,8 +130,7 @@ def _build_one(args, tick=None) -> dict:
 
 def _failed_row(repo:Repository, task:str, name:str, before:int, error:str) -> dict:
     "The summary row of a task that added nothing: what its study holds, and why."
-    return dict(task=task, study=name, before=before, trials=_n_recorded(repo, name), complete=_n_complete(repo, name), failed=_n_failed(repo, name),
-                added=0, cpu_s=0.0, wall_s=0.0, error=error)
+    return dict(task=task, study=name, before=before, **_tally(repo, name), added=0, cpu_s=0.0, wall_s=0.0, error=error)
 
 def _pool_worker(conn, stop, inherited=()):
     """A worker process of `build_metadataset`: builds the tasks the builder sends on `conn` (None: no more), telling it of every
@@ -160,17 +162,17 @@ def _build_task(args, tick=None) -> dict:
     if threads: protocol.limit_threads(threads)
     with Repository(repo_path) as repo:
         name = protocol.study_name(task)
-        before = _n_recorded(repo, name)
+        held = repo.trials(s) if (s := repo.get_study(name)) is not None else []
+        before = len(held)
         row = dict(task=task, study=name, before=before)
-        redo = _unmended(repo, name) if retry else []  # failed before this run: evaluated again once the study is complete
+        redo = _unmended(held, s.space) if retry and held else []  # failed before this run: evaluated again once the study is complete
         try:
             data = protocol.load(task, data_dir)
             obj = protocol.objective(task, data)
             if before >= protocol.budget and _has_metafeatures(repo, name) and not redo:  # complete: nothing to run, if it measured what this protocol measures
-                s = repo.get_study(name)
                 if msg := _study_mismatch(s, (obj.task.name, obj.task.model_family, obj.task.fingerprint), obj.space, s.metric, s.direction, objective_protocol(obj)):
                     raise RepositoryError(f"{msg} in {str(repo_path)!r}; {_OTHER_SETTINGS}")
-                return {**row, 'trials': before, 'complete': _n_complete(repo, name), 'failed': _n_failed(repo, name), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
+                return {**row, **_counts(held, s.space), 'added': 0, 'cpu_s': 0.0, 'wall_s': 0.0, **protocol.summary(obj), 'error': None}
             if not _has_metafeatures(repo, name):
                 repo.add_task(TaskRecord(**{**obj.task.__dict__, 'meta_features': protocol.describe(task, data)}))
             how = ('grid' if protocol.budget >= obj.space.size else 'grid-shuffled') if protocol.space == 'grid' else 'random'  # a cut of the grid: spread over it, not its first points
@@ -184,7 +186,7 @@ def _build_task(args, tick=None) -> dict:
                     st = tune(obj, tuner=RetryFailed(obj.space, redo, protocol.seed, after=len(st.trials)), budget=len(st.trials) + len(redo), seed=protocol.seed,
                               repository=repo, study=name, progress=False, callbacks=said)
                     new, wall = new + st.trials[st.n_resumed:], wall + st.wall_s
-            return {**row, 'trials': len(st.trials), 'complete': len(st.complete), 'failed': _n_failed(repo, name), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
+            return {**row, **_counts(st.trials, st.space), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': wall, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported
             msg = str(e)

@@ -305,8 +305,8 @@ class TabularMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"the table has repeated column names {dup[:5]} (as text): give each column its own name")
         X = _numbers_as_floats(times_as_seconds(X))  # dates and durations are numbers in time order, and Decimals numbers, not categories
         for c in X.columns:  # as the series and image extractors: an infinite number is no value a feature can read (it left the column out of some, not others)
-            if pd.api.types.is_float_dtype(X[c]) and (k := int(np.isinf(X[c].to_numpy(float, na_value=np.nan)).sum())):
-                raise MetahpoError(f"column {c!r} holds {k} infinite value(s), the first at row {int(np.flatnonzero(np.isinf(X[c].to_numpy(float, na_value=np.nan)))[0])}: "
+            if pd.api.types.is_float_dtype(X[c]) and (bad := np.flatnonzero(np.isinf(X[c].to_numpy(float, na_value=np.nan)))).size:
+                raise MetahpoError(f"column {c!r} holds {bad.size} infinite value(s), the first at row {bad[0]}: "
                                    "give finite numbers (NaN where a value is missing)")
         codes = _encode_labels(y, len(X))
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]

@@ -179,9 +179,11 @@ def _label_bytes(y:np.ndarray) -> bytes:
     "The labels as bytes for a task's fingerprint: numbers as stored, anything else (text labels) by value, never by the addresses of its objects."
     return y.tobytes() if y.dtype.kind in 'biuf' else pd.util.hash_pandas_object(pd.Series(y, dtype=object), index=False).values.tobytes()
 
+def _table_bytes(X:pd.DataFrame, y) -> bytes: return pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(np.asarray(y))
+
 def fingerprint_table(X:pd.DataFrame, y) -> str:
     "The fingerprint of a table and its labels, as a forest's task records it where nothing is held out (`RandomForestTrainer.table_fingerprint`)."
-    return fingerprint(pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(np.asarray(y)))
+    return fingerprint(_table_bytes(X, y))
 
 def _mixed(v:np.ndarray) -> str|None:
     "The kinds of value in an object array that scikit-learn cannot order or encode together (text with numbers, dicts...), else None."
@@ -279,7 +281,6 @@ class RandomForestTrainer:
                   (f" once the {len(rare)} class(es) with fewer rows than n_splits={n_splits} are dropped ({', '.join(f'{plain(c)!r} with {n}' for c, n in rare.head(3).items())}{', ...' if len(rare) > 3 else ''})" if len(rare) else '') + \
                   (f", in the stratified subsample of max_rows={max_rows} of its {self.n_rows_total} rows: raise max_rows" if max_rows is not None and self.n_rows_total > max_rows else '')
             raise MetahpoError(why + ("; a classifier needs at least two" if len(counts) == 1 else ''))
-        data = lambda X, y: pd.util.hash_pandas_object(X, index=False).values.tobytes() + _label_bytes(y)
         self.X_test = self.y_test = None
         self.table_fingerprint = fingerprint_table(X, y)  # the whole table's, as a study of it with nothing held out records it
         if test_fraction is not None:  # held out before anything is cross-validated: the folds never see these rows
@@ -287,8 +288,8 @@ class RandomForestTrainer:
         self.X, self.y, self.name, self.space = X, y, name, space
         self.n_splits, self.n_repeats, self.seed, self.n_jobs, self.max_rows = n_splits, n_repeats, seed, n_jobs, max_rows
         self.test_fraction, self.split_seed = (None if test_fraction is None else float(test_fraction)), split_seed
-        held = b'' if self.X_test is None else b'|held-out|' + data(self.X_test, self.y_test)  # nothing held out: the fingerprint of the table as it always was
-        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(data(X, y) + held) if held else self.table_fingerprint)
+        held = b'' if self.X_test is None else b'|held-out|' + _table_bytes(self.X_test, self.y_test)  # nothing held out: the fingerprint of the table as it always was
+        self.task = TaskRecord(name, self.model_family, 'tabular', fingerprint=fingerprint(_table_bytes(X, y) + held) if held else self.table_fingerprint)
         preload(*_SKLEARN)  # now, not in the first trial: a trial's recorded cost is its own
 
     @classmethod
