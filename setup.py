@@ -12,8 +12,8 @@ for o in expected: assert o in cfg, "missing expected setting: {}".format(o)
 setup_cfg = {o:cfg[o] for o in cfg_keys}
 
 licenses = {
-    'apache2': ('Apache Software License 2.0','OSI Approved :: Apache Software License'),
-    'mit': ('MIT License', 'OSI Approved :: MIT License'),
+    'apache2': 'Apache-2.0',  # SPDX expressions (setuptools deprecates the licence classifiers nbdev's template added)
+    'mit': 'MIT',
 }
 statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive' ]
 py_versions = '3.9 3.10 3.11 3.12 3.13'.split()
@@ -24,7 +24,6 @@ requirements = reqs('requirements')
 dl_requirements, plot_requirements, bench_requirements = reqs('dl_requirements'), reqs('plot_requirements'), reqs('bench_requirements')
 ray_requirements, optuna_requirements = reqs('ray_requirements'), reqs('optuna_requirements')
 dev_requirements = dl_requirements + plot_requirements + bench_requirements + ray_requirements + optuna_requirements + reqs('dev_requirements')
-lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 lic = licenses[cfg['license']]
 
@@ -52,14 +51,14 @@ def long_description(path='README.md') -> str:
 
 setuptools.setup(
     name = cfg['lib_name'],
-    license = lic[0],
+    license = lic,
     classifiers = [
         'Development Status :: ' + statuses[int(cfg['status']) - 1],  # status 2 is '2 - Pre-Alpha' (nbdev's template said '3 - Alpha')
         'Intended Audience :: ' + cfg['audience'].title(),
         'Natural Language :: ' + cfg['language'].title(),
-    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
+    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]],
     url = cfg['git_url'],
-    packages = setuptools.find_packages(include=['metahpo', 'metahpo.*']),
+    packages = setuptools.find_packages(include=['metahpo', 'metahpo.*']) + ['metahpo.data'],  # data files, no module: named, as setuptools asks
     include_package_data = True,
     package_data = {'metahpo': ['data/*']},
     install_requires = requirements,

@@ -96,14 +96,14 @@ def _hashable(v) -> bool:
     except TypeError: return False
     return True
 
-def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
-    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing. Labels that look continuous (a regression target) are warned of."
+def _encode_labels(y, n:int, what:str='rows', fill:float|None=None) -> np.ndarray:
+    "Integer codes 0..k-1 of labels `y`; -1 where the label is missing. Labels that look continuous (a regression target), and one class (given `fill`), are warned of."
     if y is None: raise MetahpoError("labels are required: pass y (one label per row; a single class is allowed)")
     if isinstance(y, (str, bytes)): raise MetahpoError(f"labels={y!r} is one text, not a label per row: give the labels themselves, such as df[{y!r}] (and the table without that column)")
     a = y.to_numpy(object) if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y, dtype=object)
     if a.ndim == 2 and a.shape[1] == 1: a = a[:, 0]  # one column of labels
     if a.ndim != 1: raise MetahpoError(f"labels of shape {a.shape} are not allowed: give one label per row (a sequence, or one column)")
-    try: codes, _ = pd.factorize(pd.Series(a))
+    try: codes, uniques = pd.factorize(pd.Series(a))
     except TypeError as e:  # unhashable labels: lists, dicts, sets
         i = next((i for i, v in enumerate(a) if not _hashable(v)), 0)
         raise MetahpoError(f"labels must be single values (numbers or text), not {type(a[i]).__name__}: the one at position {i} is {repr(a[i])[:60]}") from e
@@ -113,6 +113,9 @@ def _encode_labels(y, n:int, what:str='rows') -> np.ndarray:
     if pd.api.types.is_numeric_dtype(ys) and not pd.api.types.is_bool_dtype(ys) and k > 20 and k > m / 2:  # a regression target (prices in whole numbers too)
         warn_user(f"the labels look continuous ({k} distinct numbers among {m} {what}): these meta-features describe a classification task, "
                   "each distinct number a class")
+    if fill is not None and k == 1:  # the landmarkers' accuracies are undefined: the fill would read as a measured one
+        warn_user(f"the labels hold one class only ({uniques[0]!r} on {m} {what}): the landmarkers (cross-validated accuracies) cannot be measured "
+                  f"and take fill={fill}; give labels of two classes or more to describe the task in full")
     return codes
 
 CLASS_DESCRIPTIONS = {
@@ -308,7 +311,7 @@ class TabularMetaFeatures(MetaFeatureExtractor):
             if pd.api.types.is_float_dtype(X[c]) and (bad := np.flatnonzero(np.isinf(X[c].to_numpy(float, na_value=np.nan)))).size:
                 raise MetahpoError(f"column {c!r} holds {bad.size} infinite value(s), the first at row {bad[0]}: "
                                    "give finite numbers (NaN where a value is missing)")
-        codes = _encode_labels(y, len(X))
+        codes = _encode_labels(y, len(X), fill=self.fill)
         X, codes = X[codes >= 0].reset_index(drop=True), codes[codes >= 0]
         if not len(X): raise MetahpoError("the table has no row with a label: give at least one row (features and its label)")
         rng = make_rng(self.seed)
@@ -426,7 +429,7 @@ class TextMetaFeatures(MetaFeatureExtractor):
             raise MetahpoError(f"texts must be strings (None or NaN where one is missing); {len(bad)} are not, the first, at position {bad[0]}, is "
                                f"{type(t).__name__} {repr(t)[:60]}" + (": decode bytes first, e.g. b.decode('utf-8')" if isinstance(t, bytes) else ''))
         texts = [t if isinstance(t, str) else '' for t in texts]
-        codes = _encode_labels(labels, len(texts), 'documents')
+        codes = _encode_labels(labels, len(texts), 'documents', self.fill)
         keep = np.flatnonzero(codes >= 0)
         texts, codes = [texts[i] for i in keep], codes[keep]
         if not texts: raise MetahpoError("there is no document with a label: give at least one document and its label")  # as a table without rows (every feature read 0 before)
@@ -528,7 +531,7 @@ class ImageMetaFeatures(MetaFeatureExtractor):
                 raise MetahpoError(f"float images must lie in [0, 1], these reach {hi:.6g}: divide 0..255 values by 255, or give them as uint8")
             if lo < -0.5:  # normalised images ([-1, 1], or a mean and standard deviation taken out)
                 raise MetahpoError(f"float images must lie in [0, 1], these go down to {lo:.6g}: undo the normalisation first (e.g. (x + 1) / 2 for [-1, 1]), or give uint8")
-        codes = _encode_labels(labels, len(images), 'images')
+        codes = _encode_labels(labels, len(images), 'images', self.fill)
         if not (codes >= 0).any(): raise MetahpoError(f"there is no image with a label ({len(images)} image(s)): give at least one image and its label")
         rng = make_rng(self.seed)
         N, H, W, C = images.shape

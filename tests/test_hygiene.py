@@ -67,3 +67,19 @@ def test_groups_name_tests_that_exist():
             if m := re.fullmatch(r'test_notebook\[(.+)\]', rest): assert (ROOT / 'nbs' / m[1]).exists(), s
     assert group_of('tests/test_ray.py::test_local_start_timed_out[1]') == group_of('tests/test_notebooks.py::test_notebook[24_integrations.ray.ipynb]') == 'ray'
     assert group_of('tests/test_notebooks.py::test_notebook[25_integrations.optuna.ipynb]') == 'tests/test_notebooks.py::test_notebook[25_integrations.optuna.ipynb]'
+
+def test_wheel_builds_without_packaging_warnings(tmp_path):
+    "The wheel builds from a copy of the project without setuptools' deprecations (licence classifiers, a data folder missing from `packages`) and holds the data files the code loads."
+    import shutil, zipfile
+    src = tmp_path / 'src'
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns('.git', '.venv', 'build', '*.egg-info', '__pycache__', '_proc', 'docs', 'nbs', 'results', 'tests'))
+    r = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-v', '--no-deps', '--no-build-isolation', '.', '-w', str(tmp_path / 'whl')],
+                       cwd=src, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    out = r.stdout + r.stderr
+    for bad in ('SetuptoolsDeprecationWarning', 'License classifiers are deprecated', 'is absent from the `packages` configuration'):
+        assert bad not in out, (bad, out[-3000:])
+    names = zipfile.ZipFile(next((tmp_path / 'whl').glob('metahpo-*.whl'))).namelist()
+    assert {'metahpo/data/experience.parquet', 'metahpo/data/titanic.csv'} <= set(names), [n for n in names if 'data' in n]
+    meta = zipfile.ZipFile(next((tmp_path / 'whl').glob('metahpo-*.whl'))).read(next(n for n in names if n.endswith('METADATA'))).decode()
+    assert 'License: Apache-2.0' in meta or 'License-Expression: Apache-2.0' in meta, meta[:1500]

@@ -412,10 +412,14 @@ class MetahpoSearch(_Searcher):
 
     def set_search_properties(self, metric, mode, config, **spec) -> bool:
         if mode not in (None, 'max', 'min'): return False
-        if config:  # a param_space with Tune's own distributions: the tuner's space decides, so refuse (Tune then says why)
+        if config:  # a param_space with Tune's own distributions: the tuner's space decides, so refuse, naming them (Tune's own error said only that the searcher declined)
             from ray.tune.search.variant_generator import parse_spec_vars
             _, domains, grids = parse_spec_vars(config)
-            if domains or grids: return False
+            if names := ['/'.join(map(str, path)) for path, _ in [*grids, *domains]]:
+                own = list(getattr(getattr(self.tuner, 'space', None), 'names', None) or [])
+                raise MetahpoError(f"param_space gives Ray Tune's search distributions for {names}: MetahpoSearch proposes from its tuner's space"
+                                   + (f" ({', '.join(own)})" if own else '') + "; leave them out of param_space (constant values may stay), "
+                                   "or give them to the metahpo SearchSpace")
         for k, v, own in (('metric', metric, self._metric), ('mode', mode, self._mode)):
             if v is not None and own is not None and v != own:
                 raise MetahpoError(f"{k}={v!r} of tune.TuneConfig is not MetahpoSearch's {k} {own!r}: give it in one place, or the same in both")
