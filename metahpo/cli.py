@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, contextlib, functools, logging, math, os, re, sqlite3, sys
+import argparse, contextlib, errno, functools, logging, math, os, re, sqlite3, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING: from metahpo.tuners import Study
@@ -87,11 +87,23 @@ def summary_table(st:Study, repo_path:str|None=None,
     return '\n'.join(f"{k:<{w}}  {v}" for k, v in rows)
 
 # %% ../nbs/30_cli.ipynb #59f56e11
+_OTHER_NAMES = {'tune': {'--workers': "trials at once are --concurrency in metahpo tune, --workers is metahpo metadataset's",
+                         '--n-trials': 'the number of evaluations is --budget', '--trials': 'the number of evaluations is --budget',
+                         '--timeout': "a time budget is --budget, such as --budget 10m; one trial's limit is --trial-timeout"},
+                'metadataset': {'--concurrency': "tasks built at once are --workers in metahpo metadataset, --concurrency is metahpo tune's"}}  # options of one command given to another
+
 class _Parser(argparse.ArgumentParser):
     "argparse with a one-line error: what was wrong and where to read more (no usage dump)."
+    def parse_args(self, args=None, namespace=None):
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_args(args, namespace)
     def error(self, message):
         if m := re.fullmatch(r'argument (--[\w-]+)(?:/\S+)?: expected one argument', message):  # `--budget -5m`: the value was read as an option
             message += f" (a value that starts with '-' reads as an option; write {m[1]}=VALUE to give it)"
+        command = next((x for x in getattr(self, '_argv', ()) if not x.startswith('-')), None)  # unrecognized options are said by the top parser
+        if message.startswith('unrecognized arguments:') and (said := [f"{o}: {hint}" for o, hint in _OTHER_NAMES.get(command, {}).items()
+                                                                    if re.search(rf'(^|\s){o}(=|\s|$)', message.split(':', 1)[1])]):
+            message += '; ' + '; '.join(said)
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 def _plot_file(text:str) -> str:
@@ -99,6 +111,9 @@ def _plot_file(text:str) -> str:
     p = Path(text).expanduser()
     if p.suffix.lower() not in ('.png', '.pdf', '.svg'): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a file name ending in .png, .pdf or .svg")
     if not p.parent.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: its folder {str(p.parent)!r} does not exist")
+    if p.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: it is a folder; give a file name in it, such as {str(p / 'regret.png')!r}")
+    if not os.access(p if p.exists() else p.parent, os.W_OK):  # said before the study runs, not after it (a finished study ended with exit status 2)
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: " + ("the file cannot be written" if p.exists() else f"its folder {str(p.parent)!r} cannot be written to"))
     return str(p)
 
 def _seed_arg(text:str) -> int:
@@ -284,6 +299,15 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser('studies', help='list the studies of a repository with their best trial', description='Every study of a repository: task, tuner, trials, the best trial and its cost.')
     s.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
     s.add_argument('--match', default=None, type=_text('--match'), help="only studies whose name matches this glob, such as 'titanic-*'")
+    c = sub.add_parser('claims', help="list the evaluations workers took and have not recorded; give back those of a machine's stopped workers",
+                       description="Every claim of a repository's studies: an evaluation a worker took and has not recorded yet, with its host, process, "
+                                   "since when, and whether its worker still runs. A stopped worker's claim on this machine is given back by itself; one of "
+                                   "another machine (or of a container whose host name changed) counts for a day: --release --host gives those back, so "
+                                   "that `metahpo tune --study` runs them again.")
+    c.add_argument('--repo', default=repo, type=_text('--repo'), help=repo_help)
+    c.add_argument('--study', default=None, type=_text('--study'), help='only the claims of this study')
+    c.add_argument('--host', default=None, type=_text('--host'), help="only the claims of workers on this host (as the list names it)")
+    c.add_argument('--release', action='store_true', help="give back every listed claim of --host's workers (make sure they are stopped: a running one's evaluation would be run twice)")
     for name, verb in (('export', 'write the repository to'), ('import', 'add to the repository what is new in')):
         e = sub.add_parser(name, help=f'{verb} a Parquet file' + (' or an Optuna study' if name == 'import' else ''),
                            description="Write every task, study and trial of the repository to one Parquet file (to share, or to learn from: "
@@ -950,6 +974,27 @@ def studies_table(repo, match:str|None=None):
     if len(out): out['best at'] = out['best at'].astype('Int64')  # an evaluation's number (2, not 2.0), also beside studies without a best trial
     return out
 
+def _claims(a) -> int:
+    from metahpo.core import MetahpoError
+    from metahpo.repository import Repository
+    if a.release and a.host is None:
+        raise MetahpoError("--release needs --host: name the machine whose stopped workers' claims to give back (the list names each claim's host; "
+                           "a stopped worker's claim on this machine is given back by itself)")
+    with Repository(a.repo, create=False) as repo:
+        studies = repo.studies() if a.study is None else [repo.get_study(a.study)]
+        if studies == [None]: raise MetahpoError(f"--study {a.study!r}: no such study in {a.repo} (`metahpo studies --repo {a.repo}` lists them)")
+        rows = [(s, c) for s in studies for c in repo.claims(s) if a.host is None or c['host'] == a.host]
+        if not rows:
+            print(f"no claim in {a.repo}" + (f" of study {a.study!r}" if a.study is not None else '') + (f" by workers on {a.host!r}" if a.host is not None else ''))
+            return 0
+        for s, c in rows:
+            print(f"{s.name}  {c['host']}:{c['pid']}  since {c['claimed_at'][:19]}  {'running' if c['live'] else 'stopped'}  {c['config']}")
+        if a.release:
+            n = sum(repo.release_claims(s, host=a.host) for s in {s.study_id: s for s, _ in rows}.values())
+            print(f"gave back {_n(n, 'claim')} of workers on {a.host!r}: `metahpo tune --study` runs those evaluations again")
+        else: print(f"{_n(len(rows), 'claim')}" + ('' if a.host is not None else f" on {_n(len({c['host'] for _, c in rows}), 'host')}"))
+    return 0
+
 def _studies(a) -> int:
     from metahpo.repository import Repository
     with Repository(a.repo, create=False) as repo: df = studies_table(repo, a.match)
@@ -1089,7 +1134,11 @@ def _report(e:Exception) -> int:
     from metahpo.core import MetahpoError, MissingDependency
     if isinstance(e, MissingDependency) and os.environ.get('METAHPO_DEBUG'): raise e  # what the failed import said, in full
     if isinstance(e, MetahpoError): msg = str(e)
-    elif isinstance(e, sqlite3.DatabaseError): msg = f"the repository cannot be used: {e}"
+    elif isinstance(e, sqlite3.DatabaseError):
+        from metahpo.repository import sqlite_hint
+        msg = f"the repository cannot be used: {e}" + ((h := sqlite_hint(e)) and f" ({h})")
+    elif isinstance(e, OSError) and e.filename and e.strerror and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):  # a folder or file of the user's
+        msg = f"{e.strerror.lower()}: {e.filename!r}; give a file or folder this user may read and write"
     elif isinstance(e, OSError): msg = str(e)
     else:
         if os.environ.get('METAHPO_DEBUG'): raise e
@@ -1165,6 +1214,7 @@ def _run(a) -> int:
                   f"of the others the one with the most evaluations ({n(sum(len(l) for _, l in plan))} left out)")
         return 0
     if a.command == 'studies': return _studies(a)
+    if a.command == 'claims': return _claims(a)
     if a.command == 'list':
         for t in TASKS.values(): print(f"task {t.name} ({t.modality}): models {', '.join(t.models)}\n    {t.description}")
         print(f"tuners: {', '.join(cli_tuners())}")

@@ -181,11 +181,12 @@ def _build_task(args, tick=None) -> dict:
                 warnings.filterwarnings('ignore', message=r"study .* was recorded by tuner")  # grid in order) or a retry; the settings that make
                 warnings.filterwarnings('ignore', message=r"study .* was last run with other settings")  # other data are refused above (`_OTHER_SETTINGS`)
                 st = tune(obj, tuner=how, budget=protocol.budget, seed=protocol.seed, repository=repo, study=name, progress=False, callbacks=said)
-                new, wall = st.trials[st.n_resumed:], st.wall_s
+                mine = lambda st: [t for t in st.trials[st.n_resumed:] if t.uid not in st.others]  # another builder's trials on the study are its own to count
+                new, wall = mine(st), st.wall_s
                 if redo:  # the study's own failures, evaluated again in it: each configuration's complete evaluation is the one experience reads
                     st = tune(obj, tuner=RetryFailed(obj.space, redo, protocol.seed, after=len(st.trials)), budget=len(st.trials) + len(redo), seed=protocol.seed,
                               repository=repo, study=name, progress=False, callbacks=said)
-                    new, wall = new + st.trials[st.n_resumed:], wall + st.wall_s
+                    new, wall = new + mine(st), wall + st.wall_s
             return {**row, **_counts(st.trials, st.space), 'added': len(new), 'cpu_s': sum(t.cost.cpu_s for t in new),
                     'wall_s': wall, **protocol.summary(obj), 'error': None}
         except Exception as e:  # one broken task must not stop the build; it is reported

@@ -139,13 +139,24 @@ def _task_model(e:TaskEvaluations):
     "`_extra_trees` of one past task, fitted once per task."
     return e.derived('metatuner.extra-trees', lambda: _extra_trees(e.X, e.scores))
 
+_BLOCK = 2**22  # elements of one temporary array of the pairwise comparisons below: memory bounded, however long the study
+
 def _rank_agreement(P:np.ndarray, y:np.ndarray) -> np.ndarray:
     "Per row of predictions P (sources x trials): 2 x (share of trial pairs ordered as y orders them) - 1."
-    dy = np.sign(y[:, None] - y[None, :])
-    dp = np.sign(P[:, :, None] - P[:, None, :])
-    pairs = np.triu(dy != 0, 1)
-    if not pairs.any(): return np.ones(len(P))
-    return 2 * ((dp == dy) & pairs).sum((1, 2)) / pairs.sum() - 1
+    P, y = np.asarray(P, float), np.asarray(y, float)
+    n, agree, n_pairs = len(y), np.zeros(len(P), np.int64), 0
+    b = max(1, _BLOCK // max(1, len(P) * n))  # trials per block: a source x trials x trials array took 3 GiB at 2,000 trials of 100 past tasks
+    for i in range(0, n, b):  # pairs (i, j > i), a block of i at a time: the same counts as all at once
+        dy = np.sign(y[i:i + b, None] - y[None, :])
+        pairs = (dy != 0) & (np.arange(n)[None, :] > np.arange(i, min(i + b, n))[:, None])
+        agree += ((np.sign(P[:, i:i + b, None] - P[:, None, :]) == dy) & pairs).sum((1, 2)); n_pairs += int(pairs.sum())
+    if not n_pairs: return np.ones(len(P))
+    return 2 * agree / n_pairs - 1
+
+def _nearest(X:np.ndarray, E:np.ndarray) -> np.ndarray:
+    "Index of the nearest row of E (squared Euclidean distance) to each row of X, a block of X at a time (memory bounded)."
+    b = max(1, _BLOCK // max(1, len(E) * max(1, X.shape[1])))
+    return np.concatenate([((X[i:i + b, None, :] - E[None]) ** 2).sum(-1).argmin(1) for i in range(0, len(X), b)]) if len(X) else np.zeros(0, int)
 
 def _unit(S:np.ndarray, A:np.ndarray) -> np.ndarray:
     "Rows of A scaled as the rows of S are mapped to [0, 1] (0 at the row's worst, 1 at its best)."
@@ -419,7 +430,7 @@ class MetaTuner(Tuner):
         done = np.array([d for _, d in tried.values()], bool)
         if done.all() or not done.any(): return None
         E = self.space.encode_many([c for c, _ in tried.values()])
-        return done[((X[:, None, :] - E[None]) ** 2).sum(-1).argmin(1)]
+        return done[_nearest(X, E)]  # a pool x trials x dimensions array took 2.9 GiB at 20,000 trials
 
     def _away_from_failures(self, cands:list[dict]) -> list[dict]:
         "`cands` without those nearer a failed trial than a completed one (`_clear_of_failures`); all of them where none is clear, or no trial failed (then nothing is encoded)."

@@ -16,7 +16,7 @@ from .space import SearchSpace, _canon
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
            'CLAIM_TTL_S', 'HELD_AGAIN', 'HELD_ELSEWHERE', 'RepositoryError', 'TaskRecord', 'StudyRecord',
-           'check_protocol', 'ClosedError', 'Repository', 'metric_range', 'in_metric_range', 'Export',
+           'check_protocol', 'sqlite_hint', 'ClosedError', 'Repository', 'metric_range', 'in_metric_range', 'Export',
            'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
@@ -135,6 +135,15 @@ def _wal(con:sqlite3.Connection, timeout_s:float):
             if 'locked' not in str(e) or time.monotonic() >= deadline: raise
             time.sleep(0.01)
 
+def sqlite_hint(e:BaseException, path:str|os.PathLike|None=None) -> str:
+    "What one can do about an SQLite error `e` on the repository at `path` ('' where nothing is known)."
+    s, where = str(e), f"{str(path)!r}" if path is not None else 'the repository'
+    if 'readonly' in s:
+        return (f"{where} or its folder cannot be written: SQLite writes a -wal and a -shm file beside a repository, also to read it; "
+                "give a repository in a folder you can write to (a copy of it, with its -wal file where there is one)")
+    if 'disk is full' in s or 'disk I/O error' in s: return f"the disk holding {where} is full or failing: free space, or give a repository on another disk"
+    return ''
+
 def _check_file(path:Path):
     if path.is_dir(): raise RepositoryError(f"repository path {str(path)!r} is a directory; give a file path such as {str(path / DEFAULT_REPOSITORY)!r}")
     if path.exists() and path.stat().st_size > 0:
@@ -178,7 +187,7 @@ class Repository:
             if hasattr(self, '_con'): self._con.close()
             if isinstance(e, _Empty): raise RepositoryError(str(e)) from None
             if isinstance(e, RepositoryError): raise
-            raise RepositoryError(f"cannot open repository {str(self.path)!r}: {' '.join(str(e).split())}") from e
+            raise RepositoryError(f"cannot open repository {str(self.path)!r}: {' '.join(str(e).split())}" + ((h := sqlite_hint(e, self.path)) and f" ({h})")) from e
 
     def _absent(self) -> str:
         return (f"no repository at {str(self.path)!r}{' (the file is empty)' if self.path.is_file() else ''}: check the path "
@@ -896,37 +905,37 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     if not isinstance(prefix, str): raise RepositoryError(f"prefix={prefix!r} is not allowed: give a text to put before the imported studies' names, or '' for none")
     ex = read_export(path, skip_invalid)
     if prefix: ex = dataclasses.replace(ex, studies={prefix + n: {**s, 'name': prefix + n} for n, s in ex.studies.items()}, trials=[(prefix + n, t) for n, t in ex.trials])
-    clash, other = {}, []  # studies this repository holds under the same name with another declaration; those under another tuner name
-    for name, s in ex.studies.items():
-        here = self.get_study(name)
-        if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])
-                                 or _other_maker(here, s['tuner'], s['seed'])):
-            if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported (to keep the file's studies apart "
-                                                       "from the ones here, import them under other names: prefix=..., `metahpo import --prefix TEXT`)")
-            clash[name] = msg
-        elif here is not None and here.tuner != s['tuner']: other.append(f"{name!r} ({here.tuner!r} here, {s['tuner']!r} in the file)")
-    if other:
-        logger.warning("import of %r: %d study(ies) here were recorded under another tuner name than the file's: %s; their trials are added "
-                       "(Python records a tuner object by its class, the command line by its name: 'random' and 'RandomSearch' are one tuner)",
-                       str(path), len(other), ', '.join(other[:3]) + (', ...' if len(other) > 3 else ''))
-    rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
-                              for name, msg in clash.items()]
-    studies = {n: s for n, s in ex.studies.items() if n not in clash}
-    held, uids, theirs = {}, set(), {}  # per study here: configurations it holds measured (by key); the trials it holds (by uid); the file's trials per study
-    for name, t in ex.trials: theirs.setdefault(name, []).append(t)
-    for name, s in studies.items():
-        if (here := self.get_study(name)) is not None:
-            ts = self.trials(here); mine = {t.uid for t in ts}; uids |= mine
-            keys = [s['space'].key(t.config) for t in ts if t.ok]
-            their_keys = [s['space'].key(t.config) for t in theirs.get(name, ()) if t.ok]
-            if len(set(keys)) == len(keys) and len(set(their_keys)) == len(their_keys): held[name] = set(keys)  # a study that repeats configurations measures them again on purpose: kept
-            # also where the file shares trials with the study here (imported before): its trials that are new here are still checked one by one
-    again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
-    s_key = lambda name, t: studies[name]['space'].key(t.config)
-    n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)
-    keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
-    n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
-    with self._tx() as c:
+    with self._tx() as c:  # checked under the write lock: a study another import made meanwhile is seen (it was reused unchecked)
+        clash, other = {}, []  # studies this repository holds under the same name with another declaration; those under another tuner name
+        for name, s in ex.studies.items():
+            here = self.get_study(name)
+            if here is not None and (msg := _study_mismatch(here, s['task'], s['space'], s['metric'], s['direction'], s['protocol'])
+                                     or _other_maker(here, s['tuner'], s['seed'])):
+                if not skip_invalid: raise RepositoryError(f"import of {str(path)!r}: {msg} here; nothing was imported (to keep the file's studies apart "
+                                                           "from the ones here, import them under other names: prefix=..., `metahpo import --prefix TEXT`)")
+                clash[name] = msg
+            elif here is not None and here.tuner != s['tuner']: other.append(f"{name!r} ({here.tuner!r} here, {s['tuner']!r} in the file)")
+        if other:
+            logger.warning("import of %r: %d study(ies) here were recorded under another tuner name than the file's: %s; their trials are added "
+                           "(Python records a tuner object by its class, the command line by its name: 'random' and 'RandomSearch' are one tuner)",
+                           str(path), len(other), ', '.join(other[:3]) + (', ...' if len(other) > 3 else ''))
+        rejected = ex.rejected + [f"study {name!r} with its {sum(n == name for n, _ in ex.trials)} row(s): it clashes with the one here ({msg.split(' was ', 1)[1]})"
+                                  for name, msg in clash.items()]
+        studies = {n: s for n, s in ex.studies.items() if n not in clash}
+        held, uids, theirs = {}, set(), {}  # per study here: configurations it holds measured (by key); the trials it holds (by uid); the file's trials per study
+        for name, t in ex.trials: theirs.setdefault(name, []).append(t)
+        for name, s in studies.items():
+            if (here := self.get_study(name)) is not None:
+                ts = self.trials(here); mine = {t.uid for t in ts}; uids |= mine
+                keys = [s['space'].key(t.config) for t in ts if t.ok]
+                their_keys = [s['space'].key(t.config) for t in theirs.get(name, ()) if t.ok]
+                if len(set(keys)) == len(keys) and len(set(their_keys)) == len(their_keys): held[name] = set(keys)  # a study that repeats configurations measures them again on purpose: kept
+                # also where the file shares trials with the study here (imported before): its trials that are new here are still checked one by one
+        again = lambda name, t: t.uid not in uids and t.ok and s_key(name, t) in held.get(name, ())  # the same point, measured here independently
+        s_key = lambda name, t: studies[name]['space'].key(t.config)
+        n_again = sum(again(name, t) for name, t in ex.trials if name not in clash)
+        keep = {s['task'] for s in studies.values()} | (set(ex.tasks) - {s['task'] for s in ex.studies.values()})  # not a clashing study's task alone
+        n0 = (len(self.tasks()), len(self.studies()), self.n_trials())
         last_task = c.execute("SELECT COALESCE(MAX(task_id), 0) FROM tasks").fetchone()[0]
         recs = {k: _add_task(c, t, keep_stored=True) for k, t in ex.tasks.items() if k in keep}  # this repository's meta-features stay
         ids, grew, made_here, filled, elsewhere = {}, set(), set(), set(), 0  # study ids by name; the studies this import made or added trials to
@@ -951,6 +960,7 @@ def import_parquet(self:Repository, path:str|os.PathLike,
             for r in s['sessions']:
                 if (r['started_at'], to_json(r['made_with'])) not in have:
                     c.execute(_INSERT_SESSION, (sid, r['started_at'], to_json(r['made_with'])))
+        n1 = (len(self.tasks()), len(self.studies()), self.n_trials())  # before the lock is let go: another writer's additions are not counted as this import's
     same = lambda a, b: a is not None and b is not None and from_json(_mf_json(a)) == from_json(_mf_json(b))  # as values: the order of the names aside
     if kept := sorted(k[0] for k, t in ex.tasks.items() if k in recs and t.meta_features and not same(recs[k].meta_features, t.meta_features)):
         logger.warning("import of %r: kept this repository's meta-features of %d task(s) where the file's differ (%s); `Repository.add_task` replaces them",
@@ -960,5 +970,5 @@ def import_parquet(self:Repository, path:str|os.PathLike,
     if n_again: logger.warning(HELD_AGAIN, str(path), n_again)
     if elsewhere: logger.warning(HELD_ELSEWHERE, str(path), elsewhere, ', '.join(map(repr, empty[:3])) + (', ...' if len(empty) > 3 else '') if empty else 'none',
                                  " (a prefix renames the file's studies; it does not copy trials that are here already)" if prefix else '')
-    return dict(tasks=len(self.tasks()) - n0[0], studies=len(self.studies()) - n0[1], trials=self.n_trials() - n0[2],
+    return dict(tasks=n1[0] - n0[0], studies=n1[1] - n0[1], trials=n1[2] - n0[2],
                 rejected=n_bad, reasons=rejected, held=n_again)

@@ -4,14 +4,14 @@
 
 # %% ../nbs/05_tuners.ipynb #95ba33e5
 from __future__ import annotations
-import copy, dataclasses, inspect, math, multiprocessing, os, random, re, signal, socket, sys, threading, time, uuid, logging, numbers
+import copy, dataclasses, inspect, math, multiprocessing, os, random, re, shlex, signal, socket, sqlite3, sys, threading, time, uuid, logging, numbers
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import, environment, code_digest)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
-from .repository import Repository, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
+from .repository import Repository, RepositoryError, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
@@ -984,6 +984,7 @@ def tune(objective:Callable, # config -> number or mapping of metrics
     if callable(getattr(ex, 'begin', None)): ex.begin()  # an executor given again: the objective may have changed since its last study
     running: dict = {}  # handle -> (config, claim, started) of the trials in flight
     stopping, finished_ok = False, False  # no new trial: the budget or the tuner is spent, or a callback said stop
+    tally = _Tally(st.direction)  # the bar's best and failures, from the trials not yet counted (`st.best_trial` after every trial read them all)
     def spent():
         return ((budget.n_trials is not None and len(st.trials) + len(running) >= budget.n_trials)
                 or (budget.seconds is not None and time.perf_counter() - t_start >= budget.seconds))
@@ -1051,14 +1052,14 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
                     if repo is not None:
-                        trial = repo.record(record, trial, claim=claim)
+                        trial = _record(repo, record, trial, claim, metric)
                         if made is not None: repo.add_session(record, made, began); made = None  # this run, once it has recorded a trial
                     del running[handle]
                     st.trials.append(trial)
                     tuner.tell(config, trial.loss(direction))
                     if error: logger.warning("trial %d failed: %s", trial.number, error)
-                    best = st.best_trial
-                    bar.update(1); bar.set_postfix({metric: None if best is None else f'{best.value:.4g}', 'failed': st.n_failed})
+                    best, n_failed = tally(st.trials)
+                    bar.update(1); bar.set_postfix({metric: None if best is None else f'{best.value:.4g}', 'failed': n_failed})
                     finished.append(trial)
                 for trial in finished:
                     for cb in callbacks:  # each sees every trial, the one after which another stops the study too
@@ -1108,7 +1109,30 @@ def _held_elsewhere(repo:Repository, record:StudyRecord, name:str) -> None:
         h, hosts = sorted({f"{c['host']}:{c['pid']}" for c in other}), sorted({c['host'] for c in other})
         logger.warning("study %r: %d evaluation(s) are claimed by worker(s) on another machine (%s, the first since %s); this worker leaves them to those. "
                        "If they are gone, give their claims back: %s", name, len(other), ', '.join(h[:3]), min(c['claimed_at'] for c in other)[:19],
-                       '; '.join(f"Repository({str(repo.path)!r}).release_claims({name!r}, host={x!r})" for x in hosts[:3]))
+                       '; '.join(f"`metahpo claims --repo {shlex.quote(str(repo.path))} --study {shlex.quote(name)} --host {shlex.quote(x)} --release` "
+                                 f"(Python: Repository({str(repo.path)!r}).release_claims({name!r}, host={x!r}))" for x in hosts[:3]))
+
+def _record(repo:Repository, record:StudyRecord, trial:Trial, claim:int|None, metric:str, tries:int=3) -> Trial:
+    "Record a finished trial: where another writer keeps the repository locked, wait again (up to `tries` times in all); where it cannot be written, the error says the trial's result, so that it is not lost."
+    for i in range(tries):
+        try: return repo.record(record, trial, claim=claim)
+        except RepositoryError as e:
+            if 'stayed locked' in str(e) and i < tries - 1:
+                logger.warning("the repository stayed locked by another writer: waiting again to record trial %d (%d of %d)", trial.number, i + 2, tries); continue
+            err = e
+        except (sqlite3.Error, OSError) as e: err = e  # a full disk, a file made read-only meanwhile
+        outcome = f"{metric} {trial.value!r}" if trial.ok else f"failed: {trial.error}"
+        raise RepositoryError(f"trial {trial.number} finished but could not be recorded ({err}); its result, to keep: {dict(trial.config)} gave {outcome}") from err
+
+class _Tally:
+    "The best complete trial (the earliest among ties, as `Study.best_trial`) and the failures of a list of trials that only grows, counting each trial once."
+    def __init__(self, direction:str): self.direction, self.n, self.best, self.failed = direction, 0, None, 0
+    def __call__(self, trials:Sequence[Trial]) -> tuple[Trial|None, int]:
+        for t in trials[self.n:]:
+            if not t.ok: self.failed += 1
+            elif self.best is None or (t.loss(self.direction), t.number) < (self.best.loss(self.direction), self.best.number): self.best = t
+        self.n = len(trials)
+        return self.best, self.failed
 
 def _sync(repo:Repository, record:StudyRecord, st:Study, tuner:Tuner, bar) -> None:
     "Tell `tuner` the trials other workers recorded in the study since we last looked."

@@ -188,6 +188,9 @@ CLI = [
     ('data-drop-target', ['tune', '--data', '{d}/table.csv', '--target', 'y', '--drop', 'y'], "--drop y: 'y' is the --target, the column to predict"),
     ('docs-screenshots-without-check', ['docs', '--repo', '{d}/adir', '--screenshots', '{d}/shots'], "--screenshots '{d}/shots' is for --check"),
     ('option-unknown', ['tune', '--budgte', '3'], "unrecognized arguments: --budgte"),
+    ('option-of-another-command', ['tune', '--workers', '2'], "unrecognized arguments: --workers 2; --workers: trials at once are --concurrency in metahpo tune"),
+    ('option-of-another-command-2', ['metadataset', '--concurrency', '2'], "--concurrency: tasks built at once are --workers in metahpo metadataset"),
+    ('claims-release-without-host', ['claims', '--repo', '{d}/r.db', '--release'], "--release needs --host: name the machine"),
     ('studies-match-empty', ['studies', '--repo', '{d}/r.db', '--match', ''], "argument --match: '' is not allowed: give a value, or leave --match out"),  # not every study
     ('repo-empty', ['studies', '--repo', ''], "argument --repo: '' is not allowed"),
     ('benchmark-n-warm-without-meta', ['benchmark', '--tuners', 'random', '--n-warm', '5', '--out', '{d}/res'],

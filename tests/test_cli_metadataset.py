@@ -210,3 +210,17 @@ def test_retry_failed_mends_a_transient_failure(tmp_path):
     out = tmp_path / 'exp.parquet'
     r = run(sys.executable, '-m', 'metahpo', 'experience', '--repo', db, '--out', out)
     assert r.returncode == 0 and '4 evaluations' in r.stdout, r.stdout + r.stderr  # the mended configuration counts once
+
+@needs_pmlb
+def test_two_builders_count_only_their_own_evaluations(tmp_path, metahpo_cmd):
+    "Two builders of one meta-dataset at once share its evaluations: each counts those it ran, so the two counts add up to the evaluations recorded (each had counted the other's too)."
+    import re
+    db = tmp_path / 'm.db'
+    args = [metahpo_cmd, 'metadataset', '--repo', db, '--tasks', 'parity5,labor', '--n-configs', '8', '--data-dir', DATA, '--no-progress']
+    ps = [subprocess.Popen(list(map(str, args)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in ps]
+    assert all(p.returncode == 0 for p in ps), outs
+    added = [int(re.search(r'evaluations added: (\d+)', o).group(1)) for o, _ in outs]
+    from metahpo.repository import Repository
+    with Repository(db) as r: n = r.n_trials()
+    assert n == 16 and sum(added) == n, (added, n)
