@@ -1170,6 +1170,7 @@ def _as_options(msg:str, a) -> str:
     if getattr(a, 'split_seed', 0): msg = re.sub(r'\bsplit_seed(=?)', lambda m: '--split-seed' + (' ' if m[1] else ''), msg)
     msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners').replace('(skip_invalid imports the rest)', '(--skip-invalid imports the rest)')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
+    msg = msg.replace('try again, or open it with a larger timeout_s', 'run the command again once the other writer is done')  # no option sets the wait here
     env = os.environ.get('METAHPO_REPOSITORY')
     if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
     return msg
