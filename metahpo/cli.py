@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_cli.ipynb #43b97145
 from __future__ import annotations
-import argparse, contextlib, errno, functools, logging, math, os, re, sqlite3, sys
+import argparse, contextlib, errno, functools, logging, math, os, re, socket, sqlite3, sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING: from metahpo.tuners import Study
@@ -94,13 +94,15 @@ _OTHER_NAMES = {'tune': {'--workers': "trials at once are --concurrency in metah
 
 class _Parser(argparse.ArgumentParser):
     "argparse with a one-line error: what was wrong and where to read more (no usage dump)."
+    _argv: list = []  # the command line being read (set by the top parser, read by a command's parser too)
     def parse_args(self, args=None, namespace=None):
-        self._argv = list(sys.argv[1:] if args is None else args)
+        _Parser._argv = list(sys.argv[1:] if args is None else args)
         return super().parse_args(args, namespace)
     def error(self, message):
-        if m := re.fullmatch(r'argument (--[\w-]+)(?:/\S+)?: expected one argument', message):  # `--budget -5m`: the value was read as an option
-            message += f" (a value that starts with '-' reads as an option; write {m[1]}=VALUE to give it)"
-        command = next((x for x in getattr(self, '_argv', ()) if not x.startswith('-')), None)  # unrecognized options are said by the top parser
+        if (m := re.fullmatch(r'argument (--[\w-]+)(?:/\S+)?: expected one argument', message)) and (
+                (i := next((k for k, x in enumerate(self._argv) if x == m[1]), None)) is None or i + 1 < len(self._argv)):  # `--budget -5m`: the value was read as an option
+            message += f" (a value that starts with '-' reads as an option; write {m[1]}=VALUE to give it)"  # not where the option is the last word
+        command = next((x for x in self._argv if not x.startswith('-')), None)  # unrecognized options are said by the top parser
         if message.startswith('unrecognized arguments:') and (said := [f"{o}: {hint}" for o, hint in _OTHER_NAMES.get(command, {}).items()
                                                                     if re.search(rf'(^|\s){o}(=|\s|$)', message.split(':', 1)[1])]):
             message += '; ' + '; '.join(said)
@@ -109,11 +111,12 @@ class _Parser(argparse.ArgumentParser):
 def _plot_file(text:str) -> str:
     "A figure file to write: a .png, .pdf or .svg in a folder that exists (checked before the study runs)."
     p = Path(text).expanduser()
+    q = p.resolve()  # where it is written: through a link (a dangling one too) to its target
     if p.suffix.lower() not in ('.png', '.pdf', '.svg'): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: give a file name ending in .png, .pdf or .svg")
     if not p.parent.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: its folder {str(p.parent)!r} does not exist")
-    if p.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: it is a folder; give a file name in it, such as {str(p / 'regret.png')!r}")
-    if not os.access(p if p.exists() else p.parent, os.W_OK):  # said before the study runs, not after it (a finished study ended with exit status 2)
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: " + ("the file cannot be written" if p.exists() else f"its folder {str(p.parent)!r} cannot be written to"))
+    if q.is_dir(): raise argparse.ArgumentTypeError(f"{text!r} is not allowed: it is a folder; give a file name in it, such as {str(p / 'regret.png')!r}")
+    if not os.access(q if q.exists() else q.parent, os.W_OK):  # said before the study runs, not after it (a finished study ended with exit status 2)
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: " + ("the file cannot be written" if q.exists() else f"its folder {str(q.parent)!r} cannot be written to"))
     return str(p)
 
 def _seed_arg(text:str) -> int:
@@ -987,11 +990,16 @@ def _claims(a) -> int:
         if not rows:
             print(f"no claim in {a.repo}" + (f" of study {a.study!r}" if a.study is not None else '') + (f" by workers on {a.host!r}" if a.host is not None else ''))
             return 0
-        for s, c in rows:
-            print(f"{s.name}  {c['host']}:{c['pid']}  since {c['claimed_at'][:19]}  {'running' if c['live'] else 'stopped'}  {c['config']}")
+        here = socket.gethostname()
+        state = lambda c: (('running' if c['live'] else 'stopped') if c['host'] == here  # this machine sees its processes; of another, only a claim's age
+                           else 'claimed less than a day ago' if c['live'] else 'lapsed')
+        for s, c in rows: print(f"{s.name}  {c['host']}:{c['pid']}  since {c['claimed_at'][:19]}  {state(c)}  {c['config']}")
         if a.release:
-            n = sum(repo.release_claims(s, host=a.host) for s in {s.study_id: s for s, _ in rows}.values())
-            print(f"gave back {_n(n, 'claim')} of workers on {a.host!r}: `metahpo tune --study` runs those evaluations again")
+            keep = [c for _, c in rows if c['host'] == here and c['live']]  # a worker of this machine that still runs: its evaluation would run twice
+            for _, c in rows:
+                if not (c['host'] == here and c['live']): repo.release(c['claim_id'])  # the listed ones only, not one taken since
+            print(f"gave back {_n(len(rows) - len(keep), 'claim')} of workers on {a.host!r}: `metahpo tune --study` runs those evaluations again"
+                  + (f"; kept {_n(len(keep), 'claim')} of worker(s) still running on this machine ({', '.join(sorted({str(c['pid']) for c in keep}))})" if keep else ''))
         else: print(f"{_n(len(rows), 'claim')}" + ('' if a.host is not None else f" on {_n(len({c['host'] for _, c in rows}), 'host')}"))
     return 0
 
@@ -1171,6 +1179,7 @@ def _as_options(msg:str, a) -> str:
     msg = msg.replace('leave them out with tuners=[...]', 'leave them out with --tuners').replace('(skip_invalid imports the rest)', '(--skip-invalid imports the rest)')
     msg = msg.replace('with `Repository.import_parquet`', 'with `metahpo import`')
     msg = msg.replace('try again, or open it with a larger timeout_s', 'run the command again once the other writer is done')  # no option sets the wait here
+    msg = re.sub(r'for longer than timeout_s=(\d+(?:\.\d+)?)', lambda m: f"for longer than {float(m[1]):g} s", msg)
     env = os.environ.get('METAHPO_REPOSITORY')
     if env and getattr(a, 'repo', None) == env: msg = msg.replace(repr(str(Path(env).expanduser())), f"{str(Path(env).expanduser())!r} (from $METAHPO_REPOSITORY)", 1)
     return msg

@@ -139,9 +139,14 @@ def sqlite_hint(e:BaseException, path:str|os.PathLike|None=None) -> str:
     "What one can do about an SQLite error `e` on the repository at `path` ('' where nothing is known)."
     s, where = str(e), f"{str(path)!r}" if path is not None else 'the repository'
     if 'readonly' in s:
+        if path is not None and Path(path).is_file() and not os.access(path, os.W_OK):
+            return f"the file {where} is read-only: make it writable (chmod u+w), or give a writable copy of it (with its -wal file where there is one)"
         return (f"{where} or its folder cannot be written: SQLite writes a -wal and a -shm file beside a repository, also to read it; "
                 "give a repository in a folder you can write to (a copy of it, with its -wal file where there is one)")
-    if 'disk is full' in s or 'disk I/O error' in s: return f"the disk holding {where} is full or failing: free space, or give a repository on another disk"
+    if 'disk is full' in s: return f"the disk holding {where} is full: free space, or give a repository on another disk"
+    if 'disk I/O error' in s:
+        return (f"reading or writing {where} failed: a full or failing disk, or a network file system without the locks SQLite needs; "
+                "give a repository on a local disk with free space")
     return ''
 
 def _check_file(path:Path):
@@ -693,12 +698,12 @@ def release_claims(self:Repository, study:StudyRecord|str, host:str|None=None) -
 def claims(self:Repository, study:StudyRecord,
            live:bool=False, # only those of workers still running: on this host, its process is there; on another, claimed less than `CLAIM_TTL_S` ago
           ) -> list[dict]:
-    "The claims of `study` now in the table (all, unless `live`): config, host, pid, claimed_at, and whether its worker still runs (`live`)."
+    "The claims of `study` now in the table (all, unless `live`): config, host, pid, claimed_at, whether its worker still runs (`live`; on another host: claimed less than `CLAIM_TTL_S` ago) and its `claim_id` (for `release`)."
     _check_study_arg(study)
     if not isinstance(live, bool): raise MetahpoError(f"live={live!r} is not allowed: give True or False")
     now = dt.datetime.now(dt.timezone.utc)
-    rows = self._con.execute("SELECT config, host, pid, token, claimed_at FROM claims WHERE study_id=? ORDER BY claimed_at, rowid", (study.study_id,)).fetchall()
-    out = [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4], live=_claim_live(*r[1:], now)) for r in rows]
+    rows = self._con.execute("SELECT config, host, pid, token, claimed_at, claim_id FROM claims WHERE study_id=? ORDER BY claimed_at, rowid", (study.study_id,)).fetchall()
+    out = [dict(config=from_json(r[0]), host=r[1], pid=r[2], claimed_at=r[4], live=_claim_live(*r[1:5], now), claim_id=r[5]) for r in rows]
     return [c for c in out if c['live']] if live else out
 
 # %% ../nbs/02_repository.ipynb #c7333240

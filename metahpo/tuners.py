@@ -11,7 +11,7 @@ import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import, environment, code_digest)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
-from .repository import Repository, RepositoryError, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
+from .repository import Repository, RepositoryError, sqlite_hint, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
@@ -1051,10 +1051,10 @@ def tune(objective:Callable, # config -> number or mapping of metrics
                         raise MetahpoError(f"{mistake}; nothing was recorded for this trial")
                     # the device is read per trial where it ran (a trainer may import torch, and find a GPU, only in its first call)
                     trial = Trial(len(st.trials), config, status, value, metrics, cost, error, seed, started, utcnow(), version, out[4], uuid.uuid4().hex)
-                    if repo is not None:
-                        trial = _record(repo, record, trial, claim, metric)
-                        if made is not None: repo.add_session(record, made, began); made = None  # this run, once it has recorded a trial
-                    del running[handle]
+                    if repo is not None: trial = _record(repo, record, trial, claim, metric)
+                    del running[handle]  # recorded: its claim is spent (not one to give back if what follows fails)
+                    if repo is not None and made is not None:
+                        _patiently(lambda: repo.add_session(record, made, began), 'the run'); made = None  # this run, once it has recorded a trial
                     st.trials.append(trial)
                     tuner.tell(config, trial.loss(direction))
                     if error: logger.warning("trial %d failed: %s", trial.number, error)
@@ -1112,17 +1112,22 @@ def _held_elsewhere(repo:Repository, record:StudyRecord, name:str) -> None:
                        '; '.join(f"`metahpo claims --repo {shlex.quote(str(repo.path))} --study {shlex.quote(name)} --host {shlex.quote(x)} --release` "
                                  f"(Python: Repository({str(repo.path)!r}).release_claims({name!r}, host={x!r}))" for x in hosts[:3]))
 
+def _patiently(write:Callable, what:str, tries:int=3):
+    "`write()`, where another writer keeps the repository locked past its wait, waited for again (up to `tries` times in all)."
+    for i in range(tries):
+        try: return write()
+        except RepositoryError as e:
+            if 'stayed locked' not in str(e) or i == tries - 1: raise
+            logger.warning("the repository stayed locked by another writer: waiting again to record %s (%d of %d)", what, i + 2, tries)
+
 def _record(repo:Repository, record:StudyRecord, trial:Trial, claim:int|None, metric:str, tries:int=3) -> Trial:
     "Record a finished trial: where another writer keeps the repository locked, wait again (up to `tries` times in all); where it cannot be written, the error says the trial's result, so that it is not lost."
-    for i in range(tries):
-        try: return repo.record(record, trial, claim=claim)
-        except RepositoryError as e:
-            if 'stayed locked' in str(e) and i < tries - 1:
-                logger.warning("the repository stayed locked by another writer: waiting again to record trial %d (%d of %d)", trial.number, i + 2, tries); continue
-            err = e
-        except (sqlite3.Error, OSError) as e: err = e  # a full disk, a file made read-only meanwhile
+    try: return _patiently(lambda: repo.record(record, trial, claim=claim), f"trial {trial.number}", tries)
+    except (RepositoryError, sqlite3.Error, OSError) as err:  # still locked, a full disk, a file made read-only meanwhile
         outcome = f"{metric} {trial.value!r}" if trial.ok else f"failed: {trial.error}"
-        raise RepositoryError(f"trial {trial.number} finished but could not be recorded ({err}); its result, to keep: {dict(trial.config)} gave {outcome}") from err
+        hint = sqlite_hint(err, repo.path) if isinstance(err, sqlite3.Error) else ''
+        raise RepositoryError(f"trial {trial.number} finished but could not be recorded ({err}{f'; {hint}' if hint else ''}); "
+                              f"its result, to keep: {dict(trial.config)} gave {outcome}") from err
 
 class _Tally:
     "The best complete trial (the earliest among ties, as `Study.best_trial`) and the failures of a list of trials that only grows, counting each trial once."
