@@ -504,7 +504,9 @@ def _iso_dates(df, target:str) -> list:
         if not v.str.match(r'\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$').all(): continue
         try: d = pd.to_datetime(df[c], format='ISO8601')
         except (ValueError, TypeError): continue  # 2020-02-31, or mixed time zones: left as text
-        if pd.api.types.is_datetime64_any_dtype(d): df[c] = d; out.append(c)
+        if not pd.api.types.is_datetime64_any_dtype(d): continue
+        if d.dt.unit == 'ns' and (d.dropna().astype('int64') % 1000 == 0).all(): d = d.dt.as_unit('us')  # pandas 2 reads ISO text in ns, pandas 3 in us: one fingerprint for both
+        df[c] = d; out.append(c)
     return out
 
 def _read_table(path:str, target:str, drop=()):
@@ -513,7 +515,8 @@ def _read_table(path:str, target:str, drop=()):
     if not Path(path).is_file(): raise MetahpoError(f"--data {path!r} is not a file: give a table as CSV or Parquet")
     import numpy as np, pandas as pd
     parquet = Path(path).suffix.lower() in ('.parquet', '.pq')
-    try: df = pd.read_parquet(path) if parquet else pd.read_csv(path)
+    from metahpo.trainers.rf import read_csv_exact
+    try: df = pd.read_parquet(path) if parquet else read_csv_exact(path)  # each decimal its nearest float, as Parquet holds it: one fingerprint for both, under pandas 2 too
     except UnicodeDecodeError:
         raise MetahpoError(f"--data {path!r} could not be read as CSV: it is not UTF-8 text (another encoding?); save it as "
                            "UTF-8 CSV, or as Parquet with a .parquet suffix") from None

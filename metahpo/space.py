@@ -99,7 +99,8 @@ class Float(_Range):
         return float(min(max(self._u(rng.uniform(self._t(self.low), self._t(self.high))), self.low), self.high))  # a bound given as an int: a float still
     def check(self, v) -> float:
         if not _is_real(v): self._bad(v, f"{self._range_msg()}, got type {type(v).__name__}")
-        if not (self.low <= v <= self.high) or math.isnan(v): self._bad(v, self._range_msg())
+        lo, hi = (v.dtype.type(self.low), v.dtype.type(self.high)) if isinstance(v, np.floating) else (self.low, self.high)  # a float32 at a bound compares in its own precision, under NumPy 1 as under 2
+        if not (lo <= v <= hi) or math.isnan(v): self._bad(v, self._range_msg())
         return min(max(float(v), self.low), self.high) + 0.0  # + 0.0: -0.0 is 0.0, one key; a float32 at a bound compares in its own precision: np.float32(0.3) is 0.30000001 as a float, kept at 0.3
     def nearest(self, v): return float(min(max(float(v), self.low), self.high)) if _is_real(v) and _finite(v) else v
     def grid(self, resolution:int|None=None) -> list:

@@ -16,9 +16,9 @@ from ..repository import TaskRecord
 from ..metafeatures import times_as_seconds
 
 # %% auto #0
-__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'RF_VALUES', 'titanic_path', 'load_titanic',
-           'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous', 'fingerprint_table',
-           'RandomForestTrainer']
+__all__ = ['logger', 'TITANIC_COLUMNS', 'MAX_CATEGORIES', 'RF_PARAMS', 'RF_VALUES', 'titanic_path', 'read_csv_exact',
+           'load_titanic', 'titanic_features', 'preprocessor', 'pmlb_index', 'load_pmlb', 'looks_continuous',
+           'fingerprint_table', 'RandomForestTrainer']
 
 # %% ../../nbs/11_trainers.rf.ipynb #6c385825
 logger = logging.getLogger(__name__)
@@ -35,10 +35,15 @@ def titanic_path(data_dir:str|os.PathLike|None=None) -> Path:
         logger.info("no titanic/train.csv under %s; using the copy shipped with metahpo", d)
     return Path(str(resources.files('metahpo') / 'data' / 'titanic.csv'))
 
+def read_csv_exact(path, **kwargs) -> pd.DataFrame:
+    "`pd.read_csv` with every decimal read as its nearest float, under pandas 2 as under 3 (pandas 2's default parser could be one bit off, so the same table had another fingerprint there; pandas 3 reads them so by default and deprecates the option)."
+    if int(pd.__version__.split('.')[0]) < 3: kwargs.setdefault('float_precision', 'round_trip')
+    return pd.read_csv(path, **kwargs)
+
 def load_titanic(data_dir:str|os.PathLike|None=None) -> pd.DataFrame:
     "The Kaggle Titanic training table, checked for the expected columns."
     p = titanic_path(data_dir)
-    try: df = pd.read_csv(p)
+    try: df = read_csv_exact(p)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:  # EmptyDataError is a ValueError
         raise MetahpoError(f"cannot read {str(p)!r} as the Titanic CSV: {e}") from e
     missing = [c for c in TITANIC_COLUMNS if c not in df.columns]
@@ -119,7 +124,7 @@ def load_pmlb(name:str, data_dir:str|os.PathLike|None=None) -> tuple[pd.DataFram
         known = list(pmlb_index(data_dir).dataset) if (d / 'pmlb' / 'INDEX.csv').exists() else []
         if name in known: raise MetahpoError(f"PMLB dataset {name!r} is listed in {str(d / 'pmlb' / 'INDEX.csv')!r}, but its file {str(p)!r} is missing")
         raise MetahpoError(f"unknown PMLB dataset {name!r} under {str(d / 'pmlb')!r}" + (f"; known ones include {known[:5]}" if known else ''))
-    try: df = pd.read_csv(p, sep='\t')
+    try: df = read_csv_exact(p, sep='\t')
     except (ValueError, UnicodeDecodeError, OSError, EOFError, pd.errors.ParserError) as e:  # not gzip (BadGzipFile is an OSError), cut short, empty, not text
         raise MetahpoError(f"cannot read {str(p)!r} as a PMLB table (gzip-compressed, tab-separated, with a 'target' column): {type(e).__name__}: {e}") from e
     if 'target' not in df.columns:
