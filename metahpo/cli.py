@@ -1000,7 +1000,7 @@ def _claims(a) -> int:
         if a.release:
             keep = [c for _, c in rows if c['host'] == here and c['live']]  # a worker of this machine that still runs: its evaluation would run twice
             for _, c in rows:
-                if not (c['host'] == here and c['live']): repo.release(c['claim_id'])  # the listed ones only, not one taken since
+                if c not in keep: repo.release(c['claim_id'])  # the listed ones only, not one taken since
             print(f"gave back {_n(len(rows) - len(keep), 'claim')} of workers on {a.host!r}: `metahpo tune --study` runs those evaluations again"
                   + (f"; kept {_n(len(keep), 'claim')} of worker(s) still running on this machine ({', '.join(sorted({str(c['pid']) for c in keep}))})" if keep else ''))
         else: print(f"{_n(len(rows), 'claim')}" + ('' if a.host is not None else f" on {_n(len({c['host'] for _, c in rows}), 'host')}"))

@@ -15,9 +15,9 @@ from .space import SearchSpace, _canon
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'APPLICATION_ID', 'DEFAULT_REPOSITORY', 'logger', 'NEW_STUDY_NAME', 'SKIPPED_ROWS', 'METRIC_BOUND',
-           'CLAIM_TTL_S', 'HELD_AGAIN', 'HELD_ELSEWHERE', 'RepositoryError', 'TaskRecord', 'StudyRecord',
-           'check_protocol', 'sqlite_hint', 'ClosedError', 'Repository', 'metric_range', 'in_metric_range', 'Export',
-           'check_export_file', 'read_export']
+           'CLAIM_TTL_S', 'HELD_AGAIN', 'HELD_ELSEWHERE', 'RepositoryError', 'RepositoryLocked', 'TaskRecord',
+           'StudyRecord', 'check_protocol', 'sqlite_hint', 'ClosedError', 'Repository', 'metric_range',
+           'in_metric_range', 'Export', 'check_export_file', 'read_export']
 
 # %% ../nbs/02_repository.ipynb #e5894949
 SCHEMA_VERSION = 4  # bump with a migration in `_MIGRATIONS` whenever the tables change
@@ -29,6 +29,9 @@ SKIPPED_ROWS = "import of %r: %d row(s) skipped: %s"  # the warning's template (
 
 class RepositoryError(MetahpoError):
     "The repository file is unreadable, foreign, too new, or inconsistent with a request."
+
+class RepositoryLocked(RepositoryError):
+    "Another writer held the repository's lock past the wait (`timeout_s`): nothing was written, and the same write may be tried again."
 
 _CLAIMS = """
 CREATE TABLE IF NOT EXISTS claims (
@@ -252,7 +255,7 @@ class Repository:
                 except sqlite3.OperationalError as e:
                     repo._lock.release()
                     if 'locked' not in str(e) and 'busy' not in str(e): raise
-                    raise RepositoryError(f"repository {str(repo.path)!r} stayed locked by another writer for longer than timeout_s={repo.timeout_s}: "
+                    raise RepositoryLocked(f"repository {str(repo.path)!r} stayed locked by another writer for longer than timeout_s={repo.timeout_s}: "
                                           "nothing was written; try again, or open it with a larger timeout_s") from None
                 except BaseException: repo._lock.release(); raise
                 return repo._con

@@ -11,7 +11,7 @@ import numpy as np
 from .core import (MetahpoError, interrupt_in, Trial, TrialStatus, Cost, make_rng, choices_msg, nearest, check_direction, check_seed, check_whole, utcnow,
                           package_version, device_name, warn_user, lazy_import, environment, code_digest)
 from .space import SearchSpace, ConfigError, Int, Ordinal, Categorical, get_space, check_space, _check_resolution
-from .repository import Repository, RepositoryError, sqlite_hint, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
+from .repository import Repository, RepositoryError, RepositoryLocked, sqlite_hint, TaskRecord, StudyRecord, check_protocol, metric_range, in_metric_range, _params, _study_mismatch
 
 # %% auto #0
 __all__ = ['logger', 'TUNERS', 'Tuner', 'GridSearch', 'RandomSearch', 'make_tuner', 'check_tuner', 'Budget', 'evaluate',
@@ -1116,8 +1116,8 @@ def _patiently(write:Callable, what:str, tries:int=3):
     "`write()`, where another writer keeps the repository locked past its wait, waited for again (up to `tries` times in all)."
     for i in range(tries):
         try: return write()
-        except RepositoryError as e:
-            if 'stayed locked' not in str(e) or i == tries - 1: raise
+        except RepositoryLocked:
+            if i == tries - 1: raise
             logger.warning("the repository stayed locked by another writer: waiting again to record %s (%d of %d)", what, i + 2, tries)
 
 def _record(repo:Repository, record:StudyRecord, trial:Trial, claim:int|None, metric:str, tries:int=3) -> Trial:
